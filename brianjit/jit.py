@@ -1,0 +1,144 @@
+"""The JIT engine: LLVM IR text in, addresses of native functions out.
+
+This is the only module that imports ``llvmlite.binding``. It owns the one MCJIT execution engine of
+the process (MCJIT never frees code, so one engine serves every build), the target machine for the
+host CPU (or a generic x86-64 CPU for clusters of mixed machines), the O3 pass pipeline, and an
+in-process cache keyed on the IR text, the CPU and the llvmlite/LLVM versions, so a structurally
+unchanged network is never compiled twice.
+
+Function names must be unique inside one engine; rather than asking every producer of IR to invent
+unique names, :func:`compile_ir` renames each defined function after hashing the module text.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+
+import llvmlite
+import llvmlite.binding as llvm
+
+__all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu"]
+
+_lock = threading.Lock()
+_state: dict = {}
+_cache: dict = {}
+_cpu_choice = {"name": "host"}
+
+
+def set_cpu(name: str = "host") -> None:
+    """Choose the CPU code is generated for: ``'host'`` (default) or an LLVM CPU name such as
+    ``'x86-64'`` (portable across a cluster of mixed machines). Affects later compilations only."""
+    with _lock:
+        if name != _cpu_choice["name"]:
+            _cpu_choice["name"] = name
+            _state.pop("target_machine", None)
+
+
+def _target_machine():
+    tm = _state.get("target_machine")
+    if tm is None:
+        if "initialised" not in _state:
+            # llvm.initialize() raises on llvmlite >= 0.45; the native target is all we need.
+            llvm.initialize_native_target()
+            llvm.initialize_native_asmprinter()
+            _state["initialised"] = True
+        target = llvm.Target.from_default_triple()
+        if _cpu_choice["name"] == "host":
+            cpu, features = llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+        else:
+            cpu, features = _cpu_choice["name"], ""
+        tm = target.create_target_machine(cpu=cpu, features=features, opt=3, codemodel="jitdefault")
+        _state["target_machine"] = tm
+        _state["cpu"] = (cpu, features)
+    return tm
+
+
+def cpu_description() -> tuple[str, str]:
+    """(cpu name, feature string) that code is currently generated for."""
+    _target_machine()
+    return _state["cpu"]
+
+
+def _engine():
+    ee = _state.get("engine")
+    if ee is None:
+        backing = llvm.parse_assembly("")
+        ee = llvm.create_mcjit_compiler(backing, _target_machine())
+        _state["engine"] = ee
+    return ee
+
+
+@dataclass
+class CompiledModule:
+    """Native code of one module: function addresses by their original IR name, plus every stage
+    printable for debugging (``ir``, ``optimized_ir``, ``assembly``) and the compile timings."""
+
+    addresses: dict[str, int]
+    ir: str
+    optimized_ir: str
+    timings: dict[str, float] = field(default_factory=dict)
+    _asm_source: object = None
+    _assembly: str | None = None
+
+    @property
+    def assembly(self) -> str:
+        """Assembly of the optimised module (generated on first access: it costs a codegen pass)."""
+        if self._assembly is None:
+            with _lock:
+                self._assembly = _target_machine().emit_assembly(llvm.parse_assembly(self.optimized_ir))
+        return self._assembly
+
+    def cfunc(self, name: str, restype, *argtypes):
+        """The function ``name`` wrapped once as a ctypes callable."""
+        return ctypes.CFUNCTYPE(restype, *argtypes)(self.addresses[name])
+
+
+def compile_ir(ir_text: str) -> CompiledModule:
+    """Optimise (O3, host CPU) and JIT-compile one module given as LLVM IR text.
+
+    Returns the cached result when the same text was compiled before for the same CPU."""
+    with _lock:
+        tm = _target_machine()
+        key = hashlib.sha256(
+            "\0".join([ir_text, *_state["cpu"], llvmlite.__version__,
+                       ".".join(map(str, llvm.llvm_version_info))]).encode()
+        ).hexdigest()
+        hit = _cache.get(key)
+        if hit is not None:
+            return hit
+        timings = {}
+        t0 = time.perf_counter()
+        mod = llvm.parse_assembly(ir_text)
+        mod.verify()
+        suffix = "__" + key[:16]
+        defined = [f for f in mod.functions if not f.is_declaration]
+        original = {}
+        for f in defined:
+            new = f.name + suffix
+            original[new] = f.name
+            f.name = new
+        t1 = time.perf_counter()
+        timings["parse"] = t1 - t0
+        pto = llvm.create_pipeline_tuning_options(speed_level=3)
+        pto.loop_vectorization = True
+        pto.slp_vectorization = True
+        pb = llvm.create_pass_builder(tm, pto)
+        pb.getModulePassManager().run(mod, pb)
+        t2 = time.perf_counter()
+        timings["optimise"] = t2 - t1
+        optimized = str(mod)
+        ee = _engine()
+        ee.add_module(mod)
+        ee.finalize_object()
+        addresses = {}
+        for new, old in original.items():
+            addr = ee.get_function_address(new)
+            if addr:
+                addresses[old] = addr
+        timings["machine_code"] = time.perf_counter() - t2
+        result = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""), timings)
+        _cache[key] = result
+        return result

@@ -1,0 +1,1 @@
+"""Model language: parsing strings to sympy, equations, dimension checking, integration methods."""

@@ -1,0 +1,69 @@
+"""The sympy vocabulary shared by the parser, the integrators, the unit checker and the lowering.
+
+Every stage that builds or reads model expressions agrees on these conventions:
+
+* a model name (variable, constant, ``t``, ``dt``, ``i``, ``N``, ``xi``) is ``Symbol(name, real=True)``
+  made by :func:`symbol`; boolean variables are the same kind of symbol (the lowering knows types);
+* math functions are sympy's own (``exp``, ``log``, ``sin``, ``Abs``, ``sign``, ``floor``, ``ceiling``,
+  ``Min``/``Max``, ``Pow`` for ``**`` and ``sqrt``);
+* functions sympy has no exact equivalent for are the undefined functions below (``exprel``,
+  ``int_``, ``floordiv``, ...), so nothing rewrites them behind our back;
+* every ``rand()``/``randn()`` occurrence is a *distinct* call ``rand(k)``/``randn(k)`` with a unique
+  integer ``k`` (otherwise sympy would simplify ``rand() - rand()`` to 0). ``k`` only keeps calls
+  apart; the lowering numbers random streams by order of appearance, so results never depend on it.
+"""
+from __future__ import annotations
+
+import itertools
+
+import sympy
+
+__all__ = [
+    "symbol", "rand", "randn", "new_rand", "new_randn", "is_random_call",
+    "exprel", "int_", "floordiv", "RANDOM_FUNCTIONS",
+]
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The one way to make the sympy symbol for a model name."""
+    return sympy.Symbol(name, real=True)
+
+
+class exprel(sympy.Function):
+    """(exp(x) - 1)/x, with the value 1 at x = 0 (Brian2's ``exprel``)."""
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        return (x * sympy.exp(x) - sympy.exp(x) + 1) / x**2
+
+
+class int_(sympy.Function):
+    """Python's ``int()`` on a number: truncation towards zero, result of integer type."""
+    nargs = 1
+
+
+class floordiv(sympy.Function):
+    """Python's ``a // b`` (floor division; integer if both operands are integers)."""
+    nargs = 2
+
+
+rand = sympy.Function("rand")
+randn = sympy.Function("randn")
+RANDOM_FUNCTIONS = (rand, randn)
+_ids = itertools.count()
+
+
+def new_rand() -> sympy.Expr:
+    """A fresh uniform random number on [0, 1): ``rand(k)`` with a new ``k``."""
+    return rand(sympy.Integer(next(_ids)))
+
+
+def new_randn() -> sympy.Expr:
+    """A fresh standard normal random number: ``randn(k)`` with a new ``k``."""
+    return randn(sympy.Integer(next(_ids)))
+
+
+def is_random_call(expr) -> bool:
+    """True for a ``rand(k)`` or ``randn(k)`` call."""
+    return isinstance(expr, sympy.Function) and expr.func in RANDOM_FUNCTIONS

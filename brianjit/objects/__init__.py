@@ -1,0 +1,1 @@
+"""objects layer of brianjit."""

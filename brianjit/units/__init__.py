@@ -1,0 +1,1 @@
+"""units layer of brianjit."""
