@@ -1,0 +1,350 @@
+"""The structure pass: one kernel (``brianjit.kernel``) becomes one LLVM function.
+
+Every kernel function has the signature ``i32 kernel(ptr slots, i64 step)``: ``slots`` is the
+network's slot table (one DynamicArray header address per slot), ``step`` the clock's time step.
+It returns 0, or 1 when native memory ran out (the caller raises MemoryError).
+
+Each loop shape has exactly one lowering function in ``_SHAPES``; an unknown shape is an error. The
+arithmetic inside the bodies is ``codegen.expressions``' job; this module only builds loops, loads
+and stores, and the appends of monitors (through ``codegen.dynarray``).
+"""
+from __future__ import annotations
+
+from llvmlite import ir
+
+from .. import kernel as K
+from ..model.symbols import symbol
+from . import dynarray
+from .expressions import ExprLowerer
+from .rng import RandomContext
+from .types import infer_type
+
+__all__ = ["lower_kernel", "KERNEL_TYPE"]
+
+I1, I8, I32, I64, F64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
+PTR = ir.PointerType()
+KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64])
+_STORAGE = {"float": F64, "integer": I32, "boolean": I8, "int64": I64}
+_VALUE = {"float": F64, "integer": I64, "boolean": I1, "int64": I64}
+
+
+def const(value, typ=I64):
+    return ir.Constant(typ, value)
+
+
+class KernelEmitter:
+    """State shared while one kernel function is emitted: builder, data pointers, loop helpers."""
+
+    def __init__(self, module: ir.Module, kern: K.Kernel, name: str):
+        self.kernel = kern
+        self.module = module
+        self.func = ir.Function(module, KERNEL_TYPE, name=name)
+        self.slots, self.step = self.func.args
+        entry = self.func.append_basic_block("entry")
+        body = self.func.append_basic_block("body")
+        ir.IRBuilder(entry).branch(body)
+        # loads that hold for the whole call (data pointers, scalars) and allocas go in the entry
+        # block, so every later block sees them whatever branch first asked for them
+        self.prologue = ir.IRBuilder()
+        self.prologue.position_before(entry.terminator)
+        self.builder = ir.IRBuilder(body)
+        self._data = {}
+        self._scalars = {}
+        self.random_streams = 0
+
+    # -- memory --------------------------------------------------------------------------------
+    def header(self, slot: int):
+        """Address of the DynamicArray header bound to ``slot`` (loaded from the slot table)."""
+        p = self.prologue
+        return p.load(p.gep(self.slots, [const(slot)], source_etype=PTR), typ=PTR)
+
+    def data(self, slot: int):
+        """The data pointer of ``slot``'s array, loaded once in the entry block. Only valid for
+        arrays that this kernel does not grow."""
+        if slot not in self._data:
+            self._data[slot] = dynarray.emit_load_data(self.prologue, self.header(slot))
+        return self._data[slot]
+
+    def alloca(self, typ):
+        return self.prologue.alloca(typ)
+
+    def load(self, var: K.ArrayVar, index=None):
+        """The value of ``var`` (at element ``index``, relative to the variable's group); scalars
+        are loaded in the entry block."""
+        b = self.prologue if var.scalar else self.builder
+        idx = const(var.offset) if index is None or var.scalar else b.add(index, const(var.offset))
+        raw = b.load(b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]),
+                     typ=_STORAGE[var.dtype])
+        if var.dtype == "integer":
+            return b.sext(raw, I64)
+        if var.dtype == "boolean":
+            return b.icmp_unsigned("!=", raw, ir.Constant(I8, 0))
+        return raw
+
+    def store(self, var: K.ArrayVar, value, index=None):
+        b = self.builder
+        if var.dtype == "integer":
+            value = b.trunc(value, I32)
+        elif var.dtype == "boolean":
+            value = b.zext(value, I8)
+        idx = const(var.offset) if index is None or var.scalar else b.add(index, const(var.offset))
+        b.store(value, b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]))
+
+    # -- values available to every body ----------------------------------------------------------
+    def base_values(self):
+        """Scalars (loaded once, before any loop) plus ``t`` and ``dt``."""
+        if not self._scalars:
+            for name, var in self.kernel.variables.items():
+                if var.scalar:
+                    self._scalars[name] = self.load(var)
+            if "dt" in self._scalars:
+                b = self.prologue
+                self._scalars["t"] = b.fmul(b.sitofp(self.step, F64), self._scalars["dt"])
+        return self._scalars
+
+    def types(self):
+        types = {name: ("integer" if v.dtype == "int64" else v.dtype)
+                 for name, v in self.kernel.variables.items()}
+        types.update(t="float", i="integer", N="integer")
+        return types
+
+    # -- loops -----------------------------------------------------------------------------------
+    def counted_loop(self, start, stop, body, name="loop"):
+        """``for k in range(start, stop): body(k)`` with ``k`` an i64 value."""
+        b = self.builder
+        pre = b.block
+        head = self.func.append_basic_block(f"{name}.head")
+        loop = self.func.append_basic_block(f"{name}.body")
+        done = self.func.append_basic_block(f"{name}.done")
+        b.branch(head)
+        b.position_at_end(head)
+        k = b.phi(I64, name=f"{name}.k")
+        k.add_incoming(start, pre)
+        b.cbranch(b.icmp_signed("<", k, stop), loop, done)
+        b.position_at_end(loop)
+        body(k)
+        k.add_incoming(b.add(k, const(1)), b.block)
+        b.branch(head)
+        b.position_at_end(done)
+
+    # -- bodies ----------------------------------------------------------------------------------
+    def run_statements(self, statements, index, size, extra_condition=None):
+        """Lower ``statements`` for element ``index``: load what they read, evaluate in order,
+        store what they write (per-element arrays only; temporaries stay in registers)."""
+        b = self.builder
+        kern = self.kernel
+        values = dict(self.base_values())
+        values["i"] = index
+        values["N"] = const(size)
+        types = self.types()
+        for name, var in kern.variables.items():
+            if not var.scalar:
+                values[name] = self.load(var, index)
+        random = RandomContext(seed=values.get("_seed", const(0)), index=index, step=self.step,
+                               first_stream=kern.first_stream + self.random_streams)
+        lowerer = ExprLowerer(b, values, types, random=random)
+        if extra_condition is not None:
+            with b.if_then(lowerer.lower_as(extra_condition, "boolean")):
+                self._assignments(lowerer, statements, values, types, index)
+        else:
+            self._assignments(lowerer, statements, values, types, index)
+        self.random_streams += lowerer.streams_used
+        return values
+
+    def _assignments(self, lowerer, statements, values, types, index):
+        kern = self.kernel
+        written = []
+        for stmt in statements:
+            expr = stmt.expr
+            if stmt.op != "=":
+                expr = _augmented(stmt.op, symbol(stmt.target), expr)
+            var = kern.variables.get(stmt.target)
+            if var is not None:
+                if var.scalar:
+                    raise ValueError(f"'{stmt}': cannot write the shared variable "
+                                     f"'{stmt.target}' in code that runs for every element")
+                typ = "integer" if var.dtype == "int64" else var.dtype
+            else:
+                typ = types.get(stmt.target) or infer_type(expr, types)
+                types[stmt.target] = typ
+            values[stmt.target] = lowerer.lower_as(expr, typ)
+            if var is not None and stmt.target not in written:
+                written.append(stmt.target)
+        for name in written:
+            self.store(kern.variables[name], values[name], index)
+
+
+def _augmented(op, target, expr):
+    from ..model.symbols import floordiv
+    import sympy
+    return {
+        "+=": lambda: target + expr, "-=": lambda: target - expr, "*=": lambda: target * expr,
+        "/=": lambda: target / expr, "**=": lambda: target ** expr,
+        "//=": lambda: floordiv(target, expr), "%=": lambda: sympy.Mod(target, expr),
+    }[op]()
+
+
+# ---- one lowering per loop shape -----------------------------------------------------------------
+
+def _for_each(em: KernelEmitter, shape: K.ForEach):
+    em.base_values()
+    em.counted_loop(const(0), const(shape.size),
+                    lambda i: em.run_statements(em.kernel.statements, i, shape.size, shape.condition))
+
+
+def _threshold(em: KernelEmitter, shape: K.Threshold):
+    b = em.builder
+    em.base_values()
+    spikes = em.data(shape.spikespace)
+    counter = em.alloca(I64)
+    b.store(const(0), counter)
+    condition = [K.Assign("_cond", shape.condition)]
+
+    def test(i):
+        fired = em.run_statements(condition, i, shape.size)["_cond"]
+        # branch-free compaction: always write, advance the count only on a spike
+        n = b.load(counter, typ=I64)
+        b.store(b.trunc(i, I32), b.gep(spikes, [n], source_etype=I32))
+        b.store(b.add(n, b.zext(fired, I64)), counter)
+
+    em.counted_loop(const(0), const(shape.size), test, name="test")
+    count = b.load(counter, typ=I64)
+    b.store(b.trunc(count, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
+    if em.kernel.statements:
+        def on_spike(k):
+            i = b.sext(b.load(b.gep(spikes, [k], source_etype=I32), typ=I32), I64)
+            em.run_statements(em.kernel.statements, i, shape.size)
+        em.counted_loop(const(0), count, on_spike, name="spike")
+
+
+def _spike_range(em, spikespace, size, start, stop, body, name):
+    """Call ``body(i_relative)`` for each spike of the spike space with ``start <= i < stop``."""
+    b = em.builder
+    spikes = em.data(spikespace)
+    count = b.sext(b.load(b.gep(spikes, [const(size)], source_etype=I32), typ=I32), I64)
+
+    def each(k):
+        i = b.sext(b.load(b.gep(spikes, [k], source_etype=I32), typ=I32), I64)
+        if start == 0 and stop == size:
+            body(i)
+        else:
+            inside = b.and_(b.icmp_signed(">=", i, const(start)), b.icmp_signed("<", i, const(stop)))
+            with b.if_then(inside):
+                body(b.sub(i, const(start)))
+    em.counted_loop(const(0), count, each, name=name)
+
+
+def _for_each_spike(em: KernelEmitter, shape: K.ForEachSpike):
+    em.base_values()
+    _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop,
+                 lambda i: em.run_statements(em.kernel.statements, i, shape.stop - shape.start),
+                 "reset")
+
+
+def _count_in_range(em, spikespace, size, start, stop):
+    b = em.builder
+    spikes = em.data(spikespace)
+    count = b.sext(b.load(b.gep(spikes, [const(size)], source_etype=I32), typ=I32), I64)
+    if start == 0 and stop == size:
+        return count
+    acc = em.alloca(I64)
+    b.store(const(0), acc)
+    _spike_range(em, spikespace, size, start, stop,
+                 lambda i: b.store(b.add(b.load(acc, typ=I64), const(1)), acc), "count")
+    return b.load(acc, typ=I64)
+
+
+def _append(em, slot, n):
+    """Append ``n`` rows to the array in ``slot``; returns the first new row, or returns 1 from the
+    kernel when memory ran out."""
+    b = em.builder
+    row = dynarray.emit_append_rows(b, em.header(slot), n)
+    failed = b.icmp_unsigned("==", row, ir.Constant(PTR, None))
+    with b.if_then(failed, likely=False):
+        b.ret(ir.Constant(I32, 1))
+    return row
+
+
+def _record_state(em: KernelEmitter, shape: K.RecordState):
+    b = em.builder
+    t = em.base_values()["t"]
+    b.store(t, _append(em, shape.times, const(1)))
+    indices = em.data(shape.indices)
+    for source, target in zip(shape.sources, shape.targets):
+        var = em.kernel.variables[source]
+        row = _append(em, target, const(1))
+        store_type = _STORAGE[var.dtype]
+        if var.scalar:
+            value = em.load(var)
+            em.counted_loop(const(0), const(shape.n_indices),
+                            lambda k: b.store(_raw(em, var, value),
+                                              b.gep(row, [k], source_etype=store_type)))
+            continue
+
+        def copy(k, var=var, row=row, store_type=store_type):
+            idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
+            b.store(_raw(em, var, em.load(var, idx)), b.gep(row, [k], source_etype=store_type))
+        em.counted_loop(const(0), const(shape.n_indices), copy, name=f"rec_{source}")
+
+
+def _raw(em, var, value):
+    """A loaded value converted back to its storage type."""
+    if var.dtype == "integer":
+        return em.builder.trunc(value, I32)
+    if var.dtype == "boolean":
+        return em.builder.zext(value, I8)
+    return value
+
+
+def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
+    b = em.builder
+    t = em.base_values()["t"]
+    n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
+    with b.if_then(b.icmp_signed(">", n, const(0))):
+        idx_rows = _append(em, shape.indices, n)
+        t_rows = _append(em, shape.times, n)
+        var_rows = [(em.kernel.variables[s], _append(em, tgt, n))
+                    for s, tgt in zip(shape.sources, shape.targets)]
+        counts = em.data(shape.counts)
+        pos = em.alloca(I64)
+        b.store(const(0), pos)
+
+        def record(i):
+            k = b.load(pos, typ=I64)
+            b.store(b.trunc(i, I32), b.gep(idx_rows, [k], source_etype=I32))
+            b.store(t, b.gep(t_rows, [k], source_etype=F64))
+            c = b.gep(counts, [i], source_etype=I32)
+            b.store(b.add(b.load(c, typ=I32), ir.Constant(I32, 1)), c)
+            for var, rows in var_rows:
+                b.store(_raw(em, var, em.load(var, i)), b.gep(rows, [k], source_etype=_STORAGE[var.dtype]))
+            b.store(b.add(k, const(1)), pos)
+        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, record, "record")
+
+
+def _record_rate(em: KernelEmitter, shape: K.RecordRate):
+    b = em.builder
+    values = em.base_values()
+    n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
+    rate = b.fdiv(b.sitofp(n, F64), b.fmul(ir.Constant(F64, float(shape.stop - shape.start)), values["dt"]))
+    b.store(rate, _append(em, shape.rates, const(1)))
+    b.store(values["t"], _append(em, shape.times, const(1)))
+
+
+_SHAPES = {
+    K.ForEach: _for_each, K.Threshold: _threshold, K.ForEachSpike: _for_each_spike,
+    K.RecordState: _record_state, K.RecordSpikes: _record_spikes, K.RecordRate: _record_rate,
+}
+
+
+def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> ir.Function:
+    """Emit ``kern`` into ``module`` as ``i32 name(ptr slots, i64 step)``."""
+    lower_shape = _SHAPES.get(type(kern.shape))
+    if lower_shape is None:
+        raise NotImplementedError(f"no lowering for loop shape {type(kern.shape).__name__}")
+    dynarray.declare_runtime(module)
+    em = KernelEmitter(module, kern, name or kern.name)
+    em.func.args[0].add_attribute("noalias")
+    lower_shape(em, kern.shape)
+    if not em.builder.block.is_terminated:
+        em.builder.ret(ir.Constant(I32, 0))
+    return em.func

@@ -1,0 +1,139 @@
+"""Kernels: the small intermediate representation between model statements and LLVM IR.
+
+A kernel is one piece of the time step (a group's state update, its threshold, a monitor's record)
+described as data: a name, the state arrays it touches (each bound to a slot of the network's slot
+table), a body of sympy assignments, and a *loop shape* that says how the body is iterated (every
+element, every spike, append a monitor row...). Objects produce kernels; `codegen.kernels` lowers
+each shape with one explicit function, failing loudly on any shape it does not know. ``print(kernel)``
+shows what will be compiled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+__all__ = [
+    "ArrayVar", "Assign", "Kernel",
+    "ForEach", "Threshold", "ForEachSpike", "RecordState", "RecordSpikes", "RecordRate",
+]
+
+
+@dataclass(frozen=True)
+class ArrayVar:
+    """How a kernel sees one state array: ``name`` in the statements, ``slot`` in the network's slot
+    table, storage ``dtype`` ('float' | 'integer' | 'boolean'), ``scalar`` for one shared value, and
+    ``offset`` (the first element, for subgroups that view part of their parent's arrays)."""
+
+    name: str
+    slot: int
+    dtype: str
+    scalar: bool = False
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Assign:
+    """``target op= expr``. ``op`` is '=' or an augmented operator such as '+='."""
+
+    target: str
+    expr: sympy.Expr
+    op: str = "="
+
+    def __str__(self):
+        return f"{self.target} {self.op} {self.expr}"
+
+
+# ---- loop shapes --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ForEach:
+    """Run the body for element indices ``0 <= i < size`` (of the kernel's group), optionally only
+    where ``condition`` holds."""
+
+    size: int
+    condition: sympy.Expr | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Evaluate ``condition`` for every element of a group of ``size``; the indices where it holds go,
+    in increasing order, into the spike space (``spikespace`` slot: ``size + 1`` int32s, the last one
+    the count). The body then runs once for each spiking element."""
+
+    size: int
+    spikespace: int
+    condition: sympy.Expr
+
+
+@dataclass(frozen=True)
+class ForEachSpike:
+    """Run the body for each element that spiked this step, restricted to ``start <= i < stop`` of the
+    spike space's group (``i`` in the body is relative to ``start``)."""
+
+    spikespace: int
+    source_size: int
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """Append one row to each 2D ``targets`` array (slots, one per recorded variable named in
+    ``sources``) holding the variable at the indices of the ``indices`` array (int32), and the time
+    to the ``times`` array."""
+
+    indices: int
+    n_indices: int
+    sources: tuple
+    targets: tuple
+    times: int
+
+
+@dataclass(frozen=True)
+class RecordSpikes:
+    """Append index (relative to ``start``) and time of every spike in ``[start, stop)`` to the
+    ``indices``/``times`` arrays, count it in ``counts``, and append each recorded variable of
+    ``sources`` to the matching ``targets`` array."""
+
+    spikespace: int
+    source_size: int
+    start: int
+    stop: int
+    indices: int
+    times: int
+    counts: int
+    sources: tuple = ()
+    targets: tuple = ()
+
+
+@dataclass(frozen=True)
+class RecordRate:
+    """Append the population rate (spikes in ``[start, stop)`` / (stop - start) / dt) and the time."""
+
+    spikespace: int
+    source_size: int
+    start: int
+    stop: int
+    rates: int
+    times: int
+
+
+@dataclass
+class Kernel:
+    """One native function of a network: see the module docstring. ``first_stream`` numbers the
+    random streams of its ``rand()``/``randn()`` calls, so results never depend on build order."""
+
+    name: str
+    shape: object
+    variables: dict[str, ArrayVar]
+    statements: list[Assign] = field(default_factory=list)
+    first_stream: int = 0
+
+    def __str__(self):
+        lines = [f"kernel {self.name}: {self.shape}"]
+        for var in self.variables.values():
+            kind = "scalar" if var.scalar else f"array+{var.offset}" if var.offset else "array"
+            lines.append(f"  {var.name}: {var.dtype} {kind} @slot {var.slot}")
+        lines += [f"  {stmt}" for stmt in self.statements]
+        return "\n".join(lines)

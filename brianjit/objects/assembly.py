@@ -1,0 +1,87 @@
+"""What objects need while they turn themselves into kernels: slots for arrays, resolved names.
+
+The ``SlotTable`` gives each DynamicArray a fixed index in the table of header addresses that
+native code receives (header addresses never move, even when the data grows). ``BuildContext``
+carries it together with the resolved external names of each object and the random stream counter.
+"""
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+
+from ..kernel import ArrayVar
+from ..memory import DynamicArray
+
+__all__ = ["SlotTable", "BuildContext", "ExternalConstant"]
+
+
+class SlotTable:
+    """Arrays by slot index; ``addresses()`` is the ``ptr[]`` handed to native code."""
+
+    def __init__(self):
+        self.arrays: list[DynamicArray] = []
+        self._index: dict[int, int] = {}
+        self._table = None
+
+    def slot(self, array: DynamicArray) -> int:
+        key = id(array)
+        if key not in self._index:
+            self._index[key] = len(self.arrays)
+            self.arrays.append(array)
+            self._table = None
+        return self._index[key]
+
+    def array_var(self, name, array, dtype, scalar=False, offset=0) -> ArrayVar:
+        return ArrayVar(name, self.slot(array), dtype, scalar, offset)
+
+    def addresses(self):
+        if self._table is None:
+            self._table = (ctypes.c_void_p * max(1, len(self.arrays)))(
+                *[a.header_address for a in self.arrays])
+        return self._table
+
+    def sync(self):
+        """Adopt buffers that native code replaced (see the DynamicArray contract)."""
+        for array in self.arrays:
+            array.sync()
+
+
+class ExternalConstant:
+    """A name from a namespace (``tau``) used by kernels: its value lives in a one-element buffer
+    that is rewritten before every run, so new values never recompile."""
+
+    def __init__(self, name, dtype):
+        self.name = name
+        self.dtype = dtype
+        self.array = DynamicArray(1, dtype={"float": np.float64, "integer": np.int32,
+                                             "boolean": np.bool_}[dtype])
+
+    def set(self, value):
+        self.array.data[0] = np.asarray(value)
+
+
+class BuildContext:
+    """Passed to ``obj.kernels(ctx)``: slot table, per-run constants, clock buffers, seed, streams."""
+
+    STREAMS_PER_KERNEL = 1 << 16
+
+    def __init__(self, slots: SlotTable, seed_array, dt_array_of, constants_of):
+        self.slots = slots
+        self.seed_array = seed_array
+        self._dt_array_of = dt_array_of
+        self._constants_of = constants_of
+        self._next_stream = 0
+
+    def dt_array(self, clock):
+        return self._dt_array_of(clock)
+
+    def constants(self, owner):
+        """{name: ExternalConstant} resolved for ``owner`` for this run."""
+        return self._constants_of(owner)
+
+    def next_stream_block(self) -> int:
+        """First random stream of a new kernel (each kernel owns a block of streams)."""
+        first = self._next_stream
+        self._next_stream += self.STREAMS_PER_KERNEL
+        return first
