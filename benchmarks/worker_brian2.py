@@ -1,0 +1,90 @@
+"""Time one model under one Brian2 code-generation target; runs inside the Brian2 venv.
+
+Targets:
+  numpy           runtime mode, ``prefs.codegen.target = 'numpy'``
+  cython          runtime mode, ``prefs.codegen.target = 'cython'`` with the extension cache in
+                  ``--cache-dir``: an empty directory gives the cold figure (everything compiled),
+                  a directory filled by an earlier run gives the warm one (compiled modules reused)
+  cpp_standalone  ``set_device('cpp_standalone', build_on_run=False)``; ``net.run`` only records,
+                  ``device.build(...)`` then generates, compiles (make) and runs the binary in
+                  ``--project-dir``.  ``device._last_run_time`` is the binary's own measurement of
+                  its simulation loop (read back from results/last_run_info.txt), and
+                  ``device.timers`` holds the wall times of 'make' and of running the binary.
+
+Runtime targets run the network twice: the second ``net.run`` is the warm figure.  A standalone
+project is one binary, so it reports a single run.
+"""
+
+import time
+
+_t_start = time.perf_counter()
+
+from worker_common import Stopwatch, emit, parse_args, spike_count, star_namespace  # noqa: E402
+
+
+def _extra_args(parser):
+    parser.add_argument("--target", required=True, choices=("numpy", "cython", "cpp_standalone"))
+    parser.add_argument("--cache-dir", help="Cython extension cache (cython target)")
+    parser.add_argument("--project-dir", help="generated C++ project (cpp_standalone target)")
+
+
+def run_runtime(b2, sim, args, model, import_s):
+    b2.prefs.codegen.target = args.target
+    if args.target == "cython":
+        if not args.cache_dir:
+            raise SystemExit("--cache-dir is required for the cython target")
+        b2.prefs.codegen.runtime.cython.cache_dir = args.cache_dir
+    with Stopwatch() as setup:
+        built = model.build(sim, args.n)
+        net = sim.Network(*built.objects)
+    with Stopwatch() as first:
+        net.run(args.duration * sim.second)
+    spikes = spike_count(built.spikes)
+    with Stopwatch() as warm:
+        net.run(args.duration * sim.second)
+    emit(args, "brian2", args.target,
+         import_s=import_s, setup_s=setup.seconds, first_run_s=first.seconds,
+         cold_s=setup.seconds + first.seconds, warm_run_s=warm.seconds,
+         spikes=spikes, warm_spikes=spike_count(built.spikes) - spikes)
+
+
+def run_standalone(b2, sim, args, model, import_s):
+    if not args.project_dir:
+        raise SystemExit("--project-dir is required for the cpp_standalone target")
+    b2.set_device("cpp_standalone", build_on_run=False)
+    with Stopwatch() as setup:
+        built = model.build(sim, args.n)
+        net = sim.Network(*built.objects)
+    with Stopwatch() as record:
+        net.run(args.duration * sim.second)
+    device = b2.get_device()
+    with Stopwatch() as build:
+        device.build(directory=args.project_dir, compile=True, run=True, with_output=False)
+    make_s = device.timers["compile"]["make"]
+    clean_s = device.timers["compile"]["clean"] or 0.0
+    binary_s = device.timers["run_binary"]
+    emit(args, "brian2", args.target,
+         import_s=import_s, setup_s=setup.seconds, first_run_s=record.seconds + build.seconds,
+         cold_s=setup.seconds + record.seconds + build.seconds, build_s=make_s,
+         native_run_s=device._last_run_time, spikes=spike_count(built.spikes),
+         details={"record_s": record.seconds, "device_build_s": build.seconds,
+                  "codegen_s": build.seconds - make_s - clean_s - binary_s,
+                  "make_s": make_s, "binary_wall_s": binary_s})
+
+
+def main():
+    args, model = parse_args(__doc__.splitlines()[0], _extra_args)
+    import brian2 as b2
+
+    import_s = time.perf_counter() - _t_start
+    sim = star_namespace(b2)
+    b2.defaultclock.dt = args.dt * b2.second
+    b2.seed(args.seed)
+    if args.target == "cpp_standalone":
+        run_standalone(b2, sim, args, model, import_s)
+    else:
+        run_runtime(b2, sim, args, model, import_s)
+
+
+if __name__ == "__main__":
+    main()
