@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import llvmlite
 import llvmlite.binding as llvm
 
-__all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu"]
+__all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu", "vector_math_variant"]
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -60,6 +60,37 @@ def cpu_description() -> tuple[str, str]:
     """(cpu name, feature string) that code is currently generated for."""
     _target_machine()
     return _state["cpu"]
+
+
+# glibc's libmvec vector ABI: (feature the CPU needs, ISA letter, lanes of double), best first.
+_LIBMVEC_ISAS = (("+avx2", "d", 4), ("", "b", 2))
+
+
+def vector_math_variant(name: str, nargs: int) -> tuple[str, int] | None:
+    """(name, lanes) of glibc's libmvec vector variant of the libm function ``name`` (taking
+    ``nargs`` doubles) for the CPU code is generated for, e.g. ``('_ZGVdN4v_exp', 4)``, or None
+    when this process has none (not x86-64, no libmvec, or a glibc too old for that function).
+
+    Loads libmvec into the process on first use, so MCJIT resolves the vector calls that the loop
+    vectoriser emits for a scalar libm call carrying the matching ``vector-function-abi-variant``."""
+    _target_machine()
+    if not llvm.get_process_triple().startswith("x86_64"):
+        return None
+    with _lock:
+        if "libmvec" not in _state:
+            try:
+                llvm.load_library_permanently("libmvec.so.1")
+                _state["libmvec"] = True
+            except RuntimeError:
+                _state["libmvec"] = False
+        if not _state["libmvec"]:
+            return None
+    features = _state["cpu"][1].split(",")
+    for feature, isa, lanes in _LIBMVEC_ISAS:
+        if not feature or feature in features:
+            vector_name = f"_ZGV{isa}N{lanes}{'v' * nargs}_{name}"
+            return (vector_name, lanes) if llvm.address_of_symbol(vector_name) else None
+    return None
 
 
 def _engine():

@@ -1,0 +1,163 @@
+"""Random numbers in generated code: Philox4x32-10, a counter-based generator, emitted as IR.
+
+Why counter-based: a random number is a pure function of (seed, stream, index, step), so it does
+not matter in which order, chunk or thread neurons are updated — results are bit-for-bit the same
+(DESIGN.md, invariant 4) and loops over neurons still vectorise (no state carried between
+iterations). The ``stream`` is a constant per ``rand()``/``randn()`` call site, ``index`` the
+neuron or synapse index, ``step`` the time step.
+
+Layout: the Philox key is ``philox(counter=(stream, 0), key=seed)`` (the first two words), so
+every (seed, stream) pair gets its own key; LLVM hoists that block out of loops since seed and
+stream are loop invariant. The counter is ``(index, step)`` as four 32-bit words, low word first.
+One block of 128 bits gives one number: a uniform uses 53 bits, a normal two 53-bit uniforms
+through Box-Muller, with the radius' uniform on (0, 1] so it never takes ``log(0)`` (hence
+``|randn()| < 8.58`` always).
+
+:func:`philox4x32_10`, :func:`uniform` and :func:`normal` are the numpy reference of the same
+functions, for tests and for users who want to reproduce a simulation's random numbers.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from llvmlite import ir
+
+from .mathfuncs import FAST_MATH, call_math
+
+__all__ = ["RandomContext", "emit_philox", "emit_block", "emit_uniform", "emit_normal",
+           "philox4x32_10", "uniform", "normal"]
+
+_MULTIPLIERS = (0xD2511F53, 0xCD9E8D57)
+_WEYL = (0x9E3779B9, 0xBB67AE85)
+_ROUNDS = 10
+_I32, _I64, _DOUBLE = ir.IntType(32), ir.IntType(64), ir.DoubleType()
+_TWO_POW_M53 = 2.0 ** -53
+
+
+@dataclass
+class RandomContext:
+    """What the expression lowering needs to emit random numbers: ``seed``, ``index`` and
+    ``step`` as i64 ir.Values, and the stream number of the first random call it will meet
+    (the k-th call gets ``first_stream + k``)."""
+
+    seed: ir.Value
+    index: ir.Value
+    step: ir.Value
+    first_stream: int = 0
+
+
+# --- IR ------------------------------------------------------------------------------------------
+
+def _mulhilo(builder, multiplier: int, word):
+    product = builder.mul(builder.zext(word, _I64), ir.Constant(_I64, multiplier))
+    high = builder.trunc(builder.lshr(product, ir.Constant(_I64, 32)), _I32)
+    return high, builder.trunc(product, _I32)
+
+
+def emit_philox(builder: ir.IRBuilder, counter, key):
+    """Philox4x32-10 of four i32 counter words and two i32 key words; returns four i32 words."""
+    c0, c1, c2, c3 = counter
+    k0, k1 = key
+    for round_number in range(_ROUNDS):
+        if round_number:
+            k0 = builder.add(k0, ir.Constant(_I32, _WEYL[0]))
+            k1 = builder.add(k1, ir.Constant(_I32, _WEYL[1]))
+        hi0, lo0 = _mulhilo(builder, _MULTIPLIERS[0], c0)
+        hi1, lo1 = _mulhilo(builder, _MULTIPLIERS[1], c2)
+        c0, c1, c2, c3 = (builder.xor(builder.xor(hi1, c1), k0), lo1,
+                          builder.xor(builder.xor(hi0, c3), k1), lo0)
+    return [c0, c1, c2, c3]
+
+
+def _split(builder, value):
+    """An i64 as its (low, high) i32 words."""
+    return builder.trunc(value, _I32), builder.trunc(builder.lshr(value, ir.Constant(_I64, 32)), _I32)
+
+
+def _as_i64(value):
+    return ir.Constant(_I64, value) if isinstance(value, int) else value
+
+
+def emit_block(builder: ir.IRBuilder, seed, stream, index, step):
+    """The 128 random bits (four i32 words) for (seed, stream, index, step), each an i64 ir.Value
+    or a Python int."""
+    seed, stream, index, step = map(_as_i64, (seed, stream, index, step))
+    zero = ir.Constant(_I32, 0)
+    key = emit_philox(builder, [*_split(builder, stream), zero, zero], _split(builder, seed))[:2]
+    return emit_philox(builder, [*_split(builder, index), *_split(builder, step)], key)
+
+
+def _unit(builder, low, high, offset: int):
+    """(53 high bits of the 64-bit word high:low + offset) * 2**-53 as a double."""
+    word = builder.or_(builder.shl(builder.zext(high, _I64), ir.Constant(_I64, 32)),
+                       builder.zext(low, _I64))
+    bits = builder.lshr(word, ir.Constant(_I64, 11))
+    if offset:
+        bits = builder.add(bits, ir.Constant(_I64, offset))
+    return builder.fmul(builder.sitofp(bits, _DOUBLE), ir.Constant(_DOUBLE, _TWO_POW_M53))
+
+
+def emit_uniform(builder: ir.IRBuilder, seed, stream, index, step) -> ir.Value:
+    """A double uniform on [0, 1) with 53 random bits."""
+    w = emit_block(builder, seed, stream, index, step)
+    return _unit(builder, w[0], w[1], 0)
+
+
+def emit_normal(builder: ir.IRBuilder, seed, stream, index, step) -> ir.Value:
+    """A standard normal double (Box-Muller, cosine branch); always finite."""
+    w = emit_block(builder, seed, stream, index, step)
+    radius_uniform = _unit(builder, w[0], w[1], 1)   # (0, 1]
+    angle_uniform = _unit(builder, w[2], w[3], 0)    # [0, 1)
+    log_u = call_math(builder, "log", [radius_uniform])
+    radius = call_math(builder, "sqrt", [builder.fmul(log_u, ir.Constant(_DOUBLE, -2.0),
+                                                      flags=FAST_MATH)])
+    angle = builder.fmul(angle_uniform, ir.Constant(_DOUBLE, 2 * math.pi), flags=FAST_MATH)
+    return builder.fmul(radius, call_math(builder, "cos", [angle]), flags=FAST_MATH)
+
+
+# --- numpy reference -----------------------------------------------------------------------------
+
+def philox4x32_10(counter, key):
+    """Philox4x32-10 on numpy arrays: ``counter`` four uint32 arrays, ``key`` two; returns four."""
+    c = [np.asarray(w, dtype=np.uint64) & 0xFFFFFFFF for w in counter]
+    k = [np.asarray(w, dtype=np.uint64) & 0xFFFFFFFF for w in key]
+    mask = np.uint64(0xFFFFFFFF)
+    for round_number in range(_ROUNDS):
+        if round_number:
+            k = [(k[0] + np.uint64(_WEYL[0])) & mask, (k[1] + np.uint64(_WEYL[1])) & mask]
+        p0 = c[0] * np.uint64(_MULTIPLIERS[0])
+        p1 = c[2] * np.uint64(_MULTIPLIERS[1])
+        c = [(p1 >> np.uint64(32)) ^ c[1] ^ k[0], p1 & mask,
+             (p0 >> np.uint64(32)) ^ c[3] ^ k[1], p0 & mask]
+    return [w.astype(np.uint32) for w in c]
+
+
+def _words(value):
+    value = np.asarray(value, dtype=np.int64).view(np.uint64)
+    return value & np.uint64(0xFFFFFFFF), value >> np.uint64(32)
+
+
+def _reference_block(seed, stream, index, step):
+    zero = np.uint64(0)
+    key = philox4x32_10([*_words(stream), zero, zero], _words(seed))[:2]
+    return philox4x32_10([*_words(index), *_words(step)], key)
+
+
+def _reference_unit(low, high, offset):
+    word = (high.astype(np.uint64) << np.uint64(32)) | low.astype(np.uint64)
+    return ((word >> np.uint64(11)) + np.uint64(offset)).astype(np.float64) * _TWO_POW_M53
+
+
+def uniform(seed, stream, index, step) -> np.ndarray:
+    """numpy reference of :func:`emit_uniform` (arguments broadcast; int64 values)."""
+    w = _reference_block(seed, stream, index, step)
+    return _reference_unit(w[0], w[1], 0)
+
+
+def normal(seed, stream, index, step) -> np.ndarray:
+    """numpy reference of :func:`emit_normal` (equal up to libm's rounding of log and cos)."""
+    w = _reference_block(seed, stream, index, step)
+    radius = np.sqrt(-2.0 * np.log(_reference_unit(w[0], w[1], 1)))
+    return radius * np.cos(_reference_unit(w[2], w[3], 0) * (2 * math.pi))
