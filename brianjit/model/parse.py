@@ -1,0 +1,263 @@
+"""Model expression strings to sympy, through Python's ``ast`` and a whitelist (never eval/exec).
+
+The text is parsed by ``ast.parse(mode='eval')``; a visitor then translates the few node kinds the
+model language has into the sympy vocabulary of :mod:`brianjit.model.symbols`, and refuses every
+other node with a :class:`ParseError` that quotes the text and names the construct.
+
+Accepted: numbers (``int`` -> ``Integer``, ``float`` -> ``Float``), names (``symbol(name)``),
+``True``/``False``, ``+ - * / ** // %`` and unary ``+ -`` (``a // b`` is ``floordiv(a, b)``, ``a % b``
+is ``sympy.Mod``), comparisons (``a < b < c`` is ``(a < b) & (b < c)``), ``and``/``or``/``not``, and
+calls ``name(arg, ...)`` with positional arguments. Calls of the functions in
+:data:`brianjit.model.functions.DEFAULT_FUNCTIONS` are built by their table row (``int(x)`` is
+``int_(x)``, ``rand()`` is a fresh ``rand(k)``, ``clip`` is ``Min(Max(..))``); any other name is kept
+as an undefined sympy function ``Function(name)(args)`` so that user functions (TimedArray, ...) can
+be resolved later from the namespace.
+
+Booleans: a boolean value is a sympy ``Boolean`` -- a comparison, ``true``/``false``, ``And``/``Or``/
+``Not`` -- or a plain symbol (sympy symbols are ``Boolean`` too; whether a variable really is boolean
+is its declared type, checked by later stages). So ``b and v > 1`` is ``And(b, v > 1)``. Numbers,
+arithmetic and function calls are refused as operands of ``and``/``or``/``not``, and booleans
+(comparisons, ``True``, ``and``...) are refused as operands of arithmetic: ``int(v > 1)`` turns a
+boolean into the number 0 or 1, as in Brian2.
+
+Names starting with two underscores are refused (``__import__`` and friends have no place here).
+"""
+from __future__ import annotations
+
+import ast
+import operator
+
+import sympy
+from sympy.logic.boolalg import Boolean, BooleanAtom
+
+from brianjit.model.functions import DEFAULT_FUNCTIONS
+from brianjit.model.symbols import floordiv, symbol
+
+__all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
+           "is_boolean_expr"]
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class ParseError(SyntaxError):
+    """A model string that is not valid model language. The message quotes the text."""
+
+    def __init__(self, message: str, text: str, node: ast.AST | None = None):
+        where = ""
+        if node is not None and getattr(node, "col_offset", None) is not None:
+            segment = ast.get_source_segment(text, node)
+            if segment is not None and segment != text.strip():
+                where = f" (at {segment!r})"
+        super().__init__(f"{message}{where} in {_shorten(text)!r}")
+        self.source = text
+
+
+_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.FloorDiv: floordiv,
+    ast.Mod: sympy.Mod,
+}
+_COMPARISONS = {
+    ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge,
+    ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne,
+}
+_OPERATOR_TEXT = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.FloorDiv: "//",
+    ast.Mod: "%", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
+    ast.NotEq: "!=", ast.USub: "unary -", ast.UAdd: "unary +", ast.Not: "not", ast.And: "and",
+    ast.Or: "or",
+}
+
+# Node kinds people plausibly try, with the words used to refuse them.
+_REFUSED = {
+    ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambda",
+    ast.IfExp: "conditional expressions (x if c else y)", ast.NamedExpr: "assignment expressions",
+    ast.Starred: "starred arguments", ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions", ast.List: "lists", ast.Tuple: "tuples", ast.Set: "sets",
+    ast.Dict: "dictionaries", ast.JoinedStr: "strings", ast.Await: "await", ast.Yield: "yield",
+    ast.YieldFrom: "yield", ast.Slice: "slices",
+}
+
+
+def is_boolean_expr(expr: sympy.Basic) -> bool:
+    """True for values usable as operands of and/or/not: Booleans, comparisons and symbols."""
+    return isinstance(expr, Boolean)
+
+
+def _is_number_like(expr: sympy.Basic) -> bool:
+    """True for values usable in arithmetic (symbols are both numbers and booleans)."""
+    return isinstance(expr, sympy.Expr)
+
+
+def _is_huge_integer_power(base: sympy.Expr, exponent: sympy.Expr) -> bool:
+    """``2**10**10`` would make sympy compute a ten-billion-digit integer: leave such powers
+    unevaluated (the lowering computes them in floating point)."""
+    return (isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Integer)
+            and abs(exponent) > 64)
+
+
+class _Translator:
+    """One translation of one expression text; ``text`` is kept for error messages."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def fail(self, message: str, node: ast.AST | None = None):
+        raise ParseError(message, self.text, node)
+
+    def visit(self, node: ast.AST) -> sympy.Basic:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            what = _REFUSED.get(type(node), f"'{type(node).__name__}' syntax")
+            self.fail(f"{what} not allowed in model expressions", node)
+        return method(node)
+
+    def number(self, node: ast.AST, context: str) -> sympy.Expr:
+        value = self.visit(node)
+        if not _is_number_like(value):
+            self.fail(f"a boolean cannot be an operand of {context} (use int(...) to turn it into "
+                      "0 or 1)", node)
+        return value
+
+    def boolean(self, node: ast.AST, context: str) -> sympy.Basic:
+        value = self.visit(node)
+        if not is_boolean_expr(value):
+            self.fail(f"operand of '{context}' must be a boolean (a comparison, True/False, a "
+                      "boolean variable or another and/or/not)", node)
+        return value
+
+    def visit_Expression(self, node):
+        return self.visit(node.body)
+
+    def visit_Constant(self, node):
+        value = node.value
+        if value is True or value is False:
+            return sympy.true if value else sympy.false
+        if isinstance(value, int):
+            return sympy.Integer(value)
+        if isinstance(value, float):
+            return sympy.Float(value)
+        self.fail(f"constant {value!r} of type {type(value).__name__} not allowed in model "
+                  "expressions", node)
+
+    def visit_Name(self, node):
+        if node.id.startswith("__"):
+            self.fail(f"name {node.id!r} not allowed in model expressions (names starting with "
+                      "'__' are reserved)", node)
+        return symbol(node.id)
+
+    def visit_BinOp(self, node):
+        op = type(node.op)
+        if op not in _ARITHMETIC:
+            self.fail(f"operator {type(node.op).__name__} not allowed in model expressions", node)
+        context = f"'{_OPERATOR_TEXT[op]}'"
+        left = self.number(node.left, context)
+        right = self.number(node.right, context)
+        if op is ast.Pow and _is_huge_integer_power(left, right):
+            return sympy.Pow(left, right, evaluate=False)
+        return _ARITHMETIC[op](left, right)
+
+    def visit_UnaryOp(self, node):
+        op = type(node.op)
+        if op is ast.Not:
+            return sympy.Not(self.boolean(node.operand, "not"))
+        if op is ast.USub:
+            return -self.number(node.operand, "unary '-'")
+        if op is ast.UAdd:
+            return self.number(node.operand, "unary '+'")
+        self.fail("operator '~' not allowed in model expressions (use 'not')", node)
+
+    def visit_BoolOp(self, node):
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        values = [self.boolean(v, word) for v in node.values]
+        return sympy.And(*values) if word == "and" else sympy.Or(*values)
+
+    def visit_Compare(self, node):
+        operands = [node.left, *node.comparators]
+        values = [self.visit(operand) for operand in operands]
+        parts = []
+        for k, op in enumerate(node.ops):
+            left, right = values[k], values[k + 1]
+            if type(op) not in _COMPARISONS:
+                self.fail(f"comparison '{type(op).__name__}' not allowed in model expressions "
+                          "(only < <= > >= == !=)", node)
+            ordered = type(op) not in (ast.Eq, ast.NotEq)
+            for value, where in ((left, operands[k]), (right, operands[k + 1])):
+                if ordered and not _is_number_like(value):
+                    self.fail(f"a boolean cannot be compared with '{_OPERATOR_TEXT[type(op)]}'",
+                              where)
+            try:
+                parts.append(_COMPARISONS[type(op)](left, right))
+            except TypeError as err:
+                self.fail(f"cannot compare these operands ({err})", node)
+        return sympy.And(*parts) if len(parts) > 1 else parts[0]
+
+    def visit_Call(self, node):
+        if not isinstance(node.func, ast.Name):
+            self.fail("only calls of a function by its name are allowed (no attribute access or "
+                      "calls of call results)", node)
+        name = node.func.id
+        if node.keywords:
+            self.fail(f"keyword arguments not allowed in the call of {name!r}", node)
+        if name.startswith("__"):
+            self.fail(f"function {name!r} not allowed in model expressions (names starting with "
+                      "'__' are reserved)", node)
+        spec = DEFAULT_FUNCTIONS.get(name)
+        if spec is None or spec.accepts_boolean:
+            args = [self.visit(a) for a in node.args]
+        else:
+            args = [self.number(a, f"function {name!r}") for a in node.args]
+        if spec is None:
+            return sympy.Function(name)(*args)
+        if len(args) != spec.nargs:
+            self.fail(f"function {name!r} takes {spec.nargs} argument(s) but was called with "
+                      f"{len(args)}", node)
+        return spec.build(*args)
+
+
+def expression_from_ast(node: ast.AST, text: str, evaluate: bool = True) -> sympy.Basic:
+    """Translate an already parsed ``ast`` expression node; ``text`` is the source it came from
+    (quoted in error messages). ``evaluate=False`` keeps the tree as written (see
+    :func:`parse_expression`)."""
+    with sympy.evaluate(evaluate):
+        return _Translator(text).visit(node)
+
+
+def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:
+    """Parse one model expression (``'-(v - El)/tau + I'``, ``'v > vt and not b'``) into sympy.
+
+    With ``evaluate=False`` sympy does not simplify while building (``0*mV`` stays a product, ``v - v``
+    stays a difference): the unit checker needs the expression as the user wrote it.
+    Raises :class:`ParseError` (a ``SyntaxError``) for invalid syntax or refused constructs."""
+    if not isinstance(text, str):
+        raise TypeError(f"a model expression must be a string, not {type(text).__name__}")
+    source = text.strip()
+    if not source:
+        raise ParseError("empty expression", text)
+    try:
+        tree = ast.parse(source, mode="eval")
+        return expression_from_ast(tree.body, source, evaluate)
+    except ParseError:
+        raise
+    except SyntaxError as err:
+        raise ParseError(f"invalid syntax ({err.msg})", source) from None
+    except (RecursionError, MemoryError):
+        raise ParseError("expression too deeply nested", source) from None
+
+
+def get_identifiers(expr: sympy.Basic) -> set[str]:
+    """Names a parsed expression refers to: its symbols and the names of undefined (user)
+    functions it calls. Default functions are not included."""
+    names = {s.name for s in expr.free_symbols}
+    for call in expr.atoms(sympy.core.function.AppliedUndef):
+        name = call.func.__name__
+        if name not in DEFAULT_FUNCTIONS:
+            names.add(name)
+    return names
