@@ -1,0 +1,261 @@
+"""What a NeuronGroup and its subgroups share: variables by attribute, indexing, string expressions.
+
+String expressions (``G.v = 'rand()*15*mV'``, ``G.v['i > 5'] = ...``, ``G.v['i > 5']``) are not
+evaluated in Python: they become a one-kernel module that runs natively over the group, compiled
+once per distinct expression (the JIT caches on the IR text).
+"""
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import sympy
+
+from .. import kernel as K
+from ..codegen.kernels import lower_kernel
+from ..jit import compile_ir
+from ..memory import DynamicArray
+from ..model.dimensions import get_expr_dimensions
+from ..model.namespace import resolve_names, user_frame_namespace
+from ..model.parse import parse_expression
+from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
+from . import seed as seed_state
+from .assembly import ExternalConstant, SlotTable
+from .variables import VariableView, coerce_value, is_scalar_number
+
+__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype"]
+
+#: names every expression may use without defining them
+SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
+
+
+def constant_dtype(value) -> str:
+    """The model type of an external constant's Python value."""
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, (int, np.integer)) and get_dimensions(value) is DIMENSIONLESS:
+        return "integer"
+    return "float"
+
+
+class Group:
+    """Mixin for groups: needs ``variables``, ``owner`` (the group owning the arrays), ``start``,
+    ``stop``, ``namespace``, ``equations`` (for subexpressions) and ``clock``."""
+
+    # -- sizes and indices -----------------------------------------------------------------------
+    def __len__(self):
+        return self.stop - self.start
+
+    @property
+    def N(self):
+        return len(self)
+
+    def check_index(self, item):
+        """``item`` as an index into this group's elements, or a clear IndexError."""
+        n = len(self)
+        if isinstance(item, slice) or item is Ellipsis:
+            return item if item is not Ellipsis else slice(None)
+        index = np.asarray(item)
+        if index.dtype == bool:
+            if index.shape != (n,):
+                raise IndexError(f"boolean index of shape {index.shape} for {self.name} of size {n}")
+            return index
+        if index.dtype.kind not in "iu":
+            raise IndexError(f"indices of {self.name} must be integers, slices, booleans or a "
+                             f"string condition, not {item!r}")
+        if index.size and (index.max() >= n or index.min() < -n):
+            raise IndexError(f"index {item!r} out of range for {self.name} of size {n}")
+        return index
+
+    def raw_values(self, name):
+        """Zero-copy numpy view of ``name``'s values for this group's elements."""
+        if name == "i":
+            return np.arange(len(self), dtype=np.int32)
+        var = self.variables.get(name)
+        if var is None:
+            return self._evaluate_subexpression(name)
+        data = var.array.data
+        return data if var.scalar else data[self.start:self.stop]
+
+    # -- attribute access ------------------------------------------------------------------------
+    def __getattr__(self, name):
+        if name.startswith("_") or name in ("variables", "owner", "equations"):
+            raise AttributeError(name)
+        variables = self.__dict__.get("variables") or {}
+        if name in variables or self._is_subexpression(name):
+            return VariableView(self, name)
+        if name.endswith("_") and (name[:-1] in variables or self._is_subexpression(name[:-1])):
+            return self.raw_values(name[:-1]).copy() if self._is_subexpression(name[:-1]) \
+                else VariableView(self, name[:-1], unitless=True)[:]
+        if name == "i":
+            return self.raw_values("i")
+        raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        variables = self.__dict__.get("variables")
+        if variables is not None and not name.startswith("_"):
+            base = name[:-1] if name.endswith("_") and name[:-1] in variables else name
+            if base in variables:
+                self.set_values(base, slice(None), value, unitless=base != name)
+                return
+            if self._is_subexpression(base):
+                raise TypeError(f"'{base}' is a subexpression of {self.name}; it cannot be set")
+            if base in ("i", "N", "t", "dt"):
+                raise TypeError(f"'{base}' of {self.name} is read-only")
+        object.__setattr__(self, name, value)
+
+    def _is_subexpression(self, name):
+        eqs = self.__dict__.get("equations")
+        return eqs is not None and name in eqs.subexpr_names
+
+    # -- writing ---------------------------------------------------------------------------------
+    def set_values(self, name, item, value, unitless=False):
+        var = self.variables[name]
+        if var.read_only:
+            raise TypeError(f"Variable '{name}' of {self.name} is read-only")
+        if isinstance(value, VariableView):
+            value = value[:]
+        condition = None
+        if isinstance(item, str):
+            condition, item = item, slice(None)
+        if isinstance(value, str) or condition is not None:
+            if not (isinstance(item, slice) and item == slice(None)):
+                raise IndexError("string expressions can only be combined with a full slice or a "
+                                 "string condition")
+            expr = value if isinstance(value, str) else None
+            self._run_string_kernel(name, expr, condition, None if expr is not None else value,
+                                    unitless)
+            return
+        raw = coerce_value(var, value, unitless)
+        if var.scalar:
+            var.array.data[0] = raw
+            return
+        target = var.array.data[self.start:self.stop]
+        index = self.check_index(item)
+        try:
+            target[index] = raw
+        except ValueError as err:
+            raise ValueError(f"cannot set {self.name}.{name}[{item!r}]: {err}") from None
+
+    # -- string expressions, run natively ------------------------------------------------------
+    def _resolve(self, names, where):
+        user = user_frame_namespace()
+        values = resolve_names(names, self.namespace, user, owner=where)
+        return values
+
+    def _expression_context(self, exprs, where):
+        """Variables and constants an expression needs: ({name: ArrayVar}, SlotTable, dims)."""
+        slots = SlotTable()
+        names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
+        names |= {"dt"}
+        variables, dims = {}, dict(SPECIAL_NAMES)
+        external = set()
+        for name in names:
+            var = self.variables.get(name)
+            if var is not None:
+                variables[name] = slots.array_var(name, var.array, var.dtype, var.scalar,
+                                                  0 if var.scalar else self.start)
+                dims[name] = var.dim
+            elif name not in SPECIAL_NAMES:
+                external.add(name)
+        for name, value in self._resolve(external, where).items():
+            if not is_scalar_number(value) and not hasattr(value, "dim"):
+                raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
+                                f"not {type(value).__name__}")
+            constant = ExternalConstant(name, constant_dtype(value))
+            constant.set(value)
+            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
+            dims[name] = get_dimensions(value)
+        dt = DynamicArray(1)
+        dt.data[0] = self.clock.dt_
+        variables["dt"] = slots.array_var("dt", dt, "float", scalar=True)
+        variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
+        return variables, slots, dims
+
+    def _substitute_subexpressions(self, expr):
+        if expr is None or self.equations is None:
+            return expr
+        for _ in range(len(self.equations.subexpr_names) + 1):
+            subs = {s: self.equations[s.name].expr for s in expr.free_symbols
+                    if s.name in self.equations.subexpr_names}
+            if not subs:
+                return expr
+            expr = expr.xreplace(subs)
+        raise ValueError("subexpressions refer to each other in a cycle")
+
+    def _run_string_kernel(self, target, expr_text, condition_text, value, unitless):
+        """``target = expr`` (or ``= value``) for the elements where ``condition`` holds."""
+        var = self.variables[target]
+        where = f"the expression for {self.name}.{target}"
+        expr = self._substitute_subexpressions(parse_expression(expr_text)) if expr_text else None
+        condition = (self._substitute_subexpressions(parse_expression(condition_text))
+                     if condition_text else None)
+        if expr is None:
+            raw = coerce_value(var, value, unitless)
+            if raw.ndim:
+                raise ValueError("with a string condition, the value must be a scalar or a string")
+            expr = sympy.Integer(int(raw)) if var.dtype != "float" else sympy.Float(float(raw))
+            if var.dtype == "boolean":
+                expr = sympy.true if raw else sympy.false
+        variables, slots, dims = self._expression_context([expr, condition], where)
+        if expr_text and not unitless:
+            fail_for_dimension_mismatch(
+                _dim_probe(get_expr_dimensions(expr, dims)), _dim_probe(var.dim),
+                f"The expression '{expr_text}' does not have the unit of {self.name}.{target}")
+        if condition is not None:
+            get_expr_dimensions(condition, dims)
+        variables[target] = slots.array_var(target, var.array, var.dtype, var.scalar,
+                                            0 if var.scalar else self.start)
+        size = 1 if var.scalar else len(self)
+        kern = K.Kernel(f"set_{target}", K.ForEach(size, condition), variables,
+                        [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams())
+        run_once(kern, slots, self.clock.step)
+
+    def _evaluate(self, expr, dtype, where):
+        """Values of ``expr`` for every element, computed natively (a fresh numpy array)."""
+        variables, slots, dims = self._expression_context([expr], where)
+        out = DynamicArray(len(self), dtype={"float": np.float64, "boolean": np.bool_}[dtype])
+        variables["_out"] = slots.array_var("_out", out, dtype)
+        kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
+                        first_stream=seed_state.next_oneoff_streams())
+        run_once(kern, slots, self.clock.step)
+        return out.data.copy(), get_expr_dimensions(expr, dims)
+
+    def indices_where(self, condition_text):
+        """Indices (relative to this group) where the string condition holds."""
+        expr = self._substitute_subexpressions(parse_expression(condition_text))
+        mask, _ = self._evaluate(expr, "boolean", f"the condition '{condition_text}'")
+        return np.flatnonzero(mask)
+
+    def _evaluate_subexpression(self, name):
+        if not self._is_subexpression(name):
+            raise KeyError(f"{self.name} has no variable '{name}'")
+        eq = self.equations[name]
+        expr = self._substitute_subexpressions(eq.expr)
+        dtype = "boolean" if eq.var_type == "boolean" else "float"
+        values, _ = self._evaluate(expr, dtype, f"the subexpression {self.name}.{name}")
+        return values
+
+
+def _dim_probe(dim):
+    """Something carrying ``dim`` for ``fail_for_dimension_mismatch``."""
+    from ..units import Quantity
+    return Quantity(1.0, dim=dim)
+
+
+def run_once(kern: K.Kernel, slots: SlotTable, step: int):
+    """Compile (cached) and run a single kernel now."""
+    module = _module_for(kern)
+    compiled = compile_ir(str(module))
+    fn = compiled.cfunc(kern.name, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
+    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), step)
+    slots.sync()
+    if status:
+        raise MemoryError(f"out of memory while running {kern.name}")
+
+
+def _module_for(kern):
+    from llvmlite import ir
+    module = ir.Module(name=kern.name)
+    lower_kernel(module, kern)
+    return module

@@ -1,0 +1,52 @@
+"""Module-level ``run()``: the objects in the caller's frame, simulated by one implicit network.
+
+Like Brian2's magic network, the implicit network persists between calls (its time goes on, its
+compiled program is reused while the set of objects and their structure stay the same).
+"""
+from __future__ import annotations
+
+import sys
+
+from ..units import second
+from .base import BrianObject
+from .network import Network
+
+__all__ = ["run", "collect", "magic_network"]
+
+
+def collect(level=0):
+    """The runnable objects defined in the caller's frame (locals and globals)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "brianjit":
+        frame = frame.f_back
+    for _ in range(level):
+        frame = frame.f_back
+    found, seen = [], set()
+    for namespace in (frame.f_locals, frame.f_globals):
+        for value in list(namespace.values()):
+            if (isinstance(value, BrianObject) and value.add_to_magic_network
+                    and id(value) not in seen):
+                seen.add(id(value))
+                found.append(value)
+    return found
+
+
+class MagicNetwork(Network):
+    """The implicit network of module-level ``run()``."""
+
+    def __init__(self):
+        super().__init__(name="magicnetwork")
+
+
+magic_network = MagicNetwork()
+
+
+def run(duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
+    """Run every object defined where ``run`` is called (see Brian2's ``run``)."""
+    objects = collect(level)
+    if not objects:
+        raise ValueError("run() found no objects to simulate: create groups and monitors in the "
+                         "code that calls run(), or use an explicit Network")
+    magic_network.objects = sorted(objects, key=lambda o: o._creation_index)
+    magic_network.run(duration, report=report, report_period=report_period, namespace=namespace,
+                      profile=profile, level=level)

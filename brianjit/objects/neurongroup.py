@@ -1,0 +1,233 @@
+"""NeuronGroup and Subgroup: a population described by equations, threshold, reset, refractoriness.
+
+A NeuronGroup owns its state arrays and contributes three kernels to a network: the state update
+(when='groups'), the threshold (when='thresholds') and the reset (when='resets'). Model text is
+parsed at construction (so syntax errors surface at once) and checked against units when a run
+resolves the external names, as Brian2 does.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import sympy
+
+from .. import kernel as K
+from ..memory import DynamicArray
+from ..model.dimensions import get_expr_dimensions
+from ..model.equations import Equations
+from ..model.integration import integrate
+from ..model.parse import parse_expression
+from ..model.statements import check_statements_units, parse_statements
+from ..model.symbols import int_, symbol
+from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
+from .base import BrianObject
+from .group import SPECIAL_NAMES, Group
+from .variables import NUMPY_DTYPES, Variable
+
+__all__ = ["NeuronGroup", "Subgroup"]
+
+_REFRACTORY_EQUATIONS = """
+lastspike : second
+not_refractory : boolean
+"""
+
+
+class NeuronGroup(Group, BrianObject):
+    """A group of ``N`` neurons following ``model`` (Brian2's NeuronGroup)."""
+
+    def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
+                 namespace=None, dtype=None, dt=None, clock=None, order=0, name="neurongroup*",
+                 method_options=None, events=None, codeobj_class=None):
+        BrianObject.__init__(self, name=name, default_name="neurongroup", clock=clock, dt=dt,
+                             when="groups", order=order)
+        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Integral, np.integer)):
+            raise TypeError(f"N has to be an integer, not {N!r}")
+        if N < 1:
+            raise ValueError(f"N has to be an integer >= 1, not {N}")
+        if events:
+            raise NotImplementedError("custom events are not supported yet")
+        if namespace is not None and not isinstance(namespace, dict):
+            raise TypeError("namespace has to be a dictionary")
+        eqs = model if isinstance(model, Equations) else Equations(model)
+        if refractory is not False:
+            eqs = eqs + Equations(_REFRACTORY_EQUATIONS)
+        self.equations = eqs
+        self.namespace = namespace
+        self.method = method
+        self.owner, self.start, self.stop = self, 0, int(N)
+        self.threshold = threshold
+        self.reset = reset
+        self.refractory = refractory
+        self._threshold_expr = parse_expression(threshold) if threshold is not None else None
+        self._reset_statements = parse_statements(reset) if reset is not None else []
+        if reset is not None and threshold is None:
+            raise ValueError("a reset needs a threshold")
+        self._refractory_expr = (parse_expression(refractory) if isinstance(refractory, str)
+                                 else None)
+        if refractory is not False and not isinstance(refractory, str):
+            fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
+        self._integration = None
+        self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
+        self.variables = self._create_variables(eqs, int(N))
+        if refractory is not False:
+            self.variables["lastspike"].array.data[:] = -1e4
+            self.variables["not_refractory"].array.data[:] = True
+
+    @staticmethod
+    def _create_variables(eqs, N):
+        variables = {}
+        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
+            eq = eqs[name]
+            scalar = "shared" in eq.flags
+            array = DynamicArray(1 if scalar else N, dtype=NUMPY_DTYPES[eq.var_type])
+            variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
+                                       constant="constant" in eq.flags)
+        return variables
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            if isinstance(item, (numbers.Integral, np.integer)):
+                item = slice(int(item), int(item) + 1) if item != -1 else slice(int(item), None)
+            else:
+                raise TypeError("subgroups can only be created with a slice, e.g. G[10:20]")
+        start, stop, step = item.indices(len(self))
+        if step != 1:
+            raise IndexError("subgroups need contiguous slices (step 1)")
+        if stop <= start:
+            raise IndexError(f"empty subgroup {item!r} of {self.name}")
+        return Subgroup(self, start, stop)
+
+    # -- what a network needs ------------------------------------------------------------------
+    def external_names(self):
+        """Names the model uses but does not define (resolved at each run)."""
+        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        exprs += [self._threshold_expr, self._refractory_expr]
+        exprs += [s.expr for s in self._reset_statements]
+        names = set()
+        for expr in exprs:
+            if expr is not None:
+                names |= {s.name for s in expr.free_symbols}
+        temporaries = {s.var for s in self._reset_statements}
+        return {n for n in names
+                if n not in self.variables and n not in SPECIAL_NAMES and n not in temporaries
+                and n not in self.equations.names and not n.startswith("xi")}
+
+    def structure_key(self):
+        return (self.name, str(self.equations), self.method, self.threshold, self.reset,
+                self.refractory if isinstance(self.refractory, str) else self.refractory is False,
+                len(self))
+
+    def check_units(self, dims):
+        """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
+        dims = dict(dims)
+        dims.update({name: var.dim for name, var in self.variables.items()})
+        for name in self.equations.subexpr_names:
+            dims[name] = self.equations[name].dim
+        self.equations.check_units(dims)
+        if self._threshold_expr is not None:
+            get_expr_dimensions(self._threshold_expr, dims)
+        if self._reset_statements:
+            check_statements_units(self._reset_statements, dims)
+        if self._refractory_expr is not None:
+            get_expr_dimensions(self._refractory_expr, dims)
+
+    def _integrated(self):
+        """The state update statements (computed once: they depend on the model text only)."""
+        if self._integration is None:
+            rhs = dict(self.equations.substituted_rhs())
+            if self.refractory is not False:
+                gate = int_(symbol("not_refractory"))
+                for name in rhs:
+                    if "unless refractory" in self.equations[name].flags:
+                        rhs[name] = gate * rhs[name]
+            self._integration = integrate(rhs, self.method) if rhs else []
+        return self._integration
+
+    def _refractory_update(self):
+        """``not_refractory`` for this step, as Brian2 computes it in the state updater."""
+        if self.refractory is False:
+            return []
+        t, dt, last = symbol("t"), symbol("dt"), symbol("lastspike")
+        if self._refractory_expr is not None:
+            ref = self._substitute_subexpressions(self._refractory_expr)
+            if isinstance(ref, sympy.logic.boolalg.Boolean) or ref.is_Relational:
+                return [K.Assign("not_refractory", sympy.Not(ref))]
+        else:
+            ref = symbol("_refractory")
+
+        def timestep(x):
+            return int_((x + dt * sympy.Rational(1, 1000)) / dt)
+        return [K.Assign("not_refractory", sympy.GreaterThan(timestep(t - last), timestep(ref)))]
+
+    def kernels(self, ctx):
+        variables = {name: ctx.slots.array_var(name, var.array, var.dtype, var.scalar)
+                     for name, var in self.variables.items()}
+        for name, constant in ctx.constants(self).items():
+            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
+        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
+        variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        n = len(self)
+        result = []
+        update = self._refractory_update() + [K.Assign(target, expr)
+                                              for target, expr in self._integrated()]
+        if update:
+            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEach(n),
+                                              variables, update, ctx.next_stream_block())))
+        if self._threshold_expr is not None:
+            condition = self._substitute_subexpressions(self._threshold_expr)
+            on_spike = []
+            if self.refractory is not False:
+                condition = sympy.And(condition, symbol("not_refractory"))
+                on_spike = [K.Assign("not_refractory", sympy.false),
+                            K.Assign("lastspike", symbol("t"))]
+            spikes = ctx.slots.slot(self.spikespace)
+            result.append(("thresholds", K.Kernel(
+                f"{self.name}_thresholder", K.Threshold(n, spikes, condition), variables,
+                on_spike, ctx.next_stream_block())))
+            if self._reset_statements:
+                statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
+                              for s in self._reset_statements]
+                result.append(("resets", K.Kernel(
+                    f"{self.name}_resetter", K.ForEachSpike(spikes, n, 0, n), variables,
+                    statements, ctx.next_stream_block())))
+        return result
+
+    def refractory_constant(self):
+        """Value of a quantity ``refractory`` (a per-run constant), or None."""
+        if self.refractory is False or isinstance(self.refractory, str):
+            return None
+        return self.refractory
+
+    def __repr__(self):
+        return f"NeuronGroup({len(self)}, name={self.name!r})"
+
+
+class Subgroup(Group):
+    """``G[start:stop]``: a contiguous view of a NeuronGroup's neurons, sharing its arrays."""
+
+    add_to_magic_network = False
+
+    def __init__(self, source, start, stop):
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "owner", source)
+        object.__setattr__(self, "start", source.start + start)
+        object.__setattr__(self, "stop", source.start + stop)
+        object.__setattr__(self, "name", f"{source.name}_subgroup_{start}_{stop}")
+        object.__setattr__(self, "namespace", source.namespace)
+        object.__setattr__(self, "equations", source.equations)
+        object.__setattr__(self, "clock", source.clock)
+        object.__setattr__(self, "spikespace", source.spikespace)
+        object.__setattr__(self, "variables", source.variables)
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("subgroups can only be created with a slice")
+        start, stop, step = item.indices(len(self))
+        if step != 1 or stop <= start:
+            raise IndexError(f"invalid subgroup {item!r} of {self.name}")
+        return Subgroup(self.owner, self.start - self.owner.start + start,
+                        self.start - self.owner.start + stop)
+
+    def __repr__(self):
+        return f"<Subgroup {self.start}:{self.stop} of {self.owner.name!r}>"

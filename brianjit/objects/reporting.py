@@ -1,0 +1,74 @@
+"""Progress reports between chunks of a run: ``report='text'|'stdout'|'stderr'|callable``."""
+from __future__ import annotations
+
+import sys
+import time
+
+from ..units import Quantity, fail_for_dimension_mismatch, second
+
+__all__ = ["make_reporter"]
+
+
+class _Silent:
+    def start(self):
+        pass
+
+    def update(self, fraction):
+        pass
+
+    def finish(self, fraction):
+        pass
+
+
+class _Reporter:
+    """Calls ``emit(elapsed, fraction, start_t, duration)`` at most once per ``period`` seconds
+    of wall time, plus once at the start and once at the end."""
+
+    def __init__(self, emit, period, duration, start_t):
+        self.emit, self.period = emit, period
+        self.duration, self.start_t = duration, start_t
+
+    def start(self):
+        self.t0 = self.last = time.perf_counter()
+        self.emit(0.0, 0.0, self.start_t, self.duration)
+
+    def update(self, fraction):
+        now = time.perf_counter()
+        if now - self.last >= self.period and fraction < 1.0:
+            self.last = now
+            self.emit(now - self.t0, fraction, self.start_t, self.duration)
+
+    def finish(self, fraction):
+        self.emit(time.perf_counter() - self.t0, fraction, self.start_t, self.duration)
+
+
+def _text(stream):
+    def emit(elapsed, fraction, start_t, duration):
+        if fraction == 0.0 and elapsed == 0.0:
+            stream.write(f"Starting simulation at t={Quantity(start_t, dim=second.dim)} for a "
+                         f"duration of {Quantity(duration, dim=second.dim)}\n")
+        else:
+            took = "< 1s" if elapsed < 1 else f"{elapsed:.0f}s"
+            stream.write(f"{Quantity(duration * fraction, dim=second.dim)} "
+                         f"({100 * fraction:.0f}%) simulated in {took}\n")
+        stream.flush()
+    return emit
+
+
+def make_reporter(report, report_period, duration, start_t):
+    """The reporter for ``run(report=...)``."""
+    if report is None:
+        return _Silent()
+    fail_for_dimension_mismatch(report_period, second, "report_period has to be a time")
+    period = float(report_period)
+    if report in ("text", "stdout"):
+        return _Reporter(_text(sys.stdout), period, duration, start_t)
+    if report == "stderr":
+        return _Reporter(_text(sys.stderr), period, duration, start_t)
+    if callable(report):
+        def emit(elapsed, fraction, start_t, duration):
+            report(Quantity(elapsed, dim=second.dim), fraction,
+                   Quantity(start_t, dim=second.dim), Quantity(duration, dim=second.dim))
+        return _Reporter(emit, period, duration, start_t)
+    raise ValueError(f"report has to be None, 'text', 'stdout', 'stderr' or a function, "
+                     f"not {report!r}")

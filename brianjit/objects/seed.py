@@ -1,0 +1,48 @@
+"""The process-wide random seed: ``seed(k)`` fixes every random number brianjit generates.
+
+Native random numbers are a pure function of (seed, stream, element index, time step), so the
+seed is all the state there is. Kernels read it from a one-element buffer; one-off kernels
+(``G.v = 'rand()'``) get fresh stream numbers from a counter that ``seed()`` resets, so a seeded
+script is reproducible line by line.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..memory import DynamicArray
+
+__all__ = ["seed", "seed_array", "next_oneoff_streams"]
+
+#: one-off kernels use streams from here on (network kernels use the blocks below it)
+ONEOFF_FIRST_STREAM = 1 << 30
+_ONEOFF_BLOCK = 64
+_state = {"array": None, "oneoff": 0}
+
+
+def seed_array() -> DynamicArray:
+    """The buffer holding the current seed (drawn from the OS until ``seed()`` is called)."""
+    if _state["array"] is None:
+        array = DynamicArray(1, dtype=np.int64)
+        array.data[0] = int.from_bytes(os.urandom(7), "little")
+        _state["array"] = array
+    return _state["array"]
+
+
+def seed(seed=None):
+    """Fix the random numbers of all later simulations (and numpy's, as Brian2 does).
+    ``seed()`` without an argument picks a fresh random seed."""
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise TypeError(f"seed must be a non-negative integer or None, not {seed!r}")
+    value = int.from_bytes(os.urandom(7), "little") if seed is None else int(seed) % (1 << 63)
+    seed_array().data[0] = value
+    np.random.seed(None if seed is None else int(seed) % (1 << 32))
+    _state["oneoff"] = 0
+
+
+def next_oneoff_streams() -> int:
+    """First stream of a new one-off kernel."""
+    first = ONEOFF_FIRST_STREAM + _state["oneoff"] * _ONEOFF_BLOCK
+    _state["oneoff"] = (_state["oneoff"] + 1) % ((1 << 30) // _ONEOFF_BLOCK)
+    return first
