@@ -1,0 +1,180 @@
+"""The front door of the integration stage: differential equations in, scalar update code out.
+
+:func:`integrate` validates the right-hand sides, picks a method (Brian2's automatic order
+``exact``, ``euler``, ``heun`` when none is given), lets it produce the update, and assembles the
+statements every method shares: one random draw per noise symbol and step
+(``_dW_xi = sqrt(dt)*randn(k)``, reused by every stage), ``rand()``/``randn()`` calls of the model
+hoisted to one draw each, and the final writes of the state variables after every temporary, so all
+stages read old values. Dead and duplicate temporaries are dropped on the way.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import sympy
+
+from .exact import exact, exponential_euler
+from .methods import (EXPLICIT_METHODS, ExplicitMethod, OdeSystem, TempNamer,
+                      UnsupportedEquationsException)
+from .symbols import is_random_call, new_randn, symbol
+
+__all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "METHODS", "DEFAULT_METHODS"]
+
+METHODS = {**EXPLICIT_METHODS, "exponential_euler": exponential_euler, "exact": exact, "linear": exact}
+DEFAULT_METHODS = ("exact", "euler", "heun")
+
+
+class StateUpdate(list):
+    """The ordered ``(target_name, sympy_expr)`` assignments of one step; ``method`` names the
+    method that produced them (for messages like "using method 'exact'")."""
+
+    def __init__(self, statements, method: str):
+        super().__init__(statements)
+        self.method = method
+
+
+def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), t=symbol("t")) -> StateUpdate:
+    """Integration code for one step of ``d<name>/dt = rhs[name]``.
+
+    ``rhs`` maps each state variable name to its sympy right-hand side (subexpressions substituted,
+    white noise as symbols ``xi``/``xi_<suffix>``). ``method`` is a method name (see ``METHODS``),
+    an :class:`ExplicitMethod`, a sequence of those to try in order, or None for Brian2's automatic
+    choice. ``constant_names`` are the model's other names (parameters, constants, variables not
+    integrated here): they are constant during a step, like every name in ``rhs`` that is neither a
+    state variable nor ``t``, and no temporary will take one of them.
+
+    Returns a :class:`StateUpdate` (a list of assignments, temporaries first, named ``_...``).
+    Raises :class:`UnsupportedEquationsException` when no candidate method can integrate the system.
+    """
+    rhs = _checked_rhs(rhs, t, dt)
+    candidates = _candidates(method)
+    reserved = {str(n) for n in constant_names}
+    if reserved & set(rhs):
+        raise ValueError(f"constant_names lists state variables: {sorted(reserved & set(rhs))}")
+    rhs, draws = _hoist_random_calls(rhs, reserved | _all_names(rhs, t, dt))
+    failures = []
+    for name, apply in candidates:
+        system = OdeSystem.from_rhs(rhs, t, dt, reserved=reserved | {n for n, _ in draws})
+        try:
+            temps, new_values = apply(system)
+        except UnsupportedEquationsException as err:
+            failures.append(err)
+            continue
+        preamble = draws + [(system.increments[xi].name, sympy.sqrt(dt) * new_randn())
+                            for xi in system.noise_names]
+        return StateUpdate(_assemble(preamble + temps, new_values, system), name)
+    if len(failures) == 1:
+        raise failures[0]
+    reasons = "; ".join(f"'{err.method}': {err.reason}" for err in failures)
+    raise UnsupportedEquationsException(
+        ", ".join(err.method for err in failures), f"no method applies ({reasons})")
+
+
+def _checked_rhs(rhs, t, dt) -> dict:
+    if not isinstance(rhs, Mapping):
+        raise TypeError(f"rhs must be a mapping of state variable name to sympy expression, "
+                        f"not {type(rhs).__name__}")
+    checked = {}
+    for name, expr in rhs.items():
+        if not (isinstance(name, str) and name.isidentifier()):
+            raise ValueError(f"state variable name {name!r} is not an identifier")
+        if name in (t.name, dt.name) or name == "xi" or name.startswith("xi_"):
+            raise ValueError(f"{name!r} is reserved and cannot be a state variable")
+        if isinstance(expr, bool) or not isinstance(expr, (sympy.Expr, int, float)):
+            raise TypeError(f"the right-hand side of d{name}/dt must be a sympy expression, "
+                            f"not {type(expr).__name__}")
+        expr = sympy.sympify(expr) if isinstance(expr, (int, float)) else expr
+        clash = [s for s in expr.free_symbols if s.name in rhs and s != symbol(s.name)]
+        if clash:
+            raise ValueError(f"d{name}/dt uses {clash[0].name!r} with other assumptions than "
+                             "brianjit.model.symbols.symbol() gives; make every name with symbol()")
+        checked[name] = expr
+    return checked
+
+
+def _candidates(method):
+    if method is None:
+        method = DEFAULT_METHODS
+    if isinstance(method, (str, ExplicitMethod)) or not isinstance(method, Sequence):
+        method = (method,)
+    if not method:
+        raise ValueError("method: an empty sequence of methods")
+    result = []
+    for m in method:
+        if isinstance(m, ExplicitMethod):
+            result.append((m.name, m))
+        elif isinstance(m, str) and m in METHODS:
+            result.append(("exact" if m == "linear" else m, METHODS[m]))
+        else:
+            raise ValueError(f"unknown integration method {m!r}; known: {', '.join(METHODS)}")
+    return result
+
+
+def _all_names(rhs, t, dt) -> set:
+    names = set(rhs) | {t.name, dt.name}
+    for expr in rhs.values():
+        names |= {s.name for s in expr.free_symbols}
+    return names
+
+
+def _hoist_random_calls(rhs, taken):
+    """Each rand()/randn() call of the model becomes one draw per step in a temporary, so that
+    every stage of a method sees the same number."""
+    namer, draws, replacement = TempNamer(taken), [], {}
+    for expr in rhs.values():
+        for node in sympy.preorder_traversal(expr):
+            if is_random_call(node) and node not in replacement:
+                temp = namer.new(f"{node.func.__name__}_{len(draws)}")
+                replacement[node] = temp
+                draws.append((temp.name, node))
+    if not draws:
+        return rhs, []
+    return {name: expr.xreplace(replacement) for name, expr in rhs.items()}, draws
+
+
+def _assemble(temps, new_values, system: OdeSystem):
+    """Temporaries (duplicates merged, unused ones dropped), then the state writes: a variable that
+    another new value reads goes through a ``_<name>`` temporary so every write reads old values."""
+    temps = _merge_duplicates(temps, new_values)
+    states = {name: system.states[name] for name in system.names}
+    readers = {name: [other for other in system.names
+                      if other != name and states[name] in new_values[other].free_symbols]
+               for name in system.names}
+    finals, direct_writes, buffered_writes = [], [], []
+    for name in system.names:
+        if readers[name]:
+            temp = system.namer.new(name)
+            finals.append((temp.name, new_values[name]))
+            buffered_writes.append((name, temp))
+        else:
+            direct_writes.append((name, new_values[name]))
+    writes = direct_writes + buffered_writes   # nobody reads a direct variable's old value
+    statements = _drop_unused(temps + finals, [expr for _, expr in writes])
+    return statements + writes
+
+
+def _merge_duplicates(temps, new_values):
+    seen, alias, merged = {}, {}, []
+    for name, expr in temps:
+        expr = expr.xreplace(alias) if alias else expr
+        if expr in seen:   # random draws never repeat: each rand(k)/randn(k) has its own k
+            alias[symbol(name)] = seen[expr]
+            continue
+        seen.setdefault(expr, symbol(name))
+        merged.append((name, expr))
+    if alias:
+        for var in new_values:
+            new_values[var] = new_values[var].xreplace(alias)
+    return merged
+
+
+def _drop_unused(statements, final_exprs):
+    needed = set()
+    for expr in final_exprs:
+        needed |= {s.name for s in expr.free_symbols}
+    kept = []
+    for name, expr in reversed(statements):
+        if name in needed:
+            kept.append((name, expr))
+            needed |= {s.name for s in expr.free_symbols}
+    return kept[::-1]

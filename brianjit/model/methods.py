@@ -1,0 +1,369 @@
+"""What an integration method sees, and the explicit methods written as data.
+
+Every method receives an :class:`OdeSystem`: the state variables in order, each one's drift ``f`` and
+its noise coefficients ``g_j`` (one per noise symbol ``xi_j`` in its equation), and an increment
+symbol ``dW_j`` per noise symbol (the caller defines ``dW_j = sqrt(dt)*randn()`` once per step). A
+method returns ``(temporaries, new_values)``: scalar assignments to fresh ``_``-names and the new
+value of every state variable; it raises :class:`UnsupportedEquationsException` when it cannot
+integrate the system.
+
+The explicit methods (euler, rk2, rk4, heun, milstein) are each a few lines of notation, read by a
+tiny interpreter (:class:`ExplicitMethod`) built on Python's ``ast`` (never eval) and sympy. The
+notation talks about one state variable ``x``::
+
+    k = dt*f(x, t)
+    x_new = x + dt*f(x + k/2, t + dt/2)
+
+Names: ``x`` (old value), ``t``, ``dt``, ``dW`` (noise increment), earlier temporaries, ``sqrt``,
+``exp``; ``f(state, time)`` is the drift and ``g(state, time)`` the noise coefficient, with every
+state variable replaced by the first argument taken for that variable (``x + k/2`` means
+``v + _k_v`` for ``v``, ``w + _k_w`` for ``w``, ...). With several noise symbols, ``dW`` and ``g``
+carry an implicit noise index: after expanding a right-hand side into terms, a term containing
+``dW`` is summed over the noise symbols, and a temporary with a term that uses ``g`` (or another
+indexed temporary) without ``dW`` gets one copy per noise symbol (a support point per noise source).
+``x_new`` must not keep a free noise index.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+import sympy
+
+from .symbols import symbol
+
+__all__ = [
+    "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitMethod", "is_noise_name",
+    "euler", "rk2", "rk4", "heun", "milstein", "EXPLICIT_METHODS",
+]
+
+
+class UnsupportedEquationsException(Exception):
+    """A method cannot integrate the given equations; ``method`` and ``reason`` say which and why."""
+
+    def __init__(self, method: str, reason: str):
+        super().__init__(f"Cannot integrate the equations with method '{method}': {reason}")
+        self.method = method
+        self.reason = reason
+
+
+def is_noise_name(name: str) -> bool:
+    """True for the white-noise symbols ``xi`` and ``xi_<suffix>``."""
+    return name == "xi" or name.startswith("xi_")
+
+
+class TempNamer:
+    """Hands out temporary names that start with ``_`` and collide with no taken name."""
+
+    def __init__(self, taken):
+        self._taken = set(taken)
+
+    def new(self, base: str) -> sympy.Symbol:
+        name = "_" + base
+        candidate, n = name, 1
+        while candidate in self._taken:
+            candidate = f"{name}_{n}"
+            n += 1
+        self._taken.add(candidate)
+        return symbol(candidate)
+
+
+@dataclass
+class OdeSystem:
+    """The differential equations split into drift and noise, as every method sees them."""
+
+    names: tuple[str, ...]
+    states: dict[str, sympy.Symbol]
+    drift: dict[str, sympy.Expr]
+    noise: dict[str, dict[str, sympy.Expr]]
+    increments: dict[str, sympy.Symbol]
+    t: sympy.Symbol
+    dt: sympy.Symbol
+    namer: TempNamer = field(repr=False)
+
+    @property
+    def noise_names(self) -> tuple[str, ...]:
+        return tuple(self.increments)
+
+    @property
+    def stochastic_type(self) -> str | None:
+        """None (deterministic), 'additive' or 'multiplicative' (a coefficient depends on a state)."""
+        if not self.increments:
+            return None
+        states = set(self.states.values())
+        for coefficients in self.noise.values():
+            if any(g.free_symbols & states for g in coefficients.values()):
+                return "multiplicative"
+        return "additive"
+
+    @classmethod
+    def from_rhs(cls, rhs: dict, t: sympy.Symbol, dt: sympy.Symbol, reserved=()) -> "OdeSystem":
+        """Split each right-hand side into drift + sum of g_j*xi_j (noise must enter linearly)."""
+        names = tuple(rhs)
+        states = {name: symbol(name) for name in names}
+        taken = set(names) | {t.name, dt.name} | set(reserved)
+        noise_symbols: dict[str, sympy.Symbol] = {}
+        for expr in rhs.values():
+            taken |= {s.name for s in expr.free_symbols}
+            for s in sorted(expr.free_symbols, key=lambda s: s.name):
+                if is_noise_name(s.name):
+                    noise_symbols.setdefault(s.name, s)
+        drift, noise = {}, {}
+        all_xi = set(noise_symbols.values())
+        for name, expr in rhs.items():
+            noise[name] = {}
+            for xi in sorted(expr.free_symbols & all_xi, key=lambda s: s.name):
+                g = sympy.diff(expr, xi)
+                if g.free_symbols & all_xi or g.has(sympy.Derivative):
+                    raise ValueError(f"the noise term {xi.name} must enter d{name}/dt linearly, "
+                                     f"as g*{xi.name}: {expr}")
+                noise[name][xi.name] = g
+            drift[name] = expr.xreplace({xi: sympy.S.Zero for xi in all_xi}) if noise[name] else expr
+        namer = TempNamer(taken)
+        increments = {xi: namer.new("dW_" + xi) for xi in sorted(noise_symbols)}
+        return cls(names, states, drift, noise, increments, t, dt, namer)
+
+
+# ---- the notation ---------------------------------------------------------------------------
+
+_X, _T, _DT, _DW = sympy.symbols("x t dt dW")
+_F, _G = sympy.Function("f"), sympy.Function("g")
+_FIXED = {"x": _X, "t": _T, "dt": _DT, "dW": _DW}
+_MATH = {"sqrt": sympy.sqrt, "exp": sympy.exp}
+_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+
+
+def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
+    """``name = expression`` lines, the last one ``x_new = ...``, into sympy templates."""
+    try:
+        module = ast.parse(text.strip())
+    except SyntaxError as err:
+        raise ValueError(f"method description, line {err.lineno}: {err.msg}") from None
+    statements, known = [], {}
+    for node in module.body:
+        where = f"method description, line {node.lineno}"
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            raise ValueError(f"{where}: expected 'name = expression'")
+        target = node.targets[0].id
+        if target in _FIXED or target in _MATH or target in ("f", "g") or target in known:
+            raise ValueError(f"{where}: cannot assign to {target!r}")
+        expr = _template(node.value, known, where)
+        known[target] = sympy.Symbol(target)
+        statements.append((target, expr))
+    if not statements or statements[-1][0] != "x_new":
+        raise ValueError("method description: the last line must assign x_new")
+    if any(name == "x_new" for name, _ in statements[:-1]):
+        raise ValueError("method description: x_new must be assigned once, on the last line")
+    return statements
+
+
+def _template(node, known, where):
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return sympy.Rational(repr(node.value)) if isinstance(node.value, float) else sympy.Integer(node.value)
+    if isinstance(node, ast.Name):
+        if node.id in _FIXED:
+            return _FIXED[node.id]
+        if node.id in known:
+            return known[node.id]
+        raise ValueError(f"{where}: unknown name {node.id!r}")
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        return _BINOPS[type(node.op)](_template(node.left, known, where),
+                                      _template(node.right, known, where))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = _template(node.operand, known, where)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        args = [_template(a, known, where) for a in node.args]
+        if node.func.id in ("f", "g"):
+            if len(args) != 2:
+                raise ValueError(f"{where}: {node.func.id}() takes a state and a time")
+            if args[1].free_symbols - {_T, _DT}:
+                raise ValueError(f"{where}: the time argument of {node.func.id}() may use only t and dt")
+            return (_F if node.func.id == "f" else _G)(*args)
+        if node.func.id in _MATH and len(args) == 1:
+            return _MATH[node.func.id](args[0])
+    raise ValueError(f"{where}: unsupported notation {ast.unparse(node)!r}")
+
+
+def _uses_noise(expr, indexed: set) -> bool:
+    return (expr.has(_G, _DW) or any(s.name in indexed for s in expr.free_symbols))
+
+
+@dataclass(frozen=True)
+class _Statement:
+    name: str
+    plain: tuple            # terms without noise
+    free: tuple             # terms with a free noise index (g or indexed temps, no dW)
+    summed: tuple           # terms with dW: summed over the noise symbols
+
+    @property
+    def indexed(self) -> bool:
+        return bool(self.free)
+
+
+class ExplicitMethod:
+    """An explicit (Runge-Kutta-like) method from its notation; see the module docstring.
+
+    ``stochastic`` is None (deterministic equations only), 'additive' (noise coefficients must not
+    depend on state variables) or 'multiplicative'; ``diagonal_noise`` additionally requires each
+    equation to have at most one noise symbol and each noise symbol to drive one equation.
+    """
+
+    def __init__(self, description: str, stochastic: str | None = None, *,
+                 diagonal_noise: bool = False, name: str = "explicit method"):
+        if stochastic not in (None, "additive", "multiplicative"):
+            raise ValueError(f"stochastic must be None, 'additive' or 'multiplicative', not {stochastic!r}")
+        self.name = name
+        self.description = description.strip()
+        self.stochastic = stochastic
+        self.diagonal_noise = diagonal_noise
+        self._statements = self._classify(_parse_notation(description))
+
+    def __repr__(self):
+        return f"ExplicitMethod({self.description!r}, stochastic={self.stochastic!r})"
+
+    @staticmethod
+    def _classify(statements):
+        indexed: set = set()
+        result = []
+        for name, expr in statements:
+            plain, free, summed = [], [], []
+            for term in sympy.Add.make_args(sympy.expand_mul(expr)):
+                if term.has(_DW):
+                    summed.append(term)
+                elif _uses_noise(term, indexed):
+                    free.append(term)
+                else:
+                    plain.append(term)
+            statement = _Statement(name, tuple(plain), tuple(free), tuple(summed))
+            if statement.indexed:
+                if name == "x_new":
+                    raise ValueError("method description: x_new uses g() or a per-noise temporary "
+                                     "outside a product with dW")
+                indexed.add(name)
+            result.append(statement)
+        return result
+
+    def check(self, system: OdeSystem) -> None:
+        """Raise UnsupportedEquationsException if this method cannot integrate ``system``."""
+        kind = system.stochastic_type
+        if kind is None:
+            return
+        if self.stochastic is None:
+            raise UnsupportedEquationsException(
+                self.name, f"it does not support stochastic equations (noise: {', '.join(system.noise_names)})")
+        if kind == "multiplicative" and self.stochastic == "additive":
+            culprits = [f"d{v}/dt" for v in system.names
+                        if any(g.free_symbols & set(system.states.values()) for g in system.noise[v].values())]
+            raise UnsupportedEquationsException(
+                self.name, f"it supports only additive noise, but the noise in {', '.join(culprits)} "
+                           "is multiplied by a state variable (use 'heun' or 'milstein')")
+        if self.diagonal_noise:
+            for v in system.names:
+                if len(system.noise[v]) > 1:
+                    raise UnsupportedEquationsException(
+                        self.name, f"it needs diagonal noise, but d{v}/dt has several noise terms")
+            for xi in system.noise_names:
+                users = [v for v in system.names if xi in system.noise[v]]
+                if len(users) > 1:
+                    raise UnsupportedEquationsException(
+                        self.name, f"it needs diagonal noise, but {xi} drives {', '.join(users)}")
+
+    def __call__(self, system: OdeSystem):
+        self.check(system)
+        return _Instantiation(self._statements, system).run()
+
+
+class _Instantiation:
+    """Applies a parsed method to one system: one temporary per (statement, variable[, noise])."""
+
+    def __init__(self, statements, system: OdeSystem):
+        self.statements = statements
+        self.system = system
+        self.indexed = {s.name for s in statements if s.indexed}
+        self.temps: dict[tuple, sympy.Symbol] = {}
+
+    def run(self):
+        system, assignments, new_values = self.system, [], {}
+        for statement in self.statements:
+            for var in system.names:
+                if statement.name == "x_new":
+                    new_values[var] = self._value(statement, var, None)
+                    continue
+                for j in (system.noise_names if statement.indexed else (None,)):
+                    temp = system.namer.new(
+                        f"{statement.name}_{var}" if j is None else f"{statement.name}_{var}_{j}")
+                    self.temps[(statement.name, var, j)] = temp
+                    assignments.append((temp.name, self._value(statement, var, j)))
+        return assignments, new_values
+
+    def _value(self, statement, var, j):
+        parts = [self._inst(term, var, j) for term in statement.plain + statement.free]
+        for k in self.system.noise_names:
+            parts.extend(self._inst(term, var, k) for term in statement.summed)
+        return sympy.Add(*parts)
+
+    def _inst(self, expr, var, j):
+        system = self.system
+        if isinstance(expr, sympy.Symbol):
+            name = expr.name
+            if name == "x":
+                return system.states[var]
+            if name == "t":
+                return system.t
+            if name == "dt":
+                return system.dt
+            if name == "dW":
+                return system.increments[j]
+            return self.temps[(name, var, j if name in self.indexed else None)]
+        if expr.func in (_F, _G):
+            state_arg, time_arg = expr.args
+            if expr.func is _F:
+                base = system.drift[var]
+            else:
+                base = system.noise[var].get(j, sympy.S.Zero)
+            if base.is_zero:
+                return sympy.S.Zero
+            replacements = {system.states[u]: self._inst(state_arg, u, j) for u in system.names}
+            replacements[system.t] = self._inst(time_arg, var, j)
+            replacements = {k: v for k, v in replacements.items() if k is not v}
+            return base.xreplace(replacements) if replacements else base
+        if not expr.args:
+            return expr
+        return expr.func(*[self._inst(a, var, j) for a in expr.args])
+
+
+# ---- the methods ------------------------------------------------------------------------------
+
+euler = ExplicitMethod("""
+x_new = x + dt*f(x, t) + dW*g(x, t)
+""", stochastic="additive", name="euler")
+
+rk2 = ExplicitMethod("""
+k = dt*f(x, t)
+x_new = x + dt*f(x + k/2, t + dt/2)
+""", name="rk2")
+
+rk4 = ExplicitMethod("""
+k1 = dt*f(x, t)
+k2 = dt*f(x + k1/2, t + dt/2)
+k3 = dt*f(x + k2/2, t + dt/2)
+k4 = dt*f(x + k3, t + dt)
+x_new = x + (k1 + 2*k2 + 2*k3 + k4)/6
+""", name="rk4")
+
+# Stochastic Heun (Stratonovich): one Euler predictor, then the trapezoid average of drift and noise.
+heun = ExplicitMethod("""
+x_support = x + dt*f(x, t) + dW*g(x, t)
+x_new = x + dt/2*(f(x, t) + f(x_support, t + dt)) + dW/2*(g(x, t) + g(x_support, t + dt))
+""", stochastic="multiplicative", name="heun")
+
+# Derivative-free Milstein (Stratonovich): the derivative of g is a difference at a support point.
+milstein = ExplicitMethod("""
+x_support = x + dt*f(x, t) + sqrt(dt)*g(x, t)
+x_new = x + dt*f(x, t) + dW*g(x, t) + dW**2/(2*sqrt(dt))*(g(x_support, t) - g(x, t))
+""", stochastic="multiplicative", diagonal_noise=True, name="milstein")
+
+EXPLICIT_METHODS = {m.name: m for m in (euler, rk2, rk4, heun, milstein)}
