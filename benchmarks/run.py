@@ -1,0 +1,169 @@
+"""Time brianjit and Brian2 side by side on the same model text; print ratios, write JSON.
+
+    python benchmarks/run.py                      # everything: 1 s biological time, 3 repeats
+    python benchmarks/run.py --quick              # smoke test: 50 ms, 1 repeat
+    python benchmarks/run.py --models hh --targets brianjit,cpp-standalone --repeats 5
+    python benchmarks/run.py --skip-brian2        # brianjit only (no venv needed)
+
+Repetitions are interleaved (repeat 1 of every target, then repeat 2, ...) so slow drifts in the
+load of a shared machine spread over all targets instead of biasing one.  See README.md for what
+each figure means.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import shutil
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import envs  # noqa: E402
+import report  # noqa: E402
+from measure import Measurement, RunConfig, Scratch, WorkerFailed, run_worker  # noqa: E402
+from models import MODELS  # noqa: E402
+from targets import TARGETS  # noqa: E402
+
+QUICK_DURATION = 0.05
+
+
+def _csv(choices):
+    def parse(text):
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = [name for name in names if name not in choices]
+        if unknown:
+            raise argparse.ArgumentTypeError(f"unknown {unknown}; choose from {sorted(choices)}")
+        return names
+    return parse
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=report.LEGEND)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke test: {QUICK_DURATION * 1000:.0f} ms runs, 1 repeat")
+    parser.add_argument("--models", type=_csv(MODELS), default=list(MODELS),
+                        help="comma-separated, default: " + ",".join(MODELS))
+    parser.add_argument("--targets", type=_csv(TARGETS), default=list(TARGETS),
+                        help="comma-separated, default: " + ",".join(TARGETS))
+    parser.add_argument("--skip-brian2", action="store_true", help="drop every Brian2 target")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="fresh processes per target and model (default 3, --quick 1)")
+    parser.add_argument("--duration", type=float, default=None,
+                        help="biological seconds per run (default 1.0, --quick 0.05)")
+    parser.add_argument("--dt", type=float, default=0.1e-3, help="seconds (default 0.1 ms)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per worker process")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="JSON file (default benchmarks/results/bench-<time>.json)")
+    parser.add_argument("--keep-scratch", action="store_true",
+                        help="keep the Cython caches and C++ projects (path is printed)")
+    args = parser.parse_args(argv)
+    args.repeats = args.repeats or (1 if args.quick else 3)
+    args.duration = args.duration or (QUICK_DURATION if args.quick else 1.0)
+    if args.skip_brian2:
+        args.targets = [name for name in args.targets if TARGETS[name].simulator != "brian2"]
+    return args
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def _git_commit():
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=envs.REPO_ROOT)
+    return done.stdout.strip() or None
+
+
+def _cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def metadata(args):
+    return {
+        "started": datetime.datetime.now().isoformat(timespec="seconds"),
+        "git_commit": _git_commit(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu": _cpu_name(),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "duration_s": args.duration,
+        "dt_s": args.dt,
+        "seed": args.seed,
+        "repeats": args.repeats,
+        "models": {name: {"n": MODELS[name].n, "description": MODELS[name].description}
+                   for name in args.models},
+        "targets": {name: TARGETS[name].summary for name in args.targets},
+    }
+
+
+def measure_model(model_name, target_names, repeats, config, scratch):
+    """All targets on one model, repetitions interleaved; a failing target is dropped, not fatal."""
+    measurements = {name: Measurement(name, model_name) for name in target_names}
+    for repeat in range(1, repeats + 1):
+        for name in target_names:
+            m = measurements[name]
+            if m.error:
+                continue
+            target = TARGETS[name]
+            try:
+                result = run_worker(target, model_name, config,
+                                    scratch.args_for(target, model_name, log))
+            except WorkerFailed as failure:
+                m.error = str(failure)
+                log(f"[{model_name}] {name} repeat {repeat}/{repeats}: FAILED\n{failure}")
+                continue
+            m.runs.append(result)
+            log(f"[{model_name}] {name} repeat {repeat}/{repeats}: cold {result['cold_s']:.3f} s,"
+                f" spikes {result['spikes']}, process {result['process_s']:.1f} s")
+    return list(measurements.values())
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not args.targets:
+        raise SystemExit("no targets left to run")
+    scratch_root = Path(tempfile.mkdtemp(prefix="brianjit-bench-"))
+    config = RunConfig(duration=args.duration, dt=args.dt, seed=args.seed,
+                       timeout=args.timeout, scratch_root=scratch_root)
+    for venv in {TARGETS[name].venv for name in args.targets} - {None}:
+        envs.ensure_venv(venv, log=log)
+    meta = metadata(args)
+    scratch = Scratch(config)
+    measurements, tables = [], []
+    try:
+        for model_name in args.models:
+            done = measure_model(model_name, args.targets, args.repeats, config, scratch)
+            measurements += done
+            tables.append(report.format_model_table(MODELS[model_name], done))
+    finally:
+        if args.keep_scratch:
+            log(f"scratch kept in {scratch_root}")
+        else:
+            shutil.rmtree(scratch_root, ignore_errors=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    output = args.output or envs.BENCH_DIR / "results" / f"bench-{stamp}.json"
+    report.write_json(output, meta, measurements)
+    print(f"\n{args.duration:g} s biological time at dt = {args.dt * 1000:g} ms, "
+          f"load average at start {meta['load_average_at_start']}\n")
+    print("\n\n".join(tables))
+    print("\n" + report.LEGEND)
+    print(f"\nJSON: {output}")
+    return 1 if any(m.error for m in measurements) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
