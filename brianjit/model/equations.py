@@ -1,0 +1,528 @@
+"""Brian2's ``Equations``: model definitions with units and flags, parsed into sympy.
+
+Grammar (one definition may span several lines; ``#`` starts a comment)::
+
+    dv/dt = (El - v)/tau : volt (unless refractory)     # differential equation
+    I = g*(E - v) : amp                                # subexpression
+    g : siemens (constant)                             # parameter
+
+A definition ends with the line holding its ``:``; the lines before it (an open bracket or simply a
+line without ``:``) continue the expression. After the ``:`` come the unit -- any product, quotient
+or power of base unit names (``volt``, ``siemens/metre**2``, ``Hz``, ``1``) or ``boolean`` /
+``integer`` -- and optional flags in parentheses.
+
+Keyword arguments substitute names by simple name replacement, as in Brian2: a string renames
+(``Equations('dx/dt = -x/tau : 1', x='v', tau='tau_e')``), a number or Quantity inserts a constant
+(written as value times base units, e.g. ``tau=10*ms`` becomes ``(0.01*second)``).
+
+Definitions are checked when parsed (names, units, flags valid for the kind of definition,
+duplicates, cyclic subexpressions, how the noise ``xi`` enters); units of the right-hand sides are
+checked by :meth:`Equations.check_units` once the caller knows the dimensions of external names.
+Every error is an :class:`EquationError` quoting the offending line.
+"""
+from __future__ import annotations
+
+import keyword
+import math
+import numbers
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+import brianjit.units as units
+from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
+                                       unit_dimensions)
+from brianjit.model.functions import DEFAULT_FUNCTIONS
+from brianjit.model.parse import ParseError, get_identifiers, parse_expression
+from brianjit.model.symbols import symbol
+from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
+
+__all__ = [
+    "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
+    "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier",
+]
+
+DIFFERENTIAL_EQUATION = "differential equation"
+SUBEXPRESSION = "subexpression"
+PARAMETER = "parameter"
+
+ALLOWED_FLAGS = {
+    DIFFERENTIAL_EQUATION: ("unless refractory", "event-driven", "clock-driven"),
+    SUBEXPRESSION: ("shared", "constant over dt", "summed"),
+    PARAMETER: ("constant", "shared", "linked"),
+}
+"""Flags each kind of definition may carry in any group; a group narrows this with
+:meth:`Equations.check_flags` (e.g. only Synapses accept ``event-driven``)."""
+
+EXCLUSIVE_FLAGS = ({"event-driven", "clock-driven"},)
+
+RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "N", "pi", "e", "inf",
+                            "not_refractory", "refractory", "refractory_until"})
+BASE_UNIT_NAMES = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME_IN_TEXT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_DIFF_LHS = re.compile(r"d\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*dt\Z")
+_UNIT_AND_FLAGS = re.compile(r"\s*(?P<unit>[^()]*?)\s*(?:\((?P<flags>[^()]*)\))?\s*\Z")
+
+
+class EquationError(ValueError):
+    """Malformed, inconsistent or forbidden model equations; the message quotes the line."""
+
+    def __init__(self, message: str, line: str | None = None):
+        if line is not None:
+            message = f"{message} in {' '.join(line.split())!r}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SingleEquation:
+    """One definition: ``type`` is DIFFERENTIAL_EQUATION, SUBEXPRESSION or PARAMETER; ``expr`` the
+    right-hand side as sympy (None for parameters); ``expr_text`` the same as written (after
+    substitutions); ``line`` the original text, quoted by error messages."""
+
+    type: str
+    varname: str
+    dim: Dimension
+    var_type: str = "float"
+    expr: sympy.Basic | None = None
+    flags: tuple[str, ...] = ()
+    line: str = ""
+    unit: str = "1"
+    expr_text: str | None = field(default=None, compare=False)
+
+    @property
+    def identifiers(self) -> set[str]:
+        """Names the right-hand side uses (symbols and user function names)."""
+        return get_identifiers(self.expr) if self.expr is not None else set()
+
+    def __str__(self):
+        flags = f" ({', '.join(self.flags)})" if self.flags else ""
+        rhs = " ".join((self.expr_text or str(self.expr)).split())
+        lhs = {DIFFERENTIAL_EQUATION: f"d{self.varname}/dt = {rhs}",
+               SUBEXPRESSION: f"{self.varname} = {rhs}"}.get(self.type, self.varname)
+        return f"{lhs} : {self.unit}{flags}"
+
+
+def check_identifier(name: str, line: str | None = None) -> None:
+    """Refuse names a model variable cannot have: non-identifiers, Python keywords, names starting
+    with ``_``, reserved names (``t dt xi xi_* i N pi e inf`` and the refractoriness variables),
+    unit names and default function names."""
+    reason = None
+    if not _IDENTIFIER.match(name):
+        reason = "is not a valid identifier"
+    elif keyword.iskeyword(name) or name in ("True", "False", "None"):
+        reason = "is a Python keyword"
+    elif name.startswith("_"):
+        reason = "starts with '_' (reserved for internal names)"
+    elif name in RESERVED_NAMES or name.startswith("xi_"):
+        reason = "is reserved"
+    elif name in DEFAULT_FUNCTIONS:
+        reason = "is the name of a default function"
+    elif unit_dimensions(name) is not None:
+        reason = "is the name of a unit"
+    if reason:
+        raise EquationError(f"Invalid variable name {name!r}: it {reason}", line)
+
+
+def _strip_comment(line: str) -> str:
+    return line.split("#", 1)[0]
+
+
+def _definitions(text: str) -> list[str]:
+    """Split model text into definitions: each ends with the line holding its ':'."""
+    chunks, current = [], []
+    for raw in text.splitlines():
+        line = _strip_comment(raw)
+        if not current and not line.strip():
+            continue
+        current.append(line)
+        if ":" in line:
+            chunks.append("\n".join(current))
+            current = []
+    if current:
+        raise EquationError("Missing ':' and unit (every definition needs ': unit')",
+                            "\n".join(current))
+    return chunks
+
+
+def _parse_unit(unit_text: str, line: str) -> tuple[Dimension, str]:
+    """(dimensions, var_type) of a unit declaration; only unscaled (base) units are allowed."""
+    if unit_text in ("boolean", "integer"):
+        return DIMENSIONLESS, unit_text
+    if not unit_text:
+        raise EquationError("Missing unit after ':'", line)
+    try:
+        expr = parse_expression(unit_text)
+    except ParseError as err:
+        raise EquationError(f"Invalid unit {unit_text!r} ({err})", line) from None
+    scale, dim = _evaluate_unit(expr, unit_text, line)
+    if not math.isclose(scale, 1.0, rel_tol=1e-9):
+        raise EquationError(f"Unit {unit_text!r} has a scale factor ({scale:g}); declare variables "
+                            "in unscaled units (volt, not mV)", line)
+    return dim, "float"
+
+
+def _evaluate_unit(expr: sympy.Basic, unit_text: str, line: str) -> tuple[float, Dimension]:
+    if isinstance(expr, sympy.Symbol):
+        value = getattr(units, expr.name, None)
+        if not isinstance(value, units.Quantity):
+            raise EquationError(f"Unknown unit {expr.name!r}", line)
+        return _si_value(value), get_dimensions(value)
+    if isinstance(expr, (sympy.Integer, sympy.Float, sympy.Rational)):
+        return float(expr), DIMENSIONLESS
+    if isinstance(expr, sympy.Mul):
+        scale, dim = 1.0, DIMENSIONLESS
+        for arg in expr.args:
+            s, d = _evaluate_unit(arg, unit_text, line)
+            scale, dim = scale * s, dim * d
+        return scale, dim
+    if isinstance(expr, sympy.Pow) and isinstance(expr.exp, sympy.Number):
+        s, d = _evaluate_unit(expr.base, unit_text, line)
+        return s ** float(expr.exp), d ** float(expr.exp)
+    raise EquationError(f"Invalid unit {unit_text!r}: only products, quotients and numeric powers "
+                        "of unit names are allowed", line)
+
+
+def _si_value(value) -> float:
+    """The number of a scalar (a Quantity in SI base units, without its dimensions)."""
+    return float(np.asarray(value, dtype=float))
+
+
+def _constant_text(name: str, value) -> str:
+    """Model text for a substituted number or Quantity: value times base units, in brackets."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, units.Quantity)):
+        raise EquationError(f"Cannot substitute {name!r} with {value!r}: use a name (string), a "
+                            "number or a scalar quantity")
+    try:
+        number = _si_value(value)
+    except (TypeError, ValueError):
+        raise EquationError(f"Cannot substitute {name!r} with {value!r}: not a scalar") from None
+    dims = get_dimensions(value)._dims if isinstance(value, units.Quantity) else ()
+    factors = [repr(number)]
+    for unit_name, power in zip(BASE_UNIT_NAMES, dims):
+        if power:
+            factors.append(unit_name if power == 1 else f"{unit_name}**{power:g}")
+    return "(" + "*".join(factors) + ")"
+
+
+def _substitution_map(substitutions: Mapping) -> dict[str, str]:
+    result = {}
+    for name, value in substitutions.items():
+        if isinstance(value, str):
+            if not _IDENTIFIER.match(value) or keyword.iskeyword(value):
+                raise EquationError(f"Cannot substitute {name!r} with {value!r}: a string "
+                                    "substitution must be a name")
+            result[name] = value
+        else:
+            result[name] = _constant_text(name, value)
+    return result
+
+
+def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> SingleEquation:
+    line = chunk.strip()
+    definition, _, unit_and_flags = chunk.partition(":")
+    match = _UNIT_AND_FLAGS.match(unit_and_flags)
+    if match is None:
+        raise EquationError("Cannot read the unit and flags after ':' (expected 'unit' or "
+                            "'unit (flag, ...)')", line)
+    dim, var_type = _parse_unit(match["unit"], line)
+    flags = _parse_flags(match["flags"], line)
+    lhs, has_rhs, rhs = definition.partition("=")
+    lhs = lhs.strip()
+    diff = _DIFF_LHS.match(lhs)
+    kind = DIFFERENTIAL_EQUATION if diff else SUBEXPRESSION if has_rhs else PARAMETER
+    name = diff.group(1) if diff else lhs
+    if kind == DIFFERENTIAL_EQUATION and not has_rhs:
+        raise EquationError("A differential equation needs '= expression'", line)
+    if name in replace:
+        used.add(name)
+        name = replace[name]
+        if not _IDENTIFIER.match(name):
+            raise EquationError(f"Cannot replace the variable {lhs!r} with a value", line)
+    check_identifier(name, line)
+    if kind == DIFFERENTIAL_EQUATION and var_type != "float":
+        raise EquationError(f"Differential equations define floating point variables, not "
+                            f"{var_type}", line)
+    _check_flags_for_kind(kind, flags, ALLOWED_FLAGS, line)
+    expr = expr_text = None
+    if kind != PARAMETER:
+        expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
+        try:
+            expr = parse_expression(" ".join(expr_text.split()))
+        except ParseError as err:
+            raise EquationError(f"Invalid right-hand side: {err}", line) from None
+    return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"], expr_text)
+
+
+def _replace(name: str, replace: dict[str, str], used: set[str]) -> str:
+    if name in replace:
+        used.add(name)
+        return replace[name]
+    return name
+
+
+def _parse_flags(text: str | None, line: str) -> tuple[str, ...]:
+    if text is None:
+        return ()
+    flags = tuple(" ".join(f.split()) for f in text.split(","))
+    if "" in flags:
+        raise EquationError("Empty flag", line)
+    if len(set(flags)) != len(flags):
+        raise EquationError("Repeated flag", line)
+    return flags
+
+
+def _check_flags_for_kind(kind: str, flags, allowed: Mapping, line: str,
+                          exclusive=EXCLUSIVE_FLAGS) -> None:
+    for flag in flags:
+        if flag not in allowed.get(kind, ()):
+            ok = ", ".join(repr(f) for f in allowed.get(kind, ())) or "none"
+            raise EquationError(f"Flag {flag!r} is not allowed for a {kind} (allowed: {ok})", line)
+    for group in exclusive:
+        if len(group.intersection(flags)) > 1:
+            raise EquationError(f"Flags {sorted(group)} exclude each other", line)
+
+
+def split_stochastic(expr: sympy.Basic) -> tuple[sympy.Expr, dict[str, sympy.Expr]]:
+    """Split ``f + g1*xi_1 + g2*xi_2`` into ``(f, {'xi_1': g1, 'xi_2': g2})``.
+
+    Raises ValueError when a noise symbol does not enter linearly (``xi**2``, ``exp(xi)``, ...)."""
+    noise = sorted((s for s in expr.free_symbols if _is_noise(s.name)), key=lambda s: s.name)
+    terms = {}
+    for xi in noise:
+        g = sympy.diff(expr, xi)
+        if any(_is_noise(s.name) for s in g.free_symbols):
+            raise ValueError(f"the noise {xi.name!r} must enter linearly (f + g*{xi.name}) in "
+                             f"{expr}")
+        terms[xi.name] = g
+    f = expr.xreplace({xi: 0 for xi in noise})
+    return f, terms
+
+
+def _is_noise(name: str) -> bool:
+    return name == "xi" or name.startswith("xi_")
+
+
+class Equations(Mapping):
+    """Model equations, a read-only mapping from variable name to :class:`SingleEquation`
+    (in the order of definition).
+
+    ``Equations(text, **substitutions)`` parses model text; ``Equations([SingleEquation, ...])``
+    assembles definitions built by code (no name checks: groups add internal variables this way).
+    ``a + b`` joins two sets of equations (a variable defined twice is an error)."""
+
+    def __init__(self, eqns: str | Iterable[SingleEquation] = "", **substitutions):
+        if isinstance(eqns, str):
+            replace = _substitution_map(substitutions)
+            used: set[str] = set()
+            definitions = [_parse_definition(c, replace, used) for c in _definitions(eqns)]
+            unused = sorted(set(replace) - used)
+            if unused:
+                raise EquationError(f"Substitution for {', '.join(map(repr, unused))}, but the "
+                                    "equations do not use that name")
+        elif substitutions:
+            raise TypeError("substitutions are only possible for equations given as text")
+        else:
+            definitions = list(eqns)
+            for eq in definitions:
+                if not isinstance(eq, SingleEquation):
+                    raise TypeError(f"Equations takes model text or SingleEquation objects, not "
+                                    f"{type(eq).__name__}")
+        self._equations: dict[str, SingleEquation] = {}
+        for eq in definitions:
+            previous = self._equations.get(eq.varname)
+            if previous is not None:
+                raise EquationError(f"Variable {eq.varname!r} is defined twice (first in "
+                                    f"{previous.line!r})", eq.line)
+            self._equations[eq.varname] = eq
+        self._subexpr_order = self._sort_subexpressions()
+        self._substituted = self._substitute_subexpressions()
+        self._check_noise()
+
+    # -- mapping ---------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> SingleEquation:
+        return self._equations[name]
+
+    def __iter__(self):
+        return iter(self._equations)
+
+    def __len__(self):
+        return len(self._equations)
+
+    def _names_of(self, kind: str) -> tuple[str, ...]:
+        return tuple(n for n, eq in self._equations.items() if eq.type == kind)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every defined variable, in order of definition."""
+        return tuple(self._equations)
+
+    @property
+    def diff_eq_names(self) -> tuple[str, ...]:
+        return self._names_of(DIFFERENTIAL_EQUATION)
+
+    @property
+    def subexpr_names(self) -> tuple[str, ...]:
+        return self._names_of(SUBEXPRESSION)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return self._names_of(PARAMETER)
+
+    @property
+    def ordered(self) -> list[SingleEquation]:
+        """Differential equations (in order of definition), then subexpressions sorted so that each
+        comes after the subexpressions it uses, then parameters."""
+        return ([self[n] for n in self.diff_eq_names] + [self[n] for n in self._subexpr_order]
+                + [self[n] for n in self.parameter_names])
+
+    @property
+    def identifiers(self) -> set[str]:
+        """External names used by the right-hand sides: neither defined here, nor default
+        functions, nor noise symbols (``t``, ``dt``, ``i``, ``N``, constants and units included)."""
+        used = set().union(*(eq.identifiers for eq in self.values()))
+        return {n for n in used if n not in self._equations and not _is_noise(n)}
+
+    # -- subexpressions --------------------------------------------------------------------
+    def _sort_subexpressions(self) -> list[str]:
+        subexprs = self.subexpr_names
+        deps = {n: [d for d in self[n].identifiers if d in subexprs] for n in subexprs}
+        order, state = [], {}
+
+        def visit(name, path):
+            if state.get(name) == "done":
+                return
+            if state.get(name) == "active":
+                cycle = path[path.index(name):] + [name]
+                raise EquationError("Cyclic subexpression definitions "
+                                    f"({' -> '.join(cycle)})", self[name].line)
+            state[name] = "active"
+            for dep in sorted(deps[name], key=subexprs.index):
+                visit(dep, path + [name])
+            state[name] = "done"
+            order.append(name)
+
+        for name in subexprs:
+            visit(name, [])
+        return order
+
+    def _substitute_subexpressions(self) -> dict[str, sympy.Basic]:
+        inlined: dict[sympy.Symbol, sympy.Basic] = {}
+        for name in self._subexpr_order:
+            eq = self[name]
+            if "constant over dt" in eq.flags:
+                continue  # stored and updated once per step, as in Brian2
+            inlined[symbol(name)] = eq.expr.xreplace(inlined)
+        return {n: self[n].expr.xreplace(inlined) for n in self.diff_eq_names}
+
+    def substituted_rhs(self, names: Iterable[str] | None = None) -> dict[str, sympy.Basic]:
+        """``{var: RHS}`` for the differential equations (all, or ``names``), with every
+        subexpression substituted (except those flagged ``constant over dt``, which stay names),
+        in order of definition: the input of the integrators."""
+        wanted = self.diff_eq_names if names is None else tuple(names)
+        unknown = [n for n in wanted if n not in self._substituted]
+        if unknown:
+            raise KeyError(f"No differential equation for {', '.join(map(repr, unknown))}")
+        return {n: self._substituted[n] for n in wanted}
+
+    # -- noise -----------------------------------------------------------------------------
+    def _check_noise(self) -> None:
+        plain_xi_users = []
+        self._noise_terms = {}
+        for name, rhs in self._substituted.items():
+            try:
+                _, terms = split_stochastic(rhs)
+            except ValueError as err:
+                raise EquationError(f"Invalid stochastic equation: {err}", self[name].line) from None
+            self._noise_terms[name] = terms
+            if "xi" in terms:
+                plain_xi_users.append(name)
+        if len(plain_xi_users) > 1:
+            raise EquationError(f"The plain noise 'xi' is used by several equations "
+                                f"({', '.join(plain_xi_users)}); name each noise (xi_1, xi_2, ...: "
+                                "one name used in several equations is one shared noise)",
+                                self[plain_xi_users[1]].line)
+
+    @property
+    def stochastic_variables(self) -> tuple[str, ...]:
+        """Noise symbols (``xi``, ``xi_*``) the differential equations use, sorted."""
+        return tuple(sorted(set().union(*(t.keys() for t in self._noise_terms.values()))))
+
+    @property
+    def is_stochastic(self) -> bool:
+        return bool(self.stochastic_variables)
+
+    @property
+    def stochastic_type(self) -> str | None:
+        """None without noise; ``'additive'`` when no noise factor depends on a variable with a
+        differential equation; ``'multiplicative'`` otherwise."""
+        if not self.is_stochastic:
+            return None
+        states = {symbol(n) for n in self.diff_eq_names}
+        for terms in self._noise_terms.values():
+            if any(g.free_symbols & states for g in terms.values()):
+                return "multiplicative"
+        return "additive"
+
+    # -- checks ----------------------------------------------------------------------------
+    def check_units(self, dims_of_name=None, functions=None) -> None:
+        """Check every right-hand side: a differential equation's has the variable's dimensions
+        per second, a subexpression's the variable's. Names defined here have their declared
+        dimensions; other names are looked up in ``dims_of_name`` (see
+        :func:`~brianjit.model.dimensions.get_expr_dimensions`). Errors quote the line."""
+        def lookup(name):
+            eq = self._equations.get(name)
+            if eq is not None:
+                return eq.dim
+            if dims_of_name is None:
+                raise KeyError(name)
+            return dims_of_name[name] if isinstance(dims_of_name, Mapping) else dims_of_name(name)
+
+        for eq in self.values():
+            if eq.type == PARAMETER:
+                continue
+            try:
+                found = get_expr_dimensions(" ".join(eq.expr_text.split()), lookup, functions)
+            except DimensionMismatchError as err:
+                raise DimensionMismatchError(f"{err} (in {eq.line!r})") from None
+            except UnknownIdentifierError as err:
+                raise UnknownIdentifierError(f"{err} (in {eq.line!r})") from None
+            expected = eq.dim / get_dimensions(units.second) if eq.type == DIFFERENTIAL_EQUATION \
+                else eq.dim
+            if found != expected:
+                what = f"{eq.varname}/second" if eq.type == DIFFERENTIAL_EQUATION else eq.varname
+                raise DimensionMismatchError(
+                    f"Inconsistent units in the {eq.type} {eq.line!r}: the right-hand side has "
+                    f"dimensions {found}, but {what} has dimensions {expected}")
+
+    def check_flags(self, allowed: Mapping[str, Iterable[str]],
+                    incompatible: Iterable[Iterable[str]] = ()) -> None:
+        """Refuse flags a particular group does not support: ``allowed`` maps each kind of
+        definition to its flags; ``incompatible`` lists sets of flags that exclude each other."""
+        allowed = {k: tuple(v) for k, v in allowed.items()}
+        groups = tuple(set(g) for g in incompatible) + EXCLUSIVE_FLAGS
+        for eq in self.values():
+            _check_flags_for_kind(eq.type, eq.flags, allowed, eq.line, groups)
+
+    # -- combination and display -----------------------------------------------------------
+    def __add__(self, other):
+        if isinstance(other, str):
+            other = Equations(other)
+        if not isinstance(other, Equations):
+            return NotImplemented
+        return Equations([*self.values(), *other.values()])
+
+    def __radd__(self, other):
+        if isinstance(other, str):
+            return Equations(other) + self
+        return NotImplemented
+
+    def __str__(self):
+        return "\n".join(str(eq) for eq in self.values())
+
+    def __repr__(self):
+        return f"Equations({str(self)!r})"
