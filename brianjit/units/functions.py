@@ -1,0 +1,170 @@
+"""Unit-aware functions users call by name: ``check_units``, ``arange``, ``exprel``, ``in_unit``.
+
+numpy's own functions already respect units when given quantities (see :mod:`.array_functions`
+and :mod:`.ufunc_rules`); this module holds what numpy cannot do for us: ``arange`` (numpy does
+not dispatch it on its arguments), ``exprel`` (not in numpy), the ``check_units`` decorator and
+the function forms of the display methods.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+from .dimensions import DIMENSIONLESS, Dimension, DimensionMismatchError
+from .quantity import Quantity, fail_for_dimension_mismatch, get_dimensions
+
+__all__ = ["check_units", "arange", "exprel", "ones_like", "zeros_like", "in_unit", "in_best_unit"]
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    """``numpy.arange`` for quantities: all arguments share one unit.
+
+    ``arange(stop)`` starts at zero in ``stop``'s units; a range with units needs an explicit
+    ``step`` (``arange(0*ms, 10*ms, 0.1*ms)``), because a step of 1 has no unit.
+    """
+    if stop is None:
+        start, stop = None, start
+    dim = get_dimensions(stop)
+    if start is not None:
+        fail_for_dimension_mismatch(start, stop, "arange: start and stop have different units")
+    if step is None:
+        if dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                "arange: a range with units needs an explicit step with the same units", dim)
+        step = 1
+    fail_for_dimension_mismatch(step, stop, "arange: step has different units than stop")
+    arguments = [a for a in (start, stop, step) if a is not None]
+    values = np.arange(0 if start is None else np.asarray(start), np.asarray(stop),
+                       np.asarray(step), dtype=dtype)
+    if any(isinstance(a, Quantity) for a in arguments):
+        return Quantity(values, dim=dim)
+    return values
+
+
+def zeros_like(a, dtype=None, *args, **kwargs):
+    """Zeros with the shape (and dtype) of ``a``, without units (as in Brian2)."""
+    return np.zeros_like(np.asarray(a), dtype, *args, **kwargs)
+
+
+def ones_like(a, dtype=None, *args, **kwargs):
+    """Ones with the shape (and dtype) of ``a``, without units (as in Brian2)."""
+    return np.ones_like(np.asarray(a), dtype, *args, **kwargs)
+
+
+def exprel(x):
+    """``(exp(x) - 1)/x``, equal to 1 at ``x = 0`` and accurate near it; ``x`` dimensionless."""
+    fail_for_dimension_mismatch(x, None, "exprel expects a dimensionless argument")
+    values = np.asarray(x, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = np.where(values == 0, 1.0, np.expm1(values) / np.where(values == 0, 1.0, values))
+    if isinstance(x, Quantity):
+        return Quantity(result)
+    return result if result.ndim else float(result)
+
+
+def in_unit(x, unit, precision=None) -> str:
+    """``x`` written in ``unit`` as text, e.g. ``in_unit(3*mV, volt) == '0.003 V'``."""
+    return Quantity(x).in_unit(unit, precision=precision)
+
+
+def in_best_unit(x, precision=None) -> str:
+    """``x`` written in the unit that suits its magnitude, e.g. ``'20. ms'``."""
+    return Quantity(x).in_best_unit(precision=precision)
+
+
+# --- check_units ----------------------------------------------------------------------------
+def _describe_spec(spec) -> str:
+    if spec is bool or spec is np.bool_:
+        return "a boolean"
+    from .unit import get_unit_for_display
+    return get_unit_for_display(get_dimensions(spec) if not isinstance(spec, int) else
+                                DIMENSIONLESS)
+
+
+def _check_value(function_name, arg_name, value, spec, bound):
+    """Raise unless ``value`` fits ``spec`` (a unit, 1, bool, None or another argument's name)."""
+    if spec is None or value is None:
+        return
+    if spec is bool or spec is np.bool_:
+        if not (isinstance(value, (bool, np.bool_)) or
+                (isinstance(value, np.ndarray) and value.dtype == bool)):
+            raise TypeError(f'Function "{function_name}" expected a boolean value for argument '
+                            f'"{arg_name}" but got {value!r}')
+        return
+    if isinstance(spec, str):
+        if spec not in bound:
+            return
+        expected = get_dimensions(bound[spec])
+        what = f'the same units as argument "{spec}"'
+    else:
+        expected = DIMENSIONLESS if (isinstance(spec, int) and spec == 1) else \
+            get_dimensions(spec)
+        what = f"a quantity with unit {_describe_spec(spec)}"
+    try:
+        dim = get_dimensions(value)
+    except TypeError:
+        raise TypeError(f'Function "{function_name}" expected {what} for argument '
+                        f'"{arg_name}" but got {value!r}') from None
+    if dim is not expected:
+        raise DimensionMismatchError(
+            f'Function "{function_name}" expected {what} for argument "{arg_name}" '
+            f'but got {value}', dim)
+
+
+def _validate_spec(function_name, name, spec):
+    if spec is None or spec is bool or spec is np.bool_ or isinstance(spec, str):
+        return
+    if isinstance(spec, int) and not isinstance(spec, bool) and spec == 1:
+        return
+    if isinstance(spec, (Quantity, Dimension)):
+        return
+    if name == "result" and callable(spec):
+        return
+    raise TypeError(f'check_units on "{function_name}": the unit for "{name}" must be a unit, '
+                    f'1, bool, None or the name of another argument, not {spec!r}')
+
+
+def check_units(**units):
+    """Decorator checking the units of a function's arguments (and ``result``).
+
+    ``@check_units(v=volt, n=1, flag=bool, w="v", result=volt)``: each keyword names an argument
+    and gives a unit (or Quantity/Dimension), ``1`` for dimensionless, ``bool`` for booleans,
+    ``None`` for no check, or another argument's name for "same units as that one". ``result``
+    may also be a function of the dimensions of the positional arguments. ``None`` values are
+    never checked. A mismatch raises :class:`DimensionMismatchError`.
+    """
+    units = dict(units)
+    result_spec = units.pop("result", None)
+
+    def decorator(function):
+        name = function.__name__
+        signature = inspect.signature(function)
+        takes_any_keyword = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+        for arg_name, spec in units.items():
+            _validate_spec(name, arg_name, spec)
+            if arg_name not in signature.parameters and not takes_any_keyword:
+                raise TypeError(f'check_units on "{name}": it has no argument "{arg_name}"')
+        _validate_spec(name, "result", result_spec)
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs).arguments
+            for arg_name, spec in units.items():
+                if arg_name in bound:
+                    _check_value(name, arg_name, bound[arg_name], spec, bound)
+            result = function(*args, **kwargs)
+            if result_spec is not None:
+                expected = result_spec
+                if callable(expected) and not isinstance(expected, (Quantity, Dimension, type)):
+                    expected = expected(*[get_dimensions(a) for a in args])
+                _check_value(name, "result", result, expected, bound)
+            return result
+
+        checked._arg_units = dict(units)
+        checked._return_unit = result_spec
+        checked._orig_func = function
+        return checked
+
+    return decorator
