@@ -162,7 +162,14 @@ class _Translator:
         right = self.number(node.right, context)
         if op is ast.Pow and _is_huge_integer_power(left, right):
             return sympy.Pow(left, right, evaluate=False)
-        return _ARITHMETIC[op](left, right)
+        try:
+            result = _ARITHMETIC[op](left, right)
+        except ZeroDivisionError:
+            result = sympy.zoo
+        if result.has(sympy.zoo, sympy.nan) and not (left.has(sympy.zoo, sympy.nan)
+                                                      or right.has(sympy.zoo, sympy.nan)):
+            self.fail("division by zero", node)
+        return result
 
     def visit_UnaryOp(self, node):
         op = type(node.op)

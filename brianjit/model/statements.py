@@ -91,8 +91,8 @@ def _statement(node: ast.stmt, source: str) -> Statement:
 def parse_statements(text: str, variables: Collection[str] | None = None) -> list[Statement]:
     """Parse a block of abstract code (``'v = v_r; w += b'``) into statements, in order.
 
-    With ``variables`` (the names the code may write to), an ``=`` to any other name is marked as a
-    temporary, and augmented assignment (``+=``...) to a name that is neither is an error."""
+    With ``variables`` (the names the code may write to), every assignment to another name is
+    marked as a temporary; such a name must first be assigned with ``=``."""
     if not isinstance(text, str):
         raise TypeError(f"abstract code must be a string, not {type(text).__name__}")
     source = _lines(text)
@@ -106,14 +106,14 @@ def parse_statements(text: str, variables: Collection[str] | None = None) -> lis
     statements = [_statement(node, source) for node in tree.body]
     if variables is None:
         return statements
-    known, result = set(variables), []
+    variables, temporaries, result = set(variables), set(), []
     for st in statements:
-        if st.var not in known:
-            if st.op != "=":
+        if st.var not in variables:
+            if st.var not in temporaries and st.op != "=":
                 raise StatementError(f"{st.op!r} on {st.var!r}, which is not a variable (nor an "
                                      f"earlier temporary), in {st.text!r}")
+            temporaries.add(st.var)
             st = replace(st, temporary=True)
-            known.add(st.var)
         result.append(st)
     return result
 
