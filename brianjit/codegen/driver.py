@@ -15,7 +15,7 @@ from llvmlite import ir
 from .. import kernel as K
 from .kernels import lower_kernel
 
-__all__ = ["ScheduledKernel", "build_network_module", "DRIVER_NAME"]
+__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "DRIVER_NAME"]
 
 I32, I64, PTR = ir.IntType(32), ir.IntType(64), ir.PointerType()
 DRIVER_NAME = "run_steps"
@@ -29,11 +29,16 @@ class ScheduledKernel:
     period: int = 1
 
 
+def kernel_function_name(position: int, kern: K.Kernel) -> str:
+    """The LLVM name of the kernel at ``position`` of a schedule."""
+    return f"k{position}_{kern.name}"
+
+
 def build_network_module(schedule: list[ScheduledKernel], name: str = "network") -> ir.Module:
     """All kernels of a network plus the driver, in one module."""
     module = ir.Module(name=name)
     module.triple = ""
-    functions = [lower_kernel(module, item.kernel, f"k{n}_{item.kernel.name}")
+    functions = [lower_kernel(module, item.kernel, kernel_function_name(n, item.kernel))
                  for n, item in enumerate(schedule)]
     driver = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64]), name=DRIVER_NAME)
     slots, start, stop = driver.args

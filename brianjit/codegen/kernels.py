@@ -92,12 +92,13 @@ class KernelEmitter:
 
     # -- values available to every body ----------------------------------------------------------
     def base_values(self):
-        """Scalars (loaded once, before any loop) plus ``t`` and ``dt``."""
+        """Scalars (loaded once, before any loop) plus ``t = step * dt`` unless the kernel reads
+        ``t`` from a buffer (one-off kernels do, so their random numbers do not depend on t)."""
         if not self._scalars:
             for name, var in self.kernel.variables.items():
                 if var.scalar:
                     self._scalars[name] = self.load(var)
-            if "dt" in self._scalars:
+            if "dt" in self._scalars and "t" not in self._scalars:
                 b = self.prologue
                 self._scalars["t"] = b.fmul(b.sitofp(self.step, F64), self._scalars["dt"])
         return self._scalars

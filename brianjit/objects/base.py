@@ -41,6 +41,8 @@ class BrianObject:
     """Base of groups and monitors: ``name``, ``clock``, ``when``, ``order``, ``active``."""
 
     add_to_magic_network = True
+    #: the compiled kernels of this object (a CodeView), set when a network builds
+    code = None
 
     def __init__(self, *, name=None, default_name="object", clock=None, dt=None, when="start",
                  order=0):

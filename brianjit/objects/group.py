@@ -166,9 +166,10 @@ class Group:
             constant.set(value)
             variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
             dims[name] = get_dimensions(value)
-        dt = DynamicArray(1)
-        dt.data[0] = self.clock.dt_
-        variables["dt"] = slots.array_var("dt", dt, "float", scalar=True)
+        clock = DynamicArray(2)
+        clock.data[:] = self.clock.dt_, self.clock.t_
+        variables["dt"] = slots.array_var("dt", clock, "float", scalar=True)
+        variables["t"] = slots.array_var("t", clock, "float", scalar=True, offset=1)
         variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
         return variables, slots, dims
 
@@ -209,7 +210,7 @@ class Group:
         size = 1 if var.scalar else len(self)
         kern = K.Kernel(f"set_{target}", K.ForEach(size, condition), variables,
                         [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams())
-        run_once(kern, slots, self.clock.step)
+        run_once(kern, slots)
 
     def _evaluate(self, expr, dtype, where):
         """Values of ``expr`` for every element, computed natively (a fresh numpy array)."""
@@ -218,7 +219,7 @@ class Group:
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
                         first_stream=seed_state.next_oneoff_streams())
-        run_once(kern, slots, self.clock.step)
+        run_once(kern, slots)
         return out.data.copy(), get_expr_dimensions(expr, dims)
 
     def indices_where(self, condition_text):
@@ -243,12 +244,13 @@ def _dim_probe(dim):
     return Quantity(1.0, dim=dim)
 
 
-def run_once(kern: K.Kernel, slots: SlotTable, step: int):
-    """Compile (cached) and run a single kernel now."""
+def run_once(kern: K.Kernel, slots: SlotTable):
+    """Compile (cached) and run a single kernel now. Its random numbers depend on the seed and
+    its stream numbers only (time step 0): ``t`` comes from a buffer."""
     module = _module_for(kern)
     compiled = compile_ir(str(module))
     fn = compiled.cfunc(kern.name, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
-    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), step)
+    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), 0)
     slots.sync()
     if status:
         raise MemoryError(f"out of memory while running {kern.name}")

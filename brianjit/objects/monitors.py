@@ -18,6 +18,15 @@ from .variables import NUMPY_DTYPES
 __all__ = ["StateMonitor", "SpikeMonitor", "PopulationRateMonitor"]
 
 
+def _reserve(array, rows):
+    """Make room for ``rows`` rows without changing the length (growth inside the run is then
+    rare; it stays correct without this)."""
+    length = len(array)
+    if rows > array.capacity:
+        array.resize(rows)
+        array.resize(length)
+
+
 def _source_range(source):
     owner = getattr(source, "owner", source)
     return owner, source.start - owner.start, source.stop - owner.start
@@ -83,7 +92,7 @@ class StateMonitor(BrianObject):
 
     def prepare_run(self, n_steps):
         for array in [self._t, *self._values.values()]:
-            array.reserve(len(array) + n_steps + 1)
+            _reserve(array, len(array) + n_steps + 1)
 
     @property
     def t(self):
@@ -231,7 +240,7 @@ class PopulationRateMonitor(BrianObject):
 
     def prepare_run(self, n_steps):
         for array in (self._rate, self._t):
-            array.reserve(len(array) + n_steps + 1)
+            _reserve(array, len(array) + n_steps + 1)
 
     @property
     def rate(self):

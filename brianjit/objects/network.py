@@ -15,7 +15,8 @@ import time
 
 import numpy as np
 
-from ..codegen.driver import DRIVER_NAME, ScheduledKernel, build_network_module
+from ..codegen.driver import (DRIVER_NAME, ScheduledKernel, build_network_module,
+                              kernel_function_name)
 from ..jit import compile_ir
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace
@@ -23,12 +24,21 @@ from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, secon
 from . import seed as seed_state
 from .assembly import BuildContext, ExternalConstant, SlotTable
 from .base import SCHEDULE, BrianObject, unique_name
+from .code import CodeView
 from .group import constant_dtype
 from .reporting import make_reporter
 
 __all__ = ["Network"]
 
 _CHUNK_SECONDS = 0.1
+
+
+def _when_index(when):
+    """(slot of the schedule, shift) for ``when`` such as 'thresholds' or 'before_resets'."""
+    if when in SCHEDULE:
+        return (SCHEDULE.index(when), 0)
+    where, _, slot = when.partition("_")
+    return (SCHEDULE.index(slot), -1 if where == "before" else 1)
 
 
 class _Program:
@@ -200,11 +210,10 @@ class Network:
         entries = []
         for obj in objects:
             for n, (when, kern) in enumerate(obj.kernels(ctx)):
-                entries.append(((SCHEDULE.index(when.split("_")[-1]) if when not in SCHEDULE
-                                 else SCHEDULE.index(when),) + obj.schedule_key()[1:] + (n,),
+                entries.append((_when_index(when) + obj.schedule_key()[2:] + (n,), obj,
                                 ScheduledKernel(kern, periods[obj.clock])))
         entries.sort(key=lambda e: e[0])
-        schedule = [e[1] for e in entries]
+        schedule = [e[2] for e in entries]
         ir_text = str(build_network_module(schedule, name=self.name))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
@@ -214,6 +223,10 @@ class Network:
         timings["build"] = sum(timings.values())
         driver = compiled.cfunc(DRIVER_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
                                 ctypes.c_int64)
+        for obj in objects:
+            mine = [(n, e[2].kernel) for n, e in enumerate(entries) if e[1] is obj]
+            obj.code = CodeView([k for _, k in mine], [kernel_function_name(n, k) for n, k in mine],
+                                compiled)
         return _Program(driver, slots, [s.kernel for s in schedule], compiled, timings)
 
     def _run_chunks(self, start, n_steps, reporter):

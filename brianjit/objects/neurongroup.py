@@ -27,10 +27,6 @@ from .variables import NUMPY_DTYPES, Variable
 
 __all__ = ["NeuronGroup", "Subgroup"]
 
-_REFRACTORY_EQUATIONS = """
-lastspike : second
-not_refractory : boolean
-"""
 
 
 class NeuronGroup(Group, BrianObject):
@@ -50,8 +46,6 @@ class NeuronGroup(Group, BrianObject):
         if namespace is not None and not isinstance(namespace, dict):
             raise TypeError("namespace has to be a dictionary")
         eqs = model if isinstance(model, Equations) else Equations(model)
-        if refractory is not False:
-            eqs = eqs + Equations(_REFRACTORY_EQUATIONS)
         self.equations = eqs
         self.namespace = namespace
         self.method = method
@@ -71,8 +65,15 @@ class NeuronGroup(Group, BrianObject):
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
         self.variables = self._create_variables(eqs, int(N))
         if refractory is not False:
-            self.variables["lastspike"].array.data[:] = -1e4
-            self.variables["not_refractory"].array.data[:] = True
+            # Brian2's reserved names for refractoriness: when the neuron last spiked, and whether
+            # it integrates its "(unless refractory)" equations at the current step
+            lastspike = DynamicArray(int(N))
+            lastspike.data[:] = -1e4
+            not_refractory = DynamicArray(int(N), dtype=np.bool_)
+            not_refractory.data[:] = True
+            self.variables["lastspike"] = Variable("lastspike", lastspike, second.dim, "float")
+            self.variables["not_refractory"] = Variable("not_refractory", not_refractory,
+                                                        DIMENSIONLESS, "boolean")
 
     @staticmethod
     def _create_variables(eqs, N):

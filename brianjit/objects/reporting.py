@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+
+import numpy as np
 import time
 
 from ..units import Quantity, fail_for_dimension_mismatch, second
@@ -60,7 +62,7 @@ def make_reporter(report, report_period, duration, start_t):
     if report is None:
         return _Silent()
     fail_for_dimension_mismatch(report_period, second, "report_period has to be a time")
-    period = float(report_period)
+    period = float(np.asarray(report_period))
     if report in ("text", "stdout"):
         return _Reporter(_text(sys.stdout), period, duration, start_t)
     if report == "stderr":
