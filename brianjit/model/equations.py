@@ -90,7 +90,7 @@ class SingleEquation:
     var_type: str = "float"
     expr: sympy.Basic | None = None
     flags: tuple[str, ...] = ()
-    line: str = ""
+    line: str = field(default="", compare=False)
     unit: str = "1"
     expr_text: str | None = field(default=None, compare=False)
 
@@ -202,7 +202,7 @@ def _constant_text(name: str, value) -> str:
     except (TypeError, ValueError):
         raise EquationError(f"Cannot substitute {name!r} with {value!r}: not a scalar") from None
     dims = get_dimensions(value)._dims if isinstance(value, units.Quantity) else ()
-    factors = [repr(number)]
+    factors = [str(int(value)) if isinstance(value, numbers.Integral) else repr(number)]
     for unit_name, power in zip(BASE_UNIT_NAMES, dims):
         if power:
             factors.append(unit_name if power == 1 else f"{unit_name}**{power:g}")
