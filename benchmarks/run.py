@@ -14,6 +14,7 @@ import argparse
 import datetime
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -134,17 +135,19 @@ def measure_model(model_name, target_names, repeats, config, scratch):
 
 def main(argv=None):
     args = parse_args(argv)
+    # Turn SIGTERM into SystemExit: the running worker is killed and the scratch folder removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if not args.targets:
         raise SystemExit("no targets left to run")
     scratch_root = Path(tempfile.mkdtemp(prefix="brianjit-bench-"))
     config = RunConfig(duration=args.duration, dt=args.dt, seed=args.seed,
                        timeout=args.timeout, scratch_root=scratch_root)
-    for venv in {TARGETS[name].venv for name in args.targets} - {None}:
-        envs.ensure_venv(venv, log=log)
     meta = metadata(args)
     scratch = Scratch(config)
     measurements, tables = [], []
     try:
+        for venv in {TARGETS[name].venv for name in args.targets} - {None}:
+            envs.ensure_venv(venv, log=log)
         for model_name in args.models:
             done = measure_model(model_name, args.targets, args.repeats, config, scratch)
             measurements += done
