@@ -29,22 +29,29 @@ _OPERAND_TYPES = (np.ndarray, list, tuple) + _SCALAR_TYPES
 _NUMERIC_KINDS = "biufc"
 
 
+def _split_sequence(sequence):
+    """``(plain nested list, common Dimension)`` of a (nested) list/tuple of numbers and
+    quantities. (numpy would call ``float()`` on 0-d quantities, so they are unwrapped here.)"""
+    found = []
+
+    def strip(item):
+        if isinstance(item, (list, tuple)):
+            return [strip(x) for x in item]
+        dim = item.dim if isinstance(item, Quantity) else DIMENSIONLESS
+        if not found:
+            found.append(dim)
+        elif dim is not found[0]:
+            raise DimensionMismatchError(
+                "All elements of a sequence must have the same units", found[0], dim)
+        return item.view(np.ndarray) if isinstance(item, Quantity) else item
+
+    plain = strip(sequence)
+    return plain, (found[0] if found else DIMENSIONLESS)
+
+
 def _sequence_dim(sequence):
     """The common dimension of a (nested) list/tuple of numbers and quantities."""
-    found = None
-    stack = [sequence]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-            continue
-        dim = item.dim if isinstance(item, Quantity) else DIMENSIONLESS
-        if found is None:
-            found = dim
-        elif dim is not found:
-            raise DimensionMismatchError(
-                "All elements of a sequence must have the same units", found, dim)
-    return DIMENSIONLESS if found is None else found
+    return _split_sequence(sequence)[1]
 
 
 def _split(value):
@@ -54,8 +61,8 @@ def _split(value):
     if isinstance(value, (np.ndarray,) + _SCALAR_TYPES):
         return value, DIMENSIONLESS
     if isinstance(value, (list, tuple)):
-        dim = _sequence_dim(value)
-        return np.asarray(value), dim
+        plain, dim = _split_sequence(value)
+        return np.asarray(plain), dim
     return None
 
 
