@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from brianjit.units import (DIMENSIONLESS, Dimension, DimensionMismatchError, Quantity, Unit,
+from brianjit.units import (DIMENSIONLESS, DimensionMismatchError, Quantity, Unit,
                             get_or_create_dimension, get_unit)
 from brianjit.units import allunits
 from brianjit.units.unit import _DISPLAY_UNITS

@@ -108,6 +108,10 @@ def _check_value(function_name, arg_name, value, spec, bound):
         raise TypeError(f'Function "{function_name}" expected {what} for argument '
                         f'"{arg_name}" but got {value!r}') from None
     if dim is not expected:
+        if arg_name == "result":
+            raise DimensionMismatchError(
+                f'Function "{function_name}" should return {what} as its result but returned '
+                f'{value}', dim)
         raise DimensionMismatchError(
             f'Function "{function_name}" expected {what} for argument "{arg_name}" '
             f'but got {value}', dim)
