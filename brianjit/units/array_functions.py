@@ -2,9 +2,11 @@
 
 Most numpy functions need nothing here: their Python implementation calls ufuncs and array
 methods, which already carry dimensions (``np.mean``, ``np.clip``, ``np.var``, ``np.diff``,
-``np.linspace``, ``np.hstack`` ...). This table covers the ones implemented in C or built on
-``copyto``: they get plain values and their result gets the right dimension, or they raise
-:class:`DimensionMismatchError` when their arguments' units do not fit together.
+``np.hstack``, ``np.roll`` ...); any function not in this table runs numpy's own code that way.
+This table covers the ones implemented in C, built on ``copyto``, or calling ``np.asarray`` on
+their arguments (``outer``, ``cross``, ``linspace`` ...): they get plain values and their result
+gets the right dimension, or they raise :class:`DimensionMismatchError` when their arguments'
+units do not fit together.
 """
 from __future__ import annotations
 
