@@ -18,10 +18,11 @@ from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.namespace import resolve_names, user_frame_namespace
 from ..model.parse import parse_expression
+from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable
-from .variables import VariableView, coerce_value, is_scalar_number
+from .variables import NUMPY_DTYPES, Variable, VariableView, coerce_value, is_scalar_number
 
 __all__ = ["Group", "SPECIAL_NAMES", "constant_dtype"]
 
@@ -67,8 +68,20 @@ class Group:
             raise IndexError(f"index {item!r} out of range for {self.name} of size {n}")
         return index
 
+    def variable(self, name) -> Variable:
+        """The description of ``name``: a state variable, or a read-only subexpression (no array:
+        its values are computed on demand)."""
+        var = self.variables.get(name)
+        if var is not None:
+            return var
+        if self._is_subexpression(name):
+            eq = self.equations[name]
+            return Variable(name, None, eq.dim, eq.var_type, read_only=True)
+        raise KeyError(f"{self.name} has no variable '{name}'")
+
     def raw_values(self, name):
-        """Zero-copy numpy view of ``name``'s values for this group's elements."""
+        """Zero-copy numpy view of ``name``'s values for this group's elements (subexpressions:
+        freshly computed values)."""
         if name == "i":
             return np.arange(len(self), dtype=np.int32)
         var = self.variables.get(name)
@@ -85,10 +98,11 @@ class Group:
         if name in variables or self._is_subexpression(name):
             return VariableView(self, name)
         if name.endswith("_") and (name[:-1] in variables or self._is_subexpression(name[:-1])):
-            return self.raw_values(name[:-1]).copy() if self._is_subexpression(name[:-1]) \
-                else VariableView(self, name[:-1], unitless=True)[:]
+            return VariableView(self, name[:-1], unitless=True)[:]
         if name == "i":
             return self.raw_values("i")
+        if name in ("t", "t_"):
+            return self.clock.t if name == "t" else self.clock.t_
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
 
     def __setattr__(self, name, value):
@@ -110,9 +124,10 @@ class Group:
 
     # -- writing ---------------------------------------------------------------------------------
     def set_values(self, name, item, value, unitless=False):
-        var = self.variables[name]
+        var = self.variable(name)
         if var.read_only:
-            raise TypeError(f"Variable '{name}' of {self.name} is read-only")
+            raise TypeError(f"Variable '{name}' of {self.name} is read-only"
+                            + (" (a subexpression)" if var.array is None else ""))
         if isinstance(value, VariableView):
             value = value[:]
         condition = None
@@ -143,8 +158,16 @@ class Group:
         values = resolve_names(names, self.namespace, user, owner=where)
         return values
 
+    def _parse(self, text):
+        """``text`` as (expression to compute, with subexpressions substituted; expression as
+        written, for the unit check: sympy simplifies ``0*mV`` to ``0`` when evaluating)."""
+        return (self._substitute_subexpressions(parse_expression(text)),
+                parse_expression(text, evaluate=False))
+
     def _expression_context(self, exprs, where):
-        """Variables and constants an expression needs: ({name: ArrayVar}, SlotTable, dims)."""
+        """Variables and constants the expressions need: ({name: ArrayVar}, SlotTable, dims).
+        ``exprs`` may include expressions as written (naming subexpressions: they get their
+        dimensions, their own names come from the substituted versions)."""
         slots = SlotTable()
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
         names |= {"dt"}
@@ -156,6 +179,8 @@ class Group:
                 variables[name] = slots.array_var(name, var.array, var.dtype, var.scalar,
                                                   0 if var.scalar else self.start)
                 dims[name] = var.dim
+            elif self._is_subexpression(name):
+                dims[name] = self.equations[name].dim
             elif name not in SPECIAL_NAMES:
                 external.add(name)
         for name, value in self._resolve(external, where).items():
@@ -188,9 +213,9 @@ class Group:
         """``target = expr`` (or ``= value``) for the elements where ``condition`` holds."""
         var = self.variables[target]
         where = f"the expression for {self.name}.{target}"
-        expr = self._substitute_subexpressions(parse_expression(expr_text)) if expr_text else None
-        condition = (self._substitute_subexpressions(parse_expression(condition_text))
-                     if condition_text else None)
+        expr, written = self._parse(expr_text) if expr_text else (None, None)
+        condition, condition_written = (self._parse(condition_text) if condition_text
+                                        else (None, None))
         if expr is None:
             raw = coerce_value(var, value, unitless)
             if raw.ndim:
@@ -198,34 +223,62 @@ class Group:
             expr = sympy.Integer(int(raw)) if var.dtype != "float" else sympy.Float(float(raw))
             if var.dtype == "boolean":
                 expr = sympy.true if raw else sympy.false
-        variables, slots, dims = self._expression_context([expr, condition], where)
+        variables, slots, dims = self._expression_context(
+            [expr, written, condition, condition_written], where)
         if expr_text and not unitless:
             fail_for_dimension_mismatch(
-                _dim_probe(get_expr_dimensions(expr, dims)), _dim_probe(var.dim),
+                _dim_probe(get_expr_dimensions(written, dims, text=expr_text)),
+                _dim_probe(var.dim),
                 f"The expression '{expr_text}' does not have the unit of {self.name}.{target}")
         if condition is not None:
-            get_expr_dimensions(condition, dims)
+            get_expr_dimensions(condition_written, dims, text=condition_text)
+        if var.scalar:
+            self._set_shared(var, expr, expr_text, condition_text, variables, slots)
+            return
         variables[target] = slots.array_var(target, var.array, var.dtype, var.scalar,
                                             0 if var.scalar else self.start)
-        size = 1 if var.scalar else len(self)
-        kern = K.Kernel(f"set_{target}", K.ForEach(size, condition), variables,
+        kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
                         [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams())
         run_once(kern, slots)
 
-    def _evaluate(self, expr, dtype, where):
-        """Values of ``expr`` for every element, computed natively (a fresh numpy array)."""
-        variables, slots, dims = self._expression_context([expr], where)
-        out = DynamicArray(len(self), dtype={"float": np.float64, "boolean": np.bool_}[dtype])
+    def _set_shared(self, var, expr, expr_text, condition_text, variables, slots):
+        """A shared variable takes one value: the expression is computed once (natively, so
+        ``rand()`` works) and may not refer to per-element values, as in Brian2."""
+        if condition_text is not None:
+            raise IndexError(f"'{var.name}' is a shared variable: it cannot be set with a string "
+                             f"condition ('{condition_text}')")
+        vector = sorted(s.name for s in expr.free_symbols
+                        if s.name == "i" or (s.name in self.variables
+                                             and not self.variables[s.name].scalar))
+        if vector:
+            raise ValueError(f"cannot set the shared variable '{var.name}' with the expression "
+                             f"'{expr_text}': it refers to the per-neuron value(s) "
+                             f"{', '.join(vector)}")
+        expr = expr.xreplace({symbol("N"): sympy.Integer(len(self.owner))})
+        out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
+        variables["_out"] = slots.array_var("_out", out, var.dtype)
+        run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
+                          first_stream=seed_state.next_oneoff_streams()), slots)
+        var.array.data[0] = out.data[0]
+
+    def _evaluate(self, expr, dtype, where, written=None, text=None):
+        """Values of ``expr`` for every element, computed natively (a fresh numpy array).
+        ``written`` (the expression as ``text`` was written) is checked for consistent units."""
+        variables, slots, dims = self._expression_context([expr, written], where)
+        if written is not None:
+            get_expr_dimensions(written, dims, text=text)
+        out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
                         first_stream=seed_state.next_oneoff_streams())
         run_once(kern, slots)
-        return out.data.copy(), get_expr_dimensions(expr, dims)
+        return out.data.copy()
 
     def indices_where(self, condition_text):
         """Indices (relative to this group) where the string condition holds."""
-        expr = self._substitute_subexpressions(parse_expression(condition_text))
-        mask, _ = self._evaluate(expr, "boolean", f"the condition '{condition_text}'")
+        expr, written = self._parse(condition_text)
+        mask = self._evaluate(expr, "boolean", f"the condition '{condition_text}'", written,
+                              condition_text)
         return np.flatnonzero(mask)
 
     def _evaluate_subexpression(self, name):
@@ -233,9 +286,7 @@ class Group:
             raise KeyError(f"{self.name} has no variable '{name}'")
         eq = self.equations[name]
         expr = self._substitute_subexpressions(eq.expr)
-        dtype = "boolean" if eq.var_type == "boolean" else "float"
-        values, _ = self._evaluate(expr, dtype, f"the subexpression {self.name}.{name}")
-        return values
+        return self._evaluate(expr, eq.var_type, f"the subexpression {self.name}.{name}")
 
 
 def _dim_probe(dim):

@@ -44,7 +44,7 @@ class VariableView:
     def __init__(self, group, name, unitless=False):
         self.group = group
         self.name = name
-        self.variable = group.variables[name]
+        self.variable = group.variable(name)
         self.unitless = unitless
 
     # -- reading ---------------------------------------------------------------------------------
