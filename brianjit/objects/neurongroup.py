@@ -17,7 +17,7 @@ from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.equations import Equations
 from ..model.integration import integrate
-from ..model.parse import parse_expression
+from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import int_, symbol
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
@@ -37,6 +37,8 @@ class NeuronGroup(Group, BrianObject):
                  method_options=None, events=None, codeobj_class=None):
         BrianObject.__init__(self, name=name, default_name="neurongroup", clock=clock, dt=dt,
                              when="groups", order=order)
+        if isinstance(N, (float, np.floating)) and np.isfinite(N) and N == int(N):
+            N = int(N)  # Brian2 accepts whole numbers as floats, e.g. NeuronGroup(0.8*N, ...)
         if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Integral, np.integer)):
             raise TypeError(f"N has to be an integer, not {N!r}")
         if N < 1:
@@ -126,12 +128,19 @@ class NeuronGroup(Group, BrianObject):
         for name in self.equations.subexpr_names:
             dims[name] = self.equations[name].dim
         self.equations.check_units(dims)
+        # the texts as written are checked: sympy's evaluation turns ``v > 0*mV`` into ``v > 0``
         if self._threshold_expr is not None:
-            get_expr_dimensions(self._threshold_expr, dims)
+            get_expr_dimensions(self.threshold, dims)
+            if not is_boolean_expr(self._threshold_expr):
+                raise TypeError(f"The threshold condition '{self.threshold}' has to be a boolean "
+                                f"expression (a comparison such as 'v > 10*mV')")
         if self._reset_statements:
             check_statements_units(self._reset_statements, dims)
         if self._refractory_expr is not None:
-            get_expr_dimensions(self._refractory_expr, dims)
+            ref_dim = get_expr_dimensions(self.refractory, dims)
+            if not self._refractory_is_condition() and ref_dim is not second.dim:
+                raise TypeError(f"The refractory expression '{self.refractory}' has to be a time "
+                                f"or a boolean condition, not a quantity of dimensions {ref_dim}")
 
     def _integrated(self):
         """The state update statements (computed once: they depend on the model text only)."""
@@ -145,6 +154,16 @@ class NeuronGroup(Group, BrianObject):
             self._integration = integrate(rhs, self.method) if rhs else []
         return self._integration
 
+    def _refractory_is_condition(self):
+        """Whether a string ``refractory`` is a boolean condition (else it is a time). sympy
+        treats every symbol as possibly boolean, so a lone name is a condition only if it names
+        a boolean variable (``refractory='tau_ref'`` is a time)."""
+        ref = self._substitute_subexpressions(self._refractory_expr)
+        if isinstance(ref, sympy.Symbol):
+            var = self.variables.get(ref.name)
+            return var is not None and var.dtype == "boolean"
+        return is_boolean_expr(ref)
+
     def _refractory_update(self):
         """``not_refractory`` for this step, as Brian2 computes it in the state updater."""
         if self.refractory is False:
@@ -152,8 +171,11 @@ class NeuronGroup(Group, BrianObject):
         t, dt, last = symbol("t"), symbol("dt"), symbol("lastspike")
         if self._refractory_expr is not None:
             ref = self._substitute_subexpressions(self._refractory_expr)
-            if isinstance(ref, sympy.logic.boolalg.Boolean) or ref.is_Relational:
-                return [K.Assign("not_refractory", sympy.Not(ref))]
+            if self._refractory_is_condition():
+                # Brian2: a neuron stays refractory after a spike while the condition holds;
+                # the condition never makes a neuron refractory that has not spiked
+                return [K.Assign("not_refractory",
+                                 sympy.Or(symbol("not_refractory"), sympy.Not(ref)))]
         else:
             ref = symbol("_refractory")
 
