@@ -83,7 +83,10 @@ def _checked_rhs(rhs, t, dt) -> dict:
         if isinstance(expr, bool) or not isinstance(expr, (sympy.Expr, int, float)):
             raise TypeError(f"the right-hand side of d{name}/dt must be a sympy expression, "
                             f"not {type(expr).__name__}")
-        expr = sympy.sympify(expr) if isinstance(expr, (int, float)) else expr
+        if isinstance(expr, int):
+            expr = sympy.Integer(expr)
+        elif isinstance(expr, float):
+            expr = sympy.Float(expr)
         clash = [s for s in expr.free_symbols if s.name in rhs and s != symbol(s.name)]
         if clash:
             raise ValueError(f"d{name}/dt uses {clash[0].name!r} with other assumptions than "
