@@ -220,7 +220,7 @@ def test_automatic_method_choice():
         else:                      # non-linear: Brian2 falls back to euler
             v = 1.0
             for _ in range(10):
-                v -= 0.1 * v ** 2
+                v -= 0.01 * v ** 2  # dt/tau
             assert G.v[0] == pytest.approx(v, rel=1e-12)
     noisy = NeuronGroup(2, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1")
     Network(noisy).run(1 * ms)
