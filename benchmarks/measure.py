@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import envs
 from worker_common import RESULT_FIELDS, RESULT_PREFIX
@@ -39,7 +40,7 @@ class Measurement:
     target: str
     model: str
     runs: list = field(default_factory=list)
-    error: str = None
+    error: Optional[str] = None
 
     def median(self, name):
         values = [run[name] for run in self.runs if run.get(name) is not None]
