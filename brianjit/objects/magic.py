@@ -1,7 +1,8 @@
 """Module-level ``run()``: the objects in the caller's frame, simulated by one implicit network.
 
 Like Brian2's magic network, the implicit network persists between calls (its time goes on, its
-compiled program is reused while the set of objects and their structure stay the same).
+compiled program is reused while the set of objects and their structure stay the same); a call
+that finds only objects never run before starts a new simulation at t = 0.
 """
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class MagicNetwork(Network):
     def __init__(self):
         super().__init__(name="magicnetwork")
 
+    def reset_time(self):
+        self._t = 0.0
+
 
 magic_network = MagicNetwork()
 
@@ -47,6 +51,9 @@ def run(duration, report=None, report_period=10 * second, namespace=None, profil
     if not objects:
         raise ValueError("run() found no objects to simulate: create groups and monitors in the "
                          "code that calls run(), or use an explicit Network")
+    if not any(obj in magic_network.objects for obj in objects):
+        # only new objects: a new simulation, starting at t = 0 as in Brian2
+        magic_network.reset_time()
     magic_network.objects = sorted(objects, key=lambda o: o._creation_index)
     magic_network.run(duration, report=report, report_period=report_period, namespace=namespace,
                       profile=profile, level=level)
