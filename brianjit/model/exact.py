@@ -21,21 +21,55 @@ import sympy
 from .methods import OdeSystem, UnsupportedEquationsException
 from .symbols import exprel
 
-__all__ = ["exact", "exponential_euler", "linear_step"]
+__all__ = ["exact", "exponential_euler", "linear_step", "affine_parts"]
 
 
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
     """x after a step dt of dx/dt = A*x + B with A and B constant during the step."""
     if A.is_zero:
         return x + dt * B
-    ratio = sympy.factor_terms(B) / sympy.factor_terms(A)
-    if sympy.fraction(ratio)[1].is_zero is False:
+    ratio = B / A
+    divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]
+    if all(_nonzero(base) for base, exponent in divisors if exponent.is_negative):
         return -ratio + (x + ratio) * sympy.exp(A * dt)
     return x + dt * (A * x + B) * exprel(A * dt)
 
 
-def _depends_on(expr, symbols) -> bool:
-    return bool(expr.free_symbols & symbols) or expr.has(sympy.Derivative)
+def _nonzero(expr) -> bool:
+    return expr.is_zero is False
+
+
+class _NotLinear(Exception):
+    """Internal: ``term`` makes an expression non-linear in the variables asked about."""
+
+    def __init__(self, term):
+        super().__init__(term)
+        self.term = term
+
+
+def affine_parts(expr, variables) -> tuple[dict, sympy.Expr]:
+    """``({x: coefficient}, rest)`` with ``expr == sum(coefficient*x) + rest`` and nothing free of
+    ``variables`` in the parts; raises _NotLinear with the offending term. Structural and cheap:
+    no expansion, no derivatives."""
+    if not expr.free_symbols & variables:
+        return {}, expr
+    if expr in variables:
+        return {expr: sympy.S.One}, sympy.S.Zero
+    if expr.is_Add:
+        coefficients, rest = {}, []
+        for term in expr.args:
+            term_coefficients, term_rest = affine_parts(term, variables)
+            for var, c in term_coefficients.items():
+                coefficients[var] = coefficients.get(var, sympy.S.Zero) + c
+            rest.append(term_rest)
+        return coefficients, sympy.Add(*rest)
+    if expr.is_Mul:
+        dependent = [f for f in expr.args if f.free_symbols & variables]
+        if len(dependent) == 1:
+            factor = sympy.Mul(*[f for f in expr.args if f is not dependent[0]])
+            coefficients, rest = affine_parts(dependent[0], variables)
+            return {var: factor * c for var, c in coefficients.items()}, factor * rest
+    raise _NotLinear(expr)
 
 
 def exponential_euler(system: OdeSystem):
@@ -46,13 +80,13 @@ def exponential_euler(system: OdeSystem):
     new_values = {}
     for name in system.names:
         x, f = system.states[name], system.drift[name]
-        A = sympy.diff(f, x) if x in f.free_symbols else sympy.S.Zero
-        if _depends_on(A, {x}):
+        try:
+            coefficients, B = affine_parts(f, {x})
+        except _NotLinear as err:
             raise UnsupportedEquationsException(
-                "exponential_euler", f"the system is not conditionally linear: d{name}/dt = {f} "
-                                     f"is not linear in {name}")
-        B = f.xreplace({x: sympy.S.Zero}) if x in f.free_symbols else f
-        new_values[name] = linear_step(x, A, B, system.dt)
+                "exponential_euler", f"the system is not conditionally linear: d{name}/dt is not "
+                                     f"linear in {name} (term {err.term})") from None
+        new_values[name] = linear_step(x, coefficients.get(x, sympy.S.Zero), B, system.dt)
     return [], new_values
 
 
@@ -62,28 +96,22 @@ def exact(system: OdeSystem):
         raise UnsupportedEquationsException(
             "exact", f"it cannot solve stochastic equations (noise: {', '.join(system.noise_names)})")
     names, states, t, dt = system.names, system.states, system.t, system.dt
-    state_set = set(states.values())
+    by_symbol = {states[n]: n for n in names}
     coefficients: dict[str, dict[str, sympy.Expr]] = {}
     constants: dict[str, sympy.Expr] = {}
     for name in names:
         f = system.drift[name]
-        row = {}
-        for other in names:
-            y = states[other]
-            if y not in f.free_symbols:
-                continue
-            a = sympy.diff(f, y)
-            if _depends_on(a, state_set):
-                raise UnsupportedEquationsException(
-                    "exact", f"the equations are not linear: d{name}/dt = {f} depends non-linearly on {other}")
+        try:
+            row, constants[name] = affine_parts(f, set(by_symbol))
+        except _NotLinear as err:
+            raise UnsupportedEquationsException(
+                "exact", f"the equations are not linear: d{name}/dt has the term {err.term}") from None
+        coefficients[name] = {by_symbol[y]: a for y, a in row.items() if not a.is_zero}
+        for other, a in coefficients[name].items():
             if t in a.free_symbols:
                 raise UnsupportedEquationsException(
                     "exact", f"the coefficient of {other} in d{name}/dt depends on time t")
-            if not a.is_zero:
-                row[other] = a
-        coefficients[name] = row
-        constants[name] = f.xreplace({y: sympy.S.Zero for y in state_set}) if row else f
-        if row and t in constants[name].free_symbols:
+        if coefficients[name] and t in constants[name].free_symbols:
             raise UnsupportedEquationsException(
                 "exact", f"d{name}/dt = {f} depends on time t as well as on state variables")
 
