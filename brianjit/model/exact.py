@@ -12,7 +12,7 @@ the same closed form as a single-variable exact step.
 
 Linearity is read off the expression tree (:func:`affine_parts`): sums of terms, each a product with
 at most one factor that depends on the variables. Nothing is expanded or differentiated, which keeps
-a Hodgkin-Huxley model cheap; a non-linear-looking form such as ``v*(v + 1)/(v + 1)`` is refused.
+a Hodgkin-Huxley model cheap; a non-linear-looking form such as ``v*(v + 1) - v**2`` is refused.
 
 That closed form is ``x + (x + B/A)*(exp(A*dt) - 1)``, written ``-B/A + (x + B/A)*exp(A*dt)`` when the
 denominator of ``B/A`` cannot be zero (a factor like ``int_(not_refractory)`` common to ``A`` and
