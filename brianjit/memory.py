@@ -1,0 +1,366 @@
+"""DynamicArray: a growable 1D or 2D array whose buffer lives in C memory.
+
+Native kernels append to monitors, create synapses and grow spike queues *inside* one call, so the
+arrays they touch cannot live on the Python heap: each array has a 64-byte header in C memory
+(layout in docs/CONTRACTS.md) whose address native code receives, and a buffer obtained from the
+process's own libc (``calloc``/``free`` through ctypes; no compiled extension).
+
+Ownership, in one paragraph: every block this module allocates (headers and buffers) is a
+:class:`_CBlock` that frees itself when its last Python reference dies. numpy views handed out by
+:attr:`DynamicArray.data` keep their block alive through their ``base``, so growing an array retires
+the old buffer instead of freeing it, and a stale view still reads its old contents. Native code
+grows an array by ``malloc``/copy, freeing the old buffer only if it is not the one Python wrapped
+(``pinned``); :meth:`DynamicArray.sync` (called implicitly by every method) adopts the new buffer.
+
+:func:`live_buffers` counts the blocks currently alive, so tests can prove nothing leaks.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import operator
+
+import numpy as np
+
+__all__ = ["DynamicArray", "live_buffers", "MAX_ROWS", "MAX_BYTES"]
+
+#: Upper bound on rows and on bytes of one buffer; larger requests are refused as bad input
+#: (native growth refuses them too, see ``brianjit.codegen.dynarray``).
+MAX_ROWS = 1 << 62
+MAX_BYTES = 1 << 62
+
+_libc = ctypes.CDLL(None)
+_calloc = _libc.calloc
+_calloc.restype = ctypes.c_void_p
+_calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
+_free = _libc.free
+_free.restype = None
+_free.argtypes = [ctypes.c_void_p]
+
+_ALLOWED_KINDS = "biuf"  # booleans, signed and unsigned integers, floats
+
+
+class _Header(ctypes.Structure):
+    """The 64-byte header shared with native code (docs/CONTRACTS.md)."""
+    _fields_ = [
+        ("data", ctypes.c_void_p),
+        ("size", ctypes.c_int64),
+        ("capacity", ctypes.c_int64),
+        ("pinned", ctypes.c_void_p),
+        ("rowbytes", ctypes.c_int64),
+        ("factor", ctypes.c_double),
+        ("ncols", ctypes.c_int64),
+        ("reserved", ctypes.c_int64),
+    ]
+
+
+assert ctypes.sizeof(_Header) == 64
+
+
+class _Live:
+    """The number of :class:`_CBlock` objects alive (see :func:`live_buffers`)."""
+    count = 0
+
+
+class _CBlock:
+    """One block of C memory owned by Python: freed exactly once, when its last reference dies.
+
+    Exposes ``__array_interface__`` (bytes, writable), so ``np.asarray(block)`` is a zero-copy view
+    whose ``base`` is this block: every view derived from it keeps the memory alive."""
+
+    __slots__ = ("address", "nbytes")
+
+    def __init__(self, address: int, nbytes: int):
+        self.address = address
+        self.nbytes = nbytes
+        _Live.count += 1
+
+    @classmethod
+    def allocate(cls, nbytes: int) -> "_CBlock":
+        """A new zero-filled block of ``nbytes`` (at least one byte, so the pointer is never null)."""
+        address = _calloc(max(nbytes, 1), 1)
+        if not address:
+            raise MemoryError(f"DynamicArray: could not allocate {nbytes} bytes of C memory")
+        return cls(address, nbytes)
+
+    @property
+    def __array_interface__(self):
+        return {"version": 3, "shape": (self.nbytes,), "typestr": "|u1",
+                "data": (self.address, False)}
+
+    def __del__(self, _free=_free, _live=_Live):
+        _free(self.address)
+        _live.count -= 1
+
+
+def live_buffers() -> int:
+    """How many blocks of C memory this module owns right now (headers and data buffers).
+
+    A block stays alive while its DynamicArray uses it or any numpy view still refers to it."""
+    return _Live.count
+
+
+def _count(value, what: str) -> int:
+    """``value`` as a non-negative row/column count, or a clear exception."""
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise TypeError(f"DynamicArray: {what} must be an integer, got {value!r}") from None
+    if n < 0:
+        raise ValueError(f"DynamicArray: {what} must be >= 0, got {n}")
+    if n > MAX_ROWS:
+        raise ValueError(f"DynamicArray: {what} {n} exceeds the limit of {MAX_ROWS}")
+    return n
+
+
+def _checked_dtype(dtype) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"DynamicArray: {dtype!r} is not a numpy dtype ({exc})") from None
+    if dt.kind not in _ALLOWED_KINDS or dt.fields is not None or dt.subdtype is not None:
+        raise TypeError(f"DynamicArray: dtype {dt} is not supported "
+                        "(only booleans, integers and floats)")
+    return dt
+
+
+def _checked_factor(factor) -> float:
+    try:
+        f = float(factor)
+    except (TypeError, ValueError):
+        raise TypeError(f"DynamicArray: factor must be a number, got {factor!r}") from None
+    if not (1.0 < f <= 16.0):
+        raise ValueError(f"DynamicArray: growth factor must be in (1, 16], got {factor!r}")
+    return f
+
+
+def _nbytes(rows: int, rowbytes: int) -> int:
+    n = rows * rowbytes
+    if n > MAX_BYTES:
+        raise ValueError(f"DynamicArray: {rows} rows of {rowbytes} bytes exceed the limit of "
+                         f"{MAX_BYTES} bytes")
+    return n
+
+
+def _grown_capacity(capacity: int, needed: int, factor: float, rowbytes: int) -> int:
+    """The capacity after growing past ``capacity`` to hold ``needed`` rows: ``factor`` times
+    larger (rounded up; native growth computes it with the same floating-point operations), or
+    just ``needed`` when that is more or when the larger buffer would exceed the limits."""
+    by_factor = math.ceil(float(capacity) * factor)
+    if by_factor <= needed or by_factor > MAX_ROWS or by_factor * rowbytes > MAX_BYTES:
+        return needed
+    return by_factor
+
+
+class DynamicArray:
+    """A 1D (``shape=n``) or 2D (``shape=(rows, cols)``) array in C memory whose rows can grow.
+
+    :attr:`data` is a writable zero-copy numpy view of the rows in use; new rows are zero.
+    ``header_address`` is what native code receives. Columns of a 2D array are fixed unless
+    :meth:`resize` is given a new ``(rows, cols)`` shape, which copies."""
+
+    def __init__(self, shape, dtype=np.float64, factor=1.5):
+        self._dtype = _checked_dtype(dtype)
+        self._factor = _checked_factor(factor)
+        if isinstance(shape, tuple):
+            if len(shape) != 2:
+                raise ValueError(f"DynamicArray: shape must be n or (rows, cols), got {shape!r}")
+            rows, ncols = _count(shape[0], "rows"), _count(shape[1], "columns")
+            self._ndim = 2
+        else:
+            rows, ncols = _count(shape, "size"), 1
+            self._ndim = 1
+        rowbytes = ncols * self._dtype.itemsize
+        nbytes = _nbytes(rows, rowbytes)
+        self._header_block = _CBlock.allocate(ctypes.sizeof(_Header))
+        self._header = _Header.from_address(self._header_block.address)
+        self._header.factor = self._factor
+        self._set_layout(ncols)
+        self._install(_CBlock.allocate(nbytes), rows)
+        self._header.size = rows
+
+    # --- header and buffer bookkeeping -------------------------------------------------------
+
+    def _set_layout(self, ncols: int) -> None:
+        self._ncols = ncols
+        self._rowbytes = ncols * self._dtype.itemsize
+        self._header.ncols = ncols
+        self._header.rowbytes = self._rowbytes
+
+    def _install(self, block: _CBlock, capacity: int) -> None:
+        """Make ``block`` (holding ``capacity`` rows) the current, pinned buffer."""
+        h = self._header
+        self._block = block
+        full = np.asarray(block).view(self._dtype)
+        self._full = full.reshape(capacity, self._ncols) if self._ndim == 2 else full
+        h.data = h.pinned = block.address
+        h.capacity = capacity
+
+    def _reallocate(self, capacity: int, keep: int) -> None:
+        """Move the first ``keep`` rows into a new zeroed buffer of ``capacity`` rows; the old
+        buffer is retired (freed when its last view dies)."""
+        rowbytes = self._header.rowbytes
+        block = _CBlock.allocate(_nbytes(capacity, rowbytes))
+        ctypes.memmove(block.address, self._block.address, keep * rowbytes)
+        self._install(block, capacity)
+
+    def sync(self) -> None:
+        """Adopt a buffer that native code installed in the header (contract: wrap the new
+        ``data``, pin it, drop the old buffer). Every method calls this first, so calling it
+        explicitly after a native call is optional."""
+        h = self._header
+        adopted = h.data != self._block.address
+        if not h.data or not (0 <= h.size <= h.capacity <= MAX_ROWS) \
+                or h.rowbytes != self._rowbytes or h.ncols != self._ncols \
+                or (not adopted and h.capacity != self._full.shape[0]):
+            raise RuntimeError(
+                f"DynamicArray: inconsistent header at {self.header_address:#x} after native code"
+                f" (data={h.data}, size={h.size}, capacity={h.capacity}, rowbytes={h.rowbytes},"
+                f" ncols={h.ncols})")
+        if adopted:
+            self._install(_CBlock(h.data, h.capacity * h.rowbytes), h.capacity)
+
+    def __del__(self):
+        # A buffer native code installed that Python never wrapped would otherwise leak.
+        h = getattr(self, "_header", None)
+        block = getattr(self, "_block", None)
+        if h is not None and block is not None and h.data and h.data != block.address:
+            _free(h.data)
+
+    # --- read access ---------------------------------------------------------------------------
+
+    @property
+    def header_address(self) -> int:
+        """Address of the 64-byte header that native code reads and grows."""
+        return self._header_block.address
+
+    @property
+    def data(self) -> np.ndarray:
+        """Writable zero-copy view of the rows in use. It stays valid memory after the array
+        grows, but then no longer sees the array (take a new one)."""
+        self.sync()
+        return self._full[:self._header.size]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def factor(self) -> float:
+        return self._factor
+
+    @property
+    def ndim(self) -> int:
+        return self._ndim
+
+    @property
+    def shape(self) -> tuple:
+        self.sync()
+        size = self._header.size
+        return (size, self._ncols) if self._ndim == 2 else (size,)
+
+    @property
+    def capacity(self) -> int:
+        """Rows allocated."""
+        self.sync()
+        return self._header.capacity
+
+    def __len__(self) -> int:
+        self.sync()
+        return self._header.size
+
+    def __getitem__(self, item):
+        return self.data[item]
+
+    def __setitem__(self, item, value):
+        self.data[item] = value
+
+    def __array__(self, dtype=None, copy=None):
+        view = self.data
+        if copy:
+            view = view.copy()
+        return view if dtype is None else view.astype(dtype, copy=bool(copy))
+
+    def __repr__(self) -> str:
+        return (f"DynamicArray(shape={self.shape}, dtype={self._dtype}, capacity={self.capacity}, "
+                f"factor={self._factor})")
+
+    # --- changing the size ---------------------------------------------------------------------
+
+    def _shape_arg(self, newshape) -> tuple[int, int]:
+        """(rows, cols) from an int (rows) or, for 2D arrays, a (rows, cols) tuple."""
+        if isinstance(newshape, tuple):
+            if self._ndim != 2 or len(newshape) != 2:
+                raise ValueError(f"DynamicArray: shape {newshape!r} does not fit a "
+                                 f"{self._ndim}D array")
+            return _count(newshape[0], "rows"), _count(newshape[1], "columns")
+        return _count(newshape, "size"), self._ncols
+
+    def resize(self, newshape) -> None:
+        """Set the number of rows (or, for 2D, ``(rows, cols)``). Growing past the capacity
+        reallocates to at least ``factor`` times the capacity; shrinking keeps the capacity.
+        New elements are zero."""
+        self.sync()
+        rows, ncols = self._shape_arg(newshape)
+        h = self._header
+        if ncols != self._ncols:
+            self._change_columns(rows, ncols)
+            return
+        _nbytes(rows, h.rowbytes)
+        size = h.size
+        if rows > h.capacity:
+            self._reallocate(_grown_capacity(h.capacity, rows, self._factor, h.rowbytes), keep=size)
+        elif rows > size:
+            self._full[size:rows] = 0  # native growth leaves rows past ``size`` uninitialised
+        h.size = rows
+
+    def _change_columns(self, rows: int, ncols: int) -> None:
+        h = self._header
+        old, keep = self._full, min(h.size, rows)
+        new_rowbytes = ncols * self._dtype.itemsize
+        block = _CBlock.allocate(_nbytes(rows, new_rowbytes))
+        self._set_layout(ncols)
+        self._install(block, rows)
+        common = min(old.shape[1], ncols)
+        self._full[:keep, :common] = old[:keep, :common]
+        h.size = rows
+
+    def shrink(self, newshape) -> None:
+        """Reduce to ``newshape`` rows (no more than now) and release the spare capacity."""
+        self.sync()
+        rows, ncols = self._shape_arg(newshape)
+        h = self._header
+        if ncols != self._ncols:
+            raise ValueError("DynamicArray.shrink cannot change the columns; use resize")
+        if rows > h.size:
+            raise ValueError(f"DynamicArray.shrink: {rows} rows is more than the {h.size} in use")
+        self._reallocate(rows, keep=rows)
+        h.size = rows
+
+    def _row_values(self, values, leading: tuple) -> np.ndarray:
+        """``values`` as an array of shape ``leading + row shape``, checked before any change."""
+        row_shape = (self._ncols,) if self._ndim == 2 else ()
+        arr = np.asarray(values, dtype=self._dtype)
+        try:
+            return np.broadcast_to(arr, leading + row_shape)
+        except ValueError:
+            raise ValueError(f"DynamicArray: values of shape {arr.shape} do not fit rows of "
+                             f"shape {row_shape}") from None
+
+    def append(self, value) -> None:
+        """Add one row (1D: one element) at the end."""
+        row = self._row_values(value, ())
+        n = len(self)
+        self.resize(n + 1)
+        self._full[n] = row
+
+    def extend(self, values) -> None:
+        """Add rows at the end (1D: a sequence of elements; 2D: a sequence of rows)."""
+        arr = np.asarray(values, dtype=self._dtype)
+        if arr.ndim != self._ndim:
+            raise ValueError(f"DynamicArray.extend: expected a {self._ndim}D sequence, "
+                             f"got shape {arr.shape}")
+        rows = self._row_values(arr, (arr.shape[0],))
+        n = len(self)
+        self.resize(n + rows.shape[0])
+        self._full[n:n + rows.shape[0]] = rows
