@@ -28,6 +28,8 @@ def _reserve(array, rows):
 
 
 def _source_range(source):
+    if not all(hasattr(source, attr) for attr in ("start", "stop", "variables")):
+        raise TypeError(f"monitors record groups (NeuronGroup or subgroup), not {source!r}")
     owner = getattr(source, "owner", source)
     return owner, source.start - owner.start, source.stop - owner.start
 
