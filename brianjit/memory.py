@@ -77,7 +77,7 @@ class _CBlock:
 
     @classmethod
     def allocate(cls, nbytes: int) -> "_CBlock":
-        """A new zero-filled block of ``nbytes`` (at least one byte, so the pointer is never null)."""
+        """A new zero-filled block of ``nbytes`` (at least one byte: the pointer is never null)."""
         address = _calloc(max(nbytes, 1), 1)
         if not address:
             raise MemoryError(f"DynamicArray: could not allocate {nbytes} bytes of C memory")

@@ -57,7 +57,8 @@ class DynamicArrayMachine(RuleBasedStateMachine):
 
     def _mutate(self, operation):
         """Run ``operation``; if it moved the buffer, freeze the views of the old one."""
-        before, address = [list(r) if isinstance(r, list) else r for r in self.model], _address(self.arr)
+        before = [list(r) if isinstance(r, list) else r for r in self.model]
+        address = _address(self.arr)
         operation()
         if _address(self.arr) != address:
             for v in self.views:
@@ -74,7 +75,8 @@ class DynamicArrayMachine(RuleBasedStateMachine):
     def extend(self, new):
         rows = [self._row(v) for v in new]
         width = () if self.ncols is None else (self.ncols,)
-        self._mutate(lambda: self.arr.extend(np.array(rows, dtype=self.dtype).reshape((len(rows),) + width)))
+        new_rows = np.array(rows, dtype=self.dtype).reshape((len(rows),) + width)
+        self._mutate(lambda: self.arr.extend(new_rows))
         self.model.extend(rows)
 
     @rule(n=st.integers(0, 40))
@@ -163,8 +165,8 @@ TestDynamicArray2D.settings = _machine_settings
 # --- plain Python behaviour ----------------------------------------------------------------------
 
 class _MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split())]
 
 
 def _malloc_in_use() -> int:
@@ -293,7 +295,8 @@ def test_a_corrupted_header_is_reported_not_followed():
 
 # --- growth from native code ---------------------------------------------------------------------
 
-PTR, I1, I32, I64, F64 = ir.PointerType(), ir.IntType(1), ir.IntType(32), ir.IntType(64), ir.DoubleType()
+PTR, F64 = ir.PointerType(), ir.DoubleType()
+I1, I32, I64 = ir.IntType(1), ir.IntType(32), ir.IntType(64)
 
 
 def _counting_allocator(module):
@@ -367,7 +370,8 @@ def _build_test_module() -> str:
         row = dynarray.emit_append_rows(b, fn2.args[0], I64(2))
         with b.if_then(b.icmp_unsigned("==", row, ir.Constant(PTR, None)), likely=False):
             b.ret(i)
-        ncols = b.load(b.gep(fn2.args[0], [I32(0), I32(6)], source_etype=dynarray.HEADER_TYPE), typ=I64)
+        ncols_field = b.gep(fn2.args[0], [I32(0), I32(6)], source_etype=dynarray.HEADER_TYPE)
+        ncols = b.load(ncols_field, typ=I64)
         for k in range(2):
             cell = b.gep(row, [b.mul(I64(k), ncols)], source_etype=I32)
             b.store(b.trunc(b.add(b.mul(i, I64(2)), I64(k)), I32), cell)
@@ -516,3 +520,13 @@ def test_native_append_to_zero_column_array(native):
     assert native.append_raw(arr.header_address, 7)
     assert arr.shape == (7, 0)
     assert not native.append_raw(arr.header_address, 2**62)
+
+
+def test_runtime_is_declared_once_and_refuses_clashing_symbols():
+    m = ir.Module()
+    grow = dynarray.declare_runtime(m)
+    assert dynarray.declare_runtime(m) is grow and grow.linkage == "internal"
+    clash = ir.Module()
+    ir.Function(clash, ir.FunctionType(I32, [I32]), "malloc")
+    with pytest.raises(ValueError, match="malloc"):
+        dynarray.declare_runtime(clash)
