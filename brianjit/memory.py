@@ -315,6 +315,8 @@ class DynamicArray:
         h.size = rows
 
     def _change_columns(self, rows: int, ncols: int) -> None:
+        """Copy into a new buffer of exactly ``rows`` x ``ncols``: the common block is kept, the
+        rest is zero."""
         h = self._header
         old, keep = self._full, min(h.size, rows)
         new_rowbytes = ncols * self._dtype.itemsize
