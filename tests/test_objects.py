@@ -9,7 +9,6 @@ import pytest
 import brianjit
 from brianjit import (DimensionMismatchError, Equations, Network, NeuronGroup, SpikeMonitor,
                       StateMonitor, mV, ms, second, volt)
-from brianjit.model.integration import integrate  # noqa: F401  (the method choice lives there)
 
 MODULE_CONSTANT = 3 * mV
 
