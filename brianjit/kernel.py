@@ -79,14 +79,16 @@ class ForEachSpike:
 
 @dataclass(frozen=True)
 class RecordState:
-    """Append one row to each 2D ``targets`` array (slots, one per recorded variable named in
-    ``sources``) holding the variable at the indices of the ``indices`` array (int32), and the time
+    """Append one row to each 2D ``targets`` array holding, at the element indices of the
+    ``indices`` array (int32), the value of the matching expression of ``sources`` (a variable's
+    symbol or a substituted subexpression) stored as the matching ``dtypes``; and append the time
     to the ``times`` array."""
 
     indices: int
     n_indices: int
     sources: tuple
     targets: tuple
+    dtypes: tuple
     times: int
 
 

@@ -2,7 +2,7 @@
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
 from .objects.clock import Clock, defaultclock
-from .objects.magic import collect, magic_network, run
+from .objects.magic import collect, magic_network, run, start_scope
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
@@ -11,5 +11,5 @@ from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
 
 __all__ = ["Equations", "UnsupportedEquationsException", "Clock", "defaultclock", "collect",
-           "magic_network", "run", "PopulationRateMonitor", "SpikeMonitor", "StateMonitor",
+           "magic_network", "run", "start_scope", "PopulationRateMonitor", "SpikeMonitor", "StateMonitor",
            "Network", "NeuronGroup", "seed", *_unit_names]

@@ -129,7 +129,7 @@ class KernelEmitter:
         b.position_at_end(done)
 
     # -- bodies ----------------------------------------------------------------------------------
-    def run_statements(self, statements, index, size, extra_condition=None):
+    def run_statements(self, statements, index, size, extra_condition=None, declared=None):
         """Lower ``statements`` for element ``index``: load what they read, evaluate in order,
         store what they write (per-element arrays only; temporaries stay in registers)."""
         b = self.builder
@@ -138,6 +138,7 @@ class KernelEmitter:
         values["i"] = index
         values["N"] = const(size)
         types = self.types()
+        types.update(declared or {})
         for name, var in kern.variables.items():
             if not var.scalar:
                 values[name] = self.load(var, index)
@@ -255,11 +256,11 @@ def _count_in_range(em, spikespace, size, start, stop):
     return b.load(acc, typ=I64)
 
 
-def _append(em, slot, n):
-    """Append ``n`` rows to the array in ``slot``; returns the first new row, or returns 1 from the
-    kernel when memory ran out."""
+def _append(em, slot, n, zero=True):
+    """Append ``n`` rows to the array in ``slot`` (zeroed unless the caller writes them all);
+    returns the first new row, or returns 1 from the kernel when memory ran out."""
     b = em.builder
-    row = dynarray.emit_append_rows(b, em.header(slot), n)
+    row = dynarray.emit_append_rows(b, em.header(slot), n, zero=zero)
     failed = b.icmp_unsigned("==", row, ir.Constant(PTR, None))
     with b.if_then(failed, likely=False):
         b.ret(ir.Constant(I32, 1))
@@ -271,28 +272,24 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
     t = em.base_values()["t"]
     b.store(t, _append(em, shape.times, const(1)))
     indices = em.data(shape.indices)
-    for source, target in zip(shape.sources, shape.targets):
-        var = em.kernel.variables[source]
-        row = _append(em, target, const(1))
-        store_type = _STORAGE[var.dtype]
-        if var.scalar:
-            value = em.load(var)
-            em.counted_loop(const(0), const(shape.n_indices),
-                            lambda k: b.store(_raw(em, var, value),
-                                              b.gep(row, [k], source_etype=store_type)))
-            continue
+    for n, (source, target, dtype) in enumerate(zip(shape.sources, shape.targets, shape.dtypes)):
+        row = _append(em, target, const(1), zero=False)
+        store_type = _STORAGE[dtype]
+        name = f"_rec{n}"
 
-        def copy(k, var=var, row=row, store_type=store_type):
+        def copy(k, source=source, row=row, store_type=store_type, dtype=dtype, name=name):
             idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
-            b.store(_raw(em, var, em.load(var, idx)), b.gep(row, [k], source_etype=store_type))
-        em.counted_loop(const(0), const(shape.n_indices), copy, name=f"rec_{source}")
+            value = em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
+                                      declared={name: dtype})[name]
+            b.store(_raw(em, dtype, value), b.gep(row, [k], source_etype=store_type))
+        em.counted_loop(const(0), const(shape.n_indices), copy, name=f"rec{n}")
 
 
-def _raw(em, var, value):
-    """A loaded value converted back to its storage type."""
-    if var.dtype == "integer":
+def _raw(em, dtype, value):
+    """A loaded value converted back to the storage type of ``dtype``."""
+    if dtype == "integer":
         return em.builder.trunc(value, I32)
-    if var.dtype == "boolean":
+    if dtype == "boolean":
         return em.builder.zext(value, I8)
     return value
 
@@ -317,7 +314,8 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
             c = b.gep(counts, [i], source_etype=I32)
             b.store(b.add(b.load(c, typ=I32), ir.Constant(I32, 1)), c)
             for var, rows in var_rows:
-                b.store(_raw(em, var, em.load(var, i)), b.gep(rows, [k], source_etype=_STORAGE[var.dtype]))
+                b.store(_raw(em, var.dtype, em.load(var, i)),
+                        b.gep(rows, [k], source_etype=_STORAGE[var.dtype]))
             b.store(b.add(k, const(1)), pos)
         _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, record, "record")
 

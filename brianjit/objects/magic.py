@@ -12,7 +12,18 @@ from ..units import second
 from .base import BrianObject
 from .network import Network
 
-__all__ = ["run", "collect", "magic_network"]
+__all__ = ["run", "collect", "magic_network", "start_scope"]
+
+#: objects created before the last ``start_scope()`` are invisible to ``run()``
+_scope = {"first_creation_index": 0}
+
+
+def start_scope():
+    """Make the next ``run()`` ignore every object created before this call (Brian2's
+    ``start_scope``, handy in notebooks), and start its simulation at t = 0."""
+    from .base import _creation
+    _scope["first_creation_index"] = next(_creation)
+    magic_network.objects = []
 
 
 def collect(level=0):
@@ -26,6 +37,7 @@ def collect(level=0):
     for namespace in (frame.f_locals, frame.f_globals):
         for value in list(namespace.values()):
             if (isinstance(value, BrianObject) and value.add_to_magic_network
+                    and value._creation_index >= _scope["first_creation_index"]
                     and id(value) not in seen):
                 seen.add(id(value))
                 found.append(value)

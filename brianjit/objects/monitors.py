@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..units import Hz, Quantity, fail_for_dimension_mismatch, second
+from ..model.symbols import symbol
+from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .variables import NUMPY_DTYPES
 
@@ -55,11 +56,10 @@ class StateMonitor(BrianObject):
             variables = list(owner.variables)
         elif isinstance(variables, str):
             variables = [variables]
+        subexpressions = owner.equations.subexpr_names if owner.equations is not None else ()
         for var in variables:
-            if var not in owner.variables:
-                raise KeyError(f"{owner.name} has no state variable '{var}' to record"
-                               + (" (subexpressions cannot be recorded yet)"
-                                  if var in owner.equations.subexpr_names else ""))
+            if var not in owner.variables and var not in subexpressions:
+                raise KeyError(f"{owner.name} has no variable '{var}' to record")
         size = stop - start
         if record is True:
             indices = np.arange(size)
@@ -80,16 +80,28 @@ class StateMonitor(BrianObject):
         self._indices.resize(len(indices))
         self._indices.data[:] = self.record + start
         self._t = DynamicArray(0, dtype=np.float64)
-        self._values = {v: DynamicArray((0, len(indices)), dtype=NUMPY_DTYPES[owner.variables[v].dtype])
-                        for v in self.record_variables}
+        #: name -> (dimension, model type) of what is recorded
+        self._recorded = {}
+        for v in self.record_variables:
+            if v in owner.variables:
+                self._recorded[v] = (owner.variables[v].dim, owner.variables[v].dtype)
+            else:
+                eq = owner.equations[v]
+                self._recorded[v] = (eq.dim, "boolean" if eq.var_type == "boolean" else "float")
+        self._values = {v: DynamicArray((0, len(indices)), dtype=NUMPY_DTYPES[dtype])
+                        for v, (_, dtype) in self._recorded.items()}
 
     def kernels(self, ctx):
-        variables = _group_variables(ctx, self.owner, self.record_variables)
-        shape = K.RecordState(ctx.slots.slot(self._indices), len(self.record),
-                              tuple(self.record_variables),
-                              tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
-                              ctx.slots.slot(self._t))
+        variables = _group_variables(ctx, self.owner, list(self.owner.variables))
+        for name, constant in ctx.constants(self.owner).items():
+            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
+        sources = tuple(self.owner._substitute_subexpressions(symbol(v))
+                        for v in self.record_variables)
+        shape = K.RecordState(ctx.slots.slot(self._indices), len(self.record), sources,
+                              tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
+                              tuple(self._recorded[v][1] for v in self.record_variables),
+                              ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
     def prepare_run(self, n_steps):
@@ -106,8 +118,10 @@ class StateMonitor(BrianObject):
 
     def _variable(self, name, unitless):
         values = self._values[name].data.T.copy()
-        var = self.owner.variables[name]
-        return values if unitless else var.with_unit(values)
+        dim, dtype = self._recorded[name]
+        if unitless or dtype != "float" or dim is DIMENSIONLESS:
+            return values
+        return Quantity(values, dim=dim)
 
     def __getattr__(self, name):
         values = self.__dict__.get("_values", {})
