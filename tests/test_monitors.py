@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from brianjit import (Hz, Network, NeuronGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor,
-                      mV, ms, second)
+                      amp, mV, ms, nS, run, second, start_scope)
 
 N, DT = 20, 0.1e-3
 
@@ -126,3 +126,31 @@ def test_monitors_grow_over_many_runs():
         assert np.allclose(M.t_, np.arange(70 * k) * DT)
     assert early_v.shape == (3,) and early_t.shape == (0,)
     assert S.num_spikes == pytest.approx(R.rate_.sum() * DT * 3)
+
+
+def test_state_monitor_records_subexpressions_with_units():
+    """Brian2 users record currents and other subexpressions; they equal the expression of the
+    recorded state variables at every step."""
+    G = NeuronGroup(3, """dv/dt = (E - v)/(10*ms) : volt
+                          E = 20*mV*(i + 1) : volt
+                          current = g*(E - v) : amp
+                          above = v > 10*mV : boolean
+                          g : siemens""", method="exact")
+    G.g = [1, 2, 3] * nS
+    M = StateMonitor(G, ["v", "current", "above"], record=True)
+    Network(G, M).run(3 * ms)
+    g = np.array([1, 2, 3])[:, None] * 1e-9
+    E = 0.02 * (np.arange(3) + 1)[:, None]
+    assert np.allclose(np.asarray(M.current), g * (E - np.asarray(M.v)), rtol=1e-12, atol=0)
+    assert M.current.dim == amp.dim
+    assert np.array_equal(M.above, np.asarray(M.v) > 0.01)
+
+
+def test_start_scope_hides_earlier_objects_from_run():
+    G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
+    run(1 * ms)
+    start_scope()
+    H = NeuronGroup(1, "dv/dt = 2/second : 1", method="euler")
+    run(1 * ms)
+    assert G.v[0] == pytest.approx(0.001)
+    assert H.v[0] == pytest.approx(0.002)
