@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import llvmlite
 import llvmlite.binding as llvm
 
-__all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu", "vector_math_variant"]
+__all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu", "vector_math_variants"]
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -63,19 +63,21 @@ def cpu_description() -> tuple[str, str]:
 
 
 # glibc's libmvec vector ABI: (feature the CPU needs, ISA letter, lanes of double), best first.
-_LIBMVEC_ISAS = (("+avx2", "d", 4), ("", "b", 2))
+_LIBMVEC_ISAS = (("+avx512f", "e", 8), ("+avx2", "d", 4), ("", "b", 2))
 
 
-def vector_math_variant(name: str, nargs: int) -> tuple[str, int] | None:
-    """(name, lanes) of glibc's libmvec vector variant of the libm function ``name`` (taking
-    ``nargs`` doubles) for the CPU code is generated for, e.g. ``('_ZGVdN4v_exp', 4)``, or None
-    when this process has none (not x86-64, no libmvec, or a glibc too old for that function).
+def vector_math_variants(name: str, nargs: int) -> list[tuple[str, int]]:
+    """[(name, lanes), ...] of glibc's libmvec vector variants of the libm function ``name``
+    (taking ``nargs`` doubles) that the CPU code is generated for can run, e.g.
+    ``[('_ZGVeN8v_exp', 8), ('_ZGVdN4v_exp', 4), ('_ZGVbN2v_exp', 2)]``; empty when this process
+    has none (not x86-64, no libmvec, or a glibc too old for that function). Offering every width
+    lets the loop vectoriser pick any of them instead of scalarising a width it has no variant for.
 
     Loads libmvec into the process on first use, so MCJIT resolves the vector calls that the loop
     vectoriser emits for a scalar libm call carrying the matching ``vector-function-abi-variant``."""
     _target_machine()
     if not llvm.get_process_triple().startswith("x86_64"):
-        return None
+        return []
     with _lock:
         if "libmvec" not in _state:
             try:
@@ -84,13 +86,15 @@ def vector_math_variant(name: str, nargs: int) -> tuple[str, int] | None:
             except RuntimeError:
                 _state["libmvec"] = False
         if not _state["libmvec"]:
-            return None
+            return []
     features = _state["cpu"][1].split(",")
+    variants = []
     for feature, isa, lanes in _LIBMVEC_ISAS:
         if not feature or feature in features:
             vector_name = f"_ZGV{isa}N{lanes}{'v' * nargs}_{name}"
-            return (vector_name, lanes) if llvm.address_of_symbol(vector_name) else None
-    return None
+            if llvm.address_of_symbol(vector_name):
+                variants.append((vector_name, lanes))
+    return variants
 
 
 def _engine():

@@ -171,7 +171,7 @@ def _grow(children):
         two.map(lambda t: t[0] + t[1]), two.map(lambda t: t[0] - t[1]),
         two.map(lambda t: t[0] * t[1]), two.map(_built(lambda a, c: a / c)),
         st.tuples(children, st.integers(-2, 3)).map(lambda t: t[0] ** t[1]),
-        two.map(lambda t: sympy.Min(*t)), two.map(lambda t: sympy.Max(*t)),
+        two.map(_built(sympy.Min)), two.map(_built(sympy.Max)),
         two.map(_built(sympy.Mod)), two.map(_built(floordiv)),
         st.tuples(st.sampled_from([sympy.exp, sympy.sin, sympy.cos, sympy.atan, sympy.tanh,
                                    sympy.Abs, sympy.sign, sympy.floor, sympy.ceiling, int_,

@@ -98,9 +98,9 @@ def test_loops_vectorise(loops):
     """Intrinsics become vector instructions, libm calls their libmvec variants when present."""
     assert "llvm.sqrt.v" in loops.optimized_ir
     for name in ("exp", "log", "sin", "cos"):
-        variant = jit.vector_math_variant(name, 1)
-        if variant is not None:
-            assert f"@{variant[0]}(" in loops.optimized_ir
+        variants = jit.vector_math_variants(name, 1)
+        if variants:
+            assert any(f"@{vector_name}(" in loops.optimized_ir for vector_name, _ in variants)
 
 
 def test_unknown_function_and_wrong_arity_are_refused():

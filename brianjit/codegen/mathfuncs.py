@@ -74,16 +74,14 @@ def _libm_function(module: ir.Module, name: str, nargs: int) -> ir.Function:
     if existing is not None:
         return existing
     function = ir.Function(module, ir.FunctionType(_DOUBLE, [_DOUBLE] * nargs), name)
-    vector = jit.vector_math_variant(name, nargs)
-    variant = None
-    if vector is not None:
-        vector_name, lanes = vector
+    variants = []
+    for vector_name, lanes in jit.vector_math_variants(name, nargs):
         vector_type = ir.VectorType(_DOUBLE, lanes)
         vector_function = ir.Function(module, ir.FunctionType(vector_type, [vector_type] * nargs),
                                       vector_name)
         _keep_alive(module, vector_function)
-        variant = f"{vector_name}({vector_name})"
-    function.attributes = _LibmAttributes(variant)
+        variants.append(f"{vector_name}({vector_name})")
+    function.attributes = _LibmAttributes(",".join(variants) or None)
     return function
 
 
