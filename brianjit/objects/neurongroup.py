@@ -8,6 +8,7 @@ resolves the external names, as Brian2 does.
 from __future__ import annotations
 
 import numbers
+import time
 
 import numpy as np
 import sympy
@@ -47,6 +48,7 @@ class NeuronGroup(Group, BrianObject):
             raise NotImplementedError("custom events are not supported yet")
         if namespace is not None and not isinstance(namespace, dict):
             raise TypeError("namespace has to be a dictionary")
+        parse_start = time.perf_counter()
         eqs = model if isinstance(model, Equations) else Equations(model)
         self.equations = eqs
         self.namespace = namespace
@@ -61,6 +63,8 @@ class NeuronGroup(Group, BrianObject):
             raise ValueError("a reset needs a threshold")
         self._refractory_expr = (parse_expression(refractory) if isinstance(refractory, str)
                                  else None)
+        #: seconds spent parsing the model text (reported in the network's build timings)
+        self.parse_time = time.perf_counter() - parse_start
         if refractory is not False and not isinstance(refractory, str):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
         self._integration = None
