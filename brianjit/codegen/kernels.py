@@ -19,7 +19,7 @@ from .expressions import ExprLowerer
 from .rng import RandomContext
 from .types import infer_type
 
-__all__ = ["lower_kernel", "KERNEL_TYPE"]
+__all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "KERNEL_TYPE"]
 
 I1, I8, I32, I64, F64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
 PTR = ir.PointerType()
@@ -329,15 +329,27 @@ def _record_rate(em: KernelEmitter, shape: K.RecordRate):
     b.store(values["t"], _append(em, shape.times, const(1)))
 
 
-_SHAPES = {
+#: loop shape class -> the function that lowers it; modules for further shapes add theirs with
+#: :func:`lowers` and are imported at the end of this module
+SHAPE_LOWERINGS = {
     K.ForEach: _for_each, K.Threshold: _threshold, K.ForEachSpike: _for_each_spike,
     K.RecordState: _record_state, K.RecordSpikes: _record_spikes, K.RecordRate: _record_rate,
 }
 
 
+def lowers(shape_class):
+    """Decorator registering the lowering of ``shape_class``."""
+    def register(function):
+        if shape_class in SHAPE_LOWERINGS:
+            raise ValueError(f"{shape_class.__name__} has a lowering already")
+        SHAPE_LOWERINGS[shape_class] = function
+        return function
+    return register
+
+
 def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> ir.Function:
     """Emit ``kern`` into ``module`` as ``i32 name(ptr slots, i64 step)``."""
-    lower_shape = _SHAPES.get(type(kern.shape))
+    lower_shape = SHAPE_LOWERINGS.get(type(kern.shape))
     if lower_shape is None:
         raise NotImplementedError(f"no lowering for loop shape {type(kern.shape).__name__}")
     dynarray.declare_runtime(module)
