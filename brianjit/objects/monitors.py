@@ -43,7 +43,19 @@ def _group_variables(ctx, owner, names, offset=0):
             for name in names}
 
 
-class StateMonitor(BrianObject):
+class _RecordsTimes:
+    """``t`` and ``t_`` of a monitor whose record times are in ``self._t``."""
+
+    @property
+    def t(self):
+        return Quantity(self._t.data.copy(), dim=second.dim)
+
+    @property
+    def t_(self):
+        return self._t.data.copy()
+
+
+class StateMonitor(_RecordsTimes, BrianObject):
     """Record ``variables`` of ``source`` at the indices ``record`` every time step."""
 
     def __init__(self, source, variables, record, dt=None, clock=None, when="start", order=0,
@@ -108,14 +120,6 @@ class StateMonitor(BrianObject):
         for array in [self._t, *self._values.values()]:
             _reserve(array, len(array) + n_steps + 1)
 
-    @property
-    def t(self):
-        return Quantity(self._t.data.copy(), dim=second.dim)
-
-    @property
-    def t_(self):
-        return self._t.data.copy()
-
     def _variable(self, name, unitless):
         values = self._values[name].data.T.copy()
         dim, dtype = self._recorded[name]
@@ -153,7 +157,7 @@ class _RecordingView:
         return getattr(self._monitor, name)[self._position]
 
 
-class SpikeMonitor(BrianObject):
+class SpikeMonitor(_RecordsTimes, BrianObject):
     """Record the index and time of every spike of ``source`` (and optionally ``variables``)."""
 
     def __init__(self, source, variables=None, record=True, when="thresholds", order=1,
@@ -190,14 +194,6 @@ class SpikeMonitor(BrianObject):
     @property
     def i(self):
         return self._i.data.copy()
-
-    @property
-    def t(self):
-        return Quantity(self._t.data.copy(), dim=second.dim)
-
-    @property
-    def t_(self):
-        return self._t.data.copy()
 
     @property
     def it(self):
@@ -237,7 +233,7 @@ class SpikeMonitor(BrianObject):
         raise AttributeError(f"SpikeMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
 
 
-class PopulationRateMonitor(BrianObject):
+class PopulationRateMonitor(_RecordsTimes, BrianObject):
     """The fraction of ``source`` spiking per time step, as a rate."""
 
     def __init__(self, source, when="thresholds", order=1, name="ratemonitor*"):
@@ -265,14 +261,6 @@ class PopulationRateMonitor(BrianObject):
     @property
     def rate_(self):
         return self._rate.data.copy()
-
-    @property
-    def t(self):
-        return Quantity(self._t.data.copy(), dim=second.dim)
-
-    @property
-    def t_(self):
-        return self._t.data.copy()
 
     def smooth_rate(self, window="gaussian", width=None):
         """The rate convolved with a ``'gaussian'`` (``width`` = its standard deviation, the
