@@ -51,13 +51,15 @@ class BrianObject:
             raise ValueError("give either 'clock' or 'dt', not both")
         self.name = unique_name(self, name, default_name)
         self.clock = clock if clock is not None else (Clock(dt) if dt is not None else defaultclock)
-        if when not in SCHEDULE and not (isinstance(when, str) and
-                                         re.fullmatch(r"(before|after)_(" + "|".join(SCHEDULE) + ")", when)):
-            raise ValueError(f"'when' must be one of {SCHEDULE} (or before_/after_ one of them), "
-                             f"not {when!r}")
+        if not (isinstance(when, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", when)):
+            # a network checks at run time that the slot is in its schedule (custom slots exist)
+            raise ValueError(f"'when' must name a slot of the schedule such as {SCHEDULE} (or "
+                             f"before_/after_ one of them), not {when!r}")
         self.when = when
         self.order = order
         self.active = True
+        #: objects that run along with this one (e.g. its run_regularly operations)
+        self.contained_objects: list[BrianObject] = []
         self._creation_index = next(_creation)
 
     def schedule_key(self, schedule=SCHEDULE):
