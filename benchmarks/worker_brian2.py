@@ -51,7 +51,6 @@ def run_runtime(b2, sim, args, model, import_s):
 def run_standalone(b2, sim, args, model, import_s):
     if not args.project_dir:
         raise SystemExit("--project-dir is required for the cpp_standalone target")
-    b2.set_device("cpp_standalone", build_on_run=False)
     with Stopwatch() as setup:
         built = model.build(sim, args.n)
         net = sim.Network(*built.objects)
@@ -78,12 +77,13 @@ def main():
 
     import_s = time.perf_counter() - _t_start
     sim = star_namespace(b2)
+    standalone = args.target == "cpp_standalone"
+    if standalone:
+        # before seed(): in standalone mode the seed must be recorded into the generated project
+        b2.set_device("cpp_standalone", build_on_run=False)
     b2.defaultclock.dt = args.dt * b2.second
     b2.seed(args.seed)
-    if args.target == "cpp_standalone":
-        run_standalone(b2, sim, args, model, import_s)
-    else:
-        run_runtime(b2, sim, args, model, import_s)
+    (run_standalone if standalone else run_runtime)(b2, sim, args, model, import_s)
 
 
 if __name__ == "__main__":
