@@ -16,6 +16,7 @@ import sympy
 __all__ = [
     "ArrayVar", "Assign", "Kernel",
     "ForEach", "Threshold", "ForEachSpike", "RecordState", "RecordSpikes", "RecordRate",
+    "ForEachRow", "Propagate", "Connect",
 ]
 
 
@@ -23,13 +24,17 @@ __all__ = [
 class ArrayVar:
     """How a kernel sees one state array: ``name`` in the statements, ``slot`` in the network's slot
     table, storage ``dtype`` ('float' | 'integer' | 'boolean'), ``scalar`` for one shared value, and
-    ``offset`` (the first element, for subgroups that view part of their parent's arrays)."""
+    ``offset`` (the first element, for subgroups that view part of their parent's arrays), and
+    ``index``: the name of an integer value of the same kernel (a variable or a loop index such as
+    ``i``) that gives the element to read, so a per-synapse kernel reads ``v_post`` as
+    ``v[offset + j]`` with ``j`` the synapse's postsynaptic index (None: the loop's own index)."""
 
     name: str
     slot: int
     dtype: str
     scalar: bool = False
     offset: int = 0
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,71 @@ class RecordRate:
     times: int
 
 
+@dataclass(frozen=True)
+class ForEachRow:
+    """Like :class:`ForEach`, for a table whose length can change between builds (synapses): the
+    number of elements is the size of the array in slot ``rows``, read when the kernel starts."""
+
+    rows: int
+    condition: sympy.Expr | None = None
+
+
+@dataclass(frozen=True)
+class Propagate:
+    """One synaptic pathway: the spikes of ``[start, stop)`` of the ``spikespace``'s group reach
+    their synapses ``d`` steps later, and the body runs once per reached synapse (its index is the
+    loop index).
+
+    ``ring`` (int32) holds the spike lists of the last ``depth`` steps, ``depth`` rows of
+    ``stop - start + 1`` (spikes relative to ``start``, the count last); ``depth`` is its size
+    divided by the row length, read at run time. ``offsets`` (int32) delimits each source
+    neuron's synapses in ``order`` (int32 synapse ids; None: the synapses are stored by source
+    neuron already). Homogeneous delays (``heterogeneous`` False): every synapse has
+    ``depth - 1`` steps of delay and ``offsets`` has one entry per neuron (+1). Heterogeneous:
+    ``offsets`` has one entry per (neuron, delay step) pair (``neuron * depth + delay``, +1), so
+    the synapses of a spike ``k`` steps old with delay ``k`` are one contiguous range."""
+
+    spikespace: int
+    source_size: int
+    start: int
+    stop: int
+    ring: int
+    offsets: int
+    order: int | None
+    heterogeneous: bool
+
+
+@dataclass(frozen=True)
+class Connect:
+    """Synapse creation: for each ``outer`` index ``0 <= a < outer_size`` and each inner value
+    ``k`` in ``range(inner_start, inner_stop, inner_step)`` (expressions of the outer index,
+    named ``outer_name``; ``k`` is named ``inner_name``), the other end is ``target`` (an
+    expression of both). Out-of-range ends are skipped (``skip_if_invalid``) or stop the kernel
+    with status 2, writing the offending pair to ``error`` (int64[2]). Then ``condition`` filters,
+    ``p`` keeps each candidate with that probability (``p_constant``: a number, drawn by
+    geometric skipping over ``k``, so sparse connectivity costs per synapse, not per pair), and
+    ``n`` copies of the synapse are appended to ``pre``/``post`` (int32, relative indices).
+    ``outer_is_pre``: the outer index is the presynaptic one (``i``)."""
+
+    outer_size: int
+    other_size: int
+    outer_name: str
+    inner_name: str
+    inner_start: sympy.Expr
+    inner_stop: sympy.Expr
+    inner_step: int
+    target: sympy.Expr
+    condition: sympy.Expr | None
+    p: sympy.Expr | None
+    p_constant: bool
+    n: sympy.Expr
+    outer_is_pre: bool
+    skip_if_invalid: bool
+    pre: int
+    post: int
+    error: int
+
+
 @dataclass
 class Kernel:
     """One native function of a network: see the module docstring. ``first_stream`` numbers the
@@ -136,6 +206,7 @@ class Kernel:
         lines = [f"kernel {self.name}: {self.shape}"]
         for var in self.variables.values():
             kind = "scalar" if var.scalar else f"array+{var.offset}" if var.offset else "array"
+            kind += f"[{var.index}]" if var.index else ""
             lines.append(f"  {var.name}: {var.dtype} {kind} @slot {var.slot}")
         lines += [f"  {stmt}" for stmt in self.statements]
         return "\n".join(lines)

@@ -51,6 +51,8 @@ class KernelEmitter:
         self._data = {}
         self._scalars = {}
         self.random_streams = 0
+        #: i64 values of loop indices that ArrayVar.index may name (see :meth:`element`)
+        self.index_values = {}
 
     # -- memory --------------------------------------------------------------------------------
     def header(self, slot: int):
@@ -65,6 +67,16 @@ class KernelEmitter:
             self._data[slot] = dynarray.emit_load_data(self.prologue, self.header(slot))
         return self._data[slot]
 
+    def element(self, var: K.ArrayVar, index):
+        """The element of ``var`` that loop index ``index`` addresses: ``index`` itself, or the
+        value named by ``var.index`` (a loop index in :attr:`index_values`, else an integer
+        array of the kernel read at ``index``), e.g. a synapse's postsynaptic neuron."""
+        if var.index is None:
+            return index
+        if var.index in self.index_values:
+            return self.index_values[var.index]
+        return self.load(self.kernel.variables[var.index], index)
+
     def alloca(self, typ):
         return self.prologue.alloca(typ)
 
@@ -72,7 +84,8 @@ class KernelEmitter:
         """The value of ``var`` (at element ``index``, relative to the variable's group); scalars
         are loaded in the entry block."""
         b = self.prologue if var.scalar else self.builder
-        idx = const(var.offset) if index is None or var.scalar else b.add(index, const(var.offset))
+        idx = const(var.offset) if index is None or var.scalar else b.add(self.element(var, index),
+                                                                           const(var.offset))
         raw = b.load(b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]),
                      typ=_STORAGE[var.dtype])
         if var.dtype == "integer":
@@ -87,7 +100,8 @@ class KernelEmitter:
             value = b.trunc(value, I32)
         elif var.dtype == "boolean":
             value = b.zext(value, I8)
-        idx = const(var.offset) if index is None or var.scalar else b.add(index, const(var.offset))
+        idx = const(var.offset) if index is None or var.scalar else b.add(self.element(var, index),
+                                                                           const(var.offset))
         b.store(value, b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]))
 
     # -- values available to every body ----------------------------------------------------------
@@ -129,16 +143,22 @@ class KernelEmitter:
         b.position_at_end(done)
 
     # -- bodies ----------------------------------------------------------------------------------
-    def run_statements(self, statements, index, size, extra_condition=None, declared=None):
+    def run_statements(self, statements, index, size, extra_condition=None, declared=None,
+                       extra=None):
         """Lower ``statements`` for element ``index``: load what they read, evaluate in order,
-        store what they write (per-element arrays only; temporaries stay in registers)."""
+        store what they write (per-element arrays only; temporaries stay in registers).
+        ``size`` (N) is an int or an i64 value; ``extra`` maps further names to i64 values
+        (loop indices such as a synapse's ``i`` and ``j``), which ArrayVar.index may name."""
         b = self.builder
         kern = self.kernel
         values = dict(self.base_values())
         values["i"] = index
-        values["N"] = const(size)
+        values["N"] = size if isinstance(size, ir.Value) else const(size)
         types = self.types()
         types.update(declared or {})
+        self.index_values = dict(extra or {})
+        values.update(self.index_values)
+        types.update({name: "integer" for name in self.index_values})
         for name, var in kern.variables.items():
             if not var.scalar:
                 values[name] = self.load(var, index)
@@ -359,3 +379,6 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
     if not em.builder.block.is_terminated:
         em.builder.ret(ir.Constant(I32, 0))
     return em.func
+
+
+from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop shapes)
