@@ -201,6 +201,9 @@ class Kernel:
     variables: dict[str, ArrayVar]
     statements: list[Assign] = field(default_factory=list)
     first_stream: int = 0
+    #: functions the statements call by name beyond the built-in ones (name -> a description
+    #: such as :class:`TimedArrayFunction`, lowered by ``codegen.kernels.FUNCTION_LOWERINGS``)
+    functions: dict = field(default_factory=dict)
 
     def __str__(self):
         lines = [f"kernel {self.name}: {self.shape}"]
@@ -210,3 +213,42 @@ class Kernel:
             lines.append(f"  {var.name}: {var.dtype} {kind} @slot {var.slot}")
         lines += [f"  {stmt}" for stmt in self.statements]
         return "\n".join(lines)
+
+
+# ---- inputs (lowered in codegen/shapes_inputs.py) -------------------------------------------------
+__all__ += ["SpikeGenerator", "TimedArrayFunction", "BinomialSample"]
+
+
+@dataclass(frozen=True)
+class SpikeGenerator:
+    """Emit the spikes of a SpikeGeneratorGroup of ``size`` neurons into ``spikespace``: the
+    ``timebins``/``indices`` arrays (int32, sorted by bin) hold the spikes; ``lastindex``
+    (int64[1]) is the first spike not yet emitted; ``period_bins`` (int64[1]) repeats them
+    (0: never). Sizes are read from the headers, so new spikes of any number never recompile."""
+
+    size: int
+    spikespace: int
+    timebins: int
+    indices: int
+    lastindex: int
+    period_bins: int
+
+
+@dataclass(frozen=True)
+class TimedArrayFunction:
+    """``name(t)`` (``ndim`` 1) or ``name(t, i)`` (``ndim`` 2): the row of the 2D float array in
+    slot ``values`` for the time step of ``t`` (Brian2's rounding, clipped to the first and last
+    rows), column ``i`` (NaN outside). Its shape is read at run time; ``dt`` is the array's."""
+
+    values: int
+    dt: float
+    ndim: int
+
+
+@dataclass(frozen=True)
+class BinomialSample:
+    """``name()``: a Binomial(``n``, ``p``) number per element and step, drawn as Brian2 does
+    (a normal approximation when ``n*p > 5`` and ``n*(1-p) > 5``, else inversion)."""
+
+    n: int
+    p: float

@@ -10,6 +10,8 @@ and stores, and the appends of monitors (through ``codegen.dynarray``).
 """
 from __future__ import annotations
 
+import functools
+
 from llvmlite import ir
 
 from .. import kernel as K
@@ -19,7 +21,8 @@ from .expressions import ExprLowerer
 from .rng import RandomContext
 from .types import infer_type
 
-__all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "KERNEL_TYPE"]
+__all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
+           "KERNEL_TYPE"]
 
 I1, I8, I32, I64, F64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
 PTR = ir.PointerType()
@@ -164,7 +167,7 @@ class KernelEmitter:
                 values[name] = self.load(var, index)
         random = RandomContext(seed=values.get("_seed", const(0)), index=index, step=self.step,
                                first_stream=kern.first_stream + self.random_streams)
-        lowerer = ExprLowerer(b, values, types, random=random)
+        lowerer = ExprLowerer(b, values, types, random=random, functions=self.function_hooks())
         if extra_condition is not None:
             with b.if_then(lowerer.lower_as(extra_condition, "boolean")):
                 self._assignments(lowerer, statements, values, types, index)
@@ -172,6 +175,17 @@ class KernelEmitter:
             self._assignments(lowerer, statements, values, types, index)
         self.random_streams += lowerer.streams_used
         return values
+
+    def function_hooks(self):
+        """ExprLowerer's ``functions`` for the kernel's named functions (see Kernel.functions)."""
+        hooks = {}
+        for name, description in self.kernel.functions.items():
+            lower = FUNCTION_LOWERINGS.get(type(description))
+            if lower is None:
+                raise NotImplementedError(f"no lowering for function {name!r} "
+                                          f"({type(description).__name__})")
+            hooks[name] = functools.partial(lower, self, description)
+        return hooks
 
     def _assignments(self, lowerer, statements, values, types, index):
         kern = self.kernel
@@ -357,12 +371,18 @@ SHAPE_LOWERINGS = {
 }
 
 
-def lowers(shape_class):
-    """Decorator registering the lowering of ``shape_class``."""
+#: function description class (Kernel.functions) -> ``lower(emitter, description, lowerer, args)``
+#: returning the call's ir.Value (a double)
+FUNCTION_LOWERINGS = {}
+
+
+def lowers(shape_class, table=SHAPE_LOWERINGS):
+    """Decorator registering the lowering of ``shape_class`` (in ``table``: FUNCTION_LOWERINGS
+    for function descriptions)."""
     def register(function):
-        if shape_class in SHAPE_LOWERINGS:
+        if shape_class in table:
             raise ValueError(f"{shape_class.__name__} has a lowering already")
-        SHAPE_LOWERINGS[shape_class] = function
+        table[shape_class] = function
         return function
     return register
 
@@ -382,3 +402,4 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
 
 
 from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop shapes)
+from . import shapes_inputs  # noqa: E402,F401  (input shapes and functions)

@@ -27,7 +27,8 @@ from llvmlite import ir
 from .mathfuncs import FAST_MATH, call_math
 
 __all__ = ["RandomContext", "emit_philox", "emit_block", "emit_uniform", "emit_normal",
-           "philox4x32_10", "uniform", "normal"]
+           "philox4x32_10", "uniform", "normal", "emit_binomial", "binomial", "binomial_constants",
+           "BINOMIAL_STREAMS"]
 
 _MULTIPLIERS = (0xD2511F53, 0xCD9E8D57)
 _WEYL = (0x9E3779B9, 0xBB67AE85)
@@ -161,3 +162,107 @@ def normal(seed, stream, index, step) -> np.ndarray:
     w = _reference_block(seed, stream, index, step)
     radius = np.sqrt(-2.0 * np.log(_reference_unit(w[0], w[1], 1)))
     return radius * np.cos(_reference_unit(w[2], w[3], 0) * (2 * math.pi))
+
+
+# --- binomial numbers (PoissonInput) -------------------------------------------------------------
+
+#: random streams one binomial call site owns: inversion restarts (astronomically rare) draw
+#: their uniform from the next stream; after this many restarts the draw gives 0
+BINOMIAL_STREAMS = 64
+
+
+def binomial_constants(n: int, p: float) -> dict:
+    """Brian2's choice and constants for Binomial(n, p): ``normal`` (mean ``loc``, deviation
+    ``scale``) when ``n*p > 5`` and ``n*(1-p) > 5``, else inversion of the distribution of the
+    smaller of p and 1-p (``reverse``: return ``n - X``), restarted above ``bound``."""
+    if n * p > 5 and n * (1 - p) > 5:
+        return {"normal": True, "loc": n * p, "scale": math.sqrt(n * p * (1 - p))}
+    reverse = p > 0.5
+    small = 1.0 - p if reverse else p
+    q = 1.0 - small
+    return {"normal": False, "reverse": reverse, "p": small, "q": q,
+            "qn": math.exp(n * math.log(q)) if q > 0 else 0.0,
+            "bound": min(n, n * small + 10.0 * math.sqrt(n * small * q + 1))}
+
+
+def emit_binomial(builder: ir.IRBuilder, seed, first_stream: int, index, step, n: int,
+                  p: float) -> ir.Value:
+    """A Binomial(n, p) number as a double, drawn from streams ``first_stream`` onwards
+    (see :func:`binomial_constants`; :func:`binomial` is the numpy reference)."""
+    c = binomial_constants(n, p)
+    f64 = lambda x: ir.Constant(_DOUBLE, x)  # noqa: E731
+    if c["normal"]:
+        z = emit_normal(builder, seed, first_stream, index, step)
+        return builder.fadd(builder.fmul(z, f64(c["scale"])), f64(c["loc"]))
+    b = builder
+    func = b.function
+    entry = b.block
+    head = func.append_basic_block("binomial.head")
+    body = func.append_basic_block("binomial.body")
+    restart = func.append_basic_block("binomial.restart")
+    advance = func.append_basic_block("binomial.advance")
+    done = func.append_basic_block("binomial.done")
+    u0 = emit_uniform(b, seed, first_stream, index, step)
+    b.branch(head)
+    b.position_at_end(head)
+    x = b.phi(_I64, name="x")
+    px = b.phi(_DOUBLE, name="px")
+    u = b.phi(_DOUBLE, name="u")
+    attempt = b.phi(_I64, name="attempt")
+    x.add_incoming(ir.Constant(_I64, 0), entry)
+    px.add_incoming(f64(c["qn"]), entry)
+    u.add_incoming(u0, entry)
+    attempt.add_incoming(ir.Constant(_I64, 0), entry)
+    more = b.and_(b.fcmp_ordered(">", u, px),
+                  b.icmp_signed("<", attempt, ir.Constant(_I64, BINOMIAL_STREAMS)))
+    b.cbranch(more, body, done)
+    b.position_at_end(body)
+    x1 = b.add(x, ir.Constant(_I64, 1))
+    b.cbranch(b.fcmp_ordered(">", b.sitofp(x1, _DOUBLE), f64(c["bound"])), restart, advance)
+    b.position_at_end(restart)
+    attempt1 = b.add(attempt, ir.Constant(_I64, 1))
+    stream = b.add(ir.Constant(_I64, first_stream), attempt1)
+    u_new = emit_uniform(b, seed, stream, index, step)
+    x.add_incoming(ir.Constant(_I64, 0), b.block)
+    px.add_incoming(f64(c["qn"]), b.block)
+    u.add_incoming(u_new, b.block)
+    attempt.add_incoming(attempt1, b.block)
+    b.branch(head)
+    b.position_at_end(advance)
+    factor = b.fmul(b.sitofp(b.sub(ir.Constant(_I64, n + 1), x1), _DOUBLE), f64(c["p"]))
+    px_new = b.fdiv(b.fmul(factor, px), b.fmul(b.sitofp(x1, _DOUBLE), f64(c["q"])))
+    x.add_incoming(x1, advance)
+    px.add_incoming(px_new, advance)
+    u.add_incoming(b.fsub(u, px), advance)
+    attempt.add_incoming(attempt, advance)
+    b.branch(head)
+    b.position_at_end(done)
+    exhausted = b.icmp_signed(">=", attempt, ir.Constant(_I64, BINOMIAL_STREAMS))
+    result = b.select(exhausted, ir.Constant(_I64, 0), x)
+    if c["reverse"]:
+        result = b.sub(ir.Constant(_I64, n), result)
+    return b.sitofp(result, _DOUBLE)
+
+
+def binomial(seed, stream, index, step, n: int, p: float) -> np.ndarray:
+    """numpy reference of :func:`emit_binomial` (``index``/``step`` broadcast; loops in Python)."""
+    c = binomial_constants(n, p)
+    index, step = np.broadcast_arrays(np.asarray(index, dtype=np.int64),
+                                      np.asarray(step, dtype=np.int64))
+    if c["normal"]:
+        return normal(seed, stream, index, step) * c["scale"] + c["loc"]
+    out = np.empty(index.shape)
+    for pos in np.ndindex(index.shape):
+        x, px, attempt = 0, c["qn"], 0
+        u = float(uniform(seed, stream, index[pos], step[pos]))
+        while u > px and attempt < BINOMIAL_STREAMS:
+            x += 1
+            if x > c["bound"]:
+                x, px, attempt = 0, c["qn"], attempt + 1
+                u = float(uniform(seed, stream + attempt, index[pos], step[pos]))
+            else:
+                u -= px
+                px = ((n - x + 1) * c["p"] * px) / (x * c["q"])
+        x = 0 if attempt >= BINOMIAL_STREAMS else x
+        out[pos] = n - x if c["reverse"] else x
+    return out

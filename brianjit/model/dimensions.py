@@ -8,7 +8,8 @@ rules are broken:
 * ``+``, ``-``, ``%`` and comparisons need equal dimensions; products and quotients combine them;
 * ``a**b`` needs a dimensionless ``b``; if ``a`` has dimensions, ``b`` must be a number;
 * ``and``/``or``/``not`` check their operands and are dimensionless;
-* functions follow their row in :mod:`brianjit.model.functions` (or a user :class:`FunctionSpec`).
+* functions follow their row in :mod:`brianjit.model.functions` (or a user :class:`FunctionSpec`,
+  given in ``functions`` or as the value of its name in ``dims_of_name``).
 
 Names are looked up in this order: the reserved names (``t``, ``dt``: second; ``i``, ``N``:
 dimensionless; ``xi``, ``xi_*``: second**-0.5), then the caller's ``dims_of_name``, then the unit
@@ -119,6 +120,9 @@ class _Checker:
             if dim is None:
                 raise UnknownIdentifierError(
                     f"Unknown identifier {node.name!r} in expression {self.text!r}")
+            if isinstance(dim, FunctionSpec):
+                raise TypeError(f"{node.name!r} is a function: call it, in expression "
+                                f"{self.text!r}")
             return dim
         if isinstance(node, BooleanAtom) or (not node.args and node.is_number):
             return DIMENSIONLESS
@@ -161,6 +165,8 @@ class _Checker:
     def call(self, node: sympy.Function) -> Dimension:
         spec = spec_for_node(node, self.functions)
         name = getattr(node.func, "__name__", str(node.func))
+        if spec is None and isinstance(self.lookup(name), FunctionSpec):
+            spec = self.lookup(name)  # a function from the namespace, e.g. a TimedArray
         if spec is None:
             raise UnknownIdentifierError(
                 f"Unknown function {name!r} in expression {self.text!r}")
@@ -178,6 +184,8 @@ class _Checker:
             if dim != wanted:
                 self.mismatch(f"argument {k + 1} of {name} ({str(arg)!r}) must have dimensions "
                               f"{wanted} but has {dim}")
+        if not isinstance(spec.result_dims, str):
+            return spec.result_dims
         if spec.result_dims == "1":
             return DIMENSIONLESS
         if spec.result_dims == "first":

@@ -7,7 +7,7 @@ One row per function says everything the other stages need to know about it:
   row again (``sqrt`` and ``clip`` build ``Pow``/``Min``/``Max`` and have no head of their own);
 * the dimension rule: per argument ``'1'`` (must be dimensionless), ``'any'``, ``'first'`` (same
   dimensions as the first argument) or ``'second'`` (a time), and the result ``'1'``, ``'first'``
-  ``'sqrt(first)'`` or ``'first/second'``; :mod:`brianjit.model.dimensions` interprets these words;
+  ``'sqrt(first)'``, ``'first/second'`` or a fixed Dimension (a TimedArray's unit); :mod:`brianjit.model.dimensions` interprets these words;
 * the result type: ``'float'``, ``'integer'``, ``'boolean'`` or ``'highest'`` (integer only when
   every argument is an integer, as Brian2's ``abs``, ``sign``, ``clip``);
 * whether arguments may be booleans (only ``int``, which turns them into 0 or 1);
@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.codegen.cfunctions import expm1, log1p, log10
 
 from brianjit.model.symbols import exprel, floordiv, int_, new_rand, new_randn, rand, randn
 
 __all__ = [
     "FunctionSpec", "DEFAULT_FUNCTIONS", "SYMPY_HEADS", "poisson", "timestep", "new_poisson",
-    "spec_for_node", "is_stateful_call",
+    "spec_for_node", "is_stateful_call", "user_function_names",
 ]
 
 ARG_RULES = ("1", "any", "first", "second")
@@ -60,7 +61,9 @@ class FunctionSpec:
             raise ValueError(f"function {self.name!r}: {self.nargs} arguments but "
                              f"{len(self.arg_dims)} argument dimension rules")
         bad = [r for r in self.arg_dims if r not in ARG_RULES]
-        if bad or self.result_dims not in RESULT_RULES or self.result_type not in RESULT_TYPES:
+        fixed = not isinstance(self.result_dims, str)  # a Dimension: e.g. a TimedArray's unit
+        if bad or not (fixed or self.result_dims in RESULT_RULES) \
+                or self.result_type not in RESULT_TYPES:
             raise ValueError(f"function {self.name!r}: unknown rule in {self}")
 
 
@@ -128,6 +131,13 @@ def spec_for_node(node: sympy.Basic, user_functions=None) -> FunctionSpec | None
     if spec is None and user_functions:
         spec = user_functions.get(getattr(node.func, "__name__", None))
     return spec
+
+
+def user_function_names(expr: sympy.Basic) -> set[str]:
+    """Names of the calls in ``expr`` that are not default functions (a TimedArray's ``ta(t)``):
+    they are resolved from the namespace like constants."""
+    return {call.func.__name__ for call in expr.atoms(AppliedUndef)
+            if call.func.__name__ not in DEFAULT_FUNCTIONS and call.func not in SYMPY_HEADS}
 
 
 def is_stateful_call(node: sympy.Basic) -> bool:

@@ -1,0 +1,137 @@
+"""Lowerings for the input objects: the SpikeGeneratorGroup's loop shape, and the functions a
+kernel may call by name (a TimedArray's lookup, PoissonInput's binomial draw).
+
+Both functions are registered in ``FUNCTION_LOWERINGS`` and reached through ExprLowerer's
+``functions`` hook: ``lower(emitter, description, lowerer, args)`` returns a double.
+"""
+from __future__ import annotations
+
+import math
+
+from llvmlite import ir
+
+from .. import kernel as K
+from . import dynarray, rng
+from .kernels import FUNCTION_LOWERINGS, KernelEmitter, const, lowers
+
+I1, I32, I64, F64 = ir.IntType(1), ir.IntType(32), ir.IntType(64), ir.DoubleType()
+
+
+# ---- SpikeGeneratorGroup ---------------------------------------------------------------------
+
+@lowers(K.SpikeGenerator)
+def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
+    """Brian2's algorithm: with a period, the bin is the step modulo the period and the pointer
+    restarts when the previous spike's bin is not before it; then every spike whose bin is not
+    after the current one is emitted (at most ``size`` per step: the spike space's room)."""
+    b = em.builder
+    n_spikes = dynarray.emit_load_size(em.prologue, em.header(shape.timebins))
+    bins, neurons = em.data(shape.timebins), em.data(shape.indices)
+    spikes = em.data(shape.spikespace)
+    last_ptr = em.data(shape.lastindex)
+    period = b.load(em.data(shape.period_bins), typ=I64)
+    last = b.load(last_ptr, typ=I64)
+    periodic = b.icmp_signed(">", period, const(0))
+    safe_period = b.select(periodic, period, const(1))
+    timebin = b.select(periodic, b.srem(em.step, safe_period), em.step)
+    # restart the period: the spike before the pointer is not earlier than the current bin
+    previous = b.select(b.icmp_signed(">", last, const(0)), b.sub(last, const(1)), const(0))
+    previous_bin = b.sext(b.load(b.gep(bins, [previous], source_etype=I32), typ=I32), I64)
+    restart = b.and_(periodic, b.and_(b.icmp_signed(">", last, const(0)),
+                                      b.icmp_signed(">=", previous_bin, timebin)))
+    first = b.select(restart, const(0), last)
+
+    head = em.func.append_basic_block("emit.head")
+    test_bin = em.func.append_basic_block("emit.bin")
+    body = em.func.append_basic_block("emit.body")
+    done = em.func.append_basic_block("emit.done")
+    entry = b.block
+    b.branch(head)
+    b.position_at_end(head)
+    n = b.phi(I64, name="n")
+    n.add_incoming(const(0), entry)
+    k = b.add(first, n)
+    room = b.and_(b.icmp_signed("<", k, n_spikes), b.icmp_signed("<", n, const(shape.size)))
+    b.cbranch(room, test_bin, done)
+    b.position_at_end(test_bin)
+    spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
+    b.cbranch(b.icmp_signed("<=", spike_bin, timebin), body, done)
+    b.position_at_end(body)
+    neuron = b.load(b.gep(neurons, [k], source_etype=I32), typ=I32)
+    b.store(neuron, b.gep(spikes, [n], source_etype=I32))
+    n.add_incoming(b.add(n, const(1)), body)
+    b.branch(head)
+    b.position_at_end(done)
+    b.store(b.add(first, n), last_ptr)
+    b.store(b.trunc(n, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
+
+
+# ---- TimedArray --------------------------------------------------------------------------------
+
+def _upsampling(b, ratio):
+    """Brian2's K = max(int(2**ceil(log2(ratio))), 1) for a positive double ``ratio``, exactly:
+    from the exponent and mantissa bits (a power of two is its own K), no libm."""
+    bits = b.bitcast(ratio, I64)
+    exponent = b.sub(b.and_(b.lshr(bits, const(52)), const(0x7FF)), const(1023))
+    mantissa = b.and_(bits, const((1 << 52) - 1))
+    power = b.add(exponent, b.zext(b.icmp_unsigned("!=", mantissa, const(0)), I64))
+    power = b.select(b.icmp_signed("<", power, const(0)), const(0), power)
+    power = b.select(b.icmp_signed(">", power, const(1023)), const(1023), power)
+    return b.bitcast(b.shl(b.add(power, const(1023)), const(52)), F64)
+
+
+def _clamp_index(b, position, rows):
+    """int(position) clipped to ``[0, rows - 1]`` (NaN: 0), safe to convert."""
+    last = b.sitofp(b.sub(rows, const(1)), F64)
+    position = b.select(b.fcmp_ordered(">=", position, ir.Constant(F64, 0.0)), position,
+                        ir.Constant(F64, 0.0))
+    position = b.select(b.fcmp_ordered("<=", position, last), position, last)
+    return b.fptosi(position, I64)
+
+
+@lowers(K.TimedArrayFunction, FUNCTION_LOWERINGS)
+def _timed_array(em: KernelEmitter, function: K.TimedArrayFunction, lowerer, args):
+    """Brian2's compiled TimedArray: ``K`` upsamples the array's dt against the group's so that
+    rounding never picks a neighbouring value; the step is ``int((t/epsilon + 0.5)/K)`` with
+    ``epsilon = dt/K``, clipped to the rows; a column outside the array gives NaN."""
+    if len(args) != function.ndim:
+        raise TypeError(f"a {function.ndim}D TimedArray takes {function.ndim} argument(s), "
+                        f"got {len(args)}")
+    b = lowerer.builder
+    p = em.prologue
+    header = em.header(function.values)
+    rows = dynarray.emit_load_size(p, header)
+    columns = p.load(p.gep(header, [const(48)], source_etype=ir.IntType(8)), typ=I64)
+    table_dt = ir.Constant(F64, function.dt)
+    group_dt = em.base_values()["dt"]
+    upsample = _upsampling(p, p.fmul(p.fdiv(ir.Constant(F64, 8.0), group_dt), table_dt))
+    epsilon = p.fdiv(table_dt, upsample)
+    t = lowerer.lower_as(args[0], "float")
+    position = b.fdiv(b.fadd(b.fdiv(t, epsilon), ir.Constant(F64, 0.5)), upsample)
+    row = _clamp_index(b, position, rows)
+    if function.ndim == 1:
+        column, inside = const(0), None
+    else:
+        column = lowerer.lower_as(args[1], "integer")
+        inside = b.and_(b.icmp_signed(">=", column, const(0)), b.icmp_signed("<", column, columns))
+        column = b.select(inside, column, const(0))
+    value = b.load(b.gep(em.data(function.values), [b.add(b.mul(row, columns), column)],
+                         source_etype=F64), typ=F64)
+    if inside is not None:
+        value = b.select(inside, value, ir.Constant(F64, math.nan))
+    return value
+
+
+# ---- PoissonInput's binomial -------------------------------------------------------------------
+
+@lowers(K.BinomialSample, FUNCTION_LOWERINGS)
+def _binomial(em: KernelEmitter, function: K.BinomialSample, lowerer, args):
+    if args:
+        raise TypeError("the binomial sample takes no arguments")
+    random = lowerer.random
+    if random is None:
+        raise NotImplementedError("a binomial sample needs random numbers")
+    first = random.first_stream + lowerer.streams_used
+    lowerer.streams_used += rng.BINOMIAL_STREAMS
+    return rng.emit_binomial(lowerer.builder, random.seed, first, random.index, random.step,
+                             function.n, function.p)
