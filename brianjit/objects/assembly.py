@@ -78,7 +78,15 @@ class BuildContext:
 
     def constants(self, owner):
         """{name: ExternalConstant} resolved for ``owner`` for this run."""
-        return self._constants_of(owner)
+        return {name: value for name, value in self._constants_of(owner).items()
+                if isinstance(value, ExternalConstant)}
+
+    def functions(self, owner):
+        """{name: function description} for the functions (TimedArrays) resolved for ``owner``:
+        what ``Kernel.functions`` needs."""
+        return {name: value.kernel_function(self.slots)
+                for name, value in self._constants_of(owner).items()
+                if hasattr(value, "kernel_function")}
 
     def next_stream_block(self) -> int:
         """First random stream of a new kernel (each kernel owns a block of streams)."""

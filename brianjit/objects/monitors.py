@@ -114,7 +114,11 @@ class StateMonitor(_RecordsTimes, BrianObject):
                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
                               tuple(self._recorded[v][1] for v in self.record_variables),
                               ctx.slots.slot(self._t))
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
+        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables,
+                                     functions=ctx.functions(self.owner)))]
+
+    def state_arrays(self):
+        return {"t": self._t, **self._values}
 
     def prepare_run(self, n_steps):
         for array in [self._t, *self._values.values()]:
@@ -191,6 +195,9 @@ class SpikeMonitor(_RecordsTimes, BrianObject):
                                tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
+    def state_arrays(self):
+        return {"i": self._i, "t": self._t, "count": self._count, **self._values}
+
     @property
     def i(self):
         return self._i.data.copy()
@@ -249,6 +256,9 @@ class PopulationRateMonitor(_RecordsTimes, BrianObject):
         shape = K.RecordRate(ctx.slots.slot(self.owner.spikespace), len(self.owner), self.start,
                              self.stop, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
+
+    def state_arrays(self):
+        return {"rate": self._rate, "t": self._t}
 
     def prepare_run(self, n_steps):
         for array in (self._rate, self._t):

@@ -118,7 +118,8 @@ class Network:
         self._set_constants(objects, namespace)
         key = (tuple((id(o), o.structure_key() if hasattr(o, "structure_key") else None)
                      for o in objects),
-               tuple((id(c), sorted((n, k.dtype) for n, k in d.items()))
+               tuple((id(c), sorted((n, k.structure_key() if hasattr(k, "structure_key")
+                                     else k.dtype) for n, k in d.items()))
                      for c, d in self._constants.items()),
                tuple(sorted(periods.items())))
         if key != self._key:
@@ -171,7 +172,9 @@ class Network:
             refractory = obj.refractory_constant()
             if refractory is not None:
                 values["_refractory"] = refractory
-            dims = {name: get_dimensions(value) for name, value in values.items()}
+            # a function (TimedArray) is checked through its FunctionSpec and bound, not copied
+            dims = {name: getattr(value, "function_spec", None) or get_dimensions(value)
+                    for name, value in values.items()}
             for name, value in values.items():
                 if callable(value) and not hasattr(value, "dim"):
                     raise NotImplementedError(f"'{name}' used by {obj.name} is a function; "
@@ -185,6 +188,9 @@ class Network:
                 if name not in values:
                     del constants[name]
             for name, value in values.items():
+                if hasattr(value, "function_spec"):
+                    constants[name] = value
+                    continue
                 dtype = constant_dtype(value)
                 if name not in constants or constants[name].dtype != dtype:
                     constants[name] = ExternalConstant(name, dtype)

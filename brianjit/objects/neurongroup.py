@@ -17,6 +17,7 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.equations import Equations
+from ..model.functions import user_function_names
 from ..model.integration import integrate
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
@@ -114,7 +115,7 @@ class NeuronGroup(Group, BrianObject):
         names = set()
         for expr in exprs:
             if expr is not None:
-                names |= {s.name for s in expr.free_symbols}
+                names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         temporaries = {s.var for s in self._reset_statements}
         return {n for n in names
                 if n not in self.variables and n not in SPECIAL_NAMES and n not in temporaries
@@ -194,13 +195,15 @@ class NeuronGroup(Group, BrianObject):
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
         variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        functions = ctx.functions(self)
         n = len(self)
         result = []
         update = self._refractory_update() + [K.Assign(target, expr)
                                               for target, expr in self._integrated()]
         if update:
             result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEach(n),
-                                              variables, update, ctx.next_stream_block())))
+                                              variables, update, ctx.next_stream_block(),
+                                              functions)))
         if self._threshold_expr is not None:
             condition = self._substitute_subexpressions(self._threshold_expr)
             on_spike = []
@@ -211,14 +214,19 @@ class NeuronGroup(Group, BrianObject):
             spikes = ctx.slots.slot(self.spikespace)
             result.append(("thresholds", K.Kernel(
                 f"{self.name}_thresholder", K.Threshold(n, spikes, condition), variables,
-                on_spike, ctx.next_stream_block())))
+                on_spike, ctx.next_stream_block(), functions)))
             if self._reset_statements:
                 statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
                               for s in self._reset_statements]
                 result.append(("resets", K.Kernel(
                     f"{self.name}_resetter", K.ForEachSpike(spikes, n, 0, n), variables,
-                    statements, ctx.next_stream_block())))
+                    statements, ctx.next_stream_block(), functions)))
         return result
+
+    def state_arrays(self):
+        """Everything ``store()`` must save: the state variables and the spike space."""
+        return {**{name: var.array for name, var in self.variables.items()},
+                "_spikespace": self.spikespace}
 
     def refractory_constant(self):
         """Value of a quantity ``refractory`` (a per-run constant), or None."""
