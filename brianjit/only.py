@@ -2,14 +2,16 @@
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
 from .objects.clock import Clock, defaultclock
-from .objects.magic import collect, magic_network, run, start_scope
+from .objects.magic import collect, magic_network, restore, run, start_scope, store
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
+from .objects.operations import NetworkOperation, network_operation
 from .objects.seed import seed
 from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
 
 __all__ = ["Equations", "UnsupportedEquationsException", "Clock", "defaultclock", "collect",
            "magic_network", "run", "start_scope", "PopulationRateMonitor", "SpikeMonitor", "StateMonitor",
-           "Network", "NeuronGroup", "seed", *_unit_names]
+           "Network", "NeuronGroup", "NetworkOperation", "network_operation", "store",
+           "restore", "seed", *_unit_names]

@@ -1,10 +1,16 @@
-"""The driver: one native function that runs a whole network schedule for a range of time steps.
+"""The driver: native functions that run a whole network schedule for a range of time steps.
 
 ``i32 run_steps(ptr slots, i64 start, i64 stop)`` loops over the base clock's steps
 ``start <= s < stop`` and, in schedule order, calls every kernel whose clock ticks at ``s`` (a clock
 of ``period`` base steps ticks when ``s % period == 0`` and passes its own step ``s / period``). It
 returns 0, or the first kernel's non-zero status (out of memory), leaving that step unfinished.
-Python calls it once per chunk of steps; nothing here ever calls back into Python.
+
+Networks with Python operations (``network_operation``) must stop in the middle of a step, at the
+operation's place in the schedule. For them the module also holds
+``i32 run_partial(ptr slots, i64 step, i64 first, i64 last)``: one step ``step``, only the kernels
+at schedule positions ``first <= n < last``. Python composes the two: the tail of a step, whole
+steps in chunks, the head of a step. It is emitted only on request, so a network without
+operations compiles (and inlines) exactly as before. Nothing here ever calls back into Python.
 """
 from __future__ import annotations
 
@@ -15,10 +21,12 @@ from llvmlite import ir
 from .. import kernel as K
 from .kernels import lower_kernel
 
-__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "DRIVER_NAME"]
+__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "DRIVER_NAME",
+           "PARTIAL_NAME"]
 
 I32, I64, PTR = ir.IntType(32), ir.IntType(64), ir.PointerType()
 DRIVER_NAME = "run_steps"
+PARTIAL_NAME = "run_partial"
 
 
 @dataclass(frozen=True)
@@ -34,18 +42,62 @@ def kernel_function_name(position: int, kern: K.Kernel) -> str:
     return f"k{position}_{kern.name}"
 
 
-def build_network_module(schedule: list[ScheduledKernel], name: str = "network") -> ir.Module:
-    """All kernels of a network plus the driver, in one module."""
+def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
+                         partial: bool = False) -> ir.Module:
+    """All kernels of a network plus the driver (and ``run_partial`` if ``partial``)."""
     module = ir.Module(name=name)
     module.triple = ""
     functions = [lower_kernel(module, item.kernel, kernel_function_name(n, item.kernel))
                  for n, item in enumerate(schedule)]
+    _emit_run_steps(module, schedule, functions)
+    if partial:
+        _emit_run_partial(module, schedule, functions)
+    return module
+
+
+class _StatusExit:
+    """The ``failed`` block of a driver function: returns the status of the kernel that failed."""
+
+    def __init__(self, func):
+        self.func = func
+        self.block = func.append_basic_block("failed")
+        self.sources = []
+
+    def check(self, b, status):
+        """Branch here on a non-zero status; continue in a fresh block otherwise."""
+        ok = self.func.append_basic_block("ok")
+        self.sources.append((status, b.block))
+        b.cbranch(b.icmp_signed("!=", status, ir.Constant(I32, 0)), self.block, ok)
+        b.position_at_end(ok)
+
+    def finish(self):
+        b = ir.IRBuilder(self.block)
+        if not self.sources:
+            b.unreachable()
+            return
+        result = b.phi(I32)
+        for status, block in self.sources:
+            result.add_incoming(status, block)
+        b.ret(result)
+
+
+def _call_if_ticking(b, exit_, item, fn, slots, step):
+    """Call ``fn`` for base step ``step`` if its clock ticks then (with the clock's own step)."""
+    if item.period == 1:
+        exit_.check(b, b.call(fn, [slots, step]))
+        return
+    period = ir.Constant(I64, item.period)
+    with b.if_then(b.icmp_signed("==", b.srem(step, period), ir.Constant(I64, 0))):
+        exit_.check(b, b.call(fn, [slots, b.sdiv(step, period)]))
+
+
+def _emit_run_steps(module, schedule, functions):
     driver = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64]), name=DRIVER_NAME)
     slots, start, stop = driver.args
     entry = driver.append_basic_block("entry")
     head = driver.append_basic_block("step.head")
     body = driver.append_basic_block("step.body")
-    failed = driver.append_basic_block("failed")
+    exit_ = _StatusExit(driver)
     done = driver.append_basic_block("done")
     b = ir.IRBuilder(entry)
     b.branch(head)
@@ -54,37 +106,23 @@ def build_network_module(schedule: list[ScheduledKernel], name: str = "network")
     step.add_incoming(start, entry)
     b.cbranch(b.icmp_signed("<", step, stop), body, done)
     b.position_at_end(body)
-    status_phi_sources = []
     for item, fn in zip(schedule, functions):
-        if item.period == 1:
-            status = b.call(fn, [slots, step])
-            status_phi_sources.append(_check(b, driver, status, failed))
-            continue
-        period = ir.Constant(I64, item.period)
-        ticks = b.icmp_signed("==", b.srem(step, period), ir.Constant(I64, 0))
-        with b.if_then(ticks):
-            status = b.call(fn, [slots, b.sdiv(step, period)])
-            status_phi_sources.append(_check(b, driver, status, failed))
-    next_step = b.add(step, ir.Constant(I64, 1))
-    step.add_incoming(next_step, b.block)
+        _call_if_ticking(b, exit_, item, fn, slots, step)
+    step.add_incoming(b.add(step, ir.Constant(I64, 1)), b.block)
     b.branch(head)
-    b.position_at_end(failed)
-    result = b.phi(I32)
-    for status, block in status_phi_sources:
-        result.add_incoming(status, block)
-    b.ret(result)
-    b.position_at_end(done)
+    exit_.finish()
+    ir.IRBuilder(done).ret(ir.Constant(I32, 0))
+
+
+def _emit_run_partial(module, schedule, functions):
+    func = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64, I64]), name=PARTIAL_NAME)
+    slots, step, first, last = func.args
+    b = ir.IRBuilder(func.append_basic_block("entry"))
+    exit_ = _StatusExit(func)
+    for n, (item, fn) in enumerate(zip(schedule, functions)):
+        position = ir.Constant(I64, n)
+        inside = b.and_(b.icmp_signed("<=", first, position), b.icmp_signed("<", position, last))
+        with b.if_then(inside):
+            _call_if_ticking(b, exit_, item, fn, slots, step)
     b.ret(ir.Constant(I32, 0))
-    if not status_phi_sources:
-        failed.instructions.clear()
-        ir.IRBuilder(failed).unreachable()
-    return module
-
-
-def _check(b, func, status, failed):
-    """Branch to ``failed`` on a non-zero status; continue in a fresh block otherwise."""
-    ok = func.append_basic_block("ok")
-    origin = b.block
-    b.cbranch(b.icmp_signed("!=", status, ir.Constant(I32, 0)), failed, ok)
-    b.position_at_end(ok)
-    return status, origin
+    exit_.finish()

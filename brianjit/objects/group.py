@@ -122,6 +122,12 @@ class Group:
         eqs = self.__dict__.get("equations")
         return eqs is not None and name in eqs.subexpr_names
 
+    def run_regularly(self, code, dt=None, clock=None, when="start", order=0, name=None):
+        """Run ``code`` natively for every element at the steps of its own clock (by default the
+        group's); returns the operation, which runs whenever the group is in a network."""
+        from .operations import RunRegularly
+        return RunRegularly(self, code, dt=dt, clock=clock, when=when, order=order, name=name)
+
     # -- writing ---------------------------------------------------------------------------------
     def set_values(self, name, item, value, unitless=False):
         var = self.variable(name)

@@ -12,7 +12,7 @@ from ..units import second
 from .base import BrianObject
 from .network import Network
 
-__all__ = ["run", "collect", "magic_network", "start_scope"]
+__all__ = ["run", "store", "restore", "collect", "magic_network", "start_scope"]
 
 #: objects created before the last ``start_scope()`` are invisible to ``run()``
 _scope = {"first_creation_index": 0}
@@ -57,15 +57,32 @@ class MagicNetwork(Network):
 magic_network = MagicNetwork()
 
 
-def run(duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
-    """Run every object defined where ``run`` is called (see Brian2's ``run``)."""
+def _update_magic_objects(level, what):
+    """Make the magic network hold the objects of the user's frame (``level`` further out)."""
     objects = collect(level)
     if not objects:
-        raise ValueError("run() found no objects to simulate: create groups and monitors in the "
-                         "code that calls run(), or use an explicit Network")
+        raise ValueError(f"{what}() found no objects: create groups and monitors in the code "
+                         f"that calls {what}(), or use an explicit Network")
     if not any(obj in magic_network.objects for obj in objects):
         # only new objects: a new simulation, starting at t = 0 as in Brian2
         magic_network.reset_time()
     magic_network.objects = sorted(objects, key=lambda o: o._creation_index)
+
+
+def run(duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
+    """Run every object defined where ``run`` is called (see Brian2's ``run``)."""
+    _update_magic_objects(level, "run")
     magic_network.run(duration, report=report, report_period=report_period, namespace=namespace,
                       profile=profile, level=level)
+
+
+def store(name="default", filename=None, level=0):
+    """``Network.store`` for the objects defined where ``store`` is called."""
+    _update_magic_objects(level, "store")
+    magic_network.store(name, filename)
+
+
+def restore(name="default", filename=None, restore_random_state=False, level=0):
+    """``Network.restore`` for the objects defined where ``restore`` is called."""
+    _update_magic_objects(level, "restore")
+    magic_network.restore(name, filename, restore_random_state)

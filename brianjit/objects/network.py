@@ -2,51 +2,46 @@
 
 ``run`` resolves external names, checks units, (re)builds the program only when the structure
 changed (names, equations, constants' types, clocks: never for new values), writes the current
-values of external constants and clocks' ``dt`` into their buffers, and calls the native driver
-for chunks of steps. Between chunks Python reports progress and honours Ctrl-C, stopping at a step
-boundary with ``t``, the state and every monitor consistent.
+values of external constants and clocks' ``dt`` into their buffers, and hands the program to a
+``Stepper`` (``stepping.py``): native chunks of steps, Python operations at their exact place in the
+schedule, progress reports and Ctrl-C between chunks. The schedule's slots (``scheduling.py``) and
+snapshots (``store``/``restore``, ``storage.py``) live in their own modules.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
-import signal
-import threading
 import time
 
 import numpy as np
 
-from ..codegen.driver import (DRIVER_NAME, ScheduledKernel, build_network_module,
+from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, ScheduledKernel, build_network_module,
                               kernel_function_name)
 from ..jit import compile_ir
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
+from . import storage
 from .assembly import BuildContext, ExternalConstant, SlotTable
-from .base import SCHEDULE, BrianObject, unique_name
+from .base import BrianObject, unique_name
 from .code import CodeView
 from .group import constant_dtype
+from .operations import NetworkOperation
 from .reporting import make_reporter
+from .scheduling import SchedulingSummary, check_schedule, slot_position, sort_key
+from .stepping import ScheduledOperation, Stepper
 
 __all__ = ["Network"]
 
-_CHUNK_SECONDS = 0.1
-
-
-def _when_index(when):
-    """(slot of the schedule, shift) for ``when`` such as 'thresholds' or 'before_resets'."""
-    if when in SCHEDULE:
-        return (SCHEDULE.index(when), 0)
-    where, _, slot = when.partition("_")
-    return (SCHEDULE.index(slot), -1 if where == "before" else 1)
-
 
 class _Program:
-    """A compiled network: the driver, its slot table, and the timings of its build."""
+    """A compiled network: the driver (and ``run_partial`` when the network has Python
+    operations), its slot table, the kernels' sort keys, and the timings of its build."""
 
-    def __init__(self, driver, slots, kernels, compiled, timings):
-        self.driver, self.slots, self.kernels = driver, slots, kernels
-        self.compiled, self.timings = compiled, timings
+    def __init__(self, driver, partial, slots, kernels, keys, compiled, timings):
+        self.driver, self.partial, self.slots, self.kernels = driver, partial, slots, kernels
+        self.keys, self.compiled, self.timings = keys, compiled, timings
 
 
 class Network:
@@ -60,6 +55,8 @@ class Network:
         self._key = None
         self._constants: dict = {}
         self._dt_arrays: dict = {}
+        self._schedule = None
+        self._stored: dict = {}
         self.timings: dict = {}
         self.add(*objs)
 
@@ -103,6 +100,67 @@ class Network:
     def t_(self):
         return self._t
 
+    def _all_objects(self, active_only=False):
+        """The network's objects and, recursively, the objects they contain (run_regularly...);
+        a contained object runs only while its container is active too."""
+        found = []
+
+        def visit(obj):
+            if obj in found or (active_only and not obj.active):
+                return
+            found.append(obj)
+            for contained in getattr(obj, "contained_objects", ()):
+                visit(contained)
+        for obj in self.objects:
+            visit(obj)
+        return found
+
+    # -- scheduling ------------------------------------------------------------------------------
+    @property
+    def schedule(self):
+        """The slots of a time step, in order (Brian2's ``Network.schedule``); set a list of
+        names to change it, or None for the default."""
+        return list(check_schedule(self._schedule))
+
+    @schedule.setter
+    def schedule(self, schedule):
+        self._schedule = None if schedule is None else check_schedule(schedule)
+
+    def scheduling_summary(self):
+        """What runs when: every object in execution order with its clock, when and order."""
+        objects = self._all_objects()
+        schedule = check_schedule(self._schedule)
+        periods, _ = self._clock_periods(objects)
+        return SchedulingSummary(sorted(objects, key=lambda o: sort_key(o, schedule)), periods)
+
+    # -- store / restore -------------------------------------------------------------------------
+    def store(self, name="default", filename=None):
+        """Snapshot every object's state, the monitors' recordings, the clocks and the time
+        (and the random state), in memory or into the ``.npz`` file ``filename``."""
+        storage.check_snapshot_name(name)
+        state = storage.capture(self._all_objects(), self._t)
+        if filename is None:
+            self._stored[name] = state
+        else:
+            storage.write_snapshot(filename, name, state)
+
+    def restore(self, name="default", filename=None, restore_random_state=False):
+        """Go back to the snapshot ``name`` (from memory or ``filename``): state, recordings and
+        time; the compiled program stays valid. ``restore_random_state`` also restores the seed,
+        the one-off stream counter and numpy's generator."""
+        storage.check_snapshot_name(name)
+        if filename is not None:
+            state = storage.read_snapshot(filename, name)
+        elif name in self._stored:
+            state = self._stored[name]
+        else:
+            raise KeyError(f"{self.name} has no stored state called '{name}' (stored: "
+                           f"{sorted(self._stored)})")
+        objects = self._all_objects()
+        self._t = storage.apply(state, objects, restore_random_state)
+        for clock in {obj.clock: None for obj in objects}:
+            clock.step = int(np.ceil(self._t / clock.dt_ - 1e-9))
+
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
             profile=None, level=0):
@@ -111,19 +169,22 @@ class Network:
         duration_ = float(np.asarray(duration))
         if not np.isfinite(duration_) or duration_ < 0:
             raise ValueError(f"duration has to be a non-negative, finite time, not {duration!r}")
-        objects = sorted((o for o in self.objects if o.active), key=lambda o: o.schedule_key())
+        schedule = check_schedule(self._schedule)
+        objects = sorted(self._all_objects(active_only=True), key=lambda o: sort_key(o, schedule))
+        operations = [o for o in objects if isinstance(o, NetworkOperation)]
+        objects = [o for o in objects if not isinstance(o, NetworkOperation)]
         if namespace is None:
             namespace = user_frame_namespace(level)
-        periods, base_dt = self._clock_periods(objects)
+        periods, base_dt = self._clock_periods(objects + operations)
         self._set_constants(objects, namespace)
         key = (tuple((id(o), o.structure_key() if hasattr(o, "structure_key") else None)
                      for o in objects),
                tuple((id(c), sorted((n, k.structure_key() if hasattr(k, "structure_key")
                                      else k.dtype) for n, k in d.items()))
                      for c, d in self._constants.items()),
-               tuple(sorted(periods.items())))
+               tuple(sorted((id(c), p) for c, p in periods.items())), schedule, bool(operations))
         if key != self._key:
-            self._program = self._build(objects, periods)
+            self._program = self._build(objects, periods, schedule, bool(operations))
             self._key = key
             self.timings = dict(self._program.timings)
         else:
@@ -134,14 +195,25 @@ class Network:
         n_steps = int(round(duration_ / base_dt))
         for obj in objects:
             obj.prepare_run(n_steps)
+        scheduled = [ScheduledOperation(op, periods[op.clock],
+                                         bisect.bisect_left(self._program.keys,
+                                                            sort_key(op, schedule)), rank)
+                     for rank, op in enumerate(operations)]
+
+        def at_step(step):
+            self._t = step * base_dt
+            for clock, period in periods.items():
+                clock.step = -(-step // period)
+
+        reporter = make_reporter(report, report_period, duration_, self._t)
+        stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start)
         t0 = time.perf_counter()
-        done, interrupted = self._run_chunks(
-            start, n_steps, make_reporter(report, report_period, duration_, self._t))
-        self.timings["run"] = time.perf_counter() - t0
-        self._t = (start + done) * base_dt
-        for clock in periods:
-            clock.step = int(round(self._t / clock.dt_))
-        if interrupted:
+        try:
+            stepper.run(n_steps, reporter)
+        finally:
+            self.timings["run"] = time.perf_counter() - t0
+            at_step(stepper.step)
+        if stepper.interrupted:
             raise KeyboardInterrupt(f"run interrupted at t = {self.t!r}: state and monitors are "
                                     f"consistent at that time step")
 
@@ -169,7 +241,7 @@ class Network:
                 continue
             values = resolve_names(obj.external_names(), obj.namespace, namespace,
                                    owner=f"'{obj.name}'")
-            refractory = obj.refractory_constant()
+            refractory = getattr(obj, "refractory_constant", lambda: None)()
             if refractory is not None:
                 values["_refractory"] = refractory
             # a function (TimedArray) is checked through its FunctionSpec and bound, not copied
@@ -202,7 +274,7 @@ class Network:
             self._dt_arrays[clock].data[0] = clock.dt_
         return self._dt_arrays[clock]
 
-    def _build(self, objects, periods):
+    def _build(self, objects, periods, schedule, partial):
         timings = {"parse": sum(getattr(o, "parse_time", 0.0) for o in objects)}
         t0 = time.perf_counter()
         for obj in objects:
@@ -216,11 +288,12 @@ class Network:
         entries = []
         for obj in objects:
             for n, (when, kern) in enumerate(obj.kernels(ctx)):
-                entries.append((_when_index(when) + obj.schedule_key()[2:] + (n,), obj,
-                                ScheduledKernel(kern, periods[obj.clock])))
+                key = (slot_position(when, schedule, f"'{obj.name}'")
+                       + (obj.order, obj._creation_index, n))
+                entries.append((key, obj, ScheduledKernel(kern, periods[obj.clock])))
         entries.sort(key=lambda e: e[0])
-        schedule = [e[2] for e in entries]
-        ir_text = str(build_network_module(schedule, name=self.name))
+        scheduled = [e[2] for e in entries]
+        ir_text = str(build_network_module(scheduled, name=self.name, partial=partial))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
         compiled = compile_ir(ir_text)
@@ -229,38 +302,11 @@ class Network:
         timings["build"] = sum(timings.values())
         driver = compiled.cfunc(DRIVER_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
                                 ctypes.c_int64)
+        partial_fn = (compiled.cfunc(PARTIAL_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
+                                     ctypes.c_int64, ctypes.c_int64) if partial else None)
         for obj in objects:
             mine = [(n, e[2].kernel) for n, e in enumerate(entries) if e[1] is obj]
             obj.code = CodeView([k for _, k in mine], [kernel_function_name(n, k) for n, k in mine],
                                 compiled)
-        return _Program(driver, slots, [s.kernel for s in schedule], compiled, timings)
-
-    def _run_chunks(self, start, n_steps, reporter):
-        """Call the driver chunk by chunk; returns (steps done, whether Ctrl-C stopped it)."""
-        program = self._program
-        table = ctypes.cast(program.slots.addresses(), ctypes.c_void_p)
-        interrupted = []
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
-        done, chunk = 0, 16
-        try:
-            reporter.start()
-            while done < n_steps and not interrupted:
-                todo = min(chunk, n_steps - done)
-                t0 = time.perf_counter()
-                status = program.driver(table, start + done, start + done + todo)
-                elapsed = time.perf_counter() - t0
-                program.slots.sync()
-                if status:
-                    raise MemoryError("native memory ran out during the run (a monitor could "
-                                      "not grow); the state is that of the failed time step")
-                done += todo
-                reporter.update(done / n_steps if n_steps else 1.0)
-                if elapsed > 0:
-                    chunk = max(1, min(int(chunk * _CHUNK_SECONDS / elapsed), 4 * chunk + 16))
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
-        reporter.finish(done / n_steps if n_steps else 1.0)
-        return done, bool(interrupted)
+        return _Program(driver, partial_fn, slots, [s.kernel for s in scheduled],
+                        [e[0] for e in entries], compiled, timings)

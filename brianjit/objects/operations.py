@@ -1,0 +1,144 @@
+"""Things that run at their own clock besides the model: Python callbacks and ``run_regularly``.
+
+``NetworkOperation`` (and the ``network_operation`` decorator) is a Python function the network
+calls at its clock's steps, at its place in the schedule: the native loop stops exactly there
+(see ``codegen.driver``'s ``run_partial``), so the function reads and writes the state as of that
+point and native code sees what it wrote.
+
+``RunRegularly`` (``G.run_regularly(code, ...)``) is abstract code run natively for every element of
+a group at its own clock: one ``ForEach`` kernel. Like Brian2, it is contained in its group (the
+group's ``contained_objects``) and runs whenever the group is part of a network.
+"""
+from __future__ import annotations
+
+import inspect
+
+from .. import kernel as K
+from ..model.statements import check_statements_units, parse_statements
+from .base import BrianObject
+from .group import SPECIAL_NAMES
+
+__all__ = ["NetworkOperation", "network_operation", "RunRegularly"]
+
+
+def _takes_time(function) -> bool:
+    """Whether ``function`` wants the time (one argument) or nothing; else a TypeError."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False  # a builtin or C callable we cannot inspect: call it without arguments
+    required = [p for p in parameters
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    if len(required) > 1:
+        name = getattr(function, "__name__", repr(function))
+        raise TypeError(f"a network operation takes no argument or only 't', but '{name}' "
+                        f"needs {len(required)}: {', '.join(p.name for p in required)}")
+    return len(required) == 1
+
+
+class NetworkOperation(BrianObject):
+    """Call ``function()`` or ``function(t)`` at every step of its clock (Brian2's
+    NetworkOperation), at its ``when``/``order`` place in the time step."""
+
+    def __init__(self, function, dt=None, clock=None, when="start", order=0,
+                 name="networkoperation*"):
+        if not callable(function):
+            raise TypeError(f"a network operation needs a function, not {function!r}")
+        BrianObject.__init__(self, name=name, default_name="networkoperation", clock=clock,
+                             dt=dt, when=when, order=order)
+        self.function = function
+        self._takes_time = _takes_time(function)
+
+    def run(self):
+        """Call the function (with the clock's current time if it takes one)."""
+        if self._takes_time:
+            self.function(self.clock.t)
+        else:
+            self.function()
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+
+def network_operation(*args, **kwargs):
+    """``@network_operation`` or ``@network_operation(dt=..., when=..., ...)``: turn a function
+    into a :class:`NetworkOperation`."""
+    if args and callable(args[0]) and not isinstance(args[0], BrianObject):
+        return NetworkOperation(*args, **kwargs)
+
+    def decorate(function):
+        return NetworkOperation(function, *args, **kwargs)
+    return decorate
+
+
+class RunRegularly(BrianObject):
+    """``code`` (abstract code, one statement per line) for every element of ``group`` at the
+    steps of its own clock. Created by ``group.run_regularly``; runs along with the group."""
+
+    add_to_magic_network = False
+
+    def __init__(self, group, code, dt=None, clock=None, when="start", order=0, name=None):
+        if not isinstance(code, str):
+            raise TypeError(f"run_regularly needs code as a string, not {code!r}")
+        owner = getattr(group, "owner", group)
+        if clock is None and dt is None:
+            clock = group.clock
+        BrianObject.__init__(self, name=name if name is not None else f"{owner.name}_run_regularly*",
+                             default_name="run_regularly", clock=clock, dt=dt, when=when,
+                             order=order)
+        self.group, self.owner, self.abstract_code = group, owner, code
+        self.statements = parse_statements(code)
+        for st in self.statements:
+            var = owner.variables.get(st.var)
+            if st.var in SPECIAL_NAMES or (var is None and group._is_subexpression(st.var)):
+                raise TypeError(f"'{st.text}' in run_regularly code of {owner.name}: "
+                                f"'{st.var}' is read-only")
+            if var is not None and (var.scalar or var.constant or var.read_only):
+                kind = "shared" if var.scalar else "constant" if var.constant else "read-only"
+                raise TypeError(f"'{st.text}' in run_regularly code of {owner.name}: '{st.var}' "
+                                f"is {kind} and cannot be written for every element")
+        owner.contained_objects.append(self)
+
+    @property
+    def namespace(self):
+        return self.owner.namespace
+
+    def _temporaries(self):
+        return {st.var for st in self.statements if st.var not in self.owner.variables}
+
+    def external_names(self):
+        """Names the code uses but neither the group nor the code itself defines."""
+        names = set()
+        for st in self.statements:
+            names |= {s.name for s in st.expr.free_symbols}
+        eqs = self.owner.equations
+        return {n for n in names if n not in self.owner.variables and n not in SPECIAL_NAMES
+                and n not in self._temporaries() and (eqs is None or n not in eqs.names)}
+
+    def check_units(self, dims):
+        dims = dict(SPECIAL_NAMES, **dims)
+        dims.update({name: var.dim for name, var in self.owner.variables.items()})
+        eqs = self.owner.equations
+        for name in (eqs.subexpr_names if eqs is not None else ()):
+            dims[name] = eqs[name].dim
+        check_statements_units(self.statements, dims)
+
+    def structure_key(self):
+        return (self.name, self.abstract_code, self.group.start, len(self.group))
+
+    def kernels(self, ctx):
+        owner, offset = self.owner, self.group.start - self.owner.start
+        variables = {name: ctx.slots.array_var(name, var.array, var.dtype, var.scalar,
+                                               0 if var.scalar else offset)
+                     for name, var in owner.variables.items()}
+        for name, constant in ctx.constants(self).items():
+            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
+        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
+        variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        statements = [K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
+                      for st in self.statements]
+        return [(self.when, K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)), variables,
+                                     statements, ctx.next_stream_block()))]
+
+    def __repr__(self):
+        return f"<RunRegularly {self.name!r} of {self.owner.name!r}: {self.abstract_code!r}>"
