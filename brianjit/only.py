@@ -15,3 +15,10 @@ __all__ = ["Equations", "UnsupportedEquationsException", "Clock", "defaultclock"
            "magic_network", "run", "start_scope", "PopulationRateMonitor", "SpikeMonitor", "StateMonitor",
            "Network", "NeuronGroup", "NetworkOperation", "network_operation", "store",
            "restore", "seed", *_unit_names]
+
+from .objects.poissongroup import PoissonGroup  # noqa: E402  (inputs)
+from .objects.poissoninput import PoissonInput  # noqa: E402
+from .objects.spikegenerator import SpikeGeneratorGroup  # noqa: E402
+from .objects.timedarray import TimedArray  # noqa: E402
+
+__all__ += ["PoissonGroup", "PoissonInput", "SpikeGeneratorGroup", "TimedArray"]

@@ -1,0 +1,45 @@
+"""PoissonGroup: neurons that spike independently with probability ``rates*dt`` in each step.
+
+It is a NeuronGroup with the model ``rates : Hz`` (or ``rates = <expression> : Hz``) and the
+threshold ``rand() < rates*dt`` (Brian2's definition), so spike space, subgroups, state access,
+monitors and synapses work as for any NeuronGroup; only the schedule differs: the threshold runs
+at the group's ``when`` (default 'thresholds').
+"""
+from __future__ import annotations
+
+from ..units import Hz, fail_for_dimension_mismatch
+from .neurongroup import NeuronGroup
+
+__all__ = ["PoissonGroup"]
+
+
+class PoissonGroup(NeuronGroup):
+    """``PoissonGroup(N, rates)``: ``rates`` a rate, one rate per neuron, or a string expression
+    (of ``t``, ``i``, TimedArrays...) evaluated every step."""
+
+    def __init__(self, N, rates, dt=None, clock=None, when="thresholds", order=0, namespace=None,
+                 name="poissongroup*", codeobj_class=None):
+        if isinstance(rates, str):
+            if "\n" in rates or ":" in rates:
+                raise ValueError(f"the rates of a PoissonGroup must be one expression, "
+                                 f"not {rates!r}")
+            model = f"rates = {rates} : Hz"
+        else:
+            fail_for_dimension_mismatch(rates, Hz, "The rates of a PoissonGroup have to be "
+                                                   "rates (Hz)")
+            model = "rates : Hz"
+        NeuronGroup.__init__(self, N, model, threshold="rand() < rates*dt", namespace=namespace,
+                             dt=dt, clock=clock, order=order, name=name)
+        if not (isinstance(when, str) and when.isidentifier()):
+            raise ValueError(f"'when' must name a slot of the schedule, not {when!r}")
+        self.when = when
+        if not isinstance(rates, str):
+            self.rates = rates
+
+    def kernels(self, ctx):
+        return [(self.when if when == "thresholds" else when, kern)
+                for when, kern in NeuronGroup.kernels(self, ctx)]
+
+    def __repr__(self):
+        return f"PoissonGroup({len(self)}, rates={self.equations['rates'].expr_text or '<array>'}, " \
+               f"name={self.name!r})"

@@ -1,0 +1,149 @@
+"""SpikeGeneratorGroup: neurons that spike exactly at given times (optionally repeating).
+
+The spikes live in C memory sorted by time step (bin) and neuron; a native kernel advances a
+pointer through them each step and writes the spikes of the step into the spike space, like a
+NeuronGroup's threshold, so monitors and synapses use it as any group. Before each run Python
+recomputes the bins for the clock's dt and, for new spikes, skips those already in the past
+(Brian2's semantics); ``set_spikes`` between runs changes the arrays, never the compiled code.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import kernel as K
+from ..memory import DynamicArray
+from ..units import Quantity, fail_for_dimension_mismatch, second
+from .base import BrianObject
+from .group import Group
+
+__all__ = ["SpikeGeneratorGroup"]
+
+
+def _timestep(times, dt):
+    """Brian2's time step of ``times``: int((t + dt/1000) / dt)."""
+    return np.asarray((np.asarray(times) + 1e-3 * dt) / dt, dtype=np.int64)
+
+
+def _set_array(array, values, dtype):
+    array.resize(len(values))
+    array.data[:] = np.asarray(values, dtype=dtype)
+
+
+class SpikeGeneratorGroup(Group, BrianObject):
+    """``SpikeGeneratorGroup(N, indices, times, period=0*second)``: neuron ``indices[k]`` spikes
+    at the step containing ``times[k]`` (repeated every ``period`` if it is not zero)."""
+
+    def __init__(self, N, indices, times, dt=None, clock=None, period=0 * second,
+                 when="thresholds", order=0, sorted=False, name="spikegeneratorgroup*",
+                 codeobj_class=None):
+        BrianObject.__init__(self, name=name, default_name="spikegeneratorgroup", clock=clock,
+                             dt=dt, when=when, order=order)
+        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Number, np.number)) \
+                or N != int(N) or N < 1:
+            raise TypeError(f"N has to be an integer >= 1, not {N!r}")
+        self.owner, self.start, self.stop = self, 0, int(N)
+        self.namespace, self.equations, self.variables = None, None, {}
+        self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
+        self._neuron_index = DynamicArray(0, dtype=np.int32)
+        self._timebins = DynamicArray(0, dtype=np.int32)
+        self._lastindex = DynamicArray(1, dtype=np.int64)
+        self._period_bins = DynamicArray(1, dtype=np.int64)
+        self._previous_dt = None
+        self.set_spikes(indices, times, period, sorted)
+
+    def set_spikes(self, indices, times, period=0 * second, sorted=False):
+        """New spikes (and period) for the next run; see the class docstring."""
+        fail_for_dimension_mismatch(times, second, "The spike times have to be times")
+        fail_for_dimension_mismatch(period, second, "The period has to be a time")
+        fail_for_dimension_mismatch(indices, 1, "The indices have to be dimensionless")
+        times_ = np.atleast_1d(np.asarray(times, dtype=np.float64))
+        indices_ = np.atleast_1d(np.asarray(indices))
+        period_ = float(np.asarray(period))
+        if times_.ndim != 1 or indices_.ndim != 1 or len(times_) != len(indices_):
+            raise ValueError(f"Length of the indices and times array must match, but "
+                             f"{len(indices_)} != {len(times_)}")
+        if len(indices_) and indices_.dtype.kind not in "iu" and not np.all(
+                indices_ == np.round(indices_)):
+            raise TypeError(f"The indices have to be integers, not {indices!r}")
+        if not np.isfinite(period_) or period_ < 0:
+            raise ValueError(f"The period cannot be negative (or infinite), got {period!r}")
+        if len(times_) and not np.all(np.isfinite(times_)):
+            raise ValueError("Spike times have to be finite")
+        if len(times_) and times_.min() < 0:
+            raise ValueError("Spike times cannot be negative")
+        if len(indices_) and (indices_.min() < 0 or indices_.max() >= len(self)):
+            raise ValueError(f"Indices have to lie in the interval [0, {len(self)}[")
+        dt = self.clock.dt_
+        if len(times_) and period_ != 0 and _timestep(times_.max(), dt) >= np.round(period_ / dt):
+            raise ValueError("The period has to be greater than the maximum of the spike times")
+        indices_ = indices_.astype(np.int64)
+        if not sorted:
+            order = np.lexsort((indices_, times_))
+            indices_, times_ = indices_[order], times_[order]
+        self._indices, self._times, self._period = indices_, times_, period_
+        self._spikes_changed = True
+
+    # -- what a network needs ----------------------------------------------------------------------
+    def structure_key(self):
+        return (self.name, len(self))
+
+    def kernels(self, ctx):
+        slot = ctx.slots.slot
+        shape = K.SpikeGenerator(len(self), slot(self.spikespace), slot(self._timebins),
+                                 slot(self._neuron_index), slot(self._lastindex),
+                                 slot(self._period_bins))
+        return [(self.when, K.Kernel(f"{self.name}_spikes", shape, {}))]
+
+    def prepare_run(self, n_steps):
+        """Brian2's before_run: bins for the current dt, the pointer past spikes already gone."""
+        dt = self.clock.dt_
+        if self._period and self._period < dt:
+            raise ValueError(f"The period of '{self.name}' is {self._period} s, which is smaller "
+                             f"than its dt of {dt} s.")
+        if self._spikes_changed:
+            current = _timestep(self.clock.t_, dt)
+            past = np.flatnonzero(_timestep(self._times, dt) < current)
+            self._lastindex.data[0] = past[-1] + 1 if len(past) else 0
+        if self._spikes_changed or dt != self._previous_dt:
+            bins = _timestep(self._times, dt)
+            if np.any((np.diff(bins) == 0) & (np.diff(self._indices) == 0)):
+                raise ValueError(f"Using a dt of {dt} s, some neurons of SpikeGeneratorGroup "
+                                 f"'{self.name}' spike more than once during a time step.")
+            if len(bins) and bins.max() > np.iinfo(np.int32).max:
+                raise ValueError(f"spike times of '{self.name}' beyond 2**31 time steps")
+            period_bins = np.round(self._period / dt)
+            if period_bins > np.iinfo(np.int32).max:
+                period_bins = 0  # Brian2: treated as no period
+            elif abs(period_bins * dt - self._period) > self._period * np.finfo(float).eps:
+                raise NotImplementedError(f"The period of '{self.name}' is {self._period} s, "
+                                          f"which is not an integer multiple of its dt of {dt} s.")
+            _set_array(self._timebins, bins, np.int32)
+            _set_array(self._neuron_index, self._indices, np.int32)
+            self._period_bins.data[0] = int(period_bins)
+            self._previous_dt = dt
+            self._spikes_changed = False
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def period(self):
+        return Quantity(self._period, dim=second.dim)
+
+    @property
+    def spikes(self):
+        """Indices of the neurons that spiked in the most recent step."""
+        space = self.spikespace.data
+        return space[:space[-1]].copy()
+
+    def __getattr__(self, name):
+        if name == "neuron_index":
+            return self._indices.copy()
+        if name == "spike_time":
+            return Quantity(self._times.copy(), dim=second.dim)
+        return Group.__getattr__(self, name)
+
+    def __repr__(self):
+        return (f"SpikeGeneratorGroup({len(self)}, indices=<length {len(self._indices)} array>, "
+                f"times=<length {len(self._times)} array>)")
+
