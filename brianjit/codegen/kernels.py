@@ -162,8 +162,13 @@ class KernelEmitter:
         self.index_values = dict(extra or {})
         values.update(self.index_values)
         types.update({name: "integer" for name in self.index_values})
+        # load only what the code reads: an array read through another index (v_post) is only
+        # valid where that index is defined
+        reads = {s.name for e in [st.expr for st in statements] + [extra_condition]
+                 if e is not None for s in e.free_symbols}
+        reads |= {st.target for st in statements if st.op != "="}
         for name, var in kern.variables.items():
-            if not var.scalar:
+            if not var.scalar and name in reads and name not in self.index_values:
                 values[name] = self.load(var, index)
         random = RandomContext(seed=values.get("_seed", const(0)), index=index, step=self.step,
                                first_stream=kern.first_stream + self.random_streams)

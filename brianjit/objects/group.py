@@ -122,6 +122,11 @@ class Group:
         eqs = self.__dict__.get("equations")
         return eqs is not None and name in eqs.subexpr_names
 
+    def _linked_variable(self, name, slots):
+        """({name: ArrayVar, ...}, dimensions) for a name that lives in another group (Synapses:
+        ``v_post``), or None: a plain group has none."""
+        return None
+
     def run_regularly(self, code, dt=None, clock=None, when="start", order=0, name=None):
         """Run ``code`` natively for every element at the steps of its own clock (by default the
         group's); returns the operation, which runs whenever the group is in a network."""
@@ -188,7 +193,12 @@ class Group:
             elif self._is_subexpression(name):
                 dims[name] = self.equations[name].dim
             elif name not in SPECIAL_NAMES:
-                external.add(name)
+                linked = self._linked_variable(name, slots)
+                if linked is None:
+                    external.add(name)
+                else:
+                    linked_variables, dims[name] = linked
+                    variables.update(linked_variables)
         for name, value in self._resolve(external, where).items():
             if not is_scalar_number(value) and not hasattr(value, "dim"):
                 raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
@@ -303,14 +313,16 @@ def _dim_probe(dim):
 
 def run_once(kern: K.Kernel, slots: SlotTable):
     """Compile (cached) and run a single kernel now. Its random numbers depend on the seed and
-    its stream numbers only (time step 0): ``t`` comes from a buffer."""
+    its stream numbers only (time step 0): ``t`` comes from a buffer. Returns the kernel's
+    status: 0, or a shape's own error code (e.g. 2 from ``Connect``: an index out of range)."""
     module = _module_for(kern)
     compiled = compile_ir(str(module))
     fn = compiled.cfunc(kern.name, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
     status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), 0)
     slots.sync()
-    if status:
+    if status == 1:
         raise MemoryError(f"out of memory while running {kern.name}")
+    return status
 
 
 def _module_for(kern):

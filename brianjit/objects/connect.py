@@ -1,0 +1,216 @@
+"""``S.connect(...)``: Brian2's connection arguments turned into one native ``Connect`` kernel.
+
+Every form is "for each outer index, for each value of an inner range, a candidate partner":
+``condition``/``p`` range over all targets of each source; ``j='EXPR for k in range(...) if C'``
+ranges over ``k`` with ``j = EXPR``; ``sample(N, p=...)`` is a range thinned by ``p``; ``i='...'``
+swaps the roles. Generator text is parsed with ``ast`` and only that shape is accepted (one
+``for``, over ``range`` or ``sample``, at most one ``if``); expressions inside go through the
+model parser. Explicit ``i``/``j`` arrays are checked and appended with numpy.
+"""
+from __future__ import annotations
+
+import ast
+import numbers
+
+import numpy as np
+import sympy
+
+from .. import kernel as K
+from ..memory import DynamicArray
+from ..model.dimensions import get_expr_dimensions
+from ..model.parse import is_boolean_expr, parse_expression
+from ..model.symbols import symbol
+from . import seed as seed_state
+from .group import run_once
+
+__all__ = ["connect_synapses", "parse_generator"]
+
+
+def _expr(node):
+    return parse_expression(ast.unparse(node))
+
+
+def parse_generator(text, outer):
+    """``'EXPR for VAR in range(a, b, c) if COND'`` (or ``sample(a, b, c, p=P)``) as a dict of
+    sympy expressions; refuses anything else, quoting ``text``."""
+    def fail(why):
+        raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
+    try:
+        tree = ast.parse(f"({text.strip()})", mode="eval").body
+    except (SyntaxError, RecursionError, MemoryError):
+        fail("invalid syntax")
+    if not isinstance(tree, ast.GeneratorExp) or len(tree.generators) != 1:
+        fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
+    gen = tree.generators[0]
+    if not isinstance(gen.target, ast.Name) or gen.is_async or len(gen.ifs) > 1:
+        fail("expected one loop variable and at most one 'if'")
+    var = gen.target.id
+    if var == outer:
+        fail(f"the loop variable cannot be '{outer}'")
+    call = gen.iter
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id in ("range", "sample") and 1 <= len(call.args) <= 3):
+        fail("the loop must run over range(...) or sample(...)")
+    kind = call.func.id
+    keywords = {kw.arg: kw.value for kw in call.keywords}
+    if kind == "range" and keywords or kind == "sample" and set(keywords) - {"p", "size"}:
+        fail("unexpected keyword arguments")
+    if "size" in keywords:
+        raise NotImplementedError(f"sample(..., size=...) is not supported yet (in '{text}')")
+    if kind == "sample" and "p" not in keywords:
+        fail("sample() needs p=...")
+    args = [_expr(a) for a in call.args]
+    start, stop = (sympy.Integer(0), args[0]) if len(args) == 1 else (args[0], args[1])
+    step = 1
+    if len(args) == 3:
+        if not isinstance(args[2], sympy.Integer) or args[2] == 0:
+            fail("the step of the range must be a non-zero integer constant")
+        step = int(args[2])
+    return {"var": var, "start": start, "stop": stop, "step": step,
+            "target": _expr(tree.elt),
+            "condition": _expr(gen.ifs[0]) if gen.ifs else None,
+            "p": _expr(keywords["p"]) if "p" in keywords else None}
+
+
+def _number_or_expr(value, what):
+    if isinstance(value, str):
+        return parse_expression(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise TypeError(f"{what} must be a number or a string expression, not {value!r}")
+    return sympy.Float(float(value)) if what == "p" else sympy.Integer(int(value))
+
+
+def _append_explicit(S, i, j, skip_if_invalid):
+    i, j = np.broadcast_arrays(np.atleast_1d(np.asarray(i)), np.atleast_1d(np.asarray(j)))
+    for values, name in ((i, "i"), (j, "j")):
+        if values.dtype.kind not in "iu":
+            raise TypeError(f"connect(): {name} must be integers, not {values.dtype}")
+    valid = (i >= 0) & (i < len(S.source)) & (j >= 0) & (j < len(S.target))
+    if not valid.all():
+        if not skip_if_invalid:
+            k = np.flatnonzero(~valid)[0]
+            raise IndexError(f"connect(): the synapse i={i.flat[k]}, j={j.flat[k]} is out of "
+                             f"range (source size {len(S.source)}, target size {len(S.target)})")
+        i, j = i[valid], j[valid]
+    for name, values in (("i", i), ("j", j)):
+        array = S.variables[name].array
+        old = len(array)
+        array.resize(old + values.size)
+        array.data[old:] = values.ravel()
+
+
+def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
+    """Add synapses to ``S``; see the module docstring."""
+    if condition is not None and (i is not None or j is not None):
+        raise TypeError("connect(): give either a condition or i/j, not both")
+    if isinstance(condition, (bool, np.bool_)):
+        if not condition:
+            return
+        condition = None
+    elif condition is not None and not isinstance(condition, str):
+        raise TypeError(f"connect(): the condition must be a string or a boolean, not "
+                        f"{condition!r}")
+    if not isinstance(i, str) and not isinstance(j, str) and (i is not None or j is not None):
+        if i is None or j is None:
+            raise TypeError("connect(): explicit connections need both i and j")
+        if not (isinstance(p, numbers.Real) and p == 1 and isinstance(n, numbers.Integral)
+                and n == 1):
+            raise NotImplementedError("connect(): p and n cannot be combined with i/j arrays")
+        _append_explicit(S, i, j, skip_if_invalid)
+        return
+    if isinstance(i, str) and j is not None:
+        raise NotImplementedError("connect(): a generator for i needs j=None (all targets)")
+    p_expr, n_expr = _number_or_expr(p, "p"), _number_or_expr(n, "n")
+    cond_expr = parse_expression(condition) if condition is not None else None
+    if cond_expr is not None and not is_boolean_expr(cond_expr):
+        raise TypeError(f"connect(): the condition '{condition}' is not a boolean expression")
+    generator_text = i if isinstance(i, str) else j if isinstance(j, str) else None
+    outer_is_pre = not isinstance(i, str)
+    outer, other = ("i", "j") if outer_is_pre else ("j", "i")
+    sizes = {"i": len(S.source), "j": len(S.target)}
+    if generator_text is None:
+        shape_args = dict(inner_name="j", inner_start=sympy.Integer(0),
+                          inner_stop=sympy.Integer(sizes["j"]), inner_step=1, target=symbol("j"))
+        p_total = p_expr
+    else:
+        gen = parse_generator(generator_text, outer)
+        shape_args = dict(inner_name=gen["var"], inner_start=gen["start"], inner_stop=gen["stop"],
+                          inner_step=gen["step"], target=gen["target"])
+        if gen["condition"] is not None:
+            cond_expr = gen["condition"] if cond_expr is None else sympy.And(cond_expr,
+                                                                             gen["condition"])
+        p_total = p_expr if gen["p"] is None else (gen["p"] if p_expr == 1 else
+                                                   gen["p"] * p_expr)
+    p_constant = p_total.is_number
+    if p_constant:
+        p_value = float(p_total)
+        if not 0 <= p_value or np.isnan(p_value):
+            raise ValueError(f"connect(): p must be a probability, not {p!r}")
+        if p_value == 0:
+            return
+        if p_value >= 1:
+            p_total, p_constant = None, False
+    if n_expr.is_number and int(n_expr) < 0:
+        raise ValueError(f"connect(): n must be >= 0, not {n!r}")
+    _run(S, outer, other, outer_is_pre, sizes, shape_args, cond_expr, p_total, p_constant,
+         n_expr, skip_if_invalid, namespace, condition or generator_text or "")
+
+
+def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_constant, n,
+         skip_if_invalid, namespace, text):
+    exprs = [e for e in (shape_args["inner_start"], shape_args["inner_stop"],
+                         shape_args["target"], condition, p, n) if e is not None]
+    substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
+                     symbol("N_post"): sympy.Integer(sizes["j"])}
+    exprs = [e.xreplace(substitutions) for e in exprs]
+    where = f"connect() of {S.name}"
+    local = {shape_args["inner_name"], "i", "j"}
+    if namespace is not None:
+        S_namespace = S.namespace
+        S.namespace = {**(S_namespace or {}), **namespace}
+    try:
+        variables, slots, dims = S._expression_context(
+            [e.xreplace({symbol(v): sympy.Integer(0) for v in local}) for e in exprs], where)
+        for name in local:
+            dims[name] = dims.get("i")
+        for expr in exprs:
+            get_expr_dimensions(expr, dims, text=text)
+    finally:
+        if namespace is not None:
+            S.namespace = S_namespace
+    for index in ("i", "j"):
+        # the loop provides i and j: pre/post variables are read at those, not through arrays
+        variables.pop(index, None)
+    pre, post = S.variables["i"].array, S.variables["j"].array
+    error = DynamicArray(2, dtype=np.int64)
+    start, stop, target, condition, p, n = _unpack(exprs, condition, p)
+    if p_constant:
+        expected = sizes[outer] * sizes[other] * float(p)
+        for array in (pre, post):
+            _reserve(array, len(array) + int(expected * 1.01 + 6 * np.sqrt(expected) + 16))
+    shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
+                      shape_args["inner_step"], target, condition, p, p_constant, n,
+                      outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
+                      slots.slot(error))
+    kern = K.Kernel(f"{S.name}_connect", shape, variables,
+                    first_stream=seed_state.next_oneoff_streams())
+    if run_once(kern, slots) == 2:
+        bad_i, bad_j = error.data
+        raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "
+                         f"range (source size {sizes['i']}, target size {sizes['j']}); use "
+                         f"skip_if_invalid=True to skip such synapses")
+
+
+def _unpack(exprs, condition, p):
+    start, stop, target = exprs[:3]
+    rest = exprs[3:]
+    condition_ = rest.pop(0) if condition is not None else None
+    p_ = rest.pop(0) if p is not None else None
+    return start, stop, target, condition_, p_, rest[0]
+
+
+def _reserve(array, rows):
+    if rows > array.capacity:
+        length = len(array)
+        array.resize(rows)
+        array.resize(length)

@@ -1,0 +1,448 @@
+"""Synapses: a table of connections between two groups, with its own equations and pathways.
+
+Storage: every synapse is one row of 1D DynamicArrays in creation order (``i``, ``j`` relative to
+the source/target (sub)groups, then one array per model variable); ``S.w[k]`` is the k-th synapse
+created, as in Brian2. Per-synapse code reads neuron variables through those index arrays
+(``v_post`` is ``v[j]``, an ``ArrayVar`` with ``index='j'``), so nothing is copied per synapse.
+
+Kernels: clock-driven equations update every synapse at ``groups`` (the synapse count is read at
+run time, so ``connect()`` after a build needs no rebuild); each ``(summed)`` variable zeroes its
+target and adds every synapse's value before the groups update (Brian2 runs it just before the
+target's state update); each pathway propagates at ``synapses``, ``on_pre`` pathways before
+``on_post`` ones (Brian2's orders -1 and +1), with the ``(event-driven)`` equations solved exactly
+over the time since ``lastupdate`` first.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from .. import kernel as K
+from ..memory import DynamicArray
+from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
+from ..model.integration import integrate
+from ..model.statements import check_statements_units
+from ..model.symbols import symbol
+from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
+from .base import BrianObject
+from .connect import connect_synapses
+from .group import SPECIAL_NAMES, Group
+from .synaptic_pathway import SynapticPathway, checked_delay
+from .variables import NUMPY_DTYPES, Variable
+
+__all__ = ["Synapses"]
+
+_ALLOWED_FLAGS = {DIFFERENTIAL_EQUATION: ("event-driven", "clock-driven"),
+                  SUBEXPRESSION: ("summed", "shared", "constant over dt"),
+                  PARAMETER: ("constant", "shared")}
+_SIDES = (("_pre", "source", "i"), ("_post", "target", "j"))
+
+
+def _check_group(group, role):
+    if not all(hasattr(group, a) for a in ("start", "stop", "variables", "clock")):
+        raise TypeError(f"the {role} of Synapses must be a group (NeuronGroup, subgroup, ...), "
+                        f"not {group!r}")
+
+
+def _pathway_codes(code, default):
+    if code is None:
+        return {}
+    if isinstance(code, str):
+        return {default: code}
+    if isinstance(code, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                      for k, v in code.items()):
+        return dict(code)
+    raise TypeError(f"on_pre/on_post must be a string or a dict of strings, not {code!r}")
+
+
+class Synapses(Group, BrianObject):
+    """Connections from ``source`` to ``target`` (Brian2's Synapses)."""
+
+    def __init__(self, source, target=None, model=None, on_pre=None, on_post=None, pre=None,
+                 post=None, delay=None, on_event="spike", multisynaptic_index=None,
+                 namespace=None, dtype=None, codeobj_class=None, dt=None, clock=None, order=0,
+                 method=None, method_options=None, name="synapses*"):
+        target = source if target is None else target
+        _check_group(source, "source")
+        _check_group(target, "target")
+        if clock is None and dt is None:
+            clock = source.clock
+        BrianObject.__init__(self, name=name, default_name="synapses", clock=clock, dt=dt,
+                             when="groups", order=order)
+        if on_event not in ("spike", None) and on_event != {"pre": "spike", "post": "spike"}:
+            raise NotImplementedError("custom events are not supported yet")
+        if multisynaptic_index is not None:
+            raise NotImplementedError("multisynaptic_index is not supported yet")
+        if namespace is not None and not isinstance(namespace, dict):
+            raise TypeError("namespace has to be a dictionary")
+        eqs = model if isinstance(model, Equations) else Equations(model or "")
+        eqs.check_flags(_ALLOWED_FLAGS)
+        self.equations, self.namespace, self.method = eqs, namespace, method
+        self.source, self.target = source, target
+        self.owner, self.start = self, 0
+        self.variables = self._create_variables(eqs)
+        self._summed = self._check_summed(eqs)
+        self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
+        self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
+        if self.event_driven:
+            self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
+        #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
+        self._sizes = DynamicArray(2, dtype=np.int32)
+        self._sizes.data[:] = len(source), len(target)
+        self._delay_version = 0
+        self._integration = None
+        self._event_update = None
+        codes = {**{("pre", n): c for n, c in _pathway_codes(on_pre if on_pre is not None else pre,
+                                                              "pre").items()},
+                 **{("post", n): c for n, c in _pathway_codes(on_post if on_post is not None
+                                                               else post, "post").items()}}
+        delays = delay if isinstance(delay, dict) else {"pre": delay} if delay is not None else {}
+        for path in delays:
+            if path not in {n for _, n in codes}:
+                raise ValueError(f"Cannot set the delay for pathway '{path}': unknown pathway.")
+        self.pathways = []
+        for (side, path), code in sorted(codes.items(), key=lambda x: (x[0][0] != "pre", x[0][1])):
+            group = source if side == "pre" else target
+            if getattr(group, "spikespace", None) is None or (
+                    getattr(getattr(group, "owner", group), "threshold", "") is None):
+                raise ValueError(f"Source group '{group.name}' does not define an event 'spike'. "
+                                 f"Did you forget to set a 'threshold'?")
+            pathway = SynapticPathway(self, path, code, side, delays.get(path))
+            self.pathways.append(pathway)
+            self.variables[pathway.delay_name] = pathway.delay_variable
+
+    # -- variables -------------------------------------------------------------------------------
+    @staticmethod
+    def _create_variables(eqs):
+        variables = {
+            "i": Variable("i", DynamicArray(0, dtype=np.int32), DIMENSIONLESS, "integer",
+                          read_only=True),
+            "j": Variable("j", DynamicArray(0, dtype=np.int32), DIMENSIONLESS, "integer",
+                          read_only=True)}
+        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
+            eq = eqs[name]
+            scalar = "shared" in eq.flags
+            array = DynamicArray(1 if scalar else 0, dtype=NUMPY_DTYPES[eq.var_type])
+            variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
+                                       constant="constant" in eq.flags)
+        return variables
+
+    def _check_summed(self, eqs):
+        """{subexpression name: (target group, variable name)} of the ``(summed)`` ones."""
+        summed = {}
+        for name in eqs.subexpr_names:
+            if "summed" not in eqs[name].flags:
+                continue
+            for suffix, role, _ in _SIDES:
+                group = getattr(self, role)
+                base = name[:-len(suffix)]
+                if name.endswith(suffix) and base in group.variables:
+                    target_eqs = getattr(group, "equations", None)
+                    if target_eqs is not None and base not in target_eqs.parameter_names:
+                        raise ValueError(f"The summed variable '{name}' must target a parameter "
+                                         f"of {group.name}, but '{base}' is not one")
+                    summed[name] = (group, base)
+                    break
+            else:
+                raise ValueError(f"The summed variable '{name}' does not refer to any known "
+                                 f"variable in the target group.")
+        return summed
+
+    @property
+    def stop(self):
+        return len(self.variables["i"].array)
+
+    @property
+    def N_pre(self):
+        return len(self.source)
+
+    @property
+    def N_post(self):
+        return len(self.target)
+
+    def writable_names(self):
+        """Names pathway code may assign: own variables and the groups' ones (suffixed, or
+        unsuffixed for the target's)."""
+        names = {n for n, v in self.variables.items() if not v.read_only}
+        for suffix, role, _ in _SIDES:
+            names |= {n + suffix for n in getattr(self, role).variables}
+        return names | {n for n in self.target.variables if n not in self.variables}
+
+    def _linked_variable(self, name, slots):
+        """({name: ArrayVar, ...}, dimensions) for a name that lives in a neuron group (``v_post``,
+        ``x_pre``, a target variable without suffix) or is derived (``N_incoming``, ``N_pre``);
+        None for other names."""
+        if name in ("N_pre", "N_post"):
+            return ({name: slots.array_var(name, self._sizes, "integer", scalar=True,
+                                           offset=0 if name == "N_pre" else 1)}, DIMENSIONLESS)
+        if name in ("N_incoming", "N_outgoing"):
+            counts = self._connection_counts(name)
+            return {name: slots.array_var(name, counts, "integer")}, DIMENSIONLESS
+        for suffix, role, index in _SIDES:
+            group = getattr(self, role)
+            base = name[:-len(suffix)] if name.endswith(suffix) else None
+            if base is None and role == "target" and name not in self.variables:
+                base = name
+            var = group.variables.get(base) if base else None
+            if var is None:
+                continue
+            if var.scalar:
+                return {name: slots.array_var(name, var.array, var.dtype, scalar=True)}, var.dim
+            owner = getattr(group, "owner", group)
+            ivar = self.variables[index]
+            return ({name: K.ArrayVar(name, slots.slot(var.array), var.dtype, False,
+                                      group.start - owner.start, index),
+                     index: slots.array_var(index, ivar.array, "integer")}, var.dim)
+        return None
+
+    def _connection_counts(self, name):
+        """Per-synapse number of synapses onto its target neuron (N_incoming) or from its source
+        neuron (N_outgoing), brought up to date."""
+        key = f"_{name}"
+        array = self.__dict__.get(key)
+        if array is None:
+            array = DynamicArray(0, dtype=np.int32)
+            object.__setattr__(self, key, array)
+        side, size = (self.variables["j"], len(self.target)) if name == "N_incoming" else \
+            (self.variables["i"], len(self.source))
+        index = side.array.data
+        array.resize(len(index))
+        array.data[:] = np.bincount(index, minlength=size)[index] if len(index) else 0
+        return array
+
+    def raw_values(self, name):
+        if name in ("i", "j"):
+            return self.variables[name].array.data
+        return Group.raw_values(self, name)
+
+    def __getattr__(self, name):
+        if name in ("N_incoming", "N_outgoing"):
+            return self._connection_counts(name).data.copy()
+        for pathway in self.__dict__.get("pathways", ()):
+            if pathway.name == name:
+                return _PathwayView(self, pathway)
+        return Group.__getattr__(self, name)
+
+    def set_values(self, name, item, value, unitless=False):
+        delay_names = {p.delay_name: p for p in self.__dict__.get("pathways", ())}
+        if name not in delay_names:
+            return Group.set_values(self, name, item, value, unitless)
+        array = self.variables[name].array
+        before = array.data.copy()
+        Group.set_values(self, name, item, value, unitless)
+        try:
+            checked_delay(self.variables[name].with_unit(array.data), f"{self.name}.{name}")
+        except ValueError:
+            array.data[:] = before
+            raise
+        self._delay_version += 1
+
+    # -- connect ---------------------------------------------------------------------------------
+    def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
+                namespace=None, level=0):
+        """Create synapses (Brian2's ``connect``): see ``objects/connect.py``."""
+        before = len(self)
+        connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
+        after = len(self)
+        for name, var in self.variables.items():
+            if name not in ("i", "j") and not var.scalar:
+                var.array.resize(after)
+        for name in ("N_incoming", "N_outgoing"):
+            if f"_{name}" in self.__dict__:
+                self._connection_counts(name)
+        return after - before
+
+    def check_index(self, item):
+        """Also ``S.w[i, j]`` (synapses from ``i`` to ``j``; each may be an index, indices or a
+        slice) and ``S.w[i, j, k]``-free Brian2 pair indexing."""
+        if isinstance(item, tuple) and len(item) == 2:
+            mask = np.ones(len(self), dtype=bool)
+            for part, name, size in ((item[0], "i", len(self.source)),
+                                     (item[1], "j", len(self.target))):
+                if isinstance(part, slice):
+                    wanted = np.arange(size)[part]
+                else:
+                    wanted = np.atleast_1d(np.asarray(part))
+                    if wanted.dtype.kind not in "iu":
+                        raise IndexError(f"synapse indices must be integers or slices, not {part!r}")
+                mask &= np.isin(self.variables[name].array.data, wanted)
+            return np.flatnonzero(mask)
+        return Group.check_index(self, item)
+
+    # -- what a network needs --------------------------------------------------------------------
+    def _codes(self):
+        """Every sympy expression of the model and pathways (for names and units)."""
+        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        for pathway in self.pathways:
+            exprs += [s.expr for s in pathway.statements]
+        return exprs
+
+    def _linked_names(self):
+        names = set()
+        for expr in self._codes():
+            names |= {s.name for s in expr.free_symbols}
+        for pathway in self.pathways:
+            names |= {s.var for s in pathway.statements}
+        return {n for n in names if n not in self.variables and n not in self.equations.names
+                and self._linked_variable(n, _NoSlots()) is not None}
+
+    def external_names(self):
+        names = set()
+        for expr in self._codes():
+            names |= {s.name for s in expr.free_symbols}
+        temporaries = {s.var for p in self.pathways for s in p.statements if s.temporary}
+        linked = self._linked_names()
+        return {n for n in names if n not in self.variables and n not in SPECIAL_NAMES
+                and n not in temporaries and n not in linked and n not in self.equations.names
+                and not n.startswith("xi")}
+
+    def refractory_constant(self):
+        return None
+
+    def structure_key(self):
+        return (self.name, str(self.equations), self.method,
+                tuple((p.name, p.code, p.heterogeneous) for p in self.pathways),
+                len(self.source), len(self.target))
+
+    def check_units(self, dims):
+        dims = dict(dims)
+        dims.update(SPECIAL_NAMES)
+        dims.update({name: var.dim for name, var in self.variables.items()})
+        for name in self._linked_names():
+            dims[name] = self._linked_variable(name, _NoSlots())[1]
+        for name in self.equations.subexpr_names:
+            dims[name] = self.equations[name].dim
+        self.equations.check_units(dims)
+        for name, (group, base) in self._summed.items():
+            fail_for_dimension_mismatch(
+                _probe(self.equations[name].dim), _probe(group.variables[base].dim),
+                f"The summed variable '{name}' does not have the unit of {group.name}.{base}")
+        for pathway in self.pathways:
+            check_statements_units(pathway.statements, dims)
+
+    def _integrated(self):
+        if self._integration is None:
+            rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
+            self._integration = integrate(rhs, self.method) if rhs else []
+        return self._integration
+
+    def _event_driven_update(self):
+        """Statements that bring the event-driven variables from ``lastupdate`` to ``t``."""
+        if self._event_update is None:
+            statements = []
+            if self.event_driven:
+                rhs = self.equations.substituted_rhs(self.event_driven)
+                for name, expr in rhs.items():
+                    bad = sorted({s.name for s in expr.free_symbols} & set(self.clock_driven))
+                    if bad:
+                        raise ValueError(f"The event-driven equation for '{name}' refers to the "
+                                         f"clock-driven variable(s) {', '.join(bad)}")
+                lag = symbol("_lag")
+                statements = [K.Assign("_lag", symbol("t") - symbol("lastupdate"))]
+                statements += [K.Assign(t, e) for t, e in integrate(rhs, "exact", dt=lag)]
+                statements.append(K.Assign("lastupdate", symbol("t")))
+            self._event_update = statements
+        return self._event_update
+
+    def prepare_run(self, n_steps):
+        self._sizes.data[:] = len(self.source), len(self.target)
+        step = int(round(self.clock.t_ / self.clock.dt_))
+        for pathway in self.pathways:
+            pathway.prepare(self.clock.dt_, step, self._delay_version)
+
+    def state_arrays(self):
+        arrays = {name: var.array for name, var in self.variables.items()}
+        for pathway in self.pathways:
+            arrays.update(pathway.arrays())
+        return arrays
+
+    def kernels(self, ctx):
+        slots = ctx.slots
+        variables = {name: slots.array_var(name, var.array, var.dtype, var.scalar)
+                     for name, var in self.variables.items()}
+        for name in self._linked_names():
+            variables.update(self._linked_variable(name, slots)[0])
+        for name, constant in ctx.constants(self).items():
+            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
+        variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
+        variables["_seed"] = slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        rows = slots.slot(self.variables["i"].array)
+        result = []
+        update = [K.Assign(t, e) for t, e in self._integrated()]
+        if update:
+            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows),
+                                              variables, update, ctx.next_stream_block())))
+        result += self._summed_kernels(ctx, variables, rows)
+        event_update = self._event_driven_update()
+        for pathway in self.pathways:
+            statements = event_update + [
+                K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
+                for s in pathway.statements]
+            result.append(("synapses", pathway.kernel(ctx, variables, statements,
+                                                      ctx.next_stream_block())))
+        return result
+
+    def _summed_kernels(self, ctx, variables, rows):
+        claimed = ctx.__dict__.setdefault("summed_targets", {})
+        result = []
+        for name, (group, base) in self._summed.items():
+            owner = getattr(group, "owner", group)
+            key = (id(owner), base)
+            if key in claimed and claimed[key] is not self:
+                raise NotImplementedError(
+                    f"Multiple 'summed variables' target the variable '{base}' in group "
+                    f"'{owner.name}'. Use multiple variables in the target group instead.")
+            claimed[key] = self
+            var = group.variables[base]
+            slot = ctx.slots.slot(var.array)
+            offset = group.start - owner.start
+            zero = {"_summed": K.ArrayVar("_summed", slot, var.dtype, False, offset)}
+            result.append(("before_groups", K.Kernel(
+                f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
+                [K.Assign("_summed", sympy.Integer(0))])))
+            add = dict(variables)
+            add["_summed"] = K.ArrayVar("_summed", slot, var.dtype, False, offset, "j"
+                                        if group is self.target else "i")
+            expr = self._substitute_subexpressions(self.equations[name].expr)
+            result.append(("before_groups", K.Kernel(
+                f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
+                [K.Assign("_summed", expr, "+=")], ctx.next_stream_block())))
+        return result
+
+    def __repr__(self):
+        return f"Synapses({self.source.name} -> {self.target.name}, {len(self)} synapses, " \
+               f"name={self.name!r})"
+
+
+class _NoSlots:
+    """A stand-in slot table for questions about names only (no arrays are bound)."""
+
+    def slot(self, array):
+        return -1
+
+    def array_var(self, name, array, dtype, scalar=False, offset=0):
+        return K.ArrayVar(name, -1, dtype, scalar, offset)
+
+
+class _PathwayView:
+    """``S.pre``, ``S.up``: a pathway's ``delay`` by attribute."""
+
+    def __init__(self, synapses, pathway):
+        object.__setattr__(self, "_synapses", synapses)
+        object.__setattr__(self, "_pathway", pathway)
+
+    @property
+    def delay(self):
+        from .variables import VariableView
+        return VariableView(self._synapses, self._pathway.delay_name)
+
+    def __setattr__(self, name, value):
+        if name != "delay":
+            raise AttributeError(f"pathway '{self._pathway.name}' has no attribute '{name}'")
+        self._synapses.set_values(self._pathway.delay_name, slice(None), value)
+
+
+def _probe(dim):
+    from ..units import Quantity
+    return Quantity(1.0, dim=dim)
+
