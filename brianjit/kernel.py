@@ -189,6 +189,9 @@ class Connect:
     pre: int
     post: int
     error: int
+    #: the generator's ``if``: tested on (outer, k, target) before the range check, so
+    #: ``range(i-3, i+4) if k >= 0`` never sees the out-of-range candidates it excludes
+    prefilter: sympy.Expr | None = None
 
 
 @dataclass
@@ -223,7 +226,8 @@ __all__ += ["SpikeGenerator", "TimedArrayFunction", "BinomialSample"]
 class SpikeGenerator:
     """Emit the spikes of a SpikeGeneratorGroup of ``size`` neurons into ``spikespace``: the
     ``timebins``/``indices`` arrays (int32, sorted by bin) hold the spikes; ``lastindex``
-    (int64[1]) is the first spike not yet emitted; ``period_bins`` (int64[1]) repeats them
+    (int64[1]) is the first spike not yet emitted (-1: new spikes, skip those before the
+    current step); ``period_bins`` (int64[1]) repeats them
     (0: never). Sizes are read from the headers, so new spikes of any number never recompile."""
 
     size: int

@@ -31,6 +31,8 @@ def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
     last_ptr = em.data(shape.lastindex)
     period = b.load(em.data(shape.period_bins), typ=I64)
     last = b.load(last_ptr, typ=I64)
+    last = b.select(b.icmp_signed("<", last, const(0)),
+                    _count_before(em, bins, n_spikes, em.step), last)
     periodic = b.icmp_signed(">", period, const(0))
     safe_period = b.select(periodic, period, const(1))
     timebin = b.select(periodic, b.srem(em.step, safe_period), em.step)
@@ -64,6 +66,30 @@ def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
     b.position_at_end(done)
     b.store(b.add(first, n), last_ptr)
     b.store(b.trunc(n, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
+
+
+def _count_before(em, bins, n_spikes, step):
+    """How many spikes (sorted by bin) lie in bins before ``step``: where a pointer not yet
+    placed (-1, new spikes) starts, so spikes already in the past are skipped as in Brian2."""
+    b = em.builder
+    entry = b.block
+    head = em.func.append_basic_block("skip.head")
+    test = em.func.append_basic_block("skip.test")
+    done = em.func.append_basic_block("skip.done")
+    b.branch(head)
+    b.position_at_end(head)
+    k = b.phi(I64, name="k")
+    k.add_incoming(const(0), entry)
+    b.cbranch(b.icmp_signed("<", k, n_spikes), test, done)
+    b.position_at_end(test)
+    spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
+    k.add_incoming(b.add(k, const(1)), test)
+    b.cbranch(b.icmp_signed("<", spike_bin, step), head, done)
+    b.position_at_end(done)
+    result = b.phi(I64)
+    result.add_incoming(k, head)
+    result.add_incoming(k, test)
+    return result
 
 
 # ---- TimedArray --------------------------------------------------------------------------------

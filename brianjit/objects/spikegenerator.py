@@ -103,9 +103,7 @@ class SpikeGeneratorGroup(Group, BrianObject):
             raise ValueError(f"The period of '{self.name}' is {self._period} s, which is smaller "
                              f"than its dt of {dt} s.")
         if self._spikes_changed:
-            current = _timestep(self.clock.t_, dt)
-            past = np.flatnonzero(_timestep(self._times, dt) < current)
-            self._lastindex.data[0] = past[-1] + 1 if len(past) else 0
+            self._lastindex.data[0] = -1  # the kernel skips the spikes before its first step
         if self._spikes_changed or dt != self._previous_dt:
             bins = _timestep(self._times, dt)
             if np.any((np.diff(bins) == 0) & (np.diff(self._indices) == 0)):
