@@ -289,7 +289,7 @@ class Network:
         for obj in objects:
             for n, (when, kern) in enumerate(obj.kernels(ctx)):
                 key = (slot_position(when, schedule, f"'{obj.name}'")
-                       + (obj.order, obj._creation_index, n))
+                       + (obj.order, obj.name, n))
                 entries.append((key, obj, ScheduledKernel(kern, periods[obj.clock])))
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 
 from .. import kernel as K
+from ..model.functions import user_function_names
 from ..model.statements import check_statements_units, parse_statements
 from .base import BrianObject
 from .group import SPECIAL_NAMES
@@ -110,7 +111,7 @@ class RunRegularly(BrianObject):
         """Names the code uses but neither the group nor the code itself defines."""
         names = set()
         for st in self.statements:
-            names |= {s.name for s in st.expr.free_symbols}
+            names |= {s.name for s in st.expr.free_symbols} | user_function_names(st.expr)
         eqs = self.owner.equations
         return {n for n in names if n not in self.owner.variables and n not in SPECIAL_NAMES
                 and n not in self._temporaries() and (eqs is None or n not in eqs.names)}
@@ -138,7 +139,7 @@ class RunRegularly(BrianObject):
         statements = [K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
                       for st in self.statements]
         return [(self.when, K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)), variables,
-                                     statements, ctx.next_stream_block()))]
+                                     statements, ctx.next_stream_block(), ctx.functions(self)))]
 
     def __repr__(self):
         return f"<RunRegularly {self.name!r} of {self.owner.name!r}: {self.abstract_code!r}>"

@@ -2,7 +2,7 @@
 
 A schedule is a list of slot names (Brian2's default: start, groups, thresholds, synapses, resets,
 end). Every slot ``x`` also gives ``before_x`` and ``after_x``. Objects are sorted by slot, then
-``order``, then creation, and each object's kernels (and Python operations) keep that order.
+``order``, then name (Brian2's tie-break), and each object's kernels keep that order.
 """
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def slot_position(when: str, schedule, owner="an object") -> tuple:
 
 
 def sort_key(obj, schedule) -> tuple:
-    """Where ``obj`` runs inside a time step: slot, ``order``, then creation."""
-    return slot_position(obj.when, schedule, f"'{obj.name}'") + (obj.order, obj._creation_index)
+    """Where ``obj`` runs inside a time step: slot, ``order``, then name (as Brian2)."""
+    return slot_position(obj.when, schedule, f"'{obj.name}'") + (obj.order, obj.name)
 
 
 class SchedulingSummary:

@@ -18,6 +18,7 @@ import os
 
 import numpy as np
 
+from ..units import second
 from . import seed as seed_state
 
 __all__ = ["capture", "apply", "write_snapshot", "read_snapshot", "check_snapshot_name"]
@@ -82,7 +83,7 @@ def apply(state: dict, objects, restore_random_state: bool = False) -> float:
     for clock, dt in clocks.items():
         if clock.dt_ != dt:
             clock.step = 0  # the network sets the step from the restored time
-            clock.dt = dt
+            clock.dt = dt * second
     if restore_random_state:
         seed_state.seed_array().data[0] = int(state["_random/seed"])
         seed_state._state["oneoff"] = int(state["_random/oneoff"])
