@@ -192,6 +192,9 @@ class Connect:
     #: the generator's ``if``: tested on (outer, k, target) before the range check, so
     #: ``range(i-3, i+4) if k >= 0`` never sees the out-of-range candidates it excludes
     prefilter: sympy.Expr | None = None
+    #: the generator's ``if``: tested on (outer, k, target) before the range check, so
+    #: ``range(i-3, i+4) if k >= 0`` never sees the out-of-range candidates it excludes
+    prefilter: sympy.Expr | None = None
 
 
 @dataclass

@@ -128,22 +128,15 @@ def _connect(em: KernelEmitter, shape: K.Connect):
                                        declared=declared,
                                        extra={shape.outer_name: a, shape.inner_name: k})["_target"]
             i, j = (a, target) if shape.outer_is_pre else (target, a)
-            valid = b.and_(b.icmp_signed(">=", target, const(0)),
-                           b.icmp_signed("<", target, const(shape.other_size)))
-            with b.if_else(valid) as (then, otherwise):
-                with then:
-                    pair = b.add(b.mul(a, const(shape.other_size)), target)
-                    result = em.run_statements(tests, pair, shape.outer_size, declared=declared,
-                                               extra={"i": i, "j": j, shape.inner_name: k})
-                    keep = result.get("_ok", ir.Constant(ir.IntType(1), 1))
-                    with b.if_then(b.and_(keep, b.icmp_signed(">", result["_n"], const(0)))):
-                        _append_pairs(em, shape, i, j, result["_n"])
-                with otherwise:
-                    if not shape.skip_if_invalid:
-                        b.store(i, b.gep(error, [const(0)], source_etype=I64))
-                        b.store(j, b.gep(error, [const(1)], source_etype=I64))
-                        b.ret(ir.Constant(I32, 2))
-                        b.position_at_end(b.append_basic_block("unreachable"))
+            if shape.prefilter is None:
+                _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
+                return
+            passed = em.run_statements([K.Assign("_pass", shape.prefilter)], a, shape.outer_size,
+                                       declared={"_pass": "boolean"},
+                                       extra={shape.outer_name: a, shape.inner_name: k,
+                                              ("j" if shape.outer_is_pre else "i"): target})
+            with b.if_then(passed["_pass"]):
+                _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
 
         if skip_stream is None:
             em.counted_loop(const(0), n_positions, candidate, name="candidate")
@@ -176,6 +169,27 @@ def _connect(em: KernelEmitter, shape: K.Connect):
     em.counted_loop(const(0), const(shape.outer_size), outer, name="outer")
 
 
+def _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error):
+    """Range check of the other end, then the condition and ``p``, then the append."""
+    b = em.builder
+    valid = b.and_(b.icmp_signed(">=", target, const(0)),
+                   b.icmp_signed("<", target, const(shape.other_size)))
+    with b.if_else(valid) as (then, otherwise):
+        with then:
+            pair = b.add(b.mul(a, const(shape.other_size)), target)
+            result = em.run_statements(tests, pair, shape.outer_size, declared=declared,
+                                       extra={"i": i, "j": j, shape.inner_name: k})
+            keep = result.get("_ok", ir.Constant(ir.IntType(1), 1))
+            with b.if_then(b.and_(keep, b.icmp_signed(">", result["_n"], const(0)))):
+                _append_pairs(em, shape, i, j, result["_n"])
+        with otherwise:
+            if not shape.skip_if_invalid:
+                b.store(i, b.gep(error, [const(0)], source_etype=I64))
+                b.store(j, b.gep(error, [const(1)], source_etype=I64))
+                b.ret(ir.Constant(I32, 2))
+                b.position_at_end(b.append_basic_block("unreachable"))
+
+
 def _append_pairs(em, shape, i, j, n):
     """Append ``n`` copies of the synapse (i, j)."""
     b = em.builder
@@ -186,3 +200,4 @@ def _append_pairs(em, shape, i, j, n):
         b.store(b.trunc(i, I32), b.gep(pre_rows, [r], source_etype=I32))
         b.store(b.trunc(j, I32), b.gep(post_rows, [r], source_etype=I32))
     em.counted_loop(const(0), n, fill, name="copy")
+

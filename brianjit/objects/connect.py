@@ -130,15 +130,14 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     sizes = {"i": len(S.source), "j": len(S.target)}
     if generator_text is None:
         shape_args = dict(inner_name="j", inner_start=sympy.Integer(0),
-                          inner_stop=sympy.Integer(sizes["j"]), inner_step=1, target=symbol("j"))
+                          inner_stop=sympy.Integer(sizes["j"]), inner_step=1, target=symbol("j"),
+                          prefilter=None)
         p_total = p_expr
     else:
         gen = parse_generator(generator_text, outer)
         shape_args = dict(inner_name=gen["var"], inner_start=gen["start"], inner_stop=gen["stop"],
-                          inner_step=gen["step"], target=gen["target"])
-        if gen["condition"] is not None:
-            cond_expr = gen["condition"] if cond_expr is None else sympy.And(cond_expr,
-                                                                             gen["condition"])
+                          inner_step=gen["step"], target=gen["target"],
+                          prefilter=gen["condition"])
         p_total = p_expr if gen["p"] is None else (gen["p"] if p_expr == 1 else
                                                    gen["p"] * p_expr)
     p_constant = p_total.is_number
@@ -159,7 +158,8 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
 def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_constant, n,
          skip_if_invalid, namespace, text):
     exprs = [e for e in (shape_args["inner_start"], shape_args["inner_stop"],
-                         shape_args["target"], condition, p, n) if e is not None]
+                         shape_args["target"], condition, p, n, shape_args["prefilter"])
+             if e is not None]
     substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
                      symbol("N_post"): sympy.Integer(sizes["j"])}
     exprs = [e.xreplace(substitutions) for e in exprs]
@@ -183,6 +183,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
         variables.pop(index, None)
     pre, post = S.variables["i"].array, S.variables["j"].array
     error = DynamicArray(2, dtype=np.int64)
+    prefilter = exprs.pop() if shape_args["prefilter"] is not None else None
     start, stop, target, condition, p, n = _unpack(exprs, condition, p)
     if p_constant:
         expected = sizes[outer] * sizes[other] * float(p)
@@ -191,7 +192,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
                       shape_args["inner_step"], target, condition, p, p_constant, n,
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
-                      slots.slot(error))
+                      slots.slot(error), prefilter)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
                     first_stream=seed_state.next_oneoff_streams())
     if run_once(kern, slots) == 2:
