@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 from brianjit.only import *  # noqa: F401,F403
 
 
-def spiking(n, times_ms, name=None):
+def spiking(n, times_ms):
     """Neuron k spikes once at times_ms[k] (a threshold on t)."""
     G = NeuronGroup(n, "ts : second", threshold="abs(t - ts) < dt/2")
     G.ts = np.asarray(times_ms) * ms
@@ -77,11 +77,6 @@ def test_stdp_final_weight_matches_hand_computation():
     start_scope()
     taupre, taupost, Apre, Apost = 20 * ms, 20 * ms, 0.01, -0.0105
     pre_times, post_times = [2.0, 12.0, 30.0], [5.0, 10.0, 40.0]
-    G = NeuronGroup(1, "ts : second", threshold="abs(t - ts) < dt/2 or abs(t - ts2) < dt/2 or "
-                    "abs(t - ts3) < dt/2")
-    G.namespace = None
-    del G
-    start_scope()
     P = NeuronGroup(1, "", threshold="abs(t-2*ms)<dt/2 or abs(t-12*ms)<dt/2 or abs(t-30*ms)<dt/2")
     Q = NeuronGroup(1, "", threshold="abs(t-5*ms)<dt/2 or abs(t-10*ms)<dt/2 or abs(t-40*ms)<dt/2")
     S = Synapses(P, Q, """w : 1
