@@ -62,16 +62,6 @@ class BrianObject:
         self.contained_objects: list[BrianObject] = []
         self._creation_index = next(_creation)
 
-    def schedule_key(self, schedule=SCHEDULE):
-        """Sort key inside a network: slot of the step, then ``order``, then creation."""
-        when = self.when
-        shift = 0
-        if when.startswith("before_"):
-            when, shift = when[7:], -1
-        elif when.startswith("after_"):
-            when, shift = when[6:], 1
-        return (list(schedule).index(when), shift, self.order, self._creation_index)
-
     # contributions to a network (overridden by runnable objects)
     def kernels(self, ctx):
         return []
