@@ -1,5 +1,6 @@
-"""store()/restore(): every state variable, spike space and recording round-trips (in memory and
-through a file), a restored run continues bit-identically, nothing recompiles, bad input is clear."""
+"""store()/restore(): every state variable, spike space and recording round-trips (in memory
+and through a file), a restored run continues bit-identically, nothing recompiles, bad input is
+clear."""
 import numpy as np
 import pytest
 

@@ -84,8 +84,9 @@ class RunRegularly(BrianObject):
         owner = getattr(group, "owner", group)
         if clock is None and dt is None:
             clock = group.clock
-        BrianObject.__init__(self, name=name if name is not None else f"{owner.name}_run_regularly*",
-                             default_name="run_regularly", clock=clock, dt=dt, when=when,
+        if name is None:
+            name = f"{owner.name}_run_regularly*"
+        BrianObject.__init__(self, name=name, default_name="run_regularly", clock=clock, dt=dt, when=when,
                              order=order)
         self.group, self.owner, self.abstract_code = group, owner, code
         self.statements = parse_statements(code)
