@@ -18,7 +18,7 @@ from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.equations import Equations
 from ..model.functions import user_function_names
-from ..model.integration import integrate
+from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import int_, symbol
@@ -151,12 +151,10 @@ class NeuronGroup(Group, BrianObject):
         """The state update statements (computed once: they depend on the model text only)."""
         if self._integration is None:
             rhs = dict(self.equations.substituted_rhs())
-            if self.refractory is not False:
-                gate = int_(symbol("not_refractory"))
-                for name in rhs:
-                    if "unless refractory" in self.equations[name].flags:
-                        rhs[name] = gate * rhs[name]
-            self._integration = integrate(rhs, self.method) if rhs else []
+            gated = ([name for name in rhs if "unless refractory" in self.equations[name].flags]
+                     if self.refractory is not False else [])
+            self._integration = (integrate_unless_refractory(rhs, gated, symbol("not_refractory"),
+                                                             self.method) if rhs else [])
         return self._integration
 
     def _refractory_is_condition(self):
