@@ -166,15 +166,61 @@ def _coupled_groups(names, coefficients):
     return list(groups.values())
 
 
+def _triangular_order(group, coefficients):
+    """The group's variables ordered so that each depends only on later ones (its matrix is upper
+    triangular), or None when they depend on each other in a cycle."""
+    order, placed = [], set()
+    remaining = list(group)
+    while remaining:
+        ready = [name for name in remaining
+                 if all(other == name or other in placed or other not in group
+                        for other, c in coefficients[name].items() if c != 0)]
+        if not ready:
+            return None
+        for name in ready:
+            remaining.remove(name)
+            placed.add(name)
+            order.append(name)
+    return order[::-1]
+
+
+def _triangular_exp(matrix):
+    """exp(matrix) of an upper triangular matrix by Parlett's recurrence, or None when two diagonal
+    entries are equal (the recurrence would divide by zero; sympy's general routine handles that).
+    For the triangular systems of typical models (conductances feeding a membrane equation) this is
+    a few sympy operations instead of a symbolic Jordan decomposition (seconds for CUBA)."""
+    n = matrix.shape[0]
+    diagonal = [matrix[i, i] for i in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if sympy.expand(diagonal[j] - diagonal[i]) == 0:
+                return None
+    result = sympy.zeros(n, n)
+    for i in range(n):
+        result[i, i] = sympy.exp(diagonal[i])
+    for distance in range(1, n):
+        for i in range(n - distance):
+            j = i + distance
+            numerator = matrix[i, j] * (result[j, j] - result[i, i]) + sum(
+                (result[i, k] * matrix[k, j] - matrix[i, k] * result[k, j] for k in range(i + 1, j)),
+                sympy.S.Zero)
+            if numerator != 0:
+                result[i, j] = numerator / (diagonal[j] - diagonal[i])
+    return result
+
+
 def _matrix_step(group, states, coefficients, constants, dt):
     n = len(group)
+    group = _triangular_order(group, coefficients) or group
     augmented = sympy.zeros(n + 1, n + 1)
     for i, name in enumerate(group):
         for j, other in enumerate(group):
             augmented[i, j] = coefficients[name].get(other, sympy.S.Zero) * dt
         augmented[i, n] = constants[name] * dt
     try:
-        propagator = augmented.exp()
+        propagator = _triangular_exp(augmented) if augmented.is_upper else None
+        if propagator is None:
+            propagator = augmented.exp()
     except (NotImplementedError, ValueError, sympy.matrices.MatrixError) as err:
         raise UnsupportedEquationsException(
             "exact", f"sympy could not exponentiate the matrix of {', '.join(group)}: {err}") from None
