@@ -209,3 +209,12 @@ def test_bad_input_is_a_clear_error():
     with pytest.raises(SyntaxError, match="generator"):
         Synapses(H, H).connect(j="k for k in foo(3)")
     assert len(A) == 9  # still usable
+
+
+def test_N_in_synaptic_code_is_the_number_of_synapses():
+    src = SpikeGeneratorGroup(2, [0, 1], [1, 2] * ms)
+    tgt = NeuronGroup(2, "v : volt")
+    S = Synapses(src, tgt, on_pre="v_post += N*mV")
+    S.connect(i=[0, 0, 1], j=[0, 1, 1])
+    Network(src, tgt, S).run(5 * ms)
+    assert list(tgt.v / mV) == [3.0, 6.0]

@@ -64,6 +64,9 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
     offsets = em.data(shape.offsets)
     order = em.data(shape.order) if shape.order is not None else None
     statements = em.kernel.statements
+    # N in on_pre/on_post code is the number of synapses: the last CSR offset
+    n_offsets = dynarray.emit_load_size(b, em.header(shape.offsets))
+    n_synapses = _load_i32(b, offsets, b.sub(n_offsets, const(1)))
 
     def deliver(age):
         """Synapses of the spikes ``age`` steps old whose delay is ``age`` steps."""
@@ -78,7 +81,7 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
 
             def each_synapse(q):
                 synapse = _load_i32(b, order, q) if order is not None else q
-                em.run_statements(statements, synapse, const(0))
+                em.run_statements(statements, synapse, n_synapses)
             em.counted_loop(first, last, each_synapse, name="synapse")
         em.counted_loop(const(0), n_spikes, each_spike, name="spike")
 
