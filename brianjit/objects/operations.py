@@ -86,8 +86,8 @@ class RunRegularly(BrianObject):
             clock = group.clock
         if name is None:
             name = f"{owner.name}_run_regularly*"
-        BrianObject.__init__(self, name=name, default_name="run_regularly", clock=clock, dt=dt, when=when,
-                             order=order)
+        BrianObject.__init__(self, name=name, default_name="run_regularly", clock=clock, dt=dt,
+                             when=when, order=order)
         self.group, self.owner, self.abstract_code = group, owner, code
         self.statements = parse_statements(code)
         for st in self.statements:
