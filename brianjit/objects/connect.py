@@ -169,7 +169,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
         S_namespace = S.namespace
         S.namespace = {**(S_namespace or {}), **namespace}
     try:
-        variables, slots, dims = S._expression_context(
+        variables, slots, dims, functions = S._expression_context(
             [e.xreplace({symbol(v): sympy.Integer(0) for v in local}) for e in exprs], where)
         for name in local:
             dims[name] = dims.get("i")
@@ -194,7 +194,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
                       slots.slot(error), prefilter)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
-                    first_stream=seed_state.next_oneoff_streams())
+                    first_stream=seed_state.next_oneoff_streams(), functions=functions)
     if run_once(kern, slots) == 2:
         bad_i, bad_j = error.data
         raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "

@@ -7,6 +7,7 @@ once per distinct expression (the JIT caches on the IR text).
 from __future__ import annotations
 
 import ctypes
+from typing import NamedTuple
 
 import numpy as np
 import sympy
@@ -16,6 +17,7 @@ from ..codegen.kernels import lower_kernel
 from ..jit import compile_ir
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
+from ..model.functions import user_function_names
 from ..model.namespace import resolve_names, user_frame_namespace
 from ..model.parse import parse_expression
 from ..model.symbols import symbol
@@ -24,7 +26,17 @@ from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable
 from .variables import NUMPY_DTYPES, Variable, VariableView, coerce_value, is_scalar_number
 
-__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype"]
+__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext"]
+
+
+class ExpressionContext(NamedTuple):
+    """What a one-off kernel over a group needs: its variables (name -> ArrayVar), the slot table
+    they live in, the dimensions of every name, and the functions (TimedArrays) it calls."""
+
+    variables: dict
+    slots: SlotTable
+    dims: dict
+    functions: dict
 
 #: names every expression may use without defining them
 SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
@@ -176,11 +188,12 @@ class Group:
                 parse_expression(text, evaluate=False))
 
     def _expression_context(self, exprs, where):
-        """Variables and constants the expressions need: ({name: ArrayVar}, SlotTable, dims).
+        """Variables, constants and functions the expressions need (an ExpressionContext).
         ``exprs`` may include expressions as written (naming subexpressions: they get their
         dimensions, their own names come from the substituted versions)."""
         slots = SlotTable()
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
+        calls = set().union(*[user_function_names(e) for e in exprs if e is not None])
         names |= {"dt"}
         variables, dims = {}, dict(SPECIAL_NAMES)
         external = set()
@@ -199,6 +212,13 @@ class Group:
                 else:
                     linked_variables, dims[name] = linked
                     variables.update(linked_variables)
+        functions = {}
+        for name, value in self._resolve(calls, where).items():
+            if not hasattr(value, "kernel_function"):
+                raise TypeError(f"'{name}' is called in {where} but is not a function "
+                                f"(a TimedArray): {type(value).__name__}")
+            functions[name] = value.kernel_function(slots)
+            dims[name] = value.function_spec
         for name, value in self._resolve(external, where).items():
             if not is_scalar_number(value) and not hasattr(value, "dim"):
                 raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
@@ -212,7 +232,7 @@ class Group:
         variables["dt"] = slots.array_var("dt", clock, "float", scalar=True)
         variables["t"] = slots.array_var("t", clock, "float", scalar=True, offset=1)
         variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
-        return variables, slots, dims
+        return ExpressionContext(variables, slots, dims, functions)
 
     def _substitute_subexpressions(self, expr):
         if expr is None or self.equations is None:
@@ -239,7 +259,7 @@ class Group:
             expr = sympy.Integer(int(raw)) if var.dtype != "float" else sympy.Float(float(raw))
             if var.dtype == "boolean":
                 expr = sympy.true if raw else sympy.false
-        variables, slots, dims = self._expression_context(
+        variables, slots, dims, functions = self._expression_context(
             [expr, written, condition, condition_written], where)
         if expr_text and not unitless:
             fail_for_dimension_mismatch(
@@ -249,15 +269,16 @@ class Group:
         if condition is not None:
             get_expr_dimensions(condition_written, dims, text=condition_text)
         if var.scalar:
-            self._set_shared(var, expr, expr_text, condition_text, variables, slots)
+            self._set_shared(var, expr, expr_text, condition_text, variables, slots, functions)
             return
         variables[target] = slots.array_var(target, var.array, var.dtype, var.scalar,
                                             0 if var.scalar else self.start)
         kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
-                        [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams())
+                        [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams(),
+                        functions=functions)
         run_once(kern, slots)
 
-    def _set_shared(self, var, expr, expr_text, condition_text, variables, slots):
+    def _set_shared(self, var, expr, expr_text, condition_text, variables, slots, functions):
         """A shared variable takes one value: the expression is computed once (natively, so
         ``rand()`` works) and may not refer to per-element values, as in Brian2."""
         if condition_text is not None:
@@ -274,19 +295,20 @@ class Group:
         out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
         variables["_out"] = slots.array_var("_out", out, var.dtype)
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
-                          first_stream=seed_state.next_oneoff_streams()), slots)
+                          first_stream=seed_state.next_oneoff_streams(), functions=functions),
+                 slots)
         var.array.data[0] = out.data[0]
 
     def _evaluate(self, expr, dtype, where, written=None, text=None):
         """Values of ``expr`` for every element, computed natively (a fresh numpy array).
         ``written`` (the expression as ``text`` was written) is checked for consistent units."""
-        variables, slots, dims = self._expression_context([expr, written], where)
+        variables, slots, dims, functions = self._expression_context([expr, written], where)
         if written is not None:
             get_expr_dimensions(written, dims, text=text)
         out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
-                        first_stream=seed_state.next_oneoff_streams())
+                        first_stream=seed_state.next_oneoff_streams(), functions=functions)
         run_once(kern, slots)
         return out.data.copy()
 
