@@ -218,3 +218,14 @@ def test_N_in_synaptic_code_is_the_number_of_synapses():
     S.connect(i=[0, 0, 1], j=[0, 1, 1])
     Network(src, tgt, S).run(5 * ms)
     assert list(tgt.v / mV) == [3.0, 6.0]
+
+
+def test_timed_array_in_on_pre_and_in_one_off_expressions():
+    ta = TimedArray([1, 2, 3] * mV, dt=1 * ms)
+    src = SpikeGeneratorGroup(1, [0, 0, 0], [0.5, 1.5, 2.5] * ms)
+    tgt = NeuronGroup(2, "v : volt")
+    S = Synapses(src, tgt, on_pre="v_post += ta(t)")
+    S.connect(j=0)
+    tgt.v[1:] = "ta(t) + 1*mV"  # a one-off kernel calling the TimedArray at t = 0
+    Network(src, tgt, S).run(4 * ms)
+    assert list(tgt.v / mV) == [6.0, 2.0]

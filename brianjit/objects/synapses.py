@@ -19,6 +19,7 @@ import sympy
 
 from .. import kernel as K
 from ..memory import DynamicArray
+from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
@@ -280,7 +281,7 @@ class Synapses(Group, BrianObject):
     def _linked_names(self):
         names = set()
         for expr in self._codes():
-            names |= {s.name for s in expr.free_symbols}
+            names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         for pathway in self.pathways:
             names |= {s.var for s in pathway.statements}
         return {n for n in names if n not in self.variables and n not in self.equations.names
@@ -289,7 +290,7 @@ class Synapses(Group, BrianObject):
     def external_names(self):
         names = set()
         for expr in self._codes():
-            names |= {s.name for s in expr.free_symbols}
+            names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         temporaries = {s.var for p in self.pathways for s in p.statements if s.temporary}
         linked = self._linked_names()
         return {n for n in names if n not in self.variables and n not in SPECIAL_NAMES
@@ -371,7 +372,8 @@ class Synapses(Group, BrianObject):
         update = [K.Assign(t, e) for t, e in self._integrated()]
         if update:
             result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows),
-                                              variables, update, ctx.next_stream_block())))
+                                              variables, update, ctx.next_stream_block(),
+                                              ctx.functions(self))))
         result += self._summed_kernels(ctx, variables, rows)
         event_update = self._event_driven_update()
         for pathway in self.pathways:
@@ -406,7 +408,7 @@ class Synapses(Group, BrianObject):
             expr = self._substitute_subexpressions(self.equations[name].expr)
             result.append(("before_groups", K.Kernel(
                 f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
-                [K.Assign("_summed", expr, "+=")], ctx.next_stream_block())))
+                [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
         return result
 
     def __repr__(self):

@@ -125,5 +125,6 @@ class SynapticPathway:
         shape = K.Propagate(slots.slot(owner.spikespace), len(owner), group.start - owner.start,
                             group.stop - owner.start, slots.slot(self.ring),
                             slots.slot(self.offsets), slots.slot(self.order), self.heterogeneous)
-        return K.Kernel(f"{self.synapses.name}_{self.name}", shape, variables, statements, stream)
+        return K.Kernel(f"{self.synapses.name}_{self.name}", shape, variables, statements, stream,
+                        ctx.functions(self.synapses))
 
