@@ -225,7 +225,7 @@ def test_timed_array_in_on_pre_and_in_one_off_expressions():
     src = SpikeGeneratorGroup(1, [0, 0, 0], [0.5, 1.5, 2.5] * ms)
     tgt = NeuronGroup(2, "v : volt")
     S = Synapses(src, tgt, on_pre="v_post += ta(t)")
-    S.connect(j=0)
+    S.connect(i=0, j=0)
     tgt.v[1:] = "ta(t) + 1*mV"  # a one-off kernel calling the TimedArray at t = 0
     Network(src, tgt, S).run(4 * ms)
     assert list(tgt.v / mV) == [6.0, 2.0]
