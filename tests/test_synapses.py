@@ -226,6 +226,6 @@ def test_timed_array_in_on_pre_and_in_one_off_expressions():
     tgt = NeuronGroup(2, "v : volt")
     S = Synapses(src, tgt, on_pre="v_post += ta(t)")
     S.connect(i=0, j=0)
-    tgt.v[1:] = "ta(t) + 1*mV"  # a one-off kernel calling the TimedArray at t = 0
+    tgt.v[1:] = "ta(0*ms) + 1*mV"  # a one-off kernel calling the TimedArray
     Network(src, tgt, S).run(4 * ms)
     assert list(tgt.v / mV) == [6.0, 2.0]

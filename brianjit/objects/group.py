@@ -156,10 +156,18 @@ class Group:
         condition = None
         if isinstance(item, str):
             condition, item = item, slice(None)
+        full = isinstance(item, slice) and item == slice(None)
+        if isinstance(value, str) and condition is None and not full and not var.scalar:
+            # G.v[10:20] = '...': evaluate for every element (rand() draws as usual), keep some
+            index = self.check_index(item)
+            expr, written = self._parse(value)
+            values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
+                                    None if unitless else var.dim)
+            var.array.data[self.start:self.stop][index] = values[index]
+            return
         if isinstance(value, str) or condition is not None:
-            if not (isinstance(item, slice) and item == slice(None)):
-                raise IndexError("string expressions can only be combined with a full slice or a "
-                                 "string condition")
+            if not full:
+                raise IndexError("a string condition cannot be combined with an index")
             expr = value if isinstance(value, str) else None
             self._run_string_kernel(name, expr, condition, None if expr is not None else value,
                                     unitless)
@@ -299,12 +307,17 @@ class Group:
                  slots)
         var.array.data[0] = out.data[0]
 
-    def _evaluate(self, expr, dtype, where, written=None, text=None):
+    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None):
         """Values of ``expr`` for every element, computed natively (a fresh numpy array).
-        ``written`` (the expression as ``text`` was written) is checked for consistent units."""
+        ``written`` (the expression as ``text`` was written) is checked for consistent units, and
+        against ``expected_dim`` when given."""
         variables, slots, dims, functions = self._expression_context([expr, written], where)
         if written is not None:
-            get_expr_dimensions(written, dims, text=text)
+            found = get_expr_dimensions(written, dims, text=text)
+            if expected_dim is not None:
+                fail_for_dimension_mismatch(_dim_probe(found), _dim_probe(expected_dim),
+                                            f"The expression '{text}' does not have the unit "
+                                            f"of {where}")
         out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
