@@ -76,10 +76,15 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def _git_commit():
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True, cwd=envs.REPO_ROOT)
-    return done.stdout.strip() or None
+def _git(*args):
+    done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=envs.REPO_ROOT)
+    return done.stdout.strip()
+
+
+def _source_state():
+    """Which brianjit was measured: the commit, and whether brianjit/ had uncommitted changes."""
+    return {"git_commit": _git("rev-parse", "--short", "HEAD") or None,
+            "brianjit_uncommitted_changes": bool(_git("status", "--porcelain", "--", "brianjit"))}
 
 
 def _cpu_name():
@@ -95,7 +100,7 @@ def _cpu_name():
 def metadata(args):
     return {
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
+        **_source_state(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "cpu": _cpu_name(),
