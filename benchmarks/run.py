@@ -16,9 +16,9 @@ import os
 import platform
 import signal
 import subprocess
+import shutil
 import sys
 import tempfile
-import shutil
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
