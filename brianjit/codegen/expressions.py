@@ -83,10 +83,10 @@ class ExprLowerer:
     def _const(self, typ, value):
         return ir.Constant(ir_type(typ), value)
 
-    def _arith(self, op: str, typ: str, a: ir.Value, b: ir.Value) -> ir.Value:
+    def _arith(self, op: str, typ: str, a: ir.Value, b: ir.Value, flags=FAST_MATH) -> ir.Value:
         b_ = self.builder
         if typ == FLOAT:
-            return getattr(b_, "f" + op)(a, b, flags=FAST_MATH)
+            return getattr(b_, "f" + op)(a, b, flags=flags)
         return getattr(b_, op)(a, b)
 
     def _operands(self, args, typ=None):
@@ -151,7 +151,9 @@ class ExprLowerer:
             below = self.lower_as(sympy.Mul(*denominator, evaluate=False)
                                   if len(denominator) > 1 else denominator[0], FLOAT)
             above = result if result is not None else self._const(FLOAT, 1.0)
-            result = self._arith("div", FLOAT, above, below)
+            # a model's x/c may become x*(1/c) (arcp: within an ulp): divisions by loop-invariant
+            # parameters otherwise cost a vdivpd per neuron and step (CUBA: 3 per neuron)
+            result = self._arith("div", FLOAT, above, below, flags=FAST_MATH + ("arcp",))
         if result is None:
             result = self._const(typ, 1 if typ == INTEGER else 1.0)
         if sympy.S.NegativeOne in expr.args:
