@@ -64,11 +64,13 @@ class ForEach:
 class Threshold:
     """Evaluate ``condition`` for every element of a group of ``size``; the indices where it holds go,
     in increasing order, into the spike space (``spikespace`` slot: ``size + 1`` int32s, the last one
-    the count). The body then runs once for each spiking element."""
+    the count). The body then runs once for each spiking element. ``mask`` is the slot of a zeroed
+    uint8 scratch array of ``size`` rounded up to a multiple of 8 (see the lowering)."""
 
     size: int
     spikespace: int
     condition: sympy.Expr
+    mask: int
 
 
 @dataclass(frozen=True)
@@ -189,9 +191,6 @@ class Connect:
     pre: int
     post: int
     error: int
-    #: the generator's ``if``: tested on (outer, k, target) before the range check, so
-    #: ``range(i-3, i+4) if k >= 0`` never sees the out-of-range candidates it excludes
-    prefilter: sympy.Expr | None = None
     #: the generator's ``if``: tested on (outer, k, target) before the range check, so
     #: ``range(i-3, i+4) if k >= 0`` never sees the out-of-range candidates it excludes
     prefilter: sympy.Expr | None = None

@@ -234,21 +234,36 @@ def _for_each(em: KernelEmitter, shape: K.ForEach):
 
 
 def _threshold(em: KernelEmitter, shape: K.Threshold):
+    """Two passes, because spikes are rare: the condition for every element into a byte mask (a
+    loop LLVM vectorises), then the mask read eight bytes at a time, compacting only words that
+    hold a spike (one scalar pass with a store per element cost more than the condition itself)."""
     b = em.builder
     em.base_values()
     spikes = em.data(shape.spikespace)
-    counter = em.alloca(I64)
-    b.store(const(0), counter)
+    mask = em.data(shape.mask)
     condition = [K.Assign("_cond", shape.condition)]
 
     def test(i):
         fired = em.run_statements(condition, i, shape.size)["_cond"]
-        # branch-free compaction: always write, advance the count only on a spike
-        n = b.load(counter, typ=I64)
-        b.store(b.trunc(i, I32), b.gep(spikes, [n], source_etype=I32))
-        b.store(b.add(n, b.zext(fired, I64)), counter)
+        b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
 
     em.counted_loop(const(0), const(shape.size), test, name="test")
+    counter = em.alloca(I64)
+    b.store(const(0), counter)
+
+    def scan(w):
+        word = b.load(b.gep(mask, [b.mul(w, const(8))], source_etype=I8), typ=I64)
+        with b.if_then(b.icmp_unsigned("!=", word, const(0)), likely=False):
+            def byte(k):
+                i = b.add(b.mul(w, const(8)), k)
+                fired = b.load(b.gep(mask, [i], source_etype=I8), typ=I8)
+                n = b.load(counter, typ=I64)
+                b.store(b.trunc(i, I32), b.gep(spikes, [n], source_etype=I32))
+                b.store(b.add(n, b.zext(b.icmp_unsigned("!=", fired, ir.Constant(I8, 0)), I64)),
+                        counter)
+            em.counted_loop(const(0), const(8), byte, name="byte")
+
+    em.counted_loop(const(0), const((shape.size + 7) // 8), scan, name="scan")
     count = b.load(counter, typ=I64)
     b.store(b.trunc(count, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
     if em.kernel.statements:

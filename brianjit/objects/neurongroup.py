@@ -70,6 +70,7 @@ class NeuronGroup(Group, BrianObject):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
         self._integration = None
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
+        self._threshold_mask = DynamicArray((int(N) + 7) // 8 * 8, dtype=np.uint8)
         self.variables = self._create_variables(eqs, int(N))
         if refractory is not False:
             # Brian2's reserved names for refractoriness: when the neuron last spiked, and whether
@@ -211,7 +212,8 @@ class NeuronGroup(Group, BrianObject):
                             K.Assign("lastspike", symbol("t"))]
             spikes = ctx.slots.slot(self.spikespace)
             result.append(("thresholds", K.Kernel(
-                f"{self.name}_thresholder", K.Threshold(n, spikes, condition), variables,
+                f"{self.name}_thresholder",
+                K.Threshold(n, spikes, condition, ctx.slots.slot(self._threshold_mask)), variables,
                 on_spike, ctx.next_stream_block(), functions)))
             if self._reset_statements:
                 statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
