@@ -1,11 +1,7 @@
 """Network features: network_operation, run_regularly, several clocks, the schedule, Ctrl-C and
 reports with operations. Golden values were produced by Brian2 2.9 (numpy target) running the
 same scripts."""
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -14,6 +10,7 @@ from brianjit import (Clock, Network, NetworkOperation, NeuronGroup, PopulationR
                       SpikeMonitor, StateMonitor, defaultclock, ms, mV, network_operation, run,
                       second, seed, start_scope)
 from brianjit.objects.magic import magic_network
+from interrupting import run_and_interrupt
 
 
 def _ramp(n=2):
@@ -336,14 +333,4 @@ _INTERRUPTED_SCRIPT = textwrap.dedent("""
 
 
 def test_ctrl_c_with_operations_stops_at_a_step_boundary():
-    proc = subprocess.Popen([sys.executable, "-c", _INTERRUPTED_SCRIPT], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "READY"
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
-    assert "CONSISTENT" in out
+    assert "CONSISTENT" in run_and_interrupt(_INTERRUPTED_SCRIPT)

@@ -1,9 +1,5 @@
 """Running: progress reports, the magic run(), Network membership and time, dt changes, Ctrl-C."""
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -11,6 +7,7 @@ import pytest
 from brianjit import (Network, NeuronGroup, SpikeMonitor, StateMonitor, defaultclock, ms, run,
                       second)
 from brianjit.objects.magic import collect
+from interrupting import run_and_interrupt
 
 
 @pytest.fixture
@@ -118,14 +115,4 @@ _INTERRUPTED_SCRIPT = textwrap.dedent("""
 
 
 def test_ctrl_c_stops_at_a_step_boundary():
-    proc = subprocess.Popen([sys.executable, "-c", _INTERRUPTED_SCRIPT], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "READY"
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
-    assert "CONSISTENT" in out
+    assert "CONSISTENT" in run_and_interrupt(_INTERRUPTED_SCRIPT)
