@@ -15,7 +15,7 @@ brianjit interpreter and in the Brian2 virtual environment.
 """
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -25,15 +25,39 @@ class Built:
     """What a model's build function hands back to the worker."""
 
     objects: tuple  # everything that goes into Network(...), monitors included
-    spikes: object  # the SpikeMonitor whose count is compared across simulators
+    spikes: object = None  # the SpikeMonitor whose count is compared across simulators
+    # Synapse-creation models leave the connecting to the worker, which times it (and the memory
+    # it takes) on its own: ``connect()`` creates them, ``synapses`` is the Synapses object.
+    connect: Optional[Callable] = None
+    synapses: object = None
 
 
 @dataclass(frozen=True)
 class Model:
     name: str
     description: str
-    n: int  # number of neurons in the full-size benchmark
+    n: int  # neurons in the full-size benchmark (synapse creation: synapses)
     build: Callable  # build(sim, n) -> Built
+    duration: Optional[float] = None  # biological seconds; None: the runner's --duration
+    constants: Optional[dict] = None  # SI parameters, for hand-written baselines (numba)
+
+
+# Parameters are written once as (value, unit name) and turned into Brian-style quantities for the
+# simulators (``namespace``) or plain SI floats for a hand-written baseline (``si``), so a numba
+# loop cannot drift from the model text's parameters.
+_UNIT_SCALE = {"1": 1.0, "second": 1.0, "ms": 1e-3, "mV": 1e-3, "Hz": 1.0,
+               "nS": 1e-9, "uS": 1e-6, "pF": 1e-12}
+
+
+def namespace(sim, constants):
+    """``{name: quantity}`` in the simulator's units (dimensionless values stay floats)."""
+    return {name: value if unit == "1" else value * getattr(sim, unit)
+            for name, (value, unit) in constants.items()}
+
+
+def si(constants):
+    """``{name: float in SI units}`` for code that has no unit system."""
+    return {name: value * _UNIT_SCALE[unit] for name, (value, unit) in constants.items()}
 
 
 # --- (1) leaky integrate-and-fire with white noise and refractoriness --------------------------
@@ -113,10 +137,210 @@ def build_hh(sim, n):
     return Built(objects=(group, monitor), spikes=monitor)
 
 
+# --- (3) CUBA: Vogels & Abbott (2005) as in Brette et al. (2007), Brian2's CUBA example ---------
+
+CUBA_CONSTANTS = {
+    "taum": (20, "ms"), "taue": (5, "ms"), "taui": (10, "ms"),
+    "Vt": (-50, "mV"), "Vr": (-60, "mV"), "El": (-49, "mV"),
+    "we": (60 * 0.27 / 10, "mV"),   # excitatory weight, as a voltage jump
+    "wi": (-20 * 4.5 / 10, "mV"),   # inhibitory weight
+    "refractory": (5, "ms"), "p": (0.02, "1"), "excitatory_fraction": (0.8, "1"),
+}
+CUBA_EQUATIONS = """
+dv/dt = (ge + gi - (v - El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+"""
+CUBA_THRESHOLD = "v > Vt"
+CUBA_RESET = "v = Vr"
+CUBA_ON_PRE_E = "ge += we"
+CUBA_ON_PRE_I = "gi += wi"
+CUBA_CONNECT_E = "i < n_exc"
+CUBA_CONNECT_I = "i >= n_exc"
+
+
+def cuba_initial_v(n, c):
+    """Uniform between reset and threshold (SI floats), from a fixed seed: shared by all."""
+    return np.random.default_rng(20240502).uniform(c["Vr"], c["Vt"], n)
+
+
+def build_cuba(sim, n):
+    """Current-based LIF network, 80 % excitatory, random connectivity p = 0.02, ``exact``.
+
+    Like Brian2's example, but the initial voltages come from numpy so every simulator starts alike.
+    Connectivity comes from each simulator's own ``connect(p=...)``, so spike counts agree only
+    statistically (the network is chaotic anyway).
+    """
+    ns = namespace(sim, CUBA_CONSTANTS)
+    ns["n_exc"] = int(n * CUBA_CONSTANTS["excitatory_fraction"][0])
+    group = sim.NeuronGroup(n, CUBA_EQUATIONS, threshold=CUBA_THRESHOLD, reset=CUBA_RESET,
+                            refractory=ns["refractory"], method="exact", namespace=ns)
+    group.v = cuba_initial_v(n, si(CUBA_CONSTANTS)) * sim.volt
+    exc = sim.Synapses(group, group, on_pre=CUBA_ON_PRE_E, namespace=ns)
+    inh = sim.Synapses(group, group, on_pre=CUBA_ON_PRE_I, namespace=ns)
+    exc.connect(CUBA_CONNECT_E, p=ns["p"], namespace=ns)
+    inh.connect(CUBA_CONNECT_I, p=ns["p"], namespace=ns)
+    monitor = sim.SpikeMonitor(group)
+    return Built(objects=(group, exc, inh, monitor), spikes=monitor)
+
+
+# --- (4) COBAHH: Traub-Miles HH with conductance synapses, Brian2's COBAHH example --------------
+
+COBAHH_CONSTANTS = {  # densities times the 20,000 um^2 area of the example
+    "Cm": (200, "pF"),       # 1 uF/cm^2
+    "gl": (10, "nS"),        # 5e-5 S/cm^2
+    "g_na": (20, "uS"),      # 100 mS/cm^2
+    "g_kd": (6, "uS"),       # 30 mS/cm^2
+    "El": (-60, "mV"), "EK": (-90, "mV"), "ENa": (50, "mV"), "VT": (-63, "mV"),
+    "taue": (5, "ms"), "taui": (10, "ms"), "Ee": (0, "mV"), "Ei": (-80, "mV"),
+    "we": (6, "nS"), "wi": (67, "nS"),
+    "refractory": (3, "ms"), "p": (0.02, "1"), "excitatory_fraction": (0.8, "1"),
+}
+COBAHH_EQUATIONS = """
+dv/dt = (gl*(El - v) + ge*(Ee - v) + gi*(Ei - v) - g_na*(m*m*m)*h*(v - ENa) - g_kd*(n*n*n*n)*(v - EK))/Cm : volt
+dm/dt = alpha_m*(1 - m) - beta_m*m : 1
+dn/dt = alpha_n*(1 - n) - beta_n*n : 1
+dh/dt = alpha_h*(1 - h) - beta_h*h : 1
+dge/dt = -ge*(1./taue) : siemens
+dgi/dt = -gi*(1./taui) : siemens
+alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV - v + VT)/(4*mV))/ms : Hz
+beta_m = 0.28*(mV**-1)*5*mV/exprel((v - VT - 40*mV)/(5*mV))/ms : Hz
+alpha_h = 0.128*exp((17*mV - v + VT)/(18*mV))/ms : Hz
+beta_h = 4./(1 + exp((40*mV - v + VT)/(5*mV)))/ms : Hz
+alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV - v + VT)/(5*mV))/ms : Hz
+beta_n = .5*exp((10*mV - v + VT)/(40*mV))/ms : Hz
+"""
+COBAHH_THRESHOLD = "v > -20*mV"
+COBAHH_ON_PRE_E = "ge += we"
+COBAHH_ON_PRE_I = "gi += wi"
+
+
+def cobahh_initial_state(n, c):
+    """v, ge, gi (SI floats) drawn as in Brian2's example, from a fixed numpy seed."""
+    rng = np.random.default_rng(20240503)
+    v = c["El"] + (rng.standard_normal(n) * 5 - 5) * 1e-3
+    ge = (rng.standard_normal(n) * 1.5 + 4) * 10 * 1e-9
+    gi = (rng.standard_normal(n) * 12 + 20) * 10 * 1e-9
+    return v, ge, gi
+
+
+def build_cobahh(sim, n):
+    """HH network with conductance-based synapses, ``exponential_euler``, p = 0.02.
+
+    Brian2's example connects the subgroups P[:3200] and P[3200:]; here the same connectivity is
+    written as the conditions ``i < n_exc`` / ``i >= n_exc`` (brianjit has no subgroups yet).
+    """
+    ns = namespace(sim, COBAHH_CONSTANTS)
+    ns["n_exc"] = int(n * COBAHH_CONSTANTS["excitatory_fraction"][0])
+    group = sim.NeuronGroup(n, COBAHH_EQUATIONS, threshold=COBAHH_THRESHOLD,
+                            refractory=ns["refractory"], method="exponential_euler", namespace=ns)
+    v, ge, gi = cobahh_initial_state(n, si(COBAHH_CONSTANTS))
+    group.v = v * sim.volt
+    group.ge = ge * sim.siemens
+    group.gi = gi * sim.siemens
+    exc = sim.Synapses(group, group, on_pre=COBAHH_ON_PRE_E, namespace=ns)
+    inh = sim.Synapses(group, group, on_pre=COBAHH_ON_PRE_I, namespace=ns)
+    exc.connect(CUBA_CONNECT_E, p=ns["p"], namespace=ns)
+    inh.connect(CUBA_CONNECT_I, p=ns["p"], namespace=ns)
+    monitor = sim.SpikeMonitor(group)
+    return Built(objects=(group, exc, inh, monitor), spikes=monitor)
+
+
+# --- (5) STDP: Song, Miller & Abbott (2000), Brian2's STDP example ------------------------------
+
+_GMAX = 0.01
+STDP_CONSTANTS = {
+    "taum": (10, "ms"), "taupre": (20, "ms"), "taupost": (20, "ms"), "Ee": (0, "mV"),
+    "vt": (-54, "mV"), "vr": (-60, "mV"), "El": (-74, "mV"), "taue": (5, "ms"),
+    "F": (15, "Hz"), "gmax": (_GMAX, "1"),
+    "dApre": (0.01 * _GMAX, "1"),
+    "dApost": (-0.01 * 1.05 * _GMAX, "1"),  # -dApre * taupre/taupost * 1.05, times gmax
+}
+STDP_INPUTS = 1000
+STDP_NEURON_EQUATIONS = """
+dv/dt = (ge * (Ee - v) + El - v) / taum : volt
+dge/dt = -ge / taue : 1
+"""
+STDP_SYNAPSE_EQUATIONS = """
+w : 1
+dApre/dt = -Apre / taupre : 1 (event-driven)
+dApost/dt = -Apost / taupost : 1 (event-driven)
+"""
+STDP_ON_PRE = """
+ge += w
+Apre += dApre
+w = clip(w + Apost, 0, gmax)
+"""
+STDP_ON_POST = """
+Apost += dApost
+w = clip(w + Apre, 0, gmax)
+"""
+
+
+def build_stdp(sim, n):
+    """1,000 Poisson inputs at 15 Hz, all-to-all onto ``n`` neurons through event-driven STDP.
+
+    The spike count is the output neurons' (the inputs' count is fixed by the rate).  Weights start
+    as ``rand() * gmax`` from each simulator's own generator, as in the example; its weight
+    StateMonitor is left out (it measures recording, not plasticity).
+    """
+    ns = namespace(sim, STDP_CONSTANTS)
+    inputs = sim.PoissonGroup(STDP_INPUTS, rates=ns["F"])
+    neurons = sim.NeuronGroup(n, STDP_NEURON_EQUATIONS, threshold="v > vt", reset="v = vr",
+                              method="euler", namespace=ns)
+    neurons.v = ns["vr"]
+    synapses = sim.Synapses(inputs, neurons, STDP_SYNAPSE_EQUATIONS, on_pre=STDP_ON_PRE,
+                            on_post=STDP_ON_POST, namespace=ns)
+    synapses.connect()
+    synapses.w = "rand() * gmax"
+    monitor = sim.SpikeMonitor(neurons)
+    return Built(objects=(inputs, neurons, synapses, monitor), spikes=monitor)
+
+
+# --- (6) synapse creation: connect(p=...) alone, n synapses expected ---------------------------
+
+CREATION_NEURONS = 20_000
+CREATION_SYNAPSE_EQUATIONS = "w : volt"
+CREATION_ON_PRE = "v_post += w"
+
+
+def build_creation(sim, n):
+    """``connect(p=n/N**2)`` between two groups of 20,000 silent neurons: ~``n`` static synapses.
+
+    Each synapse has what a static synapse needs: source, target and a weight ``w``, plus an
+    ``on_pre`` pathway (so the simulators build their spike-propagation structures in the
+    one-step run that follows).  The worker times ``connect()`` itself.
+    """
+    ns = {"p": n / CREATION_NEURONS ** 2}
+    source = sim.NeuronGroup(CREATION_NEURONS, "v : volt", threshold="v > 1*volt")
+    target = sim.NeuronGroup(CREATION_NEURONS, "v : volt")
+    synapses = sim.Synapses(source, target, CREATION_SYNAPSE_EQUATIONS, on_pre=CREATION_ON_PRE)
+    return Built(objects=(source, target, synapses),
+                 connect=lambda: synapses.connect(p=ns["p"], namespace=ns), synapses=synapses)
+
+
 MODELS = {
     model.name: model
     for model in (
         Model("lif", "10,000 noisy LIF neurons, refractory, euler", 10_000, build_lif),
         Model("hh", "4,000 Hodgkin-Huxley neurons, exponential_euler", 4_000, build_hh),
+        Model("cuba-1s", "CUBA: 4,000 LIF, p = 0.02, exact, 1 s", 4_000, build_cuba, 1.0,
+              CUBA_CONSTANTS),
+        Model("cuba-10s", "CUBA: 4,000 LIF, p = 0.02, exact, 10 s", 4_000, build_cuba, 10.0,
+              CUBA_CONSTANTS),
+        Model("cobahh-1s", "COBAHH: 4,000 HH, p = 0.02, exponential_euler, 1 s", 4_000,
+              build_cobahh, 1.0, COBAHH_CONSTANTS),
+        Model("cobahh-10s", "COBAHH: 4,000 HH, p = 0.02, exponential_euler, 10 s", 4_000,
+              build_cobahh, 10.0, COBAHH_CONSTANTS),
+        Model("stdp-1", "STDP: 1,000 Poisson inputs -> 1 neuron, event-driven, 100 s", 1,
+              build_stdp, 100.0),
+        Model("stdp-1000", "STDP: 1,000 Poisson inputs -> 1,000 neurons (10^6 syn.), 10 s", 1000,
+              build_stdp, 10.0),
+        Model("create-1e6", "synapse creation: connect(p) -> 10^6 synapses, 1 step", 10**6,
+              build_creation, 1e-4),
+        Model("create-1e7", "synapse creation: connect(p) -> 10^7 synapses, 1 step", 10**7,
+              build_creation, 1e-4),
+        Model("create-1e8", "synapse creation: connect(p) -> 10^8 synapses, 1 step", 10**8,
+              build_creation, 1e-4),
     )
 }

@@ -11,6 +11,7 @@ import json
 import time
 from types import SimpleNamespace
 
+import memory_probe
 import models
 
 RESULT_PREFIX = "BENCH-RESULT "
@@ -18,14 +19,19 @@ RESULT_PREFIX = "BENCH-RESULT "
 # Fields every worker reports (runner and report rely on them; extra details go under "details").
 RESULT_FIELDS = (
     "import_s",      # importing the simulator package
-    "setup_s",       # constructing the model's objects and setting initial values
+    "setup_s",       # constructing the model's objects, initial values and the Network
     "first_run_s",   # wall time of the first net.run (incl. code generation / compilation)
     "cold_s",        # setup + everything until the first run's results exist (excl. import)
     "build_s",       # model text -> callable native code, where the simulator reports it
+    "first_step_s",  # setup + build: from the first object to the first time step (brianjit)
     "warm_run_s",    # wall time of a second net.run of the same network (code already built)
     "native_run_s",  # the simulation loop alone, as timed by the simulator itself
     "spikes",        # spikes recorded by the first run
     "warm_spikes",   # spikes recorded by the second run
+    # synapse-creation models only:
+    "connect_s",     # creating the synapses (connect(); cpp_standalone: its code object, profiled)
+    "synapses",      # how many were created
+    "peak_mem_bytes",  # peak resident memory that creating them (and one step) added
 )
 
 
@@ -34,7 +40,8 @@ def parse_args(description, extra=None):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--model", required=True, choices=sorted(models.MODELS))
     parser.add_argument("--n", type=int, default=None, help="neurons (default: the model's own)")
-    parser.add_argument("--duration", type=float, default=1.0, help="biological seconds per run")
+    parser.add_argument("--duration", type=float, default=None,
+                        help="biological seconds per run (default: the model's own, else 1 s)")
     parser.add_argument("--dt", type=float, default=0.1e-3, help="time step in seconds")
     parser.add_argument("--seed", type=int, default=1)
     if extra is not None:
@@ -42,6 +49,7 @@ def parse_args(description, extra=None):
     args = parser.parse_args()
     model = models.MODELS[args.model]
     args.n = args.n or model.n
+    args.duration = args.duration or model.duration or 1.0
     return args, model
 
 
@@ -80,3 +88,40 @@ def emit(args, simulator, target, **fields):
     result.update(simulator=simulator, target=target, model=args.model, n=args.n,
                   duration=args.duration, dt=args.dt, details=fields.get("details", {}))
     print(RESULT_PREFIX + json.dumps(result), flush=True)
+
+
+def run_twice(sim, args, model, snapshot=lambda net: None):
+    """Build the model, time a cold and a warm ``net.run``; the measured fields, for ``emit``.
+
+    Synapse-creation models (``Built.connect``) have their ``connect()`` timed on its own, with the
+    peak memory it and the first run add, and get no warm run (only creation is of interest).
+    ``snapshot(net)`` is called after each run; what it returns goes into ``details``.
+    """
+    with Stopwatch() as setup:
+        built = model.build(sim, args.n)
+    fields, details = {}, {}
+    if built.connect is not None:
+        before = memory_probe.current()
+        peak_known = memory_probe.reset_peak()
+        with Stopwatch() as connect:
+            built.connect()
+        fields.update(connect_s=connect.seconds, synapses=len(built.synapses))
+    with Stopwatch() as make_net:
+        net = sim.Network(*built.objects)
+    with Stopwatch() as first:
+        net.run(args.duration * sim.second)
+    details["first_run"] = snapshot(net)
+    cold_s = setup.seconds + fields.get("connect_s", 0.0) + make_net.seconds + first.seconds
+    fields.update(setup_s=setup.seconds + make_net.seconds, first_run_s=first.seconds,
+                  cold_s=cold_s)
+    if built.connect is not None:
+        if peak_known and before is not None:
+            fields["peak_mem_bytes"] = memory_probe.peak() - before
+        return fields, details
+    spikes = spike_count(built.spikes)
+    with Stopwatch() as warm:
+        net.run(args.duration * sim.second)
+    details["warm_run"] = snapshot(net)
+    fields.update(warm_run_s=warm.seconds, spikes=spikes,
+                  warm_spikes=spike_count(built.spikes) - spikes)
+    return fields, details
