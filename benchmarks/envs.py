@@ -2,9 +2,10 @@
 
 Brian2 2.9 cannot share an interpreter with brianjit (it needs numpy<2.3, we use numpy 2.4), so each
 foreign simulator gets its own virtual environment under ``benchmarks/``, created on first use with
-the standard ``venv`` module and filled by ``pip``.  A later baseline (e.g. hand-written numba) only
-needs one more ``VenvSpec`` here.  brianjit itself always runs in the runner's own interpreter, with
-the working tree on ``PYTHONPATH`` so the benchmark measures the code in this checkout.
+the standard ``venv`` module and filled by ``pip``.  The hand-written numba baseline has its own
+too, so numba never constrains brianjit's or Brian2's numpy.  brianjit itself always runs in the
+runner's own interpreter, with the working tree on ``PYTHONPATH`` so the benchmark measures the
+code in this checkout.
 """
 
 import os
@@ -38,6 +39,13 @@ BRIAN2_VENV = VenvSpec(
     dirname=".venv-brian2",
     packages=("brian2==2.9.0", "numpy<2.3", "cython", "setuptools"),
     probe="import brian2, Cython; assert brian2.__version__ == '2.9.0'",
+)
+
+
+NUMBA_VENV = VenvSpec(
+    dirname=".venv-numba",
+    packages=("numba", "numpy"),
+    probe="import numba, numpy",
 )
 
 
