@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Optional
 
 import envs
+from models import MODELS
 from worker_common import RESULT_FIELDS, RESULT_PREFIX
 
 NUMERIC_FIELDS = RESULT_FIELDS + ("process_s",)
+QUICK_DURATION = 0.05  # seconds of biological time per run in --quick mode
 
 
 class WorkerFailed(RuntimeError):
@@ -26,11 +28,17 @@ class WorkerFailed(RuntimeError):
 
 @dataclass
 class RunConfig:
-    duration: float
+    duration: Optional[float]  # None: each model's own duration
     dt: float
     seed: int
     timeout: float
     scratch_root: Path
+    quick: bool = False
+
+    def duration_for(self, model):
+        """Biological seconds for a model: --duration, else the model's, capped in quick mode."""
+        duration = self.duration or model.duration or 1.0
+        return min(duration, QUICK_DURATION) if self.quick and not self.duration else duration
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Measurement:
     model: str
     runs: list = field(default_factory=list)
     error: Optional[str] = None
+    skipped: Optional[str] = None  # why this pair was not measured (see targets.SKIPPED)
 
     def median(self, name):
         values = [run[name] for run in self.runs if run.get(name) is not None]
@@ -60,8 +69,9 @@ def interpreter(target):
 def run_worker(target, model_name, config, scratch_args=()):
     """Run one worker process and return its result dict plus ``process_s``."""
     python, env = interpreter(target)
+    duration = config.duration_for(MODELS[model_name])
     command = [python, str(envs.BENCH_DIR / target.worker), *target.worker_args,
-               "--model", model_name, "--duration", repr(config.duration),
+               "--model", model_name, "--duration", repr(duration),
                "--dt", repr(config.dt), "--seed", str(config.seed), *scratch_args]
     start = time.perf_counter()
     try:

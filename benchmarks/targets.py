@@ -9,14 +9,14 @@ and what scratch directory it needs per run:
   "primed-cache" one cache per model, filled by an untimed run  -> compiled modules reused
   "fresh-project" an empty C++ project directory for every run  -> full generate+compile+run
 
-Adding a baseline (say a hand-written numba kernel) is one more entry here plus its worker script
-and, if it needs packages brianjit does not, a ``VenvSpec`` in ``envs.py``.
+A baseline that implements only some models (the hand-written numba loops) lists them in
+``models``; ``SKIPPED`` names the slow (target, model) pairs a default run leaves out, and why.
 """
 
 from dataclasses import dataclass
 from typing import Optional
 
-from envs import BRIAN2_VENV, VenvSpec
+from envs import BRIAN2_VENV, NUMBA_VENV, VenvSpec
 
 REFERENCE = "brianjit"  # the target every ratio is taken against
 
@@ -30,6 +30,10 @@ class Target:
     venv: Optional[VenvSpec] = None
     scratch: Optional[str] = None
     summary: str = ""
+    models: Optional[tuple] = None  # model-name prefixes it implements; None: every model
+
+    def supports(self, model_name):
+        return self.models is None or model_name.split("-")[0] in self.models
 
 
 TARGETS = {
@@ -46,5 +50,16 @@ TARGETS = {
         Target("cpp-standalone", "brian2", "worker_brian2.py", ("--target", "cpp_standalone"),
                BRIAN2_VENV, scratch="fresh-project",
                summary="Brian2 cpp_standalone: generate, make, run binary"),
+        Target("numba", "numba", "worker_numba.py", (), NUMBA_VENV, models=("cuba", "cobahh"),
+               summary="hand-written numba loops (plain arrays, CSR synapses)"),
     )
+}
+
+# (target, model) pairs left out of a default run, with the reason printed under the table.
+# `--include-slow` runs them anyway.  Estimates from single runs on the 2-core development VM.
+_RUNTIME = ("numpy", "cython-cold", "cython-warm")
+SKIPPED = {
+    **{(target, "create-1e8"): "Brian2 runtime: 10^8 synapses take minutes and many GB per run"
+       for target in _RUNTIME},
+    ("numpy", "stdp-1"): "Brian2 numpy: 10^6 steps of Python per run, two runs per repeat",
 }
