@@ -146,8 +146,8 @@ class Propagate:
     ``ring`` (int32) holds the spike lists of the last ``depth`` steps, ``depth`` rows of
     ``stop - start + 1`` (spikes relative to ``start``, the count last); ``depth`` is its size
     divided by the row length, read at run time. ``offsets`` (int32) delimits each source
-    neuron's synapses in ``order`` (int32 synapse ids; None: the synapses are stored by source
-    neuron already). Homogeneous delays (``heterogeneous`` False): every synapse has
+    neuron's synapses in ``order`` (int32 synapse ids; an empty array at run time, or None: the
+    synapses are stored by source neuron already and the loop index is the synapse). Homogeneous delays (``heterogeneous`` False): every synapse has
     ``depth - 1`` steps of delay and ``offsets`` has one entry per neuron (+1). Heterogeneous:
     ``offsets`` has one entry per (neuron, delay step) pair (``neuron * depth + delay``, +1), so
     the synapses of a spike ``k`` steps old with delay ``k`` are one contiguous range."""

@@ -229,3 +229,23 @@ def test_timed_array_in_on_pre_and_in_one_off_expressions():
     tgt.v[1:] = "ta(0*ms) + 1*mV"  # a one-off kernel calling the TimedArray
     Network(src, tgt, S).run(4 * ms)
     assert list(tgt.v / mV) == [6.0, 2.0]
+
+
+@pytest.mark.parametrize("pre", [[0, 0, 1, 1, 2], [2, 0, 1, 0, 1]])
+def test_propagation_with_synapses_in_and_out_of_source_order(pre):
+    """Synapses created in source order need no permutation; others go through one: both give
+    each spike's synapses."""
+    post = [0, 1, 1, 2, 0]
+    weights = [1.0, 2.0, 4.0, 8.0, 16.0]
+    src = SpikeGeneratorGroup(3, [0, 1, 2, 1], [1, 1, 2, 3] * ms)
+    tgt = NeuronGroup(3, "v : 1")
+    S = Synapses(src, tgt, "w : 1", on_pre="v_post += w")
+    S.connect(i=pre, j=post)
+    S.w = weights
+    Network(src, tgt, S).run(5 * ms)
+    expected = np.zeros(3)
+    for spiker in [0, 1, 2, 1]:
+        for p, q, w in zip(pre, post, weights):
+            if p == spiker:
+                expected[q] += w
+    assert np.array_equal(tgt.v[:], expected)

@@ -63,6 +63,9 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
 
     offsets = em.data(shape.offsets)
     order = em.data(shape.order) if shape.order is not None else None
+    # an empty order array means "already in source order" (LLVM unswitches the loop on it)
+    permuted = (b.icmp_signed("!=", dynarray.emit_load_size(b, em.header(shape.order)), const(0))
+                if order is not None else None)
     statements = em.kernel.statements
     # N in on_pre/on_post code is the number of synapses: the last CSR offset
     n_offsets = dynarray.emit_load_size(b, em.header(shape.offsets))
@@ -80,8 +83,14 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
             last = _load_i32(b, offsets, b.add(key, const(1)))
 
             def each_synapse(q):
-                synapse = _load_i32(b, order, q) if order is not None else q
-                em.run_statements(statements, synapse, n_synapses)
+                if order is None:
+                    em.run_statements(statements, q, n_synapses)
+                    return
+                with b.if_else(permuted) as (through_order, in_place):
+                    with through_order:
+                        em.run_statements(statements, _load_i32(b, order, q), n_synapses)
+                    with in_place:
+                        em.run_statements(statements, q, n_synapses)
             em.counted_loop(first, last, each_synapse, name="synapse")
         em.counted_loop(const(0), n_spikes, each_spike, name="spike")
 

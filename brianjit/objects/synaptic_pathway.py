@@ -96,10 +96,10 @@ class SynapticPathway:
             keys, n_keys = side, n_neurons
         if keys.size and np.any(keys[1:] < keys[:-1]):
             order = np.argsort(keys, kind="stable").astype(np.int32)
-        else:
-            order = np.arange(keys.size, dtype=np.int32)
+        else:  # stored in source order already: no permutation (see K.Propagate)
+            order = np.zeros(0, dtype=np.int32)
         counts = np.bincount(keys, minlength=n_keys) if keys.size else np.zeros(n_keys, np.int64)
-        self.order.resize(order.size)
+        self.order.shrink(order.size)
         self.order.data[:] = order
         self.offsets.resize(n_keys + 1)
         self.offsets.data[0] = 0
