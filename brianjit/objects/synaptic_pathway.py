@@ -99,7 +99,8 @@ class SynapticPathway:
         else:  # stored in source order already: no permutation (see K.Propagate)
             order = np.zeros(0, dtype=np.int32)
         counts = np.bincount(keys, minlength=n_keys) if keys.size else np.zeros(n_keys, np.int64)
-        self.order.shrink(order.size)
+        self.order.resize(order.size)
+        self.order.shrink(order.size)  # give back the memory of a permutation no longer needed
         self.order.data[:] = order
         self.offsets.resize(n_keys + 1)
         self.offsets.data[0] = 0
