@@ -249,3 +249,19 @@ def test_propagation_with_synapses_in_and_out_of_source_order(pre):
             if p == spiker:
                 expected[q] += w
     assert np.array_equal(tgt.v[:], expected)
+
+
+def test_subgroup_to_subgroup_synapses_and_state_monitor_of_weights():
+    G = NeuronGroup(6, "v : 1")
+    src = NeuronGroup(4, "spike_at : second", threshold="abs(t - spike_at) < dt/2")
+    src.spike_at = [9, 1, 9, 2] * ms  # neurons 1 and 3 fire once
+    S = Synapses(src[1:4], G[2:5], "w : 1", on_pre="v_post += w")
+    S.connect(i=[0, 2, 2], j=[0, 1, 2])  # relative to the subgroups
+    S.w = "1 + i + 10*j"
+    M = StateMonitor(S, "w", record=[0, 2])
+    Network(src, G, S, M).run(4 * ms)
+    assert list(S.i) == [0, 2, 2] and list(S.j) == [0, 1, 2]
+    # neuron 1 of src is i=0 of the subgroup: hits G[2]; neuron 3 is i=2: hits G[3] and G[4]
+    assert list(G.v[:]) == [0, 0, 1, 13, 23, 0]
+    assert M.w.shape == (2, 40)
+    assert np.all(M.w[0] == 1) and np.all(M.w[1] == 23)
