@@ -21,7 +21,7 @@ from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
-from ..model.symbols import int_, symbol
+from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group
@@ -183,9 +183,13 @@ class NeuronGroup(Group, BrianObject):
         else:
             ref = symbol("_refractory")
 
-        def timestep(x):
-            return int_((x + dt * sympy.Rational(1, 1000)) / dt)
-        return [K.Assign("not_refractory", sympy.GreaterThan(timestep(t - last), timestep(ref)))]
+        def steps(x):  # Brian2's timestep(x, dt) before its truncation to an integer
+            return (x + dt * sympy.Rational(1, 1000)) / dt
+        # timestep(t - lastspike) >= timestep(ref): both are >= 0, so the truncation of the left
+        # side can go (floor(a) >= k <=> a >= k for an integer k), and no float->int conversion
+        # is left per neuron and step
+        return [K.Assign("not_refractory",
+                         sympy.GreaterThan(steps(t - last), sympy.floor(steps(ref))))]
 
     def kernels(self, ctx):
         variables = {name: ctx.slots.array_var(name, var.array, var.dtype, var.scalar)
