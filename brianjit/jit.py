@@ -4,7 +4,8 @@ This is the only module that imports ``llvmlite.binding``. It owns the one MCJIT
 the process (MCJIT never frees code, so one engine serves every build), the target machine for the
 host CPU (or a generic x86-64 CPU for clusters of mixed machines), the O3 pass pipeline, and an
 in-process cache keyed on the IR text, the CPU and the llvmlite/LLVM versions, so a structurally
-unchanged network is never compiled twice.
+unchanged network is never compiled twice, and a disk cache under the same key
+(``brianjit.diskcache``), so a later process skips LLVM's optimisation and code generation too.
 
 Function names must be unique inside one engine; rather than asking every producer of IR to invent
 unique names, :func:`compile_ir` renames each defined function after hashing the module text.
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 
 import llvmlite
 import llvmlite.binding as llvm
+
+from . import diskcache
 
 __all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu", "vector_math_variants"]
 
@@ -102,8 +105,28 @@ def _engine():
     if ee is None:
         backing = llvm.parse_assembly("")
         ee = llvm.create_mcjit_compiler(backing, _target_machine())
+        # MCJIT asks for a module's object code before generating it and reports what it
+        # generated: the disk cache answers and keeps (modules are named by their cache key)
+        ee.set_object_cache(_object_compiled, _object_wanted)
         _state["engine"] = ee
     return ee
+
+
+#: cache key -> (object code, optimised IR) for modules about to be added to the engine
+_from_disk: dict = {}
+#: cache key -> optimised IR of modules whose object code should go to disk once generated
+_to_disk: dict = {}
+
+
+def _object_wanted(module):
+    entry = _from_disk.pop(module.name, None)
+    return entry[0] if entry is not None else None
+
+
+def _object_compiled(module, object_code):
+    optimized_ir = _to_disk.pop(module.name, None)
+    if optimized_ir is not None:
+        diskcache.store(module.name, object_code, optimized_ir)
 
 
 @dataclass
@@ -115,6 +138,8 @@ class CompiledModule:
     ir: str
     optimized_ir: str
     timings: dict[str, float] = field(default_factory=dict)
+    #: whether the machine code came from the disk cache (see ``brianjit.diskcache``)
+    from_disk: bool = False
     _asm_source: object = None
     _assembly: str | None = None
 
@@ -148,6 +173,7 @@ def compile_ir(ir_text: str) -> CompiledModule:
         t0 = time.perf_counter()
         mod = llvm.parse_assembly(ir_text)
         mod.verify()
+        mod.name = key
         suffix = "__" + key[:16]
         defined = [f for f in mod.functions if not f.is_declaration]
         original = {}
@@ -157,14 +183,20 @@ def compile_ir(ir_text: str) -> CompiledModule:
             f.name = new
         t1 = time.perf_counter()
         timings["parse"] = t1 - t0
-        pto = llvm.create_pipeline_tuning_options(speed_level=3)
-        pto.loop_vectorization = True
-        pto.slp_vectorization = True
-        pb = llvm.create_pass_builder(tm, pto)
-        pb.getModulePassManager().run(mod, pb)
+        cached = diskcache.load(key)
+        if cached is not None:  # machine code from an earlier process: no optimisation needed
+            _from_disk[key] = cached
+            optimized = cached[1]
+        else:
+            pto = llvm.create_pipeline_tuning_options(speed_level=3)
+            pto.loop_vectorization = True
+            pto.slp_vectorization = True
+            pb = llvm.create_pass_builder(tm, pto)
+            pb.getModulePassManager().run(mod, pb)
+            optimized = str(mod)
+            _to_disk[key] = optimized
         t2 = time.perf_counter()
         timings["optimise"] = t2 - t1
-        optimized = str(mod)
         ee = _engine()
         ee.add_module(mod)
         ee.finalize_object()
@@ -174,6 +206,9 @@ def compile_ir(ir_text: str) -> CompiledModule:
             if addr:
                 addresses[old] = addr
         timings["machine_code"] = time.perf_counter() - t2
-        result = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""), timings)
+        _from_disk.pop(key, None)
+        _to_disk.pop(key, None)
+        result = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""), timings,
+                               from_disk=cached is not None)
         _cache[key] = result
         return result
