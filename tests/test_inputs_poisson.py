@@ -5,7 +5,8 @@ import pytest
 from llvmlite import ir
 
 from brianjit import (DimensionMismatchError, Hz, Network, NeuronGroup, PoissonGroup,
-                      PoissonInput, PopulationRateMonitor, SpikeMonitor, TimedArray, mV, ms, seed)
+                      PoissonInput, PopulationRateMonitor, SpikeGeneratorGroup, SpikeMonitor,
+                      Synapses, TimedArray, mV, ms, seed)
 from brianjit.codegen import rng
 from brianjit.jit import compile_ir
 
@@ -88,3 +89,15 @@ def test_binomial_ir_equals_numpy_reference(n, p):
     native = np.array([draw(i, 3) for i in range(300)])
     reference = rng.binomial(7, 11, np.arange(300), 3, n, p)
     np.testing.assert_allclose(native, reference, rtol=1e-12, atol=1e-12)
+
+
+def test_spike_generator_subgroups_as_monitor_and_synapse_sources():
+    gen = SpikeGeneratorGroup(4, [0, 1, 2, 3, 2], [1, 1, 2, 3, 4] * ms)
+    part = gen[2:4]
+    monitor = SpikeMonitor(part)
+    target = NeuronGroup(2, "v : 1")
+    S = Synapses(part, target, on_pre="v_post += 1")
+    S.connect(j="i")
+    Network(gen, monitor, target, S).run(6 * ms)
+    assert list(monitor.i) == [0, 1, 0] and list(monitor.t / ms) == [2, 3, 4]
+    assert list(target.v[:]) == [2, 1]

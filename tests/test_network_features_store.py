@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from brianjit import (Network, NetworkOperation, NeuronGroup, PopulationRateMonitor,
-                      SpikeMonitor, StateMonitor, defaultclock, ms, restore, run, seed,
+                      SpikeMonitor, StateMonitor, Synapses, defaultclock, ms, restore, run, seed,
                       start_scope, store)
 
 
@@ -164,3 +164,30 @@ def test_bad_input(tmp_path):
     net.store("x", filename=tmp_path / "one.npz")
     with pytest.raises(KeyError, match="no snapshot called 'y'"):
         net.restore("y", filename=tmp_path / "one.npz")
+
+
+def _delayed_network():
+    """Noisy neurons driving each other through heterogeneous delays: spikes are in flight in the
+    pathway's ring at any moment."""
+    seed(21)
+    G = NeuronGroup(40, "dv/dt = (1.1 - v)/(10*ms) + 0.3*xi/sqrt(ms) : 1", threshold="v > 1",
+                    reset="v = 0", method="euler")
+    S = Synapses(G, G, "w : 1", on_pre="v_post += w")
+    S.connect(p=0.2)
+    S.w = "0.05*rand()"
+    S.delay = "(1 + 4*rand())*ms"
+    M = SpikeMonitor(G)
+    return G, S, M, Network(G, S, M)
+
+
+def test_synapses_and_spikes_in_flight_round_trip_bit_identically():
+    G, S, M, net = _delayed_network()
+    net.run(20 * ms)
+    net.store("mid")
+    net.run(30 * ms)
+    uninterrupted = (G.v_[:].copy(), M.i.copy(), M.t_.copy(), S.w[:].copy())
+    net.restore("mid")
+    assert len(M.i) < len(uninterrupted[1])
+    net.run(30 * ms)
+    for after, before in zip((G.v_[:], M.i, M.t_, S.w[:]), uninterrupted):
+        assert np.array_equal(after, before)

@@ -265,3 +265,16 @@ def test_subgroup_to_subgroup_synapses_and_state_monitor_of_weights():
     assert list(G.v[:]) == [0, 0, 1, 13, 23, 0]
     assert M.w.shape == (2, 40)
     assert np.all(M.w[0] == 1) and np.all(M.w[1] == 23)
+
+
+def test_one_to_one_connect_and_a_failed_connect_leaves_no_synapses():
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    H = NeuronGroup(3, "v : 1")
+    S = Synapses(G, H, on_pre="v += 1")
+    with pytest.raises(IndexError, match="i=2, j=3"):
+        S.connect(j="i + 1")
+    assert len(S) == 0
+    S.connect(j="i + 1", skip_if_invalid=True)
+    assert list(S.i) == [0, 1] and list(S.j) == [1, 2]
+    S.connect(j="i")
+    assert list(S.i) == [0, 1, 0, 1, 2] and list(S.j) == [1, 2, 0, 1, 2]

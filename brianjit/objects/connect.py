@@ -31,15 +31,20 @@ def _expr(node):
 
 
 def parse_generator(text, outer):
-    """``'EXPR for VAR in range(a, b, c) if COND'`` (or ``sample(a, b, c, p=P)``) as a dict of
-    sympy expressions; refuses anything else, quoting ``text``."""
+    """``'EXPR for VAR in range(a, b, c) if COND'`` (or ``sample(a, b, c, p=P)``, or a plain
+    ``'EXPR'``: one target) as a dict of sympy expressions; refuses anything else, quoting
+    ``text``."""
     def fail(why):
         raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
     try:
         tree = ast.parse(f"({text.strip()})", mode="eval").body
     except (SyntaxError, RecursionError, MemoryError):
         fail("invalid syntax")
-    if not isinstance(tree, ast.GeneratorExp) or len(tree.generators) != 1:
+    if not isinstance(tree, ast.GeneratorExp):
+        # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index
+        return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
+                "target": _expr(tree), "condition": None, "p": None}
+    if len(tree.generators) != 1:
         fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
     gen = tree.generators[0]
     if not isinstance(gen.target, ast.Name) or gen.is_async or len(gen.ifs) > 1:
@@ -195,7 +200,11 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
                       slots.slot(error), prefilter)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
                     first_stream=seed_state.next_oneoff_streams(), functions=functions)
+    before = len(pre)
     if run_once(kern, slots) == 2:
+        # nothing of a failed connect() stays: the pairs appended before the bad one go again
+        pre.resize(before)
+        post.resize(before)
         bad_i, bad_j = error.data
         raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "
                          f"range (source size {sizes['i']}, target size {sizes['j']}); use "

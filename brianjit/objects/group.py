@@ -7,6 +7,7 @@ once per distinct expression (the JIT caches on the IR text).
 from __future__ import annotations
 
 import ctypes
+import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -101,6 +102,28 @@ class Group:
             return self._evaluate_subexpression(name)
         data = var.array.data
         return data if var.scalar else data[self.start:self.stop]
+
+    # -- subgroups ----------------------------------------------------------------------------
+    def __getitem__(self, item):
+        """``G[a:b]`` or ``G[k]``: a Subgroup of those elements (contiguous, as in Brian2)."""
+        from .subgroup import Subgroup
+        if not hasattr(self.owner, "spikespace"):
+            raise TypeError(f"{self.name} cannot be sliced into subgroups")
+        if isinstance(item, (numbers.Integral, np.integer)) and not isinstance(item, bool):
+            k = int(item) + (len(self) if item < 0 else 0)
+            if not 0 <= k < len(self):
+                raise IndexError(f"index {item} out of range for {self.name} of size {len(self)}")
+            item = slice(k, k + 1)
+        if not isinstance(item, slice):
+            raise TypeError(f"subgroups of {self.name} are made with a slice, e.g. G[10:20], "
+                            f"not {item!r}")
+        start, stop, step = item.indices(len(self))
+        if step != 1:
+            raise IndexError("subgroups need contiguous slices (step 1)")
+        if stop <= start:
+            raise IndexError(f"empty subgroup {item!r} of {self.name}")
+        offset = self.start - self.owner.start
+        return Subgroup(self, offset + start, offset + stop)
 
     # -- attribute access ------------------------------------------------------------------------
     def __getattr__(self, name):

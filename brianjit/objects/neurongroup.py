@@ -27,7 +27,7 @@ from .base import BrianObject
 from .group import SPECIAL_NAMES, Group
 from .variables import NUMPY_DTYPES, Variable
 
-__all__ = ["NeuronGroup", "Subgroup"]
+__all__ = ["NeuronGroup"]
 
 
 
@@ -93,19 +93,6 @@ class NeuronGroup(Group, BrianObject):
             variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
                                        constant="constant" in eq.flags)
         return variables
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            if isinstance(item, (numbers.Integral, np.integer)):
-                item = slice(int(item), int(item) + 1) if item != -1 else slice(int(item), None)
-            else:
-                raise TypeError("subgroups can only be created with a slice, e.g. G[10:20]")
-        start, stop, step = item.indices(len(self))
-        if step != 1:
-            raise IndexError("subgroups need contiguous slices (step 1)")
-        if stop <= start:
-            raise IndexError(f"empty subgroup {item!r} of {self.name}")
-        return Subgroup(self, start, stop)
 
     # -- what a network needs ------------------------------------------------------------------
     def external_names(self):
@@ -240,33 +227,3 @@ class NeuronGroup(Group, BrianObject):
 
     def __repr__(self):
         return f"NeuronGroup({len(self)}, name={self.name!r})"
-
-
-class Subgroup(Group):
-    """``G[start:stop]``: a contiguous view of a NeuronGroup's neurons, sharing its arrays."""
-
-    add_to_magic_network = False
-
-    def __init__(self, source, start, stop):
-        object.__setattr__(self, "source", source)
-        object.__setattr__(self, "owner", source)
-        object.__setattr__(self, "start", source.start + start)
-        object.__setattr__(self, "stop", source.start + stop)
-        object.__setattr__(self, "name", f"{source.name}_subgroup_{start}_{stop}")
-        object.__setattr__(self, "namespace", source.namespace)
-        object.__setattr__(self, "equations", source.equations)
-        object.__setattr__(self, "clock", source.clock)
-        object.__setattr__(self, "spikespace", source.spikespace)
-        object.__setattr__(self, "variables", source.variables)
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            raise TypeError("subgroups can only be created with a slice")
-        start, stop, step = item.indices(len(self))
-        if step != 1 or stop <= start:
-            raise IndexError(f"invalid subgroup {item!r} of {self.name}")
-        return Subgroup(self.owner, self.start - self.owner.start + start,
-                        self.start - self.owner.start + stop)
-
-    def __repr__(self):
-        return f"<Subgroup {self.start}:{self.stop} of {self.owner.name!r}>"

@@ -1,0 +1,30 @@
+"""``G[start:stop]``: a contiguous view of a group's elements that shares its owner's arrays.
+
+A subgroup is not run itself (its owner is); it can be indexed and set like a group, and monitors
+and synapses accept it as a source or target, seeing only its elements (``i`` counts from its
+start). Any group with a spike space can be sliced: NeuronGroup, PoissonGroup, SpikeGeneratorGroup.
+"""
+from __future__ import annotations
+
+from .group import Group
+
+__all__ = ["Subgroup"]
+
+
+class Subgroup(Group):
+    """Elements ``start <= k < stop`` (relative to ``source``'s owner) of ``source``."""
+
+    add_to_magic_network = False
+
+    def __init__(self, source, start, stop):
+        owner = source.owner
+        for name, value in (("source", source), ("owner", owner),
+                            ("start", owner.start + start), ("stop", owner.start + stop),
+                            ("name", f"{owner.name}_subgroup_{start}_{stop}"),
+                            ("namespace", owner.namespace), ("equations", owner.equations),
+                            ("clock", owner.clock), ("spikespace", owner.spikespace),
+                            ("variables", owner.variables)):
+            object.__setattr__(self, name, value)
+
+    def __repr__(self):
+        return f"<Subgroup {self.start}:{self.stop} of {self.owner.name!r}>"
