@@ -278,3 +278,17 @@ def test_one_to_one_connect_and_a_failed_connect_leaves_no_synapses():
     assert list(S.i) == [0, 1] and list(S.j) == [1, 2]
     S.connect(j="i")
     assert list(S.i) == [0, 1, 0, 1, 2] and list(S.j) == [1, 2, 0, 1, 2]
+
+
+def test_neuron_subexpressions_read_through_pre_and_post_suffixes():
+    G = NeuronGroup(2, """v : 1
+                          x = 2*v + i : 1""", threshold="v > 1")
+    G.v = [0.25, 0.5]
+    S = Synapses(G, G, """w : 1
+                          y = x_pre : 1""", on_pre="w += x_post")
+    S.connect()
+    S.w = "x_post + y"
+    assert list(S.w[:]) == [1.0, 2.5, 2.5, 4.0] and list(S.y[:]) == [0.5, 0.5, 2.0, 2.0]
+    G.v = [2, 0.5]  # neuron 0 spikes at both steps
+    Network(G, S).run(0.2 * ms)
+    assert list(S.w[:]) == [9.0, 6.5, 2.5, 4.0]

@@ -173,6 +173,9 @@ class Synapses(Group, BrianObject):
         """({name: ArrayVar, ...}, dimensions) for a name that lives in a neuron group (``v_post``,
         ``x_pre``, a target variable without suffix) or is derived (``N_incoming``, ``N_pre``);
         None for other names."""
+        found = self._group_subexpression(name)
+        if found is not None:  # expanded into the group's variables before any kernel sees it
+            return {}, found[0].equations[found[1]].dim
         if name in ("N_pre", "N_post"):
             return ({name: slots.array_var(name, self._sizes, "integer", scalar=True,
                                            offset=0 if name == "N_pre" else 1)}, DIMENSIONLESS)
@@ -272,11 +275,44 @@ class Synapses(Group, BrianObject):
 
     # -- what a network needs --------------------------------------------------------------------
     def _codes(self):
-        """Every sympy expression of the model and pathways (for names and units)."""
-        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
-        for pathway in self.pathways:
-            exprs += [s.expr for s in pathway.statements]
-        return exprs
+        """Every sympy expression of the model and pathways (for names and units), with the
+        neuron groups' subexpressions they name (``x_post``) expanded."""
+        return [self._expand_group_subexpressions(e) for e in self._raw_codes()]
+
+    def _group_subexpression(self, name):
+        """(group, base name, suffix, index name) when ``name`` is ``x_pre``/``x_post`` (or a plain
+        target name) naming a subexpression of the source/target group, else None."""
+        for suffix, role, index in _SIDES:
+            group = getattr(self, role)
+            base = name[:-len(suffix)] if name.endswith(suffix) else None
+            if base is None and role == "target" and name not in self.variables \
+                    and name not in self.equations.names:
+                base = name
+            equations = getattr(group, "equations", None)
+            if base and equations is not None and base in equations.subexpr_names:
+                return group, base, suffix, index
+        return None
+
+    def _expand_group_subexpressions(self, expr):
+        """``x_post`` naming a subexpression of the target group becomes that expression in terms
+        of the group's variables with the same suffix (``i`` of the group becomes ``j``), as
+        Brian2 allows; the same for the source group and ``_pre``."""
+        substitutions = {}
+        for sym in expr.free_symbols:
+            found = self._group_subexpression(sym.name)
+            if found is None:
+                continue
+            group, base, suffix, index = found
+            inner = group._substitute_subexpressions(symbol(base))
+            rename = {v: symbol(v.name + suffix) for v in inner.free_symbols
+                      if v.name in group.variables}
+            rename[symbol("i")] = symbol(index)
+            rename[symbol("N")] = symbol("N" + suffix)
+            substitutions[sym] = inner.xreplace(rename)
+        return expr.xreplace(substitutions) if substitutions else expr
+
+    def _substitute_subexpressions(self, expr):
+        return self._expand_group_subexpressions(Group._substitute_subexpressions(self, expr))
 
     def _linked_names(self):
         names = set()
@@ -313,6 +349,10 @@ class Synapses(Group, BrianObject):
             dims[name] = self._linked_variable(name, _NoSlots())[1]
         for name in self.equations.subexpr_names:
             dims[name] = self.equations[name].dim
+        for name in {s.name for e in self._raw_codes() for s in e.free_symbols}:
+            found = self._group_subexpression(name)
+            if found is not None:
+                dims[name] = found[0].equations[found[1]].dim
         self.equations.check_units(dims)
         for name, (group, base) in self._summed.items():
             fail_for_dimension_mismatch(
@@ -321,9 +361,14 @@ class Synapses(Group, BrianObject):
         for pathway in self.pathways:
             check_statements_units(pathway.statements, dims)
 
+    def _raw_codes(self):
+        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        return exprs + [s.expr for p in self.pathways for s in p.statements]
+
     def _integrated(self):
         if self._integration is None:
             rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
+            rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
             self._integration = integrate(rhs, self.method) if rhs else []
         return self._integration
 
