@@ -101,9 +101,9 @@ class RecordState:
 
 @dataclass(frozen=True)
 class RecordSpikes:
-    """Append index (relative to ``start``) and time of every spike in ``[start, stop)`` to the
-    ``indices``/``times`` arrays, count it in ``counts``, and append each recorded variable of
-    ``sources`` to the matching ``targets`` array."""
+    """Count every spike in ``[start, stop)`` in ``counts``; when ``record``, also append its index
+    (relative to ``start``) and time to the ``indices``/``times`` arrays and each recorded
+    variable of ``sources`` to the matching ``targets`` array."""
 
     spikespace: int
     source_size: int
@@ -114,6 +114,7 @@ class RecordSpikes:
     counts: int
     sources: tuple = ()
     targets: tuple = ()
+    record: bool = True
 
 
 @dataclass(frozen=True)

@@ -154,3 +154,15 @@ def test_start_scope_hides_earlier_objects_from_run():
     run(1 * ms)
     assert G.v[0] == pytest.approx(0.001)
     assert H.v[0] == pytest.approx(0.002)
+
+
+def test_spike_monitor_that_only_counts():
+    G = NeuronGroup(3, "dv/dt = rate : 1\nrate : Hz", threshold="v > 1", reset="v = 0",
+                    method="euler")
+    G.rate = [0, 100, 250] * Hz
+    counting = SpikeMonitor(G, record=False)
+    recording = SpikeMonitor(G)
+    Network(G, counting, recording).run(100 * ms)
+    assert list(counting.count) == list(recording.count) and recording.count[2] > 0
+    assert counting.num_spikes == recording.num_spikes == len(recording.i)
+    assert len(counting.i) == 0 and len(counting.t) == 0

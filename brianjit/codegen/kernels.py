@@ -350,6 +350,16 @@ def _raw(em, dtype, value):
 
 def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
     b = em.builder
+    counts = em.data(shape.counts)
+
+    def count(i):
+        c = b.gep(counts, [i], source_etype=I32)
+        b.store(b.add(b.load(c, typ=I32), ir.Constant(I32, 1)), c)
+
+    if not shape.record:
+        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, count,
+                     "count")
+        return
     t = em.base_values()["t"]
     n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
     with b.if_then(b.icmp_signed(">", n, const(0))):
@@ -357,7 +367,6 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
         t_rows = _append(em, shape.times, n)
         var_rows = [(em.kernel.variables[s], _append(em, tgt, n))
                     for s, tgt in zip(shape.sources, shape.targets)]
-        counts = em.data(shape.counts)
         pos = em.alloca(I64)
         b.store(const(0), pos)
 
@@ -365,8 +374,7 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
             k = b.load(pos, typ=I64)
             b.store(b.trunc(i, I32), b.gep(idx_rows, [k], source_etype=I32))
             b.store(t, b.gep(t_rows, [k], source_etype=F64))
-            c = b.gep(counts, [i], source_etype=I32)
-            b.store(b.add(b.load(c, typ=I32), ir.Constant(I32, 1)), c)
+            count(i)
             for var, rows in var_rows:
                 b.store(_raw(em, var.dtype, em.load(var, i)),
                         b.gep(rows, [k], source_etype=_STORAGE[var.dtype]))

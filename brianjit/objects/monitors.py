@@ -171,8 +171,10 @@ class SpikeMonitor(_RecordsTimes, BrianObject):
                              when=when, order=order)
         if not hasattr(owner, "spikespace"):
             raise TypeError(f"{source!r} does not produce spikes")
-        if record is not True:
-            raise NotImplementedError("SpikeMonitor(record=False) is not supported yet")
+        if record not in (True, False):
+            raise NotImplementedError("SpikeMonitor(record=...) takes True or False (counting "
+                                      "only); recording a subset of neurons is not supported yet")
+        self.record = bool(record)
         variables = [variables] if isinstance(variables, str) else list(variables or [])
         for var in variables:
             if var not in owner.variables:
@@ -192,7 +194,8 @@ class SpikeMonitor(_RecordsTimes, BrianObject):
                                self.start, self.stop, ctx.slots.slot(self._i),
                                ctx.slots.slot(self._t), ctx.slots.slot(self._count),
                                tuple(self.record_variables),
-                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables))
+                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
+                               self.record)
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
@@ -212,7 +215,8 @@ class SpikeMonitor(_RecordsTimes, BrianObject):
 
     @property
     def num_spikes(self):
-        return len(self._i)
+        """Spikes seen so far (also when only counting, ``record=False``)."""
+        return int(self._count.data.sum())
 
     def spike_trains(self):
         """{neuron index: spike times} for every neuron of the source."""
