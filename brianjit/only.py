@@ -1,4 +1,5 @@
 """``from brianjit.only import *``: brianjit's names (units, objects, functions) without numpy's."""
+from .compat import device, get_device, prefs, reset_device, set_device
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
 from .objects.clock import Clock, defaultclock
@@ -7,19 +8,25 @@ from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
 from .objects.operations import NetworkOperation, network_operation
+from .objects.poissongroup import PoissonGroup
+from .objects.poissoninput import PoissonInput
 from .objects.seed import seed
+from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
+from .objects.timedarray import TimedArray
 from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
 
-__all__ = ["Equations", "UnsupportedEquationsException", "Clock", "defaultclock", "collect",
-           "magic_network", "run", "start_scope", "PopulationRateMonitor", "SpikeMonitor", "StateMonitor",
-           "Network", "NeuronGroup", "NetworkOperation", "network_operation", "store",
-           "restore", "seed", "Synapses", *_unit_names]
-
-from .objects.poissongroup import PoissonGroup  # noqa: E402  (inputs)
-from .objects.poissoninput import PoissonInput  # noqa: E402
-from .objects.spikegenerator import SpikeGeneratorGroup  # noqa: E402
-from .objects.timedarray import TimedArray  # noqa: E402
-
-__all__ += ["PoissonGroup", "PoissonInput", "SpikeGeneratorGroup", "TimedArray"]
+__all__ = [
+    # groups, synapses, inputs, monitors
+    "NeuronGroup", "Synapses", "PoissonGroup", "PoissonInput", "SpikeGeneratorGroup",
+    "TimedArray", "StateMonitor", "SpikeMonitor", "PopulationRateMonitor",
+    # running
+    "Network", "NetworkOperation", "network_operation", "run", "collect", "magic_network",
+    "start_scope", "store", "restore", "Clock", "defaultclock", "seed",
+    # the model language
+    "Equations", "UnsupportedEquationsException",
+    # Brian2's code generation and device configuration (accepted, see brianjit.compat)
+    "prefs", "set_device", "get_device", "device", "reset_device",
+    *_unit_names,
+]
