@@ -181,8 +181,11 @@ class Quantity(np.ndarray):
                 if isinstance(target, Quantity):
                     target.dim = DIMENSIONLESS if dim is None else dim
                 wrapped.append(target)
+            elif dim is None or dim is DIMENSIONLESS:
+                # as in Brian2: a dimensionless result is a plain number or array
+                wrapped.append(value)
             else:
-                wrapped.append(value if dim is None else _wrap(value, dim))
+                wrapped.append(_wrap(value, dim))
         return tuple(wrapped) if ufunc.nout > 1 else wrapped[0]
 
     def __array_function__(self, func, types, args, kwargs):
