@@ -13,7 +13,7 @@ import numpy as np
 
 from ..memory import DynamicArray
 
-__all__ = ["seed", "seed_array", "next_oneoff_streams"]
+__all__ = ["seed", "seed_array", "next_oneoff_streams", "new_epoch"]
 
 #: one-off kernels use streams from here on (network kernels use the blocks below it)
 ONEOFF_FIRST_STREAM = 1 << 30
@@ -39,6 +39,18 @@ def seed(seed=None):
     seed_array().data[0] = value
     np.random.seed(None if seed is None else int(seed) % (1 << 32))
     _state["oneoff"] = 0
+
+
+def new_epoch():
+    """Fresh random numbers for a simulation that goes back in time (``restore()`` without its
+    random state): the time steps repeat, and a counter-based generator would repeat its numbers
+    with them, where Brian2's generator simply goes on. The seed is replaced by a hash of itself
+    (splitmix64), so a seeded script stays reproducible."""
+    mask = (1 << 64) - 1
+    x = (int(seed_array().data[0]) + 0x9E3779B97F4A7C15) & mask
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & mask
+    seed_array().data[0] = (x ^ (x >> 31)) % (1 << 63)
 
 
 def next_oneoff_streams() -> int:

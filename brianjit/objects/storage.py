@@ -84,7 +84,9 @@ def apply(state: dict, objects, restore_random_state: bool = False) -> float:
         if clock.dt_ != dt:
             clock.step = 0  # the network sets the step from the restored time
             clock.dt = dt * second
-    if restore_random_state:
+    if not restore_random_state:
+        seed_state.new_epoch()  # as in Brian2: the generator goes on, it does not rewind
+    else:
         seed_state.seed_array().data[0] = int(state["_random/seed"])
         seed_state._state["oneoff"] = int(state["_random/oneoff"])
         np.random.set_state(("MT19937", state["_random/np_key"], int(state["_random/np_pos"]),
