@@ -140,3 +140,27 @@ def test_defaultclock_dt_change_is_respected():
         assert len(M.t) == 20
     finally:
         defaultclock.dt = old
+
+
+def test_separate_simulations_get_independent_noise_reproducibly():
+    """Trials in a loop (new objects each time, magic run) or separate Networks draw different
+    random numbers, as Brian2's generator goes on; seed() makes the whole script reproducible."""
+    from brianjit import run, start_scope
+
+    def trials():
+        seed(8)
+        results = []
+        for _ in range(3):
+            start_scope()
+            G = NeuronGroup(5, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="euler")
+            run(2 * ms)
+            results.append(G.v_[:].tolist())
+        H = [NeuronGroup(5, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="euler")
+             for _ in range(2)]
+        for h in H:
+            Network(h).run(2 * ms)
+        results += [h.v_[:].tolist() for h in H]
+        return results
+    first = trials()
+    assert all(first[a] != first[b] for a in range(5) for b in range(a))
+    assert trials() == first

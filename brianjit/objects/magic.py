@@ -51,7 +51,9 @@ class MagicNetwork(Network):
         super().__init__(name="magicnetwork")
 
     def reset_time(self):
+        """A new simulation in the same magic network: time 0, its own random numbers."""
         self._t = 0.0
+        self._simulation = None
 
 
 magic_network = MagicNetwork()

@@ -57,6 +57,9 @@ class Network:
         self._dt_arrays: dict = {}
         self._schedule = None
         self._stored: dict = {}
+        #: number of this simulation for the random numbers (see seed.next_simulation)
+        self._simulation = None
+        self._seed = DynamicArray(1, dtype=np.int64)
         self.timings: dict = {}
         self.add(*objs)
 
@@ -177,6 +180,9 @@ class Network:
             namespace = user_frame_namespace(level)
         periods, base_dt = self._clock_periods(objects + operations)
         self._set_constants(objects, namespace)
+        if self._simulation is None:
+            self._simulation = seed_state.next_simulation()
+        self._seed.data[0] = seed_state.simulation_seed(self._simulation)
         key = (tuple((id(o), o.structure_key() if hasattr(o, "structure_key") else None)
                      for o in objects),
                tuple((id(c), sorted((n, k.structure_key() if hasattr(k, "structure_key")
@@ -283,7 +289,7 @@ class Network:
         t1 = time.perf_counter()
         timings["integrate"] = t1 - t0 + sum(getattr(o, "integrate_time", 0.0) for o in objects)
         slots = SlotTable()
-        ctx = BuildContext(slots, seed_state.seed_array(), self._dt_array,
+        ctx = BuildContext(slots, self._seed, self._dt_array,
                            lambda owner: self._constants.get(owner, {}))
         entries = []
         for obj in objects:

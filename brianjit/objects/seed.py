@@ -13,12 +13,13 @@ import numpy as np
 
 from ..memory import DynamicArray
 
-__all__ = ["seed", "seed_array", "next_oneoff_streams", "new_epoch"]
+__all__ = ["seed", "seed_array", "next_oneoff_streams", "new_epoch", "next_simulation",
+           "simulation_seed"]
 
 #: one-off kernels use streams from here on (network kernels use the blocks below it)
 ONEOFF_FIRST_STREAM = 1 << 30
 _ONEOFF_BLOCK = 64
-_state = {"array": None, "oneoff": 0}
+_state = {"array": None, "oneoff": 0, "simulations": 0}
 
 
 def seed_array() -> DynamicArray:
@@ -39,6 +40,30 @@ def seed(seed=None):
     seed_array().data[0] = value
     np.random.seed(None if seed is None else int(seed) % (1 << 32))
     _state["oneoff"] = 0
+    _state["simulations"] = 0
+
+
+def _mix(value: int) -> int:
+    """splitmix64 of ``value``, as a non-negative 63-bit integer."""
+    mask = (1 << 64) - 1
+    x = (value + 0x9E3779B97F4A7C15) & mask
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & mask
+    return (x ^ (x >> 31)) % (1 << 63)
+
+
+def next_simulation() -> int:
+    """Number of a new simulation (a network starting at t = 0): its random numbers come from
+    ``simulation_seed(number)``, so two simulations in one script (trials in a loop) are
+    independent, as with Brian2's generator that goes on; ``seed()`` starts counting again."""
+    number = _state["simulations"]
+    _state["simulations"] += 1
+    return number
+
+
+def simulation_seed(number: int) -> int:
+    """The seed the kernels of simulation ``number`` use."""
+    return _mix(int(seed_array().data[0]) ^ _mix(number))
 
 
 def new_epoch():
@@ -46,11 +71,7 @@ def new_epoch():
     random state): the time steps repeat, and a counter-based generator would repeat its numbers
     with them, where Brian2's generator simply goes on. The seed is replaced by a hash of itself
     (splitmix64), so a seeded script stays reproducible."""
-    mask = (1 << 64) - 1
-    x = (int(seed_array().data[0]) + 0x9E3779B97F4A7C15) & mask
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & mask
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & mask
-    seed_array().data[0] = (x ^ (x >> 31)) % (1 << 63)
+    seed_array().data[0] = _mix(int(seed_array().data[0]))
 
 
 def next_oneoff_streams() -> int:
