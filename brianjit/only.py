@@ -3,6 +3,7 @@ from .compat import device, get_device, prefs, reset_device, set_device
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
 from .objects.clock import Clock, defaultclock
+from .objects.linked import linked_var
 from .objects.magic import collect, magic_network, restore, run, start_scope, store
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.network import Network
@@ -25,7 +26,7 @@ __all__ = [
     "Network", "NetworkOperation", "network_operation", "run", "collect", "magic_network",
     "start_scope", "store", "restore", "Clock", "defaultclock", "seed",
     # the model language
-    "Equations", "UnsupportedEquationsException",
+    "Equations", "UnsupportedEquationsException", "linked_var",
     # Brian2's code generation and device configuration (accepted, see brianjit.compat)
     "prefs", "set_device", "get_device", "device", "reset_device",
     *_unit_names,

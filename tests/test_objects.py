@@ -280,3 +280,21 @@ def test_star_imports():
     assert full["np"] is np
     assert float(full["exp"](0 * mV / mV)) == 1.0
     assert full["mean"]([1, 2, 3] * full["mV"]) == 2 * mV
+
+
+def test_linked_variables_read_the_other_groups_values():
+    from brianjit import linked_var
+    source = NeuronGroup(3, "dv/dt = (1 - v)/(10*ms) : 1", method="exact")
+    follower = NeuronGroup(3, """dw/dt = (v - w)/(1*ms) : 1
+                                 v : 1 (linked)""", method="euler")
+    follower.v = linked_var(source, "v")
+    Network(source, follower).run(5 * ms)
+    assert np.array_equal(follower.v[:], source.v[:])
+    assert 0 < follower.w[0] < source.v[0]  # w follows v from below
+    with pytest.raises(TypeError, match="read-only"):
+        follower.v = 0.5
+    other = NeuronGroup(3, "x : 1")
+    with pytest.raises(TypeError, match="linked"):
+        other.x = linked_var(source, "v")
+    with pytest.raises(ValueError, match="without an index"):
+        NeuronGroup(2, "v : 1 (linked)").v = linked_var(source.v)

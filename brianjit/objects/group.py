@@ -25,6 +25,7 @@ from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable
+from .linked import LinkedVariable, link
 from .variables import NUMPY_DTYPES, Variable, VariableView, coerce_value, is_scalar_number
 
 __all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext"]
@@ -170,6 +171,9 @@ class Group:
 
     # -- writing ---------------------------------------------------------------------------------
     def set_values(self, name, item, value, unitless=False):
+        if isinstance(value, LinkedVariable):
+            link(self, name, value)
+            return
         var = self.variable(name)
         if var.read_only:
             raise TypeError(f"Variable '{name}' of {self.name} is read-only"
