@@ -259,3 +259,18 @@ class BinomialSample:
 
     n: int
     p: float
+
+
+@dataclass(frozen=True)
+class BernoulliSpikes:
+    """Each element of a group of ``size`` spikes independently with the probability
+    ``probability`` (an expression per element, e.g. ``rates*dt``): the indices go into the
+    ``spikespace`` as for ``Threshold``. ``scratch`` is a float64 array of ``size`` for the
+    probabilities of the step. The same distribution as ``rand() < probability``, drawn by
+    skipping geometrically between candidates (see the lowering), so the cost follows the
+    number of spikes, not the number of elements."""
+
+    size: int
+    spikespace: int
+    probability: sympy.Expr
+    scratch: int

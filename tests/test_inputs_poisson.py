@@ -6,7 +6,7 @@ from llvmlite import ir
 
 from brianjit import (DimensionMismatchError, Hz, Network, NeuronGroup, PoissonGroup,
                       PoissonInput, PopulationRateMonitor, SpikeGeneratorGroup, SpikeMonitor,
-                      Synapses, TimedArray, mV, ms, seed)
+                      Synapses, TimedArray, mV, ms, second, seed)
 from brianjit.codegen import rng
 from brianjit.jit import compile_ir
 
@@ -101,3 +101,19 @@ def test_spike_generator_subgroups_as_monitor_and_synapse_sources():
     Network(gen, monitor, target, S).run(6 * ms)
     assert list(monitor.i) == [0, 1, 0] and list(monitor.t / ms) == [2, 3, 4]
     assert list(target.v[:]) == [2, 1]
+
+
+def test_poissongroup_bernoulli_draws_extreme_and_mixed_rates():
+    """Rates at 0 and at or above 1/dt, and a mix, through the candidate-skipping draw: each
+    neuron's count stays within binomial bounds of its own rate."""
+    seed(4)
+    rates = np.array([0.0, 20000.0, 15000.0, 5.0, 50.0, 500.0, 2000.0, 0.0]) * Hz
+    P = PoissonGroup(len(rates), rates)
+    M = SpikeMonitor(P)
+    Network(P, M).run(2 * second)
+    steps = 20000
+    p = np.minimum(np.asarray(rates) * 1e-4, 1.0)
+    counts = M.count
+    assert counts[0] == counts[-1] == 0 and counts[1] == steps
+    expected, spread = steps * p, np.sqrt(steps * p * (1 - p))
+    assert np.all(np.abs(counts - expected) <= 5 * spread + 1e-9)

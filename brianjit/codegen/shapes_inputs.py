@@ -13,6 +13,7 @@ from llvmlite import ir
 from .. import kernel as K
 from . import dynarray, rng
 from .kernels import FUNCTION_LOWERINGS, KernelEmitter, const, lowers
+from .mathfuncs import call_math
 
 I1, I32, I64, F64 = ir.IntType(1), ir.IntType(32), ir.IntType(64), ir.DoubleType()
 
@@ -161,3 +162,68 @@ def _binomial(em: KernelEmitter, function: K.BinomialSample, lowerer, args):
     lowerer.streams_used += rng.BINOMIAL_STREAMS
     return rng.emit_binomial(lowerer.builder, random.seed, first, random.index, random.step,
                              function.n, function.p)
+
+
+# ---- PoissonGroup ----------------------------------------------------------------------------
+
+@lowers(K.BernoulliSpikes)
+def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
+    """Pass 1 (vectorised): every element's probability into ``scratch``, and their maximum
+    ``q``. Pass 2: candidates are drawn by geometric skips with success probability ``q`` (one
+    uniform number per candidate; Devroye's method), and a candidate ``k`` spikes with probability
+    ``p_k / q`` (thinning). Every element thus spikes with probability ``p_k``, independently, as
+    with one ``rand() < p_k`` per element, but the random numbers drawn per step are about twice
+    the number of spikes. Random numbers are indexed by (stream, draw number, step)."""
+    b = em.builder
+    em.base_values()
+    spikes, scratch = em.data(shape.spikespace), em.data(shape.scratch)
+    size = const(shape.size)
+    top = em.alloca(F64)
+    b.store(ir.Constant(F64, 0.0), top)
+
+    def probability(i):
+        p = em.run_statements([K.Assign("_p", shape.probability)], i, shape.size,
+                              declared={"_p": "float"})["_p"]
+        p = b.select(b.fcmp_ordered("<", p, ir.Constant(F64, 1.0)), p, ir.Constant(F64, 1.0))
+        b.store(p, b.gep(scratch, [i], source_etype=F64))
+        maxnum = em.module.declare_intrinsic("llvm.maxnum", [F64], ir.FunctionType(F64, [F64, F64]))
+        b.store(b.call(maxnum, [b.load(top, typ=F64), p], fastmath=("nnan", "nsz")), top)
+    em.counted_loop(const(0), size, probability, name="probability")
+
+    q = b.load(top, typ=F64)
+    seed = em.base_values().get("_seed", const(0))
+    skip_stream = const(em.kernel.first_stream)
+    accept_stream = const(em.kernel.first_stream + 1)
+    certain = b.fcmp_ordered(">=", q, ir.Constant(F64, 1.0))
+    # log(1 - q) < 0 for 0 < q < 1; with q >= 1 every element is a candidate
+    log_miss = call_math(b, "log1p", [b.fneg(b.select(certain, ir.Constant(F64, 0.5), q))])
+    count, position, draws = em.alloca(I64), em.alloca(I64), em.alloca(I64)
+    for slot, value in ((count, 0), (position, -1), (draws, 0)):
+        b.store(const(value), slot)
+    func = em.func
+    head, body, done = (func.append_basic_block(f"bernoulli.{n}") for n in ("head", "body", "done"))
+    b.cbranch(b.fcmp_ordered(">", q, ir.Constant(F64, 0.0)), head, done)
+
+    b.position_at_end(head)
+    draw = b.load(draws, typ=I64)
+    b.store(b.add(draw, const(1)), draws)
+    u = rng.emit_uniform(b, seed, skip_stream, draw, em.step)
+    gap = call_math(b, "floor", [b.fdiv(call_math(b, "log1p", [b.fneg(u)]), log_miss)])
+    gap = b.select(certain, ir.Constant(F64, 0.0),
+                   b.select(b.fcmp_ordered("<", gap, ir.Constant(F64, float(shape.size))), gap,
+                            ir.Constant(F64, float(shape.size))))
+    k = b.add(b.load(position, typ=I64), b.add(b.fptosi(gap, I64), const(1)))
+    b.store(k, position)
+    b.cbranch(b.icmp_signed("<", k, size), body, done)
+
+    b.position_at_end(body)
+    p = b.load(b.gep(scratch, [k], source_etype=F64), typ=F64)
+    v = rng.emit_uniform(b, seed, accept_stream, draw, em.step)
+    with b.if_then(b.fcmp_ordered("<", b.fmul(v, q), p)):
+        n = b.load(count, typ=I64)
+        b.store(b.trunc(k, I32), b.gep(spikes, [n], source_etype=I32))
+        b.store(b.add(n, const(1)), count)
+    b.branch(head)
+
+    b.position_at_end(done)
+    b.store(b.trunc(b.load(count, typ=I64), I32), b.gep(spikes, [size], source_etype=I32))

@@ -2,11 +2,17 @@
 
 It is a NeuronGroup with the model ``rates : Hz`` (or ``rates = <expression> : Hz``) and the
 threshold ``rand() < rates*dt`` (Brian2's definition), so spike space, subgroups, state access,
-monitors and synapses work as for any NeuronGroup; only the schedule differs: the threshold runs
-at the group's ``when`` (default 'thresholds').
+monitors and synapses work as for any NeuronGroup; the threshold runs at the group's ``when``
+(default 'thresholds') and is drawn as Bernoulli spikes with random numbers only for candidates
+(the same distribution; far fewer random numbers when spikes are rare).
 """
 from __future__ import annotations
 
+import dataclasses
+
+from .. import kernel as K
+from ..memory import DynamicArray
+from ..model.symbols import symbol
 from ..units import Hz, fail_for_dimension_mismatch
 from .neurongroup import NeuronGroup
 
@@ -35,10 +41,21 @@ class PoissonGroup(NeuronGroup):
         self.when = when
         if not isinstance(rates, str):
             self.rates = rates
+        self._probabilities = DynamicArray(int(N))
 
     def kernels(self, ctx):
-        return [(self.when if when == "thresholds" else when, kern)
-                for when, kern in NeuronGroup.kernels(self, ctx)]
+        """NeuronGroup's kernels, with the threshold ``rand() < rates*dt`` drawn as Bernoulli
+        spikes: the same distribution, with random numbers only for candidates (K.BernoulliSpikes)."""
+        result = []
+        for when, kern in NeuronGroup.kernels(self, ctx):
+            if isinstance(kern.shape, K.Threshold):
+                probability = self._substitute_subexpressions(symbol("rates") * symbol("dt"))
+                kern = dataclasses.replace(kern, shape=K.BernoulliSpikes(
+                    kern.shape.size, kern.shape.spikespace, probability,
+                    ctx.slots.slot(self._probabilities)))
+                when = self.when
+            result.append((when, kern))
+        return result
 
     def __repr__(self):
         return f"PoissonGroup({len(self)}, rates={self.equations['rates'].expr_text or '<array>'}, " \
