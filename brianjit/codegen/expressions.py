@@ -157,7 +157,8 @@ class ExprLowerer:
         if result is None:
             result = self._const(typ, 1 if typ == INTEGER else 1.0)
         if sympy.S.NegativeOne in expr.args:
-            result = (self.builder.fneg(result, flags=FAST_MATH) if typ == FLOAT
+            # arcp here too: LLVM folds -(x/c) into (-x)/c keeping only the flags both carry
+            result = (self.builder.fneg(result, flags=FAST_MATH + ("arcp",)) if typ == FLOAT
                       else self.builder.neg(result))
         return result
 
