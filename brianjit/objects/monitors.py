@@ -14,7 +14,7 @@ from ..memory import DynamicArray
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
-from .variables import NUMPY_DTYPES
+from .variables import NUMPY_DTYPES, integer_indices
 
 __all__ = ["StateMonitor", "SpikeMonitor", "PopulationRateMonitor"]
 
@@ -77,11 +77,9 @@ class StateMonitor(_RecordsTimes, BrianObject):
             indices = np.arange(size)
         elif record is False or record is None:
             indices = np.array([], dtype=np.int64)
-        elif isinstance(record, slice):
-            indices = np.arange(size)[record]
         else:
-            indices = np.atleast_1d(np.asarray(record))
-            if indices.dtype.kind not in "iu":
+            indices = integer_indices(record, size)
+            if indices is None:
                 raise TypeError(f"record must be True, an index, indices or a slice, not {record!r}")
         if indices.size and (indices.min() < 0 or indices.max() >= size):
             raise IndexError(f"record indices {record!r} out of range for {source.name} of size {size}")

@@ -29,7 +29,7 @@ from .base import BrianObject
 from .connect import connect_synapses
 from .group import SPECIAL_NAMES, Group
 from .synaptic_pathway import SynapticPathway, checked_delay
-from .variables import NUMPY_DTYPES, Variable
+from .variables import NUMPY_DTYPES, Variable, integer_indices
 
 __all__ = ["Synapses"]
 
@@ -263,12 +263,9 @@ class Synapses(Group, BrianObject):
             mask = np.ones(len(self), dtype=bool)
             for part, name, size in ((item[0], "i", len(self.source)),
                                      (item[1], "j", len(self.target))):
-                if isinstance(part, slice):
-                    wanted = np.arange(size)[part]
-                else:
-                    wanted = np.atleast_1d(np.asarray(part))
-                    if wanted.dtype.kind not in "iu":
-                        raise IndexError(f"synapse indices must be integers or slices, not {part!r}")
+                wanted = integer_indices(part, size)
+                if wanted is None:
+                    raise IndexError(f"synapse indices must be integers or slices, not {part!r}")
                 mask &= np.isin(self.variables[name].array.data, wanted)
             return np.flatnonzero(mask)
         return Group.check_index(self, item)

@@ -128,6 +128,15 @@ def coerce_value(variable: Variable, value, unitless=False):
     return raw.astype(NUMPY_DTYPES[variable.dtype])
 
 
+def integer_indices(item, size):
+    """``item`` (a slice, an index or indices) as an array of indices into ``size`` elements, or
+    None when it is none of those (the caller says what it expected)."""
+    if isinstance(item, slice):
+        return np.arange(size)[item]
+    indices = np.atleast_1d(np.asarray(item))
+    return indices if indices.dtype.kind in "iu" else None
+
+
 def is_scalar_number(value):
     return isinstance(value, (numbers.Number, np.number, np.bool_)) or (
         isinstance(value, np.ndarray) and value.ndim == 0)
