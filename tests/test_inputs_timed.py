@@ -106,3 +106,31 @@ def test_spikegenerator_bad_input():
         SpikeGeneratorGroup(3, [0], [5] * ms, period=2 * ms)
     with pytest.raises(TypeError):
         SpikeGeneratorGroup(0, [], [] * second)
+
+
+def test_timedarray_counts_as_constant_for_exact_like_brian2():
+    # Brian2 treats a TimedArray whose dt is a multiple of the step as constant during a step, so
+    # its automatic choice is 'exact' (neurons and clock-driven synapses); values from Brian2 2.9
+    from brianjit import Synapses, nA, Mohm
+    from brianjit.model.methods import UnsupportedEquationsException
+    stim = TimedArray(np.array([0, 1, 2, 0, 3.0]) * nA, dt=1 * ms)
+    G = NeuronGroup(2, """dv/dt = (-v + 50*Mohm*I)/(10*ms) : volt (unless refractory)
+                          I = stim(t)*(i+1) : amp""",
+                    threshold="v > 60*mV", reset="v = 0*mV", refractory=0.5 * ms)
+    S = Synapses(G, G, "dx/dt = (stim(t)/nA - x)/(2*ms) : 1 (clock-driven)")
+    S.connect(j="i")
+    M = StateMonitor(G, "v", record=True)
+    MS = StateMonitor(S, "x", record=True)
+    Network(G, S, M, MS).run(6 * ms)
+    v1 = [0.0, 2.438528774964303, 9.403129953711412, 13.147504475248256, 19.21194032789281,
+          31.658069776357628]
+    np.testing.assert_allclose(M.v[:, 5::10] / mV, [v1, [2 * v for v in v1[:5]] + [0.0]],
+                               rtol=1e-12)
+    x = [0.0, 0.22119921692859512, 0.7488326641875804, 0.7987302165416049, 1.1480520159571785,
+         1.876736767485024]
+    np.testing.assert_allclose(MS.x[:, 5::10], [x, x], rtol=1e-12)
+    # a dt that is not a multiple of the step: not constant during a step, so no 'exact'
+    odd = TimedArray([1.0, 2.0] * nA, dt=0.15 * ms)
+    H = NeuronGroup(1, "dv/dt = (-v + 50*Mohm*odd(t))/(10*ms) : volt", method="exact")
+    with pytest.raises(UnsupportedEquationsException, match="depends on time"):
+        Network(H).run(0.1 * ms)

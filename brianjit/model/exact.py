@@ -1,8 +1,9 @@
 """The methods that solve linear pieces analytically: ``exact`` and ``exponential_euler``.
 
 ``exact`` integrates a deterministic system that is linear in its state variables with coefficients
-constant during a step, ``dX/dt = M X + B``: uncoupled groups of variables are solved separately,
-a single variable in closed form, a coupled group with sympy's matrix exponential of the augmented
+constant during a step, ``dX/dt = M X + B`` (calls of functions constant during a step, such as a
+TimedArray whose dt is a multiple of the step, count as constants): uncoupled groups of variables
+are solved separately, a single variable in closed form, a coupled group with sympy's matrix exponential of the augmented
 matrix ``[[M, B], [0, 0]]*dt`` (so a singular ``M`` needs no special case). A variable whose
 right-hand side depends on nothing but ``t`` (and constants) is integrated in time symbolically.
 
@@ -21,6 +22,7 @@ denominator of ``B/A`` cannot be zero (a factor like ``int_(not_refractory)`` co
 from __future__ import annotations
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from .methods import OdeSystem, UnsupportedEquationsException
 from .symbols import exprel
@@ -100,11 +102,12 @@ def exact(system: OdeSystem):
         raise UnsupportedEquationsException(
             "exact", f"it cannot solve stochastic equations (noise: {', '.join(system.noise_names)})")
     names, states, t, dt = system.names, system.states, system.t, system.dt
+    drift, thaw = _frozen_calls(system)
     by_symbol = {states[n]: n for n in names}
     coefficients: dict[str, dict[str, sympy.Expr]] = {}
     constants: dict[str, sympy.Expr] = {}
     for name in names:
-        f = system.drift[name]
+        f = drift[name]
         try:
             row, constants[name] = affine_parts(f, set(by_symbol))
         except _NotLinear as err:
@@ -134,7 +137,22 @@ def exact(system: OdeSystem):
             new_values[name] = linear_step(states[name], A, constants[name], dt)
         else:
             new_values.update(_matrix_step(group, states, coefficients, constants, dt))
-    return [], {name: new_values[name] for name in names}
+    return [], {name: new_values[name].xreplace(thaw) for name in names}
+
+
+def _frozen_calls(system):
+    """The drifts with every call of a locally constant function (``system.locally_constant``) that
+    does not depend on a state variable replaced by a stand-in constant, and the map back."""
+    states = set(system.states.values())
+    stand_ins: dict[sympy.Expr, sympy.Symbol] = {}
+    for f in system.drift.values():
+        for call in sorted(f.atoms(AppliedUndef), key=str):
+            if call.func.__name__ in system.locally_constant and not call.free_symbols & states:
+                stand_ins.setdefault(call, sympy.Dummy(call.func.__name__, real=True))
+    if not stand_ins:
+        return system.drift, {}
+    drift = {name: f.xreplace(stand_ins) for name, f in system.drift.items()}
+    return drift, {s: call for call, s in stand_ins.items()}
 
 
 def _integrate_in_time(name, x, rate, t, dt):

@@ -33,7 +33,8 @@ class StateUpdate(list):
         self.method = method
 
 
-def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), t=symbol("t")) -> StateUpdate:
+def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), t=symbol("t"),
+              locally_constant=frozenset()) -> StateUpdate:
     """Integration code for one step of ``d<name>/dt = rhs[name]``.
 
     ``rhs`` maps each state variable name to its sympy right-hand side (subexpressions substituted,
@@ -41,7 +42,9 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
     an :class:`ExplicitMethod`, a sequence of those to try in order, or None for Brian2's automatic
     choice. ``constant_names`` are the model's other names (parameters, constants, variables not
     integrated here): they are constant during a step, like every name in ``rhs`` that is neither a
-    state variable nor ``t``, and no temporary will take one of them.
+    state variable nor ``t``, and no temporary will take one of them. ``locally_constant`` names
+    functions whose calls are constant during a step (Brian2's ``is_locally_constant``: a TimedArray
+    whose dt is a multiple of the step); ``exact`` treats such calls as constants.
 
     Returns a :class:`StateUpdate` (a list of assignments, temporaries first, named ``_...``).
     Raises :class:`UnsupportedEquationsException` when no candidate method can integrate the system.
@@ -54,7 +57,8 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
     rhs, draws = _hoist_random_calls(rhs, reserved | _all_names(rhs, t, dt))
     failures = []
     for name, apply in candidates:
-        system = OdeSystem.from_rhs(rhs, t, dt, reserved=reserved | {n for n, _ in draws})
+        system = OdeSystem.from_rhs(rhs, t, dt, reserved=reserved | {n for n, _ in draws},
+                                    locally_constant=locally_constant)
         try:
             temps, new_values = apply(system)
         except UnsupportedEquationsException as err:

@@ -80,6 +80,9 @@ class OdeSystem:
     t: sympy.Symbol
     dt: sympy.Symbol
     namer: TempNamer = field(repr=False)
+    #: names of functions whose value is constant during a step (a TimedArray whose dt is a
+    #: multiple of the step): ``exact`` treats their calls as constants, as Brian2 does
+    locally_constant: frozenset = frozenset()
 
     @property
     def noise_names(self) -> tuple[str, ...]:
@@ -97,7 +100,8 @@ class OdeSystem:
         return "additive"
 
     @classmethod
-    def from_rhs(cls, rhs: dict, t: sympy.Symbol, dt: sympy.Symbol, reserved=()) -> "OdeSystem":
+    def from_rhs(cls, rhs: dict, t: sympy.Symbol, dt: sympy.Symbol, reserved=(),
+                 locally_constant=frozenset()) -> "OdeSystem":
         """Split each right-hand side into drift + sum of g_j*xi_j (noise must enter linearly)."""
         names = tuple(rhs)
         states = {name: symbol(name) for name in names}
@@ -121,7 +125,7 @@ class OdeSystem:
             drift[name] = expr.xreplace({xi: sympy.S.Zero for xi in all_xi}) if noise[name] else expr
         namer = TempNamer(taken)
         increments = {xi: namer.new("dW_" + xi) for xi in sorted(noise_symbols)}
-        return cls(names, states, drift, noise, increments, t, dt, namer)
+        return cls(names, states, drift, noise, increments, t, dt, namer, frozenset(locally_constant))
 
 
 # ---- the notation ---------------------------------------------------------------------------

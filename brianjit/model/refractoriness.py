@@ -26,16 +26,17 @@ def _split(update, state_names):
     return temporaries, finals
 
 
-def integrate_unless_refractory(rhs, gated, gate, method=None) -> StateUpdate:
+def integrate_unless_refractory(rhs, gated, gate, method=None, locally_constant=frozenset()) -> StateUpdate:
     """One step of ``rhs`` (as for :func:`integrate`) where the variables in ``gated`` do not change
     while the boolean symbol ``gate`` is false."""
-    active = integrate(rhs, method)
+    active = integrate(rhs, method, locally_constant=locally_constant)
     gated = set(gated) & set(rhs)
     if not gated:
         return active
     frozen_rhs = {name: (sympy.Integer(0) if name in gated else expr) for name, expr in rhs.items()}
     taken = {target for target, _ in active}
-    frozen = integrate(frozen_rhs, active.method, constant_names=taken - set(rhs))
+    frozen = integrate(frozen_rhs, active.method, constant_names=taken - set(rhs),
+                       locally_constant=locally_constant)
     active_temps, active_new = _split(active, set(rhs))
     frozen_temps, frozen_new = _split(frozen, set(rhs))
     selected = []

@@ -274,6 +274,14 @@ class Network:
                     constants[name] = ExternalConstant(name, dtype)
                 constants[name].set(value)
 
+    def _locally_constant(self, obj) -> frozenset:
+        """Names of the functions ``obj`` uses whose value is constant during one of its steps
+        (a TimedArray with a dt that is a multiple of the clock's): ``exact`` may treat them as
+        constants, as Brian2 does."""
+        dt = obj.clock.dt_
+        return frozenset(name for name, value in self._constants.get(obj, {}).items()
+                         if hasattr(value, "is_locally_constant") and value.is_locally_constant(dt))
+
     def _dt_array(self, clock):
         if clock not in self._dt_arrays:
             self._dt_arrays[clock] = DynamicArray(1)
@@ -285,7 +293,7 @@ class Network:
         t0 = time.perf_counter()
         for obj in objects:
             if hasattr(obj, "_integrated"):
-                obj._integrated()
+                obj._integrated(self._locally_constant(obj))
         t1 = time.perf_counter()
         timings["integrate"] = t1 - t0 + sum(getattr(o, "integrate_time", 0.0) for o in objects)
         slots = SlotTable()

@@ -69,6 +69,7 @@ class NeuronGroup(Group, BrianObject):
         if refractory is not False and not isinstance(refractory, str):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
         self._integration = None
+        self._locally_constant = frozenset()
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
         self._threshold_mask = DynamicArray((int(N) + 7) // 8 * 8, dtype=np.uint8)
         self.variables = self._create_variables(eqs, int(N))
@@ -135,14 +136,19 @@ class NeuronGroup(Group, BrianObject):
                 raise TypeError(f"The refractory expression '{self.refractory}' has to be a time "
                                 f"or a boolean condition, not a quantity of dimensions {ref_dim}")
 
-    def _integrated(self):
-        """The state update statements (computed once: they depend on the model text only)."""
+    def _integrated(self, locally_constant=None):
+        """The state update statements (computed once: they depend on the model text and on the
+        names of the functions constant during a step, ``locally_constant``, which the network
+        passes before building; None keeps the last ones)."""
+        if locally_constant is not None and locally_constant != self._locally_constant:
+            self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
             rhs = dict(self.equations.substituted_rhs())
             gated = ([name for name in rhs if "unless refractory" in self.equations[name].flags]
                      if self.refractory is not False else [])
             self._integration = (integrate_unless_refractory(rhs, gated, symbol("not_refractory"),
-                                                             self.method) if rhs else [])
+                                                             self.method, self._locally_constant)
+                                 if rhs else [])
         return self._integration
 
     def _refractory_is_condition(self):

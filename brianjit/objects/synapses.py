@@ -92,6 +92,7 @@ class Synapses(Group, BrianObject):
         self._sizes.data[:] = len(source), len(target)
         self._delay_version = 0
         self._integration = None
+        self._locally_constant = frozenset()
         self._event_update = None
         codes = {**{("pre", n): c for n, c in _pathway_codes(on_pre if on_pre is not None else pre,
                                                               "pre").items()},
@@ -362,11 +363,15 @@ class Synapses(Group, BrianObject):
         exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
         return exprs + [s.expr for p in self.pathways for s in p.statements]
 
-    def _integrated(self):
+    def _integrated(self, locally_constant=None):
+        """The clock-driven update (see NeuronGroup._integrated for ``locally_constant``)."""
+        if locally_constant is not None and locally_constant != self._locally_constant:
+            self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
             rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
             rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
-            self._integration = integrate(rhs, self.method) if rhs else []
+            self._integration = (integrate(rhs, self.method, locally_constant=self._locally_constant)
+                                 if rhs else [])
         return self._integration
 
     def _event_driven_update(self):

@@ -80,6 +80,14 @@ class TimedArray:
         self._table.data[:] = table
 
     # -- model strings ----------------------------------------------------------------------------
+    def is_locally_constant(self, dt: float) -> bool:
+        """Whether the value is constant during every step of length ``dt`` (seconds): the table's
+        dt is an integer multiple of it (Brian2's test, so ``exact`` accepts the same models)."""
+        if dt > self.dt_:
+            return False
+        ratio = self.dt_ / float(dt)
+        return float(np.floor(ratio)) == ratio
+
     def kernel_function(self, slots) -> K.TimedArrayFunction:
         """What a kernel calling this array needs (its table bound to a slot)."""
         return K.TimedArrayFunction(slots.slot(self._table), self.dt_, self._ndim)
