@@ -10,7 +10,7 @@ from brianjit.units import (DIMENSIONLESS, DimensionMismatchError, Quantity, Uni
                             get_unit_for_display, have_same_dimensions, Hz, is_dimensionless,
                             is_scalar_type, kilogram, metre, mM, ms, msecond, mV, mvolt, nS,
                             ohm, second, siemens, um, uF, volt)
-from brianjit.units import numpy_names
+from brianjit.units import Mohm, nA, numpy_names
 
 
 # --- printing ------------------------------------------------------------------------------
@@ -23,6 +23,18 @@ def test_scalars_print_in_the_best_unit():
     assert str(-65 * mV) == "-65. mV"
     assert str(Quantity(3.0)) == repr(Quantity(3.0)) == "3."
     assert str(0 * mV) == "0. V"
+
+
+def test_best_unit_is_brian2s_closest_to_ten():
+    # Brian2 picks the unit whose magnitudes are closest to 10 (log scale), not the largest
+    # magnitude in [1, 1000): outputs below are Brian2 2.9's
+    assert str(0.5 * mV) == "0.5 mV"
+    assert str(0.2 * mV) == "200. uV"
+    assert str(500 * ms) == "0.5 s"
+    assert str(5 * nA * 100 * Mohm) == "0.5 V"
+    assert str([0, 0.398, 0.792] * mV) == "[0.    0.398 0.792] mV"
+    big = np.linspace(0, 1, 5000) * second          # only the printed entries count
+    assert str(big).endswith("1.00000000e+03] ms")
 
 
 def test_arrays_print_like_numpy_with_a_unit():
@@ -184,7 +196,7 @@ def test_allclose_and_array_equal():
 
 
 def test_arange_and_like_functions():
-    assert str(arange(0 * ms, 1 * ms, 0.25 * ms)) == "[  0. 250. 500. 750.] us"
+    assert str(arange(0 * ms, 1 * ms, 0.25 * ms)) == "[0.   0.25 0.5  0.75] ms"   # Brian2
     assert arange(3).tolist() == [0, 1, 2] and not isinstance(arange(3), Quantity)
     with pytest.raises(DimensionMismatchError, match="step"):
         arange(10 * ms)

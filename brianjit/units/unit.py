@@ -177,20 +177,33 @@ def get_unit_for_display(dim) -> str:
 
 
 def best_unit(quantity) -> Unit:
-    """The registered unit in which ``quantity``'s largest finite magnitude is in [1, 1000)."""
+    """Brian2's choice of display unit: the registered unit that brings the magnitudes closest to
+    10, i.e. the least sum of ``(log10(|x|/scale) - 1)**2`` over the non-zero entries (only those
+    numpy's printing shows, for a large array); the SI unit when every entry is zero."""
     dim = quantity.dim
     if dim is DIMENSIONLESS:
         return _DIMENSIONLESS_UNIT
     candidates = _DISPLAY_UNITS.get(dim)
     if not candidates:
         return get_unit(dim)
-    magnitudes = np.abs(quantity.view(np.ndarray)).ravel()
+    magnitudes = np.abs(_shown_entries(quantity.view(np.ndarray)))
     magnitudes = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
     if magnitudes.size == 0:
         return get_unit(dim)
-    largest = float(magnitudes.max()) * (1 + 1e-12)
-    chosen = candidates[0]
-    for unit in candidates:
-        if unit.scale <= largest:
-            chosen = unit
-    return chosen
+    scales = np.array([unit.scale for unit in candidates])
+    deviations = ((np.log10(magnitudes[None, :] / scales[:, None]) - 1) ** 2).sum(axis=1)
+    return candidates[int(np.argmin(deviations))]
+
+
+def _shown_entries(values: np.ndarray) -> np.ndarray:
+    """The entries numpy's printing shows, flattened: all of them, or for an array larger than
+    the print threshold the first and last ``edgeitems`` along each long axis."""
+    options = np.get_printoptions()
+    if values.size <= options["threshold"]:
+        return values.ravel()
+    edge = options["edgeitems"]
+    for axis, length in enumerate(values.shape):
+        if length > 2 * edge:
+            values = np.concatenate([values.take(range(edge), axis=axis),
+                                     values.take(range(length - edge, length), axis=axis)], axis=axis)
+    return values.ravel()
