@@ -123,6 +123,19 @@ def test_substitutions_rename_and_insert_constants():
     assert swapped["y"].expr == symbol("x") / symbol("ms")
 
 
+def test_substitute_method_like_brian2():
+    # Brian2's Equations.substitute: a template reused with other names and values
+    gate = Equations("dx/dt = (x_inf - x)/tau_x : 1 (unless refractory)")
+    m = gate.substitute(x="m", x_inf="m_inf", tau_x=2 * ms)
+    assert m.names == ("m",) and m["m"].flags == ("unless refractory",)
+    assert m["m"].expr.free_symbols >= {symbol("m"), symbol("m_inf")}
+    assert gate.names == ("x",)                      # the template is unchanged
+    twice = m.substitute(m_inf="h_inf")
+    assert symbol("h_inf") in twice["m"].expr.free_symbols
+    with pytest.raises(EquationError, match="do not use"):
+        gate.substitute(foo="bar")
+
+
 @pytest.mark.parametrize("kwargs, words", [
     ({"foo": 3}, "do not use"),
     ({"x": 3}, "Cannot replace the variable"),

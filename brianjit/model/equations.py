@@ -509,6 +509,11 @@ class Equations(Mapping):
             _check_flags_for_kind(eq.type, eq.flags, allowed, eq.line, groups)
 
     # -- combination and display -----------------------------------------------------------
+    def substitute(self, **substitutions) -> "Equations":
+        """New equations with names replaced by other names or by values, exactly as
+        ``Equations(text, **substitutions)`` replaces them (Brian2's ``Equations.substitute``)."""
+        return Equations(str(self), **substitutions)
+
     def __add__(self, other):
         if isinstance(other, str):
             other = Equations(other)
