@@ -39,6 +39,15 @@ def test_set_scalar_array_and_read_with_units(group):
     assert list(group.i) == list(range(10))
 
 
+def test_printing_a_variable_and_the_group_clock_like_brian2(group):
+    group.v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] * mV
+    text = "<neurongroup.v: array([ 1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10.]) * mvolt>"
+    assert repr(group.v) == str(group.v) == f"{group.v}" == text.replace("neurongroup", group.name)
+    assert str(group.v[:2]) == "[1. 2.] mV"      # indexing gives a quantity
+    assert group.dt == 0.1 * ms and group.dt_ == pytest.approx(1e-4)
+    assert group.t == 0 * ms
+
+
 def test_unitless_setting_and_indexed_setting(group):
     group.v_ = np.linspace(0, 0.009, 10)
     assert np.allclose(group.v[:] / mV, np.arange(10))

@@ -139,6 +139,8 @@ class Group:
             return self.raw_values("i")
         if name in ("t", "t_"):
             return self.clock.t if name == "t" else self.clock.t_
+        if name in ("dt", "dt_"):
+            return self.clock.dt if name == "dt" else self.clock.dt_
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
 
     def __setattr__(self, name, value):

@@ -81,8 +81,7 @@ class VariableView:
     def __repr__(self):
         return f"<{self.group.name}.{self.name}: {self._full()!r}>"
 
-    def __str__(self):
-        return str(self._full())
+    __str__ = __repr__   # Brian2 prints a variable view as its repr
 
     def __iter__(self):
         return iter(self._full())
