@@ -45,7 +45,7 @@ def test_printing_a_variable_and_the_group_clock_like_brian2(group):
     assert repr(group.v) == str(group.v) == f"{group.v}" == text.replace("neurongroup", group.name)
     assert str(group.v[:2]) == "[1. 2.] mV"      # indexing gives a quantity
     assert group.dt == 0.1 * ms and group.dt_ == pytest.approx(1e-4)
-    assert group.t == 0 * ms
+    assert group.t == group.clock.t
 
 
 def test_unitless_setting_and_indexed_setting(group):
