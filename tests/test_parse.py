@@ -92,6 +92,16 @@ def test_operators_map_to_the_shared_vocabulary():
     assert parse_expression("True") is sympy.true and parse_expression("False") is sympy.false
 
 
+def test_clip_of_terms_with_int_exprel_floordiv():
+    # sympy's Min/Max refuse an argument they think is not real; int_, exprel of a real and
+    # floordiv are real (an STDP rule like clip(w + 0.01*int(lastspike_pre > 0*ms), 0, 1))
+    v, w = symbol("v"), symbol("w")
+    for text, term in [("0.01*int(v > 0)", sympy.Float(0.01) * int_(v > 0)),
+                       ("0.5*exprel(v)", sympy.Float(0.5) * exprel(v)),
+                       ("0.5*(v // 2)", sympy.Float(0.5) * floordiv(v, 2))]:
+        assert parse_expression(f"clip(w + {text}, 0, 1)") == sympy.Min(sympy.Max(w + term, 0), 1)
+
+
 def test_chained_comparison_is_a_conjunction():
     a, b, c = symbol("a"), symbol("b"), symbol("c")
     assert parse_expression("a < b <= c") == sympy.And(a < b, b <= c)

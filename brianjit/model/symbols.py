@@ -33,6 +33,9 @@ class exprel(sympy.Function):
     """(exp(x) - 1)/x, with the value 1 at x = 0 (Brian2's ``exprel``)."""
     nargs = 1
 
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
     def fdiff(self, argindex=1):
         x = self.args[0]
         return (x * sympy.exp(x) - sympy.exp(x) + 1) / x**2
@@ -42,10 +45,18 @@ class int_(sympy.Function):
     """Python's ``int()`` on a number: truncation towards zero, result of integer type."""
     nargs = 1
 
+    def _eval_is_extended_real(self):
+        # always a real number (a boolean argument gives 0 or 1): without this, sympy may decide
+        # that ``w + 0.01*int_(c)`` is not real and refuse it in ``Min``/``Max`` (``clip``)
+        return True
+
 
 class floordiv(sympy.Function):
     """Python's ``a // b`` (floor division; integer if both operands are integers)."""
     nargs = 2
+
+    def _eval_is_extended_real(self):
+        return True
 
 
 rand = sympy.Function("rand")
