@@ -174,6 +174,19 @@ def test_state_access_and_counts():
         S.w = 3 * second
 
 
+def test_per_neuron_counts_and_clip_of_int_of_a_condition():
+    # Brian2: N_incoming_post / N_outgoing_pre count per neuron (subgroups: relative indices)
+    G = NeuronGroup(6, "v : 1", threshold="v > 1", reset="v = 0", refractory=1 * ms)
+    H = NeuronGroup(5, "v : 1")
+    S = Synapses(G, H[1:], "w : 1", on_pre="w = clip(w + 0.01*int(lastspike_pre >= 0*ms), 0, 1)")
+    S.connect(i=[0, 1, 2, 3, 4, 5, 5], j=[0, 1, 2, 3, 0, 1, 3])
+    assert S.N_incoming_post.tolist() == [2, 2, 1, 2]
+    assert S.N_outgoing_pre.tolist() == [1, 1, 1, 1, 1, 2]
+    G.v = 2
+    Network(G, H, S).run(0.2 * ms)
+    np.testing.assert_allclose(S.w[:], 0.01)
+
+
 def test_bad_input_is_a_clear_error():
     start_scope()
     G = NeuronGroup(3, "v : 1", threshold="v > 1")

@@ -223,6 +223,10 @@ class Synapses(Group, BrianObject):
     def __getattr__(self, name):
         if name in ("N_incoming", "N_outgoing"):
             return self._connection_counts(name).data.copy()
+        if name in ("N_incoming_post", "N_outgoing_pre"):  # per neuron (Brian2's)
+            index, size = ((self.variables["j"], len(self.target)) if name == "N_incoming_post"
+                           else (self.variables["i"], len(self.source)))
+            return np.bincount(index.array.data, minlength=size).astype(np.int32)
         for pathway in self.__dict__.get("pathways", ()):
             if pathway.name == name:
                 return _PathwayView(self, pathway)
