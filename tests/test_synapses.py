@@ -305,3 +305,22 @@ def test_neuron_subexpressions_read_through_pre_and_post_suffixes():
     G.v = [2, 0.5]  # neuron 0 spikes at both steps
     Network(G, S).run(0.2 * ms)
     assert list(S.w[:]) == [9.0, 6.5, 2.5, 4.0]
+
+
+def test_connect_arrays_with_n_and_p_like_brian2():
+    G = NeuronGroup(4, "v : 1")
+    S = Synapses(G, G, "w : 1")
+    S.connect(i=0, j=[1, 2], n=2)                    # each pair n times, in order (Brian2)
+    S.connect(i=[3, 3], j=[0, 1], n=[0, 3])
+    assert S.i[:].tolist() == [0, 0, 0, 0, 3, 3, 3]
+    assert S.j[:].tolist() == [1, 1, 2, 2, 1, 1, 1]
+    seed(3)
+    T = Synapses(G, G)
+    T.connect(i=np.repeat(np.arange(4), 1000) % 4, j=0, p=0.25)   # numpy's generator thins
+    assert 800 < len(T) < 1200
+    T.connect(i=[0], j=[0], p=0)
+    assert len(T) < 1200
+    with pytest.raises(TypeError, match="string"):
+        S.connect(i=[0], j=[1], n="2")
+    with pytest.raises(ValueError, match="n must be"):
+        S.connect(i=[0], j=[1], n=-1)

@@ -5,7 +5,8 @@ Every form is "for each outer index, for each value of an inner range, a candida
 ranges over ``k`` with ``j = EXPR``; ``sample(N, p=...)`` is a range thinned by ``p``; ``i='...'``
 swaps the roles. Generator text is parsed with ``ast`` and only that shape is accepted (one
 ``for``, over ``range`` or ``sample``, at most one ``if``); expressions inside go through the
-model parser. Explicit ``i``/``j`` arrays are checked and appended with numpy.
+model parser. Explicit ``i``/``j`` arrays are checked and appended with numpy (``p`` thins them
+with numpy's generator and ``n`` repeats each pair, as in Brian2).
 """
 from __future__ import annotations
 
@@ -85,11 +86,27 @@ def _number_or_expr(value, what):
     return sympy.Float(float(value)) if what == "p" else sympy.Integer(int(value))
 
 
-def _append_explicit(S, i, j, skip_if_invalid):
-    i, j = np.broadcast_arrays(np.atleast_1d(np.asarray(i)), np.atleast_1d(np.asarray(j)))
-    for values, name in ((i, "i"), (j, "j")):
+def _append_explicit(S, i, j, n, p, skip_if_invalid):
+    """The pairs (i, j), as Brian2 makes them: each kept with probability ``p`` (numpy's generator,
+    which ``seed()`` seeds), then repeated ``n`` times (a number or one per pair)."""
+    if isinstance(n, str) or isinstance(p, str):
+        raise TypeError("connect(): i/j arrays combine with numbers for n and p, not with "
+                        "string expressions")
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (numbers.Real, np.number)):
+        raise TypeError(f"p must be a number or a string expression, not {p!r}")
+    i, j, n = np.broadcast_arrays(np.atleast_1d(np.asarray(i)), np.atleast_1d(np.asarray(j)),
+                                  np.atleast_1d(np.asarray(n)))
+    for values, name in ((i, "i"), (j, "j"), (n, "n")):
         if values.dtype.kind not in "iu":
             raise TypeError(f"connect(): {name} must be integers, not {values.dtype}")
+    if i.ndim > 1:
+        raise ValueError("connect(): i and j must be one-dimensional")
+    if (n < 0).any():
+        raise ValueError(f"connect(): n must be >= 0, not {n.min()}")
+    if p != 1:
+        keep = np.random.rand(i.size) < p
+        i, j, n = i[keep], j[keep], n[keep]
+    i, j = i.repeat(n), j.repeat(n)
     valid = (i >= 0) & (i < len(S.source)) & (j >= 0) & (j < len(S.target))
     if not valid.all():
         if not skip_if_invalid:
@@ -118,10 +135,7 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     if not isinstance(i, str) and not isinstance(j, str) and (i is not None or j is not None):
         if i is None or j is None:
             raise TypeError("connect(): explicit connections need both i and j")
-        if not (isinstance(p, numbers.Real) and p == 1 and isinstance(n, numbers.Integral)
-                and n == 1):
-            raise NotImplementedError("connect(): p and n cannot be combined with i/j arrays")
-        _append_explicit(S, i, j, skip_if_invalid)
+        _append_explicit(S, i, j, n, p, skip_if_invalid)
         return
     if isinstance(i, str) and j is not None:
         raise NotImplementedError("connect(): a generator for i needs j=None (all targets)")
