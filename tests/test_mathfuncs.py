@@ -112,3 +112,17 @@ def test_unknown_function_and_wrong_arity_are_refused():
     with pytest.raises(ValueError, match="atan2 takes 2"):
         call_math(b, "atan2", [fn.args[0]])
     assert not set(INTRINSICS) & set(LIBM)
+
+
+def test_power_with_an_integer_variable_exponent():
+    # with 'afn' on pow, LLVM turned pow(x, sitofp(k)) into llvm.powi, a call of compiler-rt's
+    # __powidf2 that the JIT cannot resolve: 10**k crashed the process
+    from brianjit import NeuronGroup
+    G = NeuronGroup(50, "v : 1\nk : integer\nx : 1")
+    G.k = "i % 5"
+    G.x = 1.5
+    k = np.arange(50) % 5
+    for text, expected in [("10**k", 10.0 ** k), ("x**k", 1.5 ** k),
+                           ("x**(1.0*k)", 1.5 ** k), ("2.0**(k + 1)", 2.0 ** (k + 1))]:
+        G.v = text
+        np.testing.assert_allclose(G.v[:], expected, rtol=1e-15)

@@ -100,4 +100,7 @@ def call_math(builder: ir.IRBuilder, name: str, args: list[ir.Value]) -> ir.Valu
         raise NotImplementedError(f"no math function {name!r} in the lowering's table")
     if len(args) != nargs:
         raise ValueError(f"{name} takes {nargs} argument(s), got {len(args)}")
-    return builder.call(function, args, fastmath=FAST_MATH)
+    # pow without 'afn': with it LLVM rewrites pow(x, sitofp(n)) (an integer exponent, also one
+    # that only folds to sitofp) into llvm.powi, lowered to a call of compiler-rt's __powidf2,
+    # which the JIT cannot resolve (a segfault at run time)
+    return builder.call(function, args, fastmath=("contract",) if name == "pow" else FAST_MATH)
