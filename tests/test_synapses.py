@@ -324,3 +324,20 @@ def test_connect_arrays_with_n_and_p_like_brian2():
         S.connect(i=[0], j=[1], n="2")
     with pytest.raises(ValueError, match="n must be"):
         S.connect(i=[0], j=[1], n=-1)
+
+
+def test_multisynaptic_index_numbers_synapses_between_the_same_pair():
+    G = NeuronGroup(3, "v : 1", threshold="True", reset="")
+    H = NeuronGroup(3, "v : 1")
+    S = Synapses(G, H, "w : 1", on_pre="v_post += 10**syn_k", multisynaptic_index="syn_k")
+    S.connect(i=[0, 1], j=[2, 0], n=2)
+    S.connect(i=0, j=2)                                # numbered after the earlier two
+    assert S.syn_k[:].tolist() == [0, 1, 0, 1, 2]
+    S.w = "syn_k"
+    assert S.w[:].tolist() == [0, 1, 0, 1, 2]
+    with pytest.raises(TypeError):
+        S.syn_k = 3
+    with pytest.raises(ValueError, match="already"):
+        Synapses(G, H, "w : 1", multisynaptic_index="w")
+    Network(G, H, S).run(0.1 * ms)
+    assert H.v[:].tolist() == [11, 0, 111]

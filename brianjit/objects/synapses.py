@@ -72,8 +72,6 @@ class Synapses(Group, BrianObject):
                              when="groups", order=order)
         if on_event not in ("spike", None) and on_event != {"pre": "spike", "post": "spike"}:
             raise NotImplementedError("custom events are not supported yet")
-        if multisynaptic_index is not None:
-            raise NotImplementedError("multisynaptic_index is not supported yet")
         if namespace is not None and not isinstance(namespace, dict):
             raise TypeError("namespace has to be a dictionary")
         eqs = model if isinstance(model, Equations) else Equations(model or "")
@@ -82,6 +80,7 @@ class Synapses(Group, BrianObject):
         self.source, self.target = source, target
         self.owner, self.start = self, 0
         self.variables = self._create_variables(eqs)
+        self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
         self._summed = self._check_summed(eqs)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
         self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
@@ -128,6 +127,30 @@ class Synapses(Group, BrianObject):
             variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
                                        constant="constant" in eq.flags)
         return variables
+
+    def _check_multisynaptic_index(self, name):
+        """Brian2's ``multisynaptic_index``: a read-only integer variable numbering the synapses
+        between the same pair of neurons (0, 1, ... in creation order)."""
+        if name is None:
+            return None
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+            raise TypeError(f"multisynaptic_index has to be a name, not {name!r}")
+        if name in self.variables or name in self.equations:
+            raise ValueError(f"multisynaptic_index '{name}' is already a variable of the model")
+        self.variables[name] = Variable(name, DynamicArray(0, dtype=np.int32), DIMENSIONLESS,
+                                        "integer", read_only=True)
+        return name
+
+    def _number_multisynapses(self):
+        pairs = (self.variables["i"].array.data.astype(np.int64) * len(self.target)
+                 + self.variables["j"].array.data)
+        order = np.argsort(pairs, kind="stable")
+        ordered = pairs[order]
+        first = np.ones(len(ordered), dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        positions = np.arange(len(ordered))
+        group_start = np.maximum.accumulate(np.where(first, positions, 0))
+        self.variables[self._multisynaptic_index].array.data[order] = positions - group_start
 
     def _check_summed(self, eqs):
         """{subexpression name: (target group, variable name)} of the ``(summed)`` ones."""
@@ -259,6 +282,8 @@ class Synapses(Group, BrianObject):
         for name in ("N_incoming", "N_outgoing"):
             if f"_{name}" in self.__dict__:
                 self._connection_counts(name)
+        if self._multisynaptic_index is not None:
+            self._number_multisynapses()
         return after - before
 
     def check_index(self, item):
