@@ -8,7 +8,7 @@ import pytest
 
 import brianjit
 from brianjit import (DimensionMismatchError, Equations, Network, NeuronGroup, SpikeMonitor,
-                      StateMonitor, mV, ms, second, volt)
+                      StateMonitor, Synapses, mV, ms, second, volt)
 
 MODULE_CONSTANT = 3 * mV
 
@@ -307,3 +307,16 @@ def test_linked_variables_read_the_other_groups_values():
         other.x = linked_var(source, "v")
     with pytest.raises(ValueError, match="without an index"):
         NeuronGroup(2, "v : 1 (linked)").v = linked_var(source.v)
+
+
+def test_a_typo_in_a_variable_name_is_an_error_not_a_new_attribute():
+    G = NeuronGroup(2, "v : volt", threshold="v > 1*volt")
+    with pytest.raises(AttributeError, match="no variable 'V'"):
+        G.V = -70 * mV
+    with pytest.raises(AttributeError, match="no variable 'V'"):
+        G[0:1].V = -70 * mV
+    S = Synapses(G, G, "w : 1", on_pre="v += w*volt")
+    with pytest.raises(AttributeError, match="no variable 'W'"):
+        S.W = 1
+    G.v = -70 * mV  # the real one still works
+    assert list(G.v / mV) == [-70, -70]

@@ -154,7 +154,17 @@ class Group:
                 raise TypeError(f"'{base}' is a subexpression of {self.name}; it cannot be set")
             if base in ("i", "N", "t", "dt"):
                 raise TypeError(f"'{base}' of {self.name} is read-only")
+            if self.__dict__.get("_locked") and name not in self.__dict__ \
+                    and not hasattr(type(self), name):
+                # as in Brian2: a typo (G.V = ... for G.v) must not create a new attribute
+                raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable "
+                                     f"'{name}' (its variables: {', '.join(sorted(variables))})")
         object.__setattr__(self, name, value)
+
+    def _lock_attributes(self):
+        """From now on, setting an unknown public attribute is an error (called at the end of
+        a group's construction)."""
+        object.__setattr__(self, "_locked", True)
 
     def _is_subexpression(self, name):
         eqs = self.__dict__.get("equations")

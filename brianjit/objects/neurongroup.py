@@ -83,6 +83,7 @@ class NeuronGroup(Group, BrianObject):
             self.variables["lastspike"] = Variable("lastspike", lastspike, second.dim, "float")
             self.variables["not_refractory"] = Variable("not_refractory", not_refractory,
                                                         DIMENSIONLESS, "boolean")
+        self._lock_attributes()
 
     @staticmethod
     def _create_variables(eqs, N):

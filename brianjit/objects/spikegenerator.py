@@ -52,6 +52,7 @@ class SpikeGeneratorGroup(Group, BrianObject):
         self._period_bins = DynamicArray(1, dtype=np.int64)
         self._previous_dt = None
         self.set_spikes(indices, times, period, sorted)
+        self._lock_attributes()
 
     def set_spikes(self, indices, times, period=0 * second, sorted=False):
         """New spikes (and period) for the next run; see the class docstring."""

@@ -25,6 +25,7 @@ class Subgroup(Group):
                             ("clock", owner.clock), ("spikespace", owner.spikespace),
                             ("variables", owner.variables)):
             object.__setattr__(self, name, value)
+        self._lock_attributes()
 
     def __repr__(self):
         return f"<Subgroup {self.start}:{self.stop} of {self.owner.name!r}>"

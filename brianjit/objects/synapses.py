@@ -111,6 +111,7 @@ class Synapses(Group, BrianObject):
             pathway = SynapticPathway(self, path, code, side, delays.get(path))
             self.pathways.append(pathway)
             self.variables[pathway.delay_name] = pathway.delay_variable
+        self._lock_attributes()
 
     # -- variables -------------------------------------------------------------------------------
     @staticmethod
