@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 
+import sympy
 from llvmlite import ir
 
 from .. import kernel as K
-from ..model.symbols import symbol
+from ..model.symbols import floordiv, symbol
 from . import dynarray
 from .expressions import ExprLowerer
 from .rng import RandomContext
@@ -216,8 +217,7 @@ class KernelEmitter:
 
 
 def _augmented(op, target, expr):
-    from ..model.symbols import floordiv
-    import sympy
+    """``target op= expr`` as the expression assigned to ``target``."""
     return {
         "+=": lambda: target + expr, "-=": lambda: target - expr, "*=": lambda: target * expr,
         "/=": lambda: target / expr, "**=": lambda: target ** expr,

@@ -310,8 +310,8 @@ class Group:
             [expr, written, condition, condition_written], where)
         if expr_text and not unitless:
             fail_for_dimension_mismatch(
-                _dim_probe(get_expr_dimensions(written, dims, text=expr_text)),
-                _dim_probe(var.dim),
+                get_expr_dimensions(written, dims, text=expr_text),
+                var.dim,
                 f"The expression '{expr_text}' does not have the unit of {self.name}.{target}")
         if condition is not None:
             get_expr_dimensions(condition_written, dims, text=condition_text)
@@ -354,7 +354,7 @@ class Group:
         if written is not None:
             found = get_expr_dimensions(written, dims, text=text)
             if expected_dim is not None:
-                fail_for_dimension_mismatch(_dim_probe(found), _dim_probe(expected_dim),
+                fail_for_dimension_mismatch(found, expected_dim,
                                             f"The expression '{text}' does not have the unit "
                                             f"of {where}")
         out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
@@ -377,12 +377,6 @@ class Group:
         eq = self.equations[name]
         expr = self._substitute_subexpressions(eq.expr)
         return self._evaluate(expr, eq.var_type, f"the subexpression {self.name}.{name}")
-
-
-def _dim_probe(dim):
-    """Something carrying ``dim`` for ``fail_for_dimension_mismatch``."""
-    from ..units import Quantity
-    return Quantity(1.0, dim=dim)
 
 
 def run_once(kern: K.Kernel, slots: SlotTable):

@@ -384,7 +384,7 @@ class Synapses(Group, BrianObject):
         self.equations.check_units(dims)
         for name, (group, base) in self._summed.items():
             fail_for_dimension_mismatch(
-                _probe(self.equations[name].dim), _probe(group.variables[base].dim),
+                self.equations[name].dim, group.variables[base].dim,
                 f"The summed variable '{name}' does not have the unit of {group.name}.{base}")
         for pathway in self.pathways:
             check_statements_units(pathway.statements, dims)
@@ -519,9 +519,4 @@ class _PathwayView:
         if name != "delay":
             raise AttributeError(f"pathway '{self._pathway.name}' has no attribute '{name}'")
         self._synapses.set_values(self._pathway.delay_name, slice(None), value)
-
-
-def _probe(dim):
-    from ..units import Quantity
-    return Quantity(1.0, dim=dim)
 
