@@ -159,6 +159,17 @@ CUBA_CONNECT_E = "i < n_exc"
 CUBA_CONNECT_I = "i >= n_exc"
 
 
+def excitatory_inhibitory(sim, group, ns, on_pre_e, on_pre_i):
+    """CUBA's and COBAHH's recurrent connections (the first ``n_exc`` neurons excitatory, the rest
+    inhibitory, probability ``p``) and a SpikeMonitor: the network the benchmark runs."""
+    exc = sim.Synapses(group, group, on_pre=on_pre_e, namespace=ns)
+    inh = sim.Synapses(group, group, on_pre=on_pre_i, namespace=ns)
+    exc.connect(CUBA_CONNECT_E, p=ns["p"], namespace=ns)
+    inh.connect(CUBA_CONNECT_I, p=ns["p"], namespace=ns)
+    monitor = sim.SpikeMonitor(group)
+    return Built(objects=(group, exc, inh, monitor), spikes=monitor)
+
+
 def cuba_initial_v(n, c):
     """Uniform between reset and threshold (SI floats), from a fixed seed: shared by all."""
     return np.random.default_rng(20240502).uniform(c["Vr"], c["Vt"], n)
@@ -176,12 +187,7 @@ def build_cuba(sim, n):
     group = sim.NeuronGroup(n, CUBA_EQUATIONS, threshold=CUBA_THRESHOLD, reset=CUBA_RESET,
                             refractory=ns["refractory"], method="exact", namespace=ns)
     group.v = cuba_initial_v(n, si(CUBA_CONSTANTS)) * sim.volt
-    exc = sim.Synapses(group, group, on_pre=CUBA_ON_PRE_E, namespace=ns)
-    inh = sim.Synapses(group, group, on_pre=CUBA_ON_PRE_I, namespace=ns)
-    exc.connect(CUBA_CONNECT_E, p=ns["p"], namespace=ns)
-    inh.connect(CUBA_CONNECT_I, p=ns["p"], namespace=ns)
-    monitor = sim.SpikeMonitor(group)
-    return Built(objects=(group, exc, inh, monitor), spikes=monitor)
+    return excitatory_inhibitory(sim, group, ns, CUBA_ON_PRE_E, CUBA_ON_PRE_I)
 
 
 # --- (4) COBAHH: Traub-Miles HH with conductance synapses, Brian2's COBAHH example --------------
@@ -238,12 +244,7 @@ def build_cobahh(sim, n):
     group.v = v * sim.volt
     group.ge = ge * sim.siemens
     group.gi = gi * sim.siemens
-    exc = sim.Synapses(group, group, on_pre=COBAHH_ON_PRE_E, namespace=ns)
-    inh = sim.Synapses(group, group, on_pre=COBAHH_ON_PRE_I, namespace=ns)
-    exc.connect(CUBA_CONNECT_E, p=ns["p"], namespace=ns)
-    inh.connect(CUBA_CONNECT_I, p=ns["p"], namespace=ns)
-    monitor = sim.SpikeMonitor(group)
-    return Built(objects=(group, exc, inh, monitor), spikes=monitor)
+    return excitatory_inhibitory(sim, group, ns, COBAHH_ON_PRE_E, COBAHH_ON_PRE_I)
 
 
 # --- (5) STDP: Song, Miller & Abbott (2000), Brian2's STDP example ------------------------------

@@ -48,6 +48,17 @@ def make_kernels(numba):
                 conductance[targets[k]] += weight
 
     @njit
+    def record(spikes, n_spikes, step, lastspike, rec_i, rec_step, n_rec):
+        """The step's spikes: last spike times and the recording; returns the new record count."""
+        for s in range(n_spikes):
+            k = spikes[s]
+            lastspike[k] = step
+            rec_i[n_rec] = k
+            rec_step[n_rec] = step
+            n_rec += 1
+        return n_rec
+
+    @njit
     def cuba(first, last, v, ge, gi, lastspike, ref_steps, c, indptr, targets, n_exc,
              spikes, rec_i, rec_step, n_rec):
         """Steps [first, last); returns (next step, records) and stops early if rec is full."""
@@ -69,12 +80,8 @@ def make_kernels(numba):
                     n_spikes += 1
             propagate(spikes, n_spikes, indptr, targets, n_exc, we, wi, ge, gi)
             for s in range(n_spikes):
-                k = spikes[s]
-                v[k] = vr
-                lastspike[k] = step
-                rec_i[n_rec] = k
-                rec_step[n_rec] = step
-                n_rec += 1
+                v[spikes[s]] = vr
+            n_rec = record(spikes, n_spikes, step, lastspike, rec_i, rec_step, n_rec)
         return last, n_rec
 
     @njit
@@ -123,12 +130,7 @@ def make_kernels(numba):
                     spikes[n_spikes] = k
                     n_spikes += 1
             propagate(spikes, n_spikes, indptr, targets, n_exc, we, wi, ge, gi)
-            for s in range(n_spikes):
-                k = spikes[s]
-                lastspike[k] = step
-                rec_i[n_rec] = k
-                rec_step[n_rec] = step
-                n_rec += 1
+            n_rec = record(spikes, n_spikes, step, lastspike, rec_i, rec_step, n_rec)
         return last, n_rec
 
     return cuba, cobahh
