@@ -111,7 +111,7 @@ def test_spikegenerator_bad_input():
 def test_timedarray_counts_as_constant_for_exact_like_brian2():
     # Brian2 treats a TimedArray whose dt is a multiple of the step as constant during a step, so
     # its automatic choice is 'exact' (neurons and clock-driven synapses); values from Brian2 2.9
-    from brianjit import Synapses, nA, Mohm
+    from brianjit import Synapses, nA
     from brianjit.model.methods import UnsupportedEquationsException
     stim = TimedArray(np.array([0, 1, 2, 0, 3.0]) * nA, dt=1 * ms)
     G = NeuronGroup(2, """dv/dt = (-v + 50*Mohm*I)/(10*ms) : volt (unless refractory)

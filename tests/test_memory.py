@@ -11,7 +11,6 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
                                  rule)
 from llvmlite import ir
 
-from brianjit import memory
 from brianjit.codegen import dynarray
 from brianjit.jit import compile_ir
 from brianjit.memory import DynamicArray, live_buffers

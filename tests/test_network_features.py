@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from brianjit import (Clock, Network, NetworkOperation, NeuronGroup, PopulationRateMonitor,
-                      SpikeMonitor, StateMonitor, defaultclock, ms, mV, network_operation, run,
-                      second, seed, start_scope)
+                      SpikeMonitor, StateMonitor, ms, mV, network_operation, run,
+                      seed, start_scope)
 from brianjit.objects.magic import magic_network
 from interrupting import run_and_interrupt
 

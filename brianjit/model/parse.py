@@ -28,7 +28,7 @@ import ast
 import operator
 
 import sympy
-from sympy.logic.boolalg import Boolean, BooleanAtom
+from sympy.logic.boolalg import Boolean
 
 from brianjit.model.functions import DEFAULT_FUNCTIONS
 from brianjit.model.symbols import floordiv, symbol

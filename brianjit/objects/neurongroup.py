@@ -22,7 +22,7 @@ from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import symbol
-from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
+from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group
 from .variables import NUMPY_DTYPES, Variable
