@@ -296,6 +296,16 @@ class DynamicArray:
             return _count(newshape[0], "rows"), _count(newshape[1], "columns")
         return _count(newshape, "size"), self._ncols
 
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` rows without changing the length, so that appends up to there
+        (native ones included) need no growth."""
+        self.sync()
+        rows = _count(rows, "rows")
+        h = self._header
+        _nbytes(rows, h.rowbytes)
+        if rows > h.capacity:
+            self._reallocate(rows, keep=h.size)
+
     def resize(self, newshape) -> None:
         """Set the number of rows (or, for 2D, ``(rows, cols)``). Growing past the capacity
         reallocates to at least ``factor`` times the capacity; shrinking keeps the capacity.

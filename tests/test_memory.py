@@ -529,3 +529,18 @@ def test_runtime_is_declared_once_and_refuses_clashing_symbols():
     ir.Function(clash, ir.FunctionType(I32, [I32]), "malloc")
     with pytest.raises(ValueError, match="malloc"):
         dynarray.declare_runtime(clash)
+
+
+def test_reserve_makes_room_without_changing_the_contents():
+    array = DynamicArray(3)
+    array.data[:] = [1.0, 2.0, 3.0]
+    view = array.data
+    array.reserve(1000)
+    assert array.capacity >= 1000 and len(array) == 3
+    assert list(array.data) == [1.0, 2.0, 3.0] and list(view) == [1.0, 2.0, 3.0]
+    capacity = array.capacity
+    array.reserve(10)  # never shrinks
+    array.resize(1000)  # no growth needed any more
+    assert array.capacity == capacity and list(array.data[:4]) == [1.0, 2.0, 3.0, 0.0]
+    with pytest.raises(ValueError):
+        array.reserve(-1)

@@ -207,7 +207,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     if p_constant:
         expected = sizes[outer] * sizes[other] * float(p)
         for array in (pre, post):
-            _reserve(array, len(array) + int(expected * 1.01 + 6 * np.sqrt(expected) + 16))
+            array.reserve(len(array) + int(expected * 1.01 + 6 * np.sqrt(expected) + 16))
     shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
                       shape_args["inner_step"], target, condition, p, p_constant, n,
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
@@ -231,10 +231,3 @@ def _unpack(exprs, condition, p):
     condition_ = rest.pop(0) if condition is not None else None
     p_ = rest.pop(0) if p is not None else None
     return start, stop, target, condition_, p_, rest[0]
-
-
-def _reserve(array, rows):
-    if rows > array.capacity:
-        length = len(array)
-        array.resize(rows)
-        array.resize(length)

@@ -19,15 +19,6 @@ from .variables import NUMPY_DTYPES, integer_indices
 __all__ = ["StateMonitor", "SpikeMonitor", "PopulationRateMonitor"]
 
 
-def _reserve(array, rows):
-    """Make room for ``rows`` rows without changing the length (growth inside the run is then
-    rare; it stays correct without this)."""
-    length = len(array)
-    if rows > array.capacity:
-        array.resize(rows)
-        array.resize(length)
-
-
 def _source_range(source):
     if not all(hasattr(source, attr) for attr in ("start", "stop", "variables")):
         raise TypeError(f"monitors record groups (NeuronGroup or subgroup), not {source!r}")
@@ -120,7 +111,7 @@ class StateMonitor(_RecordsTimes, BrianObject):
 
     def prepare_run(self, n_steps):
         for array in [self._t, *self._values.values()]:
-            _reserve(array, len(array) + n_steps + 1)
+            array.reserve(len(array) + n_steps + 1)
 
     def _variable(self, name, unitless):
         values = self._values[name].data.T.copy()
@@ -264,7 +255,7 @@ class PopulationRateMonitor(_RecordsTimes, BrianObject):
 
     def prepare_run(self, n_steps):
         for array in (self._rate, self._t):
-            _reserve(array, len(array) + n_steps + 1)
+            array.reserve(len(array) + n_steps + 1)
 
     @property
     def rate(self):
