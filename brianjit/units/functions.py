@@ -154,7 +154,9 @@ def check_units(**units):
 
         @functools.wraps(function)
         def checked(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs).arguments
+            # the given arguments' units are checked before a missing argument is reported
+            # (Brian2's order: f(x=10) of f(diameter, x) is a DimensionMismatchError)
+            bound = signature.bind_partial(*args, **kwargs).arguments
             for arg_name, spec in units.items():
                 if arg_name in bound:
                     _check_value(name, arg_name, bound[arg_name], spec, bound)
