@@ -128,7 +128,7 @@ def _timed_array(em: KernelEmitter, function: K.TimedArrayFunction, lowerer, arg
     p = em.prologue
     header = em.header(function.values)
     rows = dynarray.emit_load_size(p, header)
-    columns = p.load(p.gep(header, [const(48)], source_etype=ir.IntType(8)), typ=I64)
+    columns = dynarray.emit_load_ncols(p, header)
     table_dt = ir.Constant(F64, function.dt)
     group_dt = em.base_values()["dt"]
     upsample = _upsampling(p, p.fmul(p.fdiv(ir.Constant(F64, 8.0), group_dt), table_dt))
