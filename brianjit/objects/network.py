@@ -25,6 +25,7 @@ from . import seed as seed_state
 from . import storage
 from .assembly import BuildContext, ExternalConstant, SlotTable
 from .base import BrianObject, unique_name
+from .clock import timestep
 from .code import CodeView
 from .group import constant_dtype
 from .operations import NetworkOperation
@@ -162,7 +163,7 @@ class Network:
         objects = self._all_objects()
         self._t = storage.apply(state, objects, restore_random_state)
         for clock in {obj.clock: None for obj in objects}:
-            clock.step = int(np.ceil(self._t / clock.dt_ - 1e-9))
+            clock.set_time(self._t)
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
@@ -179,6 +180,8 @@ class Network:
         if namespace is None:
             namespace = user_frame_namespace(level)
         periods, base_dt = self._clock_periods(objects + operations)
+        for clock in periods:
+            clock.check_new_dt(self._t)
         self._set_constants(objects, namespace)
         if self._simulation is None:
             self._simulation = seed_state.next_simulation()
@@ -197,19 +200,20 @@ class Network:
             self.timings = {k: 0.0 for k in self._program.timings}
         for clock, array in self._dt_arrays.items():
             array.data[0] = clock.dt_
-        start = int(round(self._t / base_dt))
+        start = timestep(self._t, base_dt)
         n_steps = int(round(duration_ / base_dt))
+
+        def at_step(step):
+            self._t = step * base_dt
+            for clock, period in periods.items():
+                clock.step = -(-step // period)
+        at_step(start)
         for obj in objects:
             obj.prepare_run(n_steps)
         scheduled = [ScheduledOperation(op, periods[op.clock],
                                          bisect.bisect_left(self._program.keys,
                                                             sort_key(op, schedule)), rank)
                      for rank, op in enumerate(operations)]
-
-        def at_step(step):
-            self._t = step * base_dt
-            for clock, period in periods.items():
-                clock.step = -(-step // period)
 
         reporter = make_reporter(report, report_period, duration_, self._t)
         stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start)
