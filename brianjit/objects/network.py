@@ -160,10 +160,7 @@ class Network:
         else:
             raise KeyError(f"{self.name} has no stored state called '{name}' (stored: "
                            f"{sorted(self._stored)})")
-        objects = self._all_objects()
-        self._t = storage.apply(state, objects, restore_random_state)
-        for clock in {obj.clock: None for obj in objects}:
-            clock.set_time(self._t)
+        self._t = storage.apply(state, self._all_objects(), restore_random_state)
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
