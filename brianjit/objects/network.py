@@ -58,6 +58,8 @@ class Network:
         self._dt_arrays: dict = {}
         self._schedule = None
         self._stored: dict = {}
+        #: the Stepper of the run in progress (restore() inside a network_operation moves it)
+        self._stepper, self._stepper_dt = None, None
         #: number of this simulation for the random numbers (see seed.next_simulation)
         self._simulation = None
         self._seed = DynamicArray(1, dtype=np.int64)
@@ -160,7 +162,14 @@ class Network:
         else:
             raise KeyError(f"{self.name} has no stored state called '{name}' (stored: "
                            f"{sorted(self._stored)})")
-        self._t = storage.apply(state, self._all_objects(), restore_random_state)
+        running = self._stepper is not None
+        self._t = storage.apply(state, self._all_objects(), restore_random_state,
+                                keep_dt=running)
+        if running:
+            # inside a network_operation: the rest of this step and the steps after it run from
+            # the restored time, up to the end the run was asked for (as in Brian2)
+            self._seed.data[0] = seed_state.simulation_seed(self._simulation)
+            self._stepper.jump(timestep(self._t, self._stepper_dt))
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
@@ -214,10 +223,12 @@ class Network:
 
         reporter = make_reporter(report, report_period, duration_, self._t)
         stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start)
+        self._stepper, self._stepper_dt = stepper, base_dt
         t0 = time.perf_counter()
         try:
             stepper.run(n_steps, reporter)
         finally:
+            self._stepper = None
             self.timings["run"] = time.perf_counter() - t0
             at_step(stepper.step)
         if stepper.interrupted:
