@@ -96,7 +96,8 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful):
         fail_for_dimension_mismatch(times, second, "The spike times have to be times")
         fail_for_dimension_mismatch(period, second, "The period has to be a time")
         fail_for_dimension_mismatch(indices, 1, "The indices have to be dimensionless")
-        times_ = np.atleast_1d(np.asarray(times, dtype=np.float64))
+        # through Quantity: a list of quantities ([0*ms, 0.9*ms]) is not a list of floats
+        times_ = np.atleast_1d(np.asarray(Quantity(times), dtype=np.float64))
         indices_ = np.atleast_1d(np.asarray(indices))
         period_ = float(np.asarray(period))
         if times_.ndim != 1 or indices_.ndim != 1 or len(times_) != len(indices_):

@@ -1,6 +1,7 @@
 """SpikeGeneratorGroup: its state is in snapshots (it emits its spikes again after restore(), as
-Brian2's test_spikegenerator_restore requires), sorted=True is checked, and a neuron can never
-spike twice in one time step (a repeated spike could overflow a pathway's spike list)."""
+Brian2's test_spikegenerator_restore requires), its times may be a list of quantities,
+sorted=True is checked, and a neuron can never spike twice in one time step (a repeated spike
+could overflow a pathway's spike list)."""
 import numpy as np
 import pytest
 
@@ -43,6 +44,13 @@ def test_restore_brings_back_the_stored_spikes():
     assert group.period == 0 * second and group.neuron_index.tolist() == [0, 1, 0]
     net.run(3 * ms)
     assert np.allclose(monitor.t_, [0, 1e-3, 2e-3])
+
+
+def test_times_as_a_list_of_quantities():
+    group = SpikeGeneratorGroup(1, [0, 0], [0 * ms, 0.9 * ms], period=1 * ms)
+    monitor = SpikeMonitor(group)
+    Network(group, monitor).run(2 * ms)
+    assert np.allclose(monitor.t_ * 1e3, [0, 0.9, 1, 1.9])
 
 
 def test_sorted_true_is_checked():
