@@ -16,7 +16,7 @@ from llvmlite import ir
 
 __all__ = [
     "HEADER_TYPE", "declare_runtime", "emit_reserve", "emit_append_rows",
-    "emit_load_data", "emit_load_size", "emit_store_size",
+    "emit_load_data", "emit_load_size", "emit_load_ncols", "emit_store_size",
 ]
 
 _PTR = ir.PointerType()
@@ -56,6 +56,11 @@ def emit_load_data(builder: ir.IRBuilder, header_ptr) -> ir.Value:
 def emit_load_size(builder: ir.IRBuilder, header_ptr) -> ir.Value:
     """The number of rows in use (``i64``)."""
     return _load(builder, header_ptr, "size", _I64)
+
+
+def emit_load_ncols(builder: ir.IRBuilder, header_ptr) -> ir.Value:
+    """The number of columns (``i64``; 1 for a 1D array)."""
+    return _load(builder, header_ptr, "ncols", _I64)
 
 
 def emit_store_size(builder: ir.IRBuilder, header_ptr, size) -> None:

@@ -128,7 +128,7 @@ def _timed_array(em: KernelEmitter, function: K.TimedArrayFunction, lowerer, arg
     p = em.prologue
     header = em.header(function.values)
     rows = dynarray.emit_load_size(p, header)
-    columns = p.load(p.gep(header, [const(48)], source_etype=ir.IntType(8)), typ=I64)
+    columns = dynarray.emit_load_ncols(p, header)
     table_dt = ir.Constant(F64, function.dt)
     group_dt = em.base_values()["dt"]
     upsample = _upsampling(p, p.fmul(p.fdiv(ir.Constant(F64, 8.0), group_dt), table_dt))
@@ -184,6 +184,8 @@ def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
     def probability(i):
         p = em.run_statements([K.Assign("_p", shape.probability)], i, shape.size,
                               declared={"_p": "float"})["_p"]
+        # as Brian2's ``rand() < rates*dt``: NaN and negative never spike, >= 1 (inf) always
+        p = b.select(b.fcmp_ordered(">", p, ir.Constant(F64, 0.0)), p, ir.Constant(F64, 0.0))
         p = b.select(b.fcmp_ordered("<", p, ir.Constant(F64, 1.0)), p, ir.Constant(F64, 1.0))
         b.store(p, b.gep(scratch, [i], source_etype=F64))
         maxnum = em.module.declare_intrinsic("llvm.maxnum", [F64], ir.FunctionType(F64, [F64, F64]))

@@ -2,14 +2,33 @@
 
 A clock is plain Python state. The network copies ``dt`` into a buffer before each run, so kernels
 read it from memory and changing ``defaultclock.dt`` between runs needs no recompilation.
+
+A new ``dt`` takes effect at the next run, as in Brian2: until then the step still counts in the
+old ``dt`` (``t`` does not move), and the run first checks that its start time is a step of the
+new ``dt`` (Brian2's ``check_dt``: within ``EPSILON_DT`` of one), else it raises ``ValueError``
+instead of moving ``t``.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from ..units import Quantity, fail_for_dimension_mismatch, second
 
-__all__ = ["Clock", "defaultclock"]
+__all__ = ["Clock", "defaultclock", "timestep", "EPSILON_DT"]
+
+#: Times closer than this fraction of ``dt`` are the same time step (Brian2's Clock.epsilon_dt).
+EPSILON_DT = 1e-4
+
+
+def timestep(t: float, dt: float) -> int:
+    """Brian2's time step of ``t``: the nearest step if within ``EPSILON_DT`` of it, else the
+    next one (a time between steps is reached at the step after it)."""
+    nearest = round(t / dt)
+    if nearest * dt == t or abs(nearest * dt - t) / dt <= EPSILON_DT:
+        return int(nearest)
+    return int(math.ceil(t / dt))
 
 
 class Clock:
@@ -18,7 +37,8 @@ class Clock:
     def __init__(self, dt=0.1e-3 * second, name=None):
         self.name = name or "clock"
         self._dt = None
-        self.step = 0
+        self._step_dt = None  # the dt ``step`` counts in: the old one after a change of dt
+        self._step = 0
         self.dt = dt
 
     @property
@@ -31,26 +51,50 @@ class Clock:
         value = float(np.asarray(value))
         if not np.isfinite(value) or value <= 0:
             raise ValueError(f"dt has to be a positive time, not {value} s")
-        if self._dt is not None and self.step:
-            # keep t where it is: the step counter is re-expressed in the new dt
-            self.step = int(round(self.step * self._dt / value))
         self._dt = value
+        if self._step_dt is None:
+            self._step_dt = value
 
     @property
     def dt_(self):
         return self._dt
 
     @property
+    def step(self) -> int:
+        return self._step
+
+    @step.setter
+    def step(self, step):
+        """Set by the network (runs, restores): the step now counts in the current ``dt``."""
+        self._step = int(step)
+        self._step_dt = self._dt
+
+    def set_time(self, t: float):
+        """Go to the time step of ``t`` (seconds) in the current ``dt``."""
+        self.step = timestep(t, self._dt)
+
+    def check_new_dt(self, t: float):
+        """Before a run from ``t``: refuse a new ``dt`` that ``t`` is not a step of (Brian2)."""
+        old, new = self._step_dt, self._dt
+        if old == new:
+            return
+        if abs(round(t / new) * new - round(t / old) * old) / new > EPSILON_DT:
+            raise ValueError(f"Cannot set dt from {Quantity(old, dim=second.dim)} to "
+                             f"{Quantity(new, dim=second.dim)} for {self.name}, the time "
+                             f"{Quantity(t, dim=second.dim)} is not a multiple of "
+                             f"{Quantity(new, dim=second.dim)}.")
+
+    @property
     def t(self):
-        return Quantity(self.step * self._dt, dim=second.dim)
+        return Quantity(self.t_, dim=second.dim)
 
     @property
     def t_(self):
-        return self.step * self._dt
+        return self._step * self._step_dt
 
     @property
     def timestep(self):
-        return self.step
+        return self._step
 
     def __repr__(self):
         return f"Clock(dt={self.dt!r}, name={self.name!r})"

@@ -85,6 +85,8 @@ def store(name="default", filename=None, level=0):
 
 
 def restore(name="default", filename=None, restore_random_state=False, level=0):
-    """``Network.restore`` for the objects defined where ``restore`` is called."""
-    _update_magic_objects(level, "restore")
+    """``Network.restore`` for the objects defined where ``restore`` is called (inside a
+    network_operation of a magic run: for the objects of that run)."""
+    if magic_network._stepper is None:
+        _update_magic_objects(level, "restore")
     magic_network.restore(name, filename, restore_random_state)

@@ -14,6 +14,7 @@ from ..memory import DynamicArray
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
+from .stateful import Stateful
 from .variables import NUMPY_DTYPES, integer_indices
 
 __all__ = ["StateMonitor", "SpikeMonitor", "PopulationRateMonitor"]
@@ -46,7 +47,7 @@ class _RecordsTimes:
         return self._t.data.copy()
 
 
-class StateMonitor(_RecordsTimes, BrianObject):
+class StateMonitor(_RecordsTimes, BrianObject, Stateful):
     """Record ``variables`` of ``source`` at the indices ``record`` every time step."""
 
     def __init__(self, source, variables, record, dt=None, clock=None, when="start", order=0,
@@ -109,6 +110,9 @@ class StateMonitor(_RecordsTimes, BrianObject):
     def state_arrays(self):
         return {"t": self._t, **self._values}
 
+    def check_state(self, check):
+        check.same_length(self.record_variables, "t")
+
     def prepare_run(self, n_steps):
         for array in [self._t, *self._values.values()]:
             array.reserve(len(array) + n_steps + 1)
@@ -150,7 +154,7 @@ class _RecordingView:
         return getattr(self._monitor, name)[self._position]
 
 
-class SpikeMonitor(_RecordsTimes, BrianObject):
+class SpikeMonitor(_RecordsTimes, BrianObject, Stateful):
     """Record the index and time of every spike of ``source`` (and optionally ``variables``)."""
 
     def __init__(self, source, variables=None, record=True, when="thresholds", order=1,
@@ -189,6 +193,11 @@ class SpikeMonitor(_RecordsTimes, BrianObject):
 
     def state_arrays(self):
         return {"i": self._i, "t": self._t, "count": self._count, **self._values}
+
+    def check_state(self, check):
+        check.same_length(["t", *self.record_variables], "i")
+        check.indices("i", self.stop - self.start)
+        check.length("count", self.stop - self.start)
 
     @property
     def i(self):
@@ -233,7 +242,7 @@ class SpikeMonitor(_RecordsTimes, BrianObject):
         raise AttributeError(f"SpikeMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
 
 
-class PopulationRateMonitor(_RecordsTimes, BrianObject):
+class PopulationRateMonitor(_RecordsTimes, BrianObject, Stateful):
     """The fraction of ``source`` spiking per time step, as a rate."""
 
     def __init__(self, source, when="thresholds", order=1, name="ratemonitor*"):
@@ -252,6 +261,9 @@ class PopulationRateMonitor(_RecordsTimes, BrianObject):
 
     def state_arrays(self):
         return {"rate": self._rate, "t": self._t}
+
+    def check_state(self, check):
+        check.same_length(["rate"], "t")
 
     def prepare_run(self, n_steps):
         for array in (self._rate, self._t):

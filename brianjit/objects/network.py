@@ -25,6 +25,7 @@ from . import seed as seed_state
 from . import storage
 from .assembly import BuildContext, ExternalConstant, SlotTable
 from .base import BrianObject, unique_name
+from .clock import timestep
 from .code import CodeView
 from .group import constant_dtype
 from .operations import NetworkOperation
@@ -57,6 +58,8 @@ class Network:
         self._dt_arrays: dict = {}
         self._schedule = None
         self._stored: dict = {}
+        #: the Stepper of the run in progress (restore() inside a network_operation moves it)
+        self._stepper, self._stepper_dt = None, None
         #: number of this simulation for the random numbers (see seed.next_simulation)
         self._simulation = None
         self._seed = DynamicArray(1, dtype=np.int64)
@@ -159,10 +162,14 @@ class Network:
         else:
             raise KeyError(f"{self.name} has no stored state called '{name}' (stored: "
                            f"{sorted(self._stored)})")
-        objects = self._all_objects()
-        self._t = storage.apply(state, objects, restore_random_state)
-        for clock in {obj.clock: None for obj in objects}:
-            clock.step = int(np.ceil(self._t / clock.dt_ - 1e-9))
+        running = self._stepper is not None
+        self._t = storage.apply(state, self._all_objects(), restore_random_state,
+                                keep_dt=running)
+        if running:
+            # inside a network_operation: the rest of this step and the steps after it run from
+            # the restored time, up to the end the run was asked for (as in Brian2)
+            self._seed.data[0] = seed_state.simulation_seed(self._simulation)
+            self._stepper.jump(timestep(self._t, self._stepper_dt))
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
@@ -179,6 +186,8 @@ class Network:
         if namespace is None:
             namespace = user_frame_namespace(level)
         periods, base_dt = self._clock_periods(objects + operations)
+        for clock in periods:
+            clock.check_new_dt(self._t)
         self._set_constants(objects, namespace)
         if self._simulation is None:
             self._simulation = seed_state.next_simulation()
@@ -197,8 +206,14 @@ class Network:
             self.timings = {k: 0.0 for k in self._program.timings}
         for clock, array in self._dt_arrays.items():
             array.data[0] = clock.dt_
-        start = int(round(self._t / base_dt))
+        start = timestep(self._t, base_dt)
         n_steps = int(round(duration_ / base_dt))
+
+        def at_step(step):
+            self._t = step * base_dt
+            for clock, period in periods.items():
+                clock.step = -(-step // period)
+        at_step(start)
         for obj in objects:
             obj.prepare_run(n_steps)
         scheduled = [ScheduledOperation(op, periods[op.clock],
@@ -206,17 +221,14 @@ class Network:
                                                             sort_key(op, schedule)), rank)
                      for rank, op in enumerate(operations)]
 
-        def at_step(step):
-            self._t = step * base_dt
-            for clock, period in periods.items():
-                clock.step = -(-step // period)
-
         reporter = make_reporter(report, report_period, duration_, self._t)
         stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start)
+        self._stepper, self._stepper_dt = stepper, base_dt
         t0 = time.perf_counter()
         try:
             stepper.run(n_steps, reporter)
         finally:
+            self._stepper = None
             self.timings["run"] = time.perf_counter() - t0
             at_step(stepper.step)
         if stepper.interrupted:

@@ -25,13 +25,14 @@ from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group
+from .stateful import Stateful
 from .variables import NUMPY_DTYPES, Variable
 
 __all__ = ["NeuronGroup"]
 
 
 
-class NeuronGroup(Group, BrianObject):
+class NeuronGroup(Group, BrianObject, Stateful):
     """A group of ``N`` neurons following ``model`` (Brian2's NeuronGroup)."""
 
     def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
@@ -225,6 +226,11 @@ class NeuronGroup(Group, BrianObject):
         """Everything ``store()`` must save: the state variables and the spike space."""
         return {**{name: var.array for name, var in self.variables.items()},
                 "_spikespace": self.spikespace}
+
+    def check_state(self, check):
+        for name, var in self.variables.items():
+            check.length(name, 1 if var.scalar else len(self))
+        check.spike_space("_spikespace", len(self))
 
     def refractory_constant(self):
         """Value of a quantity ``refractory`` (a per-run constant), or None."""

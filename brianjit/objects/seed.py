@@ -19,6 +19,8 @@ __all__ = ["seed", "seed_array", "next_oneoff_streams", "new_epoch", "next_simul
 #: one-off kernels use streams from here on (network kernels use the blocks below it)
 ONEOFF_FIRST_STREAM = 1 << 30
 _ONEOFF_BLOCK = 64
+#: the one-off stream counter counts modulo this
+ONEOFF_COUNTER_LIMIT = (1 << 30) // _ONEOFF_BLOCK
 _state = {"array": None, "oneoff": 0, "simulations": 0}
 
 
@@ -77,5 +79,5 @@ def new_epoch():
 def next_oneoff_streams() -> int:
     """First stream of a new one-off kernel."""
     first = ONEOFF_FIRST_STREAM + _state["oneoff"] * _ONEOFF_BLOCK
-    _state["oneoff"] = (_state["oneoff"] + 1) % ((1 << 30) // _ONEOFF_BLOCK)
+    _state["oneoff"] = (_state["oneoff"] + 1) % ONEOFF_COUNTER_LIMIT
     return first

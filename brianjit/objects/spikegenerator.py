@@ -17,6 +17,7 @@ from ..memory import DynamicArray
 from ..units import Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import Group
+from .stateful import Stateful
 
 __all__ = ["SpikeGeneratorGroup"]
 
@@ -26,14 +27,46 @@ def _timestep(times, dt):
     return np.asarray((np.asarray(times) + 1e-3 * dt) / dt, dtype=np.int64)
 
 
+def _is_sorted(times, indices) -> bool:
+    """Whether the spikes are in (time, index) order."""
+    later = times[1:] > times[:-1]
+    return bool(np.all(later | ((times[1:] == times[:-1]) & (indices[1:] >= indices[:-1]))))
+
+
+def _binned(name, times, indices, period, dt):
+    """(time bins, period in bins) of spikes in (time, index) order for ``dt``, or Brian2's
+    errors: a period shorter than dt or not a multiple of it, a neuron spiking twice in a bin."""
+    if period and period < dt:
+        raise ValueError(f"The period of '{name}' is {period} s, which is smaller than its dt "
+                         f"of {dt} s.")
+    bins = _timestep(times, dt)
+    twice = np.lexsort((bins, indices))  # by neuron, then bin: a repeat is a neighbour
+    if np.any((np.diff(bins[twice]) == 0) & (np.diff(indices[twice]) == 0)):
+        raise ValueError(f"Using a dt of {dt} s, some neurons of SpikeGeneratorGroup "
+                         f"'{name}' spike more than once during a time step.")
+    if len(bins) and bins.max() > np.iinfo(np.int32).max:
+        raise ValueError(f"spike times of '{name}' beyond 2**31 time steps")
+    period_bins = np.round(period / dt)
+    if period_bins > np.iinfo(np.int32).max:
+        period_bins = 0  # Brian2: treated as no period
+    elif abs(period_bins * dt - period) > period * np.finfo(float).eps:
+        raise NotImplementedError(f"The period of '{name}' is {period} s, which is not an "
+                                  f"integer multiple of its dt of {dt} s.")
+    return bins, int(period_bins)
+
+
 def _set_array(array, values, dtype):
     array.resize(len(values))
     array.data[:] = np.asarray(values, dtype=dtype)
 
 
-class SpikeGeneratorGroup(Group, BrianObject):
+class SpikeGeneratorGroup(Group, BrianObject, Stateful):
     """``SpikeGeneratorGroup(N, indices, times, period=0*second)``: neuron ``indices[k]`` spikes
-    at the step containing ``times[k]`` (repeated every ``period`` if it is not zero)."""
+    at the step containing ``times[k]`` (repeated every ``period`` if it is not zero).
+
+    Its state (what ``store()`` saves) is the spikes (``neuron_index``, ``spike_time`` in
+    (time, index) order, ``period``), the position of the next spike (``_lastindex``; -1: not
+    placed yet) and the spike space; the kernel's time bins derive from the spikes and ``dt``."""
 
     def __init__(self, N, indices, times, dt=None, clock=None, period=0 * second,
                  when="thresholds", order=0, sorted=False, name="spikegeneratorgroup*",
@@ -46,6 +79,9 @@ class SpikeGeneratorGroup(Group, BrianObject):
         self.owner, self.start, self.stop = self, 0, int(N)
         self.namespace, self.equations, self.variables = None, None, {}
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
+        self._spike_neurons = DynamicArray(0, dtype=np.int32)
+        self._spike_times = DynamicArray(0, dtype=np.float64)
+        self._period_seconds = DynamicArray(1, dtype=np.float64)
         self._neuron_index = DynamicArray(0, dtype=np.int32)
         self._timebins = DynamicArray(0, dtype=np.int32)
         self._lastindex = DynamicArray(1, dtype=np.int64)
@@ -55,11 +91,13 @@ class SpikeGeneratorGroup(Group, BrianObject):
         self._lock_attributes()
 
     def set_spikes(self, indices, times, period=0 * second, sorted=False):
-        """New spikes (and period) for the next run; see the class docstring."""
+        """New spikes (and period) for the next run; see the class docstring. With
+        ``sorted=True`` they must be in (time, index) order already."""
         fail_for_dimension_mismatch(times, second, "The spike times have to be times")
         fail_for_dimension_mismatch(period, second, "The period has to be a time")
         fail_for_dimension_mismatch(indices, 1, "The indices have to be dimensionless")
-        times_ = np.atleast_1d(np.asarray(times, dtype=np.float64))
+        # through Quantity: a list of quantities ([0*ms, 0.9*ms]) is not a list of floats
+        times_ = np.atleast_1d(np.asarray(Quantity(times), dtype=np.float64))
         indices_ = np.atleast_1d(np.asarray(indices))
         period_ = float(np.asarray(period))
         if times_.ndim != 1 or indices_.ndim != 1 or len(times_) != len(indices_):
@@ -83,7 +121,13 @@ class SpikeGeneratorGroup(Group, BrianObject):
         if not sorted:
             order = np.lexsort((indices_, times_))
             indices_, times_ = indices_[order], times_[order]
-        self._indices, self._times, self._period = indices_, times_, period_
+        elif not _is_sorted(times_, indices_):
+            raise ValueError(f"SpikeGeneratorGroup '{self.name}' was given sorted=True, but the "
+                             f"spikes are not sorted by time (then by index)")
+        _set_array(self._spike_neurons, indices_, np.int32)
+        _set_array(self._spike_times, times_, np.float64)
+        self._period_seconds.data[0] = period_
+        self._lastindex.data[0] = -1  # the kernel skips the spikes before its first step
         self._spikes_changed = True
 
     # -- what a network needs ----------------------------------------------------------------------
@@ -99,32 +143,52 @@ class SpikeGeneratorGroup(Group, BrianObject):
 
     def prepare_run(self, n_steps):
         """Brian2's before_run: bins for the current dt, the pointer past spikes already gone."""
-        dt = self.clock.dt_
-        if self._period and self._period < dt:
-            raise ValueError(f"The period of '{self.name}' is {self._period} s, which is smaller "
-                             f"than its dt of {dt} s.")
         if self._spikes_changed:
-            self._lastindex.data[0] = -1  # the kernel skips the spikes before its first step
-        if self._spikes_changed or dt != self._previous_dt:
-            bins = _timestep(self._times, dt)
-            if np.any((np.diff(bins) == 0) & (np.diff(self._indices) == 0)):
-                raise ValueError(f"Using a dt of {dt} s, some neurons of SpikeGeneratorGroup "
-                                 f"'{self.name}' spike more than once during a time step.")
-            if len(bins) and bins.max() > np.iinfo(np.int32).max:
-                raise ValueError(f"spike times of '{self.name}' beyond 2**31 time steps")
-            period_bins = np.round(self._period / dt)
-            if period_bins > np.iinfo(np.int32).max:
-                period_bins = 0  # Brian2: treated as no period
-            elif abs(period_bins * dt - self._period) > self._period * np.finfo(float).eps:
-                raise NotImplementedError(f"The period of '{self.name}' is {self._period} s, "
-                                          f"which is not an integer multiple of its dt of {dt} s.")
-            _set_array(self._timebins, bins, np.int32)
-            _set_array(self._neuron_index, self._indices, np.int32)
-            self._period_bins.data[0] = int(period_bins)
-            self._previous_dt = dt
-            self._spikes_changed = False
+            self._lastindex.data[0] = -1  # also after set_spikes() during a run
+        if self._spikes_changed or self.clock.dt_ != self._previous_dt:
+            self._rebin()
+
+    def _rebin(self):
+        """The kernel's arrays from the spikes and the clock's dt (checked: see _binned)."""
+        dt = self.clock.dt_
+        bins, period_bins = _binned(self.name, self._spike_times.data,
+                                    self._spike_neurons.data, self._period, dt)
+        _set_array(self._timebins, bins, np.int32)
+        _set_array(self._neuron_index, self._spike_neurons.data, np.int32)
+        self._period_bins.data[0] = period_bins
+        self._previous_dt = dt
+        self._spikes_changed = False
+
+    # -- snapshots --------------------------------------------------------------------------------
+    def state_arrays(self):
+        return {"neuron_index": self._spike_neurons, "spike_time": self._spike_times,
+                "period": self._period_seconds, "_lastindex": self._lastindex,
+                "_spikespace": self.spikespace}
+
+    def check_state(self, check):
+        neurons, times = check["neuron_index"], check["spike_time"]
+        check.same_length(["spike_time"], "neuron_index")
+        check.indices("neuron_index", len(self))
+        check.finite("spike_time", minimum=0)
+        if not _is_sorted(times, neurons):
+            check.fail("spike_time", "is not in (time, index) order")
+        check.length("period", 1)
+        check.finite("period", minimum=0)
+        check.length("_lastindex", 1)
+        if not -1 <= check["_lastindex"][0] <= len(neurons):
+            check.fail("_lastindex", f"is {check['_lastindex'][0]}, not a position among "
+                                     f"{len(neurons)} spikes", IndexError)
+        check.spike_space("_spikespace", len(self))
+        _binned(self.name, times, neurons, float(check["period"][0]), check.dt)
+
+    def state_restored(self):
+        self._rebin()
 
     # -- reading --------------------------------------------------------------------------------
+    @property
+    def _period(self):
+        return float(self._period_seconds.data[0])
+
     @property
     def period(self):
         return Quantity(self._period, dim=second.dim)
@@ -137,12 +201,11 @@ class SpikeGeneratorGroup(Group, BrianObject):
 
     def __getattr__(self, name):
         if name == "neuron_index":
-            return self._indices.copy()
+            return self._spike_neurons.data.copy()
         if name == "spike_time":
-            return Quantity(self._times.copy(), dim=second.dim)
+            return Quantity(self._spike_times.data.copy(), dim=second.dim)
         return Group.__getattr__(self, name)
 
     def __repr__(self):
-        return (f"SpikeGeneratorGroup({len(self)}, indices=<length {len(self._indices)} array>, "
-                f"times=<length {len(self._times)} array>)")
-
+        return (f"SpikeGeneratorGroup({len(self)}, indices=<length {len(self._spike_neurons)} "
+                f"array>, times=<length {len(self._spike_times)} array>)")

@@ -72,13 +72,20 @@ class Stepper:
         self.interrupted = bool(self._flag)
         reporter.finish(progress())
 
+    def jump(self, step):
+        """Continue at base step ``step`` (``restore()`` inside an operation): the rest of the
+        current step's schedule runs at ``step``, then whole steps up to the run's end."""
+        self.step = step
+
     def _run(self, stop, reporter, progress):
         position, rank = 0, 0
         while True:
             due = min(((op.next_tick(self.step, rank), op.rank, op) for op in self.operations),
                       default=None, key=lambda e: e[:2])
             if due is None or due[0] >= stop:
-                self._advance(position, stop, 0, reporter, progress)
+                # after a jump to ``stop`` or beyond, the step in progress still ends (Brian2)
+                end = max(stop, self.step + 1 if position else self.step)
+                self._advance(position, end, 0, reporter, progress)
                 return
             tick, _, op = due
             if not self._advance(position, tick, op.position, reporter, progress):

@@ -28,6 +28,7 @@ from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .connect import connect_synapses
 from .group import SPECIAL_NAMES, Group
+from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .variables import NUMPY_DTYPES, Variable, integer_indices
 
@@ -56,7 +57,7 @@ def _pathway_codes(code, default):
     raise TypeError(f"on_pre/on_post must be a string or a dict of strings, not {code!r}")
 
 
-class Synapses(Group, BrianObject):
+class Synapses(Group, BrianObject, Stateful):
     """Connections from ``source`` to ``target`` (Brian2's Synapses)."""
 
     def __init__(self, source, target=None, model=None, on_pre=None, on_post=None, pre=None,
@@ -433,6 +434,21 @@ class Synapses(Group, BrianObject):
         for pathway in self.pathways:
             arrays.update(pathway.arrays())
         return arrays
+
+    def check_state(self, check):
+        for name, var in self.variables.items():
+            if var.scalar:
+                check.length(name, 1)
+        check.same_length([n for n, var in self.variables.items() if not var.scalar], "i")
+        check.indices("i", len(self.source))
+        check.indices("j", len(self.target))
+        for pathway in self.pathways:
+            pathway.check_state(check)
+
+    def state_restored(self):
+        """Synapses and delays may be others now: rebuild the pathways' index, fit the rings."""
+        self._delay_version += 1
+        self.prepare_run(0)
 
     def kernels(self, ctx):
         slots = ctx.slots

@@ -65,8 +65,23 @@ class SynapticPathway:
         return not self.delay_variable.scalar
 
     def arrays(self):
-        return {f"_{self.name}_ring": self.ring, f"_{self.name}_order": self.order,
-                f"_{self.name}_offsets": self.offsets}
+        """What a snapshot holds: the spikes in flight (the index is rebuilt after a restore)."""
+        return {f"_{self.name}_ring": self.ring}
+
+    def check_state(self, check):
+        """A snapshot's delays (finite, >= 0, a ring depth that fits an int64) and ring (rows
+        of spike lists of the source range, the count last; any depth: it is refitted)."""
+        check.finite(self.delay_name, minimum=0)
+        delays = check[self.delay_name]
+        width = len(self.group) + 1
+        if delays.size and not delays.max() / check.dt < 2.0 ** 62 / width:
+            check.fail(self.delay_name, f"holds a delay of {delays.max()} s, too long for "
+                                        f"the ring of pathway '{self.name}'")
+        name = f"_{self.name}_ring"
+        ring = check[name]
+        if len(ring) % width:
+            check.fail(name, f"has {len(ring)} elements, not rows of {width}")
+        check.spike_lists(name, ring.reshape(-1, width), width - 1)
 
     # -- before a run ------------------------------------------------------------------------------
     def delay_steps(self, dt):
