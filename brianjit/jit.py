@@ -32,8 +32,8 @@ import llvmlite.binding as llvm
 from . import diskcache
 from .interrupts import sigint_deferred
 
-__all__ = ["CompiledModule", "JITError", "compile_ir", "cpu_description", "set_cpu",
-           "vector_math_variants"]
+__all__ = ["CompiledModule", "JITError", "compile_ir", "cpu_description", "flushes_subnormals",
+           "set_cpu", "vector_math_variants"]
 
 _lock = threading.RLock()
 _state: dict = {}
@@ -80,6 +80,12 @@ def cpu_description() -> tuple[str, str]:
     with _lock:
         _target_machine()
         return _state["cpu"]
+
+
+def flushes_subnormals() -> bool:
+    """Whether generated drivers can flush subnormals to zero during runs (x86-64: MXCSR)."""
+    with _lock:
+        return llvm.get_process_triple().startswith("x86_64")
 
 
 # glibc's libmvec vector ABI: (feature the CPU needs, ISA letter, lanes of double), best first.
@@ -176,8 +182,9 @@ _EXTERNAL = re.compile(r'^declare [^@\n]*@("(?:[^"\\\n]|\\.)*"|[-\w$.]+)\(|'
 
 
 def _check_external_symbols(optimized_ir: str) -> None:
-    """Refuse code that calls a function the process lacks: MCJIT would abort the interpreter
-    ("Program used external function ... which could not be resolved") when linking it."""
+    """Refuse code that calls a function the process lacks: linked anyway, the call would jump to
+    address 0 and crash the interpreter."""
+    _engine()  # creating the engine makes the process's own symbols (libc, libm) searchable
     for match in _EXTERNAL.finditer(optimized_ir):
         name = (match.group(1) or match.group(2)).strip('"')
         if not name.startswith("llvm.") and not llvm.address_of_symbol(name):
