@@ -7,8 +7,13 @@ miss the disk cache and builds that hit it (the case where an interrupted build 
 unoptimised module in the engine)."""
 import json
 import os
+import signal
 import subprocess
 import sys
+
+import pytest
+
+from brianjit.interrupts import sigint_deferred
 
 _SCRIPT = r"""
 import json, os, signal, sys
@@ -104,3 +109,21 @@ def test_ctrl_c_at_any_point_of_a_build_reaches_the_user_and_leaves_nothing_behi
     assert {n.split("-")[0] for n, o in interrupted.items() if o["fired"]} >= (
         set(_POINTS) - {"add_module"})
     assert fired >= 24
+
+
+def test_sigint_inside_a_deferred_section_arrives_right_after_it():
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(10_000))  # the interpreter would have raised here
+            finished.append(True)
+    assert finished and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_failing_deferred_section_still_delivers_the_interrupt():
+    with pytest.raises(KeyboardInterrupt) as caught:
+        with sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            raise ValueError("the section failed")
+    assert isinstance(caught.value.__context__, ValueError)
