@@ -81,8 +81,10 @@ def _check_owned(st, what, *, private=False):
         raise _Untrusted(f"{what} is owned by another user (uid {st.st_uid})")
     loose = st.st_mode & (0o077 if private else 0o022)
     if loose:
-        raise _Untrusted(f"{what} has permissions {stat.filemode(st.st_mode)}: "
-                         f"{'others may access it' if private else 'others may write to it'}")
+        fix = "chmod go-rwx" if private else "chmod go-w"
+        raise _Untrusted(f"{what} has permissions {stat.filemode(st.st_mode)}: others may "
+                         f"{'access' if private else 'write to'} it ('{fix}' it if only you "
+                         f"should)")
 
 
 def _open_folder(folder: pathlib.Path, create: bool) -> int:
