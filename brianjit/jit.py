@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ import llvmlite
 import llvmlite.binding as llvm
 
 from . import diskcache
+from .elf import undefined_symbols
 from .interrupts import sigint_deferred
 
 __all__ = ["CompiledModule", "JITError", "compile_ir", "cpu_description", "flushes_subnormals",
@@ -176,18 +176,16 @@ def _parse(ir_text: str):
     return module
 
 
-# `declare <anything> @name(` and `@name = external global`: what the process must provide
-_EXTERNAL = re.compile(r'^declare [^@\n]*@("(?:[^"\\\n]|\\.)*"|[-\w$.]+)\(|'
-                       r'^@("(?:[^"\\\n]|\\.)*"|[-\w$.]+) = external ', re.MULTILINE)
-
-
-def _check_external_symbols(optimized_ir: str) -> None:
-    """Refuse code that calls a function the process lacks: linked anyway, the call would jump to
-    address 0 and crash the interpreter."""
+def _check_external_symbols(object_code: bytes) -> None:
+    """Refuse an object that calls a function the process lacks: linked anyway, the call would
+    jump to address 0 and crash the interpreter. (Objects other than ELF are not checked.)"""
     _engine()  # creating the engine makes the process's own symbols (libc, libm) searchable
-    for match in _EXTERNAL.finditer(optimized_ir):
-        name = (match.group(1) or match.group(2)).strip('"')
-        if not name.startswith("llvm.") and not llvm.address_of_symbol(name):
+    try:
+        needed = undefined_symbols(object_code) or ()
+    except ValueError as exc:
+        raise JITError(f"LLVM produced an object file that cannot be read: {exc}") from exc
+    for name in needed:
+        if not llvm.address_of_symbol(name):
             raise JITError(f"the generated code calls '{name}', which no library loaded in this "
                            f"process provides")
 
@@ -247,7 +245,7 @@ def compile_ir(ir_text: str) -> CompiledModule:
             t2 = time.perf_counter()
             object_code = tm.emit_object(mod)
         timings["optimise"] = t2 - t1
-        _check_external_symbols(optimized)
+        _check_external_symbols(object_code)
         with sigint_deferred():
             addresses = _load(object_code, original)
             timings["machine_code"] = time.perf_counter() - t2
