@@ -15,10 +15,12 @@ operations compiles (and inlines) exactly as before. Nothing here ever calls bac
 Subnormal numbers are flushed to zero while these functions run (x86-64: the FTZ and DAZ bits of
 MXCSR). Decaying variables otherwise end in the subnormal range, where every operation can cost
 ~100 cycles on some CPUs (Intel: 80x slower runs) and ``v*exp(-dt/tau)`` stops decaying at a few
-multiples of 4.9e-324 instead of reaching 0 (``benchmarks/subnormals.py``). Each exported function
-saves the caller's MXCSR, sets the two bits, calls the body (kept out of line, so no arithmetic
-can be moved across the switch) and restores the caller's MXCSR, whatever the status: Python and
-numpy never run with flushing on. Other CPU families are not flushed (``jit.flushes_subnormals``).
+multiples of 4.9e-324 (``benchmarks/subnormals.py``); flushed, it reaches 0 (an explicit update
+that forms ``v*dt`` first stops near 1e-304, where that product would be subnormal). Each
+exported function saves the caller's MXCSR, sets the two bits, calls the body (kept out of line,
+so no arithmetic can be moved across the switch) and restores the caller's MXCSR, whatever the
+status: Python and numpy never run with flushing on. Other CPU families are not flushed
+(``jit.flushes_subnormals``).
 """
 from __future__ import annotations
 
