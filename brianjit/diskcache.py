@@ -2,12 +2,29 @@
 
 Re-running a script, restarting a notebook kernel or a benchmark's fresh process otherwise pays
 LLVM's optimisation and code generation again for the very same IR. An entry is the object code
-MCJIT produced plus the optimised IR (for ``obj.code``), stored under the key ``jit.compile_ir``
+the engine links plus the optimised IR (for ``obj.code``), stored under the key ``jit.compile_ir``
 computes (a hash of the IR text, the CPU name and features, and the llvmlite/LLVM versions).
 
-Object code is handed to LLVM as it is, so an entry is only trusted when its checksum matches:
-a truncated or corrupted file is ignored (and replaced), never loaded. Writes go to a temporary
-file that is renamed into place, so concurrent processes never see half an entry.
+An entry is machine code that this process will execute, so the cache trusts nothing it did not
+write itself:
+
+* Every entry carries an HMAC-SHA256 of its cache key and contents under a secret key of the user
+  (32 random bytes in ``$XDG_CONFIG_HOME/brianjit/cache-key``, default ``~/.config/brianjit``,
+  outside the cache folder). Only an entry written by a process holding that key is loaded: a
+  damaged, truncated, renamed or forged entry is ignored and replaced. The key file is created
+  once, atomically (written under a temporary name with mode 0600, then hard-linked into place, so
+  concurrent first runs agree on one key), and is refused unless it is a regular file owned by
+  the user that nobody else may read or write, in a folder nobody else may write.
+* The cache folder must be owned by the user and not writable by group or others (it is created
+  with mode 0700); entries must be regular files (opened without following symbolic links and
+  without blocking, so a link to ``/dev/zero`` or a FIFO is refused, not read) owned by the user,
+  not writable by others, and at most :data:`MAX_ENTRY_BYTES` long.
+* Entries are written to a temporary file that is renamed into place, so a concurrent process sees
+  a whole entry or none.
+
+Whenever one of these conditions fails the disk cache is simply off for that lookup or write
+(with a warning, once, when something looks tampered with): compilation then takes its ordinary
+time, never shortcuts through untrusted code.
 
 ``BRIANJIT_CACHE_DIR`` chooses the folder (default: ``$XDG_CACHE_HOME/brianjit`` or
 ``~/.cache/brianjit``); ``BRIANJIT_CACHE=0`` turns the disk cache off.
@@ -15,17 +32,32 @@ file that is renamed into place, so concurrent processes never see half an entry
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pathlib
-import tempfile
+import re
+import secrets
+import stat
 
-__all__ = ["enabled", "cache_dir", "load", "store"]
+from .diagnostics import note, warn
 
-_MAGIC = b"brianjit-object-v1\n"
+__all__ = ["MAX_ENTRY_BYTES", "enabled", "cache_dir", "key_file", "load", "store"]
+
+_MAGIC = b"brianjit-object-v2\n"
+#: entries larger than this are neither written nor read (a network's entry is ~0.1-1 MB)
+MAX_ENTRY_BYTES = 64 * 2**20
+_KEY_BYTES = 32
+_CACHE_KEY = re.compile(r"[0-9a-f]{64}")
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+class _Untrusted(Exception):
+    """A file or folder the cache must not rely on; the message says which and why."""
 
 
 def enabled() -> bool:
-    return os.environ.get("BRIANJIT_CACHE", "1") != "0"
+    """Whether the disk cache is on (the platform must open files relative to a folder)."""
+    return os.environ.get("BRIANJIT_CACHE", "1") != "0" and os.open in os.supports_dir_fd
 
 
 def cache_dir() -> pathlib.Path:
@@ -36,30 +68,149 @@ def cache_dir() -> pathlib.Path:
     return pathlib.Path(base) / "brianjit"
 
 
-def _path(key: str) -> pathlib.Path:
-    return cache_dir() / f"{key}.bjo"
+def key_file() -> pathlib.Path:
+    """Where the user's secret key for authenticating entries lives."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return pathlib.Path(base) / "brianjit" / "cache-key"
+
+
+def _check_owned(st, what, *, private=False):
+    """Refuse ``what`` unless the user owns it and nobody else may write it (nor, if ``private``,
+    read it)."""
+    if st.st_uid != os.geteuid():
+        raise _Untrusted(f"{what} is owned by another user (uid {st.st_uid})")
+    loose = st.st_mode & (0o077 if private else 0o022)
+    if loose:
+        fix = "chmod go-rwx" if private else "chmod go-w"
+        raise _Untrusted(f"{what} has permissions {stat.filemode(st.st_mode)}: others may "
+                         f"{'access' if private else 'write to'} it ('{fix}' it if only you "
+                         f"should)")
+
+
+def _open_folder(folder: pathlib.Path, create: bool) -> int:
+    """A descriptor of ``folder`` (made with mode 0700 if ``create``), after checking it."""
+    if create:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _O_CLOEXEC)
+    try:
+        _check_owned(os.fstat(fd), f"the folder {folder}")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_regular(name: str, folder_fd: int, what: str, limit: int, *, private=False) -> bytes:
+    """The contents of the regular file ``name`` in the folder ``folder_fd``, refusing symbolic
+    links, devices, FIFOs and files of another user or larger than ``limit``."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _O_CLOEXEC,
+                     dir_fd=folder_fd)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise _Untrusted(f"{what} cannot be opened as a plain file ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Untrusted(f"{what} is not a regular file")
+        _check_owned(st, what, private=private)
+        if st.st_size > limit:
+            raise _Untrusted(f"{what} is larger than {limit} bytes")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _Untrusted(f"{what} is larger than {limit} bytes")
+    return data
+
+
+def _publish(folder_fd: int, name: str, data: bytes, *, replace: bool) -> None:
+    """Write ``data`` to a private temporary file in the folder, then give it the name ``name``
+    atomically: by renaming (``replace``: a newer entry wins) or by a hard link, which never
+    replaces (the first writer wins, and its file is flushed to disk first)."""
+    temporary = f".{name}.{os.getpid()}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _O_CLOEXEC,
+                 0o600, dir_fd=folder_fd)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if not replace:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if replace:
+            os.replace(temporary, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+        else:
+            try:
+                os.link(temporary, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+            except FileExistsError:
+                pass
+    finally:
+        try:
+            os.unlink(temporary, dir_fd=folder_fd)
+        except FileNotFoundError:
+            pass
+
+
+def _secret() -> bytes:
+    """The user's key, created on first use; raises _Untrusted or OSError when there is none."""
+    path = key_file()
+    folder_fd = _open_folder(path.parent, create=True)
+    try:
+        try:
+            key = _read_regular(path.name, folder_fd, f"the key file {path}", _KEY_BYTES,
+                                private=True)
+        except FileNotFoundError:
+            _publish(folder_fd, path.name, secrets.token_bytes(_KEY_BYTES), replace=False)
+            key = _read_regular(path.name, folder_fd, f"the key file {path}", _KEY_BYTES,
+                                private=True)
+    finally:
+        os.close(folder_fd)
+    if len(key) != _KEY_BYTES:
+        raise _Untrusted(f"the key file {path} does not hold a key of {_KEY_BYTES} bytes "
+                         f"(delete it and a new key is made)")
+    return key
+
+
+def _mac(secret: bytes, key: str, body: bytes) -> str:
+    return hmac.new(secret, key.encode("ascii") + b"\0" + body, hashlib.sha256).hexdigest()
+
+
+def _off(exc: Exception) -> None:
+    """Report why the cache is not used: a warning for what looks tampered with, a debug note
+    for an ordinary failure (read-only home, full disk)."""
+    if isinstance(exc, _Untrusted):
+        warn("diskcache.untrusted", f"the disk cache of compiled code is not used: {exc}")
+    else:
+        note("diskcache", f"the disk cache of compiled code is not used: {exc}")
 
 
 def load(key: str) -> tuple[bytes, str] | None:
-    """(object code, optimised IR) stored under ``key``, or None (missing, unreadable, corrupt)."""
-    if not enabled():
+    """(object code, optimised IR) stored under ``key``, or None (missing, unreadable, damaged,
+    not authenticated, or in a place the cache does not trust)."""
+    if not enabled() or not _CACHE_KEY.fullmatch(key):
         return None
     try:
-        blob = _path(key).read_bytes()
-    except OSError:
+        secret = _secret()
+        folder_fd = _open_folder(cache_dir(), create=False)
+        try:
+            blob = _read_regular(f"{key}.bjo", folder_fd, f"the cache entry {key}.bjo",
+                                 MAX_ENTRY_BYTES)
+        finally:
+            os.close(folder_fd)
+    except FileNotFoundError:
         return None
-    if not blob.startswith(_MAGIC):
+    except (_Untrusted, OSError) as exc:
+        _off(exc)
         return None
     header_end = blob.find(b"\n", len(_MAGIC))
-    if header_end < 0:
+    if not blob.startswith(_MAGIC) or header_end < 0:
         return None
     try:
-        digest, object_size = blob[len(_MAGIC):header_end].decode("ascii").split()
+        mac, object_size = blob[len(_MAGIC):header_end].decode("ascii").split()
         object_size = int(object_size)
-    except ValueError:
+    except (UnicodeDecodeError, ValueError):
         return None
     body = blob[header_end + 1:]
-    if hashlib.sha256(body).hexdigest() != digest or object_size > len(body):
+    if not hmac.compare_digest(_mac(secret, key, body), mac) or not 0 <= object_size <= len(body):
         return None
     try:
         optimized_ir = body[object_size:].decode("utf-8")
@@ -69,18 +220,20 @@ def load(key: str) -> tuple[bytes, str] | None:
 
 
 def store(key: str, object_code: bytes, optimized_ir: str) -> None:
-    """Keep an entry; failing to write (read-only home, full disk) only costs the next process a
-    compilation, so errors are swallowed."""
-    if not enabled():
+    """Keep an entry. Failing to write (read-only home, full disk, untrusted folder) only costs
+    the next process a compilation, so it is reported, never raised."""
+    if not enabled() or not _CACHE_KEY.fullmatch(key):
         return
     body = bytes(object_code) + optimized_ir.encode("utf-8")
-    header = f"{hashlib.sha256(body).hexdigest()} {len(object_code)}\n".encode("ascii")
-    folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-            handle.write(_MAGIC + header + body)
-            temporary = handle.name
-        os.replace(temporary, _path(key))
-    except OSError:
-        pass
+        secret = _secret()
+        blob = _MAGIC + f"{_mac(secret, key, body)} {len(object_code)}\n".encode("ascii") + body
+        if len(blob) > MAX_ENTRY_BYTES:
+            return
+        folder_fd = _open_folder(cache_dir(), create=True)
+        try:
+            _publish(folder_fd, f"{key}.bjo", blob, replace=True)
+        finally:
+            os.close(folder_fd)
+    except (_Untrusted, OSError) as exc:
+        _off(exc)

@@ -7,6 +7,13 @@ in-process cache keyed on the IR text, the CPU and the llvmlite/LLVM versions, s
 unchanged network is never compiled twice, and a disk cache under the same key
 (``brianjit.diskcache``), so a later process skips LLVM's optimisation and code generation too.
 
+A compilation is: parse and verify, optimise, generate object code (or take it from the disk
+cache), then link the object into the engine. Only the last step touches the engine, and it runs
+with Ctrl-C deferred (``brianjit.interrupts``), so an interrupt never leaves half a build in the
+engine and always reaches the user. The engine receives object code, never IR: MCJIT's object-cache
+callbacks, in which a ``KeyboardInterrupt`` used to be swallowed by ctypes, are not used. Every use
+of ``llvmlite.binding`` holds one re-entrant lock (LLVM's context is not thread-safe).
+
 Function names must be unique inside one engine; rather than asking every producer of IR to invent
 unique names, :func:`compile_ir` renames each defined function after hashing the module text.
 """
@@ -22,13 +29,21 @@ import llvmlite
 import llvmlite.binding as llvm
 
 from . import diskcache
+from .elf import undefined_symbols
+from .interrupts import sigint_deferred
 
-__all__ = ["CompiledModule", "compile_ir", "cpu_description", "set_cpu", "vector_math_variants"]
+__all__ = ["CompiledModule", "JITError", "compile_ir", "cpu_description", "flushes_subnormals",
+           "set_cpu", "vector_math_variants"]
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _state: dict = {}
 _cache: dict = {}
 _cpu_choice = {"name": "host"}
+
+
+class JITError(RuntimeError):
+    """LLVM refused a module: IR that does not verify (a bug in brianjit's code generation) or
+    code that calls a function the process does not provide. The engine stays usable."""
 
 
 def set_cpu(name: str = "host") -> None:
@@ -41,6 +56,7 @@ def set_cpu(name: str = "host") -> None:
 
 
 def _target_machine():
+    """The target machine code is generated for (callers hold ``_lock``)."""
     tm = _state.get("target_machine")
     if tm is None:
         if "initialised" not in _state:
@@ -61,8 +77,15 @@ def _target_machine():
 
 def cpu_description() -> tuple[str, str]:
     """(cpu name, feature string) that code is currently generated for."""
-    _target_machine()
-    return _state["cpu"]
+    with _lock:
+        _target_machine()
+        return _state["cpu"]
+
+
+def flushes_subnormals() -> bool:
+    """Whether generated drivers can flush subnormals to zero during runs (x86-64: MXCSR)."""
+    with _lock:
+        return llvm.get_process_triple().startswith("x86_64")
 
 
 # glibc's libmvec vector ABI: (feature the CPU needs, ISA letter, lanes of double), best first.
@@ -78,18 +101,22 @@ def vector_math_variants(name: str, nargs: int) -> list[tuple[str, int]]:
 
     Loads libmvec into the process on first use, so MCJIT resolves the vector calls that the loop
     vectoriser emits for a scalar libm call carrying the matching ``vector-function-abi-variant``."""
+    with _lock:
+        return _vector_math_variants(name, nargs)
+
+
+def _vector_math_variants(name, nargs):
     _target_machine()
     if not llvm.get_process_triple().startswith("x86_64"):
         return []
-    with _lock:
-        if "libmvec" not in _state:
-            try:
-                llvm.load_library_permanently("libmvec.so.1")
-                _state["libmvec"] = True
-            except RuntimeError:
-                _state["libmvec"] = False
-        if not _state["libmvec"]:
-            return []
+    if "libmvec" not in _state:
+        try:
+            llvm.load_library_permanently("libmvec.so.1")
+            _state["libmvec"] = True
+        except RuntimeError:
+            _state["libmvec"] = False
+    if not _state["libmvec"]:
+        return []
     features = _state["cpu"][1].split(",")
     variants = []
     for feature, isa, lanes in _LIBMVEC_ISAS:
@@ -101,32 +128,15 @@ def vector_math_variants(name: str, nargs: int) -> list[tuple[str, int]]:
 
 
 def _engine():
+    """The process's one MCJIT engine. It only ever receives object code (``add_object_file``),
+    never IR: code generation happens before, under our control, so what the engine runs is
+    exactly the optimised object that the disk cache keeps, and nothing runs inside it that could
+    call back into Python."""
     ee = _state.get("engine")
     if ee is None:
-        backing = llvm.parse_assembly("")
-        ee = llvm.create_mcjit_compiler(backing, _target_machine())
-        # MCJIT asks for a module's object code before generating it and reports what it
-        # generated: the disk cache answers and keeps (modules are named by their cache key)
-        ee.set_object_cache(_object_compiled, _object_wanted)
+        ee = llvm.create_mcjit_compiler(llvm.parse_assembly(""), _target_machine())
         _state["engine"] = ee
     return ee
-
-
-#: cache key -> (object code, optimised IR) for modules about to be added to the engine
-_from_disk: dict = {}
-#: cache key -> optimised IR of modules whose object code should go to disk once generated
-_to_disk: dict = {}
-
-
-def _object_wanted(module):
-    entry = _from_disk.pop(module.name, None)
-    return entry[0] if entry is not None else None
-
-
-def _object_compiled(module, object_code):
-    optimized_ir = _to_disk.pop(module.name, None)
-    if optimized_ir is not None:
-        diskcache.store(module.name, object_code, optimized_ir)
 
 
 @dataclass
@@ -140,26 +150,67 @@ class CompiledModule:
     timings: dict[str, float] = field(default_factory=dict)
     #: whether the machine code came from the disk cache (see ``brianjit.diskcache``)
     from_disk: bool = False
-    _asm_source: object = None
     _assembly: str | None = None
 
     @property
     def assembly(self) -> str:
         """Assembly of the optimised module (generated on first access: it costs a codegen pass)."""
-        if self._assembly is None:
-            with _lock:
-                self._assembly = _target_machine().emit_assembly(llvm.parse_assembly(self.optimized_ir))
-        return self._assembly
+        with _lock:
+            if self._assembly is None:
+                module = _parse(self.optimized_ir)
+                self._assembly = _target_machine().emit_assembly(module)
+            return self._assembly
 
     def cfunc(self, name: str, restype, *argtypes):
         """The function ``name`` wrapped once as a ctypes callable."""
         return ctypes.CFUNCTYPE(restype, *argtypes)(self.addresses[name])
 
 
+def _parse(ir_text: str):
+    try:
+        module = llvm.parse_assembly(ir_text)
+        module.verify()
+    except RuntimeError as exc:
+        raise JITError(f"LLVM refused the IR that brianjit generated (a bug in brianjit, please "
+                       f"report it): {str(exc).strip()}") from exc
+    return module
+
+
+def _check_external_symbols(object_code: bytes) -> None:
+    """Refuse an object that calls a function the process lacks: linked anyway, the call would
+    jump to address 0 and crash the interpreter. (Objects other than ELF are not checked.)"""
+    _engine()  # creating the engine makes the process's own symbols (libc, libm) searchable
+    try:
+        needed = undefined_symbols(object_code) or ()
+    except ValueError as exc:
+        raise JITError(f"LLVM produced an object file that cannot be read: {exc}") from exc
+    for name in needed:
+        if not llvm.address_of_symbol(name):
+            raise JITError(f"the generated code calls '{name}', which no library loaded in this "
+                           f"process provides")
+
+
+def _load(object_code: bytes, names: dict[str, str]) -> dict[str, int]:
+    """Link ``object_code`` into the engine; addresses of the functions ``names`` (name in the
+    object -> name to report) that it defines."""
+    ee = _engine()
+    ee.add_object_file(llvm.ObjectFileRef.from_data(object_code))
+    ee.finalize_object()
+    addresses = {}
+    for new, old in names.items():
+        address = ee.get_function_address(new)
+        if address:
+            addresses[old] = address
+    return addresses
+
+
 def compile_ir(ir_text: str) -> CompiledModule:
     """Optimise (O3, host CPU) and JIT-compile one module given as LLVM IR text.
 
-    Returns the cached result when the same text was compiled before for the same CPU."""
+    Returns the cached result when the same text was compiled before for the same CPU. Raises
+    :class:`JITError` when LLVM refuses the module; the engine stays usable. Ctrl-C during the
+    compilation either stops it before anything reached the engine or, while the code is being
+    linked into the engine, is delivered as soon as that is complete."""
     with _lock:
         tm = _target_machine()
         key = hashlib.sha256(
@@ -171,22 +222,19 @@ def compile_ir(ir_text: str) -> CompiledModule:
             return hit
         timings = {}
         t0 = time.perf_counter()
-        mod = llvm.parse_assembly(ir_text)
-        mod.verify()
-        mod.name = key
+        mod = _parse(ir_text)
         suffix = "__" + key[:16]
-        defined = [f for f in mod.functions if not f.is_declaration]
         original = {}
-        for f in defined:
-            new = f.name + suffix
-            original[new] = f.name
-            f.name = new
+        for f in mod.functions:
+            if not f.is_declaration:
+                original[f.name + suffix] = f.name
+                f.name = f.name + suffix
         t1 = time.perf_counter()
         timings["parse"] = t1 - t0
         cached = diskcache.load(key)
         if cached is not None:  # machine code from an earlier process: no optimisation needed
-            _from_disk[key] = cached
-            optimized = cached[1]
+            object_code, optimized = cached
+            t2 = t1
         else:
             pto = llvm.create_pipeline_tuning_options(speed_level=3)
             pto.loop_vectorization = True
@@ -194,21 +242,15 @@ def compile_ir(ir_text: str) -> CompiledModule:
             pb = llvm.create_pass_builder(tm, pto)
             pb.getModulePassManager().run(mod, pb)
             optimized = str(mod)
-            _to_disk[key] = optimized
-        t2 = time.perf_counter()
+            t2 = time.perf_counter()
+            object_code = tm.emit_object(mod)
         timings["optimise"] = t2 - t1
-        ee = _engine()
-        ee.add_module(mod)
-        ee.finalize_object()
-        addresses = {}
-        for new, old in original.items():
-            addr = ee.get_function_address(new)
-            if addr:
-                addresses[old] = addr
-        timings["machine_code"] = time.perf_counter() - t2
-        _from_disk.pop(key, None)
-        _to_disk.pop(key, None)
-        result = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""), timings,
-                               from_disk=cached is not None)
-        _cache[key] = result
+        _check_external_symbols(object_code)
+        with sigint_deferred():
+            addresses = _load(object_code, original)
+            timings["machine_code"] = time.perf_counter() - t2
+            result = _cache[key] = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""),
+                                                  timings, from_disk=cached is not None)
+        if cached is None:
+            diskcache.store(key, object_code, optimized)
         return result

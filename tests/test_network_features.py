@@ -319,6 +319,7 @@ _INTERRUPTED_SCRIPT = textwrap.dedent("""
     @network_operation(when='after_groups')
     def op(t):
         calls.append(t)
+    run(0*ms)  # build now: under load the interrupt must not land in the compilation
     print('READY', flush=True)
     try:
         run(100000*second)

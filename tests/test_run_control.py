@@ -99,6 +99,7 @@ _INTERRUPTED_SCRIPT = textwrap.dedent("""
     M = StateMonitor(G, 'v', record=[0, 1])
     R = PopulationRateMonitor(G)
     S = SpikeMonitor(G)
+    run(0*ms)  # build now: under load the interrupt must not land in the compilation
     print('READY', flush=True)
     try:
         run(100000*second)

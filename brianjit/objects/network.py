@@ -28,6 +28,7 @@ from .base import BrianObject, unique_name
 from .clock import timestep
 from .code import CodeView
 from .group import constant_dtype
+from .invalid_values import warn_about_invalid_values
 from .operations import NetworkOperation
 from .reporting import make_reporter
 from .scheduling import SchedulingSummary, check_schedule, slot_position, sort_key
@@ -231,6 +232,7 @@ class Network:
             self._stepper = None
             self.timings["run"] = time.perf_counter() - t0
             at_step(stepper.step)
+        warn_about_invalid_values(objects)
         if stepper.interrupted:
             raise KeyboardInterrupt(f"run interrupted at t = {self.t!r}: state and monitors are "
                                     f"consistent at that time step")
