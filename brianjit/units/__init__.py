@@ -8,7 +8,9 @@ unit-aware functions Brian2's ``brian2.units`` exports. numpy's plain names for
 
 Modules: ``dimensions`` (Dimension), ``quantity`` (Quantity and dimension helpers),
 ``ufunc_rules``/``array_functions`` (how numpy functions treat units), ``unit`` (Unit and the
-display registry), ``allunits`` (the unit names), ``functions`` (check_units, arange, ...).
+display registries), ``display`` (best unit, text and LaTeX of quantities), ``allunits`` (the
+unit names, ``all_units``), ``constants`` (physical constants, not star-imported),
+``functions`` (check_units, arange, ...). The rules, names and printed forms are Brian2's.
 """
 import numpy as _np
 

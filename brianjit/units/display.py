@@ -37,7 +37,8 @@ def best_unit(quantity) -> Unit:
     if magnitudes.size == 0:
         return get_unit(dim)
     sizes = np.array([float(unit) for unit in candidates])
-    deviations = ((np.log10(magnitudes[None, :] / sizes[:, None]) - 1) ** 2).sum(axis=1)
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):  # tiny/huge magnitudes
+        deviations = ((np.log10(magnitudes[None, :] / sizes[:, None]) - 1) ** 2).sum(axis=1)
     return candidates[int(np.argmin(deviations))]
 
 

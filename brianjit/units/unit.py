@@ -189,7 +189,8 @@ def _power(unit, exponent):
 
 
 def _product(first, second, divide):
-    """``first * second`` (``a * b``, ``a b``) or ``first / second`` (``a / (b c)``, ``a/(b c)``)."""
+    """``first * second`` (named ``a * b``, shown ``a b``) or ``first / second`` (``a / (b c)``,
+    shown ``a/(b c)``)."""
     if not divide:
         scale = first.scale + second.scale
         return Unit(_size(scale, float(first) * float(second)), first.dim * second.dim, scale,
