@@ -17,12 +17,11 @@ unit for printing (``mvolt`` but not ``dvolt``, ``metre`` but not ``meter``), so
 from __future__ import annotations
 
 from .dimensions import get_or_create_dimension
-from .unit import PREFIXES, Unit, defining_units, power_of_ten
+from .unit import PREFIX_LATEX, PREFIXES, Unit, defining_units, power_of_ten
 
 __all__ = ["ALL_UNITS", "all_units", "PREFIXES"]
 
 _DISPLAY_PREFIXES = {p for p, power in PREFIXES.items() if power % 3 == 0}
-_LATEX_PREFIXES = {"u": r"\mu"}
 
 # name, symbol, dimension keywords, power of ten of the unit in base units,
 # prefixed forms exist, shown when printing. Order matters: the first registered unit of a scale
@@ -87,7 +86,7 @@ def _build(add_standard):
         if prefixable:
             forms += list(PREFIXES.items())
         for prefix, prefix_power in forms:
-            prefix_latex = rf"\mathrm{{{_LATEX_PREFIXES.get(prefix, prefix)}}}" if prefix else ""
+            prefix_latex = rf"\mathrm{{{PREFIX_LATEX.get(prefix, prefix)}}}" if prefix else ""
             for exponent in (1, 2, 3):
                 scale = (power + prefix_power) * exponent
                 if exponent == 1:

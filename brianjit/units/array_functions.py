@@ -63,7 +63,8 @@ def _wrap(values, dim):
     """The result with units; without, a plain array (a Python number for a single value), as
     the ufuncs give it."""
     if dim is DIMENSIONLESS:
-        return values.item() if np.ndim(values) == 0 and hasattr(values, "item") else values
+        single = isinstance(values, (np.ndarray, np.generic)) and values.ndim == 0
+        return values.item() if single else values
     return Quantity(values, dim=dim)
 
 

@@ -383,14 +383,15 @@ def get_dimensions(obj) -> Dimension:
         return DIMENSIONLESS
     if isinstance(obj, (list, tuple)):
         return Quantity(obj).dim
-    if not isinstance(obj, str) and np.asarray(obj).dtype.kind in _NUMERIC_KINDS:
-        return DIMENSIONLESS  # other array-likes (range, a group's variable view ...)
-    try:  # other number types (e.g. sympy numbers) count as dimensionless
-        complex(obj)
-    except (TypeError, ValueError):
-        raise TypeError(f"object of type {type(obj).__name__} has no physical dimensions: "
-                        f"{obj!r}") from None
-    return DIMENSIONLESS
+    if not isinstance(obj, (str, bytes)):
+        if np.asarray(obj).dtype.kind in _NUMERIC_KINDS:
+            return DIMENSIONLESS  # other array-likes (a range, a group's variable view ...)
+        try:  # other number types (e.g. sympy numbers) count as dimensionless
+            complex(obj)
+            return DIMENSIONLESS
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"object of type {type(obj).__name__} has no physical dimensions: {obj!r}")
 
 
 def is_dimensionless(obj) -> bool:

@@ -25,12 +25,14 @@ from .dimensions import DIMENSIONLESS, Dimension, get_or_create_dimension
 from .quantity import Quantity, get_dimensions, is_scalar_type
 
 __all__ = ["Unit", "get_unit", "get_unit_for_display", "register_new_unit", "display_candidates",
-           "defining_units", "power_of_ten", "PREFIXES"]
+           "defining_units", "power_of_ten", "PREFIXES", "PREFIX_LATEX"]
 
 #: SI prefixes: symbol -> power of ten.
 PREFIXES = {"y": -24, "z": -21, "a": -18, "f": -15, "p": -12, "n": -9, "u": -6, "m": -3,
             "c": -2, "d": -1, "da": 1, "h": 2, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15,
             "E": 18, "Z": 21, "Y": 24}
+#: How a prefix is written in LaTeX, where that differs from the symbol.
+PREFIX_LATEX = {"u": r"\mu"}
 
 
 def _rebuild_unit(value, dim, name, dispname, latexname, iscompound, scale):
@@ -90,8 +92,7 @@ class Unit(Quantity):
                 name = repr(dim) if size == 1 else f"{size!r} * {dim!r}"
                 iscompound = iscompound or size != 1
         if dispname is None:
-            dispname = ("1" if size == 1 else name) if dim is DIMENSIONLESS else (
-                str(dim) if size == 1 else name)
+            dispname = name if size != 1 else "1" if dim is DIMENSIONLESS else str(dim)
         if latexname is None:
             latexname = "" if dim is DIMENSIONLESS else dim._latex()
         unit.scale = scale
@@ -123,7 +124,7 @@ class Unit(Quantity):
     def create_scaled_unit(baseunit, scalefactor) -> "Unit":
         """``baseunit`` with an SI prefix, e.g. ``Unit.create_scaled_unit(volt, "m")`` is mvolt."""
         scale = PREFIXES[scalefactor] + baseunit.scale
-        prefix_latex = r"\mu" if scalefactor == "u" else scalefactor
+        prefix_latex = PREFIX_LATEX.get(scalefactor, scalefactor)
         return Unit(_size(scale, 10.0 ** scale), baseunit.dim, scale, scalefactor + baseunit.name,
                     scalefactor + baseunit.dispname,
                     rf"\mathrm{{{prefix_latex}}}{baseunit.latexname}")
