@@ -267,8 +267,10 @@ def test_get_dimensions_and_friends():
         assert get_dimensions(plain) is DIMENSIONLESS and is_dimensionless(plain)
     assert get_dimensions(3 * mV) is volt.dim and get_dimensions(volt.dim) is volt.dim
     assert get_dimensions([1 * mV, 2 * mV]) is volt.dim
-    with pytest.raises(TypeError):
-        get_dimensions("volt")
+    for nothing in ("volt", "1", b"1", None, {}, object()):
+        with pytest.raises(TypeError):
+            get_dimensions(nothing)
+    assert get_dimensions(range(3)) is DIMENSIONLESS
     assert have_same_dimensions(3 * mV, volt) and not have_same_dimensions(3 * mV, 3)
     assert is_scalar_type(3) and is_scalar_type(np.float64(2)) and is_scalar_type(Quantity(2.0))
     assert not is_scalar_type(3 * mV) and not is_scalar_type([1]) and not is_scalar_type("a")
