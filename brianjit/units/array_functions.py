@@ -51,12 +51,14 @@ def _plain_dimensionless(value, what):
 def _common_dim(values, what):
     """The one unit of ``values``, where a plain all-zero array fits any unit (Brian2's rule)."""
     dims = [get_dimensions(v) for v in values]
+    if all(dim is dims[0] for dim in dims[1:]):
+        return dims[0] if dims else DIMENSIONLESS
     strict = [d for d, v in zip(dims, values) if not ufunc_rules.is_neutral_zero(d, _plain(v))]
     for dim in strict[1:]:
         if dim is not strict[0]:
             raise DimensionMismatchError(f"{what}: all arrays must have the same units",
                                          strict[0], dim)
-    return strict[0] if strict else (dims[0] if dims else DIMENSIONLESS)
+    return strict[0] if strict else dims[0]
 
 
 def _wrap(values, dim):

@@ -81,11 +81,15 @@ class Dimension:
     def __mul__(self, other):
         if not isinstance(other, Dimension):
             return NotImplemented
+        if not any(other._dims):  # times a plain number: the most common product
+            return self
         return get_or_create_dimension(tuple(a + b for a, b in zip(self._dims, other._dims)))
 
     def __truediv__(self, other):
         if not isinstance(other, Dimension):
             return NotImplemented
+        if not any(other._dims):
+            return self
         return get_or_create_dimension(tuple(a - b for a, b in zip(self._dims, other._dims)))
 
     def __pow__(self, exponent):

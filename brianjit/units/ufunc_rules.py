@@ -88,6 +88,8 @@ def _is_scalar_infinity(dim, value) -> bool:
 def _require_same(ufunc, dims, values, comparison=False):
     """The common dimension of the operands, where a neutral zero (and, for comparisons, a
     scalar infinity) fits any unit; DimensionMismatchError otherwise."""
+    if all(dim is dims[0] for dim in dims[1:]):
+        return dims[0]  # the common case: no need to look at the values
     fits_any = [is_neutral_zero(d, v) or (comparison and _is_scalar_infinity(d, v))
                 for d, v in zip(dims, values)]
     strict = [d for d, free in zip(dims, fits_any) if not free]

@@ -204,26 +204,39 @@ def _product(first, second, divide):
                 rf"\frac{{{first.latexname}}}{{{second.latexname}}}", iscompound=True)
 
 
-def _compose(ufunc, inputs):
-    """The Unit that ``ufunc(*inputs)`` gives when it combines units, or None (a Quantity)."""
-    name = ufunc.__name__
-    if name == "multiply" and all(isinstance(x, Unit) for x in inputs):
-        return _product(*inputs, divide=False)
-    if name in ("divide", "true_divide"):
-        first, second = inputs
-        if isinstance(first, Unit) and isinstance(second, Unit):
+def _multiply(first, second):
+    if isinstance(first, Unit) and isinstance(second, Unit):
+        return _product(first, second, divide=False)
+    return None
+
+
+def _divide(first, second):
+    if isinstance(second, Unit):
+        if isinstance(first, Unit):
             return _product(first, second, divide=True)
-        if isinstance(second, Unit) and is_scalar_type(first) and first == 1:
+        if is_scalar_type(first) and first == 1:
             return _power(second, -1)  # 1 / unit
-    if name == "power" and isinstance(inputs[0], Unit) and is_scalar_type(inputs[1]) \
-            and not np.iscomplexobj(inputs[1]):
-        exponent = inputs[1]
+    return None
+
+
+def _raise(base, exponent):
+    if isinstance(base, Unit) and is_scalar_type(exponent) and not np.iscomplexobj(exponent):
         if isinstance(exponent, (np.ndarray, np.generic)):
             exponent = exponent.item()  # a plain Python number, for the unit's name
-        return _power(inputs[0], exponent)
-    if name in ("square", "sqrt", "reciprocal") and isinstance(inputs[0], Unit):
-        return _power(inputs[0], {"square": 2, "sqrt": 0.5, "reciprocal": -1}[name])
+        return _power(base, exponent)
     return None
+
+
+# ufunc -> the Unit it makes of its inputs, or None when the result is a plain Quantity
+_ALGEBRA = {np.multiply: _multiply, np.true_divide: _divide, np.power: _raise,
+            np.square: lambda unit: _power(unit, 2), np.sqrt: lambda unit: _power(unit, 0.5),
+            np.reciprocal: lambda unit: _power(unit, -1)}
+
+
+def _compose(ufunc, inputs):
+    """The Unit that ``ufunc(*inputs)`` gives when it combines units, or None (a Quantity)."""
+    rule = _ALGEBRA.get(ufunc)
+    return None if rule is None else rule(*inputs)
 
 
 # --- registries -------------------------------------------------------------------------------
