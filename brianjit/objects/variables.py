@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..memory import DynamicArray
-from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions
+from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, get_unit
 
 __all__ = ["Variable", "VariableView", "NUMPY_DTYPES"]
 
@@ -69,6 +69,9 @@ class VariableView:
 
     def __len__(self):
         return 1 if self.variable.scalar else len(self.group)
+
+    dim = property(lambda self: self.variable.dim, doc="The variable's Dimension.")
+    unit = property(lambda self: get_unit(self.variable.dim), doc="Its SI unit (Brian2's).")
 
     # -- writing ---------------------------------------------------------------------------------
     def __setitem__(self, item, value):

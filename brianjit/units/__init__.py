@@ -8,7 +8,9 @@ unit-aware functions Brian2's ``brian2.units`` exports. numpy's plain names for
 
 Modules: ``dimensions`` (Dimension), ``quantity`` (Quantity and dimension helpers),
 ``ufunc_rules``/``array_functions`` (how numpy functions treat units), ``unit`` (Unit and the
-display registry), ``allunits`` (the unit names), ``functions`` (check_units, arange, ...).
+display registries), ``display`` (best unit, text and LaTeX of quantities), ``allunits`` (the
+unit names, ``all_units``), ``constants`` (physical constants, not star-imported),
+``functions`` (check_units, arange, ...). The rules, names and printed forms are Brian2's.
 """
 import numpy as _np
 
@@ -27,6 +29,7 @@ sin, cos, tan, arcsin, arccos, arctan = _np.sin, _np.cos, _np.tan, _np.arcsin, _
 sinh, cosh, tanh = _np.sinh, _np.cosh, _np.tanh
 arcsinh, arccosh, arctanh = _np.arcsinh, _np.arccosh, _np.arctanh
 sqrt, diagonal, ravel, trace, dot, where = _np.sqrt, _np.diagonal, _np.ravel, _np.trace, _np.dot, _np.where
+ptp = _np.ptp
 linspace = _np.linspace
 
 __all__ = [
@@ -35,7 +38,7 @@ __all__ = [
     "is_dimensionless", "is_scalar_type", "get_unit", "get_unit_for_display",
     "register_new_unit", "check_units", "in_unit", "in_best_unit",
     "arange", "linspace", "exprel", "where", "ones_like", "zeros_like", "dot", "ravel",
-    "diagonal", "trace", "sqrt", "log", "log10", "exp", "expm1", "log1p",
+    "diagonal", "trace", "ptp", "sqrt", "log", "log10", "exp", "expm1", "log1p",
     "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
     "arcsinh", "arccosh", "arctanh",
     *_ALL_UNITS,

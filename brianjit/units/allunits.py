@@ -4,24 +4,23 @@ Each base entry gives a Python name, a display symbol, its dimension and its siz
 ten. From the table we generate the SI-prefixed forms (``mvolt``, ``kmetre``, ``dametre``, ...)
 and the squared and cubed forms of all of them (``metre2``, ``umetre3``, ``msecond2``, ...), plus
 Brian2's short aliases (``mV``, ``ms``, ``nS``, ``cm2``, ``mM``, ...), which are the very same
-objects as the long names. All of them land in :data:`ALL_UNITS` (name -> Unit) and in this
-module's namespace; ``__all__`` lists them for star imports.
+objects as the long names. All of them land in :data:`ALL_UNITS` (name -> Unit), in the list
+:data:`all_units` (as Brian2's ``brian2.units.allunits.all_units``) and in this module's
+namespace; ``__all__`` lists them for star imports. Names, display names, LaTeX names and scales
+are Brian2's.
 
-Display: only the canonical spelling of each unit with a power-of-1000 prefix is registered for
-printing (``mvolt`` but not ``dvolt``, ``metre`` but not ``meter``), so ``print(0.02*volt)``
-gives ``20. mV``.
+Display: only the canonical spelling of each unit with a power-of-1000 prefix is a standard
+unit for printing (``mvolt`` but not ``dvolt``, ``metre`` but not ``meter``), so
+``print(0.02*volt)`` gives ``20. mV``; a few compound units (``joule / kelvin``,
+``farad / metre`` ...) are shown for dimensions no standard unit has, as in Brian2.
 """
 from __future__ import annotations
 
 from .dimensions import get_or_create_dimension
-from .unit import Unit, register_new_unit
+from .unit import PREFIX_LATEX, PREFIXES, Unit, defining_units, power_of_ten
 
-__all__ = ["ALL_UNITS", "PREFIXES"]
+__all__ = ["ALL_UNITS", "all_units", "PREFIXES"]
 
-#: SI prefixes: symbol -> power of ten.
-PREFIXES = {"y": -24, "z": -21, "a": -18, "f": -15, "p": -12, "n": -9, "u": -6, "m": -3,
-            "c": -2, "d": -1, "da": 1, "h": 2, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15,
-            "E": 18, "Z": 21, "Y": 24}
 _DISPLAY_PREFIXES = {p for p, power in PREFIXES.items() if power % 3 == 0}
 
 # name, symbol, dimension keywords, power of ten of the unit in base units,
@@ -79,11 +78,7 @@ _ALIASES = {
 }
 
 
-def _power_of_ten(exponent: int) -> float:
-    return float(f"1e{exponent}")  # correctly rounded, unlike repeated multiplication
-
-
-def _build():
+def _build(add_standard):
     units: dict[str, Unit] = {}
     for name, symbol, dims, power, prefixable, shown in _BASE_TABLE:
         dim = get_or_create_dimension(**dims)
@@ -91,20 +86,44 @@ def _build():
         if prefixable:
             forms += list(PREFIXES.items())
         for prefix, prefix_power in forms:
+            prefix_latex = rf"\mathrm{{{PREFIX_LATEX.get(prefix, prefix)}}}" if prefix else ""
             for exponent in (1, 2, 3):
-                suffix = "" if exponent == 1 else str(exponent)
-                display_suffix = "" if exponent == 1 else f"^{exponent}"
-                unit = Unit(_power_of_ten((power + prefix_power) * exponent), dim ** exponent,
-                            name=prefix + name + suffix,
-                            dispname=prefix + symbol + display_suffix)
+                scale = (power + prefix_power) * exponent
+                if exponent == 1:
+                    dispname, latexname = prefix + symbol, prefix_latex + rf"\mathrm{{{symbol}}}"
+                else:
+                    dispname = f"{prefix}{symbol}^{exponent}"
+                    latexname = rf"\mathrm{{{dispname}}}"
+                unit = Unit(power_of_ten(scale), dim ** exponent, scale,
+                            prefix + name + ("" if exponent == 1 else str(exponent)), dispname,
+                            latexname)
                 units[unit.name] = unit
                 if shown and (prefix == "" or prefix in _DISPLAY_PREFIXES):
-                    register_new_unit(unit)
+                    add_standard(unit)
     for alias, target in _ALIASES.items():
         units[alias] = units[target]
     return units
 
 
-ALL_UNITS: dict[str, Unit] = _build()
+def _additional_units(u):
+    """Compound units Brian2 shows for dimensions without a standard unit."""
+    return (u["pascal"] * u["second"], u["newton"] * u["metre"], u["watt"] / u["metre"] ** 2,
+            u["joule"] / u["kelvin"], u["joule"] / (u["kilogram"] * u["kelvin"]),
+            u["joule"] / u["kilogram"], u["watt"] / (u["metre"] * u["kelvin"]),
+            u["joule"] / u["metre"] ** 3, u["volt"] / u["metre"] ** 3,
+            u["coulomb"] / u["metre"] ** 3, u["coulomb"] / u["metre"] ** 2,
+            u["farad"] / u["metre"], u["henry"] / u["metre"], u["joule"] / u["mole"],
+            u["joule"] / (u["mole"] * u["kelvin"]), u["coulomb"] / u["kilogram"],
+            u["gray"] / u["second"], u["katal"] / u["metre"] ** 3)
+
+
+with defining_units("standard") as _add_standard:
+    ALL_UNITS: dict[str, Unit] = _build(_add_standard)
+with defining_units("additional") as _add_additional:
+    for _unit in _additional_units(ALL_UNITS):
+        _add_additional(_unit)
+
+#: Every named unit, as a list (Brian2's ``all_units``).
+all_units = list(ALL_UNITS.values())
 globals().update(ALL_UNITS)
 __all__ += list(ALL_UNITS)

@@ -15,7 +15,8 @@ import functools
 import numpy as np
 
 from .dimensions import DIMENSIONLESS, DimensionMismatchError
-from .quantity import Quantity, _split, fail_for_dimension_mismatch, get_dimensions
+from . import ufunc_rules
+from .quantity import Quantity, fail_for_dimension_mismatch, get_dimensions, split_units
 
 __all__ = ["HANDLERS"]
 
@@ -33,7 +34,7 @@ def _handles(*funcs):
 
 def _plain(value):
     """The values of ``value`` in base SI units (lists of quantities included)."""
-    parts = _split(value)
+    parts = split_units(value)
     return value if parts is None else parts[0]
 
 
@@ -48,15 +49,24 @@ def _plain_dimensionless(value, what):
 
 
 def _common_dim(values, what):
+    """The one unit of ``values``, where a plain all-zero array fits any unit (Brian2's rule)."""
     dims = [get_dimensions(v) for v in values]
-    for dim in dims[1:]:
-        if dim is not dims[0]:
+    if all(dim is dims[0] for dim in dims[1:]):
+        return dims[0] if dims else DIMENSIONLESS
+    strict = [d for d, v in zip(dims, values) if not ufunc_rules.is_neutral_zero(d, _plain(v))]
+    for dim in strict[1:]:
+        if dim is not strict[0]:
             raise DimensionMismatchError(f"{what}: all arrays must have the same units",
-                                         dims[0], dim)
-    return dims[0] if dims else DIMENSIONLESS
+                                         strict[0], dim)
+    return strict[0] if strict else dims[0]
 
 
 def _wrap(values, dim):
+    """The result with units; without, a plain array (a Python number for a single value), as
+    the ufuncs give it."""
+    if dim is DIMENSIONLESS:
+        single = isinstance(values, (np.ndarray, np.generic)) and values.ndim == 0
+        return values.item() if single else values
     return Quantity(values, dim=dim)
 
 
@@ -78,8 +88,9 @@ def _concatenate(func, arrays, axis=0, out=None, **kwargs):
     dim = _common_dim(arrays, "concatenate")
     plain = [_plain(a) for a in arrays]
     if out is not None:
-        fail_for_dimension_mismatch(out, Quantity(1, dim=dim),
-                                    "concatenate: 'out' has different units than the arrays")
+        if get_dimensions(out) is not dim:
+            raise DimensionMismatchError("concatenate: 'out' has different units than the "
+                                         "arrays", get_dimensions(out), dim)
         func(plain, axis=axis, out=_plain(out), **kwargs)
         return out
     return _wrap(func(plain, axis=axis, **kwargs), dim)
@@ -89,8 +100,10 @@ def _concatenate(func, arrays, axis=0, out=None, **kwargs):
 def _where(func, condition, *values):
     if not values:
         return func(_plain(condition))
+    if len(values) == 1:
+        raise ValueError("where: either both or neither of x and y should be given")
     if len(values) != 2:
-        raise TypeError("where takes either one argument or three")
+        raise TypeError(f"where takes one or three arguments ({len(values) + 1} given)")
     dim = _common_dim(values, "where")
     return _wrap(func(_plain(condition), *[_plain(v) for v in values]), dim)
 
@@ -237,6 +250,18 @@ _handles(np.median, np.percentile, np.quantile, np.nanmedian, np.nanpercentile, 
          np.nansum, np.nanmean, np.nanmin, np.nanmax, np.nanstd, np.nancumsum)(
     _on_values(lambda dim: dim))
 _handles(np.nanvar)(_on_values(lambda dim: dim ** 2))
+
+
+# numpy >= 2.1 also has cumulative_prod
+@_handles(*[f for f in (np.cumprod, np.nancumprod, getattr(np, "cumulative_prod", None)) if f])
+def _cumulative_product(func, a, *args, **kwargs):
+    """Only for dimensionless values: each element would have other units (``mV``, ``mV^2``...).
+    (numpy's own cumprod would catch our TypeError and label the plain result with ``a``'s
+    units.)"""
+    if get_dimensions(a) is not DIMENSIONLESS:
+        raise TypeError(f"{func.__name__} is not possible for quantities with units: every "
+                        f"element of the result would have different units")
+    return func(_plain(a), *args, **kwargs)
 
 
 @_handles(np.nanargmin, np.nanargmax)

@@ -22,20 +22,24 @@ BASE_NAMES = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candle")
 #: Display symbols of the base units, in exponent order.
 BASE_SYMBOLS = ("m", "kg", "s", "A", "K", "mol", "cd")
 
-# Every spelling accepted as a keyword of get_or_create_dimension, mapped to an exponent index.
+# Every spelling accepted as a keyword of get_or_create_dimension (and by get_dimension), mapped
+# to an exponent index: Brian2's (quantity, unit name and its plural, symbol; descriptions also
+# capitalised, e.g. "Length", "Electric Current") and a few more.
 _KEYWORD_INDEX = {}
-for _index, _names in enumerate((
-    ("length", "metre", "meter", "m"),
-    ("mass", "kilogram", "kilogramme", "kg"),
-    ("time", "second", "s"),
-    ("current", "electric_current", "amp", "ampere", "A"),
-    ("temperature", "kelvin", "K"),
-    ("substance", "amount", "quantity_of_substance", "mole", "mol"),
-    ("luminosity", "luminous_intensity", "candle", "candela", "cd"),
+for _index, (_symbol, *_words) in enumerate((
+    ("m", "length", "metre", "metres", "meter", "meters"),
+    ("kg", "mass", "kilogram", "kilograms", "kilogramme"),
+    ("s", "time", "second", "seconds"),
+    ("A", "current", "electric current", "electric_current", "amp", "ampere", "amperes"),
+    ("K", "temperature", "kelvin", "kelvins"),
+    ("mol", "substance", "quantity of substance", "Quantity of Substance",
+     "quantity_of_substance", "amount", "mole", "moles"),
+    ("cd", "luminosity", "luminous_intensity", "candle", "candles", "candela"),
 )):
-    for _name in _names:
-        _KEYWORD_INDEX[_name] = _index
-        _KEYWORD_INDEX[_name.lower()] = _index
+    _KEYWORD_INDEX[_symbol] = _index
+    for _word in _words:
+        for _spelling in (_word, _word.capitalize(), _word.title()):
+            _KEYWORD_INDEX[_spelling] = _index
 
 _REGISTRY: dict[tuple, "Dimension"] = {}
 
@@ -77,21 +81,31 @@ class Dimension:
     def __mul__(self, other):
         if not isinstance(other, Dimension):
             return NotImplemented
+        if not any(other._dims):  # times a plain number: the most common product
+            return self
         return get_or_create_dimension(tuple(a + b for a, b in zip(self._dims, other._dims)))
 
     def __truediv__(self, other):
         if not isinstance(other, Dimension):
             return NotImplemented
+        if not any(other._dims):
+            return self
         return get_or_create_dimension(tuple(a - b for a, b in zip(self._dims, other._dims)))
 
     def __pow__(self, exponent):
         if getattr(exponent, "ndim", None) == 0 and getattr(exponent, "dim", DIMENSIONLESS) is DIMENSIONLESS:
-            exponent = exponent.item()  # a 0-d array or dimensionless quantity
+            exponent = float(exponent)  # a 0-d array or dimensionless quantity
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"a dimension can only be raised to a real number, not {exponent!r}")
         if exponent == 1:
             return self
         return get_or_create_dimension(tuple(a * float(exponent) for a in self._dims))
+
+    # Dimensions are shared singletons: never modified in place (``d *= x`` is a TypeError).
+    def __imul__(self, other):
+        raise TypeError("Dimension objects are immutable")
+
+    __itruediv__ = __ipow__ = __imul__
 
     # --- comparison and hashing ----------------------------------------------------------------
     def __eq__(self, other):
@@ -124,29 +138,27 @@ class Dimension:
         except KeyError:
             raise KeyError(f"{name!r} is not the name of an SI base dimension") from None
 
-    def _render(self, python_code: bool) -> str:
+    def _render(self, names, power, joiner) -> str:
         parts = []
-        names = BASE_NAMES if python_code else BASE_SYMBOLS
         for name, exponent in zip(names, self._dims):
-            if exponent == 0:
-                continue
             if exponent == 1:
                 parts.append(name)
-            elif python_code:
-                parts.append(f"{name} ** {_format_exponent(exponent)}")
-            else:
-                parts.append(f"{name}^{_format_exponent(exponent)}")
-        if not parts:
-            return "1"
-        return (" * " if python_code else " ").join(parts)
+            elif exponent != 0:
+                parts.append(power(name, _format_exponent(exponent)))
+        return joiner.join(parts)
 
     def __repr__(self):
-        """Python code for this dimension in base units, e.g. ``metre * second ** -1``."""
-        return self._render(python_code=True)
+        """Python code for this dimension in base units, e.g. ``metre * second ** -1``
+        (``Dimension()`` when dimensionless), as Brian2 writes it."""
+        return self._render(BASE_NAMES, "{} ** {}".format, " * ") or "Dimension()"
 
     def __str__(self):
-        """Short display form in base-unit symbols, e.g. ``m s^-1``."""
-        return self._render(python_code=False)
+        """Short display form in base-unit symbols, e.g. ``m s^-1`` (``1`` when dimensionless)."""
+        return self._render(BASE_SYMBOLS, "{}^{}".format, " ") or "1"
+
+    def _latex(self, *args):
+        """LaTeX for sympy's ``latex()``, e.g. ``m\\,s^{-1}``."""
+        return self._render(BASE_SYMBOLS, "{}^{{{}}}".format, r"\,") or "1"
 
     def __reduce__(self):
         return (get_or_create_dimension, (self._dims,))
@@ -178,7 +190,8 @@ def get_or_create_dimension(*args, **keywords) -> Dimension:
         except TypeError:
             raise TypeError(f"expected a sequence of 7 exponents, got {dims!r}") from None
         if len(dims) != 7:
-            raise ValueError(f"a dimension needs exactly 7 exponents, got {len(dims)}: {dims!r}")
+            raise TypeError(f"a dimension needs a sequence of exactly 7 exponents, got "
+                            f"{len(dims)}: {dims!r}")
     else:
         exponents = [0.0] * 7
         for name, value in keywords.items():
@@ -204,8 +217,8 @@ DIMENSIONLESS = get_or_create_dimension((0, 0, 0, 0, 0, 0, 0))
 class DimensionMismatchError(ValueError):
     """An operation needed equal (or no) dimensions but got different ones.
 
-    ``str(error)`` names the description and the units of the offending dimensions, e.g.
-    ``Addition, units do not match (units are volt and second).``
+    ``str(error)`` is Brian2's: the description, then the display names of the offending units,
+    e.g. ``Cannot calculate 3. mV + 2. ms, units do not match (units are V and s).``
     """
 
     def __init__(self, description: str, *dims):
@@ -215,13 +228,14 @@ class DimensionMismatchError(ValueError):
 
     def __str__(self):
         from .unit import get_unit_for_display
-        text = self.desc
-        if len(self.dims) == 1:
-            text += f" (unit is {get_unit_for_display(self.dims[0])})"
-        elif len(self.dims) > 1:
-            shown = [get_unit_for_display(d) for d in self.dims]
-            text += f" (units are {', '.join(shown[:-1])} and {shown[-1]})"
-        return text + ("" if text.endswith(".") else ".")
+        shown = [get_unit_for_display(d) for d in self.dims]
+        if not shown:
+            return self.desc
+        if len(shown) == 1:
+            return f"{self.desc} (unit is {shown[0]})."
+        if len(shown) == 2:
+            return f"{self.desc} (units are {shown[0]} and {shown[1]})."
+        return f"{self.desc} (units are {' '.join(f'({unit})' for unit in shown)})."
 
     def __reduce__(self):
         return (type(self), (self.desc, *self.dims))

@@ -13,34 +13,39 @@ import inspect
 import numpy as np
 
 from .dimensions import DIMENSIONLESS, Dimension, DimensionMismatchError
-from .quantity import Quantity, fail_for_dimension_mismatch, get_dimensions
+from .quantity import (Quantity, fail_for_dimension_mismatch, get_dimensions, is_dimensionless,
+                       is_scalar_type)
 
 __all__ = ["check_units", "arange", "exprel", "ones_like", "zeros_like", "in_unit", "in_best_unit"]
 
 
-def arange(start, stop=None, step=None, dtype=None):
-    """``numpy.arange`` for quantities: all arguments share one unit.
+def arange(*args, start=0, stop=None, step=1, dtype=None):
+    """``numpy.arange`` for quantities, with Brian2's arguments: ``arange(stop)``,
+    ``arange(start, stop[, step])`` or keywords; all values share one unit (a plain 0 fits any).
 
-    ``arange(stop)`` starts at zero in ``stop``'s units; a range with units needs an explicit
-    ``step`` (``arange(0*ms, 10*ms, 0.1*ms)``), because a step of 1 has no unit.
+    A range with units needs a ``step`` with its units (``arange(0*ms, 10*ms, 0.1*ms)``), because
+    the default step of 1 has none. Giving an argument twice is a TypeError.
     """
+    if len(args) > 3:
+        raise TypeError(f"arange takes between 1 and 3 positional arguments ({len(args)} given)")
+    names = {1: ("stop",), 2: ("start", "stop"), 3: ("start", "stop", "step")}.get(len(args), ())
+    given = {"start": start != 0 if is_scalar_type(start) else True, "stop": stop is not None,
+             "step": step != 1 if is_scalar_type(step) else True}
+    for name in names:
+        if given[name]:
+            raise TypeError(f"arange: duplicate definition of {name!r}")
+    values = dict(zip(names, args))
+    start, stop, step = values.get("start", start), values.get("stop", stop), \
+        values.get("step", step)
     if stop is None:
-        start, stop = None, start
+        raise TypeError("arange: missing the 'stop' argument")
+    fail_for_dimension_mismatch(start, stop, "arange: start {start} and stop {stop} have "
+                                "different units", start=start, stop=stop)
+    fail_for_dimension_mismatch(stop, step, "arange: stop {stop} and step {step} have "
+                                "different units", stop=stop, step=step)
+    values = np.arange(np.asarray(start), np.asarray(stop), np.asarray(step), dtype=dtype)
     dim = get_dimensions(stop)
-    if start is not None:
-        fail_for_dimension_mismatch(start, stop, "arange: start and stop have different units")
-    if step is None:
-        if dim is not DIMENSIONLESS:
-            raise DimensionMismatchError(
-                "arange: a range with units needs an explicit step with the same units", dim)
-        step = 1
-    fail_for_dimension_mismatch(step, stop, "arange: step has different units than stop")
-    arguments = [a for a in (start, stop, step) if a is not None]
-    values = np.arange(0 if start is None else np.asarray(start), np.asarray(stop),
-                       np.asarray(step), dtype=dtype)
-    if any(isinstance(a, Quantity) for a in arguments):
-        return Quantity(values, dim=dim)
-    return values
+    return values if dim is DIMENSIONLESS else Quantity(values, dim=dim)
 
 
 def zeros_like(a, dtype=None, *args, **kwargs):
@@ -65,13 +70,22 @@ def exprel(x):
 
 
 def in_unit(x, unit, precision=None) -> str:
-    """``x`` written in ``unit`` as text, e.g. ``in_unit(3*mV, volt) == '0.003 V'``."""
-    return Quantity(x).in_unit(unit, precision=precision)
+    """``x`` written in ``unit`` as text, e.g. ``in_unit(3*mV, volt) == '0.003 V'``; a plain
+    number is divided by the unit (``in_unit(10.0, Unit(10.0)) == '1.0'``)."""
+    if is_dimensionless(x):
+        fail_for_dimension_mismatch(x, unit, 'Non-matching unit for function "in_unit"')
+        return str(np.asarray(x / unit))
+    return x.in_unit(unit, precision=precision)
 
 
 def in_best_unit(x, precision=None) -> str:
-    """``x`` written in the unit that suits its magnitude, e.g. ``'20. ms'``."""
-    return Quantity(x).in_best_unit(precision=precision)
+    """``x`` written in the unit that suits its magnitude, e.g. ``'20. ms'``; a plain number
+    rounded to ``precision`` digits (numpy's print precision by default)."""
+    if is_dimensionless(x):
+        if precision is None:
+            precision = np.get_printoptions()["precision"]
+        return str(np.round(x, precision))
+    return x.in_best_unit(precision=precision)
 
 
 # --- check_units ----------------------------------------------------------------------------
@@ -84,8 +98,9 @@ def _describe_spec(spec) -> str:
 
 
 def _check_value(function_name, arg_name, value, spec, bound):
-    """Raise unless ``value`` fits ``spec`` (a unit, 1, bool, None or another argument's name)."""
-    if spec is None or value is None:
+    """Raise unless ``value`` fits ``spec`` (a unit, 1, bool, None or another argument's name).
+    As in Brian2, ``None`` and strings (names of other variables) pass as arguments."""
+    if spec is None or value is None or (isinstance(value, str) and arg_name != "result"):
         return
     if spec is bool or spec is np.bool_:
         if not (isinstance(value, (bool, np.bool_)) or
@@ -136,8 +151,11 @@ def check_units(**units):
     ``@check_units(v=volt, n=1, flag=bool, w="v", result=volt)``: each keyword names an argument
     and gives a unit (or Quantity/Dimension), ``1`` for dimensionless, ``bool`` for booleans,
     ``None`` for no check, or another argument's name for "same units as that one". ``result``
-    may also be a function of the dimensions of the positional arguments. ``None`` values are
-    never checked. A mismatch raises :class:`DimensionMismatchError`.
+    may also be a function of the dimensions of the positional arguments. ``None`` and string
+    arguments are never checked; a list is checked as ``Quantity(list)`` (mixing quantities and
+    numbers is a TypeError). A mismatch raises :class:`DimensionMismatchError`. The wrapper
+    carries Brian2's annotations: ``_orig_func``, ``_arg_names``, ``_arg_units`` (one entry per
+    argument name, None where unchecked), ``_return_unit`` and ``_returns_bool``.
     """
     units = dict(units)
     result_spec = units.pop("result", None)
@@ -168,9 +186,13 @@ def check_units(**units):
                 _check_value(name, "result", result, expected, bound)
             return result
 
-        checked._arg_units = dict(units)
-        checked._return_unit = result_spec
+        arg_names = [p.name for p in signature.parameters.values()
+                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         checked._orig_func = function
+        checked._arg_names = checked._orig_arg_names = arg_names
+        checked._arg_units = [units.get(arg, None) for arg in arg_names]
+        checked._return_unit = result_spec
+        checked._returns_bool = result_spec is bool
         return checked
 
     return decorator

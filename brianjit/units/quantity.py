@@ -1,16 +1,24 @@
 """Quantity: a numpy array of values in base SI units, tagged with a physical Dimension.
 
 Values are always stored in base SI units (``3*mV`` holds 0.003 with dimension volt), so
-``np.asarray(q)`` gives plain SI values and no conversion is ever needed between units of the same
-dimension. Dimensions travel through numpy via ``__array_ufunc__`` (rules in
+``np.asarray(q)`` and ``float(q)`` give plain SI values and no conversion is ever needed between
+units of the same dimension. Dimensions travel through numpy via ``__array_ufunc__`` (rules in
 :mod:`.ufunc_rules`) and ``__array_function__`` (handlers in :mod:`.array_functions`);
-everything that would silently lose or mix units raises :class:`DimensionMismatchError` instead.
+everything that would mix units raises :class:`DimensionMismatchError` instead.
+
+The rules are Brian2's, permissive where Brian2 is: a dimensionless operand that is all zeros
+fits any unit (``3*mV + 0``, ``q[i] = 0``, ``q > 0``), comparisons with a scalar ``±inf`` work
+for any unit, and a list is a quantity when all its elements are quantities of one unit (nested
+lists are flattened; any other element, a tuple included, is one plain element; mixing
+quantities and plain elements is a TypeError).
 
 Also here: the dimension helpers every other module uses (:func:`get_dimensions`,
 :func:`have_same_dimensions`, :func:`fail_for_dimension_mismatch`, :func:`is_dimensionless`,
 :func:`is_scalar_type`).
 """
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
@@ -19,7 +27,7 @@ from .dimensions import DIMENSIONLESS, Dimension, DimensionMismatchError, get_or
 
 __all__ = [
     "Quantity", "get_dimensions", "have_same_dimensions", "fail_for_dimension_mismatch",
-    "is_dimensionless", "is_scalar_type",
+    "is_dimensionless", "is_scalar_type", "split_units",
 ]
 
 # Python scalars and containers a quantity may be combined with; anything else (sympy objects,
@@ -29,40 +37,45 @@ _OPERAND_TYPES = (np.ndarray, list, tuple) + _SCALAR_TYPES
 _NUMERIC_KINDS = "biufc"
 
 
-def _split_sequence(sequence):
-    """``(plain nested list, common Dimension)`` of a (nested) list/tuple of numbers and
-    quantities. (numpy would call ``float()`` on 0-d quantities, so they are unwrapped here.)"""
-    found = []
+def _elements(sequence):
+    """The elements of a list/tuple as Brian2 sees them: nested lists flattened, anything else
+    (numbers, arrays, quantities, tuples) one element each."""
+    for item in sequence:
+        if isinstance(item, list):
+            yield from _elements(item)
+        else:
+            yield item
 
-    def strip(item):
-        if isinstance(item, (list, tuple)):
+
+def _sequence_parts(sequence):
+    """``(plain values, Dimension)`` of a list/tuple given as values (Brian2's rule, see the
+    module docstring)."""
+    dims = {item.dim for item in _elements(sequence) if isinstance(item, Quantity)}
+    if not dims:
+        return np.asarray(sequence), DIMENSIONLESS
+    if len(dims) > 1:
+        first, second = sorted(dims, key=repr)[:2]
+        raise DimensionMismatchError("Mixing quantities with different dimensions is not allowed",
+                                     first, second)
+    if not all(isinstance(item, Quantity) for item in _elements(sequence)):
+        raise TypeError(f"Mixing quantities and non-quantities is not allowed: {sequence!r}")
+
+    def strip(item):  # plain views, so that numpy needs nothing from the Quantity class
+        if isinstance(item, list):
             return [strip(x) for x in item]
-        dim = item.dim if isinstance(item, Quantity) else DIMENSIONLESS
-        if not found:
-            found.append(dim)
-        elif dim is not found[0]:
-            raise DimensionMismatchError(
-                "All elements of a sequence must have the same units", found[0], dim)
-        return item.view(np.ndarray) if isinstance(item, Quantity) else item
-
-    plain = strip(sequence)
-    return plain, (found[0] if found else DIMENSIONLESS)
+        return item.view(np.ndarray)
+    return np.asarray([strip(x) for x in sequence]), dims.pop()
 
 
-def _sequence_dim(sequence):
-    """The common dimension of a (nested) list/tuple of numbers and quantities."""
-    return _split_sequence(sequence)[1]
-
-
-def _split(value):
-    """``(plain values, Dimension)`` for an operand, or None for an unsupported type."""
+def split_units(value):
+    """``(plain values, Dimension)`` for an operand (a quantity, number, array, or a list/tuple
+    of them), or None for a type quantities do not combine with (strings, sympy objects ...)."""
     if isinstance(value, Quantity):
         return value.view(np.ndarray), value.dim
     if isinstance(value, (np.ndarray,) + _SCALAR_TYPES):
         return value, DIMENSIONLESS
     if isinstance(value, (list, tuple)):
-        plain, dim = _split_sequence(value)
-        return np.asarray(plain), dim
+        return _sequence_parts(value)
     return None
 
 
@@ -91,6 +104,8 @@ def _binary_operators(ufunc):
     def inplace(self, other):
         if not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
+        if self.ndim == 0:  # a single number behaves like a Python float: x += y rebinds x
+            return ufunc(self, other)
         return ufunc(self, other, out=(self,))
 
     return forward, reverse, inplace
@@ -99,16 +114,17 @@ def _binary_operators(ufunc):
 class Quantity(np.ndarray):
     """An array of values with a physical dimension, e.g. ``Quantity([1, 2], dim=volt.dim)``.
 
-    ``arr`` may be a number, an array, a Quantity or a (nested) list of numbers or quantities with
-    the same units; ``dim`` (a :class:`Dimension`) gives the dimension of plain values, which are
-    taken to be in base SI units.
+    ``arr`` may be a number, an array, a Quantity or a (nested) list of quantities with the same
+    units (or of plain numbers); ``dim`` (a :class:`Dimension`) gives the dimension of plain
+    values, which are taken to be in base SI units.
     """
     __array_priority__ = 1000
 
     def __new__(cls, arr, dim=None, dtype=None, copy=False):
-        parts = _split(arr)
+        parts = split_units(arr)
         if parts is None:
-            raise TypeError(f"cannot make a Quantity from {type(arr).__name__} {arr!r}")
+            raise TypeError(f"Quantities can only be created from numerical data, not "
+                            f"{type(arr).__name__} {arr!r}")
         values, found = parts
         if dim is None:
             dim = found
@@ -119,7 +135,8 @@ class Quantity(np.ndarray):
                     "Quantity was given values with units and a different dim", found, dim)
         values = np.array(values, dtype=dtype, copy=True) if copy else np.asarray(values, dtype)
         if values.dtype.kind not in _NUMERIC_KINDS:
-            raise TypeError(f"a Quantity needs numeric values, got dtype {values.dtype}")
+            raise TypeError(f"Quantities can only be created from numerical data, got dtype "
+                            f"{values.dtype}")
         result = values.view(cls)
         result.dim = dim
         return result
@@ -153,7 +170,7 @@ class Quantity(np.ndarray):
         operands = list(inputs)
         if method == "at":
             index = operands.pop(1)
-        parts = [_split(x) for x in operands]
+        parts = [split_units(x) for x in operands]
         if any(p is None for p in parts):
             return NotImplemented
         values = [p[0] for p in parts]
@@ -181,9 +198,11 @@ class Quantity(np.ndarray):
                 if isinstance(target, Quantity):
                     target.dim = DIMENSIONLESS if dim is None else dim
                 wrapped.append(target)
-            elif dim is None or dim is DIMENSIONLESS:
-                # as in Brian2: a dimensionless result is a plain number or array
+            elif dim is None:  # a plain result by nature: comparisons, predicates, exp(x) ...
                 wrapped.append(value)
+            elif dim is DIMENSIONLESS:
+                # units that cancel: a plain array, or a Python number for a single value
+                wrapped.append(value.item() if np.ndim(value) == 0 else value)
             else:
                 wrapped.append(_wrap(value, dim))
         return tuple(wrapped) if ufunc.nout > 1 else wrapped[0]
@@ -222,38 +241,32 @@ class Quantity(np.ndarray):
     def __abs__(self):
         return np.absolute(self)
 
-    # --- conversion to plain Python numbers ----------------------------------------------------
-    def _require_dimensionless(self, what):
-        if self.dim is not DIMENSIONLESS:
-            raise DimensionMismatchError(
-                f"Only dimensionless quantities can be converted to {what}, got {self}", self.dim)
-        return self.view(np.ndarray)
-
+    # --- conversion to plain Python numbers: the value in base SI units, as in Brian2 ----------
     def __float__(self):
-        return float(self._require_dimensionless("float").item())
+        return float(self.view(np.ndarray))
 
     def __int__(self):
-        return int(self._require_dimensionless("int").item())
+        return int(self.view(np.ndarray))
 
     def __complex__(self):
-        return complex(self._require_dimensionless("complex").item())
+        return complex(self.view(np.ndarray))
 
     def __index__(self):
-        return self._require_dimensionless("an index").__index__()
+        if self.dim is not DIMENSIONLESS:  # a TypeError, as Python's index protocol expects
+            raise TypeError(f"only dimensionless integers can be used as an index, got {self}")
+        return self.view(np.ndarray).__index__()
 
     # --- indexing ------------------------------------------------------------------------------
     def __getitem__(self, key):
         return _wrap(self.view(np.ndarray)[key], self.dim)
 
     def __setitem__(self, key, value):
-        parts = _split(value)
+        parts = split_units(value)
         if parts is None:
             raise TypeError(f"cannot store {type(value).__name__} {value!r} in a Quantity")
         values, dim = parts
-        if dim is not self.dim:
-            raise DimensionMismatchError(
-                "Cannot assign a value with different units to part of a quantity",
-                self.dim, dim)
+        if dim is not self.dim and not ufunc_rules.is_neutral_zero(dim, values):
+            raise DimensionMismatchError("Inconsistent units in assignment", self.dim, dim)
         self.view(np.ndarray)[key] = values
 
     def __iter__(self):
@@ -270,20 +283,20 @@ class Quantity(np.ndarray):
     # --- methods implemented in C that would otherwise ignore units ----------------------------
     def fill(self, value):
         fail_for_dimension_mismatch(self, value, "fill: the value has different units")
-        self.view(np.ndarray).fill(_split(value)[0])
+        self.view(np.ndarray).fill(split_units(value)[0])
 
     def put(self, indices, values, mode="raise"):
         fail_for_dimension_mismatch(self, values, "put: the values have different units")
-        self.view(np.ndarray).put(indices, _split(values)[0], mode)
+        self.view(np.ndarray).put(indices, split_units(values)[0], mode)
 
     def searchsorted(self, v, side="left", sorter=None):
         fail_for_dimension_mismatch(self, v, "searchsorted: the values have different units")
-        return self.view(np.ndarray).searchsorted(_split(v)[0], side, sorter)
+        return self.view(np.ndarray).searchsorted(split_units(v)[0], side, sorter)
 
     def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
         if out is not None:
             fail_for_dimension_mismatch(self, out, "trace: 'out' has different units")
-            self.view(np.ndarray).trace(offset, axis1, axis2, dtype, _split(out)[0])
+            self.view(np.ndarray).trace(offset, axis1, axis2, dtype, split_units(out)[0])
             return out
         return _wrap(self.view(np.ndarray).trace(offset, axis1, axis2, dtype), self.dim)
 
@@ -306,7 +319,7 @@ class Quantity(np.ndarray):
     def round(self, decimals=0, out=None):
         if out is not None:
             fail_for_dimension_mismatch(self, out, "round: 'out' has different units")
-            self.view(np.ndarray).round(decimals, out=_split(out)[0])
+            self.view(np.ndarray).round(decimals, out=split_units(out)[0])
             return out
         return _wrap(self.view(np.ndarray).round(decimals), self.dim)
 
@@ -316,22 +329,22 @@ class Quantity(np.ndarray):
     def dot(self, other, out=None):
         return np.dot(self, other, out=out)
 
-    # --- display -------------------------------------------------------------------------------
+    # --- display (rules in .display) -----------------------------------------------------------
+    def get_best_unit(self):
+        """The unit this quantity is printed in: the registered unit that brings its values
+        closest to 10 (``(20*mV).get_best_unit() is mvolt``); ``Unit(1)`` when dimensionless."""
+        from .display import best_unit
+        return best_unit(self)
+
     def in_unit(self, unit, precision=None, python_code=False) -> str:
-        """The values expressed in ``unit``, as text: ``(3*mV).in_unit(volt)`` is ``'0.003 V'``."""
-        from .unit import Unit
-        if not isinstance(unit, Unit):
-            raise TypeError(f"in_unit needs a Unit (such as mvolt), got {unit!r}")
-        fail_for_dimension_mismatch(self, unit, 'Non-matching unit for method "in_unit"')
-        return _format(self.view(np.ndarray) / float(unit.view(np.ndarray)), unit,
-                       precision, python_code)
+        """The values expressed in ``unit``, as text: ``(3*mV).in_unit(volt)`` is ``'0.003 V'``;
+        with ``python_code=True`` an expression (``'3. * mvolt'``)."""
+        from .display import format_in_unit
+        return format_in_unit(self, unit, precision, python_code)
 
     def in_best_unit(self, precision=None, python_code=False) -> str:
-        """The values in the prefixed unit that suits their magnitude, as text (``'20. ms'``)."""
-        from .unit import best_unit
-        unit = best_unit(self)
-        return _format(self.view(np.ndarray) / float(unit.view(np.ndarray)), unit,
-                       precision, python_code)
+        """The values in the unit that suits their magnitude, as text (``'20. ms'``)."""
+        return self.in_unit(self.get_best_unit(), precision, python_code)
 
     def __repr__(self):
         return self.in_best_unit(python_code=True)
@@ -340,47 +353,45 @@ class Quantity(np.ndarray):
         return self.in_best_unit()
 
     def __format__(self, spec):
-        if not spec:
-            return str(self)
-        if self.ndim != 0:
-            raise TypeError("format specifications only work for 0-d quantities")
-        from .unit import best_unit
-        unit = best_unit(self)
-        number = format(float(self.view(np.ndarray) / float(unit.view(np.ndarray))), spec)
-        return number if self.dim is DIMENSIONLESS else f"{number} {unit.dispname}"
+        """``f"{q}"`` is ``str(q)``; with a format spec, the value in base SI units is formatted
+        as numpy formats it (``f"{0.5*ms:g}" == "0.0005"``), as in Brian2."""
+        return str(self) if not spec else self.view(np.ndarray).__format__(spec)
+
+    def _latex(self, *args):
+        """LaTeX for sympy's ``latex()`` (and Jupyter): values in the best unit."""
+        from .display import quantity_latex
+        return quantity_latex(self)
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
 
     # --- pickling ------------------------------------------------------------------------------
     def __reduce__(self):
         return (_rebuild_quantity, (self.view(np.ndarray).copy(), self.dim))
 
 
-def _format(values, unit, precision, python_code) -> str:
-    if python_code:
-        text = np.array_repr(values, precision=precision) if values.ndim else \
-            np.array2string(values, precision=precision)
-        return text if unit.dim is DIMENSIONLESS else f"{text} * {unit.name}"
-    text = np.array2string(values, precision=precision)
-    return text if unit.dim is DIMENSIONLESS else f"{text} {unit.dispname}"
-
-
 # --- dimension helpers ------------------------------------------------------------------------
 def get_dimensions(obj) -> Dimension:
     """The Dimension of ``obj``: its ``.dim`` if it has one, DIMENSIONLESS for plain numbers,
-    bools, arrays and sequences of numbers. Raises TypeError for anything else (e.g. a string)."""
+    bools and arrays; for a list or other sequence, that of ``Quantity(obj)``. Raises TypeError
+    for anything without dimensions (a string, None, a list mixing quantities and numbers)."""
     dim = getattr(obj, "dim", None)
     if isinstance(dim, Dimension):
         return dim
-    if isinstance(obj, (list, tuple)):
-        return _sequence_dim(obj)
-    if isinstance(obj, _SCALAR_TYPES) or (isinstance(obj, np.ndarray)
-                                         and obj.dtype.kind in _NUMERIC_KINDS + "O"):
+    if isinstance(obj, _SCALAR_TYPES + (numbers.Number,)) or (
+            isinstance(obj, np.ndarray) and obj.dtype.kind in _NUMERIC_KINDS + "O"):
         return DIMENSIONLESS
-    try:  # other number types (e.g. fractions, sympy numbers) count as dimensionless
-        complex(obj)
-    except (TypeError, ValueError):
-        raise TypeError(f"object of type {type(obj).__name__} has no physical dimensions: "
-                        f"{obj!r}") from None
-    return DIMENSIONLESS
+    if isinstance(obj, (list, tuple)):
+        return Quantity(obj).dim
+    if not isinstance(obj, (str, bytes)):
+        if np.asarray(obj).dtype.kind in _NUMERIC_KINDS:
+            return DIMENSIONLESS  # other array-likes (a range, a group's variable view ...)
+        try:  # other number types (e.g. sympy numbers) count as dimensionless
+            complex(obj)
+            return DIMENSIONLESS
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"object of type {type(obj).__name__} has no physical dimensions: {obj!r}")
 
 
 def is_dimensionless(obj) -> bool:
@@ -396,21 +407,25 @@ def have_same_dimensions(obj1, obj2) -> bool:
 def fail_for_dimension_mismatch(obj1, obj2=None, error_message=None, **names):
     """Raise DimensionMismatchError unless ``obj1`` and ``obj2`` have the same dimensions.
 
-    With ``obj2=None``, ``obj1`` must be dimensionless. ``error_message`` may contain
-    ``{name}`` fields filled from the keyword arguments (quantities are shown with units).
-    Returns the two dimensions ``(dim1, dim2)``.
+    With ``obj2=None``, ``obj1`` must be dimensionless. As in Brian2, a dimensionless operand
+    that is all zeros fits any unit. ``error_message`` may contain ``{name}`` fields filled from
+    the keyword arguments (quantities are shown with units). Returns the two dimensions
+    ``(dim1, dim2)``.
     """
     dim1 = get_dimensions(obj1)
     dim2 = DIMENSIONLESS if obj2 is None else get_dimensions(obj2)
-    if dim1 is not dim2:
-        if error_message is None:
-            error_message = "Dimension mismatch"
-        else:
-            error_message = error_message.format(**{key: str(value) for key, value in names.items()})
-        if obj2 is None:
-            raise DimensionMismatchError(error_message, dim1)
-        raise DimensionMismatchError(error_message, dim1, dim2)
-    return dim1, dim2
+    if dim1 is dim2 or ufunc_rules.is_neutral_zero(dim1, obj1) or (
+            obj2 is not None and ufunc_rules.is_neutral_zero(dim2, obj2)):
+        return dim1, dim2
+    if error_message is None:
+        error_message = "Dimension mismatch"
+    else:
+        error_message = error_message.format(**{key: str(value) for key, value in names.items()})
+    from .unit import Unit
+    # compared with a unit (or nothing), the message names only the offending unit
+    if obj2 is None or isinstance(obj2, (Dimension, Unit)):
+        raise DimensionMismatchError(error_message, dim1)
+    raise DimensionMismatchError(error_message, dim1, dim2)
 
 
 def is_scalar_type(obj) -> bool:

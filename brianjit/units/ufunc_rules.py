@@ -2,21 +2,28 @@
 
 Each ufunc belongs to one *kind* (a rule written as data below); :func:`output_dims` applies the
 rule for a ufunc call, ``reduce``/``accumulate``/``reduceat``, ``outer`` or ``at`` and returns
-the dimension of every output, or ``None`` for an output that is a plain array (comparisons,
-predicates such as ``isnan``). A ufunc that is not in the table only works on dimensionless input.
+the dimension of every output, or ``None`` for an output that is a plain array by nature
+(comparisons, predicates such as ``isnan``, functions of dimensionless numbers such as ``exp``).
+A ufunc that is not in the table only works on dimensionless input.
+
+The rules are Brian2's (its ``test_units.py`` is the spec): operands that must match may be a
+dimensionless all-zero operand instead (:func:`is_neutral_zero`: ``3*mV + 0``, ``q > 0``); a
+comparison also accepts a scalar ``±inf``; ``hypot``/``arctan2`` take dimensionless arguments
+only, and the integer-only ufuncs (``bitwise_and`` ...) refuse quantities with units with a
+TypeError.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .dimensions import DIMENSIONLESS, DimensionMismatchError
+from .dimensions import DIMENSIONLESS, Dimension, DimensionMismatchError
 
-__all__ = ["output_dims", "ufunc_kind"]
+__all__ = ["output_dims", "ufunc_kind", "is_neutral_zero"]
 
 # kind -> ufunc names. Every kind is explained in _call_dims below.
 _KINDS = {
-    "same": ("add", "subtract", "maximum", "minimum", "fmax", "fmin", "hypot", "remainder",
-             "fmod", "nextafter", "clip"),
+    "same": ("add", "subtract", "maximum", "minimum", "fmax", "fmin", "remainder", "fmod",
+             "nextafter", "clip"),
     "compare": ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"),
     "keep": ("negative", "positive", "absolute", "fabs", "conjugate", "rint", "floor", "ceil",
              "trunc", "spacing"),
@@ -24,14 +31,14 @@ _KINDS = {
     "dimensionless": ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos",
                       "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh",
                       "arccosh", "arctanh", "deg2rad", "rad2deg", "degrees", "radians",
-                      "logaddexp", "logaddexp2", "bitwise_and", "bitwise_or", "bitwise_xor",
-                      "invert", "left_shift", "right_shift", "gcd", "lcm", "bitwise_count"),
+                      "logaddexp", "logaddexp2", "arctan2", "hypot"),
+    "integer": ("bitwise_and", "bitwise_or", "bitwise_xor", "invert", "left_shift",
+                "right_shift", "gcd", "lcm", "bitwise_count"),
     "plain": ("isnan", "isinf", "isfinite", "signbit", "sign", "logical_and", "logical_or",
               "logical_xor", "logical_not", "isnat", "heaviside"),
     "multiply": ("multiply", "matmul", "vecdot", "matvec", "vecmat"),
     "divide": ("divide", "true_divide", "floor_divide"),
     "power": ("power", "float_power"),
-    "same_dimensionless": ("arctan2",),
     "sqrt": ("sqrt",),
     "cbrt": ("cbrt",),
     "square": ("square",),
@@ -61,18 +68,43 @@ def _show_quantity(value, dim):
     return _show(Quantity.with_dimensions(value, dim))
 
 
-def _require_same(ufunc, dims, values):
-    first = dims[0]
-    for other, value in zip(dims[1:], values[1:]):
-        if other is not first:
+def is_neutral_zero(dim, values) -> bool:
+    """Brian2's rule that zero has any unit: a dimensionless operand whose values are all zero
+    (``0``, ``0.0``, ``np.zeros(3)``) fits wherever matching units are needed."""
+    if dim is not DIMENSIONLESS or isinstance(values, Dimension):
+        return False
+    values = np.asarray(values)
+    return values.dtype.kind in "biufc" and bool(np.all(values == 0))
+
+
+def _is_scalar_infinity(dim, value) -> bool:
+    """A dimensionless scalar ``±inf``, which compares with any quantity (``v < np.inf``)."""
+    if dim is not DIMENSIONLESS or np.ndim(value) != 0:
+        return False
+    value = np.asarray(value)
+    return value.dtype.kind in "fc" and bool(np.isinf(value))
+
+
+def _require_same(ufunc, dims, values, comparison=False):
+    """The common dimension of the operands, where a neutral zero (and, for comparisons, a
+    scalar infinity) fits any unit; DimensionMismatchError otherwise."""
+    if all(dim is dims[0] for dim in dims[1:]):
+        return dims[0]  # the common case: no need to look at the values
+    fits_any = [is_neutral_zero(d, v) or (comparison and _is_scalar_infinity(d, v))
+                for d, v in zip(dims, values)]
+    strict = [d for d, free in zip(dims, fits_any) if not free]
+    common = strict[0] if strict else dims[0]
+    for other in strict[1:]:
+        if other is not common:
             symbol = _SYMBOLS.get(ufunc.__name__)
             if symbol is not None and len(dims) == 2:
-                text = (f"Cannot calculate {_show_quantity(values[0], first)} {symbol} "
-                        f"{_show_quantity(value, other)}, units do not match")
+                verb = "perform comparison" if comparison else "calculate"
+                text = (f"Cannot {verb} {_show_quantity(values[0], dims[0])} {symbol} "
+                        f"{_show_quantity(values[1], dims[1])}, units do not match")
             else:
                 text = f"Function {ufunc.__name__!r} expects arguments with the same units"
-            raise DimensionMismatchError(text, first, other)
-    return first
+            raise DimensionMismatchError(text, common, other)
+    return common
 
 
 def _require_dimensionless(ufunc, dims, values):
@@ -104,7 +136,7 @@ def _call_dims(ufunc, dims, values):
     if kind == "same":
         return (_require_same(ufunc, dims, values),)
     if kind == "compare":
-        _require_same(ufunc, dims, values)
+        _require_same(ufunc, dims, values, comparison=True)
         return (None,)
     if kind == "keep":
         return (dims[0],)
@@ -123,9 +155,11 @@ def _call_dims(ufunc, dims, values):
         if dims[0] is DIMENSIONLESS:
             return (DIMENSIONLESS,)
         return (dims[0] ** _scalar_exponent(ufunc, values[1]),)
-    if kind == "same_dimensionless":
-        _require_same(ufunc, dims, values)
-        return (DIMENSIONLESS,)
+    if kind == "integer":
+        if any(dim is not DIMENSIONLESS for dim in dims):
+            raise TypeError(f"{ufunc.__name__} cannot be used on quantities with units "
+                            f"(it takes integers)")
+        return (DIMENSIONLESS,) * ufunc.nout
     if kind == "sqrt":
         return (dims[0] ** 0.5,)
     if kind == "cbrt":
@@ -140,9 +174,10 @@ def _call_dims(ufunc, dims, values):
         return (dims[0], dims[0])
     if kind == "frexp":
         return (dims[0], None)
-    # "dimensionless" kind, and any ufunc we do not know: only dimensionless input is safe.
+    # "dimensionless" kind, and any ufunc we do not know: only dimensionless input is safe, and
+    # the result is a plain number or array (as numpy gives it).
     _require_dimensionless(ufunc, dims, values)
-    return (DIMENSIONLESS,) * ufunc.nout
+    return (None,) * ufunc.nout
 
 
 def _reduced_count(shape, axis) -> int:
@@ -161,12 +196,17 @@ def _reduce_dims(ufunc, method, dim, value, kwargs):
             from .quantity import get_dimensions
             _require_same(ufunc, (dim, get_dimensions(initial)), (value, initial))
         return (dim,)
+    if kind == "integer":
+        return _call_dims(ufunc, (dim,), (value,))
     if kind in ("compare", "plain"):
         return (None,)
     if dim is DIMENSIONLESS:
         return (DIMENSIONLESS,)
     if kind == "multiply" and method == "reduce":
         return (dim ** _reduced_count(np.shape(value), kwargs.get("axis", 0)),)
+    if kind == "multiply":  # cumprod: every element would have a different unit
+        raise TypeError(f"{ufunc.__name__}.{method} (e.g. cumprod) is not possible for "
+                        f"quantities with units")
     raise DimensionMismatchError(
         f"{ufunc.__name__}.{method} is only defined for dimensionless quantities", dim)
 
