@@ -147,9 +147,12 @@ def test_unit_algebra_gives_units_whose_repr_reads_back(a, b, c, n):
     with defining_units():
         cases = ((a * b, float(a) * float(b), a.dim * b.dim),
                  (a / (b * c), float(a) / (float(b) * float(c)), a.dim / (b.dim * c.dim)),
-                 ((a / b) ** n, (float(a) / float(b)) ** n, (a.dim / b.dim) ** n),
+                 ((a / b) ** n, np.float64(float(a) / float(b)) ** n, (a.dim / b.dim) ** n),
                  (1 / a, 1 / float(a), a.dim ** -1))
         for composed, value, dim in cases:
+            if not 0 < value < np.inf:  # beyond doubles ((zmol/Zg)**3): a Quantity, not a Unit
+                assert not isinstance(composed, Unit) and composed.dim is dim
+                continue
             assert isinstance(composed, Unit) and composed.dim is dim
             assert float(composed) == pytest.approx(value, rel=1e-12)
             assert composed.scale == pytest.approx(np.log10(value), abs=1e-9)

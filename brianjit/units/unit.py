@@ -50,9 +50,15 @@ def _scale_of(value: float):
     return round(exponent) if power_of_ten(round(exponent)) == value else exponent
 
 
-def _size(scale, fallback: float) -> float:
-    """A composed unit's size: exactly ``10**scale`` for an integer scale, else ``fallback``."""
-    return power_of_ten(scale) if isinstance(scale, int) else fallback
+def _size(scale, fallback) -> float | None:
+    """A composed unit's size: exactly ``10**scale`` for an integer scale, else ``fallback()``;
+    None when it is not a positive finite double (``(zmol/Zg)**3`` underflows): the result of
+    such unit algebra is then a plain Quantity, not a Unit."""
+    try:
+        size = power_of_ten(scale) if isinstance(scale, int) else fallback()
+    except OverflowError:
+        return None
+    return size if 0 < size < math.inf else None
 
 
 def _grouped(unit):
@@ -184,7 +190,10 @@ def _power(unit, exponent):
     latex_exponent = str(shown) if len(str(shown)) == 1 else f"{{{shown}}}"
     scale = unit.scale * exponent
     scale = round(scale) if float(scale).is_integer() else scale
-    return Unit(_size(scale, float(unit) ** exponent), unit.dim ** exponent, scale,
+    size = _size(scale, lambda: float(unit) ** exponent)
+    if size is None:
+        return None
+    return Unit(size, unit.dim ** exponent, scale,
                 f"{name} ** {shown!r}", f"{dispname}^{shown}", f"{latexname}^{latex_exponent}",
                 iscompound=True)
 
@@ -194,12 +203,18 @@ def _product(first, second, divide):
     shown ``a/(b c)``)."""
     if not divide:
         scale = first.scale + second.scale
-        return Unit(_size(scale, float(first) * float(second)), first.dim * second.dim, scale,
+        size = _size(scale, lambda: float(first) * float(second))
+        if size is None:
+            return None
+        return Unit(size, first.dim * second.dim, scale,
                     f"{first.name} * {second.name}", f"{first.dispname} {second.dispname}",
                     rf"{first.latexname}\,{second.latexname}", iscompound=True)
     left, right = _grouped(first), _grouped(second)
     scale = first.scale - second.scale
-    return Unit(_size(scale, float(first) / float(second)), first.dim / second.dim, scale,
+    size = _size(scale, lambda: float(first) / float(second))
+    if size is None:
+        return None
+    return Unit(size, first.dim / second.dim, scale,
                 f"{left[0]} / {right[0]}", f"{left[1]}/{right[1]}",
                 rf"\frac{{{first.latexname}}}{{{second.latexname}}}", iscompound=True)
 
