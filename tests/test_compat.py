@@ -112,3 +112,10 @@ def test_another_devices_method_is_a_warning_and_does_nothing():
     assert "some_cpp_only_method" in logs[1][2]
     with pytest.raises(AttributeError):
         device._private  # noqa: B018
+
+
+def test_random_state_of_the_device_is_refused_with_the_alternative():
+    with pytest.raises(NotImplementedError, match="restore_random_state"):
+        get_device().get_random_state()
+    with pytest.raises(NotImplementedError, match="restore_random_state"):
+        get_device().set_random_state({})

@@ -48,6 +48,18 @@ class Device:
         from ..objects.seed import seed as set_seed
         set_seed(seed)
 
+    def get_random_state(self):
+        """Brian2's runtime device returns numpy's generator state; brianjit's random numbers
+        are a function of (seed, stream, element, time step), so a state taken here could not
+        make a later run repeat an earlier one's numbers."""
+        raise NotImplementedError(
+            "brianjit has no random generator state to get or set: its random numbers depend on "
+            "the seed and the time step. To repeat a simulation's random numbers, use "
+            "store()/restore(restore_random_state=True), or seed(k) before it.")
+
+    def set_random_state(self, state):
+        self.get_random_state()
+
     def insert_code(self, slot, code):
         """C++ code for a standalone project: nothing can run it here (Brian2's runtime device
         ignores it the same way, with this warning)."""
