@@ -119,3 +119,11 @@ def test_random_state_of_the_device_is_refused_with_the_alternative():
         get_device().get_random_state()
     with pytest.raises(NotImplementedError, match="restore_random_state"):
         get_device().set_random_state({})
+
+
+def test_restore_initial_state_resets_preferences_and_the_default_dt():
+    from brianjit import defaultclock, ms, restore_initial_state
+    prefs.codegen.target = "cython"
+    defaultclock.dt = 0.5 * ms
+    restore_initial_state()
+    assert prefs.codegen.target == "auto" and defaultclock.dt == 0.1 * ms
