@@ -39,7 +39,7 @@ import re
 import secrets
 import stat
 
-from .diagnostics import note, warn
+from .utils import debug, warn
 
 __all__ = ["MAX_ENTRY_BYTES", "enabled", "cache_dir", "key_file", "load", "store"]
 
@@ -178,9 +178,10 @@ def _off(exc: Exception) -> None:
     """Report why the cache is not used: a warning for what looks tampered with, a debug note
     for an ordinary failure (read-only home, full disk)."""
     if isinstance(exc, _Untrusted):
-        warn("diskcache.untrusted", f"the disk cache of compiled code is not used: {exc}")
+        warn("brianjit.diskcache.untrusted", f"the disk cache of compiled code is not used: {exc}",
+             once=True)
     else:
-        note("diskcache", f"the disk cache of compiled code is not used: {exc}")
+        debug("brianjit.diskcache", f"the disk cache of compiled code is not used: {exc}", once=True)
 
 
 def load(key: str) -> tuple[bytes, str] | None:

@@ -1,5 +1,10 @@
-"""``from brianjit.only import *``: brianjit's names (units, objects, functions) without numpy's."""
-from .compat import device, get_device, prefs, reset_device, set_device
+"""``from brianjit.only import *``: brianjit's names (units, objects, functions) without numpy's
+or pylab's, as ``from brian2.only import *``.
+
+``BrianLogger``, ``get_logger`` and ``std_silent`` are found by this module's ``__getattr__``, so
+that ``import brianjit`` does not load Python's ``logging`` until something logs.
+"""
+from .devices import all_devices, device, get_device, reset_device, set_device
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
 from .objects.clock import Clock, defaultclock
@@ -16,8 +21,12 @@ from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .objects.timedarray import TimedArray
 from .spatialneuron import Cylinder, Morphology, Section, Soma
+from .preferences import BrianPreference, PreferenceError, brian_prefs, prefs
 from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
+
+#: names found on first use (the logging system loads with them)
+LAZY_NAMES = ("BrianLogger", "get_logger", "std_silent")
 
 __all__ = [
     # groups, synapses, inputs, monitors
@@ -30,7 +39,26 @@ __all__ = [
     "Morphology", "Soma", "Cylinder", "Section",
     # the model language
     "Equations", "UnsupportedEquationsException", "linked_var",
-    # Brian2's code generation and device configuration (accepted, see brianjit.compat)
-    "prefs", "set_device", "get_device", "device", "reset_device",
+    # Brian2's preferences and devices (brianjit.preferences, brianjit.devices)
+    "prefs", "brian_prefs", "BrianPreference", "PreferenceError",
+    "set_device", "get_device", "device", "reset_device", "all_devices",
+    "restore_initial_state",
+    # Brian2's logging (brianjit.utils.logger)
+    *LAZY_NAMES,
     *_unit_names,
 ]
+
+
+def restore_initial_state():
+    """Brian2's reset of its global state: preferences back to their defaults (and the
+    preference files), ``defaultclock.dt`` back to 0.1 ms."""
+    prefs.reset_to_defaults()
+    prefs.load_preferences()
+    defaultclock.dt = 0.1 * msecond  # noqa: F405
+
+
+def __getattr__(name):
+    if name in LAZY_NAMES:
+        from .utils import logger
+        return getattr(logger, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

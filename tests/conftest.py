@@ -1,9 +1,11 @@
 """Test configuration: a reproducible hypothesis profile for CI, a roomier one for local digging."""
 import atexit
+import logging
 import os
 import shutil
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # compiled code goes to a cache of this test session, not the user's (subprocesses inherit it)
@@ -17,3 +19,13 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def brian_logs():
+    """What brianjit logs during the test (Brian2's and brianjit's own logger names, every
+    level), as ``(level, logger name, message)`` tuples. The ``brian2`` logger does not
+    propagate to the root logger (as in Brian2), so pytest's ``caplog`` does not see it."""
+    from brianjit.utils.logger import catch_logs
+    with catch_logs(log_level=logging.DEBUG, only_from=("brian2", "brianjit")) as logs:
+        yield logs

@@ -33,8 +33,8 @@ def _key_file(tmp_path):
     return tmp_path / "config" / "brianjit" / "cache-key"
 
 
-def _untrusted(caplog):
-    return [r.getMessage() for r in caplog.records if r.name == "brianjit.diskcache.untrusted"]
+def _untrusted(logs):
+    return [message for _, name, message in logs if name == "brianjit.diskcache.untrusted"]
 
 
 def test_an_entry_round_trips_and_the_key_is_private(cache):
@@ -76,23 +76,23 @@ def test_keys_that_are_not_hashes_are_refused(cache):
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o770, 0o722])
-def test_a_folder_others_can_write_is_not_used(cache, caplog, mode):
+def test_a_folder_others_can_write_is_not_used(cache, brian_logs, mode):
     diskcache.store(KEY, *ENTRY)
     (cache / "cache").chmod(mode)
     assert diskcache.load(KEY) is None
     diskcache.store(OTHER_KEY, *ENTRY)
     assert not _entry(cache, OTHER_KEY).exists()
-    assert any("others may write" in m for m in _untrusted(caplog))
+    assert any("others may write" in m for m in _untrusted(brian_logs))
 
 
 @as_root
-def test_a_folder_of_another_user_is_not_used(cache, caplog):
+def test_a_folder_of_another_user_is_not_used(cache, brian_logs):
     diskcache.store(KEY, *ENTRY)
     os.chown(cache / "cache", 12345, 12345)
     assert diskcache.load(KEY) is None
     diskcache.store(OTHER_KEY, *ENTRY)
     assert not _entry(cache, OTHER_KEY).exists()
-    assert any("owned by another user" in m for m in _untrusted(caplog))
+    assert any("owned by another user" in m for m in _untrusted(brian_logs))
 
 
 @as_root
@@ -109,13 +109,13 @@ def test_an_entry_others_can_write_is_not_loaded(cache):
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
-def test_a_key_file_others_can_read_turns_the_cache_off(cache, caplog, mode):
+def test_a_key_file_others_can_read_turns_the_cache_off(cache, brian_logs, mode):
     diskcache.store(KEY, *ENTRY)
     _key_file(cache).chmod(mode)
     assert diskcache.load(KEY) is None
     diskcache.store(OTHER_KEY, *ENTRY)
     assert not _entry(cache, OTHER_KEY).exists()
-    assert any("key file" in m and "others may access" in m for m in _untrusted(caplog))
+    assert any("key file" in m and "others may access" in m for m in _untrusted(brian_logs))
 
 
 def test_a_key_file_that_is_a_link_turns_the_cache_off(cache):

@@ -286,7 +286,7 @@ def test_star_imports():
         assert name in only, name
     for name in numpy_names:
         assert name not in only, name
-    assert full["np"] is np
+    assert full["np"].__name__ == "brianjit.numpy_" and full["np"].mean is np.mean  # as Brian2's
     assert float(full["exp"](0 * mV / mV)) == 1.0
     assert full["mean"]([1, 2, 3] * full["mV"]) == 2 * mV
 

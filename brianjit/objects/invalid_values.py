@@ -10,15 +10,15 @@ numpy's own RuntimeWarnings ("overflow", "invalid value", "divide by zero") thro
 operation, its Cython target raises ZeroDivisionError for x/0, and cpp_standalone says nothing more
 (see docs/differences.md for what brianjit does there).
 
-brianjit gives the same warning with the same words through :func:`brianjit.diagnostics.warn`
-(logger ``brianjit.invalid_values``). The check is one pass over those arrays after the run,
+brianjit gives the same warning with the same words through :func:`brianjit.utils.warn`
+(under Brian2's logger name). The check is one pass over those arrays after the run,
 nothing per time step.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..diagnostics import warn
+from ..utils import warn
 from .group import Group
 
 __all__ = ["LARGE", "warn_about_invalid_values"]
@@ -36,7 +36,7 @@ def warn_about_invalid_values(objects) -> None:
         for name in obj.equations.diff_eq_names:
             values = obj.raw_values(name)
             if values.size and not np.all(np.abs(values) <= LARGE):  # NaN fails the comparison
-                warn("invalid_values",
+                warn("brian2.groups.group.invalid_values",
                      f"{obj.name}'s variable '{name}' has NaN, very large values, or encountered "
                      f"an error in numerical integration. This is usually a sign that an "
-                     f"unstable or invalid integration method was chosen.")
+                     f"unstable or invalid integration method was chosen.", once=True)

@@ -18,19 +18,18 @@ Every error names the offending point, or the file's line and quotes its text.
 """
 from __future__ import annotations
 
-import logging
 import math
 import os
 
 import numpy as np
 
 from ..units import um
+from ..utils import warn
 from .sections import Section, Soma
 
 __all__ = ["from_points", "from_swc_file", "from_file"]
 
 _SWC_TYPES = {1: "soma", 2: "axon", 3: "dend", 4: "apic"}
-_soma_logger = logging.getLogger(__name__ + ".soma_compartments")
 
 
 class _Point:
@@ -127,8 +126,9 @@ def _merge_three_point_soma(nodes):
         return
     somata = sum(1 for p in nodes if p.name == "soma")
     if somata > 1:
-        _soma_logger.warning("Found %d soma compartments. If you have a 3-point soma, make "
-                             "sure it is at the beginning.", somata)
+        warn("brian2.spatialneuron.morphology.soma_compartments",
+             f"Found {somata} soma compartments. If you have a 3-point soma, make sure it is at "
+             f"the beginning.")
 
 
 def _make_section(chain, spherical_soma):
