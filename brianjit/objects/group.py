@@ -134,7 +134,8 @@ class Group:
         if name in variables or self._is_subexpression(name):
             return VariableView(self, name)
         if name.endswith("_") and (name[:-1] in variables or self._is_subexpression(name[:-1])):
-            return VariableView(self, name[:-1], unitless=True)[:]
+            # a live view, as in Brian2: ``G.v_[:] = x`` writes, ``G.v_`` reads the current values
+            return VariableView(self, name[:-1], unitless=True)
         if name == "i":
             return self.raw_values("i")
         if name in ("t", "t_"):
@@ -213,6 +214,9 @@ class Group:
             return
         raw = coerce_value(var, value, unitless)
         if var.scalar:
+            if not full and not (isinstance(item, numbers.Integral) and item == 0) \
+                    and item is not Ellipsis:
+                raise IndexError(f"'{name}' is a shared variable: it can only be indexed with [:]")
             var.array.data[0] = raw
             return
         target = var.array.data[self.start:self.stop]
