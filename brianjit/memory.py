@@ -6,7 +6,8 @@ arrays they touch cannot live on the Python heap: each array has a 64-byte heade
 process's own libc (``calloc``/``free`` through ctypes; no compiled extension).
 
 Ownership, in one paragraph: every block this module allocates (headers and buffers) is a
-:class:`_CBlock` that frees itself when its last Python reference dies. numpy views handed out by
+:class:`_CBlock` that frees itself when its last Python reference dies (reference counting, not
+the garbage collector's timing or order: no finalizer reads another object's memory). numpy views handed out by
 :attr:`DynamicArray.data` keep their block alive through their ``base``, so growing an array retires
 the old buffer instead of freeing it, and a stale view still reads its old contents. Native code
 grows an array by ``malloc``/copy, freeing the old buffer only if it is not the one Python wrapped
@@ -93,6 +94,23 @@ class _CBlock:
         _live.count -= 1
 
 
+class _HeaderBlock(_CBlock):
+    """The header's block. Its finalizer also frees a buffer native code installed that Python
+    never adopted (``data != pinned``: nobody else can see it), so a DynamicArray's cleanup is
+    one finalizer that reads only its own memory: correct in whatever order the cyclic garbage
+    collector finalizes a group and its arrays (a finalizer on the DynamicArray reading the header
+    would read freed memory whenever the header block happened to be finalized first)."""
+
+    __slots__ = ()
+
+    def __del__(self, _free=_free, _live=_Live, _header=_Header):
+        h = _header.from_address(self.address)
+        if h.data and h.data != h.pinned:
+            _free(h.data)
+        _free(self.address)
+        _live.count -= 1
+
+
 def live_buffers() -> int:
     """How many blocks of C memory this module owns right now (headers and data buffers).
 
@@ -172,7 +190,7 @@ class DynamicArray:
             self._ndim = 1
         rowbytes = ncols * self._dtype.itemsize
         nbytes = _nbytes(rows, rowbytes)
-        self._header_block = _CBlock.allocate(ctypes.sizeof(_Header))
+        self._header_block = _HeaderBlock.allocate(ctypes.sizeof(_Header))
         self._header = _Header.from_address(self._header_block.address)
         self._header.factor = self._factor
         self._set_layout(ncols)
@@ -219,13 +237,6 @@ class DynamicArray:
                 f" ncols={h.ncols})")
         if adopted:
             self._install(_CBlock(h.data, h.capacity * h.rowbytes), h.capacity)
-
-    def __del__(self):
-        # A buffer native code installed that Python never wrapped would otherwise leak.
-        h = getattr(self, "_header", None)
-        block = getattr(self, "_block", None)
-        if h is not None and block is not None and h.data and h.data != block.address:
-            _free(h.data)
 
     # --- read access ---------------------------------------------------------------------------
 
