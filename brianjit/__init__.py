@@ -7,6 +7,8 @@ from .only import *  # noqa: F401,F403
 from .only import __all__ as _only_names
 from .units.numpy_names import *  # noqa: F401,F403
 from .units.numpy_names import __all__ as _numpy_names
+# brianjit's own settings: reachable as brianjit.X, not part of the Brian2 star import
+from .memory_budget import get_memory_limit, set_memory_limit  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = [*_numpy_names, *_only_names]

@@ -17,6 +17,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .. import memory_budget
+from ..memory import growth_failure
+
 __all__ = ["ScheduledOperation", "Stepper", "next_chunk", "MAX_CHUNK"]
 
 _CHUNK_SECONDS = 0.1
@@ -128,8 +131,10 @@ class Stepper:
             if self._flag:
                 return False
             todo = min(self._chunk, to_step - self.step)
+            memory_budget.refresh_if_stale()
             t0 = time.perf_counter()
-            self._check(self.program.driver(self.table, self.step, self.step + todo))
+            self._check(self.program.driver(self.table, self.step, self.step + todo),
+                        self.step, self.step + todo)
             elapsed = time.perf_counter() - t0
             self.step += todo
             reporter.update(progress())
@@ -142,10 +147,14 @@ class Stepper:
 
     def _partial(self, step, first, last):
         if first < last:
-            self._check(self.program.partial(self.table, step, first, last))
+            memory_budget.refresh_if_stale()
+            self._check(self.program.partial(self.table, step, first, last), step, step + 1)
 
-    def _check(self, status):
+    def _check(self, status, first, stop):
+        """Adopt what native code grew; on a failed growth (status 1) raise the MemoryError (or,
+        past an array's row limit, ValueError) that names the array."""
         self.program.slots.sync()
         if status:
-            raise MemoryError("native memory ran out during the run (a monitor could not grow); "
-                              "the state is that of the failed time step")
+            error = growth_failure(self.program.slots.arrays)
+            raise type(error)(f"{error}. The run stopped at a time step in [{first}, {stop}) that "
+                              f"did not finish; every monitor holds whole records")
