@@ -139,10 +139,11 @@ def refresh() -> None:
         headroom = _HEADROOM_FIXED + available // _HEADROOM_SHARE
         value = available - headroom
     elif limit == math.inf:
-        value, _State.last_source = _UNLIMITED, "no limit (set_memory_limit)"
+        value, _State.last_source = _UNLIMITED, "no limit (set_memory_limit('unlimited'))"
     else:
         value = limit - _State.live_bytes
-        _State.last_source = f"the limit of {limit} bytes set by set_memory_limit"
+        _State.last_source = (f"the limit of {limit} bytes set by set_memory_limit or "
+                              f"BRIANJIT_MEMORY_LIMIT")
     _ROOM.value = max(0, min(value, _UNLIMITED))
     _State.refreshed = time.monotonic()
 

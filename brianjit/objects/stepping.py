@@ -156,5 +156,6 @@ class Stepper:
         self.program.slots.sync()
         if status:
             error = growth_failure(self.program.slots.arrays)
-            raise type(error)(f"{error}. The run stopped at a time step in [{first}, {stop}) that "
-                              f"did not finish; every monitor holds whole records")
+            raise type(error)(f"{error}. The run stopped at a time step between steps {first} and "
+                              f"{stop} that did not finish (the network's time stays at step "
+                              f"{first}); every monitor holds whole records up to that step")
