@@ -98,3 +98,17 @@ def test_view_follows_a_run():
     view = G.v_
     run(1 * ms)
     assert np.allclose(view[:], 1e-3)
+
+
+def test_delays_and_in_place_arithmetic_through_the_view():
+    G = NeuronGroup(3, "v : volt", threshold="False")
+    S = Synapses(G, G, "w : 1", on_pre="v += w*mV")
+    S.connect()
+    S.delay_[:] = 0.002
+    assert np.allclose(S.delay[:] / ms, 2)
+    with pytest.raises(ValueError, match="non-negative"):
+        S.delay_[:] = -1  # checked like any other write of a delay
+    assert np.allclose(S.delay[:] / ms, 2)
+    G.v_ += 1
+    G.v_[:] += 1
+    assert np.allclose(G.v[:] / volt, 2)
