@@ -1,9 +1,10 @@
 """DynamicArray: a growable 1D or 2D array whose buffer lives in C memory.
 
 Native kernels append to monitors, create synapses and grow spike queues *inside* one call, so the
-arrays they touch cannot live on the Python heap: each array has a 64-byte header in C memory
+arrays they touch cannot live on the Python heap: each array has an 80-byte header in C memory
 (layout in docs/CONTRACTS.md) whose address native code receives, and a buffer obtained from the
-process's own libc (``calloc``/``free`` through ctypes; no compiled extension).
+process's own libc (``calloc``/``free`` through ctypes; no compiled extension): the blocks of
+:mod:`brianjit.memory_blocks`.
 
 Every allocation is checked first against the process's memory budget
 (:mod:`brianjit.memory_budget`), which native growth respects too: memory that is not there is
@@ -13,14 +14,12 @@ growth both enforce. A failed native growth leaves the array unchanged and recor
 asked for (``refused``), so :func:`growth_failure` can say what could not grow and why.
 
 Ownership, in one paragraph: every block this module allocates (headers and buffers) is a
-:class:`_CBlock` that frees itself when its last Python reference dies (reference counting, not
-the garbage collector's timing or order: no finalizer reads another object's memory). numpy views handed out by
-:attr:`DynamicArray.data` keep their block alive through their ``base``, so growing an array retires
-the old buffer instead of freeing it, and a stale view still reads its old contents. Native code
+:class:`~brianjit.memory_blocks.CBlock` that frees itself when its last Python reference dies
+(reference counting, not the garbage collector's timing or order). numpy views handed out by
+:attr:`DynamicArray.data` keep their block alive through their ``base``, so growing an array
+retires the old buffer instead of freeing it, and a stale view still reads its old contents. Native code
 grows an array by ``malloc``/copy, freeing the old buffer only if it is not the one Python wrapped
 (``pinned``); :meth:`DynamicArray.sync` (called implicitly by every method) adopts the new buffer.
-
-:func:`live_buffers` counts the blocks currently alive, so tests can prove nothing leaks.
 """
 from __future__ import annotations
 
@@ -31,6 +30,7 @@ import operator
 import numpy as np
 
 from . import memory_budget
+from .memory_blocks import CBlock, Header, HeaderBlock, live_buffers
 
 __all__ = ["DynamicArray", "live_buffers", "growth_failure", "MAX_ROWS", "MAX_BYTES"]
 
@@ -39,104 +39,7 @@ __all__ = ["DynamicArray", "live_buffers", "growth_failure", "MAX_ROWS", "MAX_BY
 MAX_ROWS = 1 << 62
 MAX_BYTES = 1 << 62
 
-_libc = ctypes.CDLL(None)
-_calloc = _libc.calloc
-_calloc.restype = ctypes.c_void_p
-_calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
-_free = _libc.free
-_free.restype = None
-_free.argtypes = [ctypes.c_void_p]
-
 _ALLOWED_KINDS = "biuf"  # booleans, signed and unsigned integers, floats
-
-
-class _Header(ctypes.Structure):
-    """The 80-byte header shared with native code (docs/CONTRACTS.md)."""
-    _fields_ = [
-        ("data", ctypes.c_void_p),
-        ("size", ctypes.c_int64),
-        ("capacity", ctypes.c_int64),
-        ("pinned", ctypes.c_void_p),
-        ("rowbytes", ctypes.c_int64),
-        ("factor", ctypes.c_double),
-        ("ncols", ctypes.c_int64),
-        ("max_rows", ctypes.c_int64),
-        ("budget", ctypes.c_void_p),
-        ("refused", ctypes.c_int64),
-    ]
-
-
-assert ctypes.sizeof(_Header) == 80
-
-
-class _Live:
-    """The number of :class:`_CBlock` objects alive (see :func:`live_buffers`)."""
-    count = 0
-
-
-class _CBlock:
-    """One block of C memory owned by Python: freed exactly once, when its last reference dies.
-
-    Exposes ``__array_interface__`` (bytes, writable), so ``np.asarray(block)`` is a zero-copy view
-    whose ``base`` is this block: every view derived from it keeps the memory alive."""
-
-    __slots__ = ("address", "nbytes")
-
-    def __init__(self, address: int, nbytes: int):
-        """Own the block at ``address`` (allocated by :meth:`allocate`, or by native growth,
-        which took its bytes from the budget already)."""
-        self.address = address
-        self.nbytes = nbytes
-        memory_budget.adopt(nbytes)
-        _Live.count += 1
-
-    @classmethod
-    def allocate(cls, nbytes: int, what: str = "DynamicArray") -> "_CBlock":
-        """A new zero-filled block of ``nbytes`` (at least one byte: the pointer is never null),
-        or MemoryError if it does not fit in the memory budget or calloc fails."""
-        memory_budget.charge(nbytes, what)
-        address = _calloc(max(nbytes, 1), 1)
-        if not address:
-            memory_budget.give_back(nbytes)
-            raise MemoryError(f"{what}: could not allocate {nbytes} bytes of C memory")
-        return cls(address, nbytes)
-
-    @property
-    def __array_interface__(self):
-        return {"version": 3, "shape": (self.nbytes,), "typestr": "|u1",
-                "data": (self.address, False)}
-
-    def __del__(self, _free=_free, _live=_Live, _release=memory_budget.release):
-        _free(self.address)
-        _release(self.nbytes)
-        _live.count -= 1
-
-
-class _HeaderBlock(_CBlock):
-    """The header's block. Its finalizer also frees a buffer native code installed that Python
-    never adopted (``data != pinned``: nobody else can see it), so a DynamicArray's cleanup is
-    one finalizer that reads only its own memory: correct in whatever order the cyclic garbage
-    collector finalizes a group and its arrays (a finalizer on the DynamicArray reading the header
-    would read freed memory whenever the header block happened to be finalized first)."""
-
-    __slots__ = ()
-
-    def __del__(self, _free=_free, _live=_Live, _header=_Header,
-                _release=memory_budget.release, _give_back=memory_budget.give_back):
-        h = _header.from_address(self.address)
-        if h.data and h.data != h.pinned:
-            _free(h.data)
-            _give_back(h.capacity * h.rowbytes)
-        _free(self.address)
-        _release(self.nbytes)
-        _live.count -= 1
-
-
-def live_buffers() -> int:
-    """How many blocks of C memory this module owns right now (headers and data buffers).
-
-    A block stays alive while its DynamicArray uses it or any numpy view still refers to it."""
-    return _Live.count
 
 
 def _count(value, what: str) -> int:
@@ -234,13 +137,13 @@ class DynamicArray:
             self._ndim = 1
         rowbytes = ncols * self._dtype.itemsize
         nbytes = _nbytes(rows, rowbytes)
-        self._header_block = _HeaderBlock.allocate(ctypes.sizeof(_Header), self._label)
-        self._header = _Header.from_address(self._header_block.address)
+        self._header_block = HeaderBlock.allocate(ctypes.sizeof(Header), self._label)
+        self._header = Header.from_address(self._header_block.address)
         self._header.factor = self._factor
         self._header.max_rows = self._max_rows
         self._header.budget = memory_budget.budget_address()
         self._set_layout(ncols)
-        self._install(_CBlock.allocate(nbytes, self._label), rows)
+        self._install(CBlock.allocate(nbytes, self._label), rows)
         self._header.size = rows
 
     def _rows(self, value, what="rows") -> int:
@@ -278,7 +181,7 @@ class DynamicArray:
         self._header.ncols = ncols
         self._header.rowbytes = self._rowbytes
 
-    def _install(self, block: _CBlock, capacity: int) -> None:
+    def _install(self, block: CBlock, capacity: int) -> None:
         """Make ``block`` (holding ``capacity`` rows) the current, pinned buffer."""
         h = self._header
         self._block = block
@@ -291,7 +194,7 @@ class DynamicArray:
         """Move the first ``keep`` rows into a new zeroed buffer of ``capacity`` rows; the old
         buffer is retired (freed when its last view dies)."""
         rowbytes = self._header.rowbytes
-        block = _CBlock.allocate(_nbytes(capacity, rowbytes), self._label)
+        block = CBlock.allocate(_nbytes(capacity, rowbytes), self._label)
         ctypes.memmove(block.address, self._block.address, keep * rowbytes)
         self._install(block, capacity)
 
@@ -309,7 +212,7 @@ class DynamicArray:
                 f" (data={h.data}, size={h.size}, capacity={h.capacity}, rowbytes={h.rowbytes},"
                 f" ncols={h.ncols})")
         if adopted:
-            self._install(_CBlock(h.data, h.capacity * h.rowbytes), h.capacity)
+            self._install(CBlock(h.data, h.capacity * h.rowbytes), h.capacity)
 
     # --- read access ---------------------------------------------------------------------------
 
@@ -424,7 +327,7 @@ class DynamicArray:
         h = self._header
         old, keep = self._full, min(h.size, rows)
         new_rowbytes = ncols * self._dtype.itemsize
-        block = _CBlock.allocate(_nbytes(rows, new_rowbytes), self._label)
+        block = CBlock.allocate(_nbytes(rows, new_rowbytes), self._label)
         self._set_layout(ncols)
         self._install(block, rows)
         common = min(old.shape[1], ncols)
