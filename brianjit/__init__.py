@@ -19,6 +19,8 @@ from . import only as _only
 # brianjit.only's names; the lazy ones (the logging system) are found by __getattr__ below
 globals().update((name, getattr(_only, name)) for name in _only.__all__
                  if name not in _only.LAZY_NAMES)
+# brianjit's own settings: reachable as brianjit.X, not part of the Brian2 star import
+from .memory_budget import get_memory_limit, set_memory_limit  # noqa: F401
 
 __version__ = "0.1.0"
 

@@ -101,9 +101,9 @@ class RecordState:
 
 @dataclass(frozen=True)
 class RecordSpikes:
-    """Count every spike in ``[start, stop)`` in ``counts``; when ``record``, also append its index
-    (relative to ``start``) and time to the ``indices``/``times`` arrays and each recorded
-    variable of ``sources`` to the matching ``targets`` array."""
+    """Count every spike in ``[start, stop)`` in ``counts`` (int64); when ``record``, also
+    append its index (relative to ``start``) and time to the ``indices``/``times`` arrays and
+    each recorded variable of ``sources`` to the matching ``targets`` array, all or none."""
 
     spikespace: int
     source_size: int

@@ -1,18 +1,25 @@
 """DynamicArray: a growable 1D or 2D array whose buffer lives in C memory.
 
 Native kernels append to monitors, create synapses and grow spike queues *inside* one call, so the
-arrays they touch cannot live on the Python heap: each array has a 64-byte header in C memory
+arrays they touch cannot live on the Python heap: each array has an 80-byte header in C memory
 (layout in docs/CONTRACTS.md) whose address native code receives, and a buffer obtained from the
-process's own libc (``calloc``/``free`` through ctypes; no compiled extension).
+process's own libc (``calloc``/``free`` through ctypes; no compiled extension): the blocks of
+:mod:`brianjit.memory_blocks`.
+
+Every allocation is checked first against the process's memory budget
+(:mod:`brianjit.memory_budget`), which native growth respects too: memory that is not there is
+refused with a ``MemoryError`` instead of being promised by an overcommitting ``malloc``. An array
+may also have a row limit (``max_rows``: 32-bit indices, for instance), which Python and native
+growth both enforce. A failed native growth leaves the array unchanged and records the rows it
+asked for (``refused``), so :func:`growth_failure` can say what could not grow and why.
 
 Ownership, in one paragraph: every block this module allocates (headers and buffers) is a
-:class:`_CBlock` that frees itself when its last Python reference dies. numpy views handed out by
-:attr:`DynamicArray.data` keep their block alive through their ``base``, so growing an array retires
-the old buffer instead of freeing it, and a stale view still reads its old contents. Native code
+:class:`~brianjit.memory_blocks.CBlock` that frees itself when its last Python reference dies
+(reference counting, not the garbage collector's timing or order). numpy views handed out by
+:attr:`DynamicArray.data` keep their block alive through their ``base``, so growing an array
+retires the old buffer instead of freeing it, and a stale view still reads its old contents. Native code
 grows an array by ``malloc``/copy, freeing the old buffer only if it is not the one Python wrapped
 (``pinned``); :meth:`DynamicArray.sync` (called implicitly by every method) adopts the new buffer.
-
-:func:`live_buffers` counts the blocks currently alive, so tests can prove nothing leaks.
 """
 from __future__ import annotations
 
@@ -22,82 +29,17 @@ import operator
 
 import numpy as np
 
-__all__ = ["DynamicArray", "live_buffers", "MAX_ROWS", "MAX_BYTES"]
+from . import memory_budget
+from .memory_blocks import CBlock, Header, HeaderBlock, live_buffers
+
+__all__ = ["DynamicArray", "live_buffers", "growth_failure", "MAX_ROWS", "MAX_BYTES"]
 
 #: Upper bound on rows and on bytes of one buffer; larger requests are refused as bad input
 #: (native growth refuses them too, see ``brianjit.codegen.dynarray``).
 MAX_ROWS = 1 << 62
 MAX_BYTES = 1 << 62
 
-_libc = ctypes.CDLL(None)
-_calloc = _libc.calloc
-_calloc.restype = ctypes.c_void_p
-_calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
-_free = _libc.free
-_free.restype = None
-_free.argtypes = [ctypes.c_void_p]
-
 _ALLOWED_KINDS = "biuf"  # booleans, signed and unsigned integers, floats
-
-
-class _Header(ctypes.Structure):
-    """The 64-byte header shared with native code (docs/CONTRACTS.md)."""
-    _fields_ = [
-        ("data", ctypes.c_void_p),
-        ("size", ctypes.c_int64),
-        ("capacity", ctypes.c_int64),
-        ("pinned", ctypes.c_void_p),
-        ("rowbytes", ctypes.c_int64),
-        ("factor", ctypes.c_double),
-        ("ncols", ctypes.c_int64),
-        ("reserved", ctypes.c_int64),
-    ]
-
-
-assert ctypes.sizeof(_Header) == 64
-
-
-class _Live:
-    """The number of :class:`_CBlock` objects alive (see :func:`live_buffers`)."""
-    count = 0
-
-
-class _CBlock:
-    """One block of C memory owned by Python: freed exactly once, when its last reference dies.
-
-    Exposes ``__array_interface__`` (bytes, writable), so ``np.asarray(block)`` is a zero-copy view
-    whose ``base`` is this block: every view derived from it keeps the memory alive."""
-
-    __slots__ = ("address", "nbytes")
-
-    def __init__(self, address: int, nbytes: int):
-        self.address = address
-        self.nbytes = nbytes
-        _Live.count += 1
-
-    @classmethod
-    def allocate(cls, nbytes: int) -> "_CBlock":
-        """A new zero-filled block of ``nbytes`` (at least one byte: the pointer is never null)."""
-        address = _calloc(max(nbytes, 1), 1)
-        if not address:
-            raise MemoryError(f"DynamicArray: could not allocate {nbytes} bytes of C memory")
-        return cls(address, nbytes)
-
-    @property
-    def __array_interface__(self):
-        return {"version": 3, "shape": (self.nbytes,), "typestr": "|u1",
-                "data": (self.address, False)}
-
-    def __del__(self, _free=_free, _live=_Live):
-        _free(self.address)
-        _live.count -= 1
-
-
-def live_buffers() -> int:
-    """How many blocks of C memory this module owns right now (headers and data buffers).
-
-    A block stays alive while its DynamicArray uses it or any numpy view still refers to it."""
-    return _Live.count
 
 
 def _count(value, what: str) -> int:
@@ -135,6 +77,7 @@ def _checked_factor(factor) -> float:
 
 
 def _nbytes(rows: int, rowbytes: int) -> int:
+    """Bytes of ``rows`` rows, or ValueError past :data:`MAX_BYTES`."""
     n = rows * rowbytes
     if n > MAX_BYTES:
         raise ValueError(f"DynamicArray: {rows} rows of {rowbytes} bytes exceed the limit of "
@@ -142,14 +85,29 @@ def _nbytes(rows: int, rowbytes: int) -> int:
     return n
 
 
-def _grown_capacity(capacity: int, needed: int, factor: float, rowbytes: int) -> int:
+def _grown_capacity(capacity: int, needed: int, factor: float, rowbytes: int, max_rows: int,
+                    room: int) -> int:
     """The capacity after growing past ``capacity`` to hold ``needed`` rows: ``factor`` times
     larger (rounded up; native growth computes it with the same floating-point operations), or
-    just ``needed`` when that is more or when the larger buffer would exceed the limits."""
+    just ``needed`` when that is more or when the larger buffer would exceed the array's row
+    limit, the byte limit or the memory budget's ``room``."""
     by_factor = math.ceil(float(capacity) * factor)
-    if by_factor <= needed or by_factor > MAX_ROWS or by_factor * rowbytes > MAX_BYTES:
+    if by_factor <= needed or by_factor > max_rows or by_factor * rowbytes > MAX_BYTES \
+            or by_factor * rowbytes > room:
         return needed
     return by_factor
+
+
+def growth_failure(arrays) -> Exception:
+    """The exception for a native call that returned status 1 (a growth failed): a
+    ``ValueError`` if an array would have passed its row limit, else a ``MemoryError`` naming
+    the array and the memory left. Clears the arrays' failure records."""
+    found = None
+    for array in arrays:
+        failure = array._take_failure()
+        if failure is not None and found is None:
+            found = failure
+    return found or MemoryError(f"native code ran out of memory ({memory_budget.describe_room()})")
 
 
 class DynamicArray:
@@ -159,25 +117,61 @@ class DynamicArray:
     ``header_address`` is what native code receives. Columns of a 2D array are fixed unless
     :meth:`resize` is given a new ``(rows, cols)`` shape, which copies."""
 
-    def __init__(self, shape, dtype=np.float64, factor=1.5):
+    def __init__(self, shape, dtype=np.float64, factor=1.5, *, max_rows=None, label=None,
+                 limit_reason=None):
+        """``max_rows`` limits the rows (growth beyond is refused: ``ValueError``, and a failed
+        native growth); ``label`` names the array in errors (e.g. ``"spikemonitor.i"``) and
+        ``limit_reason`` says why the limit exists."""
+        self._label = label or "DynamicArray"
+        self._limit_reason = limit_reason
         self._dtype = _checked_dtype(dtype)
         self._factor = _checked_factor(factor)
+        self._max_rows = MAX_ROWS if max_rows is None else _count(max_rows, "max_rows")
         if isinstance(shape, tuple):
             if len(shape) != 2:
                 raise ValueError(f"DynamicArray: shape must be n or (rows, cols), got {shape!r}")
-            rows, ncols = _count(shape[0], "rows"), _count(shape[1], "columns")
+            rows, ncols = self._rows(shape[0]), _count(shape[1], "columns")
             self._ndim = 2
         else:
-            rows, ncols = _count(shape, "size"), 1
+            rows, ncols = self._rows(shape, "size"), 1
             self._ndim = 1
         rowbytes = ncols * self._dtype.itemsize
         nbytes = _nbytes(rows, rowbytes)
-        self._header_block = _CBlock.allocate(ctypes.sizeof(_Header))
-        self._header = _Header.from_address(self._header_block.address)
+        self._header_block = HeaderBlock.allocate(ctypes.sizeof(Header), self._label)
+        self._header = Header.from_address(self._header_block.address)
         self._header.factor = self._factor
+        self._header.max_rows = self._max_rows
+        self._header.budget = memory_budget.budget_address()
         self._set_layout(ncols)
-        self._install(_CBlock.allocate(nbytes), rows)
+        self._install(CBlock.allocate(nbytes, self._label), rows)
         self._header.size = rows
+
+    def _rows(self, value, what="rows") -> int:
+        """``value`` as a row count within this array's limit."""
+        rows = _count(value, what)
+        if rows > self._max_rows:
+            raise ValueError(self._limit_message(rows))
+        return rows
+
+    def _limit_message(self, rows: int) -> str:
+        reason = f" ({self._limit_reason})" if self._limit_reason else ""
+        return (f"{self._label}: {rows} rows exceed the limit of {self._max_rows} rows"
+                f"{reason}")
+
+    def _take_failure(self):
+        """The exception for this array's last refused native growth (None if none); clears it."""
+        h = self._header
+        rows, h.refused = h.refused, 0
+        if not rows:
+            return None
+        if not 0 < rows <= MAX_ROWS:
+            return ValueError(f"{self._label}: native code asked for an impossible number of "
+                              f"rows ({rows & (2**64 - 1)}); the array is unchanged")
+        if rows > self._max_rows:
+            return ValueError(self._limit_message(rows))
+        return MemoryError(f"{self._label}: could not grow to {rows} rows "
+                           f"({rows * h.rowbytes} bytes) in native code; "
+                           f"{memory_budget.describe_room()}")
 
     # --- header and buffer bookkeeping -------------------------------------------------------
 
@@ -187,7 +181,7 @@ class DynamicArray:
         self._header.ncols = ncols
         self._header.rowbytes = self._rowbytes
 
-    def _install(self, block: _CBlock, capacity: int) -> None:
+    def _install(self, block: CBlock, capacity: int) -> None:
         """Make ``block`` (holding ``capacity`` rows) the current, pinned buffer."""
         h = self._header
         self._block = block
@@ -200,7 +194,7 @@ class DynamicArray:
         """Move the first ``keep`` rows into a new zeroed buffer of ``capacity`` rows; the old
         buffer is retired (freed when its last view dies)."""
         rowbytes = self._header.rowbytes
-        block = _CBlock.allocate(_nbytes(capacity, rowbytes))
+        block = CBlock.allocate(_nbytes(capacity, rowbytes), self._label)
         ctypes.memmove(block.address, self._block.address, keep * rowbytes)
         self._install(block, capacity)
 
@@ -210,7 +204,7 @@ class DynamicArray:
         explicitly after a native call is optional."""
         h = self._header
         adopted = h.data != self._block.address
-        if not h.data or not (0 <= h.size <= h.capacity <= MAX_ROWS) \
+        if not h.data or not (0 <= h.size <= h.capacity <= self._max_rows) \
                 or h.rowbytes != self._rowbytes or h.ncols != self._ncols \
                 or (not adopted and h.capacity != self._full.shape[0]):
             raise RuntimeError(
@@ -218,14 +212,7 @@ class DynamicArray:
                 f" (data={h.data}, size={h.size}, capacity={h.capacity}, rowbytes={h.rowbytes},"
                 f" ncols={h.ncols})")
         if adopted:
-            self._install(_CBlock(h.data, h.capacity * h.rowbytes), h.capacity)
-
-    def __del__(self):
-        # A buffer native code installed that Python never wrapped would otherwise leak.
-        h = getattr(self, "_header", None)
-        block = getattr(self, "_block", None)
-        if h is not None and block is not None and h.data and h.data != block.address:
-            _free(h.data)
+            self._install(CBlock(h.data, h.capacity * h.rowbytes), h.capacity)
 
     # --- read access ---------------------------------------------------------------------------
 
@@ -258,6 +245,15 @@ class DynamicArray:
         self.sync()
         size = self._header.size
         return (size, self._ncols) if self._ndim == 2 else (size,)
+
+    @property
+    def max_rows(self) -> int:
+        """The most rows this array may hold."""
+        return self._max_rows
+
+    @property
+    def label(self) -> str:
+        return self._label
 
     @property
     def capacity(self) -> int:
@@ -293,14 +289,14 @@ class DynamicArray:
             if self._ndim != 2 or len(newshape) != 2:
                 raise ValueError(f"DynamicArray: shape {newshape!r} does not fit a "
                                  f"{self._ndim}D array")
-            return _count(newshape[0], "rows"), _count(newshape[1], "columns")
-        return _count(newshape, "size"), self._ncols
+            return self._rows(newshape[0]), _count(newshape[1], "columns")
+        return self._rows(newshape, "size"), self._ncols
 
     def reserve(self, rows: int) -> None:
         """Make room for ``rows`` rows without changing the length, so that appends up to there
         (native ones included) need no growth."""
         self.sync()
-        rows = _count(rows, "rows")
+        rows = self._rows(rows)
         h = self._header
         _nbytes(rows, h.rowbytes)
         if rows > h.capacity:
@@ -319,7 +315,8 @@ class DynamicArray:
         _nbytes(rows, h.rowbytes)
         size = h.size
         if rows > h.capacity:
-            self._reallocate(_grown_capacity(h.capacity, rows, self._factor, h.rowbytes), keep=size)
+            self._reallocate(_grown_capacity(h.capacity, rows, self._factor, h.rowbytes,
+                                             self._max_rows, memory_budget.room()), keep=size)
         elif rows > size:
             self._full[size:rows] = 0  # native growth leaves rows past ``size`` uninitialised
         h.size = rows
@@ -330,7 +327,7 @@ class DynamicArray:
         h = self._header
         old, keep = self._full, min(h.size, rows)
         new_rowbytes = ncols * self._dtype.itemsize
-        block = _CBlock.allocate(_nbytes(rows, new_rowbytes))
+        block = CBlock.allocate(_nbytes(rows, new_rowbytes), self._label)
         self._set_layout(ncols)
         self._install(block, rows)
         common = min(old.shape[1], ncols)

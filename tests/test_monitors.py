@@ -53,7 +53,7 @@ def test_statemonitor_values_follow_the_dynamics(sim):
     record where that crossed the threshold (recorded at the start of the step, as in Brian2)."""
     G, m, _ = sim
     v = m["all"].v_
-    I = G.I_
+    I = G.I_[:]
     predicted = I[:, None] + (v[:, :-1] - I[:, None]) * np.exp(-0.01)
     no_reset = predicted < 10e-3 - 1e-12
     crossed = predicted > 10e-3 + 1e-12

@@ -99,10 +99,10 @@ _INTERRUPTED_SCRIPT = textwrap.dedent("""
     M = StateMonitor(G, 'v', record=[0, 1])
     R = PopulationRateMonitor(G)
     S = SpikeMonitor(G)
-    run(0*ms)  # build now: under load the interrupt must not land in the compilation
+    run(1*ms)  # builds: the Ctrl-C below lands in the long run, not in LLVM (the same program)
     print('READY', flush=True)
     try:
-        run(100000*second)
+        run(3000*second)  # long enough to interrupt; monitors reserve room for all of it
     except KeyboardInterrupt:
         steps = round(defaultclock.t_ / defaultclock.dt_)
         assert 0 < steps < 10**9

@@ -5,10 +5,13 @@ call, so growth must happen natively too. This module is the only place that kno
 layout on the IR side (docs/CONTRACTS.md; ``brianjit.memory`` is its Python twin): other generated
 code reaches the header only through these emitters, never through hardcoded offsets.
 
-Growth follows the contract: ``new = malloc(newcap * rowbytes)``, copy the rows in use, free the
-old buffer only if it is not the one Python wrapped (``pinned``), then store the new ``data`` and
-``capacity``. It lives in one small out-of-line function per module (``noinline cold``), so the hot
-path of an append is a load, a compare and a predicted branch. Addresses are formed by GEP only.
+Growth follows the contract: refuse a request past the array's row limit or the memory budget
+(the process-wide room the header points to; see ``brianjit.memory_budget``), recording the rows
+asked for in ``refused``; else ``new = malloc(newcap * rowbytes)``, copy the rows in use, free the
+old buffer only if it is not the one Python wrapped (``pinned``), store the new ``data`` and
+``capacity`` and update the room. It lives in one small out-of-line function per module
+(``noinline cold``), so the hot path of an append is a load, a compare and a predicted branch.
+Addresses are formed by GEP only.
 """
 from __future__ import annotations
 
@@ -26,11 +29,12 @@ _I32 = ir.IntType(32)
 _I64 = ir.IntType(64)
 _F64 = ir.DoubleType()
 
-#: The 64-byte header as an LLVM struct (every field 8 bytes, so offsets do not depend on the
+#: The 80-byte header as an LLVM struct (every field 8 bytes, so offsets do not depend on the
 #: data layout).
-HEADER_TYPE = ir.LiteralStructType([_PTR, _I64, _I64, _PTR, _I64, _F64, _I64, _I64])
+HEADER_TYPE = ir.LiteralStructType([_PTR, _I64, _I64, _PTR, _I64, _F64, _I64, _I64, _PTR, _I64])
 _FIELD = {name: i for i, name in enumerate(
-    ("data", "size", "capacity", "pinned", "rowbytes", "factor", "ncols", "reserved"))}
+    ("data", "size", "capacity", "pinned", "rowbytes", "factor", "ncols", "max_rows", "budget",
+     "refused"))}
 
 # Same limits as brianjit.memory: larger requests fail instead of overflowing.
 _MAX_ROWS = 1 << 62
@@ -109,25 +113,41 @@ def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free
     fail = grow.append_basic_block("fail")
     b = ir.IRBuilder(entry)
 
-    # newcap = max(needed, ceil(capacity * factor)), the factor term dropped if absurdly large.
+    rowbytes = _load(b, header, "rowbytes", _I64)
+    max_rows = _load(b, header, "max_rows", _I64)
+    room_ptr = _load(b, header, "budget", _PTR)
+    room = b.load(room_ptr, name="room", align=8, typ=_I64)
+
+    def fits(rows, name):
+        """(i1: ``rows`` rows are allowed and fit in the room, i64: their bytes)."""
+        product = b.call(umul, [rows, rowbytes])
+        nbytes = b.extract_value(product, 0, name=name)
+        too_big = b.or_(b.or_(b.icmp_unsigned(">", rows, _I64(_MAX_ROWS)),
+                              b.icmp_unsigned(">", rows, max_rows)),
+                        b.or_(b.extract_value(product, 1),
+                              b.icmp_unsigned(">", nbytes, _I64(_MAX_BYTES))))
+        # nbytes <= 2**62 wherever the signed comparison with the room decides the result
+        return b.not_(b.or_(too_big, b.icmp_signed(">", nbytes, room))), nbytes
+
+    ok_needed, needed_bytes = fits(needed, "needed_bytes")
+    b.cbranch(ok_needed, sized, fail)
+
+    # newcap = ceil(capacity * factor) if that is more than needed and allowed, else needed
+    b.position_at_end(sized)
     capacity = _load(b, header, "capacity", _I64)
     by_factor_f = b.call(ceil, [b.fmul(b.uitofp(capacity, _F64), _load(b, header, "factor", _F64))])
     sane = b.fcmp_ordered("<=", by_factor_f, _F64(float(_MAX_ROWS)))
     by_factor = b.select(sane, b.fptoui(by_factor_f, _I64), _I64(0))
-    newcap = b.select(b.icmp_unsigned(">", by_factor, needed), by_factor, needed, name="newcap")
-    rowbytes = _load(b, header, "rowbytes", _I64)
-    product = b.call(umul, [newcap, rowbytes])
-    nbytes = b.extract_value(product, 0, name="nbytes")
-    bad = b.or_(b.icmp_unsigned(">", needed, _I64(_MAX_ROWS)),
-                b.or_(b.extract_value(product, 1), b.icmp_unsigned(">", nbytes, _I64(_MAX_BYTES))))
-    b.cbranch(bad, fail, sized)
-
-    b.position_at_end(sized)
+    ok_factor, factor_bytes = fits(by_factor, "factor_bytes")
+    use_factor = b.and_(ok_factor, b.icmp_unsigned(">", by_factor, needed))
+    newcap = b.select(use_factor, by_factor, needed, name="newcap")
+    nbytes = b.select(use_factor, factor_bytes, needed_bytes, name="nbytes")
     alloc_bytes = b.select(b.icmp_unsigned("==", nbytes, _I64(0)), _I64(1), nbytes)  # never null
     new = b.call(fn_malloc, [alloc_bytes], name="new")
     b.cbranch(b.icmp_unsigned("==", new, ir.Constant(_PTR, None)), fail, allocated)
 
     b.position_at_end(allocated)
+    b.store(b.sub(room, nbytes), room_ptr, align=8)
     old = _load(b, header, "data", _PTR)
     used = b.mul(_load(b, header, "size", _I64), rowbytes, name="used")
     b.call(memcpy, [new, old, used, _I1(0)])
@@ -136,6 +156,8 @@ def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free
 
     b.position_at_end(free_old)  # a buffer Python never wrapped: nobody else can see it
     b.call(fn_free, [old])
+    b.store(b.add(b.load(room_ptr, typ=_I64, align=8), b.mul(capacity, rowbytes)), room_ptr,
+            align=8)
     b.branch(publish)
 
     b.position_at_end(publish)
@@ -143,7 +165,8 @@ def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free
     b.store(newcap, _field_ptr(b, header, "capacity"), align=8)
     b.ret(_I1(1))
 
-    b.position_at_end(fail)
+    b.position_at_end(fail)  # the array is unchanged; Python reads what was asked for
+    b.store(needed, _field_ptr(b, header, "refused"), align=8)
     b.ret(_I1(0))
     return grow
 

@@ -321,13 +321,26 @@ def _append(em, slot, n, zero=True):
     return row
 
 
+def _append_to_all(em, slots, n, zero=True):
+    """Append ``n`` rows to every array in ``slots``, all or none: room for all of them is
+    reserved first, so when memory runs out (the kernel returns 1) no array has grown and a
+    monitor's arrays keep equal lengths. Returns the first new row of each."""
+    b = em.builder
+    for slot in slots:
+        header = em.header(slot)
+        room = dynarray.emit_reserve(b, header, b.add(dynarray.emit_load_size(b, header), n))
+        with b.if_then(b.not_(room), likely=False):
+            b.ret(ir.Constant(I32, 1))
+    return [_append(em, slot, n, zero) for slot in slots]
+
+
 def _record_state(em: KernelEmitter, shape: K.RecordState):
     b = em.builder
     t = em.base_values()["t"]
-    b.store(t, _append(em, shape.times, const(1)))
+    time_row, *rows = _append_to_all(em, (shape.times, *shape.targets), const(1), zero=False)
+    b.store(t, time_row)
     indices = em.data(shape.indices)
-    for n, (source, target, dtype) in enumerate(zip(shape.sources, shape.targets, shape.dtypes)):
-        row = _append(em, target, const(1), zero=False)
+    for n, (source, row, dtype) in enumerate(zip(shape.sources, rows, shape.dtypes)):
         store_type = _STORAGE[dtype]
         name = f"_rec{n}"
 
@@ -353,8 +366,8 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
     counts = em.data(shape.counts)
 
     def count(i):
-        c = b.gep(counts, [i], source_etype=I32)
-        b.store(b.add(b.load(c, typ=I32), ir.Constant(I32, 1)), c)
+        c = b.gep(counts, [i], source_etype=I64)
+        b.store(b.add(b.load(c, typ=I64), const(1)), c)
 
     if not shape.record:
         _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, count,
@@ -363,10 +376,10 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
     t = em.base_values()["t"]
     n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
     with b.if_then(b.icmp_signed(">", n, const(0))):
-        idx_rows = _append(em, shape.indices, n)
-        t_rows = _append(em, shape.times, n)
-        var_rows = [(em.kernel.variables[s], _append(em, tgt, n))
-                    for s, tgt in zip(shape.sources, shape.targets)]
+        # every new row is written below: no zero-filling
+        idx_rows, t_rows, *target_rows = _append_to_all(
+            em, (shape.indices, shape.times, *shape.targets), n, zero=False)
+        var_rows = [(em.kernel.variables[s], rows) for s, rows in zip(shape.sources, target_rows)]
         pos = em.alloca(I64)
         b.store(const(0), pos)
 
@@ -387,8 +400,9 @@ def _record_rate(em: KernelEmitter, shape: K.RecordRate):
     values = em.base_values()
     n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
     rate = b.fdiv(b.sitofp(n, F64), b.fmul(ir.Constant(F64, float(shape.stop - shape.start)), values["dt"]))
-    b.store(rate, _append(em, shape.rates, const(1)))
-    b.store(values["t"], _append(em, shape.times, const(1)))
+    rate_row, time_row = _append_to_all(em, (shape.rates, shape.times), const(1), zero=False)
+    b.store(rate, rate_row)
+    b.store(values["t"], time_row)
 
 
 #: loop shape class -> the function that lowers it; modules for further shapes add theirs with

@@ -22,7 +22,7 @@ from sympy import And, StrictLessThan
 from .. import kernel as K
 from ..model.symbols import rand
 from . import dynarray
-from .kernels import I32, I64, F64, KernelEmitter, _append, _spike_range, const, lowers
+from .kernels import I32, I64, F64, KernelEmitter, _append_to_all, _spike_range, const, lowers
 from .mathfuncs import call_math
 from .rng import emit_uniform
 
@@ -205,8 +205,8 @@ def _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error):
 def _append_pairs(em, shape, i, j, n):
     """Append ``n`` copies of the synapse (i, j)."""
     b = em.builder
-    pre_rows = _append(em, shape.pre, n, zero=False)
-    post_rows = _append(em, shape.post, n, zero=False)
+    # both or neither: i and j of the synapses never differ in length, even when memory runs out
+    pre_rows, post_rows = _append_to_all(em, (shape.pre, shape.post), n, zero=False)
 
     def fill(r):
         b.store(b.trunc(i, I32), b.gep(pre_rows, [r], source_etype=I32))

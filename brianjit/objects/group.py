@@ -16,7 +16,8 @@ import sympy
 from .. import kernel as K
 from ..codegen.kernels import lower_kernel
 from ..jit import compile_ir
-from ..memory import DynamicArray
+from .. import memory_budget
+from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
 from ..model.functions import user_function_names
 from ..model.namespace import resolve_names, user_frame_namespace
@@ -28,7 +29,26 @@ from .assembly import ExternalConstant, SlotTable
 from .linked import LinkedVariable, link
 from .variables import NUMPY_DTYPES, Variable, VariableView, coerce_value, is_scalar_number
 
-__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext"]
+__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext", "MAX_GROUP_SIZE",
+           "check_group_size", "MAX_SYNAPSES"]
+
+#: The most neurons a group may have: neuron indices are 32-bit integers wherever native code
+#: stores them (spike spaces and their counts, synaptic indices, monitors' indices), as in
+#: Brian2. A larger group is refused when it is made, before anything is allocated.
+MAX_GROUP_SIZE = 2**31 - 1
+
+#: The most synapses one Synapses object may hold: synapse numbers are 32-bit integers in the
+#: index of synapses by source neuron (and in Brian2). Creating more is refused (ValueError),
+#: natively too: the arrays of presynaptic and postsynaptic indices have this row limit.
+MAX_SYNAPSES = 2**31 - 1
+
+
+def check_group_size(N: int, what: str) -> None:
+    """Refuse a group of more than :data:`MAX_GROUP_SIZE` elements, saying why."""
+    if N > MAX_GROUP_SIZE:
+        raise ValueError(f"{what}: N = {N} is more than {MAX_GROUP_SIZE} (2**31 - 1), the largest "
+                         f"group brianjit supports: neuron indices are stored as 32-bit integers "
+                         f"(spikes, synapses, monitors), as in Brian2")
 
 
 class ExpressionContext(NamedTuple):
@@ -134,7 +154,8 @@ class Group:
         if name in variables or self._is_subexpression(name):
             return VariableView(self, name)
         if name.endswith("_") and (name[:-1] in variables or self._is_subexpression(name[:-1])):
-            return VariableView(self, name[:-1], unitless=True)[:]
+            # a live view, as in Brian2: ``G.v_[:] = x`` writes, ``G.v_`` reads the current values
+            return VariableView(self, name[:-1], unitless=True)
         if name == "i":
             return self.raw_values("i")
         if name in ("t", "t_"):
@@ -213,6 +234,9 @@ class Group:
             return
         raw = coerce_value(var, value, unitless)
         if var.scalar:
+            if not full and not (isinstance(item, numbers.Integral) and item == 0) \
+                    and item is not Ellipsis:
+                raise IndexError(f"'{name}' is a shared variable: it can only be indexed with [:]")
             var.array.data[0] = raw
             return
         target = var.array.data[self.start:self.stop]
@@ -386,10 +410,12 @@ def run_once(kern: K.Kernel, slots: SlotTable):
     module = _module_for(kern)
     compiled = compile_ir(str(module))
     fn = compiled.cfunc(kern.name, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
+    memory_budget.refresh_if_stale()
     status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), 0)
     slots.sync()
     if status == 1:
-        raise MemoryError(f"out of memory while running {kern.name}")
+        error = growth_failure(slots.arrays)
+        raise type(error)(f"{error} (while running {kern.name})")
     return status
 
 

@@ -35,6 +35,17 @@ def _group_variables(ctx, owner, names, offset=0):
             for name in names}
 
 
+def _reserve_for_run(monitor, arrays, n_steps):
+    """Room for a record per step of the coming run, so that the native loop never grows these
+    arrays; a run whose records cannot fit in memory is refused before it starts."""
+    try:
+        for array in arrays:
+            array.reserve(len(array) + n_steps + 1)
+    except MemoryError as error:
+        raise MemoryError(f"{monitor.name} cannot record the {n_steps} time steps of this run: "
+                          f"{error}") from None
+
+
 class _RecordsTimes:
     """``t`` and ``t_`` of a monitor whose record times are in ``self._t``."""
 
@@ -78,10 +89,9 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
         self.source, self.owner = source, owner
         self.record_variables = list(variables)
         self.record = indices.astype(np.int32)
-        self._indices = DynamicArray(max(1, len(indices)), dtype=np.int32)
-        self._indices.resize(len(indices))
+        self._indices = DynamicArray(len(indices), dtype=np.int32, label=f"{self.name}.record")
         self._indices.data[:] = self.record + start
-        self._t = DynamicArray(0, dtype=np.float64)
+        self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
         #: name -> (dimension, model type) of what is recorded
         self._recorded = {}
         for v in self.record_variables:
@@ -90,7 +100,8 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
             else:
                 eq = owner.equations[v]
                 self._recorded[v] = (eq.dim, "boolean" if eq.var_type == "boolean" else "float")
-        self._values = {v: DynamicArray((0, len(indices)), dtype=NUMPY_DTYPES[dtype])
+        self._values = {v: DynamicArray((0, len(indices)), dtype=NUMPY_DTYPES[dtype],
+                                        label=f"{self.name}.{v}")
                         for v, (_, dtype) in self._recorded.items()}
 
     def kernels(self, ctx):
@@ -114,8 +125,7 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
         check.same_length(self.record_variables, "t")
 
     def prepare_run(self, n_steps):
-        for array in [self._t, *self._values.values()]:
-            array.reserve(len(array) + n_steps + 1)
+        _reserve_for_run(self, [self._t, *self._values.values()], n_steps)
 
     def _variable(self, name, unitless):
         values = self._values[name].data.T.copy()
@@ -174,10 +184,12 @@ class SpikeMonitor(_RecordsTimes, BrianObject, Stateful):
                 raise KeyError(f"{owner.name} has no state variable '{var}' to record")
         self.source, self.owner, self.start, self.stop = source, owner, start, stop
         self.record_variables = variables
-        self._i = DynamicArray(0, dtype=np.int32)
-        self._t = DynamicArray(0, dtype=np.float64)
-        self._count = DynamicArray(stop - start, dtype=np.int32)
-        self._values = {v: DynamicArray(0, dtype=NUMPY_DTYPES[owner.variables[v].dtype])
+        self._i = DynamicArray(0, dtype=np.int32, label=f"{self.name}.i")
+        self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
+        # 64-bit: a neuron can spike on more than 2**31 steps of a long run
+        self._count = DynamicArray(stop - start, dtype=np.int64, label=f"{self.name}.count")
+        self._values = {v: DynamicArray(0, dtype=NUMPY_DTYPES[owner.variables[v].dtype],
+                                        label=f"{self.name}.{v}")
                         for v in variables}
 
     def kernels(self, ctx):
@@ -250,8 +262,8 @@ class PopulationRateMonitor(_RecordsTimes, BrianObject, Stateful):
         BrianObject.__init__(self, name=name, default_name="ratemonitor", clock=owner.clock,
                              when=when, order=order)
         self.source, self.owner, self.start, self.stop = source, owner, start, stop
-        self._rate = DynamicArray(0, dtype=np.float64)
-        self._t = DynamicArray(0, dtype=np.float64)
+        self._rate = DynamicArray(0, dtype=np.float64, label=f"{self.name}.rate")
+        self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
 
     def kernels(self, ctx):
         variables = {"dt": ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)}
@@ -266,8 +278,7 @@ class PopulationRateMonitor(_RecordsTimes, BrianObject, Stateful):
         check.same_length(["rate"], "t")
 
     def prepare_run(self, n_steps):
-        for array in (self._rate, self._t):
-            array.reserve(len(array) + n_steps + 1)
+        _reserve_for_run(self, [self._rate, self._t], n_steps)
 
     @property
     def rate(self):

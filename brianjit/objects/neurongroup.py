@@ -24,7 +24,7 @@ from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
-from .group import SPECIAL_NAMES, Group
+from .group import SPECIAL_NAMES, Group, check_group_size
 from .stateful import Stateful
 from .variables import NUMPY_DTYPES, Variable
 
@@ -46,6 +46,7 @@ class NeuronGroup(Group, BrianObject, Stateful):
             raise TypeError(f"N has to be an integer, not {N!r}")
         if N < 1:
             raise ValueError(f"N has to be an integer >= 1, not {N}")
+        check_group_size(int(N), f"NeuronGroup '{self.name}'")
         if events:
             raise NotImplementedError("custom events are not supported yet")
         if namespace is not None and not isinstance(namespace, dict):
@@ -71,15 +72,17 @@ class NeuronGroup(Group, BrianObject, Stateful):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
         self._integration = None
         self._locally_constant = frozenset()
-        self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
-        self._threshold_mask = DynamicArray((int(N) + 7) // 8 * 8, dtype=np.uint8)
-        self.variables = self._create_variables(eqs, int(N))
+        self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32, label=f"{self.name}.spikes")
+        self._threshold_mask = DynamicArray((int(N) + 7) // 8 * 8, dtype=np.uint8,
+                                            label=f"{self.name}.threshold mask")
+        self.variables = self._create_variables(eqs, int(N), self.name)
         if refractory is not False:
             # Brian2's reserved names for refractoriness: when the neuron last spiked, and whether
             # it integrates its "(unless refractory)" equations at the current step
-            lastspike = DynamicArray(int(N))
+            lastspike = DynamicArray(int(N), label=f"{self.name}.lastspike")
             lastspike.data[:] = -1e4
-            not_refractory = DynamicArray(int(N), dtype=np.bool_)
+            not_refractory = DynamicArray(int(N), dtype=np.bool_,
+                                          label=f"{self.name}.not_refractory")
             not_refractory.data[:] = True
             self.variables["lastspike"] = Variable("lastspike", lastspike, second.dim, "float")
             self.variables["not_refractory"] = Variable("not_refractory", not_refractory,
@@ -87,12 +90,13 @@ class NeuronGroup(Group, BrianObject, Stateful):
         self._lock_attributes()
 
     @staticmethod
-    def _create_variables(eqs, N):
+    def _create_variables(eqs, N, group_name):
         variables = {}
         for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
             eq = eqs[name]
             scalar = "shared" in eq.flags
-            array = DynamicArray(1 if scalar else N, dtype=NUMPY_DTYPES[eq.var_type])
+            array = DynamicArray(1 if scalar else N, dtype=NUMPY_DTYPES[eq.var_type],
+                                 label=f"{group_name}.{name}")
             variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
                                        constant="constant" in eq.flags)
         return variables

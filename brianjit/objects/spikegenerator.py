@@ -16,7 +16,7 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..units import Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
-from .group import Group
+from .group import Group, check_group_size
 from .stateful import Stateful
 
 __all__ = ["SpikeGeneratorGroup"]
@@ -76,6 +76,7 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful):
         if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Number, np.number)) \
                 or N != int(N) or N < 1:
             raise TypeError(f"N has to be an integer >= 1, not {N!r}")
+        check_group_size(int(N), f"SpikeGeneratorGroup '{self.name}'")
         self.owner, self.start, self.stop = self, 0, int(N)
         self.namespace, self.equations, self.variables = None, None, {}
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)

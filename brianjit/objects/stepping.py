@@ -11,14 +11,44 @@ state and every monitor are consistent at the step where it stops.
 from __future__ import annotations
 
 import ctypes
+import math
 import signal
 import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["ScheduledOperation", "Stepper"]
+from .. import memory_budget
+from ..memory import growth_failure
+
+__all__ = ["ScheduledOperation", "Stepper", "next_chunk", "MAX_CHUNK"]
 
 _CHUNK_SECONDS = 0.1
+#: The most steps one native call runs: 2**24 steps take 0.1 s only below 6 ns per step, so the
+#: bound never slows a run down, and it keeps every step count a small exact integer.
+MAX_CHUNK = 1 << 24
+_FIRST_CHUNK = 16
+_MAX_GROWTH = 4
+
+
+def next_chunk(chunk: int, steps: int, elapsed: float) -> int:
+    """How many steps the next native call should run, in ``[1, MAX_CHUNK]``, after ``steps``
+    steps (the last call; at most ``chunk``, fewer when an operation or the end of the run cut
+    it short) took ``elapsed`` seconds of wall time.
+
+    Aims at ``_CHUNK_SECONDS`` per call from the measured time per step, growing at most
+    ``_MAX_GROWTH``-fold per call (a cheap first chunk says little about later ones). A time that
+    measures nothing (0: below the clock's resolution) allows the full growth; one that cannot be
+    right (negative, NaN, infinite) keeps the chunk. Bounded for every input: a run calling an
+    operation on every step grew the chunk without end before (``int(inf)`` raised
+    OverflowError after ~510 calls)."""
+    chunk = min(max(int(chunk), 1), MAX_CHUNK)
+    ceiling = min(_MAX_GROWTH * chunk + _FIRST_CHUNK, MAX_CHUNK)
+    if elapsed == 0:
+        return ceiling
+    if not (0 < elapsed < math.inf) or steps < 1:
+        return chunk
+    wanted = steps * (_CHUNK_SECONDS / elapsed)  # a float, possibly inf: compared, not converted
+    return max(1, int(min(wanted, ceiling)))
 
 
 @dataclass(frozen=True)
@@ -54,7 +84,7 @@ class Stepper:
         self.start = self.step = start
         self.interrupted = False
         self._flag = []
-        self._chunk = 16
+        self._chunk = _FIRST_CHUNK
 
     def run(self, n_steps, reporter):
         start = self.start
@@ -108,14 +138,14 @@ class Stepper:
             if self._flag:
                 return False
             todo = min(self._chunk, to_step - self.step)
+            memory_budget.refresh_if_stale()
             t0 = time.perf_counter()
-            self._check(self.program.driver(self.table, self.step, self.step + todo))
+            self._check(self.program.driver(self.table, self.step, self.step + todo),
+                        self.step, self.step + todo)
             elapsed = time.perf_counter() - t0
             self.step += todo
             reporter.update(progress())
-            if elapsed > 0:
-                self._chunk = max(1, min(int(self._chunk * _CHUNK_SECONDS / elapsed),
-                                         4 * self._chunk + 16))
+            self._chunk = next_chunk(self._chunk, todo, elapsed)
         if self._flag:
             return False
         if to_position:
@@ -124,10 +154,15 @@ class Stepper:
 
     def _partial(self, step, first, last):
         if first < last:
-            self._check(self.program.partial(self.table, step, first, last))
+            memory_budget.refresh_if_stale()
+            self._check(self.program.partial(self.table, step, first, last), step, step + 1)
 
-    def _check(self, status):
+    def _check(self, status, first, stop):
+        """Adopt what native code grew; on a failed growth (status 1) raise the MemoryError (or,
+        past an array's row limit, ValueError) that names the array."""
         self.program.slots.sync()
         if status:
-            raise MemoryError("native memory ran out during the run (a monitor could not grow); "
-                              "the state is that of the failed time step")
+            error = growth_failure(self.program.slots.arrays)
+            raise type(error)(f"{error}. The run stopped at a time step between steps {first} and "
+                              f"{stop} that did not finish (the network's time stays at step "
+                              f"{first}); every monitor holds whole records up to that step")

@@ -27,7 +27,7 @@ from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .connect import connect_synapses
-from .group import SPECIAL_NAMES, Group
+from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .variables import NUMPY_DTYPES, Variable, integer_indices
@@ -80,7 +80,7 @@ class Synapses(Group, BrianObject, Stateful):
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.source, self.target = source, target
         self.owner, self.start = self, 0
-        self.variables = self._create_variables(eqs)
+        self.variables = self._create_variables(eqs, self.name)
         self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
         self._summed = self._check_summed(eqs)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
@@ -116,12 +116,13 @@ class Synapses(Group, BrianObject, Stateful):
 
     # -- variables -------------------------------------------------------------------------------
     @staticmethod
-    def _create_variables(eqs):
+    def _create_variables(eqs, name):
+        def index_array(side):
+            return DynamicArray(0, dtype=np.int32, max_rows=MAX_SYNAPSES, label=f"{name}.{side}",
+                                limit_reason="synapses are numbered with 32-bit integers")
         variables = {
-            "i": Variable("i", DynamicArray(0, dtype=np.int32), DIMENSIONLESS, "integer",
-                          read_only=True),
-            "j": Variable("j", DynamicArray(0, dtype=np.int32), DIMENSIONLESS, "integer",
-                          read_only=True)}
+            "i": Variable("i", index_array("i"), DIMENSIONLESS, "integer", read_only=True),
+            "j": Variable("j", index_array("j"), DIMENSIONLESS, "integer", read_only=True)}
         for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
             eq = eqs[name]
             scalar = "shared" in eq.flags

@@ -39,7 +39,11 @@ class Variable:
 
 
 class VariableView:
-    """``G.v``: the variable ``name`` of ``group`` (a group or subgroup), with units."""
+    """``G.v`` (``G.v_``: ``unitless``): the variable ``name`` of ``group`` (a group or subgroup).
+
+    The view is live: every read goes to the group's current values and every write goes through
+    the group's checks (units, read-only, delays). What a read returns is a copy (Brian2's runtime
+    hands out the state array itself for ``[:]``; see docs/differences.md)."""
 
     def __init__(self, group, name, unitless=False):
         self.group = group
@@ -82,7 +86,8 @@ class VariableView:
         return self[:]
 
     def __repr__(self):
-        return f"<{self.group.name}.{self.name}: {self._full()!r}>"
+        suffix = "_" if self.unitless else ""
+        return f"<{self.group.name}.{self.name}{suffix}: {self._full()!r}>"
 
     __str__ = __repr__   # Brian2 prints a variable view as its repr
 
