@@ -366,7 +366,8 @@ class Network(Nameable):
                 clock.step = -(-step // period)
         at_step(start)
         for obj in objects:
-            obj.prepare_run(n_steps)
+            with _preparing(obj):
+                obj.prepare_run(n_steps)
         scheduled = [ScheduledOperation(op, periods[op.clock],
                                          bisect.bisect_left(self._program.keys,
                                                             sort_key(op, schedule)), rank)
