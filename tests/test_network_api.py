@@ -295,3 +295,17 @@ def test_network_operation_on_a_method_definition_is_an_error():
                 pass
     with pytest.raises(TypeError):
         NetworkOperation(lambda a, b: None)
+
+
+def test_scheduling_summary_of_synapses_lists_their_parts_in_execution_order():
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\ns : 1", threshold="v > 1", name="sy_g")
+    S = Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (clock-driven)\ns_post = w : 1 (summed)",
+                 on_pre="v += 1", on_post="w += 1", name="sy")
+    S.connect()
+    net = Network(G, S)
+    summary = net.scheduling_summary()
+    assert [e.name for e in summary.entries] == ["sy_summed_s", "sy_g_stateupdater",
+                                                 "sy_stateupdater", "sy_g_spike_thresholder",
+                                                 "sy_pre", "sy_post"]
+    net.run(0.1 * ms, profile=True)  # the parts are the kernels that ran
+    assert {e.name for e in summary.entries} <= {name for name, _ in net.profiling_info}

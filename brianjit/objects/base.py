@@ -243,9 +243,10 @@ class BrianObject(Nameable):
         its state updater, thresholder and resetter as Brian2 does)."""
         return [self._entry(self.name, type(self).__name__, self.when, owned=False)]
 
-    def _entry(self, name, kind, when, owned=True) -> ScheduleEntry:
-        return ScheduleEntry(when, self.order, self.clock.dt, name, kind, self.active,
-                             self.name if owned else None, type(self).__name__ if owned else None)
+    def _entry(self, name, kind, when, owned=True, order=None) -> ScheduleEntry:
+        return ScheduleEntry(when, self.order if order is None else order, self.clock.dt, name,
+                             kind, self.active, self.name if owned else None,
+                             type(self).__name__ if owned else None)
 
     def __del__(self):
         # Brian2's warning for an object that dies without ever having been in a network:

@@ -508,6 +508,18 @@ class Synapses(Group, BrianObject, Stateful):
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
         return result
 
+    def schedule_entries(self):
+        """The parts of Synapses in ``scheduling_summary()``, named as their kernels: the
+        clock-driven state update, the summed variables, one entry per pathway."""
+        entries = ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+                   if self.clock_driven else [])
+        entries += [self._entry(f"{self.name}_summed_{base}", "SummedVariableUpdater",
+                                "before_groups") for _, base in self._summed.values()]
+        entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
+                                order=self.order + (-1 if p.side == "pre" else 1))
+                    for p in self.pathways]
+        return entries
+
     def __repr__(self):
         return f"Synapses({self.source.name} -> {self.target.name}, {len(self)} synapses, " \
                f"name={self.name!r})"
