@@ -1,6 +1,7 @@
 """The Network API as Brian2 documents it: membership, the magic network's rules, schedules,
 states, stop(), profiling, run durations between steps, and letting objects go."""
 import gc
+import json
 import logging
 import weakref
 
@@ -11,6 +12,7 @@ from brianjit import (BrianObject, MagicError, MagicNetwork, Network, NetworkOpe
                       NeuronGroup, PopulationRateMonitor, network_operation, SpikeMonitor, StateMonitor, Synapses,
                       collect, defaultclock, magic_network, ms, prefs, profiling_summary, run,
                       scheduling_summary, second, start_scope, stop)
+from subprocess_script import run_script
 
 
 class Counter(BrianObject):
@@ -248,30 +250,53 @@ def test_durations_between_steps_follow_brian2():
 
 # ---- profiling -----------------------------------------------------------------------------------
 
+_PROFILED = """
+import json
+import numpy as np
+from brianjit import *
+
+def simulate(profile):
+    G = NeuronGroup(10, "dv/dt = (1.5 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact", name="prof")
+    M = SpikeMonitor(G, name="prof_mon")
+    op = NetworkOperation(lambda: None, dt=1 * ms, name="prof_op")
+    net = Network(G, M, op)
+    net.run(20 * ms, profile=profile)
+    return net, M.t_[:].tolist()
+
+plain, spikes = simulate(False)
+try:
+    plain.profiling_info
+    print("NO ERROR")
+except ValueError as error:
+    assert "profile=True" in str(error)
+profiled, profiled_spikes = simulate(True)
+print(json.dumps({"same": spikes == profiled_spikes and len(spikes) > 0,
+                  "info": [(name, float(t / second)) for name, t in profiled.profiling_info],
+                  "summary": str(profiling_summary(profiled, show=2)),
+                  "html": profiling_summary(profiled)._repr_html_()}))
+"""
+
+
 def test_profiling_times_every_kernel_without_changing_results():
-    def simulate(profile):
-        G = NeuronGroup(10, "dv/dt = (1.5 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0",
-                        method="exact", name="prof")
-        M = SpikeMonitor(G, name="prof_mon")
-        op = NetworkOperation(lambda: None, dt=1 * ms, name="prof_op")
-        net = Network(G, M, op)
-        net.run(20 * ms, profile=profile)
-        return net, M.t_[:].copy()
-    plain, spikes = simulate(False)
-    with pytest.raises(ValueError, match="profile=True"):
-        plain.profiling_info
-    with pytest.raises(ValueError):
-        profiling_summary(plain)
-    profiled, profiled_spikes = simulate(True)
-    assert np.array_equal(spikes, profiled_spikes) and len(spikes)
-    info = dict(profiled.profiling_info)
+    """A profiled build (native timing around each kernel) in a fresh interpreter: same spikes,
+    one entry per kernel and Python object, longest first."""
+    out = json.loads(run_script(_PROFILED).splitlines()[-1])
+    assert out["same"]
+    info = dict(out["info"])
     assert set(info) == {"prof_stateupdater", "prof_spike_thresholder", "prof_spike_resetter",
                          "prof_mon_record", "prof_op"}
-    assert all(t >= 0 * second for t in info.values()) and info["prof_stateupdater"] > 0 * second
-    assert [t for _, t in profiled.profiling_info] == sorted(info.values(), reverse=True)
-    text = str(profiling_summary(profiled, show=2))
-    assert text.startswith("Profiling summary") and text.count("%") == 2
-    assert "<table" in profiling_summary(profiled)._repr_html_()
+    assert all(t >= 0 for t in info.values()) and info["prof_stateupdater"] > 0
+    assert [t for _, t in out["info"]] == sorted(info.values(), reverse=True)
+    assert out["summary"].startswith("Profiling summary") and out["summary"].count("%") == 2
+    assert "<table" in out["html"]
+
+
+def test_profiling_summary_without_profiling_is_an_error():
+    net = Network(_lif(1))
+    net.run(0.1 * ms)
+    with pytest.raises(ValueError):
+        profiling_summary(net)
 
 
 # ---- reports -------------------------------------------------------------------------------------
@@ -309,3 +334,17 @@ def test_scheduling_summary_of_synapses_lists_their_parts_in_execution_order():
                                                  "sy_pre", "sy_post"]
     net.run(0.1 * ms, profile=True)  # the parts are the kernels that ran
     assert {e.name for e in summary.entries} <= {name for name, _ in net.profiling_info}
+
+
+def test_text_report_lines_as_brian2(capsys):
+    from brianjit.objects.reporting import _format_time, make_reporter
+    assert [_format_time(t) for t in (12345, 123, 12.5, 0.5)] == ["3h 25m 45s", "2m 3s", "12s",
+                                                                   "< 1s"]
+    reporter = make_reporter("text", 0 * second, 2.0, 0.0)
+    reporter.start()
+    reporter.update(0.5)
+    reporter.finish(1.0)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Starting simulation at t=0. s for a duration of 2. s"
+    assert lines[1] == "1. s (50%) simulated in < 1s, estimated < 1s remaining."
+    assert lines[2] == "2. s (100%) simulated in < 1s"
