@@ -190,8 +190,10 @@ class BrianObject(Nameable):
             obj.active = value
 
     def add_dependency(self, obj):
-        """Record that this object needs ``obj`` (a subgroup: its owner) in the same network."""
-        self._dependencies.add(getattr(obj, "owner", obj).id)
+        """Record that this object needs ``obj`` (a group or subgroup: the group that owns the
+        arrays) in the same network."""
+        from .group import Group
+        self._dependencies.add((obj.owner if isinstance(obj, Group) else obj).id)
 
     # -- Brian2's hooks for subclasses ---------------------------------------------------------
     def before_run(self, run_namespace):
