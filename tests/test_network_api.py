@@ -348,3 +348,18 @@ def test_text_report_lines_as_brian2(capsys):
     assert lines[0] == "Starting simulation at t=0. s for a duration of 2. s"
     assert lines[1] == "1. s (50%) simulated in < 1s, estimated < 1s remaining."
     assert lines[2] == "2. s (100%) simulated in < 1s"
+
+
+def test_magic_network_logs_what_it_collected(caplog):
+    def create():
+        kept = NeuronGroup(1, "v : 1", threshold="v > 1", reset="v = 0", name="kept")
+        NeuronGroup(1, "v : 1", name="dropped")  # not referenced: not collected
+        return kept
+    start_scope()
+    G = create()
+    with caplog.at_level(logging.DEBUG, logger="brianjit.magic.magic_objects"):
+        run(0.1 * ms)
+    messages = [r.getMessage() for r in caplog.records if r.name.endswith("magic_objects")]
+    assert messages == ["Updated MagicNetwork to include 4 objects with names kept, "
+                        "kept_stateupdater, kept_spike_thresholder, kept_spike_resetter"]
+    assert G.name == "kept"

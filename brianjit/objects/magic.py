@@ -109,9 +109,11 @@ class MagicNetwork(Network):
             if obj._network is None:
                 obj._network = self.id
         self.objects = sorted(objects, key=lambda o: o._creation_index)
-        diagnostics.note("magic.magic_objects",
-                         f"Updated MagicNetwork to include {len(every)} objects with names "
-                         f"{', '.join(o.name for o in every)}")
+        # Brian2 counts the parts of an object that run (a group's state updater ...) as objects
+        names = [name for obj in every for name in [obj.name] + [
+            e.name for e in obj.schedule_entries() if e.owner_name is not None]]
+        diagnostics.note("magic.magic_objects", f"Updated MagicNetwork to include {len(names)} "
+                                                f"objects with names {', '.join(names)}")
 
     def check_dependencies(self):
         """Brian2's magic rule: an object whose dependency was not collected (a monitor whose
