@@ -7,9 +7,14 @@ that ``import brianjit`` does not load Python's ``logging`` until something logs
 from .devices import all_devices, device, get_device, reset_device, set_device
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
+from .objects.base import BrianObject, Nameable
 from .objects.clock import Clock, defaultclock
+from .objects.exceptions import BrianObjectException, MagicError
+from .objects.group import Group
+from .objects.hierarchy import SpikeSource, VariableOwner
 from .objects.linked import linked_var
-from .objects.magic import collect, magic_network, restore, run, start_scope, store
+from .objects.magic import (MagicNetwork, collect, magic_network, profiling_summary, restore, run,
+                            scheduling_summary, start_scope, stop, store)
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
@@ -34,7 +39,11 @@ __all__ = [
     "TimedArray", "StateMonitor", "SpikeMonitor", "PopulationRateMonitor",
     # running
     "Network", "NetworkOperation", "network_operation", "run", "collect", "magic_network",
-    "start_scope", "store", "restore", "Clock", "defaultclock", "seed",
+    "start_scope", "store", "restore", "Clock", "defaultclock", "seed", "stop",
+    "MagicNetwork", "scheduling_summary", "profiling_summary",
+    # the object model (for subclasses and isinstance checks) and its errors
+    "BrianObject", "Nameable", "Group", "VariableOwner", "SpikeSource", "BrianObjectException",
+    "MagicError",
     # multicompartment morphologies
     "Morphology", "Soma", "Cylinder", "Section",
     # the model language

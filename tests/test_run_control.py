@@ -60,7 +60,7 @@ def test_network_add_remove_and_time():
     net.remove(S)
     net.run(15 * ms)
     assert net.t == pytest.approx(30 * ms) and S.num_spikes == 6  # 2 spikes each (at 6.9 and 13.9 ms)
-    with pytest.raises(ValueError):
+    with pytest.raises(KeyError):  # Brian2's error
         net.remove(S)
     with pytest.raises(TypeError):
         net.add("not an object")

@@ -7,6 +7,11 @@ A new ``dt`` takes effect at the next run, as in Brian2: until then the step sti
 old ``dt`` (``t`` does not move), and the run first checks that its start time is a step of the
 new ``dt`` (Brian2's ``check_dt``: within ``EPSILON_DT`` of one), else it raises ``ValueError``
 instead of moving ``t``.
+
+Like Brian2's, a clock is a ``Nameable`` (``clock``, ``clock_1``, ...; the default clock is
+``defaultclock``) with ``variables`` ``t``, ``dt`` and ``timestep``: one-element arrays that
+hold the clock's values as of the moment ``clock.variables`` is read (the network moves clocks at
+every Python operation of a run, so they are not rewritten on every step).
 """
 from __future__ import annotations
 
@@ -14,7 +19,11 @@ import math
 
 import numpy as np
 
-from ..units import Quantity, fail_for_dimension_mismatch, second
+from ..utils import warn
+from ..memory import DynamicArray
+from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, second
+from .base import Nameable
+from .variables import Variable
 
 __all__ = ["Clock", "defaultclock", "timestep", "EPSILON_DT"]
 
@@ -31,14 +40,28 @@ def timestep(t: float, dt: float) -> int:
     return int(math.ceil(t / dt))
 
 
-class Clock:
+#: Brian2 warns about runs longer than this many steps (times stop being exact multiples of dt)
+_MANY_STEPS = 2 ** 40
+
+
+class Clock(Nameable):
     """A clock with time step ``dt`` (a time quantity)."""
 
-    def __init__(self, dt=0.1e-3 * second, name=None):
-        self.name = name or "clock"
+    #: Times closer than this fraction of ``dt`` are the same time step (Brian2's name).
+    epsilon_dt = EPSILON_DT
+
+    def __init__(self, dt=0.1e-3 * second, name="clock*"):
+        Nameable.__init__(self, name)
         self._dt = None
         self._step_dt = None  # the dt ``step`` counts in: the old one after a change of dt
         self._step = 0
+        self._variables = {
+            "t": Variable("t", DynamicArray(1), second.dim, "float", scalar=True, read_only=True),
+            "dt": Variable("dt", DynamicArray(1), second.dim, "float", scalar=True,
+                           read_only=True, constant=True),
+            "timestep": Variable("timestep", DynamicArray(1, dtype=np.int64), DIMENSIONLESS,
+                                 "integer", scalar=True, read_only=True),
+        }
         self.dt = dt
 
     @property
@@ -69,6 +92,13 @@ class Clock:
         self._step = int(step)
         self._step_dt = self._dt
 
+    @property
+    def variables(self) -> dict:
+        """``{'t', 'dt', 'timestep'}``: Variables holding the clock's current values."""
+        for name, value in (("t", self.t_), ("dt", self._dt), ("timestep", self._step)):
+            self._variables[name].array.data[0] = value
+        return self._variables
+
     def set_time(self, t: float):
         """Go to the time step of ``t`` (seconds) in the current ``dt``."""
         self.step = timestep(t, self._dt)
@@ -83,6 +113,23 @@ class Clock:
                              f"{Quantity(new, dim=second.dim)} for {self.name}, the time "
                              f"{Quantity(t, dim=second.dim)} is not a multiple of "
                              f"{Quantity(new, dim=second.dim)}.")
+
+    def set_interval(self, start, end):
+        """Before a run from ``start`` to ``end`` (times): check a new ``dt`` against ``start``
+        (see :meth:`check_new_dt`), go to the step of ``start`` and warn, as Brian2 does, if
+        ``end`` is more than 2**40 steps away from 0."""
+        fail_for_dimension_mismatch(start, second, "start has to be a time")
+        fail_for_dimension_mismatch(end, second, "end has to be a time")
+        start_, end_ = float(np.asarray(start)), float(np.asarray(end))
+        self.check_new_dt(start_)
+        self.set_time(start_)
+        steps = timestep(end_, self._dt)
+        if steps > _MANY_STEPS:
+            warn("brian2.core.clocks.many_timesteps",
+                 f"The end time of the simulation has been set to "
+                 f"{Quantity(end_, dim=second.dim)}, which based on the dt value of {self.dt} "
+                 f"means that {steps} time steps will be simulated. This can lead to numerical "
+                 f"problems, e.g. the times t will not correspond to exact multiples of dt.")
 
     @property
     def t(self):

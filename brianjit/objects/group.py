@@ -26,6 +26,7 @@ from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable
+from .hierarchy import SpikeSource, VariableOwner
 from .linked import LinkedVariable, link
 from .variables import NUMPY_DTYPES, Variable, VariableView, coerce_value, is_scalar_number
 
@@ -73,7 +74,7 @@ def constant_dtype(value) -> str:
     return "float"
 
 
-class Group:
+class Group(VariableOwner):
     """Mixin for groups: needs ``variables``, ``owner`` (the group owning the arrays), ``start``,
     ``stop``, ``namespace``, ``equations`` (for subexpressions) and ``clock``."""
 
@@ -128,7 +129,7 @@ class Group:
     def __getitem__(self, item):
         """``G[a:b]`` or ``G[k]``: a Subgroup of those elements (contiguous, as in Brian2)."""
         from .subgroup import Subgroup
-        if not hasattr(self.owner, "spikespace"):
+        if not isinstance(self.owner, SpikeSource):
             raise TypeError(f"{self.name} cannot be sliced into subgroups")
         if isinstance(item, (numbers.Integral, np.integer)) and not isinstance(item, bool):
             k = int(item) + (len(self) if item < 0 else 0)

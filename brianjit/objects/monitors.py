@@ -14,6 +14,7 @@ from ..memory import DynamicArray
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
+from .hierarchy import SpikeSource
 from .stateful import Stateful
 from .variables import NUMPY_DTYPES, integer_indices
 
@@ -61,12 +62,15 @@ class _RecordsTimes:
 class StateMonitor(_RecordsTimes, BrianObject, Stateful):
     """Record ``variables`` of ``source`` at the indices ``record`` every time step."""
 
+    add_to_magic_network = True
+
     def __init__(self, source, variables, record, dt=None, clock=None, when="start", order=0,
                  name="statemonitor*"):
         owner, start, stop = _source_range(source)
         BrianObject.__init__(self, name=name, default_name="statemonitor",
                              clock=clock if clock is not None or dt is not None else owner.clock,
                              dt=dt, when=when, order=order)
+        self.add_dependency(owner)
         if variables is True:
             variables = list(owner.variables)
         elif isinstance(variables, str):
@@ -140,7 +144,7 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
             return self._variable(name, False)
         if name.endswith("_") and name[:-1] in values:
             return self._variable(name[:-1], True)
-        raise AttributeError(f"StateMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
+        raise AttributeError(f"StateMonitor '{self.__dict__.get('_name')}' has no attribute '{name}'")
 
     def __getitem__(self, item):
         """``M[5]``: the recording of neuron 5 (``M[5].v``)."""
@@ -167,13 +171,16 @@ class _RecordingView:
 class SpikeMonitor(_RecordsTimes, BrianObject, Stateful):
     """Record the index and time of every spike of ``source`` (and optionally ``variables``)."""
 
+    add_to_magic_network = True
+
     def __init__(self, source, variables=None, record=True, when="thresholds", order=1,
                  name="spikemonitor*"):
         owner, start, stop = _source_range(source)
         BrianObject.__init__(self, name=name, default_name="spikemonitor", clock=owner.clock,
                              when=when, order=order)
-        if not hasattr(owner, "spikespace"):
+        if not isinstance(owner, SpikeSource):
             raise TypeError(f"{source!r} does not produce spikes")
+        self.add_dependency(owner)
         if record not in (True, False):
             raise NotImplementedError("SpikeMonitor(record=...) takes True or False (counting "
                                       "only); recording a subset of neurons is not supported yet")
@@ -251,16 +258,19 @@ class SpikeMonitor(_RecordsTimes, BrianObject, Stateful):
             return self.owner.variables[name].with_unit(values[name].data.copy())
         if name.endswith("_") and name[:-1] in values:
             return values[name[:-1]].data.copy()
-        raise AttributeError(f"SpikeMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
+        raise AttributeError(f"SpikeMonitor '{self.__dict__.get('_name')}' has no attribute '{name}'")
 
 
 class PopulationRateMonitor(_RecordsTimes, BrianObject, Stateful):
     """The fraction of ``source`` spiking per time step, as a rate."""
 
+    add_to_magic_network = True
+
     def __init__(self, source, when="thresholds", order=1, name="ratemonitor*"):
         owner, start, stop = _source_range(source)
         BrianObject.__init__(self, name=name, default_name="ratemonitor", clock=owner.clock,
                              when=when, order=order)
+        self.add_dependency(owner)
         self.source, self.owner, self.start, self.stop = source, owner, start, stop
         self._rate = DynamicArray(0, dtype=np.float64, label=f"{self.name}.rate")
         self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")

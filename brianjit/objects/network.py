@@ -1,17 +1,29 @@
 """Network: assembles objects into one native program and runs it in chunks of time steps.
 
-``run`` resolves external names, checks units, (re)builds the program only when the structure
-changed (names, equations, constants' types, clocks: never for new values), writes the current
-values of external constants and clocks' ``dt`` into their buffers, and hands the program to a
-``Stepper`` (``stepping.py``): native chunks of steps, Python operations at their exact place in the
-schedule, progress reports and Ctrl-C between chunks. The schedule's slots (``scheduling.py``) and
-snapshots (``store``/``restore``, ``storage.py``) live in their own modules.
+``run`` checks the network (names unique among its objects, every object's dependencies in it,
+no object run in another network: Brian2's errors), calls the objects' ``before_run`` hooks,
+resolves external names and checks units, (re)builds the program only when the structure changed
+(names, equations, constants' types, clocks, schedule, profiling: never for new values), writes
+the current values of external constants and clocks' ``dt`` into their buffers, and hands the
+program to a ``Stepper`` (``stepping.py``): native chunks of steps, Python objects (network
+operations, user subclasses overriding ``run()``) at their exact place in the schedule, progress
+reports, ``stop()`` and Ctrl-C between chunks. An error while an object is prepared reaches the
+user as a ``BrianObjectException`` naming the object (``exceptions.py``). The schedule's slots
+(``scheduling.py``), snapshots (``storage.py``) and profiling (``profiling.py``) live in their
+own modules.
+
+The network keeps no strong reference to the objects it ran other than ``objects`` itself (its
+caches are keyed by the objects' ids), so removing an object, or the magic network forgetting
+one, lets it be garbage collected.
 """
 from __future__ import annotations
 
 import bisect
 import ctypes
 import time
+from collections import Counter
+from collections.abc import Mapping
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -24,12 +36,13 @@ from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, secon
 from . import seed as seed_state
 from . import storage
 from .assembly import BuildContext, ExternalConstant, SlotTable
-from .base import BrianObject, unique_name
+from .base import BrianObject, Nameable
 from .clock import timestep
 from .code import CodeView
+from .exceptions import BrianObjectException, brian_object_exception
 from .group import constant_dtype
 from .invalid_values import warn_about_invalid_values
-from .operations import NetworkOperation
+from .profiling import profiling_info
 from .reporting import make_reporter
 from .scheduling import SchedulingSummary, check_schedule, slot_position, sort_key
 from .stepping import ScheduledOperation, Stepper
@@ -39,94 +52,178 @@ __all__ = ["Network"]
 
 class _Program:
     """A compiled network: the driver (and ``run_partial`` when the network has Python
-    operations), its slot table, the kernels' sort keys, and the timings of its build."""
+    objects), its slot table, the kernels' sort keys, the timings of its build and, in a
+    profiled build, the array of nanoseconds per kernel."""
 
-    def __init__(self, driver, partial, slots, kernels, keys, compiled, timings):
+    def __init__(self, driver, partial, slots, kernels, keys, compiled, timings, profile):
         self.driver, self.partial, self.slots, self.kernels = driver, partial, slots, kernels
-        self.keys, self.compiled, self.timings = keys, compiled, timings
+        self.keys, self.compiled, self.timings, self.profile = keys, compiled, timings, profile
 
 
-class Network:
+@contextmanager
+def _preparing(obj):
+    """Errors while ``obj`` is prepared for a run reach the user as a BrianObjectException."""
+    try:
+        yield
+    except BrianObjectException:
+        raise
+    except Exception as error:
+        raise brian_object_exception("An error occurred when preparing an object.", obj,
+                                     error) from error
+
+
+class Network(Nameable):
     """A set of objects simulated together (Brian2's Network)."""
 
+    #: set by the module-level ``stop()``: every running network stops (reset by the next run)
+    _globally_stopped = False
+
     def __init__(self, *objs, name="network*"):
-        self.name = unique_name(self, name, "network")
+        Nameable.__init__(self, name)
+        #: the objects added (their contained objects run with them but are not listed here)
         self.objects: list[BrianObject] = []
         self._t = 0.0
         self._program = None
         self._key = None
-        self._constants: dict = {}
-        self._dt_arrays: dict = {}
+        self._constants: dict = {}   # object id -> {name: ExternalConstant or function}
+        self._dt_arrays: dict = {}   # clock id -> one-element dt buffer
         self._schedule = None
         self._stored: dict = {}
+        self._stopped = False
+        self._profiling_info = None
         #: the Stepper of the run in progress (restore() inside a network_operation moves it)
         self._stepper, self._stepper_dt = None, None
         #: number of this simulation for the random numbers (see seed.next_simulation)
         self._simulation = None
         self._seed = DynamicArray(1, dtype=np.int64)
         self.timings: dict = {}
-        self.add(*objs)
+        if objs:
+            self.add(*objs)
 
     # -- membership ------------------------------------------------------------------------------
     def add(self, *objs):
+        """Add objects, or (nested) containers of them (a dict: its values)."""
         for obj in objs:
             if isinstance(obj, BrianObject):
-                if obj not in self.objects:
+                if obj._network is not None and obj._network != self.id:
+                    raise RuntimeError(f"{obj.name} has already been simulated in another "
+                                       f"network, it cannot be added to {self.name}. To stop an "
+                                       f"object from running for a while, set its active flag "
+                                       f"to False instead.")
+                if not any(o is obj for o in self.objects):
                     self.objects.append(obj)
-            elif isinstance(obj, (list, tuple, set, frozenset)):
-                self.add(*obj)
-            elif isinstance(obj, dict):
+            elif isinstance(obj, Mapping):
                 self.add(*obj.values())
+            elif isinstance(obj, (str, bytes)) or not hasattr(obj, "__iter__"):
+                raise TypeError(f"Can only add objects of type BrianObject, or containers of "
+                                f"such objects, to a Network, not {obj!r}")
             else:
-                raise TypeError(f"can only add groups, monitors and containers of them to a "
-                                f"network, not {obj!r}")
+                self.add(*obj)
 
     def remove(self, *objs):
+        """Remove objects, or (nested) containers of them; KeyError for one not in it."""
         for obj in objs:
-            if isinstance(obj, (list, tuple, set, frozenset)):
-                self.remove(*obj)
-            elif obj in self.objects:
-                self.objects.remove(obj)
+            if isinstance(obj, BrianObject):
+                index = next((k for k, o in enumerate(self.objects) if o is obj), None)
+                if index is None:
+                    raise KeyError(f"{obj.name} is not part of {self.name}")
+                del self.objects[index]
+            elif isinstance(obj, (str, bytes)) or not hasattr(obj, "__iter__"):
+                raise TypeError(f"Can only remove objects of type BrianObject, or containers of "
+                                f"such objects, from a Network, not {obj!r}")
             else:
-                raise ValueError(f"{obj!r} is not part of {self.name}")
+                self.remove(*obj)
 
-    def __contains__(self, obj):
-        return obj in self.objects
+    def __contains__(self, item):
+        """By name (Brian2), or the object itself; contained objects count."""
+        if isinstance(item, str):
+            return any(obj.name == item for obj in self._all_objects())
+        return any(obj is item for obj in self._all_objects())
 
     def __getitem__(self, name):
-        for obj in self.objects:
+        if not isinstance(name, str):
+            raise TypeError(f"Need a name to access objects in a Network, got "
+                            f"{type(name).__name__} instead")
+        for obj in self._all_objects():
             if obj.name == name:
                 return obj
-        raise KeyError(f"no object called '{name}' in {self.name}")
+        raise KeyError(f"No object with name '{name}' found in {self.name}")
+
+    def __delitem__(self, name):
+        if not isinstance(name, str):
+            raise TypeError(f"Need a name to remove objects from a Network, got "
+                            f"{type(name).__name__} instead")
+        for obj in self.objects:
+            if obj.name == name:
+                self.remove(obj)
+                return
+        raise KeyError(f"No object with name '{name}' found in {self.name}")
+
+    def __len__(self):
+        return len(self._all_objects())
+
+    def __iter__(self):
+        return iter(self._all_objects())
 
     @property
     def t(self):
+        """The network's time (a time quantity)."""
         return Quantity(self._t, dim=second.dim)
 
     @property
     def t_(self):
         return self._t
 
+    @t_.setter
+    def t_(self, value):
+        self._t = float(value)
+
     def _all_objects(self, active_only=False):
         """The network's objects and, recursively, the objects they contain (run_regularly...);
         a contained object runs only while its container is active too."""
-        found = []
-
-        def visit(obj):
-            if obj in found or (active_only and not obj.active):
-                return
+        # a loop, not a recursive closure: such a closure is a reference cycle that would keep
+        # the objects alive until the next garbage collection
+        found, seen, todo = [], set(), list(reversed(self.objects))
+        while todo:
+            obj = todo.pop()
+            if id(obj) in seen or (active_only and not obj.active):
+                continue
+            seen.add(id(obj))
             found.append(obj)
-            for contained in getattr(obj, "contained_objects", ()):
-                visit(contained)
-        for obj in self.objects:
-            visit(obj)
+            todo.extend(reversed(obj.contained_objects))
         return found
+
+    # -- checks before a run ---------------------------------------------------------------------
+    @staticmethod
+    def _check_names(objects):
+        repeated = [name for name, n in Counter(o.name for o in objects).items() if n > 1]
+        if repeated:
+            raise ValueError(f"All objects in a network need to have unique names, the following "
+                             f"name(s) were used more than once: "
+                             f"{', '.join(repr(n) for n in repeated)}")
+
+    def check_dependencies(self):
+        """Every object's dependencies (a monitor's group, ...) must be in the network
+        (ValueError otherwise)."""
+        objects = self._all_objects()
+        ids = {obj.id for obj in objects}
+        for obj in objects:
+            if not obj._dependencies <= ids:
+                raise ValueError(f"'{obj.name}' has been included in the network but not the "
+                                 f"object on which it depends.")
+
+    def _check_not_run_elsewhere(self, objects):
+        for obj in objects:
+            if obj._network is not None and obj._network != self.id:
+                raise RuntimeError(f"'{obj.name}' has already been run in the context of another "
+                                   f"network. Use add/remove to change the objects in a simulated "
+                                   f"network instead of creating a new one.")
 
     # -- scheduling ------------------------------------------------------------------------------
     @property
     def schedule(self):
         """The slots of a time step, in order (Brian2's ``Network.schedule``); set a list of
-        names to change it, or None for the default."""
+        names to change it, or None for the default (``core.network.default_schedule``)."""
         return list(check_schedule(self._schedule))
 
     @schedule.setter
@@ -134,18 +231,49 @@ class Network:
         self._schedule = None if schedule is None else check_schedule(schedule)
 
     def scheduling_summary(self):
-        """What runs when: every object in execution order with its clock, when and order."""
-        objects = self._all_objects()
-        schedule = check_schedule(self._schedule)
-        periods, _ = self._clock_periods(objects)
-        return SchedulingSummary(sorted(objects, key=lambda o: sort_key(o, schedule)), periods)
+        """What runs when: every part of every object in execution order (see
+        ``scheduling.SchedulingSummary``)."""
+        return SchedulingSummary(self._all_objects(), check_schedule(self._schedule))
+
+    # -- states, profiling, stop -----------------------------------------------------------------
+    def get_states(self, units=True, format="dict", subexpressions=False,
+                   read_only_variables=True, level=0):
+        """``{name: states}`` of every object (contained ones too) that has ``get_states``
+        (Brian2's protocol; groups have it), with the same arguments."""
+        return {obj.name: obj.get_states(vars=None, units=units, format=format,
+                                         subexpressions=subexpressions,
+                                         read_only_variables=read_only_variables, level=level + 1)
+                for obj in self._all_objects() if callable(getattr(obj, "get_states", None))}
+
+    def set_states(self, values, units=True, format="dict", level=0):
+        """Set the states of the objects named by the keys of ``values`` (as ``get_states``
+        gives them)."""
+        for name, states in values.items():
+            if name not in self:
+                raise KeyError(f"Network does not include an object with name '{name}'.")
+            self[name].set_states(states, units=units, format=format, level=level + 1)
+
+    @property
+    def profiling_info(self):
+        """``[(name, time), ...]`` of the last ``run(profile=True)``, longest first (see
+        ``profiling.py``); ValueError without one."""
+        if self._profiling_info is None:
+            raise ValueError("No profiling info collected (did you run with 'profile=True'?)")
+        return list(self._profiling_info)
+
+    def stop(self):
+        """Stop the run in progress after the current time step (from a network operation or
+        an object's ``run()``; Brian2's ``Network.stop``)."""
+        self._stopped = True
 
     # -- store / restore -------------------------------------------------------------------------
     def store(self, name="default", filename=None):
         """Snapshot every object's state, the monitors' recordings, the clocks and the time
         (and the random state), in memory or into the ``.npz`` file ``filename``."""
         storage.check_snapshot_name(name)
-        state = storage.capture(self._all_objects(), self._t)
+        objects = self._all_objects()
+        self._check_names(objects)
+        state = storage.capture(objects, self._t)
         if filename is None:
             self._stored[name] = state
         else:
@@ -163,9 +291,10 @@ class Network:
         else:
             raise KeyError(f"{self.name} has no stored state called '{name}' (stored: "
                            f"{sorted(self._stored)})")
+        objects = self._all_objects()
+        self._check_names(objects)
         running = self._stepper is not None
-        self._t = storage.apply(state, self._all_objects(), restore_random_state,
-                                keep_dt=running)
+        self._t = storage.apply(state, objects, restore_random_state, keep_dt=running)
         if running:
             # inside a network_operation: the rest of this step and the steps after it run from
             # the restored time, up to the end the run was asked for (as in Brian2)
@@ -179,36 +308,57 @@ class Network:
         fail_for_dimension_mismatch(duration, second, "duration has to be a time")
         duration_ = float(np.asarray(duration))
         if not np.isfinite(duration_) or duration_ < 0:
-            raise ValueError(f"duration has to be a non-negative, finite time, not {duration!r}")
+            raise ValueError(f"Function 'run' expected a non-negative, finite duration but got "
+                             f"'{duration!r}'")
+        reporter = make_reporter(report, report_period, duration_, self._t)
+        profile = bool(profile)
         schedule = check_schedule(self._schedule)
+        every = self._all_objects()
+        self._check_names(every)
+        self.check_dependencies()
+        self._check_not_run_elsewhere(every)
+        if not every:
+            return  # nothing runs, no clock: the time stays (Brian2)
         objects = sorted(self._all_objects(active_only=True), key=lambda o: sort_key(o, schedule))
-        operations = [o for o in objects if isinstance(o, NetworkOperation)]
-        objects = [o for o in objects if not isinstance(o, NetworkOperation)]
+        python_objects = [o for o in objects if o.runs_in_python]
         if namespace is None:
             namespace = user_frame_namespace(level)
-        periods, base_dt = self._clock_periods(objects + operations)
+        periods, base_dt = self._clock_periods(every)
         for clock in periods:
-            clock.check_new_dt(self._t)
+            clock.set_interval(self.t, Quantity(self._t + duration_, dim=second.dim))
+        self._stopped = False
+        Network._globally_stopped = False
+        for obj in objects:
+            with _preparing(obj):
+                obj.before_run(namespace)
         self._set_constants(objects, namespace)
         if self._simulation is None:
             self._simulation = seed_state.next_simulation()
         self._seed.data[0] = seed_state.simulation_seed(self._simulation)
-        key = (tuple((id(o), o.structure_key() if hasattr(o, "structure_key") else None)
-                     for o in objects),
-               tuple((id(c), sorted((n, k.structure_key() if hasattr(k, "structure_key")
-                                     else k.dtype) for n, k in d.items()))
-                     for c, d in self._constants.items()),
-               tuple(sorted((id(c), p) for c, p in periods.items())), schedule, bool(operations))
+        key = (tuple((o.id, o.structure_key()) for o in objects),
+               tuple((oid, sorted((n, k.structure_key() if hasattr(k, "structure_key")
+                                   else k.dtype) for n, k in d.items()))
+                     for oid, d in self._constants.items()),
+               tuple(sorted((c.id, p) for c, p in periods.items())), schedule,
+               bool(python_objects), profile)
         if key != self._key:
-            self._program = self._build(objects, periods, schedule, bool(operations))
+            self._program = None  # the old program's arrays can go before the new one is built
+            self._program = self._build(objects, periods, schedule, bool(python_objects), profile)
             self._key = key
             self.timings = dict(self._program.timings)
         else:
             self.timings = {k: 0.0 for k in self._program.timings}
-        for clock, array in self._dt_arrays.items():
-            array.data[0] = clock.dt_
+        for obj in every:
+            if obj._network is None:
+                obj._network = self.id
+        for clock in periods:
+            self._dt_array(clock).data[0] = clock.dt_
+        # Brian2's steps: those from the step of the start time up to, not including, the step
+        # of the end time (a time between steps belongs to the next one); afterwards the
+        # network's time is the end time itself, so a run of dt/2 is a step every other run
+        t_end = self._t + duration_
         start = timestep(self._t, base_dt)
-        n_steps = int(round(duration_ / base_dt))
+        n_steps = max(timestep(t_end, base_dt) - start, 0)
 
         def at_step(step):
             self._t = step * base_dt
@@ -216,14 +366,26 @@ class Network:
                 clock.step = -(-step // period)
         at_step(start)
         for obj in objects:
-            obj.prepare_run(n_steps)
+            with _preparing(obj):
+                obj.prepare_run(n_steps)
         scheduled = [ScheduledOperation(op, periods[op.clock],
                                          bisect.bisect_left(self._program.keys,
                                                             sort_key(op, schedule)), rank)
-                     for rank, op in enumerate(operations)]
+                     for rank, op in enumerate(python_objects)]
+        python_seconds = dict.fromkeys((op.name for op in python_objects), 0.0)
 
-        reporter = make_reporter(report, report_period, duration_, self._t)
-        stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start)
+        def call(obj):
+            if not profile:
+                return obj.run()
+            t0 = time.perf_counter()
+            try:
+                obj.run()
+            finally:
+                python_seconds[obj.name] += time.perf_counter() - t0
+        if profile:
+            self._program.profile.data[:] = 0
+        stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start,
+                          call, lambda: self._stopped or Network._globally_stopped)
         self._stepper, self._stepper_dt = stepper, base_dt
         t0 = time.perf_counter()
         try:
@@ -232,17 +394,21 @@ class Network:
             self._stepper = None
             self.timings["run"] = time.perf_counter() - t0
             at_step(stepper.step)
+        if stepper.step == start + n_steps and not stepper.interrupted \
+                and not (self._stopped or Network._globally_stopped):
+            self._t = t_end
+        self._profiling_info = (profiling_info([k.name for k in self._program.kernels],
+                                               self._program.profile.data, python_seconds)
+                                if profile else None)
         warn_about_invalid_values(objects)
         if stepper.interrupted:
             raise KeyboardInterrupt(f"run interrupted at t = {self.t!r}: state and monitors are "
                                     f"consistent at that time step")
+        for obj in objects:
+            obj.after_run()
 
     def _clock_periods(self, objects):
-        clocks = {}
-        for obj in objects:
-            clocks[obj.clock] = None
-        if not clocks:
-            return {}, 1e-4
+        clocks = {obj.clock: None for obj in objects}
         base = min(c.dt_ for c in clocks)
         periods = {}
         for clock in clocks:
@@ -256,72 +422,87 @@ class Network:
 
     def _set_constants(self, objects, namespace):
         """Resolve every object's external names, check units, and fill the constant buffers."""
+        current = {obj.id for obj in objects}
+        for oid in [oid for oid in self._constants if oid not in current]:
+            del self._constants[oid]
         for obj in objects:
-            if not hasattr(obj, "external_names"):
+            with _preparing(obj):
+                self._set_constants_of(obj, namespace)
+
+    def _set_constants_of(self, obj, namespace):
+        names = obj.external_names()
+        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'")
+        refractory = obj.refractory_constant()
+        if refractory is not None:
+            values["_refractory"] = refractory
+        # a function (TimedArray) is checked through its FunctionSpec and bound, not copied
+        dims = {name: getattr(value, "function_spec", None) or get_dimensions(value)
+                for name, value in values.items()}
+        for name, value in values.items():
+            if callable(value) and not hasattr(value, "dim"):
+                raise NotImplementedError(f"'{name}' used by {obj.name} is a function; "
+                                          f"user-defined functions are not supported yet")
+            if np.ndim(value) != 0:
+                raise TypeError(f"'{name}' used by {obj.name} has to be a scalar, not an "
+                                f"array of shape {np.shape(value)}")
+        obj.check_units(dims)
+        if not values:
+            self._constants.pop(obj.id, None)
+            return
+        constants = self._constants.setdefault(obj.id, {})
+        for name in list(constants):
+            if name not in values:
+                del constants[name]
+        for name, value in values.items():
+            if hasattr(value, "function_spec"):
+                constants[name] = value
                 continue
-            values = resolve_names(obj.external_names(), obj.namespace, namespace,
-                                   owner=f"'{obj.name}'")
-            refractory = getattr(obj, "refractory_constant", lambda: None)()
-            if refractory is not None:
-                values["_refractory"] = refractory
-            # a function (TimedArray) is checked through its FunctionSpec and bound, not copied
-            dims = {name: getattr(value, "function_spec", None) or get_dimensions(value)
-                    for name, value in values.items()}
-            for name, value in values.items():
-                if callable(value) and not hasattr(value, "dim"):
-                    raise NotImplementedError(f"'{name}' used by {obj.name} is a function; "
-                                              f"user-defined functions are not supported yet")
-                if np.ndim(value) != 0:
-                    raise TypeError(f"'{name}' used by {obj.name} has to be a scalar, not an "
-                                    f"array of shape {np.shape(value)}")
-            obj.check_units(dims)
-            constants = self._constants.setdefault(obj, {})
-            for name in list(constants):
-                if name not in values:
-                    del constants[name]
-            for name, value in values.items():
-                if hasattr(value, "function_spec"):
-                    constants[name] = value
-                    continue
-                dtype = constant_dtype(value)
-                if name not in constants or constants[name].dtype != dtype:
-                    constants[name] = ExternalConstant(name, dtype)
-                constants[name].set(value)
+            dtype = constant_dtype(value)
+            if name not in constants or constants[name].dtype != dtype:
+                constants[name] = ExternalConstant(name, dtype)
+            constants[name].set(value)
 
     def _locally_constant(self, obj) -> frozenset:
         """Names of the functions ``obj`` uses whose value is constant during one of its steps
         (a TimedArray with a dt that is a multiple of the clock's): ``exact`` may treat them as
         constants, as Brian2 does."""
         dt = obj.clock.dt_
-        return frozenset(name for name, value in self._constants.get(obj, {}).items()
+        return frozenset(name for name, value in self._constants.get(obj.id, {}).items()
                          if hasattr(value, "is_locally_constant") and value.is_locally_constant(dt))
 
     def _dt_array(self, clock):
-        if clock not in self._dt_arrays:
-            self._dt_arrays[clock] = DynamicArray(1)
-            self._dt_arrays[clock].data[0] = clock.dt_
-        return self._dt_arrays[clock]
+        """The buffer kernels read ``clock``'s dt from (rewritten before every run)."""
+        if clock.id not in self._dt_arrays:
+            self._dt_arrays[clock.id] = DynamicArray(1)
+            self._dt_arrays[clock.id].data[0] = clock.dt_
+        return self._dt_arrays[clock.id]
 
-    def _build(self, objects, periods, schedule, partial):
-        timings = {"parse": sum(getattr(o, "parse_time", 0.0) for o in objects)}
+    def _build(self, objects, periods, schedule, partial, profile):
+        timings = {"parse": sum(o.parse_time for o in objects)}
         t0 = time.perf_counter()
         for obj in objects:
-            if hasattr(obj, "_integrated"):
+            with _preparing(obj):
                 obj._integrated(self._locally_constant(obj))
         t1 = time.perf_counter()
-        timings["integrate"] = t1 - t0 + sum(getattr(o, "integrate_time", 0.0) for o in objects)
+        timings["integrate"] = t1 - t0 + sum(o.integrate_time for o in objects)
         slots = SlotTable()
+        self._dt_arrays = {}
         ctx = BuildContext(slots, self._seed, self._dt_array,
-                           lambda owner: self._constants.get(owner, {}))
+                           lambda owner: self._constants.get(owner.id, {}))
         entries = []
         for obj in objects:
-            for n, (when, kern) in enumerate(obj.kernels(ctx)):
+            with _preparing(obj):
+                contributed = obj.kernels(ctx)
+            for n, (when, kern) in enumerate(contributed):
                 key = (slot_position(when, schedule, f"'{obj.name}'")
                        + (obj.order, obj.name, n))
                 entries.append((key, obj, ScheduledKernel(kern, periods[obj.clock])))
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]
-        ir_text = str(build_network_module(scheduled, name=self.name, partial=partial))
+        profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
+        ir_text = str(build_network_module(
+            scheduled, name=self.name, partial=partial,
+            profile_slot=slots.slot(profile_array) if profile else None))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
         compiled = compile_ir(ir_text)
@@ -337,4 +518,8 @@ class Network:
             obj.code = CodeView([k for _, k in mine], [kernel_function_name(n, k) for n, k in mine],
                                 compiled)
         return _Program(driver, partial_fn, slots, [s.kernel for s in scheduled],
-                        [e[0] for e in entries], compiled, timings)
+                        [e[0] for e in entries], compiled, timings, profile_array)
+
+    def __repr__(self):
+        objects = ", ".join(repr(obj) for obj in self._all_objects())
+        return f"<{type(self).__name__} at time t={self.t}, containing objects: {objects}>"

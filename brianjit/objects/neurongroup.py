@@ -25,6 +25,7 @@ from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group, check_group_size
+from .hierarchy import SpikeSource
 from .stateful import Stateful
 from .variables import NUMPY_DTYPES, Variable
 
@@ -32,8 +33,10 @@ __all__ = ["NeuronGroup"]
 
 
 
-class NeuronGroup(Group, BrianObject, Stateful):
+class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     """A group of ``N`` neurons following ``model`` (Brian2's NeuronGroup)."""
+
+    add_to_magic_network = True
 
     def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
                  namespace=None, dtype=None, dt=None, clock=None, order=0, name="neurongroup*",
@@ -215,16 +218,32 @@ class NeuronGroup(Group, BrianObject, Stateful):
                             K.Assign("lastspike", symbol("t"))]
             spikes = ctx.slots.slot(self.spikespace)
             result.append(("thresholds", K.Kernel(
-                f"{self.name}_thresholder",
+                f"{self.name}_spike_thresholder",
                 K.Threshold(n, spikes, condition, ctx.slots.slot(self._threshold_mask)), variables,
                 on_spike, ctx.next_stream_block(), functions)))
             if self._reset_statements:
                 statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
                               for s in self._reset_statements]
                 result.append(("resets", K.Kernel(
-                    f"{self.name}_resetter", K.ForEachSpike(spikes, n, 0, n), variables,
+                    f"{self.name}_spike_resetter", K.ForEachSpike(spikes, n, 0, n), variables,
                     statements, ctx.next_stream_block(), functions)))
         return result
+
+    def after_run(self):
+        """As Brian2's thresholder: the spikes of the last step are forgotten when a run ends,
+        so a group switched off for the next run does not report them again."""
+        self.spikespace.data[-1] = 0
+
+    def schedule_entries(self):
+        """Brian2's parts of a group: its state updater, thresholder and resetter (named as its
+        kernels)."""
+        entries = [self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+        if self.threshold is not None:
+            entries.append(self._entry(f"{self.name}_spike_thresholder", "Thresholder",
+                                       "thresholds"))
+            if self.reset is not None:
+                entries.append(self._entry(f"{self.name}_spike_resetter", "Resetter", "resets"))
+        return entries
 
     def state_arrays(self):
         """Everything ``store()`` must save: the state variables and the spike space."""

@@ -28,6 +28,12 @@ def _takes_time(function) -> bool:
         parameters = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
         return False  # a builtin or C callable we cannot inspect: call it without arguments
+    parameters = list(parameters)
+    if parameters and parameters[0].name == "self" and not inspect.ismethod(function):
+        name = getattr(function, "__name__", repr(function))
+        raise TypeError(f"The first argument of the function '{name}' is 'self': an instance "
+                        f"method, not a function. @network_operation does not work on methods; "
+                        f"create NetworkOperation(instance.method) for an instance instead")
     required = [p for p in parameters
                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
     if len(required) > 1:
@@ -41,12 +47,14 @@ class NetworkOperation(BrianObject):
     """Call ``function()`` or ``function(t)`` at every step of its clock (Brian2's
     NetworkOperation), at its ``when``/``order`` place in the time step."""
 
+    add_to_magic_network = True
+
     def __init__(self, function, dt=None, clock=None, when="start", order=0,
                  name="networkoperation*"):
         if not callable(function):
             raise TypeError(f"a network operation needs a function, not {function!r}")
-        BrianObject.__init__(self, name=name, default_name="networkoperation", clock=clock,
-                             dt=dt, when=when, order=order)
+        BrianObject.__init__(self, dt=dt, clock=clock, when=when, order=order, name=name,
+                             default_name="networkoperation")
         self.function = function
         self._takes_time = _takes_time(function)
 
@@ -75,8 +83,6 @@ def network_operation(*args, **kwargs):
 class RunRegularly(BrianObject):
     """``code`` (abstract code, one statement per line) for every element of ``group`` at the
     steps of its own clock. Created by ``group.run_regularly``; runs along with the group."""
-
-    add_to_magic_network = False
 
     def __init__(self, group, code, dt=None, clock=None, when="start", order=0, name=None):
         if not isinstance(code, str):

@@ -57,6 +57,10 @@ class PoissonGroup(NeuronGroup):
             result.append((when, kern))
         return result
 
+    def schedule_entries(self):
+        """Brian2's one part of a PoissonGroup: its thresholder, at the group's ``when``."""
+        return [self._entry(f"{self.name}_spike_thresholder", "Thresholder", self.when)]
+
     def __repr__(self):
         return f"PoissonGroup({len(self)}, rates={self.equations['rates'].expr_text or '<array>'}, " \
                f"name={self.name!r})"

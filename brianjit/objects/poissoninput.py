@@ -29,6 +29,8 @@ _SAMPLE = "_poissoninput_binomial"
 class PoissonInput(BrianObject):
     """``PoissonInput(target, target_var, N, rate, weight)``: see the module docstring."""
 
+    add_to_magic_network = True
+
     def __init__(self, target, target_var, N, rate, weight, when="synapses", order=0,
                  name="poissoninput*"):
         owner = getattr(target, "owner", None)
@@ -36,6 +38,7 @@ class PoissonInput(BrianObject):
             raise TypeError(f"PoissonInput targets a group, not {target!r}")
         BrianObject.__init__(self, name=name, default_name="poissoninput", clock=target.clock,
                              when=when, order=order)
+        self.add_dependency(owner)
         if target_var not in owner.variables:
             raise KeyError(f"{target_var} is not a variable of {target.name}")
         variable = owner.variables[target_var]

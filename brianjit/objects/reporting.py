@@ -1,4 +1,9 @@
-"""Progress reports between chunks of a run: ``report='text'|'stdout'|'stderr'|callable``."""
+"""Progress reports between chunks of a run: ``report='text'|'stdout'|'stderr'|callable``.
+
+The text reports are Brian2's lines: the start, then the simulated time, its share, the wall time
+so far and an estimate of the time remaining (``1.5 s (15%) simulated in 2s, estimated 11s
+remaining.``). A callable gets ``(elapsed, completed, start, duration)`` as in Brian2.
+"""
 from __future__ import annotations
 
 import sys
@@ -44,15 +49,27 @@ class _Reporter:
         self.emit(time.perf_counter() - self.t0, fraction, self.start_t, self.duration)
 
 
+def _format_time(seconds: float) -> str:
+    """``3h 25m 45s``, ``2m 3s``, ``12s`` or ``< 1s`` (Brian2's format)."""
+    parts, remaining = [], int(seconds)
+    for size, letter in ((86400, "d"), (3600, "h"), (60, "m"), (1, "s")):
+        count, remaining = divmod(remaining, size)
+        if count or parts:
+            parts.append(f"{count}{letter}")
+    return " ".join(parts) or "< 1s"
+
+
 def _text(stream):
     def emit(elapsed, fraction, start_t, duration):
         if fraction == 0.0 and elapsed == 0.0:
             stream.write(f"Starting simulation at t={Quantity(start_t, dim=second.dim)} for a "
                          f"duration of {Quantity(duration, dim=second.dim)}\n")
         else:
-            took = "< 1s" if elapsed < 1 else f"{elapsed:.0f}s"
+            remaining = (f", estimated {_format_time((1 - fraction) / fraction * elapsed)} "
+                         f"remaining." if 0 < fraction < 1 else "")
             stream.write(f"{Quantity(duration * fraction, dim=second.dim)} "
-                         f"({100 * fraction:.0f}%) simulated in {took}\n")
+                         f"({int(100 * fraction)}%) simulated in {_format_time(elapsed)}"
+                         f"{remaining}\n")
         stream.flush()
     return emit
 
@@ -67,10 +84,13 @@ def make_reporter(report, report_period, duration, start_t):
         return _Reporter(_text(sys.stdout), period, duration, start_t)
     if report == "stderr":
         return _Reporter(_text(sys.stderr), period, duration, start_t)
+    if isinstance(report, str):
+        raise ValueError(f"Do not know how to handle report argument {report!r}: use 'text', "
+                         f"'stdout', 'stderr' or a function")
     if callable(report):
         def emit(elapsed, fraction, start_t, duration):
             report(Quantity(elapsed, dim=second.dim), fraction,
                    Quantity(start_t, dim=second.dim), Quantity(duration, dim=second.dim))
         return _Reporter(emit, period, duration, start_t)
-    raise ValueError(f"report has to be None, 'text', 'stdout', 'stderr' or a function, "
-                     f"not {report!r}")
+    raise TypeError(f"report has to be None, 'text', 'stdout', 'stderr' or a function, not "
+                    f"{type(report).__name__} {report!r}")

@@ -1,38 +1,55 @@
 """The order of things inside one time step: schedule slots, ``when``/``order``, the summary.
 
 A schedule is a list of slot names (Brian2's default: start, groups, thresholds, synapses, resets,
-end). Every slot ``x`` also gives ``before_x`` and ``after_x``. Objects are sorted by slot, then
-``order``, then name (Brian2's tie-break), and each object's kernels keep that order.
+end; the preference ``core.network.default_schedule`` replaces it). Every slot ``x`` also gives
+``before_x`` and ``after_x``. Objects are sorted by slot, then ``order``, then name (Brian2's
+tie-break), and each object's kernels keep that order.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from ..units import Quantity, second
+import numpy as np
+
 from .base import SCHEDULE
 
-__all__ = ["check_schedule", "slot_position", "sort_key", "SchedulingSummary"]
+__all__ = ["check_schedule", "default_schedule", "slot_position", "sort_key",
+           "SchedulingSummary"]
 
 _SLOT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def check_schedule(schedule) -> tuple:
-    """``schedule`` as a tuple of slot names, or a clear exception (None: the default)."""
+    """``schedule`` as a tuple of slot names, or Brian2's errors: TypeError for anything but a
+    sequence of names, ValueError for ``before_``/``after_`` names (those are made from the other
+    slots) and for repeated slots (None: the default schedule)."""
     if schedule is None:
-        return SCHEDULE
-    if isinstance(schedule, str) or not hasattr(schedule, "__iter__"):
-        raise TypeError(f"a schedule is a list of slot names, not {schedule!r}")
+        return default_schedule()
+    if isinstance(schedule, str) or not isinstance(schedule, Sequence):
+        raise TypeError(f"Schedule has to be None or a sequence of scheduling slots (a list of "
+                        f"names such as 'groups'), not {schedule!r}")
     slots = tuple(schedule)
     for slot in slots:
         if not isinstance(slot, str) or not _SLOT_NAME.fullmatch(slot):
             raise TypeError(f"schedule slots are names such as 'groups', not {slot!r}")
         if slot.startswith(("before_", "after_")):
-            raise ValueError(f"schedule slot '{slot}': names starting with 'before_' or 'after_' "
-                             f"are made automatically from the other slots")
+            raise ValueError(f"schedule slot '{slot}': slot names are not allowed to start with "
+                             f"'before_' or 'after_', such names are made automatically from "
+                             f"the other slots")
     duplicates = sorted({s for s in slots if slots.count(s) > 1})
     if duplicates:
         raise ValueError(f"schedule slots must be unique; repeated: {', '.join(duplicates)}")
     return slots
+
+
+def default_schedule() -> tuple:
+    """Brian2's default schedule, or the preference ``core.network.default_schedule``."""
+    from ..preferences import prefs
+    preferred = prefs["core.network.default_schedule"]
+    if isinstance(preferred, (list, tuple)):
+        return check_schedule(preferred)
+    return SCHEDULE
 
 
 def slot_position(when: str, schedule, owner="an object") -> tuple:
@@ -53,21 +70,45 @@ def sort_key(obj, schedule) -> tuple:
 
 
 class SchedulingSummary:
-    """What runs when in a network (``Network.scheduling_summary()``), one row per object in
-    execution order: name, type, clock dt and period in base steps, when, order, active."""
+    """What runs when in a network (``scheduling_summary()``): ``entries``, one
+    :class:`~brianjit.objects.base.ScheduleEntry` per part that runs (an object, or a part of
+    one such as a group's thresholder), in execution order; printed as a table (``str``) or as
+    HTML in a notebook."""
 
-    def __init__(self, objects, periods):
-        self.rows = [(o.name, type(o).__name__, o.clock.dt_, periods.get(o.clock), o.when,
-                      o.order, o.active) for o in objects]
+    _HEADER = ("object", "part of", "Clock dt", "when", "order", "active")
+
+    def __init__(self, objects, schedule):
+        entries = [entry for obj in objects for entry in obj.schedule_entries()]
+        self.entries = sorted(entries, key=lambda e: slot_position(e.when, schedule, f"'{e.name}'")
+                              + (e.order, e.name))
+        dts = sorted({float(np.asarray(e.dt)) for e in self.entries})
+        #: ticks of each dt, in steps of the smallest
+        self.steps = {dt: int(round(dt / dts[0])) for dt in dts}
+
+    def _cells(self, entry, bold, italic):
+        steps = self.steps[float(np.asarray(entry.dt))]
+        return (f"{bold(entry.name)} ({italic(entry.type)})",
+                f"{entry.owner_name} ({italic(entry.owner_type)})" if entry.owner_name else "--",
+                f"{entry.dt} (every {'step' if steps == 1 else f'{steps} steps'})",
+                entry.when, str(entry.order), "yes" if entry.active else "no")
 
     def __repr__(self):
-        header = ("object", "type", "dt", "when", "order", "active")
-        lines = [(name, kind, str(Quantity(dt, dim=second.dim)) +
-                  (f" (every {period} steps)" if period and period > 1 else ""),
-                  when, str(order), "yes" if active else "no")
-                 for name, kind, dt, period, when, order, active in self.rows]
-        widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-        fmt = " | ".join(f"{{:<{w}}}" for w in widths)
-        out = [fmt.format(*header), "-+-".join("-" * w for w in widths)]
-        out += [fmt.format(*line) for line in lines]
-        return "\n".join(out)
+        plain = lambda text: text  # noqa: E731
+        rows = [self._cells(entry, plain, plain) for entry in self.entries]
+        widths = [max(len(row[k]) for row in [self._HEADER, *rows]) for k in range(6)]
+        aligns = ["<", "<", "<", "<", ">", "^"]
+        lines = [" | ".join(f"{h:^{w}}" for h, w in zip(self._HEADER, widths)),
+                 "-+-".join("-" * w for w in widths)]
+        lines += [" | ".join(f"{cell:{a}{w}}" for cell, a, w in zip(row, aligns, widths))
+                  for row in rows]
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        aligns = ["left", "left", "left", "left", "right", "center"]
+        head = "".join(f'<th style="text-align: center;">{h}</th>' for h in self._HEADER)
+        body = "\n".join(
+            "<tr>" + "".join(f'<td style="text-align: {a};">{cell}</td>'
+                             for cell, a in zip(self._cells(entry, lambda t: f"<b>{t}</b>",
+                                                            lambda t: f"<em>{t}</em>"), aligns))
+            + "</tr>" for entry in self.entries)
+        return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"

@@ -17,6 +17,7 @@ from ..memory import DynamicArray
 from ..units import Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import Group, check_group_size
+from .hierarchy import SpikeSource
 from .stateful import Stateful
 
 __all__ = ["SpikeGeneratorGroup"]
@@ -60,13 +61,15 @@ def _set_array(array, values, dtype):
     array.data[:] = np.asarray(values, dtype=dtype)
 
 
-class SpikeGeneratorGroup(Group, BrianObject, Stateful):
+class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
     """``SpikeGeneratorGroup(N, indices, times, period=0*second)``: neuron ``indices[k]`` spikes
     at the step containing ``times[k]`` (repeated every ``period`` if it is not zero).
 
     Its state (what ``store()`` saves) is the spikes (``neuron_index``, ``spike_time`` in
     (time, index) order, ``period``), the position of the next spike (``_lastindex``; -1: not
     placed yet) and the spike space; the kernel's time bins derive from the spikes and ``dt``."""
+
+    add_to_magic_network = True
 
     def __init__(self, N, indices, times, dt=None, clock=None, period=0 * second,
                  when="thresholds", order=0, sorted=False, name="spikegeneratorgroup*",

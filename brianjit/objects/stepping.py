@@ -6,7 +6,9 @@ of about 0.1 s of wall time (a chunk boundary never changes results). With opera
 stepper stops at each one's (step, position), calls it, and carries on from there: the tail of
 that step through ``run_partial``, whole steps through ``run_steps``, the head of the step of the
 next operation through ``run_partial`` again. Ctrl-C is honoured at step boundaries only, so the
-state and every monitor are consistent at the step where it stops.
+state and every monitor are consistent at the step where it stops. ``stop()`` (Brian2's
+``Network.stop``/``stop``) called by an operation ends the run after the rest of that step, as in
+Brian2; called between chunks (from a report callback, another thread), at the next step boundary.
 """
 from __future__ import annotations
 
@@ -72,30 +74,34 @@ class ScheduledOperation:
 
 class Stepper:
     """Runs a program from base step ``start`` (:meth:`run`: for ``n_steps``); ``at_step(step)``
-    sets the network's clocks before an operation is called. ``step`` is where it is (after
-    :meth:`run`: where it stopped) and ``interrupted`` whether Ctrl-C stopped it."""
+    sets the network's clocks before an operation is called, ``call(obj)`` calls one (its
+    ``run()``) and ``stop_requested()`` says whether ``stop()`` was called. ``step`` is where it
+    is (after :meth:`run`: where it stopped) and ``interrupted`` whether Ctrl-C stopped it."""
 
-    def __init__(self, program, operations, n_kernels, at_step, start):
+    def __init__(self, program, operations, n_kernels, at_step, start,
+                 call=lambda obj: obj.run(), stop_requested=lambda: False):
         self.program = program
         self.table = ctypes.cast(program.slots.addresses(), ctypes.c_void_p)
         self.operations = sorted(operations, key=lambda op: op.rank)
         self.n_kernels = n_kernels
         self.at_step = at_step
-        self.start = self.step = start
+        self.start = self.step = self.stop = start
+        self._call, self._stop_requested = call, stop_requested
+        self._stopping = False
         self.interrupted = False
         self._flag = []
         self._chunk = _FIRST_CHUNK
 
     def run(self, n_steps, reporter):
         start = self.start
-        stop = start + n_steps
+        self.stop = start + n_steps
         previous = None
         if threading.current_thread() is threading.main_thread():
             previous = signal.signal(signal.SIGINT, lambda *_: self._flag.append(True))
         progress = (lambda: (self.step - start) / n_steps) if n_steps else (lambda: 1.0)
         try:
             reporter.start()
-            self._run(stop, reporter, progress)
+            self._run(reporter, progress)
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
@@ -107,21 +113,24 @@ class Stepper:
         current step's schedule runs at ``step``, then whole steps up to the run's end."""
         self.step = step
 
-    def _run(self, stop, reporter, progress):
+    def _run(self, reporter, progress):
         position, rank = 0, 0
         while True:
             due = min(((op.next_tick(self.step, rank), op.rank, op) for op in self.operations),
                       default=None, key=lambda e: e[:2])
-            if due is None or due[0] >= stop:
+            if due is None or due[0] >= self.stop:
                 # after a jump to ``stop`` or beyond, the step in progress still ends (Brian2)
-                end = max(stop, self.step + 1 if position else self.step)
+                end = max(self.stop, self.step + 1 if position else self.step)
                 self._advance(position, end, 0, reporter, progress)
                 return
             tick, _, op = due
             if not self._advance(position, tick, op.position, reporter, progress):
                 return
             self.at_step(tick)
-            op.operation.run()
+            self._call(op.operation)
+            if not self._stopping and self._stop_requested():
+                self._stopping = True
+                self.stop = min(self.stop, tick + 1)  # the rest of this step still runs
             position, rank = op.position, op.rank + 1
             reporter.update(progress())
 
@@ -136,6 +145,10 @@ class Stepper:
             self.step += 1
         while self.step < to_step:
             if self._flag:
+                return False
+            if not self._stopping and self._stop_requested():
+                self._stopping = True
+                self.stop = self.step
                 return False
             todo = min(self._chunk, to_step - self.step)
             memory_budget.refresh_if_stale()

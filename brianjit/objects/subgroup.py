@@ -7,14 +7,13 @@ start). Any group with a spike space can be sliced: NeuronGroup, PoissonGroup, S
 from __future__ import annotations
 
 from .group import Group
+from .hierarchy import SpikeSource
 
 __all__ = ["Subgroup"]
 
 
-class Subgroup(Group):
+class Subgroup(Group, SpikeSource):
     """Elements ``start <= k < stop`` (relative to ``source``'s owner) of ``source``."""
-
-    add_to_magic_network = False
 
     def __init__(self, source, start, stop):
         owner = source.owner

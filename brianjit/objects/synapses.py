@@ -60,6 +60,8 @@ def _pathway_codes(code, default):
 class Synapses(Group, BrianObject, Stateful):
     """Connections from ``source`` to ``target`` (Brian2's Synapses)."""
 
+    add_to_magic_network = True
+
     def __init__(self, source, target=None, model=None, on_pre=None, on_post=None, pre=None,
                  post=None, delay=None, on_event="spike", multisynaptic_index=None,
                  namespace=None, dtype=None, codeobj_class=None, dt=None, clock=None, order=0,
@@ -71,6 +73,8 @@ class Synapses(Group, BrianObject, Stateful):
             clock = source.clock
         BrianObject.__init__(self, name=name, default_name="synapses", clock=clock, dt=dt,
                              when="groups", order=order)
+        self.add_dependency(source)
+        self.add_dependency(target)
         if on_event not in ("spike", None) and on_event != {"pre": "spike", "post": "spike"}:
             raise NotImplementedError("custom events are not supported yet")
         if namespace is not None and not isinstance(namespace, dict):
@@ -504,6 +508,18 @@ class Synapses(Group, BrianObject, Stateful):
                 f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
         return result
+
+    def schedule_entries(self):
+        """The parts of Synapses in ``scheduling_summary()``, named as their kernels: the
+        clock-driven state update, the summed variables, one entry per pathway."""
+        entries = ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+                   if self.clock_driven else [])
+        entries += [self._entry(f"{self.name}_summed_{base}", "SummedVariableUpdater",
+                                "before_groups") for _, base in self._summed.values()]
+        entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
+                                order=self.order + (-1 if p.side == "pre" else 1))
+                    for p in self.pathways]
+        return entries
 
     def __repr__(self):
         return f"Synapses({self.source.name} -> {self.target.name}, {len(self)} synapses, " \

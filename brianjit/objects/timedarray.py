@@ -14,7 +14,7 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.functions import FunctionSpec
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
-from .base import unique_name
+from .base import Nameable
 
 __all__ = ["TimedArray", "upsampling_factor"]
 
@@ -25,7 +25,7 @@ def upsampling_factor(group_dt: float, dt: float) -> int:
     return max(int(2 ** np.ceil(np.log2(8 / group_dt * dt))), 1)
 
 
-class TimedArray:
+class TimedArray(Nameable):
     """``TimedArray(values, dt)``: ``values[k]`` (or ``values[k, i]``) holds from ``k*dt`` on;
     before 0 and after the end the first and last rows hold."""
 
@@ -34,7 +34,7 @@ class TimedArray:
         dt_ = float(np.asarray(dt))
         if not np.isfinite(dt_) or dt_ <= 0:
             raise ValueError(f"The dt of a TimedArray has to be positive, not {dt!r}")
-        self.name = unique_name(self, name, "_timedarray")
+        Nameable.__init__(self, "_timedarray*" if name is None else name)
         self.dt_ = dt_
         self.dim = get_dimensions(values)
         raw = np.asarray(values, dtype=np.float64)
