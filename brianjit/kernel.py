@@ -27,7 +27,11 @@ class ArrayVar:
     ``offset`` (the first element, for subgroups that view part of their parent's arrays), and
     ``index``: the name of an integer value of the same kernel (a variable or a loop index such as
     ``i``) that gives the element to read, so a per-synapse kernel reads ``v_post`` as
-    ``v[offset + j]`` with ``j`` the synapse's postsynaptic index (None: the loop's own index)."""
+    ``v[offset + j]`` with ``j`` the synapse's postsynaptic index (None: the loop's own index).
+    ``write_condition``: the name of a boolean variable of the same kernel, read at the same
+    element; an assignment to this variable takes effect only where it holds (Brian2's
+    "conditional write": ``(unless refractory)`` variables change only where
+    ``not_refractory``)."""
 
     name: str
     slot: int
@@ -35,6 +39,7 @@ class ArrayVar:
     scalar: bool = False
     offset: int = 0
     index: str | None = None
+    write_condition: str | None = None
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,13 @@ class KernelEmitter:
         reads = {s.name for e in [st.expr for st in statements] + [extra_condition]
                  if e is not None for s in e.free_symbols}
         reads |= {st.target for st in statements if st.op != "="}
+        gated = {st.target: kern.variables[st.target].write_condition for st in statements
+                 if st.target in kern.variables and kern.variables[st.target].write_condition}
+        for target, condition in gated.items():
+            if condition not in kern.variables:
+                raise ValueError(f"kernel {kern.name}: '{target}' is written only where "
+                                 f"'{condition}' holds, but the kernel has no '{condition}'")
+        reads |= set(gated) | set(gated.values())  # a gated write keeps the old value elsewhere
         for name, var in kern.variables.items():
             if not var.scalar and name in reads and name not in self.index_values:
                 values[name] = self.load(var, index)
@@ -209,7 +216,11 @@ class KernelEmitter:
             else:
                 typ = types.get(stmt.target) or infer_type(expr, types)
                 types[stmt.target] = typ
-            values[stmt.target] = lowerer.lower_as(expr, typ)
+            value = lowerer.lower_as(expr, typ)
+            if var is not None and var.write_condition is not None:
+                value = self.builder.select(values[var.write_condition], value,
+                                            values[stmt.target])
+            values[stmt.target] = value
             if var is not None and stmt.target not in written:
                 written.append(stmt.target)
         for name in written:

@@ -25,6 +25,7 @@ from ..model.integration import integrate
 from ..model.statements import check_statements_units
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
+from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .group import SPECIAL_NAMES, Group
@@ -216,13 +217,29 @@ class Synapses(Group, BrianObject):
             if var is None:
                 continue
             if var.scalar:
-                return {name: slots.array_var(name, var.array, var.dtype, scalar=True)}, var.dim
-            owner = getattr(group, "owner", group)
-            ivar = self.variables[index]
-            return ({name: K.ArrayVar(name, slots.slot(var.array), var.dtype, False,
-                                      group.start - owner.start, index),
-                     index: slots.array_var(index, ivar.array, "integer")}, var.dim)
+                return {name: slots.state_var(name, var)}, var.dim
+            offset = group.start - getattr(group, "owner", group).start
+            found = {name: slots.state_var(name, var, offset, index, suffix),
+                     index: slots.array_var(index, self.variables[index].array, "integer")}
+            if var.write_condition is not None:  # v_post changes only where not_refractory_post
+                condition = var.write_condition + suffix
+                found[condition] = slots.state_var(
+                    condition, group.variables[var.write_condition], offset, index)
+            return found, var.dim
         return None
+
+    def _post_name(self, name):
+        """``v_post`` for a target variable written without suffix (``v``), else ``name``:
+        pathway code names each array once, so ``v += w`` then ``x = v_post`` reads the new
+        value."""
+        if name in self.target.variables and name not in self.variables \
+                and name not in self.equations.names:
+            return name + "_post"
+        return name
+
+    def _post_names(self, expr):
+        return expr.xreplace({s: symbol(self._post_name(s.name)) for s in expr.free_symbols
+                              if self._post_name(s.name) != s.name})
 
     def _connection_counts(self, name):
         """Per-synapse number of synapses onto its target neuron (N_incoming) or from its source
@@ -439,7 +456,8 @@ class Synapses(Group, BrianObject):
         variables = {name: slots.array_var(name, var.array, var.dtype, var.scalar)
                      for name, var in self.variables.items()}
         for name in self._linked_names():
-            variables.update(self._linked_variable(name, slots)[0])
+            for alias in {name, self._post_name(name)}:
+                variables.update(self._linked_variable(alias, slots)[0])
         for name, constant in ctx.constants(self).items():
             variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
@@ -455,7 +473,8 @@ class Synapses(Group, BrianObject):
         event_update = self._event_driven_update()
         for pathway in self.pathways:
             statements = event_update + [
-                K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
+                K.Assign(self._post_name(s.var), self._post_names(
+                    self._substitute_subexpressions(s.expr)), s.op)
                 for s in pathway.statements]
             result.append(("synapses", pathway.kernel(ctx, variables, statements,
                                                       ctx.next_stream_block())))
@@ -493,14 +512,11 @@ class Synapses(Group, BrianObject):
                f"name={self.name!r})"
 
 
-class _NoSlots:
+class _NoSlots(SlotTable):
     """A stand-in slot table for questions about names only (no arrays are bound)."""
 
     def slot(self, array):
         return -1
-
-    def array_var(self, name, array, dtype, scalar=False, offset=0):
-        return K.ArrayVar(name, -1, dtype, scalar, offset)
 
 
 class _PathwayView:
