@@ -290,19 +290,47 @@ class Synapses(Group, BrianObject):
     # -- connect ---------------------------------------------------------------------------------
     def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
                 namespace=None, level=0):
-        """Create synapses (Brian2's ``connect``): see ``objects/connect.py``."""
+        """Create synapses (Brian2's ``connect``): see ``objects/connect.py``. All or nothing:
+        whatever fails (a bad index, an error in a condition, memory running out half-way)
+        leaves every synaptic array as it was."""
         before = len(self)
-        connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
-        after = len(self)
-        for name, var in self.variables.items():
-            if name not in ("i", "j") and not var.scalar:
+        try:
+            connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
+            after = len(self)
+            for var in self._per_synapse():
                 var.array.resize(after)
+            self._derived_per_synapse()
+        except BaseException:
+            self._truncate(before)
+            raise
+        return after - before
+
+    def _per_synapse(self):
+        return [var for var in self.variables.values() if not var.scalar]
+
+    def _derived_per_synapse(self):
+        """Bring the arrays computed from ``i`` and ``j`` up to date."""
         for name in ("N_incoming", "N_outgoing"):
             if f"_{name}" in self.__dict__:
                 self._connection_counts(name)
         if self._multisynaptic_index is not None:
             self._number_multisynapses()
-        return after - before
+
+    def _truncate(self, size):
+        """Back to the first ``size`` synapses (after a failed connect()): lowering the length
+        allocates nothing, so this cannot fail for lack of memory; spare capacity is given back
+        where memory allows."""
+        for var in self._per_synapse():
+            var.array.resize(min(size, len(var.array)))
+        for var in self._per_synapse():
+            try:
+                var.array.shrink(size)
+            except MemoryError:
+                pass
+        try:
+            self._derived_per_synapse()
+        except MemoryError:  # counts are recomputed whenever a network builds
+            pass
 
     def check_index(self, item):
         """Also ``S.w[i, j]`` (synapses from ``i`` to ``j``; each may be an index, indices or a
