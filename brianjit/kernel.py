@@ -146,26 +146,35 @@ class ForEachRow:
 @dataclass(frozen=True)
 class Propagate:
     """One synaptic pathway: the spikes of ``[start, stop)`` of the ``spikespace``'s group reach
-    their synapses ``d`` steps later, and the body runs once per reached synapse (its index is the
-    loop index).
+    their synapses ``d`` steps later (``d`` each synapse's delay), and the body runs once per
+    reached synapse (its index is the loop index). ``synapses`` is the slot of the synapse table's
+    ``i`` array (its size is ``N`` in the body).
 
-    ``ring`` (int32) holds the spike lists of the last ``depth`` steps, ``depth`` rows of
-    ``stop - start + 1`` (spikes relative to ``start``, the count last); ``depth`` is its size
-    divided by the row length, read at run time. ``offsets`` (int32) delimits each source
-    neuron's synapses in ``order`` (int32 synapse ids; an empty array at run time, or None: the
-    synapses are stored by source neuron already and the loop index is the synapse). Homogeneous delays (``heterogeneous`` False): every synapse has
-    ``depth - 1`` steps of delay and ``offsets`` has one entry per neuron (+1). Heterogeneous:
-    ``offsets`` has one entry per (neuron, delay step) pair (``neuron * depth + delay``, +1), so
-    the synapses of a spike ``k`` steps old with delay ``k`` are one contiguous range."""
+    The arrays (see ``objects/spikes_in_flight.py`` for the design and ``PathwayIndex`` for the
+    index) are, by slot: ``spikes`` (int64 rows ``(emission step, neuron relative to start)``,
+    in emission order: each step appends the spikes of neurons that have synapses, growing
+    natively); ``classes`` (int64 rows ``(delay steps, cursor)``, delays decreasing: the cursor is
+    the first row of ``spikes`` the class has not delivered; the first class's cursor is where
+    the live rows begin, so dead rows are dropped by moving the rest down); ``neuron_groups``
+    (int32, CSR of each neuron's groups), ``groups`` (int32 rows ``(class, first position)``, a
+    sentinel row last), ``order`` (int32 synapse ids by position; empty: the identity);
+    ``pending`` (int64 rows ``(delivery step, synapse)`` in delivery order) and
+    ``pending_next`` (int64[1]: its first undelivered row). A step delivers the pending events
+    due, then each class in turn: the rows at its cursor with ``emission + delay <= step``, each
+    to the synapses of its (neuron, class) group."""
 
     spikespace: int
     source_size: int
     start: int
     stop: int
-    ring: int
-    offsets: int
-    order: int | None
-    heterogeneous: bool
+    synapses: int
+    spikes: int
+    classes: int
+    neuron_groups: int
+    groups: int
+    order: int
+    pending: int
+    pending_next: int
 
 
 @dataclass(frozen=True)

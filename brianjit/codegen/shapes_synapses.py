@@ -4,11 +4,12 @@ Why these shapes look the way they do:
 
 - ``ForEachRow`` reads the number of synapses from the table's header when it starts, so a program
   built before a later ``connect()`` stays valid (no rebuild when synapses are added).
-- ``Propagate`` never queues synapses: it keeps the spike *lists* of the last ``depth`` steps
-  (a few int32s per spike) and walks, for each spike old enough, the contiguous range of synapses
-  whose delay equals the spike's age. With no or homogeneous delays that is one range per spike of
-  the current (or ``depth - 1`` steps old) step: the CUBA loop is "for each spike, for each of its
-  synapses", with no work for silent neurons.
+- ``Propagate`` never queues synapses: it keeps one row per spike (emission step, neuron) and one
+  cursor per distinct delay (``objects/spikes_in_flight.py``); a class's cursor walks the rows
+  that are exactly its delay old, each reaching the contiguous range of its neuron's synapses of
+  that delay. With no or homogeneous delays that is one class and one range per spike of the step
+  (or of ``delay`` steps ago): the CUBA loop is "for each spike, for each of its synapses", with
+  no work for silent neurons. Memory follows the spikes in flight, not delay x population.
 - ``Connect`` appends (i, j) pairs natively; a constant ``p`` jumps from one created synapse to the
   next by a geometric draw, so it costs per synapse created rather than per candidate pair.
 """
@@ -22,7 +23,7 @@ from sympy import And, StrictLessThan
 from .. import kernel as K
 from ..model.symbols import rand
 from . import dynarray
-from .kernels import I32, I64, F64, KernelEmitter, _append, _spike_range, const, lowers
+from .kernels import I32, I64, F64, PTR, KernelEmitter, _append, _spike_range, const, lowers
 from .mathfuncs import call_math
 from .rng import emit_uniform
 
@@ -41,63 +42,205 @@ def _for_each_row(em: KernelEmitter, shape: K.ForEachRow):
                                                              shape.condition), name="synapse")
 
 
+def _load_i64(b, base, index):
+    return b.load(b.gep(base, [index], source_etype=I64), typ=I64)
+
+
+def _store_i64(b, value, base, index):
+    b.store(value, b.gep(base, [index], source_etype=I64))
+
+
+def _while(em, condition, body, name):
+    """``while condition(): body()``; ``condition`` emits its test in the loop's head (it may
+    add blocks, e.g. with :func:`_and_then`) and returns an i1."""
+    b = em.builder
+    head = em.func.append_basic_block(f"{name}.head")
+    loop = em.func.append_basic_block(f"{name}.body")
+    done = em.func.append_basic_block(f"{name}.done")
+    b.branch(head)
+    b.position_at_end(head)
+    b.cbranch(condition(), loop, done)
+    b.position_at_end(loop)
+    body()
+    b.branch(head)
+    b.position_at_end(done)
+
+
+def _and_then(em, first, second):
+    """``first and second()`` where ``second`` is only evaluated (e.g. a load only made) when
+    ``first`` holds."""
+    b = em.builder
+    before = b.block
+    check = em.func.append_basic_block("and.then")
+    merge = em.func.append_basic_block("and.merge")
+    b.cbranch(first, check, merge)
+    b.position_at_end(check)
+    value = second()
+    after = b.block
+    b.branch(merge)
+    b.position_at_end(merge)
+    result = b.phi(ir.IntType(1))
+    result.add_incoming(ir.Constant(ir.IntType(1), 0), before)
+    result.add_incoming(value, after)
+    return result
+
+
 @lowers(K.Propagate)
 def _propagate(em: KernelEmitter, shape: K.Propagate):
     b = em.builder
     em.base_values()
-    width = shape.stop - shape.start + 1
-    ring = em.data(shape.ring)
-    depth = b.sdiv(dynarray.emit_load_size(em.prologue, em.header(shape.ring)), const(width))
-    # this step's spikes of the source range into row (step % depth) of the ring
-    row = b.mul(b.srem(em.step, depth), const(width))
-    count = em.alloca(I64)
-    b.store(const(0), count)
-
-    def enqueue(i):
-        n = b.load(count, typ=I64)
-        b.store(b.trunc(i, I32), b.gep(ring, [b.add(row, n)], source_etype=I32))
-        b.store(b.add(n, const(1)), count)
-    _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, enqueue, "enqueue")
-    b.store(b.trunc(b.load(count, typ=I64), I32),
-            b.gep(ring, [b.add(row, const(width - 1))], source_etype=I32))
-
-    offsets = em.data(shape.offsets)
-    order = em.data(shape.order) if shape.order is not None else None
-    # an empty order array means "already in source order" (LLVM unswitches the loop on it)
-    permuted = (b.icmp_signed("!=", dynarray.emit_load_size(b, em.header(shape.order)), const(0))
-                if order is not None else None)
+    p = em.prologue
     statements = em.kernel.statements
-    # N in on_pre/on_post code is the number of synapses: the last CSR offset
-    n_offsets = dynarray.emit_load_size(b, em.header(shape.offsets))
-    n_synapses = _load_i32(b, offsets, b.sub(n_offsets, const(1)))
+    n_synapses = dynarray.emit_load_size(p, em.header(shape.synapses))  # N in the code
 
-    def deliver(age):
-        """Synapses of the spikes ``age`` steps old whose delay is ``age`` steps."""
-        old = b.mul(b.srem(b.add(em.step, b.sub(depth, age)), depth), const(width))
-        n_spikes = _load_i32(b, ring, b.add(old, const(width - 1)))
+    def reach(synapse):
+        em.run_statements(statements, synapse, n_synapses)
 
-        def each_spike(m):
-            source = _load_i32(b, ring, b.add(old, m))
-            key = b.add(b.mul(source, depth), age) if shape.heterogeneous else source
-            first = _load_i32(b, offsets, key)
-            last = _load_i32(b, offsets, b.add(key, const(1)))
+    spikes = em.header(shape.spikes)
+    classes = em.data(shape.classes)
+    n_classes = dynarray.emit_load_size(p, em.header(shape.classes))
+    with b.if_then(b.icmp_signed(">", n_classes, const(0))):
+        _drop_dead_rows(em, spikes, classes, n_classes)
+        _push(em, shape, spikes)
+    _deliver_pending(em, shape, reach)
+    rows = dynarray.emit_load_data(b, spikes)  # after the push, which may have moved it
+    n_rows = dynarray.emit_load_size(b, spikes)
+    em.counted_loop(const(0), n_classes,
+                    lambda c: _deliver_class(em, shape, c, classes, rows, n_rows, reach),
+                    name="class")
 
-            def each_synapse(q):
-                if order is None:
-                    em.run_statements(statements, q, n_synapses)
-                    return
-                with b.if_else(permuted) as (through_order, in_place):
-                    with through_order:
-                        em.run_statements(statements, _load_i32(b, order, q), n_synapses)
-                    with in_place:
-                        em.run_statements(statements, q, n_synapses)
+
+def _drop_dead_rows(em, spikes, classes, n_classes):
+    """Rows before the first class's cursor (the largest delay) are delivered everywhere: once
+    they are at least half the rows, move the live ones down (amortised O(1) per spike)."""
+    b = em.builder
+    head = _load_i64(b, classes, const(1))
+    n = dynarray.emit_load_size(b, spikes)
+    dead_half = b.and_(b.icmp_signed(">", head, const(0)),
+                       b.icmp_signed(">=", b.mul(head, const(2)), n))
+    with b.if_then(dead_half, likely=False):
+        data = dynarray.emit_load_data(b, spikes)
+        memmove = em.module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
+        b.call(memmove, [data, b.gep(data, [b.mul(head, const(2))], source_etype=I64),
+                         b.mul(b.sub(n, head), const(16)), ir.Constant(ir.IntType(1), 0)])
+        dynarray.emit_store_size(b, spikes, b.sub(n, head))
+
+        def shift(c):
+            cursor = b.add(b.mul(c, const(2)), const(1))
+            _store_i64(b, b.sub(_load_i64(b, classes, cursor), head), classes, cursor)
+        em.counted_loop(const(0), n_classes, shift, name="shift")
+
+
+def _push(em, shape, spikes):
+    """Append ``(step, neuron)`` for this step's spikes of neurons that have synapses."""
+    b = em.builder
+    space = em.data(shape.spikespace)
+    neuron_groups = em.data(shape.neuron_groups)
+    count = _load_i32(b, space, const(shape.source_size))
+    with b.if_then(b.icmp_signed(">", count, const(0))):
+        before = dynarray.emit_load_size(b, spikes)
+        new_rows = _append(em, shape.spikes, count, zero=False)  # returns 1 when memory ran out
+        written = em.alloca(I64)
+        b.store(const(0), written)
+
+        def push(neuron):
+            has_synapses = b.icmp_signed("<", _load_i32(b, neuron_groups, neuron),
+                                         _load_i32(b, neuron_groups, b.add(neuron, const(1))))
+            with b.if_then(has_synapses):
+                k = b.load(written, typ=I64)
+                _store_i64(b, em.step, new_rows, b.mul(k, const(2)))
+                _store_i64(b, neuron, new_rows, b.add(b.mul(k, const(2)), const(1)))
+                b.store(b.add(k, const(1)), written)
+        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, push,
+                     "push")
+        dynarray.emit_store_size(b, spikes, b.add(before, b.load(written, typ=I64)))
+
+
+def _deliver_pending(em, shape, reach):
+    """The synapse-level events due now (from before a change of synapses, delays or dt)."""
+    b = em.builder
+    pending = em.data(shape.pending)
+    n_pending = dynarray.emit_load_size(em.prologue, em.header(shape.pending))
+    next_row = em.data(shape.pending_next)
+    cursor = em.alloca(I64)
+    b.store(_load_i64(b, next_row, const(0)), cursor)
+
+    def due():
+        k = b.load(cursor, typ=I64)
+        return _and_then(em, b.icmp_signed("<", k, n_pending), lambda: b.icmp_signed(
+            "<=", _load_i64(b, pending, b.mul(k, const(2))), em.step))
+
+    def deliver():
+        k = b.load(cursor, typ=I64)
+        reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
+        b.store(b.add(k, const(1)), cursor)
+    _while(em, due, deliver, "pending")
+    _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
+
+
+def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
+    """Class ``c``: the spikes at its cursor that are ``delay`` steps old reach their synapses
+    of that delay."""
+    b = em.builder
+    delay = _load_i64(b, classes, b.mul(c, const(2)))
+    cursor_at = b.add(b.mul(c, const(2)), const(1))
+    cursor = em.alloca(I64)
+    b.store(_load_i64(b, classes, cursor_at), cursor)
+    order = em.data(shape.order)
+    permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
+                             const(0))
+    groups = em.data(shape.groups)
+
+    def due():
+        k = b.load(cursor, typ=I64)
+        return _and_then(em, b.icmp_signed("<", k, n_rows), lambda: b.icmp_signed(
+            "<=", b.add(_load_i64(b, rows, b.mul(k, const(2))), delay), em.step))
+
+    def each_synapse(q):
+        # an empty order means "already in source order" (LLVM unswitches the loop on it)
+        with b.if_else(permuted) as (through_order, in_place):
+            with through_order:
+                reach(_load_i32(b, order, q))
+            with in_place:
+                reach(q)
+
+    def deliver():
+        k = b.load(cursor, typ=I64)
+        group, found = _find_group(em, shape, _load_i64(b, rows, b.add(b.mul(k, const(2)),
+                                                                         const(1))), c)
+        with b.if_then(found):
+            first = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
+            last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
             em.counted_loop(first, last, each_synapse, name="synapse")
-        em.counted_loop(const(0), n_spikes, each_spike, name="spike")
+        b.store(b.add(k, const(1)), cursor)
+    _while(em, due, deliver, "spike")
+    _store_i64(b, b.load(cursor, typ=I64), classes, cursor_at)
 
-    if shape.heterogeneous:
-        em.counted_loop(const(0), depth, deliver, name="age")
-    else:
-        deliver(b.sub(depth, const(1)))
+
+def _find_group(em, shape, neuron, c):
+    """(group, found): the neuron's group of class ``c``, by binary search over its groups
+    (sorted by class; one or none with homogeneous delays). The sentinel row of ``groups``
+    makes reading the class at ``group == end`` safe."""
+    b = em.builder
+    neuron_groups = em.data(shape.neuron_groups)
+    groups = em.data(shape.groups)
+    lo, hi = em.alloca(I64), em.alloca(I64)
+    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
+    b.store(_load_i32(b, neuron_groups, neuron), lo)
+    b.store(end, hi)
+
+    def step():
+        low, high = b.load(lo, typ=I64), b.load(hi, typ=I64)
+        mid = b.lshr(b.add(low, high), const(1))
+        below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
+        b.store(b.select(below, b.add(mid, const(1)), low), lo)
+        b.store(b.select(below, high, mid), hi)
+    _while(em, lambda: b.icmp_signed("<", b.load(lo, typ=I64), b.load(hi, typ=I64)), step,
+           "search")
+    group = b.load(lo, typ=I64)
+    found = b.and_(b.icmp_signed("<", group, end),
+                   b.icmp_signed("==", _load_i32(b, groups, b.mul(group, const(2))), c))
+    return group, found
 
 
 def _positions(b, start, stop, step: int):

@@ -72,5 +72,9 @@ class BrianObject:
     def after_chunk(self):
         pass
 
+    def state_restored(self):
+        """Called after ``restore()`` wrote the object's arrays and set the clocks: rebuild what
+        derives from them."""
+
     def __repr__(self):
         return f"<{type(self).__name__} {self.name!r}>"

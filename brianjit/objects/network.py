@@ -163,6 +163,8 @@ class Network:
         self._t = storage.apply(state, objects, restore_random_state)
         for clock in {obj.clock: None for obj in objects}:
             clock.step = int(np.ceil(self._t / clock.dt_ - 1e-9))
+        for obj in objects:
+            obj.state_restored()
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,

@@ -279,6 +279,7 @@ class Synapses(Group, BrianObject):
             return Group.set_values(self, name, item, value, unitless)
         array = self.variables[name].array
         before = array.data.copy()
+        delay_names[name].flush(self.clock.t_)  # spikes in flight keep the delays they had
         Group.set_values(self, name, item, value, unitless)
         try:
             checked_delay(self.variables[name].with_unit(array.data), f"{self.name}.{name}")
@@ -294,6 +295,8 @@ class Synapses(Group, BrianObject):
         whatever fails (a bad index, an error in a condition, memory running out half-way)
         leaves every synaptic array as it was."""
         before = len(self)
+        for pathway in self.pathways:  # spikes in flight reach only the synapses they had
+            pathway.flush(self.clock.t_)
         try:
             connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
             after = len(self)
@@ -411,7 +414,7 @@ class Synapses(Group, BrianObject):
 
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
-                tuple((p.name, p.code, p.heterogeneous) for p in self.pathways),
+                tuple((p.name, p.code) for p in self.pathways),
                 len(self.source), len(self.target))
 
     def check_units(self, dims):
@@ -469,9 +472,15 @@ class Synapses(Group, BrianObject):
 
     def prepare_run(self, n_steps):
         self._sizes.data[:] = len(self.source), len(self.target)
-        step = int(round(self.clock.t_ / self.clock.dt_))
         for pathway in self.pathways:
-            pathway.prepare(self.clock.dt_, step, self._delay_version)
+            pathway.prepare(self.clock, self._delay_version)
+
+    def state_restored(self):
+        """Synapses and delays may be others after a restore: rebuild the pathways' index (now,
+        so that the program can go on at once)."""
+        for pathway in self.pathways:
+            pathway.state_restored()
+        self.prepare_run(0)
 
     def state_arrays(self):
         arrays = {name: var.array for name, var in self.variables.items()}
