@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from brianjit.objects.spikes_in_flight import build_index, pending_events
 from brianjit.only import *  # noqa: F401,F403
+from test_network_features_store import _delayed_network
 
 N_SOURCE, N_TARGET = 4, 3
 DTS = (0.1e-3, 0.2e-3, 0.5e-3)
@@ -219,21 +220,9 @@ def test_spikes_in_flight_outgrowing_memory_raise_memoryerror():
     assert done.stdout.split() == ["MemoryError", "True", "True"]
 
 
-def _noisy_delayed_network():
-    seed(8)
-    G = NeuronGroup(30, "dv/dt = (1.1 - v)/(10*ms) + 0.3*xi/sqrt(ms) : 1", threshold="v > 1",
-                    reset="v = 0", method="euler")
-    S = Synapses(G, G, "w : 1", on_pre="v_post += w")
-    S.connect(p=0.3)
-    S.w = "0.05*rand()"
-    S.delay = "(1 + 4*rand())*ms"
-    M = SpikeMonitor(G)
-    return G, S, M, Network(G, S, M)
-
-
 def test_snapshots_hold_the_spikes_in_flight_not_the_index(tmp_path):
     start_scope()
-    G, S, M, net = _noisy_delayed_network()
+    G, S, M, net = _delayed_network()
     assert {"_pre_spikes", "_pre_pending", "_pre_queue_dt"} <= set(S.state_arrays())
     assert not {"_pre_order", "_pre_classes", "_pre_groups"} & set(S.state_arrays())
     net.run(20 * ms)
@@ -250,13 +239,13 @@ def test_snapshots_hold_the_spikes_in_flight_not_the_index(tmp_path):
 
 def test_a_snapshot_with_impossible_spikes_in_flight_is_refused(tmp_path):
     start_scope()
-    G, S, M, net = _noisy_delayed_network()
+    G, S, M, net = _delayed_network()
     net.run(10 * ms)
     assert len(S.pathways[0].spikes)
     net.store("x", filename=tmp_path / "x.npz")
     arrays = dict(np.load(tmp_path / "x.npz"))
     key = next(k for k in arrays if k.endswith("_pre_spikes"))
-    arrays[key][0, 1] = 30  # a neuron the group does not have
+    arrays[key][0, 1] = 40  # a neuron the group does not have
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(ValueError, match="spikes in flight"):
         net.restore("x", filename=tmp_path / "bad.npz")

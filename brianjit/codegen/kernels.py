@@ -132,17 +132,32 @@ class KernelEmitter:
         """``for k in range(start, stop): body(k)`` with ``k`` an i64 value."""
         b = self.builder
         pre = b.block
-        head = self.func.append_basic_block(f"{name}.head")
-        loop = self.func.append_basic_block(f"{name}.body")
-        done = self.func.append_basic_block(f"{name}.done")
-        b.branch(head)
-        b.position_at_end(head)
+        head, loop, done = self._loop_blocks(name)
         k = b.phi(I64, name=f"{name}.k")
         k.add_incoming(start, pre)
         b.cbranch(b.icmp_signed("<", k, stop), loop, done)
         b.position_at_end(loop)
         body(k)
         k.add_incoming(b.add(k, const(1)), b.block)
+        b.branch(head)
+        b.position_at_end(done)
+
+    def _loop_blocks(self, name):
+        """(head, body, done) blocks of a new loop, the builder moved into the head."""
+        blocks = [self.func.append_basic_block(f"{name}.{part}")
+                  for part in ("head", "body", "done")]
+        self.builder.branch(blocks[0])
+        self.builder.position_at_end(blocks[0])
+        return blocks
+
+    def while_loop(self, condition, body, name="while"):
+        """``while condition(): body()``: ``condition`` emits its test in the loop's head (it
+        may add blocks) and returns an i1; loop state lives in allocas."""
+        b = self.builder
+        head, loop, done = self._loop_blocks(name)
+        b.cbranch(condition(), loop, done)
+        b.position_at_end(loop)
+        body()
         b.branch(head)
         b.position_at_end(done)
 

@@ -50,25 +50,9 @@ def _store_i64(b, value, base, index):
     b.store(value, b.gep(base, [index], source_etype=I64))
 
 
-def _while(em, condition, body, name):
-    """``while condition(): body()``; ``condition`` emits its test in the loop's head (it may
-    add blocks, e.g. with :func:`_and_then`) and returns an i1."""
-    b = em.builder
-    head = em.func.append_basic_block(f"{name}.head")
-    loop = em.func.append_basic_block(f"{name}.body")
-    done = em.func.append_basic_block(f"{name}.done")
-    b.branch(head)
-    b.position_at_end(head)
-    b.cbranch(condition(), loop, done)
-    b.position_at_end(loop)
-    body()
-    b.branch(head)
-    b.position_at_end(done)
-
-
 def _and_then(em, first, second):
     """``first and second()`` where ``second`` is only evaluated (e.g. a load only made) when
-    ``first`` holds."""
+    ``first`` holds; for the conditions of ``KernelEmitter.while_loop``."""
     b = em.builder
     before = b.block
     check = em.func.append_basic_block("and.then")
@@ -174,7 +158,7 @@ def _deliver_pending(em, shape, reach):
         k = b.load(cursor, typ=I64)
         reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
         b.store(b.add(k, const(1)), cursor)
-    _while(em, due, deliver, "pending")
+    em.while_loop(due, deliver, "pending")
     _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
 
 
@@ -213,7 +197,7 @@ def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
             last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
             em.counted_loop(first, last, each_synapse, name="synapse")
         b.store(b.add(k, const(1)), cursor)
-    _while(em, due, deliver, "spike")
+    em.while_loop(due, deliver, "spike")
     _store_i64(b, b.load(cursor, typ=I64), classes, cursor_at)
 
 
@@ -235,8 +219,8 @@ def _find_group(em, shape, neuron, c):
         below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
         b.store(b.select(below, b.add(mid, const(1)), low), lo)
         b.store(b.select(below, high, mid), hi)
-    _while(em, lambda: b.icmp_signed("<", b.load(lo, typ=I64), b.load(hi, typ=I64)), step,
-           "search")
+    em.while_loop(lambda: b.icmp_signed("<", b.load(lo, typ=I64), b.load(hi, typ=I64)), step,
+                  "search")
     group = b.load(lo, typ=I64)
     found = b.and_(b.icmp_signed("<", group, end),
                    b.icmp_signed("==", _load_i32(b, groups, b.mul(group, const(2))), c))
@@ -309,17 +293,12 @@ def _connect(em: KernelEmitter, shape: K.Connect):
                             ir.Constant(F64, 2.0 ** 62))
             return b.fptosi(skip, I64)
         b.store(gap(), position)
-        head = em.func.append_basic_block("skip.head")
-        body = em.func.append_basic_block("skip.body")
-        done = em.func.append_basic_block("skip.done")
-        b.branch(head)
-        b.position_at_end(head)
-        b.cbranch(b.icmp_signed("<", b.load(position, typ=I64), n_positions), body, done)
-        b.position_at_end(body)
-        candidate(b.load(position, typ=I64))
-        b.store(b.add(b.add(b.load(position, typ=I64), const(1)), gap()), position)
-        b.branch(head)
-        b.position_at_end(done)
+
+        def next_kept():
+            candidate(b.load(position, typ=I64))
+            b.store(b.add(b.add(b.load(position, typ=I64), const(1)), gap()), position)
+        em.while_loop(lambda: b.icmp_signed("<", b.load(position, typ=I64), n_positions),
+                      next_kept, "skip")
 
     em.counted_loop(const(0), const(shape.outer_size), outer, name="outer")
 
