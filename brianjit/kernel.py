@@ -151,9 +151,10 @@ class Propagate:
     ``i`` array (its size is ``N`` in the body).
 
     The arrays (see ``objects/spikes_in_flight.py`` for the design and ``PathwayIndex`` for the
-    index) are, by slot: ``spikes`` (int64 rows ``(emission step, neuron relative to start)``,
-    in emission order: each step appends the spikes of neurons that have synapses, growing
-    natively); ``classes`` (int64 rows ``(delay steps, cursor)``, delays decreasing: the cursor is
+    index) are, by slot: ``spikes`` (int64 rows ``(emission step, neuron relative to start,
+    next group)``, in emission order: each step appends the spikes of neurons that have synapses,
+    growing natively; the next group counts down from the neuron's last as classes deliver,
+    until it is below the neuron's first); ``classes`` (int64 rows ``(delay steps, cursor)``, delays decreasing: the cursor is
     the first row of ``spikes`` the class has not delivered; the first class's cursor is where
     the live rows begin, so dead rows are dropped by moving the rest down); ``neuron_groups``
     (int32, CSR of each neuron's groups), ``groups`` (int32 rows ``(class, first position)``, a
@@ -161,7 +162,7 @@ class Propagate:
     ``pending`` (int64 rows ``(delivery step, synapse)`` in delivery order) and
     ``pending_next`` (int64[1]: its first undelivered row). A step delivers the pending events
     due, then each class in turn: the rows at its cursor with ``emission + delay <= step``, each
-    to the synapses of its (neuron, class) group."""
+    to the synapses of its next group if that group has the class."""
 
     spikespace: int
     source_size: int

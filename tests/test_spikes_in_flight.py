@@ -187,7 +187,7 @@ def test_long_delays_cost_what_is_in_flight_not_delay_times_population():
         before = H.v[:].sum()
         run(100 * ms)
         in_flight = S.pathways[0].spikes
-        print(len(in_flight), in_flight.capacity * 16 < 10**6, H.v[:].sum() == before)
+        print(len(in_flight), in_flight.capacity * 24 < 10**6, H.v[:].sum() == before)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)
@@ -208,7 +208,7 @@ def test_spikes_in_flight_outgrowing_memory_raise_memoryerror():
         net.run(defaultclock.dt)
         resource.setrlimit(resource.RLIMIT_AS, (600 * 2**20, resource.RLIM_INFINITY))
         try:
-            net.run(1 * second)  # 1.6 MB of spikes per step
+            net.run(1 * second)  # 2.4 MB of spikes per step
         except MemoryError as err:
             print("MemoryError")
         in_flight = S.pathways[0].spikes.data

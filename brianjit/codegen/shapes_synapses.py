@@ -69,6 +69,10 @@ def _and_then(em, first, second):
     return result
 
 
+#: int64 columns of a row of ``Propagate.spikes``: emission step, neuron, next group
+_ROW = 3
+
+
 @lowers(K.Propagate)
 def _propagate(em: KernelEmitter, shape: K.Propagate):
     b = em.builder
@@ -105,8 +109,8 @@ def _drop_dead_rows(em, spikes, classes, n_classes):
     with b.if_then(dead_half, likely=False):
         data = dynarray.emit_load_data(b, spikes)
         memmove = em.module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
-        b.call(memmove, [data, b.gep(data, [b.mul(head, const(2))], source_etype=I64),
-                         b.mul(b.sub(n, head), const(16)), ir.Constant(ir.IntType(1), 0)])
+        b.call(memmove, [data, b.gep(data, [b.mul(head, const(_ROW))], source_etype=I64),
+                         b.mul(b.sub(n, head), const(8 * _ROW)), ir.Constant(ir.IntType(1), 0)])
         dynarray.emit_store_size(b, spikes, b.sub(n, head))
 
         def shift(c):
@@ -116,7 +120,8 @@ def _drop_dead_rows(em, spikes, classes, n_classes):
 
 
 def _push(em, shape, spikes):
-    """Append ``(step, neuron)`` for this step's spikes of neurons that have synapses."""
+    """Append ``(step, neuron, its last group)`` for this step's spikes of neurons that have
+    synapses: the smallest delay (the last group) delivers first."""
     b = em.builder
     space = em.data(shape.spikespace)
     neuron_groups = em.data(shape.neuron_groups)
@@ -128,12 +133,13 @@ def _push(em, shape, spikes):
         b.store(const(0), written)
 
         def push(neuron):
-            has_synapses = b.icmp_signed("<", _load_i32(b, neuron_groups, neuron),
-                                         _load_i32(b, neuron_groups, b.add(neuron, const(1))))
-            with b.if_then(has_synapses):
+            end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
+            with b.if_then(b.icmp_signed("<", _load_i32(b, neuron_groups, neuron), end)):
                 k = b.load(written, typ=I64)
-                _store_i64(b, em.step, new_rows, b.mul(k, const(2)))
-                _store_i64(b, neuron, new_rows, b.add(b.mul(k, const(2)), const(1)))
+                row = b.mul(k, const(_ROW))
+                _store_i64(b, em.step, new_rows, row)
+                _store_i64(b, neuron, new_rows, b.add(row, const(1)))
+                _store_i64(b, b.sub(end, const(1)), new_rows, b.add(row, const(2)))
                 b.store(b.add(k, const(1)), written)
         _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, push,
                      "push")
@@ -163,8 +169,9 @@ def _deliver_pending(em, shape, reach):
 
 
 def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
-    """Class ``c``: the spikes at its cursor that are ``delay`` steps old reach their synapses
-    of that delay."""
+    """Class ``c``: the rows at its cursor that are ``delay`` steps old reach their neuron's
+    synapses of that delay. Classes visit a row in increasing delay, so the row's next group
+    (counting down from the neuron's last) is the only one that can have class ``c``."""
     b = em.builder
     delay = _load_i64(b, classes, b.mul(c, const(2)))
     cursor_at = b.add(b.mul(c, const(2)), const(1))
@@ -174,11 +181,13 @@ def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
     permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
                              const(0))
     groups = em.data(shape.groups)
+    neuron_groups = em.data(shape.neuron_groups)
+    sentinel = b.sub(dynarray.emit_load_size(em.prologue, em.header(shape.groups)), const(1))
 
     def due():
         k = b.load(cursor, typ=I64)
         return _and_then(em, b.icmp_signed("<", k, n_rows), lambda: b.icmp_signed(
-            "<=", b.add(_load_i64(b, rows, b.mul(k, const(2))), delay), em.step))
+            "<=", b.add(_load_i64(b, rows, b.mul(k, const(_ROW))), delay), em.step))
 
     def each_synapse(q):
         # an empty order means "already in source order" (LLVM unswitches the loop on it)
@@ -190,41 +199,20 @@ def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
 
     def deliver():
         k = b.load(cursor, typ=I64)
-        group, found = _find_group(em, shape, _load_i64(b, rows, b.add(b.mul(k, const(2)),
-                                                                         const(1))), c)
-        with b.if_then(found):
+        row = b.mul(k, const(_ROW))
+        neuron = _load_i64(b, rows, b.add(row, const(1)))
+        group = _load_i64(b, rows, b.add(row, const(2)))
+        own = b.icmp_signed(">=", group, _load_i32(b, neuron_groups, neuron))
+        # the sentinel row (class -1) stands in for "no group left"
+        checked = b.select(own, group, sentinel)
+        with b.if_then(b.icmp_signed("==", _load_i32(b, groups, b.mul(checked, const(2))), c)):
             first = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
             last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
             em.counted_loop(first, last, each_synapse, name="synapse")
+            _store_i64(b, b.sub(group, const(1)), rows, b.add(row, const(2)))
         b.store(b.add(k, const(1)), cursor)
     em.while_loop(due, deliver, "spike")
     _store_i64(b, b.load(cursor, typ=I64), classes, cursor_at)
-
-
-def _find_group(em, shape, neuron, c):
-    """(group, found): the neuron's group of class ``c``, by binary search over its groups
-    (sorted by class; one or none with homogeneous delays). The sentinel row of ``groups``
-    makes reading the class at ``group == end`` safe."""
-    b = em.builder
-    neuron_groups = em.data(shape.neuron_groups)
-    groups = em.data(shape.groups)
-    lo, hi = em.alloca(I64), em.alloca(I64)
-    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
-    b.store(_load_i32(b, neuron_groups, neuron), lo)
-    b.store(end, hi)
-
-    def step():
-        low, high = b.load(lo, typ=I64), b.load(hi, typ=I64)
-        mid = b.lshr(b.add(low, high), const(1))
-        below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
-        b.store(b.select(below, b.add(mid, const(1)), low), lo)
-        b.store(b.select(below, high, mid), hi)
-    em.while_loop(lambda: b.icmp_signed("<", b.load(lo, typ=I64), b.load(hi, typ=I64)), step,
-                  "search")
-    group = b.load(lo, typ=I64)
-    found = b.and_(b.icmp_signed("<", group, end),
-                   b.icmp_signed("==", _load_i32(b, groups, b.mul(group, const(2))), c))
-    return group, found
 
 
 def _positions(b, start, stop, step: int):

@@ -2,13 +2,16 @@
 
 What native code keeps (``kernel.Propagate``, lowered in ``codegen/shapes_synapses.py``):
 
-- ``spikes``: one row ``(emission step, source neuron)`` per spike of a neuron that has synapses,
-  in emission order: a FIFO that is appended at every step and read by one cursor per *delay
-  class* (a distinct delay in steps). The class of delay ``d`` delivers the spike at ``e + d``
-  to that neuron's synapses of delay ``d``; a row is dead once the largest delay has passed.
+- ``spikes``: one row ``(emission step, source neuron, next group)`` per spike of a neuron that
+  has synapses, in emission order: a FIFO that is appended at every step and read by one cursor
+  per *delay class* (a distinct delay in steps). The class of delay ``d`` delivers the spike at
+  ``e + d`` to that neuron's synapses of delay ``d``; a row is dead once the largest delay has
+  passed. Classes reach a row in increasing delay, so the row's third column, the neuron's next
+  group to deliver (counting down; derived, see :func:`next_groups`), makes each visit O(1).
   Memory follows the spikes emitted during the largest delay, not delay x population (a 1000 s
   delay for 100 neurons costs what 100 neurons emit in 1000 s), and a step costs one check per
-  class plus the spikes it delivers: no or homogeneous delays are "each spike, its synapses".
+  class and row due plus the synapses it reaches: no or homogeneous delays are "each spike, its
+  synapses", as many classes cost what the former ring of spike lists cost.
 - ``pending``: rows ``(delivery step, synapse)`` for events that were in flight when the synapses,
   their delays or ``dt`` changed. As in Brian2, a spike keeps the delivery time (and the synapses)
   it got when it was emitted; a change of ``dt`` rounds the remaining time to the new step
@@ -16,7 +19,8 @@ What native code keeps (``kernel.Propagate``, lowered in ``codegen/shapes_synaps
 
 Both are in steps of ``dt``, the pathway's ``queue_dt`` (kept with them, since the clock's ``dt``
 may change before they are converted). Everything else is derived from ``i``/``j``, the delays
-and ``dt`` (:class:`PathwayIndex`, the cursors) and rebuilt, never stored in a snapshot.
+and ``dt`` (:class:`PathwayIndex`, the cursors, the rows' next groups) and rebuilt before every
+run; a snapshot's third column is ignored.
 
 Delivery order inside a step is Brian2's: older spikes first (pending events, then the classes
 from the largest delay down), then by source neuron, then by synapse.
@@ -28,7 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = ["PathwayIndex", "build_index", "pending_events", "merge_pending", "rescale_steps",
-           "class_cursors", "check_in_flight", "MAX_STEPS"]
+           "next_groups", "class_cursors", "check_in_flight", "MAX_STEPS"]
 
 #: delays and step numbers stay below this, so that ``emission + delay`` never overflows an int64
 MAX_STEPS = 1 << 60
@@ -117,6 +121,17 @@ def rescale_steps(when: np.ndarray, now_old: int, dt_old: float, now_new: int,
     return now_new + np.floor(remaining * (dt_old / dt_new) + 0.5).astype(np.int64)
 
 
+def next_groups(index: PathwayIndex, spikes: np.ndarray, now: int) -> np.ndarray:
+    """For each ``(emission step, neuron)`` row, the neuron's group the row delivers next at
+    steps ``>= now``: the last of its groups (in decreasing delay) not yet due before ``now``,
+    one before its first group when none is left."""
+    neurons = spikes[:, 1]
+    first = index.neuron_groups[neurons].astype(np.int64)
+    entry, group = _ranges(first, index.neuron_groups[neurons + 1])
+    waiting = spikes[entry, 0] + index.delays[index.group_class[group]] >= now
+    return first + np.bincount(entry[waiting], minlength=len(spikes)) - 1
+
+
 def class_cursors(delays: np.ndarray, emitted: np.ndarray, now: int) -> np.ndarray:
     """For each class, the first row whose spike it has not delivered before step ``now``."""
     return np.searchsorted(emitted, now - delays, side="left").astype(np.int64)
@@ -128,13 +143,13 @@ def check_in_flight(spikes: np.ndarray, pending: np.ndarray, n_neurons: int, n_s
     range, steps out of order or beyond :data:`MAX_STEPS`."""
     def fail(what):
         raise ValueError(f"{where}: {what}")
-    for name, rows, column, bound in (("spikes in flight", spikes, 1, n_neurons),
-                                      ("pending synaptic events", pending, 1, n_synapses)):
-        if rows.ndim != 2 or rows.shape[1] != 2:
-            fail(f"the {name} must be rows of two integers, not of shape {rows.shape}")
+    for name, rows, width, bound in (("spikes in flight", spikes, 3, n_neurons),
+                                     ("pending synaptic events", pending, 2, n_synapses)):
+        if rows.ndim != 2 or rows.shape[1] != width:
+            fail(f"the {name} must be rows of {width} integers, not of shape {rows.shape}")
         if not len(rows):
             continue
-        steps, items = rows[:, 0], rows[:, column]
+        steps, items = rows[:, 0], rows[:, 1]
         if steps.min() < -MAX_STEPS or steps.max() >= MAX_STEPS or np.any(steps[1:] < steps[:-1]):
             fail(f"the steps of the {name} must be ordered and below 2**60")
         if items.min() < 0 or items.max() >= bound:

@@ -18,7 +18,7 @@ from ..memory import DynamicArray
 from ..model.statements import parse_statements
 from ..units import fail_for_dimension_mismatch, second
 from .spikes_in_flight import (MAX_STEPS, build_index, check_in_flight, class_cursors,
-                               merge_pending, pending_events, rescale_steps)
+                               merge_pending, next_groups, pending_events, rescale_steps)
 from .variables import Variable
 
 __all__ = ["SynapticPathway"]
@@ -62,7 +62,7 @@ class SynapticPathway:
             array.data[0] = value
             self.delay_variable = Variable(self.delay_name, array, second.dim, "float", scalar=True)
         # what a snapshot keeps (``arrays``): the spikes in flight, in steps of ``queue_dt``
-        self.spikes = DynamicArray((0, 2), dtype=np.int64)
+        self.spikes = DynamicArray((0, 3), dtype=np.int64)
         self.pending = DynamicArray((0, 2), dtype=np.int64)
         self.queue_dt = DynamicArray(1)  # 0: nothing recorded yet
         # derived from i/j, the delays and dt (see kernel.Propagate), rebuilt before each run
@@ -160,7 +160,9 @@ class SynapticPathway:
         rows = self.spikes.data
         cursors = class_cursors(delays, rows[:, 0], now)
         head = int(cursors[0]) if len(cursors) else len(rows)
-        _set_rows(self.spikes, rows[head:].copy())
+        live = rows[head:].copy()
+        live[:, 2] = next_groups(self._index, live, now)
+        _set_rows(self.spikes, live)
         _set_rows(self.classes, np.stack([delays, cursors - head], axis=1))
 
     # -- the kernel -------------------------------------------------------------------------------
