@@ -150,19 +150,22 @@ class Propagate:
     reached synapse (its index is the loop index). ``synapses`` is the slot of the synapse table's
     ``i`` array (its size is ``N`` in the body).
 
-    The arrays (see ``objects/spikes_in_flight.py`` for the design and ``PathwayIndex`` for the
-    index) are, by slot: ``spikes`` (int64 rows ``(emission step, neuron relative to start,
-    next group)``, in emission order: each step appends the spikes of neurons that have synapses,
-    growing natively; the next group counts down from the neuron's last as classes deliver,
-    until it is below the neuron's first); ``classes`` (int64 rows ``(delay steps, cursor)``, delays decreasing: the cursor is
-    the first row of ``spikes`` the class has not delivered; the first class's cursor is where
-    the live rows begin, so dead rows are dropped by moving the rest down); ``neuron_groups``
-    (int32, CSR of each neuron's groups), ``groups`` (int32 rows ``(class, first position)``, a
-    sentinel row last), ``order`` (int32 synapse ids by position; empty: the identity);
-    ``pending`` (int64 rows ``(delivery step, synapse)`` in delivery order) and
-    ``pending_next`` (int64[1]: its first undelivered row). A step delivers the pending events
-    due, then each class in turn: the rows at its cursor with ``emission + delay <= step``, each
-    to the synapses of its next group if that group has the class."""
+    The arrays, by slot (``objects/spikes_in_flight.py`` gives the design and ``PathwayIndex``
+    the index): ``spikes`` (int32 neurons relative to ``start``) and ``steps`` (int64 rows
+    ``(emission step, number of spikes)``) are the spike lists of the steps in flight, in
+    emission order (each step appends the spikes of neurons that have synapses, growing
+    natively); ``classes`` (int64 rows ``(delay steps, next row of steps, its first spike)``,
+    delays decreasing; the first class's row is where the live lists begin, so delivered ones
+    are dropped by moving the rest down). A spike of ``neuron`` reaches, in class ``c``, the
+    positions ``offsets[neuron*K + c]:offsets[neuron*K + c + 1]`` of ``order`` (``offsets``
+    int32; K classes) or, when ``offsets`` is empty (too large: neurons x classes), those of
+    the neuron's group of class ``c`` (``neuron_groups``: int32 CSR of each neuron's groups;
+    ``groups``: int32 rows ``(class, first position)``, increasing class, a sentinel row last).
+    ``order`` holds int32 synapse ids by position (empty: the identity). ``pending`` (int64 rows
+    ``(delivery step, synapse)`` in delivery order) and ``pending_next`` (int64[1]: its first
+    undelivered row) hold events from before a change of synapses, delays or dt. A step delivers
+    the pending events due, then each class in turn: the lists at its row that are its delay
+    old."""
 
     spikespace: int
     source_size: int
@@ -170,7 +173,9 @@ class Propagate:
     stop: int
     synapses: int
     spikes: int
+    steps: int
     classes: int
+    offsets: int
     neuron_groups: int
     groups: int
     order: int

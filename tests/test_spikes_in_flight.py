@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from brianjit.objects.spikes_in_flight import build_index, pending_events
+from brianjit.objects import synaptic_pathway
+from brianjit.objects.spikes_in_flight import build_index, dense_offsets, pending_events
 from brianjit.only import *  # noqa: F401,F403
 from test_network_features_store import _delayed_network
 
@@ -51,17 +52,26 @@ segment = st.tuples(st.sampled_from(DTS), st.integers(1, 4),  # dt, duration in 
                     st.booleans(), st.integers(0, 3))  # new delays?, synapses added
 
 
-@settings(max_examples=25)
+@pytest.mark.parametrize("dense", [True, False], ids=["dense table", "group search"])
+@settings(max_examples=15)
 @given(pairs=st.lists(st.tuples(st.integers(0, N_SOURCE - 1), st.integers(0, N_TARGET - 1)),
                       min_size=1, max_size=8),
        delays=st.lists(st.integers(0, 40), min_size=20, max_size=20),  # units of 0.05 ms
        rates=st.lists(st.floats(0, 0.5), min_size=N_SOURCE, max_size=N_SOURCE),
        segments=st.lists(segment, min_size=1, max_size=3),
        seed_value=st.integers(0, 1000))
-def test_delivery_times_match_brian2s_queue(pairs, delays, rates, segments, seed_value):
+def test_delivery_times_match_brian2s_queue(dense, pairs, delays, rates, segments, seed_value):
     gc.collect()  # the names below must be free: identical names give identical, cached code
     start_scope()
     seed(seed_value)
+    with pytest.MonkeyPatch.context() as patch:
+        if not dense:  # the kernel's other way to find a spike's synapses: search the groups
+            patch.setattr(synaptic_pathway, "dense_offsets",
+                          lambda index, n: np.zeros(0, dtype=np.int32))
+        _check_delivery_times(pairs, delays, rates, segments)
+
+
+def _check_delivery_times(pairs, delays, rates, segments):
     try:
         source = NeuronGroup(N_SOURCE, "p : 1", threshold="rand() < p", name="flight_source")
         source.p = rates
@@ -109,9 +119,37 @@ def test_index_groups_synapses_by_neuron_and_delay_class():
     assert index.group_first.tolist() == [0, 2, 4, 5]
     assert index.order.tolist() == [1, 3, 0, 4, 2]
     # a spike of neuron 2 at step 10 reaches synapses 2 (delay 1) then 0 and 4 (delay 3)
-    events = pending_events(index, np.array([[10, 2]]), now=11)
+    events = pending_events(index, np.array([10]), np.array([2]), now=11)
     assert events.tolist() == [[11, 2], [13, 0], [13, 4]]
-    assert pending_events(index, np.array([[10, 2]]), now=12).tolist() == [[13, 0], [13, 4]]
+    assert pending_events(index, np.array([10]), np.array([2]), now=12).tolist() == \
+        [[13, 0], [13, 4]]
+
+
+def test_dense_table_only_while_it_is_small():
+    index = build_index(np.array([2, 0, 2, 0, 2], dtype=np.int32), np.array([3, 1, 1, 1, 3]), 3)
+    # (neuron, class) -> positions in order: (0, delay 1) 0:2, (2, delay 3) 2:4, (2, delay 1) 4:5
+    assert dense_offsets(index, 3).tolist() == [0, 0, 2, 2, 2, 4, 5]
+    many = build_index(np.arange(50, dtype=np.int32), np.arange(50), 50)  # 50 classes
+    assert dense_offsets(many, 50).size == 0
+
+
+def test_many_delay_classes_search_the_groups():
+    """Each of 30 synapses has its own delay: the (neuron, class) table would be 10 x 30, so the
+    kernel searches the neurons' groups instead; arrivals are the same."""
+    start_scope()
+    G = SpikeGeneratorGroup(10, [0, 1, 2, 0, 9], [0, 0.3, 0.5, 2, 1] * ms)
+    H = NeuronGroup(3, "v : 1")
+    S = Synapses(G, H, "arrived : second", on_pre="arrived = t\nv_post += 1")
+    S.connect(i=np.repeat(np.arange(10), 3), j=np.tile(np.arange(3), 10))
+    S.delay = "(i*0.3 + j*0.1 + 0.1) * ms"
+    run(8 * ms)
+    assert S.pathways[0].offsets.data.size == 0
+    last_spike = {0: 2, 1: 0.3, 2: 0.5, 9: 1}
+    for k in range(len(S)):
+        i, j = S.i[k], S.j[k]
+        expected = last_spike[i] + i * 0.3 + j * 0.1 + 0.1 if i in last_spike else 0
+        assert S.arrived_[k] * 1e3 == pytest.approx(expected)
+    assert H.v[:].tolist() == [5] * 3
 
 
 def test_synapses_in_source_order_need_no_permutation():
@@ -186,8 +224,10 @@ def test_long_delays_cost_what_is_in_flight_not_delay_times_population():
         S.delay = 1000 * second
         before = H.v[:].sum()
         run(100 * ms)
-        in_flight = S.pathways[0].spikes
-        print(len(in_flight), in_flight.capacity * 24 < 10**6, H.v[:].sum() == before)
+        pathway = S.pathways[0]
+        spikes, steps = pathway.spikes, pathway.steps
+        print(len(spikes), spikes.capacity * 4 + steps.capacity * 16 < 10**6,
+              H.v[:].sum() == before)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)
@@ -208,11 +248,13 @@ def test_spikes_in_flight_outgrowing_memory_raise_memoryerror():
         net.run(defaultclock.dt)
         resource.setrlimit(resource.RLIMIT_AS, (600 * 2**20, resource.RLIM_INFINITY))
         try:
-            net.run(1 * second)  # 2.4 MB of spikes per step
+            net.run(1 * second)  # 400 kB of spikes per step
         except MemoryError as err:
             print("MemoryError")
-        in_flight = S.pathways[0].spikes.data
-        print(len(in_flight) % 100000 == 0, bool((in_flight[:, 1] < 100000).all()))
+        pathway = S.pathways[0]
+        spikes, steps = pathway.spikes.data, pathway.steps.data
+        print(len(spikes) == steps[:, 1].sum() == 100000 * len(steps),
+              bool((spikes < 100000).all()))
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)
@@ -223,8 +265,8 @@ def test_spikes_in_flight_outgrowing_memory_raise_memoryerror():
 def test_snapshots_hold_the_spikes_in_flight_not_the_index(tmp_path):
     start_scope()
     G, S, M, net = _delayed_network()
-    assert {"_pre_spikes", "_pre_pending", "_pre_queue_dt"} <= set(S.state_arrays())
-    assert not {"_pre_order", "_pre_classes", "_pre_groups"} & set(S.state_arrays())
+    assert {"_pre_spikes", "_pre_steps", "_pre_pending", "_pre_queue_dt"} <= set(S.state_arrays())
+    assert not {"_pre_order", "_pre_classes", "_pre_offsets", "_pre_groups"} & set(S.state_arrays())
     net.run(20 * ms)
     net.store("mid", filename=tmp_path / "mid.npz")
     net.run(20 * ms)
@@ -245,7 +287,7 @@ def test_a_snapshot_with_impossible_spikes_in_flight_is_refused(tmp_path):
     net.store("x", filename=tmp_path / "x.npz")
     arrays = dict(np.load(tmp_path / "x.npz"))
     key = next(k for k in arrays if k.endswith("_pre_spikes"))
-    arrays[key][0, 1] = 40  # a neuron the group does not have
+    arrays[key][0] = 40  # a neuron the group does not have
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(ValueError, match="spikes in flight"):
         net.restore("x", filename=tmp_path / "bad.npz")

@@ -84,66 +84,89 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
     def reach(synapse):
         em.run_statements(statements, synapse, n_synapses)
 
-    spikes = em.header(shape.spikes)
     classes = em.data(shape.classes)
     n_classes = dynarray.emit_load_size(p, em.header(shape.classes))
     with b.if_then(b.icmp_signed(">", n_classes, const(0))):
-        _drop_dead_rows(em, spikes, classes, n_classes)
-        _push(em, shape, spikes)
+        _drop_delivered(em, shape, classes, n_classes)
+        _push(em, shape)
     _deliver_pending(em, shape, reach)
-    rows = dynarray.emit_load_data(b, spikes)  # after the push, which may have moved it
-    n_rows = dynarray.emit_load_size(b, spikes)
+    lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push may
+                        dynarray.emit_load_data(b, em.header(shape.steps)),   # have moved them
+                        dynarray.emit_load_size(b, em.header(shape.steps)))
     em.counted_loop(const(0), n_classes,
-                    lambda c: _deliver_class(em, shape, c, classes, rows, n_rows, reach),
+                    lambda c: _deliver_class(em, shape, c, classes, n_classes, lists, reach),
                     name="class")
 
 
-def _drop_dead_rows(em, spikes, classes, n_classes):
-    """Rows before the first class's cursor (the largest delay) are delivered everywhere: once
+class _SpikeLists:
+    """Data pointers of ``spikes`` and ``steps`` and the number of rows of ``steps``."""
+
+    def __init__(self, spikes, steps, n_steps):
+        self.spikes, self.steps, self.n_steps = spikes, steps, n_steps
+
+
+def _memmove_down(em, header, first, rowbytes):
+    """Move rows ``[first, size)`` of an array to its start and shorten it accordingly."""
+    b = em.builder
+    data = dynarray.emit_load_data(b, header)
+    n = dynarray.emit_load_size(b, header)
+    memmove = em.module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
+    b.call(memmove, [data, b.gep(data, [b.mul(first, const(rowbytes))], source_etype=ir.IntType(8)),
+                     b.mul(b.sub(n, first), const(rowbytes)), ir.Constant(ir.IntType(1), 0)])
+    dynarray.emit_store_size(b, header, b.sub(n, first))
+
+
+def _drop_delivered(em, shape, classes, n_classes):
+    """Lists before the first class's row (the largest delay) are delivered everywhere: once
     they are at least half the rows, move the live ones down (amortised O(1) per spike)."""
     b = em.builder
-    head = _load_i64(b, classes, const(1))
-    n = dynarray.emit_load_size(b, spikes)
-    dead_half = b.and_(b.icmp_signed(">", head, const(0)),
-                       b.icmp_signed(">=", b.mul(head, const(2)), n))
-    with b.if_then(dead_half, likely=False):
-        data = dynarray.emit_load_data(b, spikes)
-        memmove = em.module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
-        b.call(memmove, [data, b.gep(data, [b.mul(head, const(_ROW))], source_etype=I64),
-                         b.mul(b.sub(n, head), const(8 * _ROW)), ir.Constant(ir.IntType(1), 0)])
-        dynarray.emit_store_size(b, spikes, b.sub(n, head))
+    steps = em.header(shape.steps)
+    head, first_live = _load_i64(b, classes, const(1)), _load_i64(b, classes, const(2))
+    half = b.and_(b.icmp_signed(">", head, const(0)),
+                  b.icmp_signed(">=", b.mul(head, const(2)), dynarray.emit_load_size(b, steps)))
+    with b.if_then(half, likely=False):
+        _memmove_down(em, steps, head, 16)
+        _memmove_down(em, em.header(shape.spikes), first_live, 4)
 
         def shift(c):
-            cursor = b.add(b.mul(c, const(2)), const(1))
-            _store_i64(b, b.sub(_load_i64(b, classes, cursor), head), classes, cursor)
+            for column, amount in ((1, head), (2, first_live)):
+                at = b.add(b.mul(c, const(3)), const(column))
+                _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
         em.counted_loop(const(0), n_classes, shift, name="shift")
 
 
-def _push(em, shape, spikes):
-    """Append ``(step, neuron, its last group)`` for this step's spikes of neurons that have
-    synapses: the smallest delay (the last group) delivers first."""
+def _push(em, shape):
+    """Append this step's spikes of neurons that have synapses, and ``(step, count)``."""
     b = em.builder
     space = em.data(shape.spikespace)
     neuron_groups = em.data(shape.neuron_groups)
     count = _load_i32(b, space, const(shape.source_size))
     with b.if_then(b.icmp_signed(">", count, const(0))):
+        steps, spikes = em.header(shape.steps), em.header(shape.spikes)
+        # room for the row of steps first: once the spikes are in, nothing can fail
+        room = dynarray.emit_reserve(b, steps, b.add(dynarray.emit_load_size(b, steps), const(1)))
+        with b.if_then(b.not_(room), likely=False):
+            b.ret(ir.Constant(I32, 1))
         before = dynarray.emit_load_size(b, spikes)
-        new_rows = _append(em, shape.spikes, count, zero=False)  # returns 1 when memory ran out
+        new = _append(em, shape.spikes, count, zero=False)  # returns 1 when memory ran out
         written = em.alloca(I64)
         b.store(const(0), written)
 
         def push(neuron):
-            end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
-            with b.if_then(b.icmp_signed("<", _load_i32(b, neuron_groups, neuron), end)):
+            has_synapses = b.icmp_signed("<", _load_i32(b, neuron_groups, neuron),
+                                         _load_i32(b, neuron_groups, b.add(neuron, const(1))))
+            with b.if_then(has_synapses):
                 k = b.load(written, typ=I64)
-                row = b.mul(k, const(_ROW))
-                _store_i64(b, em.step, new_rows, row)
-                _store_i64(b, neuron, new_rows, b.add(row, const(1)))
-                _store_i64(b, b.sub(end, const(1)), new_rows, b.add(row, const(2)))
+                b.store(b.trunc(neuron, I32), b.gep(new, [k], source_etype=I32))
                 b.store(b.add(k, const(1)), written)
         _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, push,
                      "push")
-        dynarray.emit_store_size(b, spikes, b.add(before, b.load(written, typ=I64)))
+        n = b.load(written, typ=I64)
+        dynarray.emit_store_size(b, spikes, b.add(before, n))
+        with b.if_then(b.icmp_signed(">", n, const(0))):
+            row = dynarray.emit_append_rows(b, steps, const(1), zero=False)  # reserved above
+            _store_i64(b, em.step, row, const(0))
+            _store_i64(b, n, row, const(1))
 
 
 def _deliver_pending(em, shape, reach):
@@ -168,26 +191,23 @@ def _deliver_pending(em, shape, reach):
     _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
 
 
-def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
-    """Class ``c``: the rows at its cursor that are ``delay`` steps old reach their neuron's
-    synapses of that delay. Classes visit a row in increasing delay, so the row's next group
-    (counting down from the neuron's last) is the only one that can have class ``c``."""
+def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
+    """Class ``c``: the spike lists at its row that are ``delay`` steps old reach their
+    neurons' synapses of that delay."""
     b = em.builder
-    delay = _load_i64(b, classes, b.mul(c, const(2)))
-    cursor_at = b.add(b.mul(c, const(2)), const(1))
-    cursor = em.alloca(I64)
-    b.store(_load_i64(b, classes, cursor_at), cursor)
+    row_at, spike_at = b.add(b.mul(c, const(3)), const(1)), b.add(b.mul(c, const(3)), const(2))
+    delay = _load_i64(b, classes, b.mul(c, const(3)))
+    row, position = em.alloca(I64), em.alloca(I64)
+    b.store(_load_i64(b, classes, row_at), row)
+    b.store(_load_i64(b, classes, spike_at), position)
     order = em.data(shape.order)
     permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
                              const(0))
-    groups = em.data(shape.groups)
-    neuron_groups = em.data(shape.neuron_groups)
-    sentinel = b.sub(dynarray.emit_load_size(em.prologue, em.header(shape.groups)), const(1))
 
     def due():
-        k = b.load(cursor, typ=I64)
-        return _and_then(em, b.icmp_signed("<", k, n_rows), lambda: b.icmp_signed(
-            "<=", b.add(_load_i64(b, rows, b.mul(k, const(_ROW))), delay), em.step))
+        k = b.load(row, typ=I64)
+        return _and_then(em, b.icmp_signed("<", k, lists.n_steps), lambda: b.icmp_signed(
+            "<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))), delay), em.step))
 
     def each_synapse(q):
         # an empty order means "already in source order" (LLVM unswitches the loop on it)
@@ -197,22 +217,70 @@ def _deliver_class(em, shape, c, classes, rows, n_rows, reach):
             with in_place:
                 reach(q)
 
+    def each_spike(m):
+        first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
+        em.counted_loop(first, last, each_synapse, name="synapse")
+
     def deliver():
-        k = b.load(cursor, typ=I64)
-        row = b.mul(k, const(_ROW))
-        neuron = _load_i64(b, rows, b.add(row, const(1)))
-        group = _load_i64(b, rows, b.add(row, const(2)))
-        own = b.icmp_signed(">=", group, _load_i32(b, neuron_groups, neuron))
-        # the sentinel row (class -1) stands in for "no group left"
-        checked = b.select(own, group, sentinel)
-        with b.if_then(b.icmp_signed("==", _load_i32(b, groups, b.mul(checked, const(2))), c)):
-            first = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
-            last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
-            em.counted_loop(first, last, each_synapse, name="synapse")
-            _store_i64(b, b.sub(group, const(1)), rows, b.add(row, const(2)))
-        b.store(b.add(k, const(1)), cursor)
-    em.while_loop(due, deliver, "spike")
-    _store_i64(b, b.load(cursor, typ=I64), classes, cursor_at)
+        k = b.load(row, typ=I64)
+        start = b.load(position, typ=I64)
+        stop = b.add(start, _load_i64(b, lists.steps, b.add(b.mul(k, const(2)), const(1))))
+        em.counted_loop(start, stop, each_spike, name="spike")
+        b.store(stop, position)
+        b.store(b.add(k, const(1)), row)
+    em.while_loop(due, deliver, "list")
+    _store_i64(b, b.load(row, typ=I64), classes, row_at)
+    _store_i64(b, b.load(position, typ=I64), classes, spike_at)
+
+
+def _synapse_range(em, shape, neuron, c, n_classes):
+    """(first, last) positions in ``order`` of ``neuron``'s synapses of class ``c``: from the
+    dense table, or (when it is empty) by binary search in the neuron's groups. The choice is
+    the same for the whole call (LLVM unswitches the loops on it)."""
+    b = em.builder
+    offsets = em.data(shape.offsets)
+    dense = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.offsets)),
+                          const(0))
+    first, last = em.alloca(I64), em.alloca(I64)
+    with b.if_else(dense) as (table, search):
+        with table:
+            key = b.add(b.mul(neuron, n_classes), c)
+            b.store(_load_i32(b, offsets, key), first)
+            b.store(_load_i32(b, offsets, b.add(key, const(1))), last)
+        with search:
+            group, found = _find_group(em, shape, neuron, c)
+            group = b.select(found, group, const(0))  # not found: an empty range from group 0
+            groups = em.data(shape.groups)
+            begin = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
+            b.store(begin, first)
+            end = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
+            b.store(b.select(found, end, begin), last)
+    return b.load(first, typ=I64), b.load(last, typ=I64)
+
+
+def _find_group(em, shape, neuron, c):
+    """(group, found): the neuron's group of class ``c``, by binary search over its groups
+    (sorted by class). The sentinel row of ``groups`` makes reading at ``group == end`` safe."""
+    b = em.builder
+    neuron_groups = em.data(shape.neuron_groups)
+    groups = em.data(shape.groups)
+    lo, hi = em.alloca(I64), em.alloca(I64)
+    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
+    b.store(_load_i32(b, neuron_groups, neuron), lo)
+    b.store(end, hi)
+
+    def step():
+        low, high = b.load(lo, typ=I64), b.load(hi, typ=I64)
+        mid = b.lshr(b.add(low, high), const(1))
+        below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
+        b.store(b.select(below, b.add(mid, const(1)), low), lo)
+        b.store(b.select(below, high, mid), hi)
+    em.while_loop(lambda: b.icmp_signed("<", b.load(lo, typ=I64), b.load(hi, typ=I64)), step,
+                  "search")
+    group = b.load(lo, typ=I64)
+    found = b.and_(b.icmp_signed("<", group, end),
+                   b.icmp_signed("==", _load_i32(b, groups, b.mul(group, const(2))), c))
+    return group, found
 
 
 def _positions(b, start, stop, step: int):

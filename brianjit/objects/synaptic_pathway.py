@@ -18,7 +18,7 @@ from ..memory import DynamicArray
 from ..model.statements import parse_statements
 from ..units import fail_for_dimension_mismatch, second
 from .spikes_in_flight import (MAX_STEPS, build_index, check_in_flight, class_cursors,
-                               merge_pending, next_groups, pending_events, rescale_steps)
+                               dense_offsets, merge_pending, pending_events, rescale_steps)
 from .variables import Variable
 
 __all__ = ["SynapticPathway"]
@@ -62,11 +62,13 @@ class SynapticPathway:
             array.data[0] = value
             self.delay_variable = Variable(self.delay_name, array, second.dim, "float", scalar=True)
         # what a snapshot keeps (``arrays``): the spikes in flight, in steps of ``queue_dt``
-        self.spikes = DynamicArray((0, 3), dtype=np.int64)
+        self.spikes = DynamicArray(0, dtype=np.int32)
+        self.steps = DynamicArray((0, 2), dtype=np.int64)
         self.pending = DynamicArray((0, 2), dtype=np.int64)
         self.queue_dt = DynamicArray(1)  # 0: nothing recorded yet
         # derived from i/j, the delays and dt (see kernel.Propagate), rebuilt before each run
-        self.classes = DynamicArray((0, 2), dtype=np.int64)
+        self.classes = DynamicArray((0, 3), dtype=np.int64)
+        self.offsets = DynamicArray(0, dtype=np.int32)
         self.neuron_groups = DynamicArray(len(self.group) + 1, dtype=np.int32)
         self.groups = DynamicArray((1, 2), dtype=np.int32)
         self.order = DynamicArray(0, dtype=np.int32)
@@ -81,12 +83,13 @@ class SynapticPathway:
 
     def arrays(self):
         """What a snapshot holds: the spikes in flight (everything else is rebuilt)."""
-        return {f"_{self.name}_spikes": self.spikes, f"_{self.name}_pending": self.pending,
-                f"_{self.name}_queue_dt": self.queue_dt}
+        return {f"_{self.name}_spikes": self.spikes, f"_{self.name}_steps": self.steps,
+                f"_{self.name}_pending": self.pending, f"_{self.name}_queue_dt": self.queue_dt}
 
     def check_state(self):
         """Refuse (ValueError) spikes in flight native code could not use safely."""
-        check_in_flight(self.spikes.data, self.pending.data, len(self.group), len(self.synapses),
+        check_in_flight(self.spikes.data, self.steps.data, self.pending.data, len(self.group),
+                        len(self.synapses),
                         f"the spikes in flight of pathway '{self.name}' of {self.synapses.name}")
         queue_dt = self.queue_dt.data
         if len(queue_dt) != 1 or not (np.isfinite(queue_dt[0]) and queue_dt[0] >= 0):
@@ -121,6 +124,10 @@ class SynapticPathway:
         self.neuron_groups.data[:] = index.neuron_groups
         _set_rows(self.groups, np.stack([np.r_[index.group_class, -1], index.group_first],
                                         axis=1))
+        offsets = dense_offsets(index, len(self.group))
+        self.offsets.resize(len(offsets))
+        self.offsets.shrink(len(offsets))
+        self.offsets.data[:] = offsets
         self.order.resize(len(index.order))
         self.order.shrink(len(index.order))  # give back a permutation no longer needed
         self.order.data[:] = index.order
@@ -129,22 +136,24 @@ class SynapticPathway:
     def flush(self, t):
         """Turn the spikes in flight into synapse-level events at time ``t`` (seconds); called
         just before the synapses or the delays change, so they keep their delivery."""
-        rows = self.spikes.data
-        if not len(rows):
+        steps = self.steps.data
+        if not len(steps):
             return
         # spikes are only recorded during runs, which start with an index of what they are for
         now = int(round(t / self.queue_dt.data[0]))
+        emitted = np.repeat(steps[:, 0], steps[:, 1])
+        events = pending_events(self._index, emitted, self.spikes.data.astype(np.int64), now)
         older = self.pending.data
-        _set_rows(self.pending, merge_pending(older[older[:, 0] >= now],
-                                              pending_events(self._index, rows, now)))
+        _set_rows(self.pending, merge_pending(older[older[:, 0] >= now], events))
         self.spikes.resize(0)
+        self.steps.resize(0)
 
     def prepare(self, clock, delay_version):
         """Bring the index and the spikes in flight to the clock's ``dt``, set the cursors."""
         self.check_state()
         dt, now = clock.dt_, clock.step
         queue_dt = self.queue_dt.data[0] or dt
-        if queue_dt != dt and (len(self.spikes) or len(self.pending)):
+        if queue_dt != dt and (len(self.steps) or len(self.pending)):
             self.queue_dt.data[0] = queue_dt
             self._use_index(queue_dt, delay_version)  # the one the spikes were recorded with
             self.flush(clock.t_)
@@ -156,14 +165,14 @@ class SynapticPathway:
         pending = self.pending.data
         _set_rows(self.pending, pending[pending[:, 0] >= now])
         self.pending_next.data[0] = 0
-        delays = self._index.delays
-        rows = self.spikes.data
-        cursors = class_cursors(delays, rows[:, 0], now)
-        head = int(cursors[0]) if len(cursors) else len(rows)
-        live = rows[head:].copy()
-        live[:, 2] = next_groups(self._index, live, now)
-        _set_rows(self.spikes, live)
-        _set_rows(self.classes, np.stack([delays, cursors - head], axis=1))
+        delays, steps = self._index.delays, self.steps.data
+        rows, starts = class_cursors(delays, steps, now)
+        head, first = (int(rows[0]), int(starts[0])) if len(rows) else (len(steps), len(self.spikes))
+        _set_rows(self.steps, steps[head:].copy())
+        spikes = self.spikes.data[first:].copy()
+        self.spikes.resize(len(spikes))
+        self.spikes.data[:] = spikes
+        _set_rows(self.classes, np.stack([delays, rows - head, starts - first], axis=1))
 
     # -- the kernel -------------------------------------------------------------------------------
     def kernel(self, ctx, variables, statements, stream):
@@ -173,7 +182,8 @@ class SynapticPathway:
         shape = K.Propagate(slots.slot(owner.spikespace), len(owner), group.start - owner.start,
                             group.stop - owner.start,
                             slots.slot(self.synapses.variables["i"].array),
-                            slots.slot(self.spikes), slots.slot(self.classes),
+                            slots.slot(self.spikes), slots.slot(self.steps),
+                            slots.slot(self.classes), slots.slot(self.offsets),
                             slots.slot(self.neuron_groups), slots.slot(self.groups),
                             slots.slot(self.order), slots.slot(self.pending),
                             slots.slot(self.pending_next))
