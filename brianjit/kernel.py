@@ -155,7 +155,7 @@ class Propagate:
     ``(emission step, number of spikes)``) are the spike lists of the steps in flight, in
     emission order (each step appends the spikes of neurons that have synapses, growing
     natively); ``classes`` (int64 rows ``(delay steps, next row of steps, its first spike)``,
-    delays decreasing; the first class's row is where the live lists begin, so delivered ones
+    delays increasing; the last class's row is where the live lists begin, so delivered ones
     are dropped by moving the rest down). A spike of ``neuron`` reaches, in class ``c``, the
     positions ``offsets[neuron*K + c]:offsets[neuron*K + c + 1]`` of ``order`` (``offsets``
     int32; K classes) or, when ``offsets`` is empty (too large: neurons x classes), those of
@@ -164,8 +164,8 @@ class Propagate:
     ``order`` holds int32 synapse ids by position (empty: the identity). ``pending`` (int64 rows
     ``(delivery step, synapse)`` in delivery order) and ``pending_next`` (int64[1]: its first
     undelivered row) hold events from before a change of synapses, delays or dt. A step delivers
-    the pending events due, then each class in turn: the lists at its row that are its delay
-    old."""
+    the pending events due, then each class from the largest delay down: the lists at its row
+    that are its delay old."""
 
     spikespace: int
     source_size: int

@@ -113,11 +113,11 @@ def _check_delivery_times(pairs, delays, rates, segments):
 def test_index_groups_synapses_by_neuron_and_delay_class():
     sources = np.array([2, 0, 2, 0, 2], dtype=np.int32)
     index = build_index(sources, np.array([3, 1, 1, 1, 3]), 3)
-    assert index.delays.tolist() == [3, 1]
+    assert index.delays.tolist() == [1, 3]
     assert index.neuron_groups.tolist() == [0, 1, 1, 3]  # neuron 1 has no synapses
-    assert index.group_class.tolist() == [1, 0, 1]
-    assert index.group_first.tolist() == [0, 2, 4, 5]
-    assert index.order.tolist() == [1, 3, 0, 4, 2]
+    assert index.group_class.tolist() == [0, 0, 1]
+    assert index.group_first.tolist() == [0, 2, 3, 5]
+    assert index.order.tolist() == [1, 3, 2, 0, 4]
     # a spike of neuron 2 at step 10 reaches synapses 2 (delay 1) then 0 and 4 (delay 3)
     events = pending_events(index, np.array([10]), np.array([2]), now=11)
     assert events.tolist() == [[11, 2], [13, 0], [13, 4]]
@@ -127,8 +127,8 @@ def test_index_groups_synapses_by_neuron_and_delay_class():
 
 def test_dense_table_only_while_it_is_small():
     index = build_index(np.array([2, 0, 2, 0, 2], dtype=np.int32), np.array([3, 1, 1, 1, 3]), 3)
-    # (neuron, class) -> positions in order: (0, delay 1) 0:2, (2, delay 3) 2:4, (2, delay 1) 4:5
-    assert dense_offsets(index, 3).tolist() == [0, 0, 2, 2, 2, 4, 5]
+    # (neuron, class) -> positions in order: (0, delay 1) 0:2, (2, delay 1) 2:3, (2, delay 3) 3:5
+    assert dense_offsets(index, 3).tolist() == [0, 2, 2, 2, 2, 3, 5]
     many = build_index(np.arange(50, dtype=np.int32), np.arange(50), 50)  # 50 classes
     assert dense_offsets(many, 50).size == 0
 

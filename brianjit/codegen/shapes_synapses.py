@@ -93,9 +93,10 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
     lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push may
                         dynarray.emit_load_data(b, em.header(shape.steps)),   # have moved them
                         dynarray.emit_load_size(b, em.header(shape.steps)))
+    # from the largest delay down: older spikes first, as Brian2 delivers them
     em.counted_loop(const(0), n_classes,
-                    lambda c: _deliver_class(em, shape, c, classes, n_classes, lists, reach),
-                    name="class")
+                    lambda k: _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k),
+                                             classes, n_classes, lists, reach), name="class")
 
 
 class _SpikeLists:
@@ -105,41 +106,69 @@ class _SpikeLists:
         self.spikes, self.steps, self.n_steps = spikes, steps, n_steps
 
 
-def _memmove_down(em, header, first, rowbytes):
-    """Move rows ``[first, size)`` of an array to its start and shorten it accordingly."""
-    b = em.builder
-    data = dynarray.emit_load_data(b, header)
-    n = dynarray.emit_load_size(b, header)
-    memmove = em.module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
-    b.call(memmove, [data, b.gep(data, [b.mul(first, const(rowbytes))], source_etype=ir.IntType(8)),
-                     b.mul(b.sub(n, first), const(rowbytes)), ir.Constant(ir.IntType(1), 0)])
-    dynarray.emit_store_size(b, header, b.sub(n, first))
-
-
 def _drop_delivered(em, shape, classes, n_classes):
-    """Lists before the first class's row (the largest delay) are delivered everywhere: once
-    they are at least half the rows, move the live ones down (amortised O(1) per spike)."""
+    """Lists before the last class's row (the largest delay) are delivered everywhere: once
+    they are at least half the rows, move the live ones down (amortised O(1) per spike), in
+    :func:`_drop_function`, out of line (it is rare, and inline it added a third to the code
+    of each pathway, which LLVM takes time to optimise)."""
     b = em.builder
+    head = _load_i64(b, classes, b.sub(b.mul(n_classes, const(3)), const(2)))
     steps = em.header(shape.steps)
-    head, first_live = _load_i64(b, classes, const(1)), _load_i64(b, classes, const(2))
     half = b.and_(b.icmp_signed(">", head, const(0)),
                   b.icmp_signed(">=", b.mul(head, const(2)), dynarray.emit_load_size(b, steps)))
     with b.if_then(half, likely=False):
-        _memmove_down(em, steps, head, 16)
-        _memmove_down(em, em.header(shape.spikes), first_live, 4)
+        b.call(_drop_function(em.module), [steps, em.header(shape.spikes), classes, n_classes])
 
-        def shift(c):
-            for column, amount in ((1, head), (2, first_live)):
-                at = b.add(b.mul(c, const(3)), const(column))
-                _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
-        em.counted_loop(const(0), n_classes, shift, name="shift")
+
+_DROP_NAME = "brianjit.drop_delivered"
+
+
+def _drop_function(module):
+    """``void drop(steps header, spikes header, classes, n_classes)``, once per module: move
+    the lists from the last class's row down to the start of ``steps``/``spikes`` and make
+    every class's row and first spike relative to it (``n_classes > 0``)."""
+    existing = module.globals.get(_DROP_NAME)
+    if existing is not None:
+        return existing
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [PTR, PTR, PTR, I64]),
+                     name=_DROP_NAME)
+    fn.linkage = "internal"
+    for attr in ("noinline", "cold", "nounwind", "optsize", "minsize"):
+        fn.attributes.add(attr)
+    steps, spikes, classes, n_classes = fn.args
+    entry, shift, done = (fn.append_basic_block(n) for n in ("entry", "shift", "done"))
+    b = ir.IRBuilder(entry)
+    last = b.mul(b.sub(n_classes, const(1)), const(3))
+    head, first_live = (_load_i64(b, classes, b.add(last, const(1))),
+                        _load_i64(b, classes, b.add(last, const(2))))
+    memmove = module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
+    for header, first, rowbytes in ((steps, head, 16), (spikes, first_live, 4)):
+        data, n = dynarray.emit_load_data(b, header), dynarray.emit_load_size(b, header)
+        b.call(memmove, [data, b.gep(data, [b.mul(first, const(rowbytes))],
+                                     source_etype=ir.IntType(8)),
+                         b.mul(b.sub(n, first), const(rowbytes)), ir.Constant(ir.IntType(1), 0)])
+        dynarray.emit_store_size(b, header, b.sub(n, first))
+    b.branch(shift)
+    b.position_at_end(shift)
+    c = b.phi(I64)
+    c.add_incoming(const(0), entry)
+    for column, amount in ((1, head), (2, first_live)):
+        at = b.add(b.mul(c, const(3)), const(column))
+        _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
+    following = b.add(c, const(1))
+    c.add_incoming(following, shift)
+    b.cbranch(b.icmp_signed("<", following, n_classes), shift, done)
+    b.position_at_end(done)
+    b.ret_void()
+    return fn
 
 
 def _push(em, shape):
-    """Append this step's spikes of neurons that have synapses, and ``(step, count)``."""
+    """Append this step's spikes (relative to ``start``) and ``(step, count)``. Spikes of a
+    whole group are copied as they are (a neuron without synapses of any class only costs an
+    empty range when its list is delivered)."""
     b = em.builder
     space = em.data(shape.spikespace)
-    neuron_groups = em.data(shape.neuron_groups)
     count = _load_i32(b, space, const(shape.source_size))
     with b.if_then(b.icmp_signed(">", count, const(0))):
         steps, spikes = em.header(shape.steps), em.header(shape.spikes)
@@ -149,20 +178,22 @@ def _push(em, shape):
             b.ret(ir.Constant(I32, 1))
         before = dynarray.emit_load_size(b, spikes)
         new = _append(em, shape.spikes, count, zero=False)  # returns 1 when memory ran out
-        written = em.alloca(I64)
-        b.store(const(0), written)
+        if shape.start == 0 and shape.stop == shape.source_size:
+            memcpy = em.module.declare_intrinsic("llvm.memcpy", [PTR, PTR, I64])
+            b.call(memcpy, [new, space, b.mul(count, const(4)), ir.Constant(ir.IntType(1), 0)])
+            n = count
+        else:  # a subgroup: its spikes, relative to its start
+            written = em.alloca(I64)
+            b.store(const(0), written)
 
-        def push(neuron):
-            has_synapses = b.icmp_signed("<", _load_i32(b, neuron_groups, neuron),
-                                         _load_i32(b, neuron_groups, b.add(neuron, const(1))))
-            with b.if_then(has_synapses):
+            def push(neuron):
                 k = b.load(written, typ=I64)
                 b.store(b.trunc(neuron, I32), b.gep(new, [k], source_etype=I32))
                 b.store(b.add(k, const(1)), written)
-        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, push,
-                     "push")
-        n = b.load(written, typ=I64)
-        dynarray.emit_store_size(b, spikes, b.add(before, n))
+            _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop,
+                         push, "push")
+            n = b.load(written, typ=I64)
+            dynarray.emit_store_size(b, spikes, b.add(before, n))
         with b.if_then(b.icmp_signed(">", n, const(0))):
             row = dynarray.emit_append_rows(b, steps, const(1), zero=False)  # reserved above
             _store_i64(b, em.step, row, const(0))
@@ -235,52 +266,69 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
 
 def _synapse_range(em, shape, neuron, c, n_classes):
     """(first, last) positions in ``order`` of ``neuron``'s synapses of class ``c``: from the
-    dense table, or (when it is empty) by binary search in the neuron's groups. The choice is
-    the same for the whole call (LLVM unswitches the loops on it)."""
+    dense table, or (when it is empty) by :func:`_search_function`, out of line."""
     b = em.builder
-    offsets = em.data(shape.offsets)
-    dense = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.offsets)),
-                          const(0))
+    # read here, not once per call: LLVM would otherwise duplicate the delivery loops for the
+    # two ways (unswitching), which doubled the code of a pathway and the time to optimise it
+    dense = b.icmp_signed("!=", dynarray.emit_load_size(b, em.header(shape.offsets)), const(0))
     first, last = em.alloca(I64), em.alloca(I64)
     with b.if_else(dense) as (table, search):
         with table:
+            offsets = em.data(shape.offsets)
             key = b.add(b.mul(neuron, n_classes), c)
             b.store(_load_i32(b, offsets, key), first)
             b.store(_load_i32(b, offsets, b.add(key, const(1))), last)
         with search:
-            group, found = _find_group(em, shape, neuron, c)
-            group = b.select(found, group, const(0))  # not found: an empty range from group 0
-            groups = em.data(shape.groups)
-            begin = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
-            b.store(begin, first)
-            end = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
-            b.store(b.select(found, end, begin), last)
+            pair = b.call(_search_function(em.module), [em.data(shape.neuron_groups),
+                                                        em.data(shape.groups), neuron, c])
+            b.store(b.extract_value(pair, 0), first)
+            b.store(b.extract_value(pair, 1), last)
     return b.load(first, typ=I64), b.load(last, typ=I64)
 
 
-def _find_group(em, shape, neuron, c):
-    """(group, found): the neuron's group of class ``c``, by binary search over its groups
-    (sorted by class). The sentinel row of ``groups`` makes reading at ``group == end`` safe."""
-    b = em.builder
-    neuron_groups = em.data(shape.neuron_groups)
-    groups = em.data(shape.groups)
-    lo, hi = em.alloca(I64), em.alloca(I64)
-    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
-    b.store(_load_i32(b, neuron_groups, neuron), lo)
-    b.store(end, hi)
+_SEARCH_NAME = "brianjit.search_group"
 
-    def step():
-        low, high = b.load(lo, typ=I64), b.load(hi, typ=I64)
-        mid = b.lshr(b.add(low, high), const(1))
-        below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
-        b.store(b.select(below, b.add(mid, const(1)), low), lo)
-        b.store(b.select(below, high, mid), hi)
-    em.while_loop(lambda: b.icmp_signed("<", b.load(lo, typ=I64), b.load(hi, typ=I64)), step,
-                  "search")
-    group = b.load(lo, typ=I64)
-    found = b.and_(b.icmp_signed("<", group, end),
-                   b.icmp_signed("==", _load_i32(b, groups, b.mul(group, const(2))), c))
-    return group, found
+
+def _search_function(module):
+    """``{i64, i64} search(neuron_groups, groups, neuron, c)``, once per module: the positions
+    of ``neuron``'s group of class ``c`` by binary search in its groups (sorted by class; the
+    sentinel row of ``groups`` makes reading at the end safe), an empty range if it has none."""
+    existing = module.globals.get(_SEARCH_NAME)
+    if existing is not None:
+        return existing
+    pair = ir.LiteralStructType([I64, I64])
+    fn = ir.Function(module, ir.FunctionType(pair, [PTR, PTR, I64, I64]), name=_SEARCH_NAME)
+    fn.linkage = "internal"
+    for attr in ("noinline", "nounwind"):
+        fn.attributes.add(attr)
+    neuron_groups, groups, neuron, c = fn.args
+    entry, head, step, done = (fn.append_basic_block(n) for n in ("entry", "head", "step",
+                                                                   "done"))
+    b = ir.IRBuilder(entry)  # while lo < hi: halve [lo, hi) around the first class >= c
+    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
+    start = _load_i32(b, neuron_groups, neuron)
+    b.branch(head)
+    b.position_at_end(head)
+    lo, hi = b.phi(I64), b.phi(I64)
+    lo.add_incoming(start, entry)
+    hi.add_incoming(end, entry)
+    b.cbranch(b.icmp_signed("<", lo, hi), step, done)
+    b.position_at_end(step)
+    mid = b.lshr(b.add(lo, hi), const(1))
+    below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
+    lo.add_incoming(b.select(below, b.add(mid, const(1)), lo), step)
+    hi.add_incoming(b.select(below, hi, mid), step)
+    b.branch(head)
+
+    b.position_at_end(done)  # lo <= end <= the sentinel row: reading it is safe
+    found = b.and_(b.icmp_signed("<", lo, end),
+                   b.icmp_signed("==", _load_i32(b, groups, b.mul(lo, const(2))), c))
+    group = b.select(found, lo, const(0))  # not found: an empty range at group 0
+    first = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
+    last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
+    result = b.insert_value(ir.Constant(pair, None), first, 0)
+    b.ret(b.insert_value(result, b.select(found, last, first), 1))
+    return fn
 
 
 def _positions(b, start, stop, step: int):

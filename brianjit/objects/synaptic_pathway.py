@@ -167,7 +167,9 @@ class SynapticPathway:
         self.pending_next.data[0] = 0
         delays, steps = self._index.delays, self.steps.data
         rows, starts = class_cursors(delays, steps, now)
-        head, first = (int(rows[0]), int(starts[0])) if len(rows) else (len(steps), len(self.spikes))
+        # the largest delay (the last class) is the last to deliver a list
+        head, first = (int(rows[-1]), int(starts[-1])) if len(rows) else (len(steps),
+                                                                          len(self.spikes))
         _set_rows(self.steps, steps[head:].copy())
         spikes = self.spikes.data[first:].copy()
         self.spikes.resize(len(spikes))
