@@ -53,7 +53,7 @@ segment = st.tuples(st.sampled_from(DTS), st.integers(1, 4),  # dt, duration in 
 
 
 @pytest.mark.parametrize("dense", [True, False], ids=["dense table", "group search"])
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(pairs=st.lists(st.tuples(st.integers(0, N_SOURCE - 1), st.integers(0, N_TARGET - 1)),
                       min_size=1, max_size=8),
        delays=st.lists(st.integers(0, 40), min_size=20, max_size=20),  # units of 0.05 ms
