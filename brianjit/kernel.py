@@ -27,7 +27,11 @@ class ArrayVar:
     ``offset`` (the first element, for subgroups that view part of their parent's arrays), and
     ``index``: the name of an integer value of the same kernel (a variable or a loop index such as
     ``i``) that gives the element to read, so a per-synapse kernel reads ``v_post`` as
-    ``v[offset + j]`` with ``j`` the synapse's postsynaptic index (None: the loop's own index)."""
+    ``v[offset + j]`` with ``j`` the synapse's postsynaptic index (None: the loop's own index).
+    ``write_condition``: the name of a boolean variable of the same kernel, read at the same
+    element; an assignment to this variable takes effect only where it holds (Brian2's
+    "conditional write": ``(unless refractory)`` variables change only where
+    ``not_refractory``)."""
 
     name: str
     slot: int
@@ -35,6 +39,7 @@ class ArrayVar:
     scalar: bool = False
     offset: int = 0
     index: str | None = None
+    write_condition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,26 +146,41 @@ class ForEachRow:
 @dataclass(frozen=True)
 class Propagate:
     """One synaptic pathway: the spikes of ``[start, stop)`` of the ``spikespace``'s group reach
-    their synapses ``d`` steps later, and the body runs once per reached synapse (its index is the
-    loop index).
+    their synapses ``d`` steps later (``d`` each synapse's delay), and the body runs once per
+    reached synapse (its index is the loop index). ``synapses`` is the slot of the synapse table's
+    ``i`` array (its size is ``N`` in the body).
 
-    ``ring`` (int32) holds the spike lists of the last ``depth`` steps, ``depth`` rows of
-    ``stop - start + 1`` (spikes relative to ``start``, the count last); ``depth`` is its size
-    divided by the row length, read at run time. ``offsets`` (int32) delimits each source
-    neuron's synapses in ``order`` (int32 synapse ids; an empty array at run time, or None: the
-    synapses are stored by source neuron already and the loop index is the synapse). Homogeneous delays (``heterogeneous`` False): every synapse has
-    ``depth - 1`` steps of delay and ``offsets`` has one entry per neuron (+1). Heterogeneous:
-    ``offsets`` has one entry per (neuron, delay step) pair (``neuron * depth + delay``, +1), so
-    the synapses of a spike ``k`` steps old with delay ``k`` are one contiguous range."""
+    The arrays, by slot (``objects/spikes_in_flight.py`` gives the design and ``PathwayIndex``
+    the index): ``spikes`` (int32 neurons relative to ``start``) and ``steps`` (int64 rows
+    ``(emission step, number of spikes)``) are the spike lists of the steps in flight, in
+    emission order (each step appends the spikes of neurons that have synapses, growing
+    natively); ``classes`` (int64 rows ``(delay steps, next row of steps, its first spike)``,
+    delays increasing; the last class's row is where the live lists begin, so delivered ones
+    are dropped by moving the rest down). A spike of ``neuron`` reaches, in class ``c``, the
+    positions ``offsets[neuron*K + c]:offsets[neuron*K + c + 1]`` of ``order`` (``offsets``
+    int32; K classes) or, when ``offsets`` is empty (too large: neurons x classes), those of
+    the neuron's group of class ``c`` (``neuron_groups``: int32 CSR of each neuron's groups;
+    ``groups``: int32 rows ``(class, first position)``, increasing class, a sentinel row last).
+    ``order`` holds int32 synapse ids by position (empty: the identity). ``pending`` (int64 rows
+    ``(delivery step, synapse)`` in delivery order) and ``pending_next`` (int64[1]: its first
+    undelivered row) hold events from before a change of synapses, delays or dt. A step delivers
+    the pending events due, then each class from the largest delay down: the lists at its row
+    that are its delay old."""
 
     spikespace: int
     source_size: int
     start: int
     stop: int
-    ring: int
+    synapses: int
+    spikes: int
+    steps: int
+    classes: int
     offsets: int
-    order: int | None
-    heterogeneous: bool
+    neuron_groups: int
+    groups: int
+    order: int
+    pending: int
+    pending_next: int
 
 
 @dataclass(frozen=True)

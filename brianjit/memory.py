@@ -87,15 +87,20 @@ def _nbytes(rows: int, rowbytes: int) -> int:
 
 def _grown_capacity(capacity: int, needed: int, factor: float, rowbytes: int, max_rows: int,
                     room: int) -> int:
-    """The capacity after growing past ``capacity`` to hold ``needed`` rows: ``factor`` times
-    larger (rounded up; native growth computes it with the same floating-point operations), or
-    just ``needed`` when that is more or when the larger buffer would exceed the array's row
-    limit, the byte limit or the memory budget's ``room``."""
+    """The capacity after growing past ``capacity`` to hold ``needed`` rows (which the caller
+    checked to fit): ``factor`` times larger (rounded up; native growth computes it with the same
+    floating-point operations), or just ``needed`` when that is more. When the larger buffer
+    would exceed the array's row limit, the byte limit or the memory budget's ``room``, half of
+    the rows that still fit beyond ``needed``: growing by ``needed`` alone near the limit made
+    every append copy the whole array (a connect() close to the limit took minutes)."""
     by_factor = math.ceil(float(capacity) * factor)
-    if by_factor <= needed or by_factor > max_rows or by_factor * rowbytes > MAX_BYTES \
-            or by_factor * rowbytes > room:
+    if by_factor <= needed:
         return needed
-    return by_factor
+    if by_factor <= max_rows and by_factor * rowbytes <= MAX_BYTES and by_factor * rowbytes <= room:
+        return by_factor
+    divisor = rowbytes or 1
+    fitting = min(max_rows, MAX_ROWS, MAX_BYTES // divisor, max(room, 0) // divisor)
+    return min(needed + max(fitting - needed, 0) // 2, by_factor)
 
 
 def growth_failure(arrays) -> Exception:

@@ -88,11 +88,25 @@ def test_room_follows_allocations_and_frees(limit):
     assert memory_budget.room() == room
 
 
-def test_growth_near_the_limit_grows_exactly(limit):
+def test_growth_near_the_limit_takes_half_of_what_still_fits(limit):
     array = DynamicArray(1000, factor=2.0)
     limit(_room_of(12_000))
-    array.resize(1001)  # doubling would take 16 kB: the growth takes just what is needed
-    assert array.capacity == 1001
+    fitting = memory_budget.room() // 8
+    array.resize(1001)  # doubling would take 16 kB: half of the rows that fit beyond 1001
+    assert 1001 < fitting < 2000 and array.capacity == 1001 + (fitting - 1001) // 2
+
+
+def test_appends_near_the_limit_copy_the_array_a_few_times_only(limit):
+    array = DynamicArray(1000, factor=2.0)
+    limit(_room_of(100_000))
+    capacities = set()
+    try:
+        for n in range(1001, 20_000):
+            array.resize(n)
+            capacities.add(array.capacity)
+    except MemoryError:
+        pass
+    assert len(capacities) < 20  # growing by what is needed alone reallocated on every append
 
 
 def test_native_growth_respects_the_budget(native, limit):

@@ -17,10 +17,18 @@ EDITS = [
     ("j_far_away", "d['s/j'][0] = 10**9", "IndexError", "'s/j'"),
     ("j_just_past_the_target", "d['s/j'][0] = 8", "IndexError", "'s/j'"),
     ("i_negative", "d['s/i'][0] = -1", "IndexError", "'s/i'"),
-    ("ring_entry", "d['s/_pre_ring'][:] = 0; d['s/_pre_ring'][0] = 10**8; "
-                   "d['s/_pre_ring'][8] = 1", "IndexError", "'s/_pre_ring'"),
-    ("ring_count", "d['p/_pre_ring'][4] = 99", "ValueError", "'p/_pre_ring'"),
-    ("ring_ragged", "d['s/_pre_ring'] = d['s/_pre_ring'][:-1]", "ValueError", "'s/_pre_ring'"),
+    ("spike_in_flight_far_away", "d['s/_pre_spikes'] = np.array([10**8], np.int32); "
+                                 "d['s/_pre_steps'] = np.array([[0, 1]], np.int64)",
+     "ValueError", "'_pre_spikes'"),
+    ("spike_lists_miscounted", "d['s/_pre_spikes'] = np.zeros(2, np.int32); "
+                               "d['s/_pre_steps'] = np.array([[0, 5]], np.int64)",
+     "ValueError", "'_pre_spikes'"),
+    ("spike_lists_unordered", "d['s/_pre_spikes'] = np.zeros(2, np.int32); "
+                              "d['s/_pre_steps'] = np.array([[5, 1], [2, 1]], np.int64)",
+     "ValueError", "'_pre_spikes'"),
+    ("pending_synapse_far_away", "d['s/_pre_pending'] = np.array([[3, 10**6]], np.int64)",
+     "ValueError", "'_pre_pending'"),
+    ("queue_dt_nan", "d['s/_pre_queue_dt'][0] = np.nan", "ValueError", "'s/_pre_queue_dt'"),
     ("old_index_arrays", "d['s/_pre_offsets'] = np.array([0, 10**9], np.int32)", "KeyError",
      "_pre_offsets"),
     ("j_as_int64", "d['s/j'] = d['s/j'].astype(np.int64)", "TypeError", "'s/j'"),
@@ -39,7 +47,7 @@ EDITS = [
      "twice"),
     ("delay_negative", "d['s/delay'][0] = -1e-3", "ValueError", "'s/delay'"),
     ("delay_nan", "d['s/delay'][0] = np.nan", "ValueError", "'s/delay'"),
-    ("delay_huge", "d['s/delay'][0] = 1e300", "ValueError", "too long"),
+    ("delay_huge", "d['s/delay'][0] = 1e300", "ValueError", "2**60"),
     ("time_nan", "d['_network/t'] = np.array(np.nan)", "ValueError", "time"),
     ("time_as_array", "d['_network/t'] = np.zeros(2)", "TypeError", "_network/t"),
     ("dt_zero", "d['g/_clock_dt'] = np.array(0.0)", "ValueError", "'g'"),
@@ -55,7 +63,9 @@ EDITS = [
     ("rate_monitor_rows", "d['r/rate'] = d['r/rate'][:-1]", "ValueError", "'r/rate'"),
     ("random_state", "d['_random/np_key'] = d['_random/np_key'][:10]", "ValueError", "random"),
     # consistent edits: accepted, and the network runs
-    ("ring_empty", "d['s/_pre_ring'] = np.zeros(0, np.int32)", "ACCEPTED", ""),
+    ("nothing_in_flight", "d['s/_pre_spikes'] = np.zeros(0, np.int32); "
+                          "d['s/_pre_steps'] = np.zeros((0, 2), np.int64); "
+                          "d['s/_pre_pending'] = np.zeros((0, 2), np.int64)", "ACCEPTED", ""),
     ("fewer_synapses", "n = 3\nfor k in ('i', 'j', 'w', 'delay'): d['s/' + k] = d['s/' + k][:n]",
      "ACCEPTED", ""),
     ("longer_delays", "d['s/delay'][:] = 5e-3", "ACCEPTED", ""),

@@ -132,16 +132,28 @@ def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free
     ok_needed, needed_bytes = fits(needed, "needed_bytes")
     b.cbranch(ok_needed, sized, fail)
 
-    # newcap = ceil(capacity * factor) if that is more than needed and allowed, else needed
+    # newcap = ceil(capacity * factor) if that is more than needed and allowed; if it is more
+    # but not allowed, half of the rows that still fit beyond needed (not needed alone: near the
+    # limit every append would copy the whole array); else needed (memory.py: _grown_capacity)
     b.position_at_end(sized)
     capacity = _load(b, header, "capacity", _I64)
     by_factor_f = b.call(ceil, [b.fmul(b.uitofp(capacity, _F64), _load(b, header, "factor", _F64))])
     sane = b.fcmp_ordered("<=", by_factor_f, _F64(float(_MAX_ROWS)))
     by_factor = b.select(sane, b.fptoui(by_factor_f, _I64), _I64(0))
     ok_factor, factor_bytes = fits(by_factor, "factor_bytes")
-    use_factor = b.and_(ok_factor, b.icmp_unsigned(">", by_factor, needed))
-    newcap = b.select(use_factor, by_factor, needed, name="newcap")
-    nbytes = b.select(use_factor, factor_bytes, needed_bytes, name="nbytes")
+    beyond = b.icmp_unsigned(">", by_factor, needed)
+    use_factor = b.and_(ok_factor, beyond)
+    divisor = b.select(b.icmp_unsigned("==", rowbytes, _I64(0)), _I64(1), rowbytes)
+    fitting = _umin(b, _umin(b, max_rows, _I64(_MAX_ROWS)),
+                    _umin(b, b.udiv(_I64(_MAX_BYTES), divisor),
+                          b.select(b.icmp_signed("<", room, _I64(0)), _I64(0),
+                                   b.udiv(room, divisor))))
+    spare = b.select(b.icmp_unsigned(">", fitting, needed),
+                     b.udiv(b.sub(fitting, needed), _I64(2)), _I64(0))
+    halfway = _umin(b, b.add(needed, spare), by_factor)
+    limited = b.select(beyond, halfway, needed)
+    newcap = b.select(use_factor, by_factor, limited, name="newcap")
+    nbytes = b.select(use_factor, factor_bytes, b.mul(limited, rowbytes), name="nbytes")
     alloc_bytes = b.select(b.icmp_unsigned("==", nbytes, _I64(0)), _I64(1), nbytes)  # never null
     new = b.call(fn_malloc, [alloc_bytes], name="new")
     b.cbranch(b.icmp_unsigned("==", new, ir.Constant(_PTR, None)), fail, allocated)
@@ -169,6 +181,10 @@ def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free
     b.store(needed, _field_ptr(b, header, "refused"), align=8)
     b.ret(_I1(0))
     return grow
+
+
+def _umin(b, x, y):
+    return b.select(b.icmp_unsigned("<", x, y), x, y)
 
 
 def _reserve_checked(builder: ir.IRBuilder, header_ptr, rows_needed, grow) -> ir.Value:

@@ -132,17 +132,32 @@ class KernelEmitter:
         """``for k in range(start, stop): body(k)`` with ``k`` an i64 value."""
         b = self.builder
         pre = b.block
-        head = self.func.append_basic_block(f"{name}.head")
-        loop = self.func.append_basic_block(f"{name}.body")
-        done = self.func.append_basic_block(f"{name}.done")
-        b.branch(head)
-        b.position_at_end(head)
+        head, loop, done = self._loop_blocks(name)
         k = b.phi(I64, name=f"{name}.k")
         k.add_incoming(start, pre)
         b.cbranch(b.icmp_signed("<", k, stop), loop, done)
         b.position_at_end(loop)
         body(k)
         k.add_incoming(b.add(k, const(1)), b.block)
+        b.branch(head)
+        b.position_at_end(done)
+
+    def _loop_blocks(self, name):
+        """(head, body, done) blocks of a new loop, the builder moved into the head."""
+        blocks = [self.func.append_basic_block(f"{name}.{part}")
+                  for part in ("head", "body", "done")]
+        self.builder.branch(blocks[0])
+        self.builder.position_at_end(blocks[0])
+        return blocks
+
+    def while_loop(self, condition, body, name="while"):
+        """``while condition(): body()``: ``condition`` emits its test in the loop's head (it
+        may add blocks) and returns an i1; loop state lives in allocas."""
+        b = self.builder
+        head, loop, done = self._loop_blocks(name)
+        b.cbranch(condition(), loop, done)
+        b.position_at_end(loop)
+        body()
         b.branch(head)
         b.position_at_end(done)
 
@@ -168,6 +183,13 @@ class KernelEmitter:
         reads = {s.name for e in [st.expr for st in statements] + [extra_condition]
                  if e is not None for s in e.free_symbols}
         reads |= {st.target for st in statements if st.op != "="}
+        gated = {st.target: kern.variables[st.target].write_condition for st in statements
+                 if st.target in kern.variables and kern.variables[st.target].write_condition}
+        for target, condition in gated.items():
+            if condition not in kern.variables:
+                raise ValueError(f"kernel {kern.name}: '{target}' is written only where "
+                                 f"'{condition}' holds, but the kernel has no '{condition}'")
+        reads |= set(gated) | set(gated.values())  # a gated write keeps the old value elsewhere
         for name, var in kern.variables.items():
             if not var.scalar and name in reads and name not in self.index_values:
                 values[name] = self.load(var, index)
@@ -209,7 +231,11 @@ class KernelEmitter:
             else:
                 typ = types.get(stmt.target) or infer_type(expr, types)
                 types[stmt.target] = typ
-            values[stmt.target] = lowerer.lower_as(expr, typ)
+            value = lowerer.lower_as(expr, typ)
+            if var is not None and var.write_condition is not None:
+                value = self.builder.select(values[var.write_condition], value,
+                                            values[stmt.target])
+            values[stmt.target] = value
             if var is not None and stmt.target not in written:
                 written.append(stmt.target)
         for name in written:

@@ -4,11 +4,12 @@ Why these shapes look the way they do:
 
 - ``ForEachRow`` reads the number of synapses from the table's header when it starts, so a program
   built before a later ``connect()`` stays valid (no rebuild when synapses are added).
-- ``Propagate`` never queues synapses: it keeps the spike *lists* of the last ``depth`` steps
-  (a few int32s per spike) and walks, for each spike old enough, the contiguous range of synapses
-  whose delay equals the spike's age. With no or homogeneous delays that is one range per spike of
-  the current (or ``depth - 1`` steps old) step: the CUBA loop is "for each spike, for each of its
-  synapses", with no work for silent neurons.
+- ``Propagate`` never queues synapses: it keeps one row per spike (emission step, neuron) and one
+  cursor per distinct delay (``objects/spikes_in_flight.py``); a class's cursor walks the rows
+  that are exactly its delay old, each reaching the contiguous range of its neuron's synapses of
+  that delay. With no or homogeneous delays that is one class and one range per spike of the step
+  (or of ``delay`` steps ago): the CUBA loop is "for each spike, for each of its synapses", with
+  no work for silent neurons. Memory follows the spikes in flight, not delay x population.
 - ``Connect`` appends (i, j) pairs natively; a constant ``p`` jumps from one created synapse to the
   next by a geometric draw, so it costs per synapse created rather than per candidate pair.
 """
@@ -22,7 +23,8 @@ from sympy import And, StrictLessThan
 from .. import kernel as K
 from ..model.symbols import rand
 from . import dynarray
-from .kernels import I32, I64, F64, KernelEmitter, _append_to_all, _spike_range, const, lowers
+from .kernels import (I32, I64, F64, PTR, KernelEmitter, _append, _append_to_all, _spike_range,
+                      const, lowers)
 from .mathfuncs import call_math
 from .rng import emit_uniform
 
@@ -41,63 +43,293 @@ def _for_each_row(em: KernelEmitter, shape: K.ForEachRow):
                                                              shape.condition), name="synapse")
 
 
+def _load_i64(b, base, index):
+    return b.load(b.gep(base, [index], source_etype=I64), typ=I64)
+
+
+def _store_i64(b, value, base, index):
+    b.store(value, b.gep(base, [index], source_etype=I64))
+
+
+def _and_then(em, first, second):
+    """``first and second()`` where ``second`` is only evaluated (e.g. a load only made) when
+    ``first`` holds; for the conditions of ``KernelEmitter.while_loop``."""
+    b = em.builder
+    before = b.block
+    check = em.func.append_basic_block("and.then")
+    merge = em.func.append_basic_block("and.merge")
+    b.cbranch(first, check, merge)
+    b.position_at_end(check)
+    value = second()
+    after = b.block
+    b.branch(merge)
+    b.position_at_end(merge)
+    result = b.phi(ir.IntType(1))
+    result.add_incoming(ir.Constant(ir.IntType(1), 0), before)
+    result.add_incoming(value, after)
+    return result
+
+
+#: int64 columns of a row of ``Propagate.spikes``: emission step, neuron, next group
+_ROW = 3
+
+
 @lowers(K.Propagate)
 def _propagate(em: KernelEmitter, shape: K.Propagate):
     b = em.builder
     em.base_values()
-    width = shape.stop - shape.start + 1
-    ring = em.data(shape.ring)
-    depth = b.sdiv(dynarray.emit_load_size(em.prologue, em.header(shape.ring)), const(width))
-    # this step's spikes of the source range into row (step % depth) of the ring
-    row = b.mul(b.srem(em.step, depth), const(width))
-    count = em.alloca(I64)
-    b.store(const(0), count)
-
-    def enqueue(i):
-        n = b.load(count, typ=I64)
-        b.store(b.trunc(i, I32), b.gep(ring, [b.add(row, n)], source_etype=I32))
-        b.store(b.add(n, const(1)), count)
-    _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, enqueue, "enqueue")
-    b.store(b.trunc(b.load(count, typ=I64), I32),
-            b.gep(ring, [b.add(row, const(width - 1))], source_etype=I32))
-
-    offsets = em.data(shape.offsets)
-    order = em.data(shape.order) if shape.order is not None else None
-    # an empty order array means "already in source order" (LLVM unswitches the loop on it)
-    permuted = (b.icmp_signed("!=", dynarray.emit_load_size(b, em.header(shape.order)), const(0))
-                if order is not None else None)
+    p = em.prologue
     statements = em.kernel.statements
-    # N in on_pre/on_post code is the number of synapses: the last CSR offset
-    n_offsets = dynarray.emit_load_size(b, em.header(shape.offsets))
-    n_synapses = _load_i32(b, offsets, b.sub(n_offsets, const(1)))
+    n_synapses = dynarray.emit_load_size(p, em.header(shape.synapses))  # N in the code
 
-    def deliver(age):
-        """Synapses of the spikes ``age`` steps old whose delay is ``age`` steps."""
-        old = b.mul(b.srem(b.add(em.step, b.sub(depth, age)), depth), const(width))
-        n_spikes = _load_i32(b, ring, b.add(old, const(width - 1)))
+    def reach(synapse):
+        em.run_statements(statements, synapse, n_synapses)
 
-        def each_spike(m):
-            source = _load_i32(b, ring, b.add(old, m))
-            key = b.add(b.mul(source, depth), age) if shape.heterogeneous else source
-            first = _load_i32(b, offsets, key)
-            last = _load_i32(b, offsets, b.add(key, const(1)))
+    classes = em.data(shape.classes)
+    n_classes = dynarray.emit_load_size(p, em.header(shape.classes))
+    with b.if_then(b.icmp_signed(">", n_classes, const(0))):
+        _drop_delivered(em, shape, classes, n_classes)
+        _push(em, shape)
+    _deliver_pending(em, shape, reach)
+    lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push may
+                        dynarray.emit_load_data(b, em.header(shape.steps)),   # have moved them
+                        dynarray.emit_load_size(b, em.header(shape.steps)))
+    # from the largest delay down: older spikes first, as Brian2 delivers them
+    em.counted_loop(const(0), n_classes,
+                    lambda k: _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k),
+                                             classes, n_classes, lists, reach), name="class")
 
-            def each_synapse(q):
-                if order is None:
-                    em.run_statements(statements, q, n_synapses)
-                    return
-                with b.if_else(permuted) as (through_order, in_place):
-                    with through_order:
-                        em.run_statements(statements, _load_i32(b, order, q), n_synapses)
-                    with in_place:
-                        em.run_statements(statements, q, n_synapses)
-            em.counted_loop(first, last, each_synapse, name="synapse")
-        em.counted_loop(const(0), n_spikes, each_spike, name="spike")
 
-    if shape.heterogeneous:
-        em.counted_loop(const(0), depth, deliver, name="age")
-    else:
-        deliver(b.sub(depth, const(1)))
+class _SpikeLists:
+    """Data pointers of ``spikes`` and ``steps`` and the number of rows of ``steps``."""
+
+    def __init__(self, spikes, steps, n_steps):
+        self.spikes, self.steps, self.n_steps = spikes, steps, n_steps
+
+
+def _drop_delivered(em, shape, classes, n_classes):
+    """Lists before the last class's row (the largest delay) are delivered everywhere: once
+    they are at least half the rows, move the live ones down (amortised O(1) per spike), in
+    :func:`_drop_function`, out of line (it is rare, and inline it added a third to the code
+    of each pathway, which LLVM takes time to optimise)."""
+    b = em.builder
+    head = _load_i64(b, classes, b.sub(b.mul(n_classes, const(3)), const(2)))
+    steps = em.header(shape.steps)
+    half = b.and_(b.icmp_signed(">", head, const(0)),
+                  b.icmp_signed(">=", b.mul(head, const(2)), dynarray.emit_load_size(b, steps)))
+    with b.if_then(half, likely=False):
+        b.call(_drop_function(em.module), [steps, em.header(shape.spikes), classes, n_classes])
+
+
+_DROP_NAME = "brianjit.drop_delivered"
+
+
+def _drop_function(module):
+    """``void drop(steps header, spikes header, classes, n_classes)``, once per module: move
+    the lists from the last class's row down to the start of ``steps``/``spikes`` and make
+    every class's row and first spike relative to it (``n_classes > 0``)."""
+    existing = module.globals.get(_DROP_NAME)
+    if existing is not None:
+        return existing
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [PTR, PTR, PTR, I64]),
+                     name=_DROP_NAME)
+    fn.linkage = "internal"
+    for attr in ("noinline", "cold", "nounwind", "optsize", "minsize"):
+        fn.attributes.add(attr)
+    steps, spikes, classes, n_classes = fn.args
+    entry, shift, done = (fn.append_basic_block(n) for n in ("entry", "shift", "done"))
+    b = ir.IRBuilder(entry)
+    last = b.mul(b.sub(n_classes, const(1)), const(3))
+    head, first_live = (_load_i64(b, classes, b.add(last, const(1))),
+                        _load_i64(b, classes, b.add(last, const(2))))
+    memmove = module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
+    for header, first, rowbytes in ((steps, head, 16), (spikes, first_live, 4)):
+        data, n = dynarray.emit_load_data(b, header), dynarray.emit_load_size(b, header)
+        b.call(memmove, [data, b.gep(data, [b.mul(first, const(rowbytes))],
+                                     source_etype=ir.IntType(8)),
+                         b.mul(b.sub(n, first), const(rowbytes)), ir.Constant(ir.IntType(1), 0)])
+        dynarray.emit_store_size(b, header, b.sub(n, first))
+    b.branch(shift)
+    b.position_at_end(shift)
+    c = b.phi(I64)
+    c.add_incoming(const(0), entry)
+    for column, amount in ((1, head), (2, first_live)):
+        at = b.add(b.mul(c, const(3)), const(column))
+        _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
+    following = b.add(c, const(1))
+    c.add_incoming(following, shift)
+    b.cbranch(b.icmp_signed("<", following, n_classes), shift, done)
+    b.position_at_end(done)
+    b.ret_void()
+    return fn
+
+
+def _push(em, shape):
+    """Append this step's spikes (relative to ``start``) and ``(step, count)``. Spikes of a
+    whole group are copied as they are (a neuron without synapses of any class only costs an
+    empty range when its list is delivered)."""
+    b = em.builder
+    space = em.data(shape.spikespace)
+    count = _load_i32(b, space, const(shape.source_size))
+    with b.if_then(b.icmp_signed(">", count, const(0))):
+        steps, spikes = em.header(shape.steps), em.header(shape.spikes)
+        # room for the row of steps first: once the spikes are in, nothing can fail
+        room = dynarray.emit_reserve(b, steps, b.add(dynarray.emit_load_size(b, steps), const(1)))
+        with b.if_then(b.not_(room), likely=False):
+            b.ret(ir.Constant(I32, 1))
+        before = dynarray.emit_load_size(b, spikes)
+        new = _append(em, shape.spikes, count, zero=False)  # returns 1 when memory ran out
+        if shape.start == 0 and shape.stop == shape.source_size:
+            memcpy = em.module.declare_intrinsic("llvm.memcpy", [PTR, PTR, I64])
+            b.call(memcpy, [new, space, b.mul(count, const(4)), ir.Constant(ir.IntType(1), 0)])
+            n = count
+        else:  # a subgroup: its spikes, relative to its start
+            written = em.alloca(I64)
+            b.store(const(0), written)
+
+            def push(neuron):
+                k = b.load(written, typ=I64)
+                b.store(b.trunc(neuron, I32), b.gep(new, [k], source_etype=I32))
+                b.store(b.add(k, const(1)), written)
+            _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop,
+                         push, "push")
+            n = b.load(written, typ=I64)
+            dynarray.emit_store_size(b, spikes, b.add(before, n))
+        with b.if_then(b.icmp_signed(">", n, const(0))):
+            row = dynarray.emit_append_rows(b, steps, const(1), zero=False)  # reserved above
+            _store_i64(b, em.step, row, const(0))
+            _store_i64(b, n, row, const(1))
+
+
+def _deliver_pending(em, shape, reach):
+    """The synapse-level events due now (from before a change of synapses, delays or dt)."""
+    b = em.builder
+    pending = em.data(shape.pending)
+    n_pending = dynarray.emit_load_size(em.prologue, em.header(shape.pending))
+    next_row = em.data(shape.pending_next)
+    cursor = em.alloca(I64)
+    b.store(_load_i64(b, next_row, const(0)), cursor)
+
+    def due():
+        k = b.load(cursor, typ=I64)
+        return _and_then(em, b.icmp_signed("<", k, n_pending), lambda: b.icmp_signed(
+            "<=", _load_i64(b, pending, b.mul(k, const(2))), em.step))
+
+    def deliver():
+        k = b.load(cursor, typ=I64)
+        reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
+        b.store(b.add(k, const(1)), cursor)
+    em.while_loop(due, deliver, "pending")
+    _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
+
+
+def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
+    """Class ``c``: the spike lists at its row that are ``delay`` steps old reach their
+    neurons' synapses of that delay."""
+    b = em.builder
+    row_at, spike_at = b.add(b.mul(c, const(3)), const(1)), b.add(b.mul(c, const(3)), const(2))
+    delay = _load_i64(b, classes, b.mul(c, const(3)))
+    row, position = em.alloca(I64), em.alloca(I64)
+    b.store(_load_i64(b, classes, row_at), row)
+    b.store(_load_i64(b, classes, spike_at), position)
+    order = em.data(shape.order)
+    permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
+                             const(0))
+
+    def due():
+        k = b.load(row, typ=I64)
+        return _and_then(em, b.icmp_signed("<", k, lists.n_steps), lambda: b.icmp_signed(
+            "<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))), delay), em.step))
+
+    def each_synapse(q):
+        # an empty order means "already in source order" (LLVM unswitches the loop on it)
+        with b.if_else(permuted) as (through_order, in_place):
+            with through_order:
+                reach(_load_i32(b, order, q))
+            with in_place:
+                reach(q)
+
+    def each_spike(m):
+        first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
+        em.counted_loop(first, last, each_synapse, name="synapse")
+
+    def deliver():
+        k = b.load(row, typ=I64)
+        start = b.load(position, typ=I64)
+        stop = b.add(start, _load_i64(b, lists.steps, b.add(b.mul(k, const(2)), const(1))))
+        em.counted_loop(start, stop, each_spike, name="spike")
+        b.store(stop, position)
+        b.store(b.add(k, const(1)), row)
+    em.while_loop(due, deliver, "list")
+    _store_i64(b, b.load(row, typ=I64), classes, row_at)
+    _store_i64(b, b.load(position, typ=I64), classes, spike_at)
+
+
+def _synapse_range(em, shape, neuron, c, n_classes):
+    """(first, last) positions in ``order`` of ``neuron``'s synapses of class ``c``: from the
+    dense table, or (when it is empty) by :func:`_search_function`, out of line."""
+    b = em.builder
+    # read here, not once per call: LLVM would otherwise duplicate the delivery loops for the
+    # two ways (unswitching), which doubled the code of a pathway and the time to optimise it
+    dense = b.icmp_signed("!=", dynarray.emit_load_size(b, em.header(shape.offsets)), const(0))
+    first, last = em.alloca(I64), em.alloca(I64)
+    with b.if_else(dense) as (table, search):
+        with table:
+            offsets = em.data(shape.offsets)
+            key = b.add(b.mul(neuron, n_classes), c)
+            b.store(_load_i32(b, offsets, key), first)
+            b.store(_load_i32(b, offsets, b.add(key, const(1))), last)
+        with search:
+            pair = b.call(_search_function(em.module), [em.data(shape.neuron_groups),
+                                                        em.data(shape.groups), neuron, c])
+            b.store(b.extract_value(pair, 0), first)
+            b.store(b.extract_value(pair, 1), last)
+    return b.load(first, typ=I64), b.load(last, typ=I64)
+
+
+_SEARCH_NAME = "brianjit.search_group"
+
+
+def _search_function(module):
+    """``{i64, i64} search(neuron_groups, groups, neuron, c)``, once per module: the positions
+    of ``neuron``'s group of class ``c`` by binary search in its groups (sorted by class; the
+    sentinel row of ``groups`` makes reading at the end safe), an empty range if it has none."""
+    existing = module.globals.get(_SEARCH_NAME)
+    if existing is not None:
+        return existing
+    pair = ir.LiteralStructType([I64, I64])
+    fn = ir.Function(module, ir.FunctionType(pair, [PTR, PTR, I64, I64]), name=_SEARCH_NAME)
+    fn.linkage = "internal"
+    for attr in ("noinline", "nounwind"):
+        fn.attributes.add(attr)
+    neuron_groups, groups, neuron, c = fn.args
+    entry, head, step, done = (fn.append_basic_block(n) for n in ("entry", "head", "step",
+                                                                   "done"))
+    b = ir.IRBuilder(entry)  # while lo < hi: halve [lo, hi) around the first class >= c
+    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
+    start = _load_i32(b, neuron_groups, neuron)
+    b.branch(head)
+    b.position_at_end(head)
+    lo, hi = b.phi(I64), b.phi(I64)
+    lo.add_incoming(start, entry)
+    hi.add_incoming(end, entry)
+    b.cbranch(b.icmp_signed("<", lo, hi), step, done)
+    b.position_at_end(step)
+    mid = b.lshr(b.add(lo, hi), const(1))
+    below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
+    lo.add_incoming(b.select(below, b.add(mid, const(1)), lo), step)
+    hi.add_incoming(b.select(below, hi, mid), step)
+    b.branch(head)
+
+    b.position_at_end(done)  # lo <= end <= the sentinel row: reading it is safe
+    found = b.and_(b.icmp_signed("<", lo, end),
+                   b.icmp_signed("==", _load_i32(b, groups, b.mul(lo, const(2))), c))
+    group = b.select(found, lo, const(0))  # not found: an empty range at group 0
+    first = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
+    last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
+    result = b.insert_value(ir.Constant(pair, None), first, 0)
+    b.ret(b.insert_value(result, b.select(found, last, first), 1))
+    return fn
 
 
 def _positions(b, start, stop, step: int):
@@ -166,17 +398,12 @@ def _connect(em: KernelEmitter, shape: K.Connect):
                             ir.Constant(F64, 2.0 ** 62))
             return b.fptosi(skip, I64)
         b.store(gap(), position)
-        head = em.func.append_basic_block("skip.head")
-        body = em.func.append_basic_block("skip.body")
-        done = em.func.append_basic_block("skip.done")
-        b.branch(head)
-        b.position_at_end(head)
-        b.cbranch(b.icmp_signed("<", b.load(position, typ=I64), n_positions), body, done)
-        b.position_at_end(body)
-        candidate(b.load(position, typ=I64))
-        b.store(b.add(b.add(b.load(position, typ=I64), const(1)), gap()), position)
-        b.branch(head)
-        b.position_at_end(done)
+
+        def next_kept():
+            candidate(b.load(position, typ=I64))
+            b.store(b.add(b.add(b.load(position, typ=I64), const(1)), gap()), position)
+        em.while_loop(lambda: b.icmp_signed("<", b.load(position, typ=I64), n_positions),
+                      next_kept, "skip")
 
     em.counted_loop(const(0), const(shape.outer_size), outer, name="outer")
 

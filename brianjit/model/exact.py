@@ -27,7 +27,7 @@ from sympy.core.function import AppliedUndef
 from .methods import OdeSystem, UnsupportedEquationsException
 from .symbols import exprel
 
-__all__ = ["exact", "exponential_euler", "linear_step", "affine_parts"]
+__all__ = ["exact", "exact_as_brian2_chooses", "exponential_euler", "linear_step", "affine_parts"]
 
 
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
@@ -96,31 +96,64 @@ def exponential_euler(system: OdeSystem):
     return [], new_values
 
 
-def exact(system: OdeSystem):
-    """The analytic solution over one step of a linear system with constant coefficients."""
+def _linear_system(system: OdeSystem):
+    """``(coefficients, constants, thaw)``: ``d<name>/dt = sum(coefficients[name][other] * other)
+    + constants[name]`` with the calls of locally constant functions frozen (``thaw`` maps the
+    stand-ins back); refuses noise and non-linear terms."""
     if system.increments:
         raise UnsupportedEquationsException(
             "exact", f"it cannot solve stochastic equations (noise: {', '.join(system.noise_names)})")
-    names, states, t, dt = system.names, system.states, system.t, system.dt
+    names, states = system.names, system.states
     drift, thaw = _frozen_calls(system)
     by_symbol = {states[n]: n for n in names}
     coefficients: dict[str, dict[str, sympy.Expr]] = {}
     constants: dict[str, sympy.Expr] = {}
     for name in names:
-        f = drift[name]
         try:
-            row, constants[name] = affine_parts(f, set(by_symbol))
+            row, constants[name] = affine_parts(drift[name], set(by_symbol))
         except _NotLinear as err:
             raise UnsupportedEquationsException(
                 "exact", f"the equations are not linear: d{name}/dt has the term {err.term}") from None
         coefficients[name] = {by_symbol[y]: a for y, a in row.items() if not a.is_zero}
+    return coefficients, constants, thaw
+
+
+def exact_as_brian2_chooses(system: OdeSystem):
+    """``exact`` as Brian2's automatic method choice tries it. Brian2's ``exact`` solves
+    ``M X + B = 0`` for the fixed point and gives up when that has no unique solution (``M``
+    singular: an integrator such as ``dv/dt = rate``, a constant ``dy/dt = 0/ms`` next to a
+    decay, ...) or when ``t`` appears (outside locally constant functions); the choice then
+    falls to ``euler``. Refusing the same systems here gives a script without ``method=`` the
+    method, and so the numbers, that Brian2 gives it; asked for by name, ``exact`` still
+    integrates them analytically."""
+    coefficients, constants, _ = _linear_system(system)
+    names, t = system.names, system.t
+    if any(t in e.free_symbols for name in names
+           for e in [constants[name], *coefficients[name].values()]):
+        raise UnsupportedEquationsException(
+            "exact", "Brian2's automatic choice does not use it for equations that depend on t")
+    matrix = sympy.Matrix([[coefficients[row].get(col, sympy.S.Zero) for col in names]
+                           for row in names])
+    if sympy.simplify(matrix.det(method="berkowitz")) == 0:
+        raise UnsupportedEquationsException(
+            "exact", "Brian2's automatic choice does not use it for a singular linear system "
+                     "(no unique fixed point)")
+    return exact(system)
+
+
+def exact(system: OdeSystem):
+    """The analytic solution over one step of a linear system with constant coefficients."""
+    names, states, t, dt = system.names, system.states, system.t, system.dt
+    coefficients, constants, thaw = _linear_system(system)
+    for name in names:
         for other, a in coefficients[name].items():
             if t in a.free_symbols:
                 raise UnsupportedEquationsException(
                     "exact", f"the coefficient of {other} in d{name}/dt depends on time t")
         if coefficients[name] and t in constants[name].free_symbols:
             raise UnsupportedEquationsException(
-                "exact", f"d{name}/dt = {f} depends on time t as well as on state variables")
+                "exact", f"d{name}/dt = {system.drift[name]} depends on time t as well as on "
+                         f"state variables")
 
     new_values = {}
     coupled = [n for n in names if coefficients[n] or t not in constants[n].free_symbols]

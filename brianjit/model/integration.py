@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import sympy
 
-from .exact import exact, exponential_euler
+from .exact import exact, exact_as_brian2_chooses, exponential_euler
 from .methods import (EXPLICIT_METHODS, ExplicitMethod, OdeSystem, TempNamer,
                       UnsupportedEquationsException)
 from .symbols import is_random_call, new_randn, symbol
@@ -101,7 +101,9 @@ def _checked_rhs(rhs, t, dt) -> dict:
 
 def _candidates(method):
     if method is None:
-        method = DEFAULT_METHODS
+        # Brian2's automatic order; its 'exact' refuses some linear systems (see
+        # exact_as_brian2_chooses), so their numbers follow Brian2's 'euler'
+        return [("exact", exact_as_brian2_chooses)] + _candidates(DEFAULT_METHODS[1:])
     if isinstance(method, (str, ExplicitMethod)) or not isinstance(method, Sequence):
         method = (method,)
     if not method:

@@ -35,6 +35,18 @@ class SlotTable:
     def array_var(self, name, array, dtype, scalar=False, offset=0) -> ArrayVar:
         return ArrayVar(name, self.slot(array), dtype, scalar, offset)
 
+    def state_var(self, name, var, offset=0, index=None, suffix="") -> ArrayVar:
+        """How a kernel sees the group variable ``var`` (an ``objects.variables.Variable``) as
+        ``name``, keeping its write condition: the condition's own name plus ``suffix``
+        (``not_refractory_post`` in synapse code), which the caller puts in the kernel too."""
+        condition = var.write_condition + suffix if var.write_condition else None
+        return ArrayVar(name, self.slot(var.array), var.dtype, var.scalar,
+                        0 if var.scalar else offset, None if var.scalar else index, condition)
+
+    def group_vars(self, variables, offset=0) -> dict:
+        """{name: ArrayVar} for all of a group's ``variables`` (``state_var`` of each)."""
+        return {name: self.state_var(name, var, offset) for name, var in variables.items()}
+
     def addresses(self):
         if self._table is None:
             self._table = (ctypes.c_void_p * max(1, len(self.arrays)))(

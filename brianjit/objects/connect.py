@@ -214,11 +214,8 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
                       slots.slot(error), prefilter)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
                     first_stream=seed_state.next_oneoff_streams(), functions=functions)
-    before = len(pre)
     if run_once(kern, slots) == 2:
-        # nothing of a failed connect() stays: the pairs appended before the bad one go again
-        pre.resize(before)
-        post.resize(before)
+        # Synapses.connect removes the pairs appended before the bad one
         bad_i, bad_j = error.data
         raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "
                          f"range (source size {sizes['i']}, target size {sizes['j']}); use "

@@ -224,7 +224,12 @@ class Group(VariableOwner):
             expr, written = self._parse(value)
             values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
                                     None if unitless else var.dim)
-            var.array.data[self.start:self.stop][index] = values[index]
+            target = var.array.data[self.start:self.stop]
+            if var.write_condition is not None:  # as the native kernel of a full assignment
+                allowed = np.zeros(len(self), dtype=bool)
+                allowed[index] = True
+                index = allowed & self.raw_values(var.write_condition)
+            target[index] = values[index]
             return
         if isinstance(value, str) or condition is not None:
             if not full:
@@ -343,8 +348,10 @@ class Group(VariableOwner):
         if var.scalar:
             self._set_shared(var, expr, expr_text, condition_text, variables, slots, functions)
             return
-        variables[target] = slots.array_var(target, var.array, var.dtype, var.scalar,
-                                            0 if var.scalar else self.start)
+        variables[target] = slots.state_var(target, var, self.start)
+        if var.write_condition is not None:  # Brian2 writes only where the condition holds
+            variables[var.write_condition] = slots.state_var(
+                var.write_condition, self.variables[var.write_condition], self.start)
         kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
                         [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams(),
                         functions=functions)

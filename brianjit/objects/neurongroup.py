@@ -7,6 +7,7 @@ resolves the external names, as Brian2 does.
 """
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import time
 
@@ -90,6 +91,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             self.variables["lastspike"] = Variable("lastspike", lastspike, second.dim, "float")
             self.variables["not_refractory"] = Variable("not_refractory", not_refractory,
                                                         DIMENSIONLESS, "boolean")
+            # Brian2: code (synaptic effects, run_regularly, PoissonInput, G.v = '...') changes
+            # an "(unless refractory)" variable only where the neuron is not refractory
+            for name in eqs.diff_eq_names:
+                if "unless refractory" in eqs[name].flags:
+                    self.variables[name].write_condition = "not_refractory"
         self._lock_attributes()
 
     @staticmethod
@@ -194,8 +200,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                          sympy.GreaterThan(steps(t - last), sympy.floor(steps(ref))))]
 
     def kernels(self, ctx):
-        variables = {name: ctx.slots.array_var(name, var.array, var.dtype, var.scalar)
-                     for name, var in self.variables.items()}
+        variables = ctx.slots.group_vars(self.variables)
         for name, constant in ctx.constants(self).items():
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
@@ -224,8 +229,12 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             if self._reset_statements:
                 statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
                               for s in self._reset_statements]
+                # the reset writes even "(unless refractory)" variables (Brian2's resetter
+                # overrides the conditional write: the neuron has just become refractory)
+                unconditional = {name: dataclasses.replace(var, write_condition=None)
+                                 for name, var in variables.items()}
                 result.append(("resets", K.Kernel(
-                    f"{self.name}_spike_resetter", K.ForEachSpike(spikes, n, 0, n), variables,
+                    f"{self.name}_spike_resetter", K.ForEachSpike(spikes, n, 0, n), unconditional,
                     statements, ctx.next_stream_block(), functions)))
         return result
 

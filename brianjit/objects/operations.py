@@ -136,9 +136,7 @@ class RunRegularly(BrianObject):
 
     def kernels(self, ctx):
         owner, offset = self.owner, self.group.start - self.owner.start
-        variables = {name: ctx.slots.array_var(name, var.array, var.dtype, var.scalar,
-                                               0 if var.scalar else offset)
-                     for name, var in owner.variables.items()}
+        variables = ctx.slots.group_vars(owner.variables, offset)
         for name, constant in ctx.constants(self).items():
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)

@@ -106,9 +106,7 @@ class PoissonInput(BrianObject):
 
     def kernels(self, ctx):
         slots, owner = ctx.slots, self.owner
-        variables = {name: slots.array_var(name, var.array, var.dtype, var.scalar,
-                                           0 if var.scalar else self.start)
-                     for name, var in owner.variables.items()}
+        variables = slots.group_vars(owner.variables, self.start)
         for name, constant in ctx.constants(self).items():
             variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)

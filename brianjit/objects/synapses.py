@@ -25,6 +25,7 @@ from ..model.integration import integrate
 from ..model.statements import check_statements_units
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
+from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
@@ -222,13 +223,29 @@ class Synapses(Group, BrianObject, Stateful):
             if var is None:
                 continue
             if var.scalar:
-                return {name: slots.array_var(name, var.array, var.dtype, scalar=True)}, var.dim
-            owner = getattr(group, "owner", group)
-            ivar = self.variables[index]
-            return ({name: K.ArrayVar(name, slots.slot(var.array), var.dtype, False,
-                                      group.start - owner.start, index),
-                     index: slots.array_var(index, ivar.array, "integer")}, var.dim)
+                return {name: slots.state_var(name, var)}, var.dim
+            offset = group.start - getattr(group, "owner", group).start
+            found = {name: slots.state_var(name, var, offset, index, suffix),
+                     index: slots.array_var(index, self.variables[index].array, "integer")}
+            if var.write_condition is not None:  # v_post changes only where not_refractory_post
+                condition = var.write_condition + suffix
+                found[condition] = slots.state_var(
+                    condition, group.variables[var.write_condition], offset, index)
+            return found, var.dim
         return None
+
+    def _post_name(self, name):
+        """``v_post`` for a target variable written without suffix (``v``), else ``name``:
+        pathway code names each array once, so ``v += w`` then ``x = v_post`` reads the new
+        value."""
+        if name in self.target.variables and name not in self.variables \
+                and name not in self.equations.names:
+            return name + "_post"
+        return name
+
+    def _post_names(self, expr):
+        return expr.xreplace({s: symbol(self._post_name(s.name)) for s in expr.free_symbols
+                              if self._post_name(s.name) != s.name})
 
     def _connection_counts(self, name):
         """Per-synapse number of synapses onto its target neuron (N_incoming) or from its source
@@ -268,6 +285,7 @@ class Synapses(Group, BrianObject, Stateful):
             return Group.set_values(self, name, item, value, unitless)
         array = self.variables[name].array
         before = array.data.copy()
+        delay_names[name].flush(self.clock.t_)  # spikes in flight keep the delays they had
         Group.set_values(self, name, item, value, unitless)
         try:
             checked_delay(self.variables[name].with_unit(array.data), f"{self.name}.{name}")
@@ -279,19 +297,49 @@ class Synapses(Group, BrianObject, Stateful):
     # -- connect ---------------------------------------------------------------------------------
     def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
                 namespace=None, level=0):
-        """Create synapses (Brian2's ``connect``): see ``objects/connect.py``."""
+        """Create synapses (Brian2's ``connect``): see ``objects/connect.py``. All or nothing:
+        whatever fails (a bad index, an error in a condition, memory running out half-way)
+        leaves every synaptic array as it was."""
         before = len(self)
-        connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
-        after = len(self)
-        for name, var in self.variables.items():
-            if name not in ("i", "j") and not var.scalar:
+        for pathway in self.pathways:  # spikes in flight reach only the synapses they had
+            pathway.flush(self.clock.t_)
+        try:
+            connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
+            after = len(self)
+            for var in self._per_synapse():
                 var.array.resize(after)
+            self._derived_per_synapse()
+        except BaseException:
+            self._truncate(before)
+            raise
+        return after - before
+
+    def _per_synapse(self):
+        return [var for var in self.variables.values() if not var.scalar]
+
+    def _derived_per_synapse(self):
+        """Bring the arrays computed from ``i`` and ``j`` up to date."""
         for name in ("N_incoming", "N_outgoing"):
             if f"_{name}" in self.__dict__:
                 self._connection_counts(name)
         if self._multisynaptic_index is not None:
             self._number_multisynapses()
-        return after - before
+
+    def _truncate(self, size):
+        """Back to the first ``size`` synapses (after a failed connect()): lowering the length
+        allocates nothing, so this cannot fail for lack of memory; spare capacity is given back
+        where memory allows."""
+        for var in self._per_synapse():
+            var.array.resize(min(size, len(var.array)))
+        for var in self._per_synapse():
+            try:
+                var.array.shrink(size)
+            except MemoryError:
+                pass
+        try:
+            self._derived_per_synapse()
+        except MemoryError:  # counts are recomputed whenever a network builds
+            pass
 
     def check_index(self, item):
         """Also ``S.w[i, j]`` (synapses from ``i`` to ``j``; each may be an index, indices or a
@@ -372,7 +420,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
-                tuple((p.name, p.code, p.heterogeneous) for p in self.pathways),
+                tuple((p.name, p.code) for p in self.pathways),
                 len(self.source), len(self.target))
 
     def check_units(self, dims):
@@ -430,9 +478,15 @@ class Synapses(Group, BrianObject, Stateful):
 
     def prepare_run(self, n_steps):
         self._sizes.data[:] = len(self.source), len(self.target)
-        step = int(round(self.clock.t_ / self.clock.dt_))
         for pathway in self.pathways:
-            pathway.prepare(self.clock.dt_, step, self._delay_version)
+            pathway.prepare(self.clock, self._delay_version)
+
+    def state_restored(self):
+        """Synapses and delays may be others after a restore: rebuild the pathways' index (now,
+        so that the program can go on at once)."""
+        for pathway in self.pathways:
+            pathway.state_restored()
+        self.prepare_run(0)
 
     def state_arrays(self):
         arrays = {name: var.array for name, var in self.variables.items()}
@@ -450,17 +504,13 @@ class Synapses(Group, BrianObject, Stateful):
         for pathway in self.pathways:
             pathway.check_state(check)
 
-    def state_restored(self):
-        """Synapses and delays may be others now: rebuild the pathways' index, fit the rings."""
-        self._delay_version += 1
-        self.prepare_run(0)
-
     def kernels(self, ctx):
         slots = ctx.slots
         variables = {name: slots.array_var(name, var.array, var.dtype, var.scalar)
                      for name, var in self.variables.items()}
         for name in self._linked_names():
-            variables.update(self._linked_variable(name, slots)[0])
+            for alias in {name, self._post_name(name)}:
+                variables.update(self._linked_variable(alias, slots)[0])
         for name, constant in ctx.constants(self).items():
             variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
@@ -476,7 +526,8 @@ class Synapses(Group, BrianObject, Stateful):
         event_update = self._event_driven_update()
         for pathway in self.pathways:
             statements = event_update + [
-                K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
+                K.Assign(self._post_name(s.var), self._post_names(
+                    self._substitute_subexpressions(s.expr)), s.op)
                 for s in pathway.statements]
             result.append(("synapses", pathway.kernel(ctx, variables, statements,
                                                       ctx.next_stream_block())))
@@ -526,14 +577,11 @@ class Synapses(Group, BrianObject, Stateful):
                f"name={self.name!r})"
 
 
-class _NoSlots:
+class _NoSlots(SlotTable):
     """A stand-in slot table for questions about names only (no arrays are bound)."""
 
     def slot(self, array):
         return -1
-
-    def array_var(self, name, array, dtype, scalar=False, offset=0):
-        return K.ArrayVar(name, -1, dtype, scalar, offset)
 
 
 class _PathwayView:

@@ -1,10 +1,13 @@
-"""One synaptic pathway (``on_pre``, ``on_post``, or a named one): its code, delays and spike ring.
+"""One synaptic pathway (``on_pre``, ``on_post``, or a named one): its code, delays and the spikes
+in flight.
 
 The pathway owns what propagation needs besides the synapse table: the delay (one shared value if
-the ``delay`` argument gave one, else one per synapse), the permutation of synapses ordered by
-(source neuron, delay step) with its offsets, and the ring of recent spike lists (see
-``kernel.Propagate``). The index is rebuilt with numpy before a run only when synapses or delays
-changed since the last one: connect() is never inside the time-step loop.
+the ``delay`` argument gave one, else one per synapse), the spikes in flight and the index of the
+synapses by (source neuron, delay class) that delivers them (``objects/spikes_in_flight.py``).
+Before a run, with numpy, the index is rebuilt when synapses, delays or ``dt`` changed, and the
+cursors are set: connect() is never inside the time-step loop. The spikes in flight are turned
+into synapse-level events, as Brian2 keeps them, just before synapses or delays change (and when
+``dt`` changes), so a spike reaches the synapses it had, at the time it was given.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.statements import parse_statements
 from ..units import fail_for_dimension_mismatch, second
+from .spikes_in_flight import (MAX_STEPS, build_index, check_in_flight, class_cursors,
+                               dense_offsets, merge_pending, pending_events, rescale_steps)
 from .variables import Variable
 
 __all__ = ["SynapticPathway"]
@@ -27,6 +32,11 @@ def checked_delay(delay, where):
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ValueError(f"The delay of {where} must be finite and non-negative, got {delay!r}")
     return values
+
+
+def _set_rows(array: DynamicArray, rows: np.ndarray):
+    array.resize(len(rows))
+    array.data[...] = rows
 
 
 class SynapticPathway:
@@ -51,87 +61,126 @@ class SynapticPathway:
             array = DynamicArray(1)
             array.data[0] = value
             self.delay_variable = Variable(self.delay_name, array, second.dim, "float", scalar=True)
-        self.ring = DynamicArray(0, dtype=np.int32)
+        # what a snapshot keeps (``arrays``): the spikes in flight, in steps of ``queue_dt``
+        self.spikes = DynamicArray(0, dtype=np.int32)
+        self.steps = DynamicArray((0, 2), dtype=np.int64)
+        self.pending = DynamicArray((0, 2), dtype=np.int64)
+        self.queue_dt = DynamicArray(1)  # 0: nothing recorded yet
+        # derived from i/j, the delays and dt (see kernel.Propagate), rebuilt before each run
+        self.classes = DynamicArray((0, 3), dtype=np.int64)
+        self.offsets = DynamicArray(0, dtype=np.int32)
+        self.neuron_groups = DynamicArray(len(self.group) + 1, dtype=np.int32)
+        self.groups = DynamicArray((1, 2), dtype=np.int32)
         self.order = DynamicArray(0, dtype=np.int32)
-        self.offsets = DynamicArray(1, dtype=np.int32)
-        self._indexed = None  # (number of synapses, delay version) the index was built for
+        self.pending_next = DynamicArray(1, dtype=np.int64)
+        self._index = build_index(np.zeros(0, dtype=np.int32), np.zeros(0), len(self.group))
+        self._index_key = None  # (synapses, delay version, dt, restores) it was built for
+        self._restores = 0
 
     @property
     def group(self):
         return self.synapses.source if self.side == "pre" else self.synapses.target
 
-    @property
-    def heterogeneous(self):
-        return not self.delay_variable.scalar
-
     def arrays(self):
-        """What a snapshot holds: the spikes in flight (the index is rebuilt after a restore)."""
-        return {f"_{self.name}_ring": self.ring}
+        """What a snapshot holds: the spikes in flight (everything else is rebuilt)."""
+        return {f"_{self.name}_spikes": self.spikes, f"_{self.name}_steps": self.steps,
+                f"_{self.name}_pending": self.pending, f"_{self.name}_queue_dt": self.queue_dt}
 
     def check_state(self, check):
-        """A snapshot's delays (finite, >= 0, a ring depth that fits an int64) and ring (rows
-        of spike lists of the source range, the count last; any depth: it is refitted)."""
+        """A snapshot's delays (finite, >= 0, fewer than 2**60 steps) and spikes in flight
+        (``check_in_flight``), as candidates of the Synapses' ``check`` (see stateful.py)."""
         check.finite(self.delay_name, minimum=0)
         delays = check[self.delay_name]
-        width = len(self.group) + 1
-        if delays.size and not delays.max() / check.dt < 2.0 ** 62 / width:
-            check.fail(self.delay_name, f"holds a delay of {delays.max()} s, too long for "
-                                        f"the ring of pathway '{self.name}'")
-        name = f"_{self.name}_ring"
-        ring = check[name]
-        if len(ring) % width:
-            check.fail(name, f"has {len(ring)} elements, not rows of {width}")
-        check.spike_lists(name, ring.reshape(-1, width), width - 1)
+        if delays.size and not delays.max() / check.dt < MAX_STEPS:
+            check.fail(self.delay_name, f"holds a delay of {delays.max()} s, more than 2**60 "
+                                        f"time steps of pathway '{self.name}'")
+        prefix = f"_{self.name}_"
+        queue_dt = check[prefix + "queue_dt"]
+        if len(queue_dt) != 1 or not (np.isfinite(queue_dt[0]) and queue_dt[0] >= 0):
+            check.fail(prefix + "queue_dt", f"must be one time >= 0, not {queue_dt}")
+        check_in_flight(check[prefix + "spikes"], check[prefix + "steps"],
+                        check[prefix + "pending"], len(self.group), len(check["i"]),
+                        f"restore(): the stored spikes in flight of '{check.owner}' (arrays "
+                        f"'{prefix}spikes', '{prefix}steps', '{prefix}pending')")
 
-    # -- before a run ------------------------------------------------------------------------------
+    def state_restored(self):
+        """After a restore: the synapses and delays may be others, rebuild the index."""
+        self._restores += 1
+
+    # -- before a run and between runs -------------------------------------------------------------
     def delay_steps(self, dt):
-        """Delays in time steps (Brian2 rounds delay/dt), checked."""
+        """Delays in time steps, checked: ``delay/dt`` rounded half up, as Brian2's spike queue
+        does (``int(delay/dt + 0.5)``)."""
+        where = f"pathway '{self.name}' of {self.synapses.name}"
         seconds = checked_delay(self.delay_variable.with_unit(self.delay_variable.array.data),
-                                f"pathway '{self.name}' of {self.synapses.name}")
-        return np.round(seconds / dt).astype(np.int64)
+                                where)
+        steps = np.floor(seconds / dt + 0.5)
+        if steps.size and steps.max() >= MAX_STEPS:
+            raise ValueError(f"The delay of {where} is {seconds.max()} s, more than 2**60 time "
+                             f"steps of {dt} s")
+        return steps.astype(np.int64)
 
-    def prepare(self, dt, step, delay_version):
-        """Rebuild the index if synapses or delays changed, resize the ring to the largest
-        delay (keeping the spikes in flight)."""
-        n_synapses = len(self.synapses)
-        steps = self.delay_steps(dt)
-        depth = int(steps.max()) + 1 if steps.size else 1
-        if self._indexed != (n_synapses, delay_version, depth):
-            self._build_index(steps, depth)
-            self._indexed = (n_synapses, delay_version, depth)
-        self._resize_ring(depth, step)
-
-    def _build_index(self, steps, depth):
-        group = self.group
-        n_neurons = len(group)
-        side = self.synapses.variables["i" if self.side == "pre" else "j"].array.data
-        if self.heterogeneous:
-            keys, n_keys = side.astype(np.int64) * depth + steps, n_neurons * depth
-        else:
-            keys, n_keys = side, n_neurons
-        if keys.size and np.any(keys[1:] < keys[:-1]):
-            order = np.argsort(keys, kind="stable").astype(np.int32)
-        else:  # stored in source order already: no permutation (see K.Propagate)
-            order = np.zeros(0, dtype=np.int32)
-        counts = np.bincount(keys, minlength=n_keys) if keys.size else np.zeros(n_keys, np.int64)
-        self.order.resize(order.size)
-        self.order.shrink(order.size)  # give back the memory of a permutation no longer needed
-        self.order.data[:] = order
-        self.offsets.resize(n_keys + 1)
-        self.offsets.data[0] = 0
-        self.offsets.data[1:] = np.cumsum(counts)
-
-    def _resize_ring(self, depth, step):
-        width = len(self.group) + 1
-        old_depth = len(self.ring) // width
-        if old_depth == depth:
+    def _use_index(self, dt, delay_version):
+        """Make the index the one of the current synapses and delays at ``dt``."""
+        key = (len(self.synapses), delay_version, dt, self._restores)
+        if self._index_key == key:
             return
-        old = self.ring.data.reshape(old_depth, width).copy() if old_depth else None
-        self.ring.resize(depth * width)
-        rows = self.ring.data.reshape(depth, width)
-        rows[:] = 0
-        for age in range(1, min(old_depth, depth)):  # spikes still in flight
-            rows[(step - age) % depth] = old[(step - age) % old_depth]
+        side = self.synapses.variables["i" if self.side == "pre" else "j"].array.data
+        index = build_index(side, self.delay_steps(dt), len(self.group))
+        self.neuron_groups.resize(len(index.neuron_groups))
+        self.neuron_groups.data[:] = index.neuron_groups
+        _set_rows(self.groups, np.stack([np.r_[index.group_class, -1], index.group_first],
+                                        axis=1))
+        offsets = dense_offsets(index, len(self.group))
+        self.offsets.resize(len(offsets))
+        self.offsets.shrink(len(offsets))
+        self.offsets.data[:] = offsets
+        self.order.resize(len(index.order))
+        self.order.shrink(len(index.order))  # give back a permutation no longer needed
+        self.order.data[:] = index.order
+        self._index, self._index_key = index, key
+
+    def flush(self, t):
+        """Turn the spikes in flight into synapse-level events at time ``t`` (seconds); called
+        just before the synapses or the delays change, so they keep their delivery."""
+        steps = self.steps.data
+        if not len(steps):
+            return
+        # spikes are only recorded during runs, which start with an index of what they are for
+        now = int(round(t / self.queue_dt.data[0]))
+        emitted = np.repeat(steps[:, 0], steps[:, 1])
+        events = pending_events(self._index, emitted, self.spikes.data.astype(np.int64), now)
+        older = self.pending.data
+        _set_rows(self.pending, merge_pending(older[older[:, 0] >= now], events))
+        self.spikes.resize(0)
+        self.steps.resize(0)
+
+    def prepare(self, clock, delay_version):
+        """Bring the index and the spikes in flight to the clock's ``dt``, set the cursors."""
+        dt, now = clock.dt_, clock.step
+        queue_dt = self.queue_dt.data[0] or dt
+        if queue_dt != dt and (len(self.steps) or len(self.pending)):
+            self.queue_dt.data[0] = queue_dt
+            self._use_index(queue_dt, delay_version)  # the one the spikes were recorded with
+            self.flush(clock.t_)
+            pending = self.pending.data
+            pending[:, 0] = rescale_steps(pending[:, 0], int(round(clock.t_ / queue_dt)),
+                                          queue_dt, now, dt)
+        self.queue_dt.data[0] = dt
+        self._use_index(dt, delay_version)
+        pending = self.pending.data
+        _set_rows(self.pending, pending[pending[:, 0] >= now])
+        self.pending_next.data[0] = 0
+        delays, steps = self._index.delays, self.steps.data
+        rows, starts = class_cursors(delays, steps, now)
+        # the largest delay (the last class) is the last to deliver a list
+        head, first = (int(rows[-1]), int(starts[-1])) if len(rows) else (len(steps),
+                                                                          len(self.spikes))
+        _set_rows(self.steps, steps[head:].copy())
+        spikes = self.spikes.data[first:].copy()
+        self.spikes.resize(len(spikes))
+        self.spikes.data[:] = spikes
+        _set_rows(self.classes, np.stack([delays, rows - head, starts - first], axis=1))
 
     # -- the kernel -------------------------------------------------------------------------------
     def kernel(self, ctx, variables, statements, stream):
@@ -139,8 +188,12 @@ class SynapticPathway:
         owner = getattr(group, "owner", group)
         slots = ctx.slots
         shape = K.Propagate(slots.slot(owner.spikespace), len(owner), group.start - owner.start,
-                            group.stop - owner.start, slots.slot(self.ring),
-                            slots.slot(self.offsets), slots.slot(self.order), self.heterogeneous)
+                            group.stop - owner.start,
+                            slots.slot(self.synapses.variables["i"].array),
+                            slots.slot(self.spikes), slots.slot(self.steps),
+                            slots.slot(self.classes), slots.slot(self.offsets),
+                            slots.slot(self.neuron_groups), slots.slot(self.groups),
+                            slots.slot(self.order), slots.slot(self.pending),
+                            slots.slot(self.pending_next))
         return K.Kernel(f"{self.synapses.name}_{self.name}", shape, variables, statements, stream,
                         ctx.functions(self.synapses))
-

@@ -22,7 +22,9 @@ NUMPY_DTYPES = {"float": np.float64, "integer": np.int32, "boolean": np.bool_}
 
 @dataclass
 class Variable:
-    """One state variable: ``array`` holds its values (one element if ``scalar``)."""
+    """One state variable: ``array`` holds its values (one element if ``scalar``).
+    ``write_condition`` names a boolean variable of the same group: code writes this variable
+    only where that one holds (Brian2's conditional write; see ``kernel.ArrayVar``)."""
 
     name: str
     array: DynamicArray
@@ -31,6 +33,7 @@ class Variable:
     scalar: bool = False
     read_only: bool = False
     constant: bool = False
+    write_condition: str | None = None
 
     def with_unit(self, values):
         if self.dtype != "float":
