@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .symbols import symbol
+from .symbols import is_noise_name, symbol
 
 __all__ = [
     "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitMethod", "is_noise_name",
@@ -45,11 +45,6 @@ class UnsupportedEquationsException(Exception):
         super().__init__(f"Cannot integrate the equations with method '{method}': {reason}")
         self.method = method
         self.reason = reason
-
-
-def is_noise_name(name: str) -> bool:
-    """True for the white-noise symbols ``xi`` and ``xi_<suffix>``."""
-    return name == "xi" or name.startswith("xi_")
 
 
 class TempNamer:

@@ -20,8 +20,14 @@ import sympy
 
 __all__ = [
     "symbol", "rand", "randn", "new_rand", "new_randn", "is_random_call",
-    "exprel", "int_", "floordiv", "RANDOM_FUNCTIONS",
+    "exprel", "int_", "floordiv", "RANDOM_FUNCTIONS", "is_noise_name",
 ]
+
+
+def is_noise_name(name: str) -> bool:
+    """True for the white-noise names ``xi`` and ``xi_<suffix>`` -- and only those: ``xinput`` or
+    ``xi2`` are ordinary names (a constant, a variable), as in Brian2."""
+    return name == "xi" or name.startswith("xi_")
 
 
 def symbol(name: str) -> sympy.Symbol:

@@ -21,7 +21,7 @@ from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
-from ..model.symbols import symbol
+from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group
@@ -109,7 +109,7 @@ class NeuronGroup(Group, BrianObject):
         temporaries = {s.var for s in self._reset_statements}
         return {n for n in names
                 if n not in self.variables and n not in SPECIAL_NAMES and n not in temporaries
-                and n not in self.equations.names and not n.startswith("xi")}
+                and n not in self.equations.names and not is_noise_name(n)}
 
     def structure_key(self):
         return (self.name, str(self.equations), self.method, self.threshold, self.reset,
