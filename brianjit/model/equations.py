@@ -37,7 +37,7 @@ from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensio
                                        unit_dimensions)
 from brianjit.model.functions import DEFAULT_FUNCTIONS
 from brianjit.model.parse import ParseError, get_identifiers, parse_expression
-from brianjit.model.symbols import is_noise_name, symbol
+from brianjit.model.symbols import int_, is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
 __all__ = [
@@ -98,6 +98,15 @@ class SingleEquation:
     def identifiers(self) -> set[str]:
         """Names the right-hand side uses (symbols and user function names)."""
         return get_identifiers(self.expr) if self.expr is not None else set()
+
+    @property
+    def typed_expr(self) -> sympy.Basic | None:
+        """The right-hand side as a value of the declared type, what a name standing for this
+        subexpression means elsewhere: ``int(...)`` of it for an ``integer`` subexpression
+        (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``expr`` itself."""
+        if self.expr is not None and self.var_type == "integer":
+            return int_(self.expr)
+        return self.expr
 
     def __str__(self):
         flags = f" ({', '.join(self.flags)})" if self.flags else ""
@@ -412,7 +421,7 @@ class Equations(Mapping):
             eq = self[name]
             if "constant over dt" in eq.flags:
                 continue  # stored and updated once per step, as in Brian2
-            inlined[symbol(name)] = eq.expr.xreplace(inlined)
+            inlined[symbol(name)] = eq.typed_expr.xreplace(inlined)
         return {n: self[n].expr.xreplace(inlined) for n in self.diff_eq_names}
 
     def substituted_rhs(self, names: Iterable[str] | None = None) -> dict[str, sympy.Basic]:

@@ -285,7 +285,7 @@ class Group:
         if expr is None or self.equations is None:
             return expr
         for _ in range(len(self.equations.subexpr_names) + 1):
-            subs = {s: self.equations[s.name].expr for s in expr.free_symbols
+            subs = {s: self.equations[s.name].typed_expr for s in expr.free_symbols
                     if s.name in self.equations.subexpr_names}
             if not subs:
                 return expr
