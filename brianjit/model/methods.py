@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from .parse import ParseError, parse_source
 from .symbols import is_noise_name, symbol
 
 __all__ = [
@@ -136,9 +137,9 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: l
 def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
     """``name = expression`` lines, the last one ``x_new = ...``, into sympy templates."""
     try:
-        module = ast.parse(text.strip())
-    except SyntaxError as err:
-        raise ValueError(f"method description, line {err.lineno}: {err.msg}") from None
+        module = parse_source(text.strip(), mode="exec")
+    except ParseError as err:
+        raise ValueError(f"method description, line {err.lineno}: {err.reason}") from None
     statements, known = [], {}
     for node in module.body:
         where = f"method description, line {node.lineno}"
