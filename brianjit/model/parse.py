@@ -108,8 +108,12 @@ _REFUSED = {
 }
 
 
-def is_boolean_expr(expr: sympy.Basic) -> bool:
-    """True for values usable as operands of and/or/not: Booleans, comparisons and symbols."""
+def is_boolean_expr(expr: sympy.Basic, boolean_names=None) -> bool:
+    """True for values usable as operands of and/or/not: Booleans, comparisons and symbols.
+    With ``boolean_names`` (the names known to be booleans), a lone name must be one of them:
+    ``threshold='v'`` with a float ``v`` is not a condition."""
+    if isinstance(expr, sympy.Symbol) and boolean_names is not None:
+        return expr.name in boolean_names
     return isinstance(expr, Boolean)
 
 
@@ -176,7 +180,11 @@ class _Translator:
         if method is None:
             what = _REFUSED.get(type(node), f"'{type(node).__name__}' syntax")
             self.fail(f"{what} not allowed in model expressions", node)
-        return method(node)
+        try:
+            return method(node)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            # sympy evaluating constants it cannot (clip(sqrt(-1), 0, 1): a complex number)
+            self.fail(f"cannot evaluate this ({err})", node)
 
     def number(self, node: ast.AST, context: str) -> sympy.Expr:
         value = self.visit(node)
@@ -295,7 +303,11 @@ def expression_from_ast(node: ast.AST, text: str, evaluate: bool = True) -> symp
     (quoted in error messages). ``evaluate=False`` keeps the tree as written (see
     :func:`parse_expression`)."""
     with sympy.evaluate(evaluate):
-        return _Translator(text).visit(node)
+        expr = _Translator(text).visit(node)
+    if expr.has(sympy.I):
+        # sympy folded a constant into a complex number (log(-1), (-8)**0.5)
+        raise ParseError("the expression has a complex value", text)
+    return expr
 
 
 def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:

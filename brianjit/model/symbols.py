@@ -46,6 +46,12 @@ class exprel(sympy.Function):
         x = self.args[0]
         return (x * sympy.exp(x) - sympy.exp(x) + 1) / x**2
 
+    def _eval_evalf(self, prec):
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_number:
+            return None
+        return sympy.Float(1, prec) if x == 0 else (sympy.exp(x) - 1) / x
+
 
 class int_(sympy.Function):
     """Python's ``int()`` on a number: truncation towards zero, result of integer type."""
@@ -56,6 +62,14 @@ class int_(sympy.Function):
         # that ``w + 0.01*int_(c)`` is not real and refuse it in ``Min``/``Max`` (``clip``)
         return True
 
+    def _eval_evalf(self, prec):
+        # numeric value for comparisons (clip(int(2.5), 0, 1)); constants are not folded, so the
+        # lowering's rules (NaN, infinities) stay the only ones
+        x = self.args[0].evalf(prec)
+        if not (x.is_number and x.is_extended_real and x.is_finite):
+            return None
+        return sympy.Float(int(x), prec)
+
 
 class floordiv(sympy.Function):
     """Python's ``a // b`` (floor division; integer if both operands are integers)."""
@@ -63,6 +77,12 @@ class floordiv(sympy.Function):
 
     def _eval_is_extended_real(self):
         return True
+
+    def _eval_evalf(self, prec):
+        a, b = (arg.evalf(prec) for arg in self.args)
+        if not all(v.is_number and v.is_extended_real and v.is_finite for v in (a, b)) or b == 0:
+            return None
+        return sympy.Float(sympy.floor(a / b), prec)
 
 
 rand = sympy.Function("rand")

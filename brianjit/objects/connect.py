@@ -200,6 +200,12 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
         variables.pop(index, None)
+    computed = {s.name for e in exprs[:3] for s in e.free_symbols}
+    unknown = sorted(name for name in computed
+                     if name == other or (name in variables and variables[name].index == other))
+    if unknown:
+        raise ValueError(f"connect(): the generator '{text}' computes {other}, so its range and "
+                         f"target cannot use {', '.join(unknown)} (which need {other})")
     pre, post = S.variables["i"].array, S.variables["j"].array
     error = DynamicArray(2, dtype=np.int64)
     prefilter = exprs.pop() if shape_args["prefilter"] is not None else None

@@ -49,7 +49,8 @@ def constant_dtype(value) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "boolean"
     if isinstance(value, (int, np.integer)) and get_dimensions(value) is DIMENSIONLESS:
-        return "integer"
+        # beyond 64 bits a Python int is a float, as an integer literal is (codegen/types.py)
+        return "integer" if -2**63 <= value < 2**63 else "float"
     return "float"
 
 

@@ -61,7 +61,7 @@ class NeuronGroup(Group, BrianObject):
         self._threshold_expr = parse_expression(threshold) if threshold is not None else None
         self._reset_statements = parse_statements(reset) if reset is not None else []
         if reset is not None and threshold is None:
-            raise ValueError("a reset needs a threshold")
+            raise ValueError(f"{self.name}: the reset {reset!r} needs a threshold")
         self._refractory_expr = (parse_expression(refractory) if isinstance(refractory, str)
                                  else None)
         #: seconds spent parsing the model text (reported in the network's build timings)
@@ -126,7 +126,8 @@ class NeuronGroup(Group, BrianObject):
         # the texts as written are checked: sympy's evaluation turns ``v > 0*mV`` into ``v > 0``
         if self._threshold_expr is not None:
             get_expr_dimensions(self.threshold, dims)
-            if not is_boolean_expr(self._threshold_expr):
+            if not is_boolean_expr(self._substitute_subexpressions(self._threshold_expr),
+                                   self._boolean_names()):
                 raise TypeError(f"The threshold condition '{self.threshold}' has to be a boolean "
                                 f"expression (a comparison such as 'v > 10*mV')")
         if self._reset_statements:
@@ -156,11 +157,11 @@ class NeuronGroup(Group, BrianObject):
         """Whether a string ``refractory`` is a boolean condition (else it is a time). sympy
         treats every symbol as possibly boolean, so a lone name is a condition only if it names
         a boolean variable (``refractory='tau_ref'`` is a time)."""
-        ref = self._substitute_subexpressions(self._refractory_expr)
-        if isinstance(ref, sympy.Symbol):
-            var = self.variables.get(ref.name)
-            return var is not None and var.dtype == "boolean"
-        return is_boolean_expr(ref)
+        return is_boolean_expr(self._substitute_subexpressions(self._refractory_expr),
+                               self._boolean_names())
+
+    def _boolean_names(self):
+        return {name for name, var in self.variables.items() if var.dtype == "boolean"}
 
     def _refractory_update(self):
         """``not_refractory`` for this step, as Brian2 computes it in the state updater."""
