@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
 from brianjit.model.parse import ParseError, get_identifiers, parse_expression
 from brianjit.model.statements import Statement, StatementError, parse_statements
-from brianjit.model.symbols import exprel, floordiv, int_, is_random_call, symbol
+from brianjit.model.symbols import clip, exprel, floordiv, int_, is_random_call, symbol
 
 NAMES = ["v", "w", "tau", "El", "g_e", "x1"]
 
@@ -86,20 +86,21 @@ def test_operators_map_to_the_shared_vocabulary():
     assert parse_expression("v % w") == sympy.Mod(v, w)
     assert parse_expression("int(v)") == int_(v)
     assert parse_expression("+v") == v
-    assert parse_expression("clip(v, 0, 1)") == sympy.Min(sympy.Max(v, 0), 1)
+    assert parse_expression("clip(v, 0, 1)") == clip(v, 0, 1)
     assert parse_expression("sqrt(v)") == sympy.sqrt(v)
     assert parse_expression("1.5") == sympy.Float(1.5) and parse_expression("3").is_Integer
     assert parse_expression("True") is sympy.true and parse_expression("False") is sympy.false
 
 
 def test_clip_of_terms_with_int_exprel_floordiv():
-    # sympy's Min/Max refuse an argument they think is not real; int_, exprel of a real and
-    # floordiv are real (an STDP rule like clip(w + 0.01*int(lastspike_pre > 0*ms), 0, 1))
+    # clip is its own head: no sympy Min/Max that could refuse an argument it cannot compare
+    # (an STDP rule like clip(w + 0.01*int(lastspike_pre > 0*ms), 0, 1))
     v, w = symbol("v"), symbol("w")
     for text, term in [("0.01*int(v > 0)", sympy.Float(0.01) * int_(v > 0)),
                        ("0.5*exprel(v)", sympy.Float(0.5) * exprel(v)),
                        ("0.5*(v // 2)", sympy.Float(0.5) * floordiv(v, 2))]:
-        assert parse_expression(f"clip(w + {text}, 0, 1)") == sympy.Min(sympy.Max(w + term, 0), 1)
+        assert parse_expression(f"clip(w + {text}, 0, 1)") == clip(w + term, 0, 1)
+    assert parse_expression("clip(exprel(6), 0, 1)") == clip(exprel(6), 0, 1)
 
 
 def test_chained_comparison_is_a_conjunction():

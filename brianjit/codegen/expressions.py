@@ -221,9 +221,8 @@ class ExprLowerer:
             result = self._select(condition, value, result)
         return result
 
-    def _min_max(self, expr):
-        typ, operands = self._operands(expr.args)
-        is_min = isinstance(expr, sympy.Min)
+    def _extremum(self, typ, is_min, operands):
+        """min or max of ``operands`` (already of model type ``typ``)."""
         if typ == FLOAT:  # NaN propagates, like numpy.minimum/maximum
             name = "minimum" if is_min else "maximum"
             combine = lambda a, b: call_math(self.builder, name, [a, b])  # noqa: E731
@@ -236,6 +235,15 @@ class ExprLowerer:
         for operand in operands[1:]:
             result = combine(result, operand)
         return result
+
+    def _min_max(self, expr):
+        typ, operands = self._operands(expr.args)
+        return self._extremum(typ, isinstance(expr, sympy.Min), operands)
+
+    def _clip(self, expr):
+        """numpy's clip: min(max(x, low), high), in the type of all three joined."""
+        typ, (x, low, high) = self._operands(expr.args)
+        return self._extremum(typ, True, [self._extremum(typ, False, [x, low]), high])
 
     def _safe_divisor(self, b):
         """Integer divisor with 0 and -1 replaced by 1 (sdiv/srem trap on x/0 and MIN/-1)."""
@@ -373,7 +381,7 @@ _NODES: dict[type, Callable] = {
 
 #: the lowering's own emitters, by the ``lowering`` name of a function table row
 _EMITTERS: dict[str, Callable] = {
-    "min": ExprLowerer._min_max, "max": ExprLowerer._min_max,
+    "min": ExprLowerer._min_max, "max": ExprLowerer._min_max, "clip": ExprLowerer._clip,
     "mod": lambda self, expr: self._divmod(expr, 1),
     "floordiv": lambda self, expr: self._divmod(expr, 0),
     "abs": ExprLowerer._abs, "sign": ExprLowerer._sign, "int": ExprLowerer._int,

@@ -4,7 +4,7 @@ One row per function says everything the other stages need to know about it:
 
 * how a call in a model string becomes sympy (``build``), used by :mod:`brianjit.model.parse`;
 * the sympy class the built node has (``head``), so a stage holding only a sympy tree can find the
-  row again (``sqrt`` and ``clip`` build ``Pow``/``Min``/``Max`` and have no head of their own);
+  row again (``sqrt`` builds a ``Pow`` and has no head of its own);
 * the dimension rule: per argument ``'1'`` (must be dimensionless), ``'any'``, ``'first'`` (same
   dimensions as the first argument) or ``'second'`` (a time), and the result ``'1'``, ``'first'``
   ``'sqrt(first)'``, ``'first/second'`` or a fixed Dimension (a TimedArray's unit); :mod:`brianjit.model.dimensions` interprets these words;
@@ -18,7 +18,7 @@ One row per function says everything the other stages need to know about it:
   lowering's own emitters (``'abs'``, ``'poisson'``...). :mod:`brianjit.codegen.expressions` checks
   at import that it can emit every row, so a function the parser accepts can always be lowered.
 
-Rows whose ``name`` is None are sympy-only heads: ``Min``/``Max`` that ``clip`` builds, ``Mod`` and
+Rows whose ``name`` is None are sympy-only heads: ``Min``/``Max`` that sympy may produce, ``Mod`` and
 ``floordiv`` that ``%`` and ``//`` build, and the functions sympy itself may produce while
 integrating (``atan2``, ``erf``...). They cannot be called by name from a model string but still
 need a dimension rule, a type and a lowering.
@@ -37,7 +37,7 @@ from sympy.core.function import AppliedUndef
 from sympy.codegen import cfunctions
 from sympy.codegen.cfunctions import expm1, log1p, log10
 
-from brianjit.model.symbols import exprel, floordiv, int_, new_rand, new_randn, rand, randn
+from brianjit.model.symbols import clip, exprel, floordiv, int_, new_rand, new_randn, rand, randn
 
 __all__ = [
     "FunctionSpec", "DEFAULT_FUNCTIONS", "SYMPY_HEADS", "poisson", "timestep", "new_poisson",
@@ -89,10 +89,6 @@ def new_poisson(lam) -> sympy.Expr:
     return poisson(lam, sympy.Integer(next(_poisson_ids)))
 
 
-def _clip(x, low, high):
-    return sympy.Min(sympy.Max(x, low), high)
-
-
 def _row(name, build, head, arg_dims, result_dims, result_type="float", stateful=False,
          accepts_boolean=False, lowering=None):
     return FunctionSpec(name, len(arg_dims), build, head, tuple(arg_dims), result_dims,
@@ -124,7 +120,7 @@ _TABLE = [
     _row("sign", sympy.sign, sympy.sign, ["any"], "1", "highest", lowering="sign"),
     _row("floor", sympy.floor, sympy.floor, ["any"], "first", lowering="floor"),
     _row("ceil", sympy.ceiling, sympy.ceiling, ["any"], "first", lowering="ceil"),
-    _row("clip", _clip, None, ["any", "first", "first"], "first", "highest"),  # Min(Max(...))
+    _row("clip", clip, clip, ["any", "first", "first"], "first", "highest", lowering="clip"),
     _row("int", int_, int_, ["1"], "1", "integer", accepts_boolean=True, lowering="int"),
     _row("rand", new_rand, rand, [], "1", stateful=True, lowering="rand"),
     _row("randn", new_randn, randn, [], "1", stateful=True, lowering="randn"),

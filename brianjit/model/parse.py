@@ -9,7 +9,7 @@ Accepted: numbers (``int`` -> ``Integer``, ``float`` -> ``Float``), names (``sym
 is ``sympy.Mod``), comparisons (``a < b < c`` is ``(a < b) & (b < c)``), ``and``/``or``/``not``, and
 calls ``name(arg, ...)`` with positional arguments. Calls of the functions in
 :data:`brianjit.model.functions.DEFAULT_FUNCTIONS` are built by their table row (``int(x)`` is
-``int_(x)``, ``rand()`` is a fresh ``rand(k)``, ``clip`` is ``Min(Max(..))``); any other name is kept
+``int_(x)``, ``rand()`` is a fresh ``rand(k)``, ``clip`` is ``clip(x, low, high)``); any other name is kept
 as an undefined sympy function ``Function(name)(args)`` so that user functions (TimedArray, ...) can
 be resolved later from the namespace.
 

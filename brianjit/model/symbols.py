@@ -20,7 +20,7 @@ import sympy
 
 __all__ = [
     "symbol", "rand", "randn", "new_rand", "new_randn", "is_random_call",
-    "exprel", "int_", "floordiv", "RANDOM_FUNCTIONS", "is_noise_name",
+    "exprel", "int_", "floordiv", "clip", "RANDOM_FUNCTIONS", "is_noise_name",
 ]
 
 
@@ -83,6 +83,22 @@ class floordiv(sympy.Function):
         if not all(v.is_number and v.is_extended_real and v.is_finite for v in (a, b)) or b == 0:
             return None
         return sympy.Float(sympy.floor(a / b), prec)
+
+
+class clip(sympy.Function):
+    """Brian2's ``clip(x, low, high)``: ``min(max(x, low), high)``. Its own head, not sympy's
+    ``Min(Max(...))``: those ask sympy's assumption system about every argument (tens of
+    milliseconds per call) and refuse arguments they cannot compare."""
+    nargs = 3
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _eval_evalf(self, prec):
+        x, low, high = (arg.evalf(prec) for arg in self.args)
+        if not all(v.is_number and v.is_extended_real for v in (x, low, high)):
+            return None
+        return sympy.Min(sympy.Max(x, low), high)
 
 
 rand = sympy.Function("rand")

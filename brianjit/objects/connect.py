@@ -200,7 +200,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
         variables.pop(index, None)
-    computed = {s.name for e in exprs[:3] for s in e.free_symbols}
+    computed = {s.name for e in exprs[:3] for s in e.free_symbols} - {shape_args["inner_name"]}
     unknown = sorted(name for name in computed
                      if name == other or (name in variables and variables[name].index == other))
     if unknown:
