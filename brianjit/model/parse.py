@@ -37,9 +37,10 @@ import operator
 import threading
 
 import sympy
+from sympy.calculus.accumulationbounds import AccumBounds
 from sympy.logic.boolalg import Boolean
 
-from brianjit.model.functions import DEFAULT_FUNCTIONS
+from brianjit.model.functions import DEFAULT_FUNCTIONS, SYMPY_HEADS
 from brianjit.model.symbols import floordiv, symbol
 
 __all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
@@ -53,6 +54,8 @@ MAX_NODES = 5000
 #: most bits of an integer power computed exactly (``2**10000``: 10,000 bits, instant)
 MAX_POWER_BITS = 10_000
 _AST_LOCK = threading.Lock()
+_DOUBLE_MAX = sympy.Float(1.7976931348623157e308)
+_DOUBLE_TINY = sympy.Float(4.9406564584124654e-324)
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -181,10 +184,31 @@ class _Translator:
             what = _REFUSED.get(type(node), f"'{type(node).__name__}' syntax")
             self.fail(f"{what} not allowed in model expressions", node)
         try:
-            return method(node)
+            return self.as_double(method(node), node)
         except (TypeError, ValueError, ArithmeticError) as err:
             # sympy evaluating constants it cannot (clip(sqrt(-1), 0, 1): a complex number)
             self.fail(f"cannot evaluate this ({err})", node)
+
+    def as_double(self, value: sympy.Basic, node: ast.AST) -> sympy.Basic:
+        """Constants folded by sympy keep the range of a double, as at run time: beyond it they
+        are infinite (sympy's Floats have no overflow: ``exp(exp(exp(exp(50))))`` would be
+        computed to ever more digits, for ever); values without a number (``sin(inf)``) are
+        refused."""
+        spec = SYMPY_HEADS.get(getattr(value, "func", None))
+        numeric = value
+        if (spec is not None and spec.result_type == "float" and not spec.stateful
+                and value.args and all(a.is_number for a in value.args)):
+            numeric = value.evalf()   # exp(1000) stays exact unless it is beyond a double
+        if isinstance(numeric, sympy.Float):
+            magnitude = abs(numeric)
+            if magnitude > _DOUBLE_MAX:
+                return sympy.oo if numeric > 0 else -sympy.oo
+            if 0 < magnitude < _DOUBLE_TINY:
+                return sympy.Float(0.0)
+        elif isinstance(numeric, (AccumBounds, sympy.core.numbers.NaN,
+                                  sympy.core.numbers.ComplexInfinity)):
+            self.fail("this constant is not a number", node)
+        return value
 
     def number(self, node: ast.AST, context: str) -> sympy.Expr:
         value = self.visit(node)

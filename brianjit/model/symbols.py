@@ -15,6 +15,7 @@ Every stage that builds or reads model expressions agrees on these conventions:
 from __future__ import annotations
 
 import itertools
+import math
 
 import sympy
 
@@ -62,13 +63,17 @@ class int_(sympy.Function):
         # that ``w + 0.01*int_(c)`` is not real and refuse it in ``Min``/``Max`` (``clip``)
         return True
 
-    def _eval_evalf(self, prec):
-        # numeric value for comparisons (clip(int(2.5), 0, 1)); constants are not folded, so the
-        # lowering's rules (NaN, infinities) stay the only ones
-        x = self.args[0].evalf(prec)
-        if not (x.is_number and x.is_extended_real and x.is_finite):
-            return None
-        return sympy.Float(int(x), prec)
+    @classmethod
+    def eval(cls, x):
+        # a float constant folds to its integer (so clip(int(2.5), 0, 1) can compare it); beyond
+        # the i64 range it is the lowering's "integer indefinite" INT64_MIN; NaN and infinities
+        # stay calls (lowered: INT64_MIN as well)
+        if isinstance(x, sympy.Integer):
+            return x
+        if isinstance(x, sympy.Float) and x.is_finite:
+            value = int(x)
+            return sympy.Integer(value if -2**63 <= value < 2**63 else -2**63)
+        return None
 
 
 class floordiv(sympy.Function):
@@ -82,7 +87,10 @@ class floordiv(sympy.Function):
         a, b = (arg.evalf(prec) for arg in self.args)
         if not all(v.is_number and v.is_extended_real and v.is_finite for v in (a, b)) or b == 0:
             return None
-        return sympy.Float(sympy.floor(a / b), prec)
+        quotient = a / b
+        if abs(quotient) >= 2**60:   # already a whole number at this precision (and maybe huge)
+            return quotient
+        return sympy.Float(math.floor(quotient), prec)
 
 
 class clip(sympy.Function):
