@@ -397,37 +397,48 @@ def findings(cases, results) -> list[dict]:
             and r["outcome"] != "user"]
 
 
-def _long_run(n_cases, workers, batch, seed):
-    """Draw ``n_cases`` cases from :data:`CASES` (seeded) and run them in batches."""
-    from concurrent.futures import ThreadPoolExecutor
+def _draw(n_cases, seed):
+    """``n_cases`` cases from :data:`CASES`, reproducibly for ``seed``."""
     from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as hypothesis_seed
 
     drawn = []
 
+    @hypothesis_seed(seed)
     @settings(max_examples=n_cases, database=None, deadline=None, derandomize=False,
               suppress_health_check=list(HealthCheck))
     @given(CASES)
     def collect(case):
         drawn.append(case)
 
-    from hypothesis import seed as hypothesis_seed
-    hypothesis_seed(seed)(collect)()
-    drawn = drawn[:n_cases]
-    batches = [drawn[k:k + batch] for k in range(0, len(drawn), batch)]
+    collect()
+    return drawn[:n_cases]
+
+
+def _long_run(n_cases, workers, batch, seed):
+    """Run ``n_cases`` cases in batches of ``batch`` (batch k drawn with seed ``seed``, k), the
+    next batches drawn while ``workers`` processes run the earlier ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
     counts = {"ok": 0, "user": 0, "bad": 0, "hang": 0, "crash": 0}
-    found = []
+    found, n_batches, total = [], -(-n_cases // batch), 0
     start = time.time()
     with ThreadPoolExecutor(workers) as pool:
-        for n, (cases, results) in enumerate(zip(batches, pool.map(run_batch, batches))):
+        pending = []
+        for k in range(n_batches):
+            cases = _draw(min(batch, n_cases - k * batch), seed * 1_000_003 + k)
+            pending.append((cases, pool.submit(run_batch, cases)))
+        for n, (cases, future) in enumerate(pending):
+            results = future.result()
+            total += len(cases)
             for r in results:
                 counts[r["outcome"]] += 1
             new = findings(cases, results)
             for item in new:
                 print("FINDING", json.dumps(item)[:3000], flush=True)
             found += new
-            print(f"batch {n + 1}/{len(batches)} {counts} {time.time() - start:.0f} s",
-                  flush=True)
-    return len(drawn), counts, found
+            print(f"batch {n + 1}/{n_batches} {counts} {time.time() - start:.0f} s", flush=True)
+    return total, counts, found
 
 
 def main():
