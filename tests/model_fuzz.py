@@ -424,20 +424,25 @@ def _long_run(n_cases, workers, batch, seed):
     found, n_batches, total = [], -(-n_cases // batch), 0
     start = time.time()
     with ThreadPoolExecutor(workers) as pool:
-        pending = []
-        for k in range(n_batches):
-            cases = _draw(min(batch, n_cases - k * batch), seed * 1_000_003 + k)
-            pending.append((cases, pool.submit(run_batch, cases)))
-        for n, (cases, future) in enumerate(pending):
-            results = future.result()
-            total += len(cases)
-            for r in results:
-                counts[r["outcome"]] += 1
-            new = findings(cases, results)
-            for item in new:
-                print("FINDING", json.dumps(item)[:3000], flush=True)
-            found += new
-            print(f"batch {n + 1}/{n_batches} {counts} {time.time() - start:.0f} s", flush=True)
+        pending, done = [], 0
+        for k in range(n_batches + workers + 1):
+            if k < n_batches:   # keep a few batches ahead of the workers, report in order
+                cases = _draw(min(batch, n_cases - k * batch), seed * 1_000_003 + k)
+                pending.append((cases, pool.submit(run_batch, cases)))
+            while done < len(pending) and (k >= n_batches or len(pending) - done > workers + 1
+                                           or pending[done][1].done()):
+                cases, future = pending[done]
+                results = future.result()
+                done += 1
+                total += len(cases)
+                for r in results:
+                    counts[r["outcome"]] += 1
+                new = findings(cases, results)
+                for item in new:
+                    print("FINDING", json.dumps(item)[:3000], flush=True)
+                found += new
+                print(f"batch {done}/{n_batches}: {total} cases {counts} "
+                      f"{time.time() - start:.0f} s", flush=True)
     return total, counts, found
 
 
