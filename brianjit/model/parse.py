@@ -126,8 +126,11 @@ def _is_number_like(expr: sympy.Basic) -> bool:
 
 
 def _exact_power_bits(base: sympy.Expr, exponent: sympy.Expr) -> int:
-    """About how many bits sympy's exact value of ``base**exponent`` has (0 unless both are
-    rational and the exponent an integer: other powers are floats or stay symbolic)."""
+    """About how many bits sympy's exact value of ``base**exponent`` has (0 unless the base or
+    its numeric factor is rational and the exponent an integer: other powers are floats or stay
+    symbolic)."""
+    if isinstance(base, sympy.Mul):
+        base = base.as_coeff_Mul()[0]   # sympy distributes the power: (59*metre)**n = 59**n*...
     if not (isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Integer)):
         return 0
     size = max(abs(base.p).bit_length(), abs(base.q).bit_length())
