@@ -57,7 +57,7 @@ def _in_threads(work, n=8):
 
 def test_concurrent_parsing():
     def work():
-        for _ in range(25):
+        for _ in range(20):
             parse_expression(LONG)
             parse_statements("x = 1\ny += x*2\nz = int(x > 0.5)")
             [_Garbage() for _ in range(100)]
