@@ -64,6 +64,12 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
         except UnsupportedEquationsException as err:
             failures.append(err)
             continue
+        except (AttributeError, TypeError, ValueError, RecursionError) as err:
+            # sympy failing inside its own algorithms (factor_terms, integrate) on unusual terms:
+            # this method cannot integrate the system; another candidate may
+            failures.append(UnsupportedEquationsException(
+                name, f"sympy failed on these equations ({type(err).__name__}: {err})"))
+            continue
         preamble = draws + [(system.increments[xi].name, sympy.sqrt(dt) * new_randn())
                             for xi in system.noise_names]
         return StateUpdate(_assemble(preamble + temps, new_values, system), name)
