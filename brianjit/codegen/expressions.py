@@ -1,5 +1,9 @@
 """Lowering of one sympy expression to llvmlite.ir instructions: a table from sympy node class to
-an emitter, and nothing else (loops, loads and stores belong to the kernel lowering).
+an emitter for the structure (numbers, names, arithmetic, comparisons, logic, Piecewise), and the
+function table of :mod:`brianjit.model.functions` for calls: each row names its lowering, a
+libm function or intrinsic (:mod:`.mathfuncs`) or one of the emitters of :data:`_EMITTERS`. The
+module checks at import that every row can be lowered. Loops, loads and stores belong to the
+kernel lowering.
 
 Every sub-expression is typed first (:mod:`.types`), so integer arithmetic stays i64 and mixes
 promote to double as in Python. A node that is in no table raises ``NotImplementedError`` naming
@@ -13,28 +17,16 @@ from collections.abc import Callable, Mapping
 
 import sympy
 from llvmlite import ir
-from sympy.codegen import cfunctions
 
-from ..model.symbols import exprel, floordiv, int_, rand, randn
+from ..model.functions import SYMPY_HEADS, TABLE
+from ..model.symbols import rand
 from . import rng
-from .mathfuncs import FAST_MATH, call_math
-from .types import BOOLEAN, FLOAT, INTEGER, convert, infer_type, ir_type, join
+from .mathfuncs import FAST_MATH, INTRINSICS, LIBM, call_math
+from .types import BOOLEAN, FLOAT, INTEGER, convert, fits_i64, infer_type, ir_type, join
 
 __all__ = ["ExprLowerer", "ExternalFunction"]
 
 ExternalFunction = Callable[["ExprLowerer", tuple], ir.Value]
-
-# sympy function class -> libm / intrinsic name (see mathfuncs); arguments converted to double.
-_MATH = {
-    sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
-    sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan", sympy.atan2: "atan2",
-    sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh", sympy.asinh: "asinh",
-    sympy.acosh: "acosh", sympy.atanh: "atanh", sympy.erf: "erf", sympy.erfc: "erfc",
-    sympy.floor: "floor", sympy.ceiling: "ceil",
-    cfunctions.expm1: "expm1", cfunctions.log1p: "log1p", cfunctions.log10: "log10",
-    cfunctions.log2: "log2", cfunctions.exp2: "exp2", cfunctions.Cbrt: "cbrt",
-    cfunctions.Sqrt: "sqrt", cfunctions.hypot: "hypot",
-}
 
 _RELATIONS = {sympy.StrictLessThan: "<", sympy.LessThan: "<=", sympy.StrictGreaterThan: ">",
               sympy.GreaterThan: ">=", sympy.Equality: "==", sympy.Unequality: "!="}
@@ -70,7 +62,7 @@ class ExprLowerer:
             emitter = _NODES.get(node_class)
             if emitter is not None:
                 return emitter(self, expr)
-        if isinstance(expr, sympy.Function):
+        if isinstance(expr, (sympy.Function, sympy.Min, sympy.Max)):
             return self._function(expr)
         raise NotImplementedError(f"cannot lower sympy node {type(expr).__name__}: {expr}")
 
@@ -115,9 +107,9 @@ class ExprLowerer:
         return self.values[expr.name]
 
     def _number(self, expr):
-        if isinstance(expr, sympy.Integer):
+        if isinstance(expr, sympy.Integer) and fits_i64(expr):
             return self._const(INTEGER, int(expr))
-        return self._const(FLOAT, float(expr))
+        return self._const(FLOAT, float(expr))  # correctly rounded, also for 2**64
 
     def _boolean_atom(self, expr):
         return self._const(BOOLEAN, int(bool(expr)))
@@ -183,12 +175,29 @@ class ExprLowerer:
 
     def _relational(self, expr):
         op = _RELATIONS[type(expr)]
+        exact = self._beyond_i64(expr)
+        if exact is not None:
+            return self._const(BOOLEAN, int(exact))
         typ, (a, b) = self._operands(expr.args)
         if typ == FLOAT:
             if op == "!=":  # Python: nan != nan
                 return self.builder.fcmp_unordered(op, a, b)
             return self.builder.fcmp_ordered(op, a, b)
         return self.builder.icmp_signed(op, a, b)
+
+    def _beyond_i64(self, expr):
+        """The exact truth of an integer compared with an integer constant beyond the i64 range
+        (``i == 2**64`` is False, ``i < 2**64`` True), or None for other comparisons."""
+        left, right = expr.args
+        for constant, other, flipped in ((right, left, False), (left, right, True)):
+            if not fits_i64(constant) and self.type_of(other) in (INTEGER, BOOLEAN):
+                above = int(constant) > 0  # the constant is above (or below) every i64
+                op = _RELATIONS[type(expr)]
+                if op in ("==", "!="):
+                    return op == "!="
+                less = op in ("<", "<=")
+                return less == above if not flipped else less != above
+        return None
 
     def _logic(self, expr):
         operands = [self.lower_as(a, BOOLEAN) for a in expr.args]
@@ -212,9 +221,8 @@ class ExprLowerer:
             result = self._select(condition, value, result)
         return result
 
-    def _min_max(self, expr):
-        typ, operands = self._operands(expr.args)
-        is_min = isinstance(expr, sympy.Min)
+    def _extremum(self, typ, is_min, operands):
+        """min or max of ``operands`` (already of model type ``typ``)."""
         if typ == FLOAT:  # NaN propagates, like numpy.minimum/maximum
             name = "minimum" if is_min else "maximum"
             combine = lambda a, b: call_math(self.builder, name, [a, b])  # noqa: E731
@@ -227,6 +235,15 @@ class ExprLowerer:
         for operand in operands[1:]:
             result = combine(result, operand)
         return result
+
+    def _min_max(self, expr):
+        typ, operands = self._operands(expr.args)
+        return self._extremum(typ, isinstance(expr, sympy.Min), operands)
+
+    def _clip(self, expr):
+        """numpy's clip: min(max(x, low), high), in the type of all three joined."""
+        typ, (x, low, high) = self._operands(expr.args)
+        return self._extremum(typ, True, [self._extremum(typ, False, [x, low]), high])
 
     def _safe_divisor(self, b):
         """Integer divisor with 0 and -1 replaced by 1 (sdiv/srem trap on x/0 and MIN/-1)."""
@@ -307,25 +324,45 @@ class ExprLowerer:
         at_zero = self.builder.fcmp_ordered("==", x, self._const(FLOAT, 0.0))
         return self._select(at_zero, self._const(FLOAT, 1.0), ratio)
 
-    def _random(self, expr):
+    def _streams(self, expr, count):
+        """The first of ``count`` fresh random streams for the random call ``expr``."""
         if self.random is None:
             raise NotImplementedError(f"{expr} needs random numbers but no RandomContext was given")
         stream = self.random.first_stream + self.streams_used
-        self.streams_used += 1
+        self.streams_used += count
+        return stream
+
+    def _random(self, expr):
+        stream = self._streams(expr, 1)
         emit = rng.emit_uniform if expr.func == rand else rng.emit_normal
         return emit(self.builder, self.random.seed, stream, self.random.index, self.random.step)
+
+    def _poisson(self, expr):
+        lam = self.lower_as(expr.args[0], FLOAT)
+        stream = self._streams(expr, rng.POISSON_STREAMS)
+        return rng.emit_poisson(self.builder, self.random.seed, stream, self.random.index,
+                                self.random.step, lam)
+
+    def _timestep(self, expr):
+        """Brian2's ``timestep(t, dt)``: ``(t + 1e-3*dt)/dt`` truncated to an integer, so that
+        multiples of dt never fall into the step before."""
+        t, dt = (self.lower_as(a, FLOAT) for a in expr.args)
+        f = self.builder
+        shifted = f.fadd(t, f.fmul(self._const(FLOAT, 1e-3), dt))
+        return convert(f, f.fdiv(shifted, dt), FLOAT, INTEGER)
 
     def _function(self, expr):
         name = getattr(expr.func, "__name__", str(expr.func))
         external = self.functions.get(name)
         if external is not None:
             return external(self, expr.args)
-        if expr.func in (rand, randn):
-            return self._random(expr)
-        math_name = _MATH.get(expr.func)
-        if math_name is None:
+        spec = SYMPY_HEADS.get(expr.func)
+        if spec is None or spec.lowering is None:
             raise NotImplementedError(f"cannot lower function {name} in {expr}")
-        return call_math(self.builder, math_name, [self.lower_as(a, FLOAT) for a in expr.args])
+        emitter = _EMITTERS.get(spec.lowering)
+        if emitter is not None:
+            return emitter(self, expr)
+        return call_math(self.builder, spec.lowering, [self.lower_as(a, FLOAT) for a in expr.args])
 
 
 _NODES: dict[type, Callable] = {
@@ -340,11 +377,26 @@ _NODES: dict[type, Callable] = {
     sympy.And: ExprLowerer._logic, sympy.Or: ExprLowerer._logic,
     sympy.Not: ExprLowerer._logic, sympy.Xor: ExprLowerer._logic,
     sympy.Piecewise: ExprLowerer._piecewise,
-    sympy.Min: ExprLowerer._min_max, sympy.Max: ExprLowerer._min_max,
-    sympy.Mod: lambda self, expr: self._divmod(expr, 1),
-    floordiv: lambda self, expr: self._divmod(expr, 0),
-    sympy.Abs: ExprLowerer._abs,
-    sympy.sign: ExprLowerer._sign,
-    int_: ExprLowerer._int,
-    exprel: ExprLowerer._exprel,
 }
+
+#: the lowering's own emitters, by the ``lowering`` name of a function table row
+_EMITTERS: dict[str, Callable] = {
+    "min": ExprLowerer._min_max, "max": ExprLowerer._min_max, "clip": ExprLowerer._clip,
+    "mod": lambda self, expr: self._divmod(expr, 1),
+    "floordiv": lambda self, expr: self._divmod(expr, 0),
+    "abs": ExprLowerer._abs, "sign": ExprLowerer._sign, "int": ExprLowerer._int,
+    "exprel": ExprLowerer._exprel, "rand": ExprLowerer._random, "randn": ExprLowerer._random,
+    "poisson": ExprLowerer._poisson, "timestep": ExprLowerer._timestep,
+}
+
+
+def _check_table():
+    """Every row of the function table that names a lowering can be emitted."""
+    missing = [spec.name or spec.head for spec in TABLE if spec.lowering is not None
+               and spec.lowering not in _EMITTERS and spec.lowering not in INTRINSICS
+               and spec.lowering not in LIBM]
+    if missing:
+        raise NotImplementedError(f"functions without a lowering: {missing}")
+
+
+_check_table()

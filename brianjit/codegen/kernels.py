@@ -20,7 +20,7 @@ from ..model.symbols import floordiv, symbol
 from . import dynarray
 from .expressions import ExprLowerer
 from .rng import RandomContext
-from .types import infer_type
+from .types import check_stored_constant, infer_type, store_int32
 
 __all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
            "KERNEL_TYPE"]
@@ -101,7 +101,7 @@ class KernelEmitter:
     def store(self, var: K.ArrayVar, value, index=None):
         b = self.builder
         if var.dtype == "integer":
-            value = b.trunc(value, I32)
+            value = store_int32(b, value)
         elif var.dtype == "boolean":
             value = b.zext(value, I8)
         idx = const(var.offset) if index is None or var.scalar else b.add(self.element(var, index),
@@ -228,6 +228,8 @@ class KernelEmitter:
                     raise ValueError(f"'{stmt}': cannot write the shared variable "
                                      f"'{stmt.target}' in code that runs for every element")
                 typ = "integer" if var.dtype == "int64" else var.dtype
+                if var.dtype == "integer":
+                    check_stored_constant(expr, stmt.target, typ)
             else:
                 typ = types.get(stmt.target) or infer_type(expr, types)
                 types[stmt.target] = typ
@@ -381,7 +383,7 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
 def _raw(em, dtype, value):
     """A loaded value converted back to the storage type of ``dtype``."""
     if dtype == "integer":
-        return em.builder.trunc(value, I32)
+        return store_int32(em.builder, value)
     if dtype == "boolean":
         return em.builder.zext(value, I8)
     return value

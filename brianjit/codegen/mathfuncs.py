@@ -34,7 +34,7 @@ INTRINSICS = {"sqrt": 1, "fabs": 1, "floor": 1, "ceil": 1, "trunc": 1, "rint": 1
 LIBM = {"exp": 1, "exp2": 1, "expm1": 1, "log": 1, "log2": 1, "log10": 1, "log1p": 1,
         "sin": 1, "cos": 1, "tan": 1, "asin": 1, "acos": 1, "atan": 1,
         "sinh": 1, "cosh": 1, "tanh": 1, "asinh": 1, "acosh": 1, "atanh": 1,
-        "cbrt": 1, "erf": 1, "erfc": 1, "atan2": 2, "hypot": 2, "pow": 2}
+        "cbrt": 1, "erf": 1, "erfc": 1, "lgamma": 1, "atan2": 2, "hypot": 2, "pow": 2}
 
 _DOUBLE = ir.DoubleType()
 

@@ -28,7 +28,7 @@ from .mathfuncs import FAST_MATH, call_math
 
 __all__ = ["RandomContext", "emit_philox", "emit_block", "emit_uniform", "emit_normal",
            "philox4x32_10", "uniform", "normal", "emit_binomial", "binomial", "binomial_constants",
-           "BINOMIAL_STREAMS"]
+           "BINOMIAL_STREAMS", "emit_poisson", "poisson", "POISSON_STREAMS"]
 
 _MULTIPLIERS = (0xD2511F53, 0xCD9E8D57)
 _WEYL = (0x9E3779B9, 0xBB67AE85)
@@ -266,3 +266,169 @@ def binomial(seed, stream, index, step, n: int, p: float) -> np.ndarray:
         x = 0 if attempt >= BINOMIAL_STREAMS else x
         out[pos] = n - x if c["reverse"] else x
     return out
+
+
+# --- Poisson numbers (the model function poisson(lam)) -------------------------------------------
+
+#: random streams one poisson() call site owns: stream k holds the uniforms of attempt k of the
+#: rejection method (lam >= 10: each attempt is accepted with probability > 0.85; after this many
+#: rejections, probability < 1e-50, the draw gives round(lam)); inversion (lam < 10) uses stream 0
+POISSON_STREAMS = 64
+#: inversion steps at most (lam < 10: P(X > 200) < 1e-150); this also ends the search when the
+#: floating-point sum of the probabilities stops short of the uniform
+_INVERSION_STEPS = 200
+_PTRS_MIN_LAM = 10.0
+
+
+def _ptrs_constants(lam, sqrt, log):
+    """Hormann's PTRS constants for mean ``lam`` (as numpy computes them)."""
+    b = 0.931 + 2.53 * sqrt(lam)
+    a = -0.059 + 0.02483 * b
+    return {"a": a, "b": b, "log_invalpha": log(1.1239 + 1.1328 / (b - 3.4)),
+            "vr": 0.9277 - 3.6224 / (b - 2)}
+
+
+def emit_poisson(builder: ir.IRBuilder, seed, first_stream: int, index, step,
+                 lam: ir.Value) -> ir.Value:
+    """A Poisson(lam) number (an i64) for a double ``lam`` that may differ per element.
+
+    lam < 10: inversion by sequential search with one uniform (stream ``first_stream``);
+    lam >= 10: Hormann's transformed rejection (PTRS, as numpy), attempt k drawing its two
+    uniforms from stream ``first_stream + k``; lam <= 0 or NaN: 0; lam = inf (or beyond the i64
+    range): INT64_MIN, the integer conversion's "indefinite" value. Every number is a pure function
+    of (seed, stream, index, step): chunking and element order never change it.
+    :func:`poisson` is the numpy reference."""
+    from .types import convert  # types imports the model's function table; rng stays light
+
+    b = builder
+    f64 = lambda x: ir.Constant(_DOUBLE, x)  # noqa: E731
+    i64 = lambda x: ir.Constant(_I64, x)  # noqa: E731
+    arith = dict(flags=())  # no fusing into FMA: the numpy reference must give the same numbers
+    func = b.function
+    blocks = {name: func.append_basic_block(f"poisson.{name}") for name in (
+        "choose", "small", "small.loop", "small.step", "large", "large.loop", "large.body",
+        "large.test", "large.next", "done")}
+    results = []
+
+    b.cbranch(b.fcmp_ordered(">", lam, f64(0.0)), blocks["choose"], blocks["done"])
+    results.append((f64(0.0), b.block))
+
+    b.position_at_end(blocks["choose"])
+    b.cbranch(b.fcmp_ordered(">=", lam, f64(_PTRS_MIN_LAM)), blocks["large"], blocks["small"])
+
+    # inversion: x = 0, p = s = exp(-lam); while u > s: x += 1, p *= lam/x, s += p
+    b.position_at_end(blocks["small"])
+    u = emit_uniform(b, seed, first_stream, index, step)
+    p0 = call_math(b, "exp", [b.fneg(lam)])
+    b.branch(blocks["small.loop"])
+    b.position_at_end(blocks["small.loop"])
+    x, p, total = b.phi(_I64, "x"), b.phi(_DOUBLE, "p"), b.phi(_DOUBLE, "s")
+    x.add_incoming(i64(0), blocks["small"])
+    p.add_incoming(p0, blocks["small"])
+    total.add_incoming(p0, blocks["small"])
+    more = b.and_(b.fcmp_ordered(">", u, total), b.icmp_signed("<", x, i64(_INVERSION_STEPS)))
+    results.append((b.sitofp(x, _DOUBLE), blocks["small.loop"]))
+    b.cbranch(more, blocks["small.step"], blocks["done"])
+    b.position_at_end(blocks["small.step"])
+    x1 = b.add(x, i64(1))
+    p1 = b.fdiv(b.fmul(p, lam, **arith), b.sitofp(x1, _DOUBLE), **arith)
+    x.add_incoming(x1, blocks["small.step"])
+    p.add_incoming(p1, blocks["small.step"])
+    total.add_incoming(b.fadd(total, p1, **arith), blocks["small.step"])
+    b.branch(blocks["small.loop"])
+
+    # PTRS (Hormann 1993), as numpy's random_poisson_ptrs
+    b.position_at_end(blocks["large"])
+    slam = call_math(b, "sqrt", [lam])
+    loglam = call_math(b, "log", [lam])
+    big_b = b.fadd(f64(0.931), b.fmul(f64(2.53), slam, **arith), **arith)
+    a = b.fadd(f64(-0.059), b.fmul(f64(0.02483), big_b, **arith), **arith)
+    log_invalpha = call_math(b, "log", [b.fadd(f64(1.1239), b.fdiv(
+        f64(1.1328), b.fsub(big_b, f64(3.4), **arith), **arith), **arith)])
+    vr = b.fsub(f64(0.9277), b.fdiv(f64(3.6224), b.fsub(big_b, f64(2.0), **arith), **arith),
+                **arith)
+    fallback = call_math(b, "floor", [b.fadd(lam, f64(0.5), **arith)])
+    b.branch(blocks["large.loop"])
+    b.position_at_end(blocks["large.loop"])
+    attempt = b.phi(_I64, "attempt")
+    attempt.add_incoming(i64(0), blocks["large"])
+    results.append((fallback, blocks["large.loop"]))
+    b.cbranch(b.icmp_signed(">=", attempt, i64(POISSON_STREAMS)), blocks["done"],
+              blocks["large.body"])
+    b.position_at_end(blocks["large.body"])
+    w = emit_block(b, seed, b.add(i64(first_stream), attempt), index, step)
+    big_u = b.fsub(_unit(b, w[0], w[1], 0), f64(0.5), **arith)
+    v = _unit(b, w[2], w[3], 0)
+    us = b.fsub(f64(0.5), call_math(b, "fabs", [big_u]), **arith)
+    k = call_math(b, "floor", [b.fadd(b.fadd(b.fmul(b.fadd(b.fdiv(b.fmul(f64(2.0), a, **arith), us,
+                                                                   **arith), big_b, **arith),
+                                                            big_u, **arith), lam, **arith),
+                                      f64(0.43), **arith)])
+    quick = b.and_(b.fcmp_ordered(">=", us, f64(0.07)), b.fcmp_ordered("<=", v, vr))
+    results.append((k, blocks["large.body"]))
+    b.cbranch(quick, blocks["done"], blocks["large.test"])
+    b.position_at_end(blocks["large.test"])
+    reject = b.or_(b.fcmp_ordered("<", k, f64(0.0)),
+                   b.and_(b.fcmp_ordered("<", us, f64(0.013)), b.fcmp_ordered(">", v, us)))
+    lhs = b.fsub(b.fadd(call_math(b, "log", [v]), log_invalpha, **arith),
+                 call_math(b, "log", [b.fadd(b.fdiv(a, b.fmul(us, us, **arith), **arith), big_b,
+                                             **arith)]), **arith)
+    rhs = b.fsub(b.fadd(b.fneg(lam), b.fmul(k, loglam, **arith), **arith),
+                 call_math(b, "lgamma", [b.fadd(k, f64(1.0), **arith)]), **arith)
+    accept = b.and_(b.not_(reject), b.fcmp_ordered("<=", lhs, rhs))
+    results.append((k, blocks["large.test"]))
+    b.cbranch(accept, blocks["done"], blocks["large.next"])
+    b.position_at_end(blocks["large.next"])
+    attempt.add_incoming(b.add(attempt, i64(1)), blocks["large.next"])
+    b.branch(blocks["large.loop"])
+
+    b.position_at_end(blocks["done"])
+    result = b.phi(_DOUBLE, "poisson")
+    for value, block in results:
+        result.add_incoming(value, block)
+    return convert(b, result, "float", "integer")
+
+
+def poisson(seed, stream, index, step, lam) -> np.ndarray:
+    """numpy reference of :func:`emit_poisson` (arguments broadcast; loops in Python; equal up
+    to libm's rounding of exp, log and lgamma)."""
+    seed, stream, index, step, lam = np.broadcast_arrays(
+        *(np.asarray(x, dtype=np.int64) for x in (seed, stream, index, step)),
+        np.asarray(lam, dtype=np.float64))
+    out = np.empty(lam.shape, dtype=np.int64)
+    for pos in np.ndindex(lam.shape):
+        out[pos] = _poisson_one(int(seed[pos]), int(stream[pos]), int(index[pos]),
+                                int(step[pos]), float(lam[pos]))
+    return out
+
+
+def _poisson_one(seed, stream, index, step, lam):
+    if not lam > 0:
+        return 0
+    if lam < _PTRS_MIN_LAM:
+        u = float(uniform(seed, stream, index, step))
+        x, p = 0, math.exp(-lam)
+        total = p
+        while u > total and x < _INVERSION_STEPS:
+            x += 1
+            p = p * lam / x
+            total += p
+        return x
+    c = _ptrs_constants(lam, math.sqrt, math.log)
+    loglam = math.log(lam)
+    for attempt in range(POISSON_STREAMS):
+        w = _reference_block(seed, stream + attempt, index, step)
+        big_u = float(_reference_unit(w[0], w[1], 0)) - 0.5
+        v = float(_reference_unit(w[2], w[3], 0))
+        us = 0.5 - abs(big_u)
+        k = math.floor((2 * c["a"] / us + c["b"]) * big_u + lam + 0.43)
+        if us >= 0.07 and v <= c["vr"]:
+            return k
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        log_v = math.log(v) if v > 0 else -math.inf
+        if (log_v + c["log_invalpha"] - math.log(c["a"] / (us * us) + c["b"])
+                <= -lam + k * loglam - math.lgamma(k + 1)):
+            return k
+    value = math.floor(lam + 0.5)
+    return int(value) if abs(value) < 2.0 ** 63 else -(1 << 63)

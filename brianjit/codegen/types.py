@@ -4,7 +4,20 @@ its LLVM type, and conversions between them.
 The lowering needs the type of every sub-expression before emitting it (``i // j`` is an integer
 division, ``x // y`` a float one; ``i / j`` is always float). Python's rules apply: a boolean in
 arithmetic counts as an integer, any float makes the result float, ``/`` and negative integer
-powers give floats, comparisons and logic give booleans. See docs/CONTRACTS.md for the storage.
+powers give floats, comparisons and logic give booleans. Functions follow their row of
+:data:`brianjit.model.functions.TABLE` (``'highest'``: the join of the argument types, as Brian2's
+``abs``, ``sign``, ``clip``; ``int``, ``poisson``, ``timestep``: integer). See docs/CONTRACTS.md for
+the storage and the integer rules:
+
+* integer values inside expressions are i64; an integer constant outside the i64 range (``2**64``,
+  which sympy computes exactly) is a float (Python's ``float(2**64)``), except that comparing it
+  with an integer gives the exact answer; in integer arithmetic (``i + 2**64``) it is an
+  ``OverflowError``, as in Brian2;
+* float -> integer (``int()``, storing a float in an integer variable) truncates towards zero;
+  NaN, infinities and values outside the i64 range give the "integer indefinite" value INT64_MIN,
+  as numpy's cast on x86 (Brian2's ``int()``);
+* storing an i64 into an int32 variable saturates to the int32 range (so ``int(inf)`` is stored as
+  -2**31, Brian2's value); a constant that does not fit is an ``OverflowError`` at build time.
 """
 from __future__ import annotations
 
@@ -14,9 +27,10 @@ import sympy
 from llvmlite import ir
 from sympy.logic.boolalg import Boolean, BooleanAtom
 
-from ..model.symbols import floordiv, int_
+from ..model.functions import SYMPY_HEADS
 
-__all__ = ["FLOAT", "INTEGER", "BOOLEAN", "TYPES", "ir_type", "infer_type", "convert", "join"]
+__all__ = ["FLOAT", "INTEGER", "BOOLEAN", "TYPES", "ir_type", "infer_type", "convert", "join",
+           "fits_i64", "INT32_RANGE", "store_int32", "check_stored_constant"]
 
 FLOAT, INTEGER, BOOLEAN = "float", "integer", "boolean"
 TYPES = (FLOAT, INTEGER, BOOLEAN)
@@ -36,8 +50,24 @@ def join(*types: str) -> str:
     return FLOAT if FLOAT in types else INTEGER
 
 
-# Functions whose result has the type of their arguments joined (booleans become integers).
-_ARITHMETIC_FUNCTIONS = (sympy.Abs, sympy.sign, sympy.Min, sympy.Max, sympy.Mod, floordiv)
+_I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
+INT32_RANGE = (-(1 << 31), (1 << 31) - 1)
+
+
+def fits_i64(expr: sympy.Basic) -> bool:
+    """True unless ``expr`` is an integer constant outside the signed 64-bit range."""
+    return not isinstance(expr, sympy.Integer) or _I64_MIN <= int(expr) <= _I64_MAX
+
+
+def _arithmetic(expr: sympy.Basic, types: Mapping[str, str]) -> str:
+    """The join of the operands' types; an integer constant beyond 64 bits among integer operands
+    is an OverflowError (Brian2: 'Python int too large to convert to C long')."""
+    big = [a for a in expr.args if not fits_i64(a)]
+    others = [infer_type(a, types) for a in expr.args if fits_i64(a)]
+    if big and others and FLOAT not in others:
+        raise OverflowError(f"the integer {big[0]} does not fit in 64 bits, in the integer "
+                            f"arithmetic {expr} (write it as a float, e.g. 2.0**64)")
+    return join(*others, *[FLOAT] * len(big))
 
 
 def infer_type(expr: sympy.Basic, types: Mapping[str, str]) -> str:
@@ -51,32 +81,34 @@ def infer_type(expr: sympy.Basic, types: Mapping[str, str]) -> str:
     if isinstance(expr, Boolean) and not isinstance(expr, sympy.Expr):
         return BOOLEAN  # And, Or, Not, Xor
     if isinstance(expr, sympy.Integer):
-        return INTEGER
+        return INTEGER if fits_i64(expr) else FLOAT
     if isinstance(expr, sympy.Number) or isinstance(expr, sympy.NumberSymbol):
         return FLOAT
     if isinstance(expr, (sympy.Add, sympy.Mul)):
-        return join(*(infer_type(a, types) for a in expr.args))
+        return _arithmetic(expr, types)
     if isinstance(expr, sympy.Pow):
         base, exponent = expr.args
         if isinstance(exponent, sympy.Integer) and exponent >= 0:
             return join(infer_type(base, types))
         return FLOAT
-    if isinstance(expr, _ARITHMETIC_FUNCTIONS):
-        return join(*(infer_type(a, types) for a in expr.args))
-    if isinstance(expr, int_):
-        return INTEGER
     if isinstance(expr, sympy.Piecewise):
         branch_types = {infer_type(value, types) for value, _ in expr.args}
         return BOOLEAN if branch_types == {BOOLEAN} else join(*branch_types)
+    spec = SYMPY_HEADS.get(getattr(expr, "func", None))
+    if spec is not None:
+        if spec.result_type == "highest":
+            return _arithmetic(expr, types)
+        return spec.result_type
     if isinstance(expr, sympy.Function):
-        return FLOAT  # math functions, rand(), randn(), user functions: double in, double out
+        return FLOAT  # user functions (TimedArray): double in, double out
     raise NotImplementedError(f"cannot infer the type of {type(expr).__name__} node: {expr}")
 
 
 def convert(builder: ir.IRBuilder, value: ir.Value, source: str, target: str) -> ir.Value:
     """Convert ``value`` of model type ``source`` to ``target``: booleans become 0/1, integers
-    become doubles exactly (below 2**53), doubles become integers by truncation (saturating,
-    NaN -> 0), and numbers become booleans by ``!= 0`` as in Python's ``bool()``."""
+    become doubles (exactly below 2**53), doubles become integers by truncation (NaN, infinities
+    and values beyond the i64 range: INT64_MIN, see the module docstring), and numbers become
+    booleans by ``!= 0`` as in Python's ``bool()``."""
     if source == target:
         return value
     if target == FLOAT:
@@ -86,12 +118,37 @@ def convert(builder: ir.IRBuilder, value: ir.Value, source: str, target: str) ->
     if target == INTEGER:
         if source == BOOLEAN:
             return builder.zext(value, _IR[INTEGER])
-        saturating = builder.module.declare_intrinsic(
-            "llvm.fptosi.sat", [_IR[INTEGER], _IR[FLOAT]],
-            ir.FunctionType(_IR[INTEGER], [_IR[FLOAT]]))
-        return builder.call(saturating, [value])
+        # fptosi is poison outside the range; select never propagates the unselected poison
+        in_range = builder.and_(
+            builder.fcmp_ordered(">=", value, ir.Constant(_IR[FLOAT], -2.0 ** 63)),
+            builder.fcmp_ordered("<", value, ir.Constant(_IR[FLOAT], 2.0 ** 63)))
+        return builder.select(in_range, builder.fptosi(value, _IR[INTEGER]),
+                              ir.Constant(_IR[INTEGER], _I64_MIN))
     if target == BOOLEAN:
         if source == INTEGER:
             return builder.icmp_signed("!=", value, ir.Constant(_IR[INTEGER], 0))
         return builder.fcmp_unordered("!=", value, ir.Constant(_IR[FLOAT], 0.0))
     raise ValueError(f"unknown conversion {source!r} -> {target!r}")
+
+
+def store_int32(builder: ir.IRBuilder, value: ir.Value) -> ir.Value:
+    """An i64 value as the i32 an integer variable stores: saturated to the int32 range."""
+    i64 = _IR[INTEGER]
+    smax = builder.module.declare_intrinsic("llvm.smax", [i64], ir.FunctionType(i64, [i64, i64]))
+    smin = builder.module.declare_intrinsic("llvm.smin", [i64], ir.FunctionType(i64, [i64, i64]))
+    low, high = INT32_RANGE
+    clamped = builder.call(smin, [builder.call(smax, [value, ir.Constant(i64, low)]),
+                                  ir.Constant(i64, high)])
+    return builder.trunc(clamped, ir.IntType(32))
+
+
+def check_stored_constant(expr: sympy.Basic, target: str, typ: str) -> None:
+    """Refuse, when the code is built, a constant that an integer variable cannot hold (Brian2:
+    ``OverflowError: Python integer ... out of bounds for int32``)."""
+    if typ != INTEGER or not isinstance(expr, sympy.Number) or not expr.is_finite:
+        return
+    value = sympy.floor(expr) if expr.is_nonnegative else sympy.ceiling(expr)
+    low, high = INT32_RANGE
+    if not low <= int(value) <= high:
+        raise OverflowError(f"the value {expr} does not fit in the 32-bit integer variable "
+                            f"'{target}' (range {low} to {high}), in '{target} = {expr}'")

@@ -28,6 +28,7 @@ from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 import brianjit.units as units
 from brianjit.model.functions import DEFAULT_FUNCTIONS, FunctionSpec, spec_for_node
 from brianjit.model.parse import parse_expression
+from brianjit.model.symbols import is_noise_name
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
 __all__ = ["get_expr_dimensions", "UnknownIdentifierError", "reserved_dimensions",
@@ -53,7 +54,7 @@ def reserved_dimensions(name: str) -> Dimension | None:
         return _second()
     if name in ("i", "N"):
         return DIMENSIONLESS
-    if name == "xi" or name.startswith("xi_"):
+    if is_noise_name(name):
         return _second() ** -0.5
     return None
 

@@ -37,7 +37,7 @@ from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensio
                                        unit_dimensions)
 from brianjit.model.functions import DEFAULT_FUNCTIONS
 from brianjit.model.parse import ParseError, get_identifiers, parse_expression
-from brianjit.model.symbols import symbol
+from brianjit.model.symbols import int_, is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
 __all__ = [
@@ -99,6 +99,15 @@ class SingleEquation:
         """Names the right-hand side uses (symbols and user function names)."""
         return get_identifiers(self.expr) if self.expr is not None else set()
 
+    @property
+    def typed_expr(self) -> sympy.Basic | None:
+        """The right-hand side as a value of the declared type, what a name standing for this
+        subexpression means elsewhere: ``int(...)`` of it for an ``integer`` subexpression
+        (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``expr`` itself."""
+        if self.expr is not None and self.var_type == "integer":
+            return int_(self.expr)
+        return self.expr
+
     def __str__(self):
         flags = f" ({', '.join(self.flags)})" if self.flags else ""
         rhs = " ".join((self.expr_text or str(self.expr)).split())
@@ -118,7 +127,7 @@ def check_identifier(name: str, line: str | None = None) -> None:
         reason = "is a Python keyword"
     elif name.startswith("_"):
         reason = "starts with '_' (reserved for internal names)"
-    elif name in RESERVED_NAMES or name.startswith("xi_"):
+    elif name in RESERVED_NAMES or is_noise_name(name):
         reason = "is reserved"
     elif name in DEFAULT_FUNCTIONS:
         reason = "is the name of a default function"
@@ -291,20 +300,16 @@ def split_stochastic(expr: sympy.Basic) -> tuple[sympy.Expr, dict[str, sympy.Exp
     """Split ``f + g1*xi_1 + g2*xi_2`` into ``(f, {'xi_1': g1, 'xi_2': g2})``.
 
     Raises ValueError when a noise symbol does not enter linearly (``xi**2``, ``exp(xi)``, ...)."""
-    noise = sorted((s for s in expr.free_symbols if _is_noise(s.name)), key=lambda s: s.name)
+    noise = sorted((s for s in expr.free_symbols if is_noise_name(s.name)), key=lambda s: s.name)
     terms = {}
     for xi in noise:
         g = sympy.diff(expr, xi)
-        if any(_is_noise(s.name) for s in g.free_symbols):
+        if any(is_noise_name(s.name) for s in g.free_symbols):
             raise ValueError(f"the noise {xi.name!r} must enter linearly (f + g*{xi.name}) in "
                              f"{expr}")
         terms[xi.name] = g
     f = expr.xreplace({xi: 0 for xi in noise})
     return f, terms
-
-
-def _is_noise(name: str) -> bool:
-    return name == "xi" or name.startswith("xi_")
 
 
 class Equations(Mapping):
@@ -385,7 +390,7 @@ class Equations(Mapping):
         """External names used by the right-hand sides: neither defined here, nor default
         functions, nor noise symbols (``t``, ``dt``, ``i``, ``N``, constants and units included)."""
         used = set().union(*(eq.identifiers for eq in self.values()))
-        return {n for n in used if n not in self._equations and not _is_noise(n)}
+        return {n for n in used if n not in self._equations and not is_noise_name(n)}
 
     # -- subexpressions --------------------------------------------------------------------
     def _sort_subexpressions(self) -> list[str]:
@@ -416,7 +421,7 @@ class Equations(Mapping):
             eq = self[name]
             if "constant over dt" in eq.flags:
                 continue  # stored and updated once per step, as in Brian2
-            inlined[symbol(name)] = eq.expr.xreplace(inlined)
+            inlined[symbol(name)] = eq.typed_expr.xreplace(inlined)
         return {n: self[n].expr.xreplace(inlined) for n in self.diff_eq_names}
 
     def substituted_rhs(self, names: Iterable[str] | None = None) -> dict[str, sympy.Basic]:

@@ -190,7 +190,13 @@ def _frozen_calls(system):
 
 def _integrate_in_time(name, x, rate, t, dt):
     s = sympy.Dummy("s", real=True)
-    integral = sympy.integrate(rate.xreplace({t: s}), (s, t, t + dt))
+    try:
+        integral = sympy.integrate(rate.xreplace({t: s}), (s, t, t + dt))
+    except (AttributeError, TypeError, ValueError, NotImplementedError, RecursionError) as err:
+        # sympy's integrator fails in its own ways on functions it does not know (int(x == t))
+        raise UnsupportedEquationsException(
+            "exact", f"sympy could not integrate d{name}/dt = {rate} over time "
+                     f"({type(err).__name__})") from None
     if integral.has(sympy.Integral):
         raise UnsupportedEquationsException(
             "exact", f"d{name}/dt = {rate} depends on time t and cannot be integrated symbolically")

@@ -16,7 +16,7 @@ import sympy
 from .exact import exact, exact_as_brian2_chooses, exponential_euler
 from .methods import (EXPLICIT_METHODS, ExplicitMethod, OdeSystem, TempNamer,
                       UnsupportedEquationsException)
-from .symbols import is_random_call, new_randn, symbol
+from .symbols import is_noise_name, is_random_call, new_randn, symbol
 
 __all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "METHODS", "DEFAULT_METHODS"]
 
@@ -64,6 +64,12 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
         except UnsupportedEquationsException as err:
             failures.append(err)
             continue
+        except (AttributeError, TypeError, ValueError, RecursionError) as err:
+            # sympy failing inside its own algorithms (factor_terms, integrate) on unusual terms:
+            # this method cannot integrate the system; another candidate may
+            failures.append(UnsupportedEquationsException(
+                name, f"sympy failed on these equations ({type(err).__name__}: {err})"))
+            continue
         preamble = draws + [(system.increments[xi].name, sympy.sqrt(dt) * new_randn())
                             for xi in system.noise_names]
         return StateUpdate(_assemble(preamble + temps, new_values, system), name)
@@ -82,7 +88,7 @@ def _checked_rhs(rhs, t, dt) -> dict:
     for name, expr in rhs.items():
         if not (isinstance(name, str) and name.isidentifier()):
             raise ValueError(f"state variable name {name!r} is not an identifier")
-        if name in (t.name, dt.name) or name == "xi" or name.startswith("xi_"):
+        if name in (t.name, dt.name) or is_noise_name(name):
             raise ValueError(f"{name!r} is reserved and cannot be a state variable")
         if isinstance(expr, bool) or not isinstance(expr, (sympy.Expr, int, float)):
             raise TypeError(f"the right-hand side of d{name}/dt must be a sympy expression, "

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .symbols import symbol
+from .parse import ParseError, parse_source
+from .symbols import is_noise_name, symbol
 
 __all__ = [
     "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitMethod", "is_noise_name",
@@ -45,11 +46,6 @@ class UnsupportedEquationsException(Exception):
         super().__init__(f"Cannot integrate the equations with method '{method}': {reason}")
         self.method = method
         self.reason = reason
-
-
-def is_noise_name(name: str) -> bool:
-    """True for the white-noise symbols ``xi`` and ``xi_<suffix>``."""
-    return name == "xi" or name.startswith("xi_")
 
 
 class TempNamer:
@@ -141,9 +137,9 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: l
 def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
     """``name = expression`` lines, the last one ``x_new = ...``, into sympy templates."""
     try:
-        module = ast.parse(text.strip())
-    except SyntaxError as err:
-        raise ValueError(f"method description, line {err.lineno}: {err.msg}") from None
+        module = parse_source(text.strip(), mode="exec")
+    except ParseError as err:
+        raise ValueError(f"method description, line {err.lineno}: {err.reason}") from None
     statements, known = [], {}
     for node in module.body:
         where = f"method description, line {node.lineno}"

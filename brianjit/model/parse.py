@@ -9,7 +9,7 @@ Accepted: numbers (``int`` -> ``Integer``, ``float`` -> ``Float``), names (``sym
 is ``sympy.Mod``), comparisons (``a < b < c`` is ``(a < b) & (b < c)``), ``and``/``or``/``not``, and
 calls ``name(arg, ...)`` with positional arguments. Calls of the functions in
 :data:`brianjit.model.functions.DEFAULT_FUNCTIONS` are built by their table row (``int(x)`` is
-``int_(x)``, ``rand()`` is a fresh ``rand(k)``, ``clip`` is ``Min(Max(..))``); any other name is kept
+``int_(x)``, ``rand()`` is a fresh ``rand(k)``, ``clip`` is ``clip(x, low, high)``); any other name is kept
 as an undefined sympy function ``Function(name)(args)`` so that user functions (TimedArray, ...) can
 be resolved later from the namespace.
 
@@ -21,37 +21,62 @@ arithmetic and function calls are refused as operands of ``and``/``or``/``not``,
 boolean into the number 0 or 1, as in Brian2.
 
 Names starting with two underscores are refused (``__import__`` and friends have no place here).
+
+Bounded time: every model string is answered (a result or a ParseError) quickly, whatever it is.
+:func:`parse_source` refuses trees deeper than :data:`MAX_DEPTH` or larger than :data:`MAX_NODES`
+(sympy recurses along the tree: a thousand nested calls would end in a RecursionError deep inside
+sympy or the integrators), and the translation refuses integer powers whose exact value would have
+more than :data:`MAX_POWER_BITS` bits (``2**10**10**10``: sympy would compute it exactly, for
+ever). ``ast.parse`` runs under a lock: CPython 3.11's AST constructor is not thread-safe
+("SystemError: AST constructor recursion depth mismatch" when two threads parse at once).
 """
 from __future__ import annotations
 
 import ast
 import operator
+import threading
 
 import sympy
+from sympy.calculus.accumulationbounds import AccumBounds
 from sympy.logic.boolalg import Boolean
 
-from brianjit.model.functions import DEFAULT_FUNCTIONS
+from brianjit.model.functions import DEFAULT_FUNCTIONS, SYMPY_HEADS
 from brianjit.model.symbols import floordiv, symbol
 
 __all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
-           "is_boolean_expr"]
+           "is_boolean_expr", "parse_source", "MAX_DEPTH", "MAX_NODES", "MAX_POWER_BITS"]
+
+#: deepest nesting of operations and calls in one expression or code block (realistic models
+#: stay below 20; measured: 100 nested calls still integrate in about 3 s, 150 overflow the stack)
+MAX_DEPTH = 64
+#: most syntax nodes in one expression or code block (names, numbers, operators, calls)
+MAX_NODES = 5000
+#: most bits of an integer power computed exactly (``2**10000``: 10,000 bits, instant)
+MAX_POWER_BITS = 10_000
+_AST_LOCK = threading.Lock()
+_DOUBLE_MAX = sympy.Float(1.7976931348623157e308)
+_DOUBLE_TINY = sympy.Float(4.9406564584124654e-324)
 
 
-def _shorten(text: str, limit: int = 200) -> str:
+def shorten(text: str, limit: int = 200) -> str:
+    """``text``, cut after ``limit`` characters (error messages quote user text this way)."""
     return text if len(text) <= limit else text[:limit] + "..."
 
 
 class ParseError(SyntaxError):
     """A model string that is not valid model language. The message quotes the text."""
 
-    def __init__(self, message: str, text: str, node: ast.AST | None = None):
+    def __init__(self, message: str, text: str, node: ast.AST | None = None,
+                 lineno: int | None = None):
         where = ""
         if node is not None and getattr(node, "col_offset", None) is not None:
             segment = ast.get_source_segment(text, node)
             if segment is not None and segment != text.strip():
                 where = f" (at {segment!r})"
-        super().__init__(f"{message}{where} in {_shorten(text)!r}")
+        super().__init__(f"{message}{where} in {shorten(text)!r}")
         self.source = text
+        self.reason = message
+        self.lineno = lineno
 
 
 _ARITHMETIC = {
@@ -86,8 +111,12 @@ _REFUSED = {
 }
 
 
-def is_boolean_expr(expr: sympy.Basic) -> bool:
-    """True for values usable as operands of and/or/not: Booleans, comparisons and symbols."""
+def is_boolean_expr(expr: sympy.Basic, boolean_names=None) -> bool:
+    """True for values usable as operands of and/or/not: Booleans, comparisons and symbols.
+    With ``boolean_names`` (the names known to be booleans), a lone name must be one of them:
+    ``threshold='v'`` with a float ``v`` is not a condition."""
+    if isinstance(expr, sympy.Symbol) and boolean_names is not None:
+        return expr.name in boolean_names
     return isinstance(expr, Boolean)
 
 
@@ -96,11 +125,51 @@ def _is_number_like(expr: sympy.Basic) -> bool:
     return isinstance(expr, sympy.Expr)
 
 
-def _is_huge_integer_power(base: sympy.Expr, exponent: sympy.Expr) -> bool:
-    """``2**10**10`` would make sympy compute a ten-billion-digit integer: leave such powers
-    unevaluated (the lowering computes them in floating point)."""
-    return (isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Integer)
-            and abs(exponent) > 64)
+def _exact_power_bits(base: sympy.Expr, exponent: sympy.Expr) -> int:
+    """About how many bits sympy's exact value of ``base**exponent`` has (0 unless the base or
+    its numeric factor is rational and the exponent an integer: other powers are floats or stay
+    symbolic)."""
+    if isinstance(base, sympy.Mul):
+        base = base.as_coeff_Mul()[0]   # sympy distributes the power: (59*metre)**n = 59**n*...
+    if not (isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Integer)):
+        return 0
+    size = max(abs(base.p).bit_length(), abs(base.q).bit_length())
+    return 0 if size <= 1 else abs(int(exponent)) * size
+
+
+def _tree_size(tree: ast.AST) -> tuple[int, int]:
+    """(number of nodes, depth) of an ast tree, without recursion."""
+    count, deepest, stack = 0, 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        deepest = max(deepest, depth)
+        if count > MAX_NODES or deepest > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return count, deepest
+
+
+def parse_source(source: str, mode: str = "eval", text: str | None = None) -> ast.AST:
+    """``ast.parse(source, mode)`` under the parse lock, refusing trees beyond the size limits;
+    errors are :class:`ParseError` quoting ``text`` (default: ``source``). Every model string
+    (expressions, code blocks, generator expressions) goes through here."""
+    text = source if text is None else text
+    try:
+        with _AST_LOCK:
+            tree = ast.parse(source, mode=mode)
+    except SyntaxError as err:
+        raise ParseError(f"invalid syntax ({err.msg})", text, lineno=err.lineno) from None
+    except (RecursionError, MemoryError, ValueError):
+        # too many nested brackets or operators for the parser; ValueError: null bytes, or
+        # an integer literal of more than 4300 digits
+        raise ParseError("invalid or too deeply nested expression", text) from None
+    count, depth = _tree_size(tree)
+    if depth > MAX_DEPTH:
+        raise ParseError(f"expression too deeply nested (more than {MAX_DEPTH} levels)", text)
+    if count > MAX_NODES:
+        raise ParseError(f"expression too long (more than {MAX_NODES} terms and operators)", text)
+    return tree
 
 
 class _Translator:
@@ -117,7 +186,32 @@ class _Translator:
         if method is None:
             what = _REFUSED.get(type(node), f"'{type(node).__name__}' syntax")
             self.fail(f"{what} not allowed in model expressions", node)
-        return method(node)
+        try:
+            return self.as_double(method(node), node)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            # sympy evaluating constants it cannot (clip(sqrt(-1), 0, 1): a complex number)
+            self.fail(f"cannot evaluate this ({err})", node)
+
+    def as_double(self, value: sympy.Basic, node: ast.AST) -> sympy.Basic:
+        """Constants folded by sympy keep the range of a double, as at run time: beyond it they
+        are infinite (sympy's Floats have no overflow: ``exp(exp(exp(exp(50))))`` would be
+        computed to ever more digits, for ever); values without a number (``sin(inf)``) are
+        refused."""
+        spec = SYMPY_HEADS.get(getattr(value, "func", None))
+        numeric = value
+        if (spec is not None and spec.result_type == "float" and not spec.stateful
+                and value.args and all(a.is_number for a in value.args)):
+            numeric = value.evalf()   # exp(1000) stays exact unless it is beyond a double
+        if isinstance(numeric, sympy.Float):
+            magnitude = abs(numeric)
+            if magnitude > _DOUBLE_MAX:
+                return sympy.oo if numeric > 0 else -sympy.oo
+            if 0 < magnitude < _DOUBLE_TINY:
+                return sympy.Float(0.0)
+        elif isinstance(numeric, (AccumBounds, sympy.core.numbers.NaN,
+                                  sympy.core.numbers.ComplexInfinity)):
+            self.fail("this constant is not a number", node)
+        return value
 
     def number(self, node: ast.AST, context: str) -> sympy.Expr:
         value = self.visit(node)
@@ -160,8 +254,10 @@ class _Translator:
         context = f"'{_OPERATOR_TEXT[op]}'"
         left = self.number(node.left, context)
         right = self.number(node.right, context)
-        if op is ast.Pow and _is_huge_integer_power(left, right):
-            return sympy.Pow(left, right, evaluate=False)
+        if op is ast.Pow and _exact_power_bits(left, right) > MAX_POWER_BITS:
+            self.fail(f"integer power too large to compute exactly (about "
+                      f"{_exact_power_bits(left, right)} bits; write a float base such as "
+                      f"2.0**n for a floating point power)", node)
         try:
             result = _ARITHMETIC[op](left, right)
         except ZeroDivisionError:
@@ -234,7 +330,11 @@ def expression_from_ast(node: ast.AST, text: str, evaluate: bool = True) -> symp
     (quoted in error messages). ``evaluate=False`` keeps the tree as written (see
     :func:`parse_expression`)."""
     with sympy.evaluate(evaluate):
-        return _Translator(text).visit(node)
+        expr = _Translator(text).visit(node)
+    if expr.has(sympy.I):
+        # sympy folded a constant into a complex number (log(-1), (-8)**0.5)
+        raise ParseError("the expression has a complex value", text)
+    return expr
 
 
 def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:
@@ -248,13 +348,9 @@ def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:
     source = text.strip()
     if not source:
         raise ParseError("empty expression", text)
+    tree = parse_source(source)
     try:
-        tree = ast.parse(source, mode="eval")
         return expression_from_ast(tree.body, source, evaluate)
-    except ParseError:
-        raise
-    except SyntaxError as err:
-        raise ParseError(f"invalid syntax ({err.msg})", source) from None
     except (RecursionError, MemoryError):
         raise ParseError("expression too deeply nested", source) from None
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import sympy
 
 from brianjit.model.dimensions import UnknownIdentifierError, get_expr_dimensions
-from brianjit.model.parse import ParseError, parse_expression
+from brianjit.model.parse import ParseError, parse_expression, parse_source, shorten
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError
 
 __all__ = ["Statement", "StatementError", "parse_statements", "check_statements_units",
@@ -97,12 +97,12 @@ def parse_statements(text: str, variables: Collection[str] | None = None) -> lis
         raise TypeError(f"abstract code must be a string, not {type(text).__name__}")
     source = _lines(text)
     try:
-        tree = ast.parse(source, mode="exec")
-    except SyntaxError as err:
-        line = source.splitlines()[err.lineno - 1] if err.lineno else source
-        raise StatementError(f"Invalid syntax ({err.msg}) in {line.strip()!r}") from None
-    except (RecursionError, MemoryError):
-        raise StatementError("Code too deeply nested") from None
+        tree = parse_source(source, mode="exec")
+    except ParseError as err:
+        lines = source.splitlines()
+        line = lines[err.lineno - 1] if err.lineno and err.lineno <= len(lines) else source
+        raise StatementError(f"{err.reason[:1].upper()}{err.reason[1:]} in "
+                             f"{shorten(line.strip())!r}") from None
     statements = [_statement(node, source) for node in tree.body]
     if variables is None:
         return statements

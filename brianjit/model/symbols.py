@@ -15,13 +15,20 @@ Every stage that builds or reads model expressions agrees on these conventions:
 from __future__ import annotations
 
 import itertools
+import math
 
 import sympy
 
 __all__ = [
     "symbol", "rand", "randn", "new_rand", "new_randn", "is_random_call",
-    "exprel", "int_", "floordiv", "RANDOM_FUNCTIONS",
+    "exprel", "int_", "floordiv", "clip", "RANDOM_FUNCTIONS", "is_noise_name",
 ]
+
+
+def is_noise_name(name: str) -> bool:
+    """True for the white-noise names ``xi`` and ``xi_<suffix>`` -- and only those: ``xinput`` or
+    ``xi2`` are ordinary names (a constant, a variable), as in Brian2."""
+    return name == "xi" or name.startswith("xi_")
 
 
 def symbol(name: str) -> sympy.Symbol:
@@ -40,6 +47,12 @@ class exprel(sympy.Function):
         x = self.args[0]
         return (x * sympy.exp(x) - sympy.exp(x) + 1) / x**2
 
+    def _eval_evalf(self, prec):
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_number:
+            return None
+        return sympy.Float(1, prec) if x == 0 else (sympy.exp(x) - 1) / x
+
 
 class int_(sympy.Function):
     """Python's ``int()`` on a number: truncation towards zero, result of integer type."""
@@ -50,6 +63,18 @@ class int_(sympy.Function):
         # that ``w + 0.01*int_(c)`` is not real and refuse it in ``Min``/``Max`` (``clip``)
         return True
 
+    @classmethod
+    def eval(cls, x):
+        # a float constant folds to its integer (so clip(int(2.5), 0, 1) can compare it); beyond
+        # the i64 range it is the lowering's "integer indefinite" INT64_MIN; NaN and infinities
+        # stay calls (lowered: INT64_MIN as well)
+        if isinstance(x, sympy.Integer):
+            return x
+        if isinstance(x, sympy.Float) and x.is_finite:
+            value = int(x)
+            return sympy.Integer(value if -2**63 <= value < 2**63 else -2**63)
+        return None
+
 
 class floordiv(sympy.Function):
     """Python's ``a // b`` (floor division; integer if both operands are integers)."""
@@ -57,6 +82,31 @@ class floordiv(sympy.Function):
 
     def _eval_is_extended_real(self):
         return True
+
+    def _eval_evalf(self, prec):
+        a, b = (arg.evalf(prec) for arg in self.args)
+        if not all(v.is_number and v.is_extended_real and v.is_finite for v in (a, b)) or b == 0:
+            return None
+        quotient = a / b
+        if abs(quotient) >= 2**60:   # already a whole number at this precision (and maybe huge)
+            return quotient
+        return sympy.Float(math.floor(quotient), prec)
+
+
+class clip(sympy.Function):
+    """Brian2's ``clip(x, low, high)``: ``min(max(x, low), high)``. Its own head, not sympy's
+    ``Min(Max(...))``: those ask sympy's assumption system about every argument (tens of
+    milliseconds per call) and refuse arguments they cannot compare."""
+    nargs = 3
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _eval_evalf(self, prec):
+        x, low, high = (arg.evalf(prec) for arg in self.args)
+        if not all(v.is_number and v.is_extended_real for v in (x, low, high)):
+            return None
+        return sympy.Min(sympy.Max(x, low), high)
 
 
 rand = sympy.Function("rand")

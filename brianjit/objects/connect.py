@@ -19,7 +19,7 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
-from ..model.parse import is_boolean_expr, parse_expression
+from ..model.parse import is_boolean_expr, parse_expression, parse_source
 from ..model.symbols import symbol
 from . import seed as seed_state
 from .group import run_once
@@ -38,9 +38,9 @@ def parse_generator(text, outer):
     def fail(why):
         raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
     try:
-        tree = ast.parse(f"({text.strip()})", mode="eval").body
-    except (SyntaxError, RecursionError, MemoryError):
-        fail("invalid syntax")
+        tree = parse_source(f"({text.strip()})", text=text).body
+    except SyntaxError as err:
+        fail(getattr(err, "reason", "invalid syntax"))
     if not isinstance(tree, ast.GeneratorExp):
         # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index
         return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
@@ -200,6 +200,12 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
         variables.pop(index, None)
+    computed = {s.name for e in exprs[:3] for s in e.free_symbols} - {shape_args["inner_name"]}
+    unknown = sorted(name for name in computed
+                     if name == other or (name in variables and variables[name].index == other))
+    if unknown:
+        raise ValueError(f"connect(): the generator '{text}' computes {other}, so its range and "
+                         f"target cannot use {', '.join(unknown)} (which need {other})")
     pre, post = S.variables["i"].array, S.variables["j"].array
     error = DynamicArray(2, dtype=np.int64)
     prefilter = exprs.pop() if shape_args["prefilter"] is not None else None

@@ -70,7 +70,8 @@ def constant_dtype(value) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "boolean"
     if isinstance(value, (int, np.integer)) and get_dimensions(value) is DIMENSIONLESS:
-        return "integer"
+        # beyond 64 bits a Python int is a float, as an integer literal is (codegen/types.py)
+        return "integer" if -2**63 <= value < 2**63 else "float"
     return "float"
 
 
@@ -315,7 +316,7 @@ class Group(VariableOwner):
         if expr is None or self.equations is None:
             return expr
         for _ in range(len(self.equations.subexpr_names) + 1):
-            subs = {s: self.equations[s.name].expr for s in expr.free_symbols
+            subs = {s: self.equations[s.name].typed_expr for s in expr.free_symbols
                     if s.name in self.equations.subexpr_names}
             if not subs:
                 return expr

@@ -22,7 +22,7 @@ from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
-from ..model.symbols import symbol
+from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group, check_group_size
@@ -67,7 +67,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self._threshold_expr = parse_expression(threshold) if threshold is not None else None
         self._reset_statements = parse_statements(reset) if reset is not None else []
         if reset is not None and threshold is None:
-            raise ValueError("a reset needs a threshold")
+            raise ValueError(f"{self.name}: the reset {reset!r} needs a threshold")
         self._refractory_expr = (parse_expression(refractory) if isinstance(refractory, str)
                                  else None)
         #: seconds spent parsing the model text (reported in the network's build timings)
@@ -123,7 +123,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         temporaries = {s.var for s in self._reset_statements}
         return {n for n in names
                 if n not in self.variables and n not in SPECIAL_NAMES and n not in temporaries
-                and n not in self.equations.names and not n.startswith("xi")}
+                and n not in self.equations.names and not is_noise_name(n)}
 
     def structure_key(self):
         return (self.name, str(self.equations), self.method, self.threshold, self.reset,
@@ -140,7 +140,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         # the texts as written are checked: sympy's evaluation turns ``v > 0*mV`` into ``v > 0``
         if self._threshold_expr is not None:
             get_expr_dimensions(self.threshold, dims)
-            if not is_boolean_expr(self._threshold_expr):
+            if not is_boolean_expr(self._substitute_subexpressions(self._threshold_expr),
+                                   self._boolean_names()):
                 raise TypeError(f"The threshold condition '{self.threshold}' has to be a boolean "
                                 f"expression (a comparison such as 'v > 10*mV')")
         if self._reset_statements:
@@ -170,11 +171,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """Whether a string ``refractory`` is a boolean condition (else it is a time). sympy
         treats every symbol as possibly boolean, so a lone name is a condition only if it names
         a boolean variable (``refractory='tau_ref'`` is a time)."""
-        ref = self._substitute_subexpressions(self._refractory_expr)
-        if isinstance(ref, sympy.Symbol):
-            var = self.variables.get(ref.name)
-            return var is not None and var.dtype == "boolean"
-        return is_boolean_expr(ref)
+        return is_boolean_expr(self._substitute_subexpressions(self._refractory_expr),
+                               self._boolean_names())
+
+    def _boolean_names(self):
+        return {name for name, var in self.variables.items() if var.dtype == "boolean"}
 
     def _refractory_update(self):
         """``not_refractory`` for this step, as Brian2 computes it in the state updater."""

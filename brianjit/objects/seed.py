@@ -33,14 +33,23 @@ def seed_array() -> DynamicArray:
     return _state["array"]
 
 
+#: seeds are 32-bit, as numpy's ``np.random.seed`` (which Brian2's ``seed`` calls) requires
+SEED_LIMIT = 1 << 32
+
+
 def seed(seed=None):
     """Fix the random numbers of all later simulations (and numpy's, as Brian2 does).
-    ``seed()`` without an argument picks a fresh random seed."""
-    if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise TypeError(f"seed must be a non-negative integer or None, not {seed!r}")
-    value = int.from_bytes(os.urandom(7), "little") if seed is None else int(seed) % (1 << 63)
+    ``seed()`` without an argument picks a fresh random seed. A seed is an integer in
+    [0, 2**32), as in Brian2: others raise (TypeError, ValueError) instead of aliasing a smaller
+    seed (``seed(2**64)`` must not mean ``seed(0)``)."""
+    if seed is not None:
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be None or an integer, not {seed!r}")
+        if not 0 <= int(seed) < SEED_LIMIT:
+            raise ValueError(f"seed must be between 0 and 2**32 - 1, not {seed}")
+    value = int.from_bytes(os.urandom(7), "little") if seed is None else int(seed)
     seed_array().data[0] = value
-    np.random.seed(None if seed is None else int(seed) % (1 << 32))
+    np.random.seed(None if seed is None else int(seed))
     _state["oneoff"] = 0
     _state["simulations"] = 0
 

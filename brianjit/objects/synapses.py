@@ -23,7 +23,7 @@ from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
-from ..model.symbols import symbol
+from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
 from .base import BrianObject
@@ -413,7 +413,7 @@ class Synapses(Group, BrianObject, Stateful):
         linked = self._linked_names()
         return {n for n in names if n not in self.variables and n not in SPECIAL_NAMES
                 and n not in temporaries and n not in linked and n not in self.equations.names
-                and not n.startswith("xi")}
+                and not is_noise_name(n)}
 
     def refractory_constant(self):
         return None
