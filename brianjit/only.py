@@ -8,9 +8,10 @@ from .devices import all_devices, device, get_device, reset_device, set_device
 from .model.equations import Equations
 from .model.integration import UnsupportedEquationsException
 from .objects.clock import Clock, defaultclock
+from .objects.eventmonitor import SpikeMonitor
 from .objects.linked import linked_var
 from .objects.magic import collect, magic_network, restore, run, start_scope, store
-from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
 from .objects.operations import NetworkOperation, network_operation
