@@ -28,7 +28,7 @@ from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable
 from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subgroup_range, \
     warn_if_ambiguous
-from .linked import LinkedVariable, link
+from .linked import LinkedVariable, link, refresh_link_indices
 from .states import StateAccess
 from .variables import (NUMPY_DTYPES, Variable, Variables, array_vars, coerce_value,
                         is_scalar_number)
@@ -156,6 +156,7 @@ class Group(ElementSet, StateAccess):
                 return data[var.offset:var.offset + 1]
             if var.index is None:
                 return data[var.offset + self.start:var.offset + self.stop]
+            refresh_link_indices(self.owner)
             return data[var.offset + self.raw_values(var.index)]
         if name == "i":
             return np.arange(len(self), dtype=np.int32)
@@ -211,8 +212,10 @@ class Group(ElementSet, StateAccess):
     def __setattr__(self, name, value):
         variables = self.__dict__.get("variables")
         if variables is not None and not name.startswith("_") and name not in self.__dict__ \
-                and not hasattr(type(self), name):
+                and (not hasattr(type(self), name) or name in ("N", "N_")):
             base = name[:-1] if name.endswith("_") and name not in variables else name
+            if base in implicit_variables():
+                raise TypeError(f"'{base}' of {self.name} is read-only")
             if isinstance(value, LinkedVariable):
                 link(self, name, value)
                 return
@@ -234,6 +237,32 @@ class Group(ElementSet, StateAccess):
                 raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable "
                                      f"'{name}' (its variables: {', '.join(sorted(variables))})")
         object.__setattr__(self, name, value)
+
+    def _check_shared_subexpressions(self):
+        """A shared subexpression may only read shared values (Brian2: SyntaxError)."""
+        for name in self._subexpression_names():
+            expr, _, _, shared = self._subexpression(name)
+            if not shared:
+                continue
+            for sym in sorted(expr.free_symbols, key=str):
+                try:
+                    var = self.variable(sym.name)
+                except KeyError:
+                    continue   # an external constant
+                if not var.scalar:
+                    raise SyntaxError(f"The shared subexpression '{name}' of {self.name} refers "
+                                      f"to the non-shared variable '{sym.name}'")
+
+    def add_attribute(self, name):
+        """Allow a new attribute ``name`` (Brian2's: setting an unknown attribute is otherwise an
+        error, so that a typo in a variable name does not pass unnoticed)."""
+        if name in self.variables:
+            raise AttributeError(f'Cannot add an attribute "{name}", it is already a state '
+                                 f'variable of {self.name}.')
+        if hasattr(self, name):
+            raise AttributeError(f'Cannot add an attribute "{name}", it is already an attribute '
+                                 f'of {self.name}.')
+        object.__setattr__(self, name, None)
 
     def _lock_attributes(self):
         """From now on, setting an unknown public attribute is an error (called at the end of
@@ -361,6 +390,7 @@ class Group(ElementSet, StateAccess):
         ``exprs`` may include expressions as written (naming subexpressions: they get their
         dimensions, their own names come from the substituted versions)."""
         slots = SlotTable()
+        refresh_link_indices(self.owner)
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
         calls = set().union(*[user_function_names(e) for e in exprs if e is not None])
         names |= {"dt"}

@@ -79,6 +79,8 @@ def neuron_indices(group, item):
         return item
     n = len(group)
     index = np.asarray(item)
+    if index.size == 0 and index.dtype.kind == "f":   # [] (numpy reads it as no index)
+        index = index.astype(np.int64)
     if index.dtype == bool:
         if index.shape != (n,):
             raise IndexError(f"boolean index of shape {index.shape} for {group.name} of size {n}")
@@ -197,7 +199,7 @@ class IndexWrapper:
             return group.indices_where(item)
         if item is None:
             raise TypeError("None is not an index (numpy would read it as a new axis)")
-        return np.arange(len(group))[group.check_index(item)]
+        return np.arange(len(group), dtype=np.int32)[group.check_index(item)]
 
 
 def warn_if_ambiguous(group, name, item, value):

@@ -30,6 +30,10 @@ from .variables import NUMPY_DTYPES, Variable, Variables, array_vars, integer_in
 __all__ = ["StateMonitor", "PopulationRateMonitor", "Recorder", "source_range"]
 
 
+#: variables that Brian2 adds to a group's equations: refractoriness, event-driven synapses
+_ADDED_TO_EQUATIONS = ("not_refractory", "lastspike", "lastupdate")
+
+
 def source_range(source):
     """(owner of the source's arrays, first element, end) of a recorded group or subgroup."""
     if not all(hasattr(source, attr) for attr in ("start", "stop", "variables")):
@@ -84,9 +88,11 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         BrianObject.__init__(self, name=name, default_name="statemonitor",
                              clock=clock if clock is not None or dt is not None else owner.clock,
                              dt=dt, when=when, order=order)
-        if variables is True:
-            variables = (list(owner.equations.names) if owner.equations is not None
-                         else [n for n in owner.variables if not n.startswith("_")])
+        if variables is True:   # the model's names, with those Brian2 adds to its equations
+            variables = (list(owner.equations.names) + [
+                n for n in _ADDED_TO_EQUATIONS if owner.variables.get(n) is not None]
+                if owner.equations is not None
+                else [n for n in owner.variables if not n.startswith("_")])
         elif isinstance(variables, str):
             variables = [variables]
         for var in variables:

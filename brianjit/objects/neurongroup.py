@@ -92,6 +92,7 @@ class NeuronGroup(Group, BrianObject, Stateful):
             self.variables["lastspike"] = Variable("lastspike", lastspike, second.dim, "float")
             self.variables["not_refractory"] = Variable("not_refractory", not_refractory,
                                                         DIMENSIONLESS, "boolean")
+        self._check_shared_subexpressions()
         self._lock_attributes()
 
     @staticmethod
@@ -112,6 +113,7 @@ class NeuronGroup(Group, BrianObject, Stateful):
     def external_names(self):
         """Names the model uses but does not define (resolved at each run)."""
         exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         exprs += [self._threshold_expr, self._refractory_expr]
         exprs += [s.expr for s in self._reset_statements]
         names = set()

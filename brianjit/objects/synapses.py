@@ -31,7 +31,7 @@ from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
-from .linked import check_links_set, refresh_link_indices
+from .linked import LinkedVariable, check_links_set, refresh_link_indices
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
@@ -86,6 +86,7 @@ class Synapses(Group, BrianObject, Stateful):
         self.source, self.target = source, target
         self.owner, self.start = self, 0
         self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
+        self._connect_called = False   # variables can be set only after connect(), as Brian2
         self.variables = Variables(self._implicit_variables,
                                    self._create_variables(eqs, self.name))
         self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
@@ -119,6 +120,7 @@ class Synapses(Group, BrianObject, Stateful):
             pathway = SynapticPathway(self, path, code, side, delays.get(path))
             self.pathways.append(pathway)
             self.variables[pathway.delay_name] = pathway.delay_variable
+        self._check_shared_subexpressions()
         self._lock_attributes()
 
     # -- variables -------------------------------------------------------------------------------
@@ -317,8 +319,6 @@ class Synapses(Group, BrianObject, Stateful):
         return SynapticSubgroup(self, np.arange(len(self))[self.check_index(item)])
 
     def __getattr__(self, name):
-        if name in ("N_incoming", "N_outgoing"):
-            return self._connection_counts(name).data.copy()
         if name in ("N_incoming_post", "N_outgoing_pre"):  # per neuron (Brian2's)
             index, size = ((self.variables["j"], len(self.target)) if name == "N_incoming_post"
                            else (self.variables["i"], len(self.source)))
@@ -329,6 +329,9 @@ class Synapses(Group, BrianObject, Stateful):
         return Group.__getattr__(self, name)
 
     def set_values(self, name, item, value, unitless=False):
+        if not self._connect_called and not isinstance(value, LinkedVariable):
+            raise TypeError(f"Cannot write to the synaptic variable '{name}' of {self.name}: "
+                            f"call connect(...) first")
         reference = self._reference(name)
         if reference is not None and not isinstance(value, str) and not isinstance(item, str):
             # S.v_post[item] = x sets v of the target neurons of the synapses (the last wins)
@@ -354,6 +357,7 @@ class Synapses(Group, BrianObject, Stateful):
                 namespace=None, level=0):
         """Create synapses (Brian2's ``connect``): see ``objects/connect.py``."""
         before = len(self)
+        self._connect_called = True
         connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
         after = len(self)
         for name, var in self.variables.items():
