@@ -90,3 +90,6 @@ def test_no_synaptic_writes_before_connect():
     S.connect(p=0)                          # connect() called, even without synapses
     S.s = 2
     assert S.s[:] == 2
+    S.connect(i=0, j=1)
+    S.pre.delay = 2 * ms
+    assert S.pre.delay[:] == [2 * ms] and S.delay[0] == 2 * ms

@@ -30,7 +30,7 @@ from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subg
     warn_if_ambiguous
 from .linked import LinkedVariable, link, refresh_link_indices
 from .states import StateAccess
-from .variables import (NUMPY_DTYPES, Variable, Variables, array_vars, coerce_value,
+from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
                         is_scalar_number)
 from .views import VariableView
 
@@ -139,8 +139,7 @@ class Group(ElementSet, StateAccess):
             return var
         sub = self._subexpression(name)
         if sub is not None:
-            return Variable(name, None, sub[1], sub[2], read_only=True,
-                            scalar=sub[3] if len(sub) > 3 else False)
+            return Variable(name, None, sub[1], sub[2], scalar=sub[3], read_only=True)
         if name in self.variables:
             return self.variables[name]
         raise KeyError(f"{self.name} has no variable '{name}'")
@@ -179,8 +178,7 @@ class Group(ElementSet, StateAccess):
 
     def _state_names(self, subexpressions, read_only_variables):
         """The names ``get_states()`` returns by default (Brian2's rule)."""
-        names = self.variables.all_names() if isinstance(self.variables, Variables) \
-            else list(self.variables)
+        names = self.variables.all_names()
         if subexpressions:
             names += [n for n in self._subexpression_names() if n not in names]
         return [n for n in names if not n.startswith("_")

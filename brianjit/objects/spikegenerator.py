@@ -18,6 +18,7 @@ from ..units import Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import Group, check_group_size
 from .stateful import Stateful
+from .variables import Variables
 
 __all__ = ["SpikeGeneratorGroup"]
 
@@ -78,7 +79,8 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful):
             raise TypeError(f"N has to be an integer >= 1, not {N!r}")
         check_group_size(int(N), f"SpikeGeneratorGroup '{self.name}'")
         self.owner, self.start, self.stop = self, 0, int(N)
-        self.namespace, self.equations, self.variables = None, None, {}
+        self.namespace, self.equations = None, None
+        self.variables = Variables(self._implicit_variables)
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
         self._spike_neurons = DynamicArray(0, dtype=np.int32)
         self._spike_times = DynamicArray(0, dtype=np.float64)

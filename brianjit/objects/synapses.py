@@ -609,7 +609,7 @@ class _PathwayView:
 
     @property
     def delay(self):
-        from .variables import VariableView
+        from .views import VariableView
         return VariableView(self._synapses, self._pathway.delay_name)
 
     def __setattr__(self, name, value):
