@@ -135,3 +135,13 @@ def test_indexing_a_view_equals_indexing_the_array(data):
     expected[item] = 7.0
     G.v_[item] = 7.0
     assert np.array_equal(G.v_[:], expected)
+
+
+def test_variables_named_like_methods_are_variables():
+    """Brian2's own tests name a variable ``variable``: setting and reading it must reach the
+    variable, not a method of the group (a variable wins over a class attribute when set)."""
+    G = NeuronGroup(3, "func = 2*variable : 1\nvariable : 1\nstate : 1")
+    G.variable = [1, 2, 3]
+    assert G.variable[:].tolist() == [1, 2, 3] and G.func[:].tolist() == [2, 4, 6]
+    G.state = 5                               # G.state stays Brian2's method when read
+    assert G.state("state")[:].tolist() == [5, 5, 5]

@@ -131,7 +131,7 @@ class Group(ElementSet, StateAccess):
             name: Variable(name, None, dim, dtype, read_only=True)
             for name, (_, dim, dtype) in self.__dict__.get("_linked_subexpressions", {}).items()}}
 
-    def variable(self, name) -> Variable:
+    def variable_info(self, name) -> Variable:
         """The description of ``name``: a stored variable, a subexpression or an implicit
         variable (read-only, no array: their values are computed on demand)."""
         var = self.variables.get(name)
@@ -162,7 +162,7 @@ class Group(ElementSet, StateAccess):
         implicit = {"N": len(self), "t": self.clock.t_, "dt": self.clock.dt_,
                     "t_in_timesteps": self.clock.timestep}
         if name in implicit:
-            return np.array([implicit[name]], dtype=NUMPY_DTYPES[self.variable(name).dtype])
+            return np.array([implicit[name]], dtype=NUMPY_DTYPES[self.variable_info(name).dtype])
         return self._evaluate_subexpression(name)
 
     def state(self, name, use_units=True, level=0):
@@ -171,7 +171,7 @@ class Group(ElementSet, StateAccess):
         if name == "N":
             return len(self)
         try:
-            self.variable(name)
+            self.variable_info(name)
         except KeyError:
             raise KeyError(f"State variable {name} not found in {self.name}.") from None
         return VariableView(self, name, unitless=not use_units)
@@ -182,7 +182,7 @@ class Group(ElementSet, StateAccess):
         if subexpressions:
             names += [n for n in self._subexpression_names() if n not in names]
         return [n for n in names if not n.startswith("_")
-                and (read_only_variables or not self.variable(n).read_only)
+                and (read_only_variables or not self.variable_info(n).read_only)
                 and (subexpressions or not self._is_subexpression(n))]
 
     # -- subgroups ----------------------------------------------------------------------------
@@ -209,8 +209,8 @@ class Group(ElementSet, StateAccess):
 
     def __setattr__(self, name, value):
         variables = self.__dict__.get("variables")
-        if variables is not None and not name.startswith("_") and name not in self.__dict__ \
-                and (not hasattr(type(self), name) or name in ("N", "N_")):
+        if variables is not None and not name.startswith("_") and name not in self.__dict__:
+            # as in Brian2, a variable's name wins over a class attribute of the same name
             base = name[:-1] if name.endswith("_") and name not in variables else name
             if base in implicit_variables():
                 raise TypeError(f"'{base}' of {self.name} is read-only")
@@ -219,18 +219,15 @@ class Group(ElementSet, StateAccess):
                 return
             if self._is_subexpression(base):
                 raise TypeError(f"'{base}' is a subexpression of {self.name}; it cannot be set")
-            if base in variables:
-                if self._is_unset_link(base):
-                    raise ValueError(f"Cannot set the linked variable '{base}' of {self.name} "
-                                     f"directly: link it to another variable with linked_var")
-                if self.variable(base).array is None:
-                    raise TypeError(f"'{base}' of {self.name} is read-only")
-                self.set_values(base, slice(None), value, unitless=base != name)
-                return
             if self._is_unset_link(base):
                 raise ValueError(f"Cannot set the linked variable '{base}' of {self.name} "
                                  f"directly: link it to another variable with linked_var")
-            if self.__dict__.get("_locked"):
+            if base in variables:
+                if self.variable_info(base).array is None:
+                    raise TypeError(f"'{base}' of {self.name} is read-only")
+                self.set_values(base, slice(None), value, unitless=base != name)
+                return
+            if self.__dict__.get("_locked") and not hasattr(type(self), name):
                 # as in Brian2: a typo (G.V = ... for G.v) must not create a new attribute
                 raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable "
                                      f"'{name}' (its variables: {', '.join(sorted(variables))})")
@@ -244,7 +241,7 @@ class Group(ElementSet, StateAccess):
                 continue
             for sym in sorted(expr.free_symbols, key=str):
                 try:
-                    var = self.variable(sym.name)
+                    var = self.variable_info(sym.name)
                 except KeyError:
                     continue   # an external constant
                 if not var.scalar:
@@ -319,7 +316,7 @@ class Group(ElementSet, StateAccess):
         if isinstance(value, LinkedVariable):
             link(self, name, value)
             return
-        var = self.variable(name)
+        var = self.variable_info(name)
         if var.read_only:
             raise TypeError(f"Variable '{name}' of {self.name} is read-only"
                             + (" (a subexpression)" if self._is_subexpression(name) else ""))
@@ -444,7 +441,7 @@ class Group(ElementSet, StateAccess):
 
     def _run_string_kernel(self, target, expr_text, condition_text, value, unitless):
         """``target = expr`` (or ``= value``) for the elements where ``condition`` holds."""
-        var = self.variable(target)
+        var = self.variable_info(target)
         where = f"the expression for {self.name}.{target}"
         expr, written = self._parse(expr_text) if expr_text else (None, None)
         condition, condition_written = (self._parse(condition_text) if condition_text

@@ -60,7 +60,7 @@ def linked_var(group_or_variable, name=None, index=None):
         raise NotImplementedError(f"Linking to the variable '{name}' of {group.name} is not "
                                   f"supported: only variables of groups of fixed size can be "
                                   f"linked to (as in Brian2)")
-    group.variable(name)   # KeyError for an unknown name
+    group.variable_info(name)   # KeyError for an unknown name
     return LinkedVariable(group, name, index)
 
 
@@ -73,10 +73,10 @@ def link(group, name, target: LinkedVariable):
     if group is not group.owner:
         raise TypeError(f"Link '{name}' on {group.owner.name} itself, not on a subgroup")
     eq, source = eqs[name], target.group
-    if eq.dim is not source.variable(target.name).dim:
+    if eq.dim is not source.variable_info(target.name).dim:
         raise DimensionMismatchError(f"Unit of variable '{name}' does not match its link "
                                      f"target '{target.name}'", eq.dim,
-                                     source.variable(target.name).dim)
+                                     source.variable_info(target.name).dim)
     if source._is_subexpression(target.name):
         _link_subexpression(group, name, eq, source, target)
         return

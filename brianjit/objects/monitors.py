@@ -97,7 +97,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
             variables = [variables]
         for var in variables:
             try:
-                owner.variable(var)
+                owner.variable_info(var)
             except KeyError:
                 raise KeyError(f"{owner.name} has no variable '{var}' to record") from None
         indices = _record_indices(source, record, stop - start)
@@ -110,7 +110,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         #: name -> (dimension, model type) of what is recorded
         self._recorded = {}
         for v in self.record_variables:
-            var = owner.variable(v)
+            var = owner.variable_info(v)
             stored = owner.variables.get(v) is not None
             self._recorded[v] = (var.dim, var.dtype if stored or var.dtype == "boolean"
                                  else "float")

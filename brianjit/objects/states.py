@@ -2,7 +2,7 @@
 or a pandas DataFrame (Brian2's ``ImportExport`` formats ``'dict'`` and ``'pandas'``).
 
 Works on anything with ``state(name, use_units)`` (a view, or a plain value such as ``N``),
-``variable(name)`` and ``_state_names(subexpressions, read_only_variables)``: every Group,
+``variable_info(name)`` and ``_state_names(subexpressions, read_only_variables)``: every Group,
 which includes the monitors. pandas is optional: only the ``'pandas'`` format imports it.
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ class StateAccess:
             table = values.values
             values = {name: np.squeeze(table[:, k]) for k, name in enumerate(columns)}
         for name, value in values.items():
-            if self.variable(name).read_only:
+            if self.variable_info(name).read_only:
                 raise TypeError(f"Variable '{name}' of {self.name} is read-only")
         for name, value in values.items():
             self.state(name, use_units=units)[:] = value

@@ -299,7 +299,7 @@ class Synapses(Group, BrianObject, Stateful):
         if reference is not None:
             group, base, index = reference
             values = group.raw_values(base)
-            return values if group.variable(base).scalar else values[self.raw_values(index)]
+            return values if group.variable_info(base).scalar else values[self.raw_values(index)]
         if name in ("N_incoming", "N_outgoing"):
             return self._connection_counts(name).data
         if name in ("N_pre", "N_post"):
@@ -336,7 +336,7 @@ class Synapses(Group, BrianObject, Stateful):
         if reference is not None and not isinstance(value, str) and not isinstance(item, str):
             # S.v_post[item] = x sets v of the target neurons of the synapses (the last wins)
             group, base, index = reference
-            if not group.variable(base).scalar:
+            if not group.variable_info(base).scalar:
                 item = self.raw_values(index)[np.arange(len(self))[self.check_index(item)]]
             return group.set_values(base, item, value, unitless)
         delay_names = {p.delay_name: p for p in self.__dict__.get("pathways", ())}

@@ -7,7 +7,7 @@ variables, delays); numpy sees the values with their units (``np.asanyarray(G.v)
 Quantity, ``np.asarray(G.v)`` plain numbers); arithmetic and comparisons compute on the
 current values, in-place operators (``G.v += 1*mV``) write back, as in Brian2.
 
-The group protocol a view relies on: ``variable(name)`` (the Variable), ``raw_values(name)``
+The group protocol a view relies on: ``variable_info(name)`` (the Variable), ``raw_values(name)``
 (numpy values of every element), ``check_index(item)`` (an index into them),
 ``indices_where(condition)`` and ``set_values(name, item, value, unitless)``.
 """
@@ -37,7 +37,7 @@ class VariableView:
     def __init__(self, group, name, unitless=False):
         self.group = group
         self.name = name
-        self.variable = group.variable(name)
+        self.variable = group.variable_info(name)
         self.unitless = unitless
 
     # -- reading ---------------------------------------------------------------------------------
