@@ -15,7 +15,8 @@ from .objects.hierarchy import SpikeSource, VariableOwner
 from .objects.linked import linked_var
 from .objects.magic import (MagicNetwork, collect, magic_network, profiling_summary, restore, run,
                             scheduling_summary, start_scope, stop, store)
-from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.eventmonitor import EventMonitor, SpikeMonitor
+from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
 from .objects.operations import NetworkOperation, network_operation
@@ -36,7 +37,7 @@ LAZY_NAMES = ("BrianLogger", "get_logger", "std_silent")
 __all__ = [
     # groups, synapses, inputs, monitors
     "NeuronGroup", "Synapses", "PoissonGroup", "PoissonInput", "SpikeGeneratorGroup",
-    "TimedArray", "StateMonitor", "SpikeMonitor", "PopulationRateMonitor",
+    "TimedArray", "StateMonitor", "SpikeMonitor", "EventMonitor", "PopulationRateMonitor",
     # running
     "Network", "NetworkOperation", "network_operation", "run", "collect", "magic_network",
     "start_scope", "store", "restore", "Clock", "defaultclock", "seed", "stop",

@@ -26,7 +26,7 @@ def sim():
     )
     net = Network(G, *mons.values())
     net.run(10 * ms)
-    first = {"spikes": mons["spikes"].num_spikes, "v_": G.v_, "M_t": mons["all"].t_}
+    first = {"spikes": mons["spikes"].num_spikes, "v_": G.v_[:], "M_t": mons["all"].t_[:]}
     net.run(5 * ms)
     return G, mons, first
 
@@ -118,8 +118,8 @@ def test_monitors_grow_over_many_runs():
     S = SpikeMonitor(G)
     R = PopulationRateMonitor(G)
     net = Network(G, M, S, R)
-    early_v = G.v_
-    early_t = M.t_
+    early_v = G.v_[:]   # copies (G.v_ and M.t_ are live views, as in Brian2)
+    early_t = M.t_[:]
     for k in range(1, 6):
         net.run(7 * ms)
         assert M.v.shape == (3, 70 * k) and len(R.t) == 70 * k
@@ -165,4 +165,6 @@ def test_spike_monitor_that_only_counts():
     Network(G, counting, recording).run(100 * ms)
     assert list(counting.count) == list(recording.count) and recording.count[2] > 0
     assert counting.num_spikes == recording.num_spikes == len(recording.i)
-    assert len(counting.i) == 0 and len(counting.t) == 0
+    assert "i" not in counting.variables and "t" not in counting.variables   # as Brian2
+    with pytest.raises(AttributeError):
+        counting.it

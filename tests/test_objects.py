@@ -305,7 +305,7 @@ def test_linked_variables_read_the_other_groups_values():
     other = NeuronGroup(3, "x : 1")
     with pytest.raises(TypeError, match="linked"):
         other.x = linked_var(source, "v")
-    with pytest.raises(ValueError, match="without an index"):
+    with pytest.raises(ValueError, match="'index' keyword"):
         NeuronGroup(2, "v : 1 (linked)").v = linked_var(source.v)
 
 

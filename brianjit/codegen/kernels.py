@@ -427,7 +427,9 @@ def _record_rate(em: KernelEmitter, shape: K.RecordRate):
     b = em.builder
     values = em.base_values()
     n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
-    rate = b.fdiv(b.sitofp(n, F64), b.fmul(ir.Constant(F64, float(shape.stop - shape.start)), values["dt"]))
+    # Brian2's order of operations, so that the rates are Brian2's to the last bit
+    rate = b.fdiv(b.fdiv(b.sitofp(n, F64), values["dt"]),
+                  ir.Constant(F64, float(shape.stop - shape.start)))
     rate_row, time_row = _append_to_all(em, (shape.rates, shape.times), const(1), zero=False)
     b.store(rate, rate_row)
     b.store(values["t"], time_row)

@@ -37,15 +37,20 @@ class SlotTable:
 
     def state_var(self, name, var, offset=0, index=None, suffix="") -> ArrayVar:
         """How a kernel sees the group variable ``var`` (an ``objects.variables.Variable``) as
-        ``name``, keeping its write condition: the condition's own name plus ``suffix``
-        (``not_refractory_post`` in synapse code), which the caller puts in the kernel too."""
+        ``name``: element 0 of the kernel's loop reads element ``offset`` (or, with ``index``,
+        the element that integer variable of the kernel names). A linked variable brings its own
+        place (``var.offset``, ``var.index``; a scalar link reads one element). The write
+        condition is kept: the condition's own name plus ``suffix`` (``not_refractory_post`` in
+        synapse code), which the caller puts in the kernel too (``variables.array_vars``)."""
         condition = var.write_condition + suffix if var.write_condition else None
-        return ArrayVar(name, self.slot(var.array), var.dtype, var.scalar,
-                        0 if var.scalar else offset, None if var.scalar else index, condition)
-
-    def group_vars(self, variables, offset=0) -> dict:
-        """{name: ArrayVar} for all of a group's ``variables`` (``state_var`` of each)."""
-        return {name: self.state_var(name, var, offset) for name, var in variables.items()}
+        if var.scalar:
+            offset, index = var.offset, None
+        elif var.index is not None:
+            offset, index = var.offset, var.index
+        else:
+            offset += var.offset
+        return ArrayVar(name, self.slot(var.array), var.dtype, var.scalar, offset, index,
+                        condition)
 
     def addresses(self):
         if self._table is None:

@@ -1,4 +1,5 @@
-"""What a NeuronGroup and its subgroups share: variables by attribute, indexing, string expressions.
+"""What groups share (NeuronGroup, subgroups, Synapses, monitors): variables by attribute,
+indexing, get_states/set_states, string expressions.
 
 String expressions (``G.v = 'rand()*15*mV'``, ``G.v['i > 5'] = ...``, ``G.v['i > 5']``) are not
 evaluated in Python: they become a one-kernel module that runs natively over the group, compiled
@@ -7,7 +8,6 @@ once per distinct expression (the JIT caches on the IR text).
 from __future__ import annotations
 
 import ctypes
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -27,11 +27,15 @@ from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, 
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable
 from .hierarchy import SpikeSource, VariableOwner
-from .linked import LinkedVariable, link
-from .variables import NUMPY_DTYPES, Variable, VariableView, coerce_value, is_scalar_number
+from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subgroup_range, \
+    warn_if_ambiguous
+from .linked import LinkedVariable, link, refresh_link_indices
+from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
+                        is_scalar_number)
+from .views import VariableView
 
 __all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext", "MAX_GROUP_SIZE",
-           "check_group_size", "MAX_SYNAPSES"]
+           "check_group_size", "MAX_SYNAPSES", "implicit_variables"]
 
 #: The most neurons a group may have: neuron indices are 32-bit integers wherever native code
 #: stores them (spike spaces and their counts, synaptic indices, monitors' indices), as in
@@ -75,9 +79,31 @@ def constant_dtype(value) -> str:
     return "float"
 
 
-class Group(VariableOwner):
+#: Brian2's implicit variables of every group: (dimension, type, shared) of its size, its
+#: element index and its clock's time, step and time step
+_GROUP_IMPLICIT = {"N": (DIMENSIONLESS, "integer", True), "i": (DIMENSIONLESS, "integer", False),
+                   "t": (second.dim, "float", True), "dt": (second.dim, "float", True),
+                   "t_in_timesteps": (DIMENSIONLESS, "integer", True)}
+
+
+def implicit_variables(names=tuple(_GROUP_IMPLICIT)):
+    """Descriptions (no arrays, read-only) of the implicit variables ``names``."""
+    return {name: Variable(name, None, *_GROUP_IMPLICIT[name][:2],
+                           scalar=_GROUP_IMPLICIT[name][2], read_only=True)
+            for name in names}
+
+
+class Group(ElementSet, VariableOwner):
     """Mixin for groups: needs ``variables``, ``owner`` (the group owning the arrays), ``start``,
-    ``stop``, ``namespace``, ``equations`` (for subexpressions) and ``clock``."""
+    ``stop``, ``namespace``, ``equations`` (for subexpressions) and ``clock``.
+
+    A group is an ``ElementSet`` (``G.v[SG]`` indexes with a subgroup) and has Brian2's
+    ``get_states``/``set_states``; its attributes are its variables (``G.v``, a live
+    VariableView; ``G.v_`` without units), its implicit ones (``G.i``, ``G.t``, ``G.N``) and
+    its subexpressions."""
+
+    #: whether the number of elements is fixed (linked_var links only to such groups)
+    fixed_size = True
 
     # -- sizes and indices -----------------------------------------------------------------------
     def __len__(self):
@@ -87,111 +113,184 @@ class Group(VariableOwner):
     def N(self):
         return len(self)
 
-    def check_index(self, item):
-        """``item`` as an index into this group's elements, or a clear IndexError."""
-        n = len(self)
-        if isinstance(item, slice) or item is Ellipsis:
-            return item if item is not Ellipsis else slice(None)
-        index = np.asarray(item)
-        if index.dtype == bool:
-            if index.shape != (n,):
-                raise IndexError(f"boolean index of shape {index.shape} for {self.name} of size {n}")
-            return index
-        if index.dtype.kind not in "iu":
-            raise IndexError(f"indices of {self.name} must be integers, slices, booleans or a "
-                             f"string condition, not {item!r}")
-        if index.size and (index.max() >= n or index.min() < -n):
-            raise IndexError(f"index {item!r} out of range for {self.name} of size {n}")
-        return index
+    def element_indices(self):
+        return self.owner, np.arange(self.start, self.stop)
 
-    def variable(self, name) -> Variable:
-        """The description of ``name``: a state variable, or a read-only subexpression (no array:
-        its values are computed on demand)."""
+    def check_index(self, item):
+        """``item`` as an index into this group's elements (Brian2's rules: indexing.py)."""
+        return neuron_indices(self, item)
+
+    @property
+    def indices(self):
+        """``G.indices[item]``: the element indices ``item`` selects (a string condition too)."""
+        return _Indices(self)
+
+    def _implicit_variables(self):
+        """The names this group defines without storing them (``G.variables`` answers for them
+        too): its size, index and clock variables, and its linked subexpressions."""
+        return {**implicit_variables(), **{
+            name: Variable(name, None, dim, dtype, read_only=True)
+            for name, (_, dim, dtype) in self.__dict__.get("_linked_subexpressions", {}).items()}}
+
+    def variable_info(self, name) -> Variable:
+        """The description of ``name``: a stored variable, a subexpression or an implicit
+        variable (read-only, no array: their values are computed on demand)."""
         var = self.variables.get(name)
         if var is not None:
             return var
-        if self._is_subexpression(name):
-            eq = self.equations[name]
-            return Variable(name, None, eq.dim, eq.var_type, read_only=True)
+        sub = self._subexpression(name)
+        if sub is not None:
+            return Variable(name, None, sub[1], sub[2], scalar=sub[3], read_only=True)
+        if name in self.variables:
+            return self.variables[name]
         raise KeyError(f"{self.name} has no variable '{name}'")
 
     def raw_values(self, name):
-        """Zero-copy numpy view of ``name``'s values for this group's elements (subexpressions:
-        freshly computed values)."""
+        """Numpy values of ``name`` for this group's elements: a zero-copy view of a stored
+        variable (a copy for a linked variable with an index, freshly computed values for a
+        subexpression)."""
+        var = self.variables.get(name)
+        if var is not None:
+            data = var.array.data
+            if var.scalar:
+                return data[var.offset:var.offset + 1]
+            if var.index is None:
+                return data[var.offset + self.start:var.offset + self.stop]
+            refresh_link_indices(self.owner)
+            return data[var.offset + self.raw_values(var.index)]
         if name == "i":
             return np.arange(len(self), dtype=np.int32)
-        var = self.variables.get(name)
-        if var is None:
-            return self._evaluate_subexpression(name)
-        data = var.array.data
-        return data if var.scalar else data[self.start:self.stop]
+        implicit = {"N": len(self), "t": self.clock.t_, "dt": self.clock.dt_,
+                    "t_in_timesteps": self.clock.timestep}
+        if name in implicit:
+            return np.array([implicit[name]], dtype=NUMPY_DTYPES[self.variable_info(name).dtype])
+        return self._evaluate_subexpression(name)
+
+    def state(self, name, use_units=True, level=0):
+        """Brian2's ``G.state(name)``: the variable ``name`` as a live view (``G.v``;
+        ``use_units=False``: ``G.v_``), the number of elements for ``N``."""
+        if name == "N":
+            return len(self)
+        try:
+            self.variable_info(name)
+        except KeyError:
+            raise KeyError(f"State variable {name} not found in {self.name}.") from None
+        return VariableView(self, name, unitless=not use_units)
+
+    def _state_names(self, subexpressions, read_only_variables):
+        """The names ``get_states()`` returns by default (Brian2's rule)."""
+        names = self.variables.all_names()
+        if subexpressions:
+            names += [n for n in self._subexpression_names() if n not in names]
+        return [n for n in names if not n.startswith("_")
+                and (read_only_variables or not self.variable_info(n).read_only)
+                and (subexpressions or not self._is_subexpression(n))]
 
     # -- subgroups ----------------------------------------------------------------------------
     def __getitem__(self, item):
-        """``G[a:b]`` or ``G[k]``: a Subgroup of those elements (contiguous, as in Brian2)."""
+        """``G[a:b]``, ``G[k]`` or ``G[[3, 4, 5]]``: a Subgroup of those elements (contiguous,
+        as in Brian2)."""
         from .subgroup import Subgroup
         if not isinstance(self.owner, SpikeSource):
             raise TypeError(f"{self.name} cannot be sliced into subgroups")
-        if isinstance(item, (numbers.Integral, np.integer)) and not isinstance(item, bool):
-            k = int(item) + (len(self) if item < 0 else 0)
-            if not 0 <= k < len(self):
-                raise IndexError(f"index {item} out of range for {self.name} of size {len(self)}")
-            item = slice(k, k + 1)
-        if not isinstance(item, slice):
-            raise TypeError(f"subgroups of {self.name} are made with a slice, e.g. G[10:20], "
-                            f"not {item!r}")
-        start, stop, step = item.indices(len(self))
-        if step != 1:
-            raise IndexError("subgroups need contiguous slices (step 1)")
-        if stop <= start:
-            raise IndexError(f"empty subgroup {item!r} of {self.name}")
+        start, stop = subgroup_range(self, item)
         offset = self.start - self.owner.start
-        return Subgroup(self, offset + start, offset + stop)
+        return Subgroup(self.owner, offset + start, offset + stop)
 
     # -- attribute access ------------------------------------------------------------------------
     def __getattr__(self, name):
         if name.startswith("_") or name in ("variables", "owner", "equations"):
             raise AttributeError(name)
-        variables = self.__dict__.get("variables") or {}
-        if name in variables or self._is_subexpression(name):
-            return VariableView(self, name)
-        if name.endswith("_") and (name[:-1] in variables or self._is_subexpression(name[:-1])):
-            # a live view, as in Brian2: ``G.v_[:] = x`` writes, ``G.v_`` reads the current values
-            return VariableView(self, name[:-1], unitless=True)
-        if name == "i":
-            return self.raw_values("i")
-        if name in ("t", "t_"):
-            return self.clock.t if name == "t" else self.clock.t_
-        if name in ("dt", "dt_"):
-            return self.clock.dt if name == "dt" else self.clock.dt_
+        variables = self.__dict__.get("variables")
+        if variables is not None:
+            base, unitless = (name[:-1], True) if name.endswith("_") else (name, False)
+            if base in variables or self._is_subexpression(base):
+                return self.state(base, use_units=not unitless)
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
 
     def __setattr__(self, name, value):
         variables = self.__dict__.get("variables")
-        if variables is not None and not name.startswith("_"):
-            base = name[:-1] if name.endswith("_") and name[:-1] in variables else name
-            if base in variables:
-                self.set_values(base, slice(None), value, unitless=base != name)
+        if variables is not None and not name.startswith("_") and name not in self.__dict__:
+            # as in Brian2, a variable's name wins over a class attribute of the same name
+            base = name[:-1] if name.endswith("_") and name not in variables else name
+            if base in implicit_variables():
+                raise TypeError(f"'{base}' of {self.name} is read-only")
+            if isinstance(value, LinkedVariable):
+                link(self, name, value)
                 return
             if self._is_subexpression(base):
                 raise TypeError(f"'{base}' is a subexpression of {self.name}; it cannot be set")
-            if base in ("i", "N", "t", "dt"):
-                raise TypeError(f"'{base}' of {self.name} is read-only")
-            if self.__dict__.get("_locked") and name not in self.__dict__ \
-                    and not hasattr(type(self), name):
+            if self._is_unset_link(base):
+                raise ValueError(f"Cannot set the linked variable '{base}' of {self.name} "
+                                 f"directly: link it to another variable with linked_var")
+            if base in variables:
+                if self.variable_info(base).array is None:
+                    raise TypeError(f"'{base}' of {self.name} is read-only")
+                self.set_values(base, slice(None), value, unitless=base != name)
+                return
+            if self.__dict__.get("_locked") and not hasattr(type(self), name):
                 # as in Brian2: a typo (G.V = ... for G.v) must not create a new attribute
                 raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable "
                                      f"'{name}' (its variables: {', '.join(sorted(variables))})")
         object.__setattr__(self, name, value)
+
+    def _check_shared_subexpressions(self):
+        """A shared subexpression may only read shared values (Brian2: SyntaxError)."""
+        for name in self._subexpression_names():
+            expr, _, _, shared = self._subexpression(name)
+            if not shared:
+                continue
+            for sym in sorted(expr.free_symbols, key=str):
+                try:
+                    var = self.variable_info(sym.name)
+                except KeyError:
+                    continue   # an external constant
+                if not var.scalar:
+                    raise SyntaxError(f"The shared subexpression '{name}' of {self.name} refers "
+                                      f"to the non-shared variable '{sym.name}'")
+
+    def add_attribute(self, name):
+        """Allow a new attribute ``name`` (Brian2's: setting an unknown attribute is otherwise an
+        error, so that a typo in a variable name does not pass unnoticed)."""
+        if name in self.variables:
+            raise AttributeError(f'Cannot add an attribute "{name}", it is already a state '
+                                 f'variable of {self.name}.')
+        if hasattr(self, name):
+            raise AttributeError(f'Cannot add an attribute "{name}", it is already an attribute '
+                                 f'of {self.name}.')
+        object.__setattr__(self, name, None)
 
     def _lock_attributes(self):
         """From now on, setting an unknown public attribute is an error (called at the end of
         a group's construction)."""
         object.__setattr__(self, "_locked", True)
 
-    def _is_subexpression(self, name):
+    def _is_unset_link(self, name):
+        """Whether ``name`` is a ``(linked)`` parameter not linked yet (it has no values)."""
         eqs = self.__dict__.get("equations")
-        return eqs is not None and name in eqs.subexpr_names
+        return (eqs is not None and name in eqs.parameter_names and "linked" in eqs[name].flags
+                and self.variables.get(name) is None
+                and name not in self.__dict__.get("_linked_subexpressions", {}))
+
+    def _subexpression(self, name):
+        """(expression, dimension, type, shared) of the subexpression ``name`` (one of the
+        model's or a linked one), or None."""
+        linked = self.__dict__.get("_linked_subexpressions", {})
+        if name in linked:
+            return linked[name] + (False,)
+        eqs = self.__dict__.get("equations")
+        if eqs is not None and name in eqs.subexpr_names:
+            eq = eqs[name]
+            return eq.typed_expr, eq.dim, eq.var_type, "shared" in eq.flags
+        return None
+
+    def _subexpression_names(self):
+        eqs = self.__dict__.get("equations")
+        return list(eqs.subexpr_names if eqs is not None else ()) + \
+            list(self.__dict__.get("_linked_subexpressions", {}))
+
+    def _is_subexpression(self, name):
+        return self._subexpression(name) is not None
 
     def _linked_variable(self, name, slots):
         """({name: ArrayVar, ...}, dimensions) for a name that lives in another group (Synapses:
@@ -204,17 +303,29 @@ class Group(VariableOwner):
         from .operations import RunRegularly
         return RunRegularly(self, code, dt=dt, clock=clock, when=when, order=order, name=name)
 
+    def _repr_html_(self):
+        """IPython's rich display: the group's repr (as Brian2, which shows its equations)."""
+        import html
+        text = html.escape(repr(self))
+        eqs = self.__dict__.get("equations")
+        if eqs is not None and len(eqs):
+            text += "<br>" + "<br>".join(html.escape(str(eq)) for eq in eqs.values())
+        return f"<div>{text}</div>"
+
     # -- writing ---------------------------------------------------------------------------------
     def set_values(self, name, item, value, unitless=False):
         if isinstance(value, LinkedVariable):
             link(self, name, value)
             return
-        var = self.variable(name)
+        var = self.variable_info(name)
         if var.read_only:
             raise TypeError(f"Variable '{name}' of {self.name} is read-only"
-                            + (" (a subexpression)" if var.array is None else ""))
+                            + (" (a subexpression)" if self._is_subexpression(name) else ""))
         if isinstance(value, VariableView):
+            if value.group is self and value.name == name:
+                return   # G.v += 1 writes through the view, then Python assigns the view back
             value = value[:]
+        warn_if_ambiguous(self, name, item, value)
         condition = None
         if isinstance(item, str):
             condition, item = item, slice(None)
@@ -225,29 +336,38 @@ class Group(VariableOwner):
             expr, written = self._parse(value)
             values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
                                     None if unitless else var.dim)
-            target = var.array.data[self.start:self.stop]
             if var.write_condition is not None:  # as the native kernel of a full assignment
                 allowed = np.zeros(len(self), dtype=bool)
                 allowed[index] = True
                 index = allowed & self.raw_values(var.write_condition)
-            target[index] = values[index]
+            self._write_raw(name, index, values[index])
             return
         if isinstance(value, str) or condition is not None:
             if not full:
                 raise IndexError("a string condition cannot be combined with an index")
             expr = value if isinstance(value, str) else None
+            if var.scalar and condition is not None:
+                raise IndexError(f"'{name}' is a shared variable: it cannot be set with a string "
+                                 f"condition ('{condition}')")
             self._run_string_kernel(name, expr, condition, None if expr is not None else value,
                                     unitless)
             return
         raw = coerce_value(var, value, unitless)
         if var.scalar:
-            if not full and not (isinstance(item, numbers.Integral) and item == 0) \
-                    and item is not Ellipsis:
+            if not full:
                 raise IndexError(f"'{name}' is a shared variable: it can only be indexed with [:]")
-            var.array.data[0] = raw
+            if raw.size != 1:
+                raise ValueError(f"cannot set the shared variable {self.name}.{name} to "
+                                 f"{raw.size} values")
+            self._write_raw(name, slice(None), raw.reshape(()))
             return
-        target = var.array.data[self.start:self.stop]
-        index = self.check_index(item)
+        self._write_raw(name, self.check_index(item), raw, item)
+
+    def _write_raw(self, name, index, raw, item=None):
+        """Store checked plain values at ``index`` (relative to this group) of ``name``."""
+        var = self.variables[name]
+        target = var.array.data[var.offset:var.offset + 1] if var.scalar else \
+            var.array.data[self.start:self.stop]
         try:
             target[index] = raw
         except ValueError as err:
@@ -270,6 +390,7 @@ class Group(VariableOwner):
         ``exprs`` may include expressions as written (naming subexpressions: they get their
         dimensions, their own names come from the substituted versions)."""
         slots = SlotTable()
+        refresh_link_indices(self.owner)
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
         calls = set().union(*[user_function_names(e) for e in exprs if e is not None])
         names |= {"dt"}
@@ -278,11 +399,10 @@ class Group(VariableOwner):
         for name in names:
             var = self.variables.get(name)
             if var is not None:
-                variables[name] = slots.array_var(name, var.array, var.dtype, var.scalar,
-                                                  0 if var.scalar else self.start)
+                variables.update(array_vars(slots, self.variables, [name], self.start))
                 dims[name] = var.dim
             elif self._is_subexpression(name):
-                dims[name] = self.equations[name].dim
+                dims[name] = self._subexpression(name)[1]
             elif name not in SPECIAL_NAMES:
                 linked = self._linked_variable(name, slots)
                 if linked is None:
@@ -308,16 +428,17 @@ class Group(VariableOwner):
         clock = DynamicArray(2)
         clock.data[:] = self.clock.dt_, self.clock.t_
         variables["dt"] = slots.array_var("dt", clock, "float", scalar=True)
-        variables["t"] = slots.array_var("t", clock, "float", scalar=True, offset=1)
+        if "t" not in variables:   # a monitor's records have their own t
+            variables["t"] = slots.array_var("t", clock, "float", scalar=True, offset=1)
         variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
         return ExpressionContext(variables, slots, dims, functions)
 
     def _substitute_subexpressions(self, expr):
-        if expr is None or self.equations is None:
+        if expr is None:
             return expr
-        for _ in range(len(self.equations.subexpr_names) + 1):
-            subs = {s: self.equations[s.name].typed_expr for s in expr.free_symbols
-                    if s.name in self.equations.subexpr_names}
+        for _ in range(len(self._subexpression_names()) + 1):
+            subs = {s: self._subexpression(s.name)[0] for s in expr.free_symbols
+                    if self._is_subexpression(s.name)}
             if not subs:
                 return expr
             expr = expr.xreplace(subs)
@@ -325,7 +446,7 @@ class Group(VariableOwner):
 
     def _run_string_kernel(self, target, expr_text, condition_text, value, unitless):
         """``target = expr`` (or ``= value``) for the elements where ``condition`` holds."""
-        var = self.variables[target]
+        var = self.variable_info(target)
         where = f"the expression for {self.name}.{target}"
         expr, written = self._parse(expr_text) if expr_text else (None, None)
         condition, condition_written = (self._parse(condition_text) if condition_text
@@ -349,10 +470,7 @@ class Group(VariableOwner):
         if var.scalar:
             self._set_shared(var, expr, expr_text, condition_text, variables, slots, functions)
             return
-        variables[target] = slots.state_var(target, var, self.start)
-        if var.write_condition is not None:  # Brian2 writes only where the condition holds
-            variables[var.write_condition] = slots.state_var(
-                var.write_condition, self.variables[var.write_condition], self.start)
+        variables.update(self._target_array_vars(target, slots))
         kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
                         [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams(),
                         functions=functions)
@@ -377,7 +495,7 @@ class Group(VariableOwner):
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
                           first_stream=seed_state.next_oneoff_streams(), functions=functions),
                  slots)
-        var.array.data[0] = out.data[0]
+        var.array.data[var.offset] = out.data[0]
 
     def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None):
         """Values of ``expr`` for every element, computed natively (a fresh numpy array).
@@ -407,9 +525,13 @@ class Group(VariableOwner):
     def _evaluate_subexpression(self, name):
         if not self._is_subexpression(name):
             raise KeyError(f"{self.name} has no variable '{name}'")
-        eq = self.equations[name]
-        expr = self._substitute_subexpressions(eq.expr)
-        return self._evaluate(expr, eq.var_type, f"the subexpression {self.name}.{name}")
+        expr, _, var_type = self._subexpression(name)[:3]
+        return self._evaluate(self._substitute_subexpressions(expr), var_type,
+                              f"the subexpression {self.name}.{name}")
+
+    def _target_array_vars(self, name, slots):
+        """ArrayVars through which a one-off kernel writes ``name`` (Synapses: also ``v_post``)."""
+        return array_vars(slots, self.variables, [name], self.start)
 
 
 def run_once(kern: K.Kernel, slots: SlotTable):

@@ -1,9 +1,16 @@
-"""StateMonitor, SpikeMonitor and PopulationRateMonitor: recording from inside the native loop.
+"""StateMonitor and PopulationRateMonitor: recording from inside the native loop (SpikeMonitor:
+``eventmonitor.py``), and what monitors share.
 
 Each monitor owns DynamicArrays that its kernel appends to while the network runs (the native code
 grows them itself); before a run Python reserves room for the steps it knows are coming, so growth
-inside the loop is rare. The attributes users read (``M.v``, ``S.i``, ``R.rate``) are copies with
-units, taken from zero-copy views.
+inside the loop is rare.
+
+A monitor is also a group of its records (Brian2's monitors are groups): ``mon.t``,
+``spikemon.i``, ``ratemon.rate`` are live VariableViews over the record arrays, so they index,
+compute, take string conditions (``spikemon.t['i == 1']``, evaluated natively over the records)
+and export with ``get_states()`` like a group's variables. Its length ``N`` is the number of
+records. A StateMonitor's recorded variables (``mon.v``, one row per recorded element) are 2D
+copies with units, and ``mon[k]`` selects the rows of recorded elements.
 """
 from __future__ import annotations
 
@@ -13,27 +20,26 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
+from ..utils import info
 from .base import BrianObject
-from .hierarchy import SpikeSource
+from .group import Group, implicit_variables
+from .indexing import ElementSet, relative_indices
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, integer_indices
+from .variables import NUMPY_DTYPES, Variable, Variables, array_vars, integer_indices
 
-__all__ = ["StateMonitor", "SpikeMonitor", "PopulationRateMonitor"]
+__all__ = ["StateMonitor", "PopulationRateMonitor", "Recorder", "source_range"]
 
 
-def _source_range(source):
+#: variables that Brian2 adds to a group's equations: refractoriness, event-driven synapses
+_ADDED_TO_EQUATIONS = ("not_refractory", "lastspike", "lastupdate")
+
+
+def source_range(source):
+    """(owner of the source's arrays, first element, end) of a recorded group or subgroup."""
     if not all(hasattr(source, attr) for attr in ("start", "stop", "variables")):
         raise TypeError(f"monitors record groups (NeuronGroup or subgroup), not {source!r}")
     owner = getattr(source, "owner", source)
     return owner, source.start - owner.start, source.stop - owner.start
-
-
-def _group_variables(ctx, owner, names, offset=0):
-    """ArrayVars for ``names`` of ``owner``; element 0 is ``offset`` (a subgroup's start)."""
-    return {name: ctx.slots.array_var(name, owner.variables[name].array,
-                                      owner.variables[name].dtype, owner.variables[name].scalar,
-                                      0 if owner.variables[name].scalar else offset)
-            for name in names}
 
 
 def _reserve_for_run(monitor, arrays, n_steps):
@@ -47,50 +53,58 @@ def _reserve_for_run(monitor, arrays, n_steps):
                           f"{error}") from None
 
 
-class _RecordsTimes:
-    """``t`` and ``t_`` of a monitor whose record times are in ``self._t``."""
+def record_variable(name, array, dim, dtype):
+    """The read-only Variable through which users see one record array."""
+    return Variable(name, array, dim, dtype, read_only=True)
+
+
+class Recorder(Group):
+    """A monitor as a group of its records: ``variables`` are its record arrays (read only),
+    ``N`` is the number of records (the length of ``_t``)."""
+
+    fixed_size = False
+    start = 0
+
+    def _init_records(self, records):
+        object.__setattr__(self, "owner", self)
+        object.__setattr__(self, "equations", None)
+        object.__setattr__(self, "namespace", None)
+        self.variables = Variables(self._implicit_variables, records)
 
     @property
-    def t(self):
-        return Quantity(self._t.data.copy(), dim=second.dim)
+    def stop(self):
+        return len(self._t)
 
-    @property
-    def t_(self):
-        return self._t.data.copy()
+    def _implicit_variables(self):
+        return implicit_variables(["N"])
 
 
-class StateMonitor(_RecordsTimes, BrianObject, Stateful):
+class StateMonitor(Recorder, BrianObject, Stateful):
     """Record ``variables`` of ``source`` at the indices ``record`` every time step."""
 
     add_to_magic_network = True
 
     def __init__(self, source, variables, record, dt=None, clock=None, when="start", order=0,
-                 name="statemonitor*"):
-        owner, start, stop = _source_range(source)
+                 name="statemonitor*", codeobj_class=None):
+        owner, start, stop = source_range(source)
         BrianObject.__init__(self, name=name, default_name="statemonitor",
                              clock=clock if clock is not None or dt is not None else owner.clock,
                              dt=dt, when=when, order=order)
         self.add_dependency(owner)
-        if variables is True:
-            variables = list(owner.variables)
+        if variables is True:   # the model's names, with those Brian2 adds to its equations
+            variables = (list(owner.equations.names) + [
+                n for n in _ADDED_TO_EQUATIONS if owner.variables.get(n) is not None]
+                if owner.equations is not None
+                else [n for n in owner.variables if not n.startswith("_")])
         elif isinstance(variables, str):
             variables = [variables]
-        subexpressions = owner.equations.subexpr_names if owner.equations is not None else ()
         for var in variables:
-            if var not in owner.variables and var not in subexpressions:
-                raise KeyError(f"{owner.name} has no variable '{var}' to record")
-        size = stop - start
-        if record is True:
-            indices = np.arange(size)
-        elif record is False or record is None:
-            indices = np.array([], dtype=np.int64)
-        else:
-            indices = integer_indices(record, size)
-            if indices is None:
-                raise TypeError(f"record must be True, an index, indices or a slice, not {record!r}")
-        if indices.size and (indices.min() < 0 or indices.max() >= size):
-            raise IndexError(f"record indices {record!r} out of range for {source.name} of size {size}")
-        self.source, self.owner = source, owner
+            try:
+                owner.variable_info(var)
+            except KeyError:
+                raise KeyError(f"{owner.name} has no variable '{var}' to record") from None
+        indices = _record_indices(source, record, stop - start)
+        self.source, self.source_owner = source, owner
         self.record_variables = list(variables)
         self.record = indices.astype(np.int32)
         self._indices = DynamicArray(len(indices), dtype=np.int32, label=f"{self.name}.record")
@@ -99,28 +113,33 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
         #: name -> (dimension, model type) of what is recorded
         self._recorded = {}
         for v in self.record_variables:
-            if v in owner.variables:
-                self._recorded[v] = (owner.variables[v].dim, owner.variables[v].dtype)
-            else:
-                eq = owner.equations[v]
-                self._recorded[v] = (eq.dim, "boolean" if eq.var_type == "boolean" else "float")
+            var = owner.variable_info(v)
+            stored = owner.variables.get(v) is not None
+            self._recorded[v] = (var.dim, var.dtype if stored or var.dtype == "boolean"
+                                 else "float")
         self._values = {v: DynamicArray((0, len(indices)), dtype=NUMPY_DTYPES[dtype],
                                         label=f"{self.name}.{v}")
                         for v, (_, dtype) in self._recorded.items()}
+        self._init_records({"t": record_variable("t", self._t, second.dim, "float")})
+        self._lock_attributes()
 
     def kernels(self, ctx):
-        variables = _group_variables(ctx, self.owner, list(self.owner.variables))
-        for name, constant in ctx.constants(self.owner).items():
+        owner = self.source_owner
+        sources = tuple(owner._substitute_subexpressions(symbol(v)) for v in self.record_variables)
+        variables = array_vars(ctx.slots, owner.variables, list(owner.variables))
+        for name in {s.name for expr in sources for s in expr.free_symbols} - set(variables):
+            linked = owner._linked_variable(name, ctx.slots)   # a Synapses' v_post
+            if linked is not None:
+                variables.update(linked[0])
+        for name, constant in ctx.constants(owner).items():
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        sources = tuple(self.owner._substitute_subexpressions(symbol(v))
-                        for v in self.record_variables)
         shape = K.RecordState(ctx.slots.slot(self._indices), len(self.record), sources,
                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
                               tuple(self._recorded[v][1] for v in self.record_variables),
                               ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables,
-                                     functions=ctx.functions(self.owner)))]
+                                     functions=ctx.functions(owner)))]
 
     def state_arrays(self):
         return {"t": self._t, **self._values}
@@ -130,6 +149,18 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
 
     def prepare_run(self, n_steps):
         _reserve_for_run(self, [self._t, *self._values.values()], n_steps)
+
+    def record_single_timestep(self):
+        """Record the current values once more, now (Brian2's: the values at the end of a run,
+        which a monitor at ``when='start'`` does not see otherwise). Needs a run before."""
+        if self.code is None:
+            raise TypeError(f"{self.name}.record_single_timestep() can only be used after the "
+                            f"monitor has been run (a run of 0*ms suffices)")
+        positions = self._indices.data
+        rows = {v: self.source_owner.raw_values(v)[positions] for v in self.record_variables}
+        self._t.append(self.clock.t_)
+        for v, row in rows.items():
+            self._values[v].append(row)
 
     def _variable(self, name, unitless):
         values = self._values[name].data.T.copy()
@@ -144,141 +175,89 @@ class StateMonitor(_RecordsTimes, BrianObject, Stateful):
             return self._variable(name, False)
         if name.endswith("_") and name[:-1] in values:
             return self._variable(name[:-1], True)
-        raise AttributeError(f"StateMonitor '{self.__dict__.get('_name')}' has no attribute '{name}'")
+        return Recorder.__getattr__(self, name)
+
+    def state(self, name, use_units=True, level=0):
+        """Brian2's: a recorded variable as stored (one row per time step), else a view."""
+        if name in self._values:
+            return self._variable(name, not use_units).T
+        return Recorder.state(self, name, use_units, level)
+
+    def _state_names(self, subexpressions, read_only_variables):
+        return [*self.record_variables, "t", "N"] if read_only_variables else []
 
     def __getitem__(self, item):
-        """``M[5]``: the recording of neuron 5 (``M[5].v``)."""
+        """``M[5]``, ``M[[5, 7]]``, ``M[SG]``: the recordings of those elements (``M[5].v``)."""
+        if isinstance(item, ElementSet):
+            item = relative_indices(self.source, item)
+        elif isinstance(item, (str, bytes)) or np.asarray(item).dtype.kind not in "iu":
+            raise TypeError(f"Index of {self.name} has to be an integer or a sequence of "
+                            f"integers, not {item!r}")
         items = np.atleast_1d(np.asarray(item))
         positions = []
         for index in items:
             where = np.flatnonzero(self.record == index)
             if not where.size:
-                raise IndexError(f"index {index} was not recorded by {self.name}")
+                raise IndexError(f"Index number {index} has not been recorded by {self.name}")
             positions.append(where[0])
         return _RecordingView(self, positions[0] if np.ndim(item) == 0 else np.array(positions))
 
+    def __repr__(self):
+        return f"<StateMonitor, recording {self.record_variables!r} from '{self.source.name}'>"
+
+
+def _record_indices(source, record, size):
+    """The elements of ``source`` that ``record`` selects (relative to it)."""
+    if record is True:
+        indices = np.arange(size)
+    elif record is False or record is None:
+        indices = np.array([], dtype=np.int64)
+    elif isinstance(record, ElementSet):
+        indices = relative_indices(source, record)
+    else:
+        indices = integer_indices(record, size)
+        if indices is None:
+            raise TypeError(f"record must be True, an index, indices or a slice, not {record!r}")
+    if indices.size and (indices.min() < 0 or indices.max() >= size):
+        raise IndexError(f"record indices {record!r} out of range for {source.name} of size {size}")
+    return indices
+
 
 class _RecordingView:
-    """``M[i]``: one (or several) recorded neurons' traces."""
+    """``M[i]``: one (or several) recorded elements' traces."""
 
     def __init__(self, monitor, position):
         self._monitor, self._position = monitor, position
 
     def __getattr__(self, name):
+        if name in ("t", "t_"):
+            return getattr(self._monitor, name)[:]
         return getattr(self._monitor, name)[self._position]
 
 
-class SpikeMonitor(_RecordsTimes, BrianObject, Stateful):
-    """Record the index and time of every spike of ``source`` (and optionally ``variables``)."""
-
-    add_to_magic_network = True
-
-    def __init__(self, source, variables=None, record=True, when="thresholds", order=1,
-                 name="spikemonitor*"):
-        owner, start, stop = _source_range(source)
-        BrianObject.__init__(self, name=name, default_name="spikemonitor", clock=owner.clock,
-                             when=when, order=order)
-        if not isinstance(owner, SpikeSource):
-            raise TypeError(f"{source!r} does not produce spikes")
-        self.add_dependency(owner)
-        if record not in (True, False):
-            raise NotImplementedError("SpikeMonitor(record=...) takes True or False (counting "
-                                      "only); recording a subset of neurons is not supported yet")
-        self.record = bool(record)
-        variables = [variables] if isinstance(variables, str) else list(variables or [])
-        for var in variables:
-            if var not in owner.variables:
-                raise KeyError(f"{owner.name} has no state variable '{var}' to record")
-        self.source, self.owner, self.start, self.stop = source, owner, start, stop
-        self.record_variables = variables
-        self._i = DynamicArray(0, dtype=np.int32, label=f"{self.name}.i")
-        self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
-        # 64-bit: a neuron can spike on more than 2**31 steps of a long run
-        self._count = DynamicArray(stop - start, dtype=np.int64, label=f"{self.name}.count")
-        self._values = {v: DynamicArray(0, dtype=NUMPY_DTYPES[owner.variables[v].dtype],
-                                        label=f"{self.name}.{v}")
-                        for v in variables}
-
-    def kernels(self, ctx):
-        variables = _group_variables(ctx, self.owner, self.record_variables, self.start)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        shape = K.RecordSpikes(ctx.slots.slot(self.owner.spikespace), len(self.owner),
-                               self.start, self.stop, ctx.slots.slot(self._i),
-                               ctx.slots.slot(self._t), ctx.slots.slot(self._count),
-                               tuple(self.record_variables),
-                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
-                               self.record)
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
-
-    def state_arrays(self):
-        return {"i": self._i, "t": self._t, "count": self._count, **self._values}
-
-    def check_state(self, check):
-        check.same_length(["t", *self.record_variables], "i")
-        check.indices("i", self.stop - self.start)
-        check.length("count", self.stop - self.start)
-
-    @property
-    def i(self):
-        return self._i.data.copy()
-
-    @property
-    def it(self):
-        return self.i, self.t
-
-    @property
-    def count(self):
-        return self._count.data.copy()
-
-    @property
-    def num_spikes(self):
-        """Spikes seen so far (also when only counting, ``record=False``)."""
-        return int(self._count.data.sum())
-
-    def spike_trains(self):
-        """{neuron index: spike times} for every neuron of the source."""
-        i, t = self.i, self.t_
-        order = np.argsort(i, kind="stable")
-        bounds = np.searchsorted(i[order], np.arange(self.stop - self.start + 1))
-        return {n: Quantity(t[order[bounds[n]:bounds[n + 1]]], dim=second.dim)
-                for n in range(self.stop - self.start)}
-
-    def values(self, var):
-        """{neuron index: recorded values of ``var`` at its spikes}."""
-        i = self.i
-        values = getattr(self, var)
-        return {n: values[i == n] for n in range(self.stop - self.start)}
-
-    def all_values(self):
-        return {"t": self.spike_trains(), **{v: self.values(v) for v in self.record_variables}}
-
-    def __getattr__(self, name):
-        values = self.__dict__.get("_values", {})
-        if name in values:
-            return self.owner.variables[name].with_unit(values[name].data.copy())
-        if name.endswith("_") and name[:-1] in values:
-            return values[name[:-1]].data.copy()
-        raise AttributeError(f"SpikeMonitor '{self.__dict__.get('_name')}' has no attribute '{name}'")
-
-
-class PopulationRateMonitor(_RecordsTimes, BrianObject, Stateful):
+class PopulationRateMonitor(Recorder, BrianObject, Stateful):
     """The fraction of ``source`` spiking per time step, as a rate."""
 
     add_to_magic_network = True
 
-    def __init__(self, source, when="thresholds", order=1, name="ratemonitor*"):
-        owner, start, stop = _source_range(source)
+    def __init__(self, source, name="ratemonitor*", codeobj_class=None, dtype=np.float64,
+                 when="thresholds", order=1):
+        owner, start, stop = source_range(source)
         BrianObject.__init__(self, name=name, default_name="ratemonitor", clock=owner.clock,
                              when=when, order=order)
         self.add_dependency(owner)
-        self.source, self.owner, self.start, self.stop = source, owner, start, stop
+        self.source, self.source_owner, self.first, self.end = source, owner, start, stop
         self._rate = DynamicArray(0, dtype=np.float64, label=f"{self.name}.rate")
         self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
+        self._init_records({"rate": record_variable("rate", self._rate, Hz.dim, "float"),
+                            "t": record_variable("t", self._t, second.dim, "float")})
+        self._lock_attributes()
 
     def kernels(self, ctx):
         variables = {"dt": ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)}
-        shape = K.RecordRate(ctx.slots.slot(self.owner.spikespace), len(self.owner), self.start,
-                             self.stop, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
+        shape = K.RecordRate(ctx.slots.slot(self.source_owner.spikespace), len(self.source_owner),
+                             self.first, self.end, ctx.slots.slot(self._rate),
+                             ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
@@ -290,39 +269,45 @@ class PopulationRateMonitor(_RecordsTimes, BrianObject, Stateful):
     def prepare_run(self, n_steps):
         _reserve_for_run(self, [self._rate, self._t], n_steps)
 
-    @property
-    def rate(self):
-        return Quantity(self._rate.data.copy(), dim=Hz.dim)
-
-    @property
-    def rate_(self):
-        return self._rate.data.copy()
-
     def smooth_rate(self, window="gaussian", width=None):
-        """The rate convolved with a ``'gaussian'`` (``width`` = its standard deviation, the
-        window spanning +-2 standard deviations) or ``'flat'`` window, or an array of weights."""
-        if len(self._t) < 2:
-            raise ValueError("nothing recorded yet")
-        dt = float(self._t.data[1] - self._t.data[0])
+        """The rate convolved with a window (Brian2's, to the last bit): ``'gaussian'`` (``width``
+        is its standard deviation; the window spans ``round(2*width/dt)`` steps on each side),
+        ``'flat'`` (``width`` rounded down to an odd number of steps, with an info message when
+        that changes it), or an array of weights of odd length; normalised to a sum of 1."""
+        if width is None and isinstance(window, str):
+            raise TypeError("Need a width when using a predefined window.")
+        if width is not None and not isinstance(window, str):
+            raise TypeError("Can only specify a width for a predefined window")
+        dt = self.clock.dt_
         if isinstance(window, str):
-            if width is None:
-                raise TypeError("smooth_rate needs a 'width' for a named window")
-            fail_for_dimension_mismatch(width, second, "width has to be a time")
-            sigma = float(np.asarray(width))
+            fail_for_dimension_mismatch(width, second, "The width of the window has to be a time")
+            width_ = float(np.asarray(width))
             if window == "gaussian":
-                half = int(round(2 * sigma / dt))
-                x = np.arange(-half, half + 1) * dt
-                weights = np.exp(-x ** 2 / (2 * sigma ** 2))
+                width_dt = int(np.round(2 * width_ / dt))
+                window = np.exp(-np.arange(-width_dt, width_dt + 1) ** 2 * 1.0
+                                / (2 * (width_ / dt) ** 2))
             elif window == "flat":
-                half = int(round(sigma / (2 * dt)))
-                weights = np.ones(2 * half + 1)
+                width_dt = int(width_ / 2 / dt) * 2 + 1
+                used_width = width_dt * dt
+                if abs(used_width - width_) > 1e-6 * dt:
+                    info("brian2.monitors.ratemonitor.adjusted_width",
+                         f"width adjusted from {width} to {Quantity(used_width, dim=second.dim)}",
+                         once=True)
+                window = np.ones(width_dt)
             else:
-                raise NotImplementedError(f"unknown window '{window}': use 'gaussian' or 'flat'")
+                raise NotImplementedError(f'Unknown pre-defined window "{window}": use '
+                                          f'"gaussian" or "flat"')
         else:
-            if width is not None:
-                raise TypeError("give 'width' only with a named window")
-            weights = np.asarray(window, dtype=float)
-            if weights.ndim != 1 or len(weights) % 2 != 1:
-                raise TypeError("a custom window must be a 1D array of odd length")
-        weights = weights / weights.sum()
-        return Quantity(np.convolve(self.rate_, weights, mode="same"), dim=Hz.dim)
+            try:
+                window = np.asarray(window, dtype=float)
+            except (TypeError, ValueError):
+                raise TypeError(f"Cannot use a window of type {type(window).__name__}") from None
+            if window.ndim != 1:
+                raise TypeError("The provided window has to be one-dimensional.")
+            if len(window) % 2 != 1:
+                raise TypeError("The window has to have an odd number of values.")
+        return Quantity(np.convolve(self._rate.data, window * 1.0 / sum(window), mode="same"),
+                        dim=Hz.dim)
+
+    def __repr__(self):
+        return f"<PopulationRateMonitor, recording {self.source.name}>"

@@ -27,8 +27,9 @@ from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group, check_group_size
 from .hierarchy import SpikeSource
+from .linked import check_links_set, refresh_link_indices
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, Variable
+from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["NeuronGroup"]
 
@@ -79,7 +80,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32, label=f"{self.name}.spikes")
         self._threshold_mask = DynamicArray((int(N) + 7) // 8 * 8, dtype=np.uint8,
                                             label=f"{self.name}.threshold mask")
-        self.variables = self._create_variables(eqs, int(N), self.name)
+        #: linked variables: hidden index array -> (index variable, size of the source), and
+        #: linked subexpressions: name -> (expression, dimension, type); see linked.py
+        self._link_indices, self._linked_subexpressions = {}, {}
+        self.variables = Variables(self._implicit_variables,
+                                   self._create_variables(eqs, int(N), self.name))
         if refractory is not False:
             # Brian2's reserved names for refractoriness: when the neuron last spiked, and whether
             # it integrates its "(unless refractory)" equations at the current step
@@ -96,6 +101,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             for name in eqs.diff_eq_names:
                 if "unless refractory" in eqs[name].flags:
                     self.variables[name].write_condition = "not_refractory"
+        self._check_shared_subexpressions()
         self._lock_attributes()
 
     @staticmethod
@@ -103,6 +109,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         variables = {}
         for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
             eq = eqs[name]
+            if "linked" in eq.flags:
+                continue   # no storage of its own: linked_var gives it another group's
             scalar = "shared" in eq.flags
             array = DynamicArray(1 if scalar else N, dtype=NUMPY_DTYPES[eq.var_type],
                                  label=f"{group_name}.{name}")
@@ -114,6 +122,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def external_names(self):
         """Names the model uses but does not define (resolved at each run)."""
         exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         exprs += [self._threshold_expr, self._refractory_expr]
         exprs += [s.expr for s in self._reset_statements]
         names = set()
@@ -122,8 +131,20 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                 names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         temporaries = {s.var for s in self._reset_statements}
         return {n for n in names
-                if n not in self.variables and n not in SPECIAL_NAMES and n not in temporaries
+                if self.variables.get(n) is None and n not in SPECIAL_NAMES and n not in temporaries
                 and n not in self.equations.names and not is_noise_name(n)}
+
+    def _implicit_variables(self):
+        """Brian2's implicit names of a NeuronGroup: those of every group and the noise
+        variables of its equations (``xi``, ``xi_1`` ...)."""
+        noise = {s.name for eq in self.equations.values() if eq.expr is not None
+                 for s in eq.expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
+        return {**Group._implicit_variables(self),
+                **{name: Variable(name, None, second.dim ** -0.5, read_only=True)
+                   for name in noise}}
+
+    def prepare_run(self, n_steps):
+        refresh_link_indices(self)
 
     def structure_key(self):
         return (self.name, str(self.equations), self.method, self.threshold, self.reset,
@@ -132,10 +153,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
 
     def check_units(self, dims):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
+        check_links_set(self)
         dims = dict(dims)
         dims.update({name: var.dim for name, var in self.variables.items()})
-        for name in self.equations.subexpr_names:
-            dims[name] = self.equations[name].dim
+        for name in self._subexpression_names():
+            dims[name] = self._subexpression(name)[1]
         self.equations.check_units(dims)
         # the texts as written are checked: sympy's evaluation turns ``v > 0*mV`` into ``v > 0``
         if self._threshold_expr is not None:
@@ -159,7 +181,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         if locally_constant is not None and locally_constant != self._locally_constant:
             self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
-            rhs = dict(self.equations.substituted_rhs())
+            rhs = {name: self._substitute_subexpressions(expr)   # linked subexpressions
+                   for name, expr in self.equations.substituted_rhs().items()}
             gated = ([name for name in rhs if "unless refractory" in self.equations[name].flags]
                      if self.refractory is not False else [])
             self._integration = (integrate_unless_refractory(rhs, gated, symbol("not_refractory"),
@@ -201,7 +224,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                          sympy.GreaterThan(steps(t - last), sympy.floor(steps(ref))))]
 
     def kernels(self, ctx):
-        variables = ctx.slots.group_vars(self.variables)
+        variables = array_vars(ctx.slots, self.variables, list(self.variables))
         for name, constant in ctx.constants(self).items():
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
@@ -257,12 +280,13 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
 
     def state_arrays(self):
         """Everything ``store()`` must save: the state variables and the spike space."""
-        return {**{name: var.array for name, var in self.variables.items()},
+        return {**{name: var.array for name, var in self.variables.items() if not var.linked},
                 "_spikespace": self.spikespace}
 
     def check_state(self, check):
         for name, var in self.variables.items():
-            check.length(name, 1 if var.scalar else len(self))
+            if not var.linked:
+                check.length(name, 1 if var.scalar else len(self))
         check.spike_space("_spikespace", len(self))
 
     def refractory_constant(self):

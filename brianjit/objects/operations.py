@@ -18,6 +18,7 @@ from ..model.functions import user_function_names
 from ..model.statements import check_statements_units, parse_statements
 from .base import BrianObject
 from .group import SPECIAL_NAMES
+from .variables import array_vars
 
 __all__ = ["NetworkOperation", "network_operation", "RunRegularly"]
 
@@ -112,7 +113,7 @@ class RunRegularly(BrianObject):
         return self.owner.namespace
 
     def _temporaries(self):
-        return {st.var for st in self.statements if st.var not in self.owner.variables}
+        return {st.var for st in self.statements if self.owner.variables.get(st.var) is None}
 
     def external_names(self):
         """Names the code uses but neither the group nor the code itself defines."""
@@ -120,15 +121,14 @@ class RunRegularly(BrianObject):
         for st in self.statements:
             names |= {s.name for s in st.expr.free_symbols} | user_function_names(st.expr)
         eqs = self.owner.equations
-        return {n for n in names if n not in self.owner.variables and n not in SPECIAL_NAMES
+        return {n for n in names if self.owner.variables.get(n) is None and n not in SPECIAL_NAMES
                 and n not in self._temporaries() and (eqs is None or n not in eqs.names)}
 
     def check_units(self, dims):
         dims = dict(SPECIAL_NAMES, **dims)
         dims.update({name: var.dim for name, var in self.owner.variables.items()})
-        eqs = self.owner.equations
-        for name in (eqs.subexpr_names if eqs is not None else ()):
-            dims[name] = eqs[name].dim
+        for name in self.owner._subexpression_names():   # the model's and linked ones
+            dims[name] = self.owner._subexpression(name)[1]
         check_statements_units(self.statements, dims)
 
     def structure_key(self):
@@ -136,7 +136,7 @@ class RunRegularly(BrianObject):
 
     def kernels(self, ctx):
         owner, offset = self.owner, self.group.start - self.owner.start
-        variables = ctx.slots.group_vars(owner.variables, offset)
+        variables = array_vars(ctx.slots, owner.variables, list(owner.variables), offset)
         for name, constant in ctx.constants(self).items():
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)

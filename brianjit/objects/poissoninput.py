@@ -20,6 +20,7 @@ from ..units import DimensionMismatchError, Hz, Quantity, fail_for_dimension_mis
     get_dimensions
 from .base import BrianObject
 from .group import SPECIAL_NAMES
+from .variables import array_vars
 
 __all__ = ["PoissonInput"]
 
@@ -39,7 +40,7 @@ class PoissonInput(BrianObject):
         BrianObject.__init__(self, name=name, default_name="poissoninput", clock=target.clock,
                              when=when, order=order)
         self.add_dependency(owner)
-        if target_var not in owner.variables:
+        if owner.variables.get(target_var) is None:
             raise KeyError(f"{target_var} is not a variable of {target.name}")
         variable = owner.variables[target_var]
         if variable.dtype != "float" or variable.scalar:
@@ -74,7 +75,7 @@ class PoissonInput(BrianObject):
         expr = self._weight_expr
         names = {s.name for s in expr.free_symbols} | user_function_names(expr)
         equations = self.owner.equations
-        return {n for n in names if n not in self.owner.variables and n not in SPECIAL_NAMES
+        return {n for n in names if self.owner.variables.get(n) is None and n not in SPECIAL_NAMES
                 and (equations is None or n not in equations.names)}
 
     def refractory_constant(self):
@@ -106,7 +107,7 @@ class PoissonInput(BrianObject):
 
     def kernels(self, ctx):
         slots, owner = ctx.slots, self.owner
-        variables = slots.group_vars(owner.variables, self.start)
+        variables = array_vars(slots, owner.variables, list(owner.variables), self.start)
         for name, constant in ctx.constants(self).items():
             variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)

@@ -19,6 +19,7 @@ from .base import BrianObject
 from .group import Group, check_group_size
 from .hierarchy import SpikeSource
 from .stateful import Stateful
+from .variables import Variables
 
 __all__ = ["SpikeGeneratorGroup"]
 
@@ -81,7 +82,8 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
             raise TypeError(f"N has to be an integer >= 1, not {N!r}")
         check_group_size(int(N), f"SpikeGeneratorGroup '{self.name}'")
         self.owner, self.start, self.stop = self, 0, int(N)
-        self.namespace, self.equations, self.variables = None, None, {}
+        self.namespace, self.equations = None, None
+        self.variables = Variables(self._implicit_variables)
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
         self._spike_neurons = DynamicArray(0, dtype=np.int32)
         self._spike_times = DynamicArray(0, dtype=np.float64)

@@ -1,4 +1,5 @@
-"""``G[start:stop]``: a contiguous view of a group's elements that shares its owner's arrays.
+"""``G[start:stop]`` (or ``G[k]``, ``G[[3, 4, 5]]``): a contiguous view of a group's elements
+that shares its owner's arrays.
 
 A subgroup is not run itself (its owner is); it can be indexed and set like a group, and monitors
 and synapses accept it as a source or target, seeing only its elements (``i`` counts from its
@@ -13,7 +14,8 @@ __all__ = ["Subgroup"]
 
 
 class Subgroup(Group, SpikeSource):
-    """Elements ``start <= k < stop`` (relative to ``source``'s owner) of ``source``."""
+    """Elements ``start <= k < stop`` of ``source`` (a group owning its arrays; a subgroup of a
+    subgroup is a subgroup of the owner, as in Brian2)."""
 
     def __init__(self, source, start, stop):
         owner = source.owner
@@ -22,9 +24,11 @@ class Subgroup(Group, SpikeSource):
                             ("name", f"{owner.name}_subgroup_{start}_{stop}"),
                             ("namespace", owner.namespace), ("equations", owner.equations),
                             ("clock", owner.clock), ("spikespace", owner.spikespace),
-                            ("variables", owner.variables)):
+                            ("variables", owner.variables),
+                            ("_linked_subexpressions",
+                             owner.__dict__.get("_linked_subexpressions", {}))):
             object.__setattr__(self, name, value)
         self._lock_attributes()
 
     def __repr__(self):
-        return f"<Subgroup {self.start}:{self.stop} of {self.owner.name!r}>"
+        return f"<Subgroup {self.name!r} of {self.owner.name!r} from {self.start} to {self.stop}>"

@@ -31,13 +31,15 @@ from .connect import connect_synapses
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
-from .variables import NUMPY_DTYPES, Variable, integer_indices
+from .indexing import SynapticSubgroup, synapse_indices
+from .linked import LinkedVariable, check_links_set, refresh_link_indices
+from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
 
 _ALLOWED_FLAGS = {DIFFERENTIAL_EQUATION: ("event-driven", "clock-driven"),
                   SUBEXPRESSION: ("summed", "shared", "constant over dt"),
-                  PARAMETER: ("constant", "shared")}
+                  PARAMETER: ("constant", "shared", "linked")}
 _SIDES = (("_pre", "source", "i"), ("_post", "target", "j"))
 
 
@@ -63,6 +65,9 @@ class Synapses(Group, BrianObject, Stateful):
 
     add_to_magic_network = True
 
+    #: synapses come and go with connect(): no linked_var to them, no index arrays for links
+    fixed_size = False
+
     def __init__(self, source, target=None, model=None, on_pre=None, on_post=None, pre=None,
                  post=None, delay=None, on_event="spike", multisynaptic_index=None,
                  namespace=None, dtype=None, codeobj_class=None, dt=None, clock=None, order=0,
@@ -85,7 +90,10 @@ class Synapses(Group, BrianObject, Stateful):
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.source, self.target = source, target
         self.owner, self.start = self, 0
-        self.variables = self._create_variables(eqs, self.name)
+        self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
+        self._connect_called = False   # variables can be set only after connect(), as Brian2
+        self.variables = Variables(self._implicit_variables,
+                                   self._create_variables(eqs, self.name))
         self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
         self._summed = self._check_summed(eqs)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
@@ -117,6 +125,7 @@ class Synapses(Group, BrianObject, Stateful):
             pathway = SynapticPathway(self, path, code, side, delays.get(path))
             self.pathways.append(pathway)
             self.variables[pathway.delay_name] = pathway.delay_variable
+        self._check_shared_subexpressions()
         self._lock_attributes()
 
     # -- variables -------------------------------------------------------------------------------
@@ -130,6 +139,8 @@ class Synapses(Group, BrianObject, Stateful):
             "j": Variable("j", index_array("j"), DIMENSIONLESS, "integer", read_only=True)}
         for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
             eq = eqs[name]
+            if "linked" in eq.flags:
+                continue   # no storage of its own: linked_var gives it a group's
             scalar = "shared" in eq.flags
             array = DynamicArray(1 if scalar else 0, dtype=NUMPY_DTYPES[eq.var_type])
             variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
@@ -143,7 +154,7 @@ class Synapses(Group, BrianObject, Stateful):
             return None
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
             raise TypeError(f"multisynaptic_index has to be a name, not {name!r}")
-        if name in self.variables or name in self.equations:
+        if self.variables.get(name) is not None or name in self.equations:
             raise ValueError(f"multisynaptic_index '{name}' is already a variable of the model")
         self.variables[name] = Variable(name, DynamicArray(0, dtype=np.int32), DIMENSIONLESS,
                                         "integer", read_only=True)
@@ -199,7 +210,7 @@ class Synapses(Group, BrianObject, Stateful):
         names = {n for n, v in self.variables.items() if not v.read_only}
         for suffix, role, _ in _SIDES:
             names |= {n + suffix for n in getattr(self, role).variables}
-        return names | {n for n in self.target.variables if n not in self.variables}
+        return names | {n for n in self.target.variables if self.variables.get(n) is None}
 
     def _linked_variable(self, name, slots):
         """({name: ArrayVar, ...}, dimensions) for a name that lives in a neuron group (``v_post``,
@@ -217,10 +228,10 @@ class Synapses(Group, BrianObject, Stateful):
         for suffix, role, index in _SIDES:
             group = getattr(self, role)
             base = name[:-len(suffix)] if name.endswith(suffix) else None
-            if base is None and role == "target" and name not in self.variables:
+            if base is None and role == "target" and self.variables.get(name) is None:
                 base = name
             var = group.variables.get(base) if base else None
-            if var is None:
+            if var is None or var.index is not None:   # no composite indices (Brian2 neither)
                 continue
             if var.scalar:
                 return {name: slots.state_var(name, var)}, var.dim
@@ -238,7 +249,7 @@ class Synapses(Group, BrianObject, Stateful):
         """``v_post`` for a target variable written without suffix (``v``), else ``name``:
         pathway code names each array once, so ``v += w`` then ``x = v_post`` reads the new
         value."""
-        if name in self.target.variables and name not in self.variables \
+        if self.target.variables.get(name) is not None and self.variables.get(name) is None \
                 and name not in self.equations.names:
             return name + "_post"
         return name
@@ -262,14 +273,72 @@ class Synapses(Group, BrianObject, Stateful):
         array.data[:] = np.bincount(index, minlength=size)[index] if len(index) else 0
         return array
 
+    # -- state access: references to the neuron groups' variables (v_pre, v_post, v) ----------
+    @property
+    def multisynaptic_index(self):
+        """The name of the variable numbering the synapses between the same pair of neurons
+        (the ``multisynaptic_index`` argument), or None."""
+        return self._multisynaptic_index
+
+    def _reference(self, name):
+        """(group, variable name, synapse index name) when ``name`` reads a variable of the
+        source (``x_pre``) or target (``x_post``, or ``x`` not defined by the synapses), else
+        None. Variables linked through an index are not reachable (nor in Brian2)."""
+        if dict.__contains__(self.variables, name) or self._is_subexpression(name):
+            return None
+        for suffix, role, index in _SIDES:
+            group = getattr(self, role)
+            base = name[:-len(suffix)] if name.endswith(suffix) else None
+            if base is None and role == "target":
+                base = name
+            var = group.variables.get(base) if base else None
+            if var is not None and var.index is None:
+                return group, base, index
+        return None
+
+    def _implicit_variables(self):
+        """Brian2's implicit names of a Synapses: those of every group, the sizes and connection
+        counts, and the source's and target's variables (``v_pre``, ``v_post``, ``v``)."""
+        names = {**Group._implicit_variables(self), **{
+            name: Variable(name, None, DIMENSIONLESS, "integer", scalar=name in ("N_pre", "N_post"),
+                           read_only=True)
+            for name in ("N_pre", "N_post", "N_incoming", "N_outgoing")}}
+        for suffix, role, _ in reversed(_SIDES):
+            group = getattr(self, role)
+            for base, var in group.variables.items():
+                if var.index is not None or base.startswith("_"):
+                    continue
+                names.setdefault(base + suffix, var)
+                if role == "target":
+                    names.setdefault(base, var)
+        return {name: var for name, var in names.items()
+                if not dict.__contains__(self.variables, name)}
+
     def raw_values(self, name):
-        if name in ("i", "j"):
-            return self.variables[name].array.data
+        reference = self._reference(name)
+        if reference is not None:
+            group, base, index = reference
+            values = group.raw_values(base)
+            return values if group.variable_info(base).scalar else values[self.raw_values(index)]
+        if name in ("N_incoming", "N_outgoing"):
+            return self._connection_counts(name).data
+        if name in ("N_pre", "N_post"):
+            return np.array([len(self.source if name == "N_pre" else self.target)], np.int32)
         return Group.raw_values(self, name)
 
+    def _target_array_vars(self, name, slots):
+        if self._reference(name) is not None:
+            return self._linked_variable(name, slots)[0]
+        return Group._target_array_vars(self, name, slots)
+
+    def __getitem__(self, item):
+        """``S[i, j]``, ``S['j == 1']`` ...: the synapses selected, as a SynapticSubgroup (for
+        indexing, ``StateMonitor(S, 'w', record=S[:, 1])`` ...)."""
+        if isinstance(item, str):
+            return SynapticSubgroup(self, self.indices_where(item))
+        return SynapticSubgroup(self, np.arange(len(self))[self.check_index(item)])
+
     def __getattr__(self, name):
-        if name in ("N_incoming", "N_outgoing"):
-            return self._connection_counts(name).data.copy()
         if name in ("N_incoming_post", "N_outgoing_pre"):  # per neuron (Brian2's)
             index, size = ((self.variables["j"], len(self.target)) if name == "N_incoming_post"
                            else (self.variables["i"], len(self.source)))
@@ -280,6 +349,16 @@ class Synapses(Group, BrianObject, Stateful):
         return Group.__getattr__(self, name)
 
     def set_values(self, name, item, value, unitless=False):
+        if not self._connect_called and not isinstance(value, LinkedVariable):
+            raise TypeError(f"Cannot write to the synaptic variable '{name}' of {self.name}: "
+                            f"call connect(...) first")
+        reference = self._reference(name)
+        if reference is not None and not isinstance(value, str) and not isinstance(item, str):
+            # S.v_post[item] = x sets v of the target neurons of the synapses (the last wins)
+            group, base, index = reference
+            if not group.variable_info(base).scalar:
+                item = self.raw_values(index)[np.arange(len(self))[self.check_index(item)]]
+            return group.set_values(base, item, value, unitless)
         delay_names = {p.delay_name: p for p in self.__dict__.get("pathways", ())}
         if name not in delay_names:
             return Group.set_values(self, name, item, value, unitless)
@@ -306,6 +385,7 @@ class Synapses(Group, BrianObject, Stateful):
         try:
             connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
             after = len(self)
+            self._connect_called = True
             for var in self._per_synapse():
                 var.array.resize(after)
             self._derived_per_synapse()
@@ -315,7 +395,7 @@ class Synapses(Group, BrianObject, Stateful):
         return after - before
 
     def _per_synapse(self):
-        return [var for var in self.variables.values() if not var.scalar]
+        return [var for var in self.variables.values() if not var.scalar and not var.linked]
 
     def _derived_per_synapse(self):
         """Bring the arrays computed from ``i`` and ``j`` up to date."""
@@ -342,18 +422,8 @@ class Synapses(Group, BrianObject, Stateful):
             pass
 
     def check_index(self, item):
-        """Also ``S.w[i, j]`` (synapses from ``i`` to ``j``; each may be an index, indices or a
-        slice) and ``S.w[i, j, k]``-free Brian2 pair indexing."""
-        if isinstance(item, tuple) and len(item) == 2:
-            mask = np.ones(len(self), dtype=bool)
-            for part, name, size in ((item[0], "i", len(self.source)),
-                                     (item[1], "j", len(self.target))):
-                wanted = integer_indices(part, size)
-                if wanted is None:
-                    raise IndexError(f"synapse indices must be integers or slices, not {part!r}")
-                mask &= np.isin(self.variables[name].array.data, wanted)
-            return np.flatnonzero(mask)
-        return Group.check_index(self, item)
+        """A synapse index, or ``S.w[i, j]``/``S.w[i, j, k]`` by neurons (indexing.py)."""
+        return synapse_indices(self, item)
 
     # -- what a network needs --------------------------------------------------------------------
     def _codes(self):
@@ -367,7 +437,7 @@ class Synapses(Group, BrianObject, Stateful):
         for suffix, role, index in _SIDES:
             group = getattr(self, role)
             base = name[:-len(suffix)] if name.endswith(suffix) else None
-            if base is None and role == "target" and name not in self.variables \
+            if base is None and role == "target" and self.variables.get(name) is None \
                     and name not in self.equations.names:
                 base = name
             equations = getattr(group, "equations", None)
@@ -387,7 +457,7 @@ class Synapses(Group, BrianObject, Stateful):
             group, base, suffix, index = found
             inner = group._substitute_subexpressions(symbol(base))
             rename = {v: symbol(v.name + suffix) for v in inner.free_symbols
-                      if v.name in group.variables}
+                      if group.variables.get(v.name) is not None}
             rename[symbol("i")] = symbol(index)
             rename[symbol("N")] = symbol("N" + suffix)
             substitutions[sym] = inner.xreplace(rename)
@@ -402,7 +472,7 @@ class Synapses(Group, BrianObject, Stateful):
             names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         for pathway in self.pathways:
             names |= {s.var for s in pathway.statements}
-        return {n for n in names if n not in self.variables and n not in self.equations.names
+        return {n for n in names if self.variables.get(n) is None and n not in self.equations.names
                 and self._linked_variable(n, _NoSlots()) is not None}
 
     def external_names(self):
@@ -411,7 +481,7 @@ class Synapses(Group, BrianObject, Stateful):
             names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         temporaries = {s.var for p in self.pathways for s in p.statements if s.temporary}
         linked = self._linked_names()
-        return {n for n in names if n not in self.variables and n not in SPECIAL_NAMES
+        return {n for n in names if self.variables.get(n) is None and n not in SPECIAL_NAMES
                 and n not in temporaries and n not in linked and n not in self.equations.names
                 and not is_noise_name(n)}
 
@@ -424,6 +494,7 @@ class Synapses(Group, BrianObject, Stateful):
                 len(self.source), len(self.target))
 
     def check_units(self, dims):
+        check_links_set(self)
         dims = dict(dims)
         dims.update(SPECIAL_NAMES)
         dims.update({name: var.dim for name, var in self.variables.items()})
@@ -477,6 +548,7 @@ class Synapses(Group, BrianObject, Stateful):
         return self._event_update
 
     def prepare_run(self, n_steps):
+        refresh_link_indices(self)
         self._sizes.data[:] = len(self.source), len(self.target)
         for pathway in self.pathways:
             pathway.prepare(self.clock, self._delay_version)
@@ -489,16 +561,17 @@ class Synapses(Group, BrianObject, Stateful):
         self.prepare_run(0)
 
     def state_arrays(self):
-        arrays = {name: var.array for name, var in self.variables.items()}
+        arrays = {name: var.array for name, var in self.variables.items() if not var.linked}
         for pathway in self.pathways:
             arrays.update(pathway.arrays())
         return arrays
 
     def check_state(self, check):
         for name, var in self.variables.items():
-            if var.scalar:
+            if var.scalar and not var.linked:
                 check.length(name, 1)
-        check.same_length([n for n, var in self.variables.items() if not var.scalar], "i")
+        check.same_length([n for n, var in self.variables.items()
+                           if not var.scalar and not var.linked], "i")
         check.indices("i", len(self.source))
         check.indices("j", len(self.target))
         for pathway in self.pathways:
@@ -506,8 +579,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     def kernels(self, ctx):
         slots = ctx.slots
-        variables = {name: slots.array_var(name, var.array, var.dtype, var.scalar)
-                     for name, var in self.variables.items()}
+        variables = array_vars(slots, self.variables, list(self.variables))
         for name in self._linked_names():
             for alias in {name, self._post_name(name)}:
                 variables.update(self._linked_variable(alias, slots)[0])
@@ -538,15 +610,22 @@ class Synapses(Group, BrianObject, Stateful):
         result = []
         for name, (group, base) in self._summed.items():
             owner = getattr(group, "owner", group)
-            key = (id(owner), base)
-            if key in claimed and claimed[key] is not self:
-                raise NotImplementedError(
-                    f"Multiple 'summed variables' target the variable '{base}' in group "
-                    f"'{owner.name}'. Use multiple variables in the target group instead.")
-            claimed[key] = self
             var = group.variables[base]
+            if var.scalar or var.index is not None:
+                raise NotImplementedError(f"The summed variable '{name}' targets '{base}' of "
+                                          f"{group.name}, a variable linked to a shared variable "
+                                          f"or through an index: not supported")
+            # the elements written, as positions in the array (a linked variable's is another
+            # group's): disjoint subgroups of one group may each have their summed variable
+            offset = var.offset + group.start - owner.start
+            span = (offset, offset + len(group))
+            for (first, stop), other in claimed.get(id(var.array), []):
+                if other is not self and first < span[1] and span[0] < stop:
+                    raise NotImplementedError(
+                        f"Multiple 'summed variables' target the variable '{base}' in group "
+                        f"'{owner.name}'. Use multiple variables in the target group instead.")
+            claimed.setdefault(id(var.array), []).append((span, self))
             slot = ctx.slots.slot(var.array)
-            offset = group.start - owner.start
             zero = {"_summed": K.ArrayVar("_summed", slot, var.dtype, False, offset)}
             result.append(("before_groups", K.Kernel(
                 f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
@@ -593,7 +672,7 @@ class _PathwayView:
 
     @property
     def delay(self):
-        from .variables import VariableView
+        from .views import VariableView
         return VariableView(self._synapses, self._pathway.delay_name)
 
     def __setattr__(self, name, value):

@@ -1,9 +1,17 @@
-"""State variables of a group and the views users index them through (``G.v[...]``).
+"""State variables of a group: what each one is (``Variable``) and the mapping users see
+(``G.variables``).
 
 A ``Variable`` is the model's description of one piece of state (name, unit, type, storage in a
-DynamicArray). A ``VariableView`` is what ``G.v`` returns: it reads and writes with units, by
-index, slice, boolean mask or a string condition, and accepts string expressions on the right-hand
-side (evaluated by native code, through the group).
+DynamicArray). A linked variable (``linked_var``) is a Variable whose array belongs to another
+group: ``offset`` says where the linking group's element 0 reads it (a subgroup's start) and
+``index`` names an integer variable of the linking group that says, per element, which element
+it reads -- the same mechanism native code uses for ``v_post`` (``kernel.ArrayVar.index``).
+
+``Variables`` is the dict of a group's stored variables (what kernels bind, what snapshots hold)
+that also answers Brian2's questions about the names a group defines implicitly: ``'t' in
+G.variables``, ``S.variables['v_post']``. Iterating it, ``len``, ``items()`` and ``get()`` see
+the stored variables only; ``in`` and ``[]`` also see the implicit ones, described without an
+array (``array is None``). Code that needs an array asks ``get(name)``.
 """
 from __future__ import annotations
 
@@ -13,27 +21,37 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..memory import DynamicArray
-from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, get_unit
+from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions
 
-__all__ = ["Variable", "VariableView", "NUMPY_DTYPES"]
+__all__ = ["Variable", "Variables", "NUMPY_DTYPES", "array_vars", "coerce_value",
+           "integer_indices", "is_scalar_number"]
 
 NUMPY_DTYPES = {"float": np.float64, "integer": np.int32, "boolean": np.bool_}
 
 
 @dataclass
 class Variable:
-    """One state variable: ``array`` holds its values (one element if ``scalar``).
+    """One state variable: ``array`` holds its values (one element if ``scalar``); ``None`` for
+    names that have no storage of their own (subexpressions, ``t``, ``N`` ...).
     ``write_condition`` names a boolean variable of the same group: code writes this variable
     only where that one holds (Brian2's conditional write; see ``kernel.ArrayVar``)."""
 
     name: str
-    array: DynamicArray
+    array: DynamicArray | None
     dim: object = DIMENSIONLESS
     dtype: str = "float"
     scalar: bool = False
     read_only: bool = False
     constant: bool = False
     write_condition: str | None = None
+    #: linked variables: ``array`` belongs to another group (never resized or stored by this one)
+    linked: bool = False
+    #: element of ``array`` read by the group's element 0 (linking to a subgroup), or, for a
+    #: ``scalar`` link, the one element every element reads
+    offset: int = 0
+    #: name of an integer variable of the same group giving, per element, the element of
+    #: ``array`` (counted from ``offset``) to read; None: element k reads element k
+    index: str | None = None
 
     def with_unit(self, values):
         if self.dtype != "float":
@@ -41,83 +59,45 @@ class Variable:
         return Quantity(values, dim=self.dim, copy=False) if self.dim is not DIMENSIONLESS else values
 
 
-class VariableView:
-    """``G.v`` (``G.v_``: ``unitless``): the variable ``name`` of ``group`` (a group or subgroup).
+class Variables(dict):
+    """A group's stored variables by name, plus the names it defines implicitly.
 
-    The view is live: every read goes to the group's current values and every write goes through
-    the group's checks (units, read-only, delays). What a read returns is a copy (Brian2's runtime
-    hands out the state array itself for ``[:]``; see docs/differences.md)."""
+    ``implicit`` is a callable returning ``{name: Variable}`` of the implicit names (computed on
+    demand, so it follows the group: a Synapses' ``v_post`` exists while its target has ``v``)."""
 
-    def __init__(self, group, name, unitless=False):
-        self.group = group
-        self.name = name
-        self.variable = group.variable(name)
-        self.unitless = unitless
+    def __init__(self, implicit, stored=()):
+        super().__init__(stored)
+        self._implicit = implicit
 
-    # -- reading ---------------------------------------------------------------------------------
-    def get_raw(self, item=slice(None)):
-        """Plain numpy values (a copy) for ``item``."""
-        if isinstance(item, str):
-            item = self.group.indices_where(item)
-        values = self.group.raw_values(self.name)
-        if self.variable.scalar:
-            if not (isinstance(item, slice) and item == slice(None)) and item not in (0, Ellipsis):
-                raise IndexError(f"'{self.name}' is a shared variable: it can only be indexed with [:]")
-            return values.copy()[0] if np.ndim(values) else values
-        return values[self.group.check_index(item)].copy()
+    def __contains__(self, name):
+        return dict.__contains__(self, name) or name in self._implicit()
 
-    def __getitem__(self, item):
-        raw = self.get_raw(item)
-        return raw if self.unitless else self.variable.with_unit(raw)
+    def __getitem__(self, name):
+        if dict.__contains__(self, name):
+            return dict.__getitem__(self, name)
+        implicit = self._implicit()
+        if name in implicit:
+            return implicit[name]
+        raise KeyError(name)
 
-    def __array__(self, dtype=None, copy=None):
-        values = np.asarray(self.get_raw())
-        return values.astype(dtype) if dtype is not None else values
-
-    def __len__(self):
-        return 1 if self.variable.scalar else len(self.group)
-
-    dim = property(lambda self: self.variable.dim, doc="The variable's Dimension.")
-    unit = property(lambda self: get_unit(self.variable.dim), doc="Its SI unit (Brian2's).")
-
-    # -- writing ---------------------------------------------------------------------------------
-    def __setitem__(self, item, value):
-        self.group.set_values(self.name, item, value, unitless=self.unitless)
-
-    # -- behaving like the array it shows --------------------------------------------------------
-    def _full(self):
-        return self[:]
-
-    def __repr__(self):
-        suffix = "_" if self.unitless else ""
-        return f"<{self.group.name}.{self.name}{suffix}: {self._full()!r}>"
-
-    __str__ = __repr__   # Brian2 prints a variable view as its repr
-
-    def __iter__(self):
-        return iter(self._full())
-
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return getattr(self._full(), attr)
+    def all_names(self):
+        """Every name: stored variables first, then the implicit ones (Brian2's ``keys()``)."""
+        return list(self) + [n for n in self._implicit() if not dict.__contains__(self, n)]
 
 
-def _binary(op):
-    def method(self, other):
-        return getattr(self._full(), op)(other._full() if isinstance(other, VariableView) else other)
-    method.__name__ = op
-    return method
-
-
-for _op in ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-            "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__pow__", "__lt__",
-            "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__neg__", "__pos__", "__abs__"]:
-    if _op in ("__neg__", "__pos__", "__abs__"):
-        setattr(VariableView, _op, (lambda op: lambda self: getattr(self._full(), op)())(_op))
-    else:
-        setattr(VariableView, _op, _binary(_op))
-VariableView.__hash__ = None
+def array_vars(slots, variables, names, start=0):
+    """Kernel ArrayVars for ``names`` of a group's stored ``variables`` (a dict), element 0 being
+    element ``start`` of the arrays' owner (``SlotTable.state_var``). The variables native code
+    reads with them come along: a linked variable's index variable (``kernel.ArrayVar.index``)
+    and a conditionally written variable's condition (``kernel.ArrayVar.write_condition``)."""
+    result = {}
+    for name in names:
+        var = variables[name]
+        result[name] = slots.state_var(name, var, start)
+        for companion in (var.index if not var.scalar else None, var.write_condition):
+            if companion is not None and companion not in result:
+                result[companion] = slots.state_var(companion, variables[companion], start)
+    return result
 
 
 def coerce_value(variable: Variable, value, unitless=False):
