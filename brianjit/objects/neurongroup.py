@@ -16,7 +16,7 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
-from ..model.equations import Equations
+from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
 from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
@@ -29,6 +29,10 @@ from .variables import NUMPY_DTYPES, Variable
 
 __all__ = ["NeuronGroup"]
 
+#: the flags a NeuronGroup's model may have (Brian2's): no synaptic or multicompartment flags
+_ALLOWED_FLAGS = {DIFFERENTIAL_EQUATION: ("unless refractory",),
+                  PARAMETER: ("constant", "shared", "linked"),
+                  SUBEXPRESSION: ("shared", "constant over dt")}
 
 
 class NeuronGroup(Group, BrianObject):
@@ -51,6 +55,7 @@ class NeuronGroup(Group, BrianObject):
             raise TypeError("namespace has to be a dictionary")
         parse_start = time.perf_counter()
         eqs = model if isinstance(model, Equations) else Equations(model)
+        eqs.check_flags(_ALLOWED_FLAGS)
         self.equations = eqs
         self.namespace = namespace
         self.method = method
