@@ -60,6 +60,8 @@ class _Device:
     def __init__(self, name="runtime"):
         self.name = name
         self.options = {}
+        #: Brian2's keyword arguments for ``build`` (scripts pass ``**device.build_options``)
+        self.build_options = {}
 
     def build(self, *args, **kwargs):
         """Brian2's standalone build: the simulation already ran when ``run`` was called."""
