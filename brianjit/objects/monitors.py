@@ -14,7 +14,7 @@ from ..memory import DynamicArray
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
-from .variables import NUMPY_DTYPES, integer_indices
+from .variables import NUMPY_DTYPES, integer_indices, own_indices
 
 __all__ = ["StateMonitor", "SpikeMonitor", "PopulationRateMonitor"]
 
@@ -64,6 +64,7 @@ class StateMonitor(_RecordsTimes, BrianObject):
             if var not in owner.variables and var not in subexpressions:
                 raise KeyError(f"{owner.name} has no variable '{var}' to record")
         size = stop - start
+        record = own_indices(record, source)
         if record is True:
             indices = np.arange(size)
         elif record is False or record is None:
@@ -130,14 +131,15 @@ class StateMonitor(_RecordsTimes, BrianObject):
 
     def __getitem__(self, item):
         """``M[5]``: the recording of neuron 5 (``M[5].v``)."""
-        items = np.atleast_1d(np.asarray(item))
+        items = np.atleast_1d(np.asarray(own_indices(item, self.source)))
         positions = []
         for index in items:
             where = np.flatnonzero(self.record == index)
             if not where.size:
                 raise IndexError(f"index {index} was not recorded by {self.name}")
             positions.append(where[0])
-        return _RecordingView(self, positions[0] if np.ndim(item) == 0 else np.array(positions))
+        single = np.ndim(own_indices(item, self.source)) == 0
+        return _RecordingView(self, positions[0] if single else np.array(positions))
 
 
 class _RecordingView:
