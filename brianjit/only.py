@@ -15,7 +15,7 @@ from .objects.seed import seed
 from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .objects.timedarray import TimedArray
-from .spatialneuron import Cylinder, Morphology, Section, Soma
+from .spatialneuron import Cylinder, Morphology, Section, Soma, SpatialNeuron
 from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
 
@@ -26,8 +26,8 @@ __all__ = [
     # running
     "Network", "NetworkOperation", "network_operation", "run", "collect", "magic_network",
     "start_scope", "store", "restore", "Clock", "defaultclock", "seed",
-    # multicompartment morphologies
-    "Morphology", "Soma", "Cylinder", "Section",
+    # multicompartment neurons
+    "Morphology", "Soma", "Cylinder", "Section", "SpatialNeuron",
     # the model language
     "Equations", "UnsupportedEquationsException", "linked_var",
     # Brian2's code generation and device configuration (accepted, see brianjit.compat)
