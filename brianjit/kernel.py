@@ -282,9 +282,10 @@ __all__ += ["CableStep"]
 
 @dataclass(frozen=True)
 class CableStep:
-    """One implicit time step of the cable equation of a SpatialNeuron of ``n`` compartments in
-    ``n_sections`` unbranched sections (Brian2's scheme; docs/architecture.md, "The cable
-    solver"). The kernel's variables include ``v``, ``Cm`` and ``Ic`` (written) and whatever
+    """One implicit time step of the cable equation of a SpatialNeuron of compartments in
+    unbranched sections (Brian2's scheme; docs/architecture.md, "The cable solver"). The numbers
+    of compartments and sections are read from the sizes of ``bi`` and ``starts`` at run time,
+    so the code does not depend on the morphology. The kernel's variables include ``v``, ``Cm`` and ``Ic`` (written) and whatever
     ``gtot`` (``-dIm/dv``) and ``I0`` (``Im + gtot*v``), the membrane current linearised around
     the present ``v``, read. The other fields are slots:
 
@@ -304,8 +305,6 @@ class CableStep:
       ``v_previous``; float64[n_sections + 1]: ``p_diag``, ``b`` (the branch-point system and its
       solution); float64[n_sections]: ``p_parent``, ``p_child`` (its off-diagonal entries)."""
 
-    n: int
-    n_sections: int
     gtot: sympy.Expr
     I0: sympy.Expr
     diagonal: int

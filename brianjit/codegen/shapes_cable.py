@@ -27,6 +27,7 @@ from __future__ import annotations
 from llvmlite import ir
 
 from .. import kernel as K
+from . import dynarray
 from .kernels import F64, I32, I64, KernelEmitter, const, lowers
 from .mathfuncs import FAST_MATH
 
@@ -92,28 +93,31 @@ class _Solver:
 def _cable_step(em: KernelEmitter, shape: K.CableStep):
     values = em.base_values()
     solver = _Solver(em)
-    _linearise(em, solver, shape, values["dt"])
-    em.counted_loop(const(0), const(shape.n_sections),
-                    lambda s: _solve_section(em, solver, shape, s), name="section")
-    _branch_points(em, solver, shape)
-    em.counted_loop(const(0), const(shape.n_sections),
-                    lambda s: _combine(em, solver, shape, s, values["dt"]), name="combine")
+    # the sizes come from the arrays, so the code does not depend on the morphology
+    n = dynarray.emit_load_size(em.prologue, em.header(shape.bi))
+    sections = dynarray.emit_load_size(em.prologue, em.header(shape.starts))
+    _linearise(em, solver, shape, n, values["dt"])
+    em.counted_loop(const(0), sections, lambda s: _solve_section(em, solver, shape, s),
+                    name="section")
+    _branch_points(em, solver, shape, sections)
+    em.counted_loop(const(0), sections, lambda s: _combine(em, solver, shape, s, values["dt"]),
+                    name="combine")
 
 
-def _linearise(em, solver, shape, dt):
+def _linearise(em, solver, shape, n, dt):
     """Step 1: ``bi``, the right-hand side (in ``v_star``) and ``v_previous``."""
     variables = em.kernel.variables
     membrane = [K.Assign("_gtot", shape.gtot), K.Assign("_I0", shape.I0)]
 
     def compartment(j):
-        current = em.run_statements(membrane, j, shape.n,
+        current = em.run_statements(membrane, j, n,
                                     declared={"_gtot": "float", "_I0": "float"})
         v, cm = em.load(variables["v"], j), em.load(variables["Cm"], j)
         solver.store(shape.v_previous, j, v)
         solver.store(shape.bi, j, solver.sub(solver.load(shape.diagonal, j), current["_gtot"]))
         solver.store(shape.v_star, j, solver.sub(solver.neg(solver.mul(solver.div(cm, dt), v)),
                                                  current["_I0"]))
-    em.counted_loop(const(0), const(shape.n), compartment, name="linearise")
+    em.counted_loop(const(0), n, compartment, name="linearise")
 
 
 def _solve_section(em, solver, shape, s):
@@ -163,7 +167,7 @@ def _solve_section(em, solver, shape, s):
     em.counted_loop(const(0), b.sub(last, first), backward, name="backward")
 
 
-def _branch_points(em, solver, shape):
+def _branch_points(em, solver, shape, sections):
     """Step 3: assemble the branch-point system section by section (in order, as Brian2), then
     eliminate from the last node to the first and substitute back; the node voltages end up in
     ``b``."""
@@ -204,10 +208,10 @@ def _branch_points(em, solver, shape):
                                                  solver.mul(solver.load(shape.v_star, first),
                                                             invr0)))
         towards_children(s, last)
-    em.counted_loop(const(1), const(shape.n_sections), section, name="assemble")
+    em.counted_loop(const(1), sections, section, name="assemble")
 
     def eliminate(k):
-        node = b.sub(const(shape.n_sections), k)
+        node = b.sub(sections, k)
 
         def child(q):
             section_ = solver.index(shape.node_children, q)
@@ -222,7 +226,7 @@ def _branch_points(em, solver, shape):
         em.counted_loop(solver.index(shape.node_offsets, node),
                         solver.index(shape.node_offsets, b.add(node, const(1))), child,
                         name="child")
-    em.counted_loop(const(0), const(shape.n_sections + 1), eliminate, name="eliminate")
+    em.counted_loop(const(0), b.add(sections, const(1)), eliminate, name="eliminate")
 
     solver.store(shape.b, root, solver.div(solver.load(shape.b, root),
                                            solver.load(shape.p_diag, root)))
@@ -233,7 +237,7 @@ def _branch_points(em, solver, shape):
         value = solver.sub(solver.load(shape.b, node),
                            solver.mul(solver.load(shape.p_parent, s), solver.load(shape.b, parent)))
         solver.store(shape.b, node, solver.div(value, solver.load(shape.p_diag, node)))
-    em.counted_loop(const(0), const(shape.n_sections), substitute, name="substitute")
+    em.counted_loop(const(0), sections, substitute, name="substitute")
 
 
 def _combine(em, solver, shape, s, dt):

@@ -108,7 +108,7 @@ class SpatialStateUpdater(BrianObject):
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
         variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
         slots = {field: ctx.slots.slot(array) for field, array in self._arrays.items()}
-        shape = K.CableStep(self.n, self.n_sections, self.gtot, self.I0, **slots)
+        shape = K.CableStep(self.gtot, self.I0, **slots)
         return [(self.when, K.Kernel(f"{self.name}_cable", shape, variables, [],
                                      ctx.next_stream_block(), ctx.functions(neuron)))]
 
