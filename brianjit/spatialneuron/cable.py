@@ -97,6 +97,26 @@ class SpatialStateUpdater(BrianObject):
             self._diagonal[:] = diagonal
             self._start_rhs[:] = -(self._invr0 / area[first])
             self._end_rhs[:] = -(self._invrn / area[last])
+        self._check(area, invr)
+
+    def _check(self, area, invr):
+        """Refuse geometry the scheme cannot solve (it would give NaN silently): compartments
+        without a positive finite area, and sections whose ends or compartments are joined by
+        no (or an infinite) axial conductance, e.g. a diameter that shrinks to zero."""
+        sections = self.neuron.flat_morphology.sections
+        inner = np.ones(self.n, dtype=bool)
+        inner[self._starts] = False
+        problems = [(area, "area"), (self._invr0, "axial conductance at the start"),
+                    (self._invrn, "axial conductance at the end"),
+                    (np.where(inner, invr, 1.0), "axial conductance between compartments")]
+        for values, what in problems:
+            bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+            if bad.size:
+                where = (np.searchsorted(self._ends, bad[0], side="right")
+                         if values.size == self.n else bad[0])
+                raise ValueError(f"{self.neuron.name}: {sections[where]!r} has no positive finite "
+                                 f"{what} (a zero length or diameter?); the cable equation has "
+                                 f"no solution there")
 
     def kernels(self, ctx):
         neuron = self.neuron
