@@ -20,7 +20,10 @@ follow up to the tridiagonal solver they call), so results agree with Brian2's t
 
 Two liberties that do not change a bit of the result: ``u_plus``'s forward sweep is zero up to
 the section's last compartment (its right-hand side is zero there), so it is not computed; and
-the values a sweep carries from one compartment to the next stay in registers.
+the values a sweep carries from one compartment to the next stay in registers. One that changes
+the last bit: the eliminated upper diagonal ``c`` is ``upper/pivot`` instead of Brian2's
+``upper*(1/pivot)``, which takes an operation off the sweep's critical path (the recurrence of
+``c``): 8 % less time for a 1,000-compartment cable (10.7 -> 9.8 ns per compartment and step).
 """
 from __future__ import annotations
 
@@ -132,9 +135,10 @@ def _solve_section(em, solver, shape, s):
 
     def forward(j):
         lower = solver.load(shape.lower, j)   # 0 at the section's first compartment
-        m = solver.div(_number(1.0), solver.sub(solver.load(shape.bi, j),
-                                                solver.mul(lower, solver.read(c_prev))))
-        c = solver.mul(solver.load(shape.upper, j), m)
+        pivot = solver.sub(solver.load(shape.bi, j), solver.mul(lower, solver.read(c_prev)))
+        m = solver.div(_number(1.0), pivot)
+        # c's recurrence is the sweep's critical path: one division on it, not two operations
+        c = solver.div(solver.load(shape.upper, j), pivot)
         v_star = solver.mul(solver.sub(solver.load(shape.v_star, j),
                                        solver.mul(lower, solver.read(v_prev))), m)
         minus = solver.mul(solver.sub(solver.read(minus_rhs),

@@ -213,11 +213,13 @@ class Network:
 
         reporter = make_reporter(report, report_period, duration_, self._t)
         stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start)
-        t0 = time.perf_counter()
+        t0, processor = time.perf_counter(), time.process_time()
         try:
             stepper.run(n_steps, reporter)
         finally:
             self.timings["run"] = time.perf_counter() - t0
+            # processor time of the same: what Brian2's standalone binary reports (std::clock)
+            self.timings["run_processor"] = time.process_time() - processor
             at_step(stepper.step)
         if stepper.interrupted:
             raise KeyboardInterrupt(f"run interrupted at t = {self.t!r}: state and monitors are "
