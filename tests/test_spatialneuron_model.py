@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from brianjit import (Cylinder, DimensionMismatchError, NeuronGroup, Network, Section, Soma,
                       SpatialNeuron, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
-                      amp, cm, defaultclock, get_dimensions, ms, mV, nA, nS, ohm, siemens, uF, um,
+                      cm, defaultclock, get_dimensions, ms, mV, nA, nS, ohm, siemens, uF, um,
                       volt)
 from brianjit.model.equations import EquationError
 

@@ -114,8 +114,9 @@ class StateMonitor(_RecordsTimes, BrianObject):
         for array in [self._t, *self._values.values()]:
             array.reserve(len(array) + n_steps + 1)
 
-    def _variable(self, name, unitless):
-        values = self._values[name].data.T.copy()
+    def _variable(self, name, unitless, positions=slice(None)):
+        """The recording of ``name`` (of the recorded elements at ``positions``), copied."""
+        values = self._values[name].data[:, positions].T.copy()
         dim, dtype = self._recorded[name]
         if unitless or dtype != "float" or dim is DIMENSIONLESS:
             return values
@@ -131,24 +132,27 @@ class StateMonitor(_RecordsTimes, BrianObject):
 
     def __getitem__(self, item):
         """``M[5]``: the recording of neuron 5 (``M[5].v``)."""
-        items = np.atleast_1d(np.asarray(own_indices(item, self.source)))
+        item = own_indices(item, self.source)
         positions = []
-        for index in items:
+        for index in np.atleast_1d(np.asarray(item)):
             where = np.flatnonzero(self.record == index)
             if not where.size:
                 raise IndexError(f"index {index} was not recorded by {self.name}")
             positions.append(where[0])
-        single = np.ndim(own_indices(item, self.source)) == 0
-        return _RecordingView(self, positions[0] if single else np.array(positions))
+        return _RecordingView(self, positions[0] if np.ndim(item) == 0 else np.array(positions))
 
 
 class _RecordingView:
-    """``M[i]``: one (or several) recorded neurons' traces."""
+    """``M[i]``: one (or several) recorded neurons' traces (only theirs are copied)."""
 
     def __init__(self, monitor, position):
         self._monitor, self._position = monitor, position
 
     def __getattr__(self, name):
+        recorded = self._monitor.__dict__.get("_values", {})
+        base = name[:-1] if name.endswith("_") and name[:-1] in recorded else name
+        if base in recorded:
+            return self._monitor._variable(base, base != name, self._position)
         return getattr(self._monitor, name)[self._position]
 
 
