@@ -37,6 +37,7 @@ def tree():
     ("Im = gL*(EL - user_fun(v)) : amp/meter**2", TypeError),
     ("Im = gL*(EL - v) : amp/meter**2\nv : volt", EquationError),   # v is the neuron's
     ("Im = gL*(EL - v) : amp/meter**2\ndx/dt = -x/ms : 1 (unless refractory)", EquationError),
+    ("Im = gL*(EL - v) + gL*mV*xi*sqrt(ms) : amp/meter**2", NotImplementedError),
 ])
 def test_models_brian2_refuses(model, error):
     with pytest.raises(error):

@@ -56,11 +56,12 @@ z : meter (constant)
 
 
 class MembraneModel(NamedTuple):
-    """``equations``: the model of every compartment (what the NeuronGroup is made of);
-    ``constant_over_dt``: the subexpressions computed once per step (now parameters of
-    ``equations``), in order; ``gtot``, ``I0``: the linearised membrane current (sympy, every
-    subexpression substituted)."""
+    """``user``: the user's equations as given; ``equations``: the model of every compartment
+    (what the NeuronGroup is made of); ``constant_over_dt``: the subexpressions computed once per
+    step (now parameters of ``equations``), in order; ``gtot``, ``I0``: the linearised membrane
+    current (sympy, every subexpression substituted)."""
 
+    user: Equations
     equations: Equations
     constant_over_dt: tuple
     gtot: sympy.Expr
@@ -76,6 +77,7 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
     if not isinstance(model, Equations):
         raise TypeError(f"model has to be a string or an Equations object, not "
                         f"{type(model).__name__}")
+    given = model
     model.check_flags(SPATIAL_FLAGS)
     if "Im" not in model:
         raise TypeError("The transmembrane current 'Im' must be defined")
@@ -119,7 +121,11 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
     potential = SingleEquation(PARAMETER, "v", get_dimensions(volt), line="v : volt",
                                unit="volt")
     user = Equations(definitions + [membrane, potential])
-    gtot, i0 = linearise(_substituted(user, "Im"), im.line)
+    current = _substituted(user, "Im")
+    if any(symbol.name == "xi" or symbol.name.startswith("xi_") for symbol in current.free_symbols):
+        raise NotImplementedError(f"A noisy membrane current (xi in 'Im') is not supported: the "
+                                  f"cable equation is solved implicitly ({im.line!r})")
+    gtot, i0 = linearise(current, im.line)
     linear = Equations([
         SingleEquation(SUBEXPRESSION, "gtot__private", get_dimensions(amp / meter**2 / volt),
                        "float", gtot, (), im.line, "siemens/meter**2",
@@ -127,7 +133,7 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
         SingleEquation(SUBEXPRESSION, "I0__private", _CURRENT_DENSITY, "float", i0, (), im.line,
                        "amp/meter**2", _model_text(i0, "amp/meter**2"))])
     geometry = Equations(_GEOMETRY + (_COORDINATES if has_coordinates else ""))
-    return MembraneModel(user + linear + geometry, tuple(constant_over_dt), gtot, i0)
+    return MembraneModel(given, user + linear + geometry, tuple(constant_over_dt), gtot, i0)
 
 
 def _substituted(equations: Equations, name: str) -> sympy.Expr:

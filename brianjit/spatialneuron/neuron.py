@@ -88,7 +88,7 @@ class SpatialNeuron(_Compartments, NeuronGroup):
         self.flat_morphology = flat = flatten(self.morphology)
         membrane = membrane_model(model, flat.coordinates is not None)
         #: the user's equations, before the SpatialNeuron added to them (Brian2's name)
-        self.user_equations = model
+        self.user_equations = membrane.user
         NeuronGroup.__init__(self, flat.n, membrane.equations, method=method,
                              threshold=_threshold_at(threshold, threshold_location, flat.n),
                              reset=reset, refractory=refractory, namespace=namespace,
