@@ -37,8 +37,9 @@ class VenvSpec:
 
 BRIAN2_VENV = VenvSpec(
     dirname=".venv-brian2",
-    packages=("brian2==2.9.0", "numpy<2.3", "cython", "setuptools"),
-    probe="import brian2, Cython; assert brian2.__version__ == '2.9.0'",
+    # scipy: Brian2's numpy target solves the cable equation of SpatialNeurons with it
+    packages=("brian2==2.9.0", "numpy<2.3", "cython", "setuptools", "scipy"),
+    probe="import brian2, Cython, scipy; assert brian2.__version__ == '2.9.0'",
 )
 
 

@@ -29,7 +29,7 @@ class WorkerFailed(RuntimeError):
 @dataclass
 class RunConfig:
     duration: Optional[float]  # None: each model's own duration
-    dt: float
+    dt: float | None   # None: each model's own
     seed: int
     timeout: float
     scratch_root: Path
@@ -72,7 +72,8 @@ def run_worker(target, model_name, config, scratch_args=()):
     duration = config.duration_for(MODELS[model_name])
     command = [python, str(envs.BENCH_DIR / target.worker), *target.worker_args,
                "--model", model_name, "--duration", repr(duration),
-               "--dt", repr(config.dt), "--seed", str(config.seed), *scratch_args]
+               *(() if config.dt is None else ("--dt", repr(config.dt))),
+               "--seed", str(config.seed), *scratch_args]
     start = time.perf_counter()
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=env,

@@ -40,6 +40,7 @@ class Model:
     build: Callable  # build(sim, n) -> Built
     duration: Optional[float] = None  # biological seconds; None: the runner's --duration
     constants: Optional[dict] = None  # SI parameters, for hand-written baselines (numba)
+    dt: Optional[float] = None  # seconds; None: the runner's --dt (default 0.1 ms)
 
 
 # Parameters are written once as (value, unit name) and turned into Brian-style quantities for the
@@ -320,6 +321,135 @@ def build_creation(sim, n):
                  connect=lambda: synapses.connect(p=ns["p"], namespace=ns), synapses=synapses)
 
 
+# --- (7) multicompartment neurons: a Hodgkin-Huxley axon, a branched neuron from an SWC file ---
+
+# Hodgkin & Huxley's squid axon with their voltage convention (rest at 0 mV), as in Brian2's
+# example examples/compartmental/hh_with_spikes.py; the dendrites of the SWC neuron are passive
+# (gNa = gK = 0, and El = 0 mV, so that they rest at 0 mV too)
+AXON_CONSTANTS = {"El0": (10.613, "mV"), "ENa": (115, "mV"), "EK": (-12, "mV"),
+                  "gl": (0.3, "mS/cm2"), "gNa0": (120, "mS/cm2"), "gK0": (36, "mS/cm2"),
+                  "Es": (70, "mV"), "taus": (2, "ms")}
+_UNIT_SCALE["mS/cm2"] = 10.0
+MULTICOMPARTMENT_EQUATIONS = """
+Im = gl * (El-v) + gNa * m**3 * h * (ENa-v) + gK * n**4 * (EK-v) : amp/meter**2
+I : amp (point current)
+I_syn = gs*(Es - v) : amp (point current)
+dgs/dt = -gs/taus : siemens
+dm/dt = alpham * (1-m) - betam * m : 1
+dn/dt = alphan * (1-n) - betan * n : 1
+dh/dt = alphah * (1-h) - betah * h : 1
+alpham = (0.1/mV) * (-v+25*mV) / (exp((-v+25*mV) / (10*mV)) - 1)/ms : Hz
+betam = 4 * exp(-v/(18*mV))/ms : Hz
+alphah = 0.07 * exp(-v/(20*mV))/ms : Hz
+betah = 1/(exp((-v+30*mV) / (10*mV)) + 1)/ms : Hz
+alphan = (0.01/mV) * (-v+10*mV) / (exp((-v+10*mV) / (10*mV)) - 1)/ms : Hz
+betan = 0.125*exp(-v/(80*mV))/ms : Hz
+gNa : siemens/meter**2
+gK : siemens/meter**2
+El : volt
+"""
+MULTICOMPARTMENT_THRESHOLD = "v > 50*mV"
+
+
+def _axon_neuron(sim, morphology, threshold_location, Ri):
+    """The SpatialNeuron of both models, at rest (the gating variables' values at 0 mV)."""
+    ns = namespace(sim, {k: v for k, v in AXON_CONSTANTS.items() if v[1] != "mS/cm2"})
+    ns.update({k: v * sim.msiemens / sim.cm**2 for k, (v, unit) in AXON_CONSTANTS.items()
+               if unit == "mS/cm2"})
+    neuron = sim.SpatialNeuron(morphology, MULTICOMPARTMENT_EQUATIONS, method="exponential_euler",
+                               threshold=MULTICOMPARTMENT_THRESHOLD,
+                               threshold_location=threshold_location,
+                               refractory=MULTICOMPARTMENT_THRESHOLD, Cm=1 * sim.uF / sim.cm**2,
+                               Ri=Ri * sim.ohm * sim.cm, namespace=ns)
+    neuron.v = 0 * sim.mV
+    neuron.m, neuron.n, neuron.h = 0.0529324852572, 0.317676914061, 0.596120753508
+    return neuron, ns
+
+
+def build_hh_axon(sim, n):
+    """Hodgkin & Huxley's squid axon (10 cm, 476 um) in ``n`` compartments, a constant 1.5 uA
+    into one end: a train of action potentials travels along it (~12 m/s); spikes are counted
+    at the far end. dt = 10 us."""
+    morphology = sim.Cylinder(length=10 * sim.cm, diameter=2 * 238 * sim.um, n=n, type="axon")
+    neuron, ns = _axon_neuron(sim, morphology, n - 1, Ri=35.4)
+    neuron.gNa, neuron.gK, neuron.El = ns["gNa0"], ns["gK0"], ns["El0"]
+    neuron.I[0] = 1.5 * sim.uA
+    monitor = sim.SpikeMonitor(neuron)
+    return Built(objects=(neuron, monitor), spikes=monitor)
+
+
+def synthetic_swc(seed=20240508, dendrites=5, levels=2, step_um=8.0):
+    """The text of a small but realistic SWC reconstruction, drawn from a fixed seed: a
+    spherical soma (one point, radius 10 um), an axon (type 2, 60 points), and ``dendrites``
+    basal dendrites (type 3) that branch in two ``levels`` times, thinning at each branch point
+    (Rall's 3/2 power rule) and bending a little at every point. Points are ``step_um`` apart,
+    so each becomes one compartment: 5 dendrites that branch twice give 35 dendritic sections,
+    ~350 dendritic compartments and 15 branch points besides the soma."""
+    rng = np.random.default_rng(seed)
+    lines = ["# synthetic neuron: soma, axon, branched basal dendrites",
+             "1 1 0.0 0.0 0.0 10.0 -1"]
+
+    def add(kind, point, radius, parent):
+        lines.append(f"{len(lines)} {kind} {point[0]:.4f} {point[1]:.4f} {point[2]:.4f} "
+                     f"{radius:.4f} {parent}")
+        return len(lines) - 1
+
+    def grow(kind, start, direction, radius, parent, points):
+        for _ in range(points):
+            direction = direction + rng.normal(0, 0.15, 3)
+            direction /= np.linalg.norm(direction)
+            start = start + step_um * direction
+            parent = add(kind, start, radius, parent)
+        return start, direction, parent
+
+    axon_direction = np.array([0.0, -1.0, 0.0])
+    grow(2, 10 * axon_direction, axon_direction, 0.5, 1, 60)
+    stack = []
+    for k in range(dendrites):
+        angle = 2 * np.pi * k / dendrites
+        direction = np.array([np.cos(angle), 0.5 + rng.uniform(), np.sin(angle)])
+        direction /= np.linalg.norm(direction)
+        stack.append((10 * direction, direction, 1.2, 1, 0))
+    while stack:
+        start, direction, radius, parent, level = stack.pop()
+        end, direction, last = grow(3, start, direction, radius, parent, int(rng.integers(6, 14)))
+        if level < levels:
+            child = radius / 2 ** (2 / 3)
+            for side in (-1, 1):
+                turn = np.cross(direction, [0.0, 0.0, 1.0]) * side * 0.5
+                stack.append((end, direction + turn, child, last, level + 1))
+    return "\n".join(lines) + "\n"
+
+
+def build_swc_neuron(sim, n):
+    """A branched neuron from :func:`synthetic_swc` (soma and axon active, dendrites passive)
+    driven by ``n`` Poisson inputs at 2 Hz through excitatory conductance synapses (10 nS) onto
+    dendritic compartments chosen from a fixed seed; spikes are counted at the soma (~20 Hz).
+    dt = 25 us."""
+    import os
+    import tempfile
+    handle, path = tempfile.mkstemp(suffix=".swc")
+    try:
+        with os.fdopen(handle, "w") as swc:
+            swc.write(synthetic_swc())
+        morphology = sim.Morphology.from_file(path)
+    finally:
+        os.remove(path)
+    neuron, ns = _axon_neuron(sim, morphology, 0, Ri=100)
+    for active in (neuron.main, neuron.axon):
+        active.gNa, active.gK, active.El = ns["gNa0"], ns["gK0"], ns["El0"]
+    # from the morphology (standalone devices cannot read state variables before the run)
+    dendritic = np.setdiff1d(np.arange(morphology.total_compartments),
+                             np.r_[morphology.indices[:], morphology.axon.indices[:]])
+    inputs = sim.PoissonGroup(n, rates=2 * sim.Hz)
+    synapses = sim.Synapses(inputs, neuron, "w : siemens", on_pre="gs += w")
+    targets = np.random.default_rng(20240509).choice(dendritic, size=n)
+    synapses.connect(i=np.arange(n), j=targets)
+    synapses.w = 10 * sim.nS
+    monitor = sim.SpikeMonitor(neuron)
+    return Built(objects=(neuron, inputs, synapses, monitor), spikes=monitor)
+
+
 MODELS = {
     model.name: model
     for model in (
@@ -343,5 +473,9 @@ MODELS = {
               build_creation, 1e-4),
         Model("create-1e8", "synapse creation: connect(p) -> 10^8 synapses, 1 step", 10**8,
               build_creation, 1e-4),
+        Model("hh-axon", "Hodgkin-Huxley axon: 1,000 compartments, exponential_euler, 100 ms",
+              1000, build_hh_axon, 0.1, AXON_CONSTANTS, dt=10e-6),
+        Model("swc-neuron", "branched SWC neuron: 393 compartments, 200 Poisson synapses, 1 s",
+              200, build_swc_neuron, 1.0, AXON_CONSTANTS, dt=25e-6),
     )
 }

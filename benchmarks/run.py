@@ -66,7 +66,8 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=float, default=None,
                         help="biological seconds per run for every model (default: each model's "
                         "own, see README; --quick caps it at 0.05)")
-    parser.add_argument("--dt", type=float, default=0.1e-3, help="seconds (default 0.1 ms)")
+    parser.add_argument("--dt", type=float, default=None,
+                        help="seconds (default: each model's own, else 0.1 ms)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per worker process")
     parser.add_argument("--output", type=Path, default=None,
@@ -190,7 +191,8 @@ def main(argv=None):
     output = args.output or envs.BENCH_DIR / "results" / f"bench-{stamp}.json"
     checks = goals.evaluate(measurements)
     report.write_json(output, meta, measurements, checks)
-    print(f"\ndt = {args.dt * 1000:g} ms, load average at start {meta['load_average_at_start']}"
+    dt = "each model's own" if args.dt is None else f"{args.dt * 1000:g} ms"
+    print(f"\ndt = {dt}, load average at start {meta['load_average_at_start']}"
           " (a shared machine: figures are noisy)\n")
     print("\n\n".join(tables))
     print("\n" + report.format_goals(checks))

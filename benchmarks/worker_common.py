@@ -42,7 +42,8 @@ def parse_args(description, extra=None):
     parser.add_argument("--n", type=int, default=None, help="neurons (default: the model's own)")
     parser.add_argument("--duration", type=float, default=None,
                         help="biological seconds per run (default: the model's own, else 1 s)")
-    parser.add_argument("--dt", type=float, default=0.1e-3, help="time step in seconds")
+    parser.add_argument("--dt", type=float, default=None,
+                        help="time step in seconds (default: the model's own, else 0.1 ms)")
     parser.add_argument("--seed", type=int, default=1)
     if extra is not None:
         extra(parser)
@@ -50,6 +51,7 @@ def parse_args(description, extra=None):
     model = models.MODELS[args.model]
     args.n = args.n or model.n
     args.duration = args.duration or model.duration or 1.0
+    args.dt = args.dt or model.dt or 0.1e-3
     return args, model
 
 
@@ -68,14 +70,18 @@ def spike_count(monitor):
 
 
 class Stopwatch:
-    """``with watch: ...`` then ``watch.seconds``: wall time of the block (perf_counter)."""
+    """``with watch: ...`` then ``watch.seconds``: wall time of the block (perf_counter), and
+    ``watch.processor_seconds``: the process's processor time in it (what Brian2's standalone
+    binary measures its loop with, ``std::clock``; not inflated when the machine is shared)."""
 
     def __enter__(self):
         self._start = time.perf_counter()
+        self._processor = time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self._start
+        self.processor_seconds = time.process_time() - self._processor
         return False
 
 

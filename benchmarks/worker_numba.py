@@ -9,7 +9,8 @@ and refractoriness counts whole steps as Brian2 does.  Connectivity is drawn her
 the model's ``p``, so spike counts agree with the simulators' only statistically.
 
 Fields: ``build_s`` is numba's compilation (a call over zero steps), ``native_run_s`` the warm
-run's loop, ``cold_s`` setup + compilation + first run.  Runs inside ``benchmarks/.venv-numba``.
+run's loop (processor time, as every target's ``native``), ``cold_s`` setup + compilation + first
+run.  Runs inside ``benchmarks/.venv-numba``.
 """
 
 import math
@@ -216,7 +217,7 @@ def main():
     emit(args, "numba", "hand-written", import_s=import_s, setup_s=setup.seconds,
          build_s=build.seconds, first_run_s=build.seconds + first.seconds,
          cold_s=setup.seconds + build.seconds + first.seconds, warm_run_s=warm.seconds,
-         native_run_s=warm.seconds, spikes=spikes, warm_spikes=sim.n_rec - spikes,
+         native_run_s=warm.processor_seconds, spikes=spikes, warm_spikes=sim.n_rec - spikes,
          details={"numba": numba.__version__, "synapses": int(sim.indptr[-1])})
 
 

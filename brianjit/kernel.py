@@ -294,3 +294,58 @@ class BernoulliSpikes:
     spikespace: int
     probability: sympy.Expr
     scratch: int
+
+
+# ---- multicompartment neurons (lowered in codegen/shapes_cable.py) --------------------------------
+__all__ += ["CableStep"]
+
+
+@dataclass(frozen=True)
+class CableStep:
+    """One implicit time step of the cable equation of a SpatialNeuron of compartments in
+    unbranched sections (Brian2's scheme; docs/architecture.md, "The cable solver"). The numbers
+    of compartments and sections are read from the sizes of ``bi`` and ``starts`` at run time,
+    so the code does not depend on the morphology. The kernel's variables include ``v``, ``Cm`` and ``Ic`` (written) and whatever
+    ``gtot`` (``-dIm/dv``) and ``I0`` (``Im + gtot*v``), the membrane current linearised around
+    the present ``v``, read. The other fields are slots:
+
+    - per compartment, float64[n], set before each run: ``diagonal`` (``-Cm/dt`` minus the axial
+      conductances over the area), ``lower``/``upper`` (coupling to the previous/next compartment;
+      0 across a section boundary);
+    - per section, int32[n_sections]: ``starts``, ``ends`` (compartments ``start <= j < end``),
+      ``parent_node`` (the branch point where the section starts; node ``s + 1`` is where
+      section ``s`` ends); float64[n_sections], set before each run: ``invr0``/``invrn`` (axial
+      conductance from the section's start/end node to its first/last compartment) and
+      ``start_rhs``/``end_rhs`` (the right-hand sides of the two homogeneous solutions);
+    - branch points: ``node_offsets`` (int32[n_sections + 2]) and ``node_children``
+      (int32[n_sections]): the sections starting at node ``k`` are
+      ``node_children[node_offsets[k]:node_offsets[k + 1]]``, in order;
+    - scratch, float64[n]: ``bi`` (diagonal minus gtot), ``v_star``, ``u_plus``, ``u_minus``
+      (the particular and the two homogeneous solutions), ``c`` (the eliminated upper diagonal),
+      ``v_previous``; float64[n_sections + 1]: ``p_diag``, ``b`` (the branch-point system and its
+      solution); float64[n_sections]: ``p_parent``, ``p_child`` (its off-diagonal entries)."""
+
+    gtot: sympy.Expr
+    I0: sympy.Expr
+    diagonal: int
+    lower: int
+    upper: int
+    starts: int
+    ends: int
+    parent_node: int
+    invr0: int
+    invrn: int
+    start_rhs: int
+    end_rhs: int
+    node_offsets: int
+    node_children: int
+    bi: int
+    v_star: int
+    u_plus: int
+    u_minus: int
+    c: int
+    v_previous: int
+    p_diag: int
+    b: int
+    p_parent: int
+    p_child: int

@@ -26,7 +26,7 @@ from .objects.seed import seed
 from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .objects.timedarray import TimedArray
-from .spatialneuron import Cylinder, Morphology, Section, Soma
+from .spatialneuron import Cylinder, Morphology, Section, Soma, SpatialNeuron
 from .preferences import BrianPreference, PreferenceError, brian_prefs, prefs
 from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
@@ -45,8 +45,8 @@ __all__ = [
     # the object model (for subclasses and isinstance checks) and its errors
     "BrianObject", "Nameable", "Group", "VariableOwner", "SpikeSource", "BrianObjectException",
     "MagicError",
-    # multicompartment morphologies
-    "Morphology", "Soma", "Cylinder", "Section",
+    # multicompartment neurons
+    "Morphology", "Soma", "Cylinder", "Section", "SpatialNeuron",
     # the model language
     "Equations", "UnsupportedEquationsException", "linked_var",
     # Brian2's preferences and devices (brianjit.preferences, brianjit.devices)

@@ -475,3 +475,4 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
 
 from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop shapes)
 from . import shapes_inputs  # noqa: E402,F401  (input shapes and functions)
+from . import shapes_cable  # noqa: E402,F401  (the cable equation of SpatialNeurons)

@@ -50,9 +50,9 @@ SUBEXPRESSION = "subexpression"
 PARAMETER = "parameter"
 
 ALLOWED_FLAGS = {
-    DIFFERENTIAL_EQUATION: ("unless refractory", "event-driven", "clock-driven"),
-    SUBEXPRESSION: ("shared", "constant over dt", "summed"),
-    PARAMETER: ("constant", "shared", "linked"),
+    DIFFERENTIAL_EQUATION: ("unless refractory", "event-driven", "clock-driven", "point current"),
+    SUBEXPRESSION: ("shared", "constant over dt", "summed", "point current"),
+    PARAMETER: ("constant", "shared", "linked", "point current"),
 }
 """Flags each kind of definition may carry in any group; a group narrows this with
 :meth:`Equations.check_flags` (e.g. only Synapses accept ``event-driven``)."""

@@ -23,6 +23,7 @@ from ..model.parse import is_boolean_expr, parse_expression, parse_source
 from ..model.symbols import symbol
 from . import seed as seed_state
 from .group import run_once
+from .variables import own_indices
 
 __all__ = ["connect_synapses", "parse_generator"]
 
@@ -94,6 +95,7 @@ def _append_explicit(S, i, j, n, p, skip_if_invalid):
                         "string expressions")
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, (numbers.Real, np.number)):
         raise TypeError(f"p must be a number or a string expression, not {p!r}")
+    i, j = own_indices(i, S.source), own_indices(j, S.target)
     i, j, n = np.broadcast_arrays(np.atleast_1d(np.asarray(i)), np.atleast_1d(np.asarray(j)),
                                   np.atleast_1d(np.asarray(n)))
     for values, name in ((i, "i"), (j, "j"), (n, "n")):

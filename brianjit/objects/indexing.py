@@ -36,23 +36,23 @@ class SynapticSubgroup(ElementSet):
 
     def __init__(self, synapses, indices):
         self.synapses = synapses
-        self._indices = np.asarray(indices, dtype=np.int32)
+        self._synapse_ids = np.asarray(indices, dtype=np.int32)
         self._created_with = len(synapses)
 
     def element_indices(self):
         if len(self.synapses) != self._created_with:
             raise RuntimeError(f"Synapses have been added to {self.synapses.name} since this "
                                f"synaptic subgroup was created")
-        return self.synapses, self._indices.copy()
+        return self.synapses, self._synapse_ids.copy()
 
     def __len__(self):
-        return len(self._indices)
+        return len(self._synapse_ids)
 
     def __array__(self, dtype=None, copy=None):
-        return self._indices.astype(dtype) if dtype is not None else self._indices.copy()
+        return self._synapse_ids.astype(dtype) if dtype is not None else self._synapse_ids.copy()
 
     def __repr__(self):
-        return f"<SynapticSubgroup, storing {len(self._indices)} indices of {self.synapses.name}>"
+        return f"<SynapticSubgroup, storing {len(self._synapse_ids)} indices of {self.synapses.name}>"
 
 
 def relative_indices(group, elements: ElementSet):

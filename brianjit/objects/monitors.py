@@ -25,7 +25,8 @@ from .base import BrianObject
 from .group import Group, implicit_variables
 from .indexing import ElementSet, relative_indices
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, Variable, Variables, array_vars, integer_indices
+from .variables import (NUMPY_DTYPES, Variable, Variables, array_vars, integer_indices,
+                        own_indices)
 
 __all__ = ["StateMonitor", "PopulationRateMonitor", "Recorder", "source_range"]
 
@@ -103,7 +104,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
                 owner.variable_info(var)
             except KeyError:
                 raise KeyError(f"{owner.name} has no variable '{var}' to record") from None
-        indices = _record_indices(source, record, stop - start)
+        indices = _record_indices(source, own_indices(record, source), stop - start)
         self.source, self.source_owner = source, owner
         self.record_variables = list(variables)
         self.record = indices.astype(np.int32)
@@ -162,8 +163,9 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         for v, row in rows.items():
             self._values[v].append(row)
 
-    def _variable(self, name, unitless):
-        values = self._values[name].data.T.copy()
+    def _variable(self, name, unitless, positions=slice(None)):
+        """The recording of ``name`` (of the recorded elements at ``positions``), copied."""
+        values = self._values[name].data[:, positions].T.copy()
         dim, dtype = self._recorded[name]
         if unitless or dtype != "float" or dim is DIMENSIONLESS:
             return values
@@ -188,14 +190,14 @@ class StateMonitor(Recorder, BrianObject, Stateful):
 
     def __getitem__(self, item):
         """``M[5]``, ``M[[5, 7]]``, ``M[SG]``: the recordings of those elements (``M[5].v``)."""
+        item = own_indices(item, self.source)
         if isinstance(item, ElementSet):
             item = relative_indices(self.source, item)
         elif isinstance(item, (str, bytes)) or np.asarray(item).dtype.kind not in "iu":
             raise TypeError(f"Index of {self.name} has to be an integer or a sequence of "
                             f"integers, not {item!r}")
-        items = np.atleast_1d(np.asarray(item))
         positions = []
-        for index in items:
+        for index in np.atleast_1d(np.asarray(item)):
             where = np.flatnonzero(self.record == index)
             if not where.size:
                 raise IndexError(f"Index number {index} has not been recorded by {self.name}")
@@ -224,12 +226,16 @@ def _record_indices(source, record, size):
 
 
 class _RecordingView:
-    """``M[i]``: one (or several) recorded elements' traces."""
+    """``M[i]``: one (or several) recorded elements' traces (only theirs are copied)."""
 
     def __init__(self, monitor, position):
         self._monitor, self._position = monitor, position
 
     def __getattr__(self, name):
+        recorded = self._monitor.__dict__.get("_values", {})
+        base = name[:-1] if name.endswith("_") and name[:-1] in recorded else name
+        if base in recorded:
+            return self._monitor._variable(base, base != name, self._position)
         if name in ("t", "t_"):
             return getattr(self._monitor, name)[:]
         return getattr(self._monitor, name)[self._position]

@@ -388,12 +388,14 @@ class Network(Nameable):
         stepper = Stepper(self._program, scheduled, len(self._program.kernels), at_step, start,
                           call, lambda: self._stopped or Network._globally_stopped)
         self._stepper, self._stepper_dt = stepper, base_dt
-        t0 = time.perf_counter()
+        t0, processor = time.perf_counter(), time.process_time()
         try:
             stepper.run(n_steps, reporter)
         finally:
             self._stepper = None
             self.timings["run"] = time.perf_counter() - t0
+            # processor time of the same: what Brian2's standalone binary reports (std::clock)
+            self.timings["run_processor"] = time.process_time() - processor
             at_step(stepper.step)
         if stepper.step == start + n_steps and not stepper.interrupted \
                 and not (self._stopped or Network._globally_stopped):

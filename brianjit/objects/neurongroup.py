@@ -17,7 +17,7 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
-from ..model.equations import Equations
+from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
 from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
@@ -33,6 +33,10 @@ from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["NeuronGroup"]
 
+#: the flags a NeuronGroup's model may have (Brian2's): no synaptic or multicompartment flags
+_ALLOWED_FLAGS = {DIFFERENTIAL_EQUATION: ("unless refractory",),
+                  PARAMETER: ("constant", "shared", "linked"),
+                  SUBEXPRESSION: ("shared", "constant over dt")}
 
 
 class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
@@ -58,6 +62,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             raise TypeError("namespace has to be a dictionary")
         parse_start = time.perf_counter()
         eqs = model if isinstance(model, Equations) else Equations(model)
+        eqs.check_flags(_ALLOWED_FLAGS)
         self.equations = eqs
         self.namespace = namespace
         self.method = method

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -24,7 +25,8 @@ from ..memory import DynamicArray
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions
 
 __all__ = ["Variable", "Variables", "NUMPY_DTYPES", "array_vars", "coerce_value",
-           "integer_indices", "is_scalar_number"]
+           "integer_indices", "is_scalar_number", "IndexSource",
+           "own_indices"]
 
 NUMPY_DTYPES = {"float": np.float64, "integer": np.int32, "boolean": np.bool_}
 
@@ -146,6 +148,23 @@ def integer_indices(item, size):
         return np.arange(size)[item]
     indices = np.atleast_1d(np.asarray(item))
     return indices if indices.dtype.kind in "iu" else None
+
+
+@runtime_checkable
+class IndexSource(Protocol):
+    """Brian2's protocol for objects that stand for elements of a neuron: ``_indices()`` gives
+    their indices in the whole neuron (a morphology's compartments, ``morpho.dend[10*um]``), so
+    they index SpatialNeuron variables, choose monitored compartments and synapse targets."""
+
+    def _indices(self): ...
+
+
+def own_indices(item, group):
+    """An :class:`IndexSource` as indices of ``group`` (a neuron or a part of it, counted from
+    its start); any other ``item`` unchanged."""
+    if not isinstance(item, IndexSource):
+        return item
+    return np.asarray(item._indices()) - (group.start - getattr(group, "owner", group).start)
 
 
 def is_scalar_number(value):

@@ -7,10 +7,22 @@ like a mapping from names to subtrees but iterates over the subtrees, as in Bria
 Attaching is where a tree could stop being a tree, so it is checked here: a child must be a
 Morphology, not the section itself or one of its ancestors (a cycle), and not a section that
 already hangs below another one (two parents). Removing a child removes all of its names.
+Both count as a change of structure (:func:`structure_version`), which makes cached compartment
+indices stale.
 """
 from __future__ import annotations
 
-__all__ = ["Children"]
+import itertools
+
+__all__ = ["Children", "structure_version"]
+
+_changes = itertools.count(1)
+_version = [0]
+
+
+def structure_version() -> int:
+    """A number that changes whenever any tree gains or loses a subtree."""
+    return _version[0]
 
 
 class Children:
@@ -81,6 +93,7 @@ class Children:
         if name is not None:
             self._by_name[name] = subtree
         object.__setattr__(subtree, "_parent", owner)
+        _version[0] = next(_changes)
 
     @staticmethod
     def _check_type(subtree):
@@ -111,6 +124,7 @@ class Children:
             del self._by_name[alias]
         del self._given[subtree]
         object.__setattr__(subtree, "_parent", None)
+        _version[0] = next(_changes)
 
     def __repr__(self):
         count = len(self._subtrees)

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import abc
 import operator
+import weakref
 from typing import NamedTuple
 
 import numpy as np
 
 from .attributes import CompartmentAttributes
-from .children import Children
+from .children import Children, structure_version
 from .compartments import MorphologyIndexWrapper, SubMorphology, compartment_range, is_whole
 from .lengths import metres
 
@@ -41,6 +42,9 @@ class Anchor(NamedTuple):
 
 
 ROOT_ANCHOR = Anchor(0.0, 0.0, None)
+
+#: root -> (structure_version(), {id(section): index of its first compartment})
+_START_INDICES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class Placement(NamedTuple):
@@ -138,13 +142,18 @@ class Morphology(CompartmentAttributes, abc.ABC):
         return node
 
     def _start_index(self) -> int:
-        """Index of this section's first compartment in the whole tree (pre-order)."""
-        index = 0
-        for section in iter_sections(self._root()):
-            if section is self:
-                return index
-            index += section._n
-        raise AssertionError("a section is not found below its own root")
+        """Index of this section's first compartment in the whole tree (pre-order). One walk
+        numbers the whole tree; the numbers are kept until any tree changes (so selecting the
+        compartments of every section of a reconstruction is not quadratic)."""
+        root = self._root()
+        cached = _START_INDICES.get(root)
+        if cached is None or cached[0] != structure_version():
+            starts, index = {}, 0
+            for section in iter_sections(root):
+                starts[id(section)] = index   # ids: no reference back to the key (weak)
+                index += section._n
+            cached = _START_INDICES[root] = (structure_version(), starts)
+        return cached[1][id(self)]
 
     def _subtree(self, name: str):
         """The subtree called ``name`` (a child's name or a path like 'LRL')."""
