@@ -43,6 +43,7 @@ class EventMonitor(Recorder, BrianObject, Stateful):
     them), and the values of ``variables`` at that moment."""
 
     add_to_magic_network = True
+    invalidates_magic_network = False   # Brian2: a monitor may join a magic network later
 
     def __init__(self, source, event, variables=None, record=True, when=None, order=None,
                  name="eventmonitor*", codeobj_class=None):

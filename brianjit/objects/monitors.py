@@ -84,6 +84,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
     """Record ``variables`` of ``source`` at the indices ``record`` every time step."""
 
     add_to_magic_network = True
+    invalidates_magic_network = False   # Brian2: a monitor may join a magic network later
 
     def __init__(self, source, variables, record, dt=None, clock=None, when="start", order=0,
                  name="statemonitor*", codeobj_class=None):
@@ -245,6 +246,7 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
     """The fraction of ``source`` spiking per time step, as a rate."""
 
     add_to_magic_network = True
+    invalidates_magic_network = False   # Brian2: a monitor may join a magic network later
 
     def __init__(self, source, name="ratemonitor*", codeobj_class=None, dtype=np.float64,
                  when="thresholds", order=1):
