@@ -22,9 +22,11 @@ import argparse
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import urllib.request
 
@@ -82,21 +84,39 @@ def skip_reason(relative: str) -> str | None:
     return None
 
 
+def _error_line(stderr: str) -> str:
+    """The exception of the last traceback in ``stderr`` (not a warning printed after it)."""
+    lines = stderr.splitlines()
+    starts = [k for k, line in enumerate(lines) if line.startswith("Traceback (most recent")]
+    if starts:
+        for line in lines[starts[-1] + 1:]:
+            if line and not line.startswith((" ", "\t")):
+                return line
+    rest = [line for line in lines if line.strip()]
+    return rest[-1] if rest else ""
+
+
 def run_one(script: pathlib.Path, timeout: float) -> tuple[str, float, str]:
-    """(outcome, seconds, detail) of one rewritten script run in a fresh process."""
-    code = _PRELUDE + rewrite(script.read_text())
+    """(outcome, seconds, detail) of one script run in a fresh process, in a copy of its folder
+    whose Python files (the script and the modules it imports from there) are rewritten."""
     env = dict(os.environ, MPLBACKEND="Agg")
-    start = time.perf_counter()
-    try:
-        done = subprocess.run([sys.executable, "-c", code], cwd=script.parent, env=env,
-                              capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "out of time", time.perf_counter() - start, f"still running after {timeout:.0f} s"
+    with tempfile.TemporaryDirectory() as folder:
+        copy = pathlib.Path(folder) / script.parent.name
+        shutil.copytree(script.parent, copy)
+        for module in copy.rglob("*.py"):
+            module.write_text(rewrite(module.read_text()))
+        code = _PRELUDE + (copy / script.name).read_text()
+        start = time.perf_counter()
+        try:
+            done = subprocess.run([sys.executable, "-c", code], cwd=copy, env=env,
+                                  capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "out of time", time.perf_counter() - start, \
+                f"still running after {timeout:.0f} s"
     seconds = time.perf_counter() - start
     if done.returncode == 0:
         return "finished", seconds, ""
-    lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-    detail = lines[-1] if lines else f"exit status {done.returncode}"
+    detail = _error_line(done.stderr) or f"exit status {done.returncode}"
     if done.returncode < 0:
         detail = f"killed by signal {-done.returncode}: {detail}"
     return "stopped early", seconds, detail[:300]
