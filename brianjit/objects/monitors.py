@@ -67,7 +67,6 @@ class Recorder(Group):
     start = 0
 
     def _init_records(self, records):
-        object.__setattr__(self, "owner", self)
         object.__setattr__(self, "equations", None)
         object.__setattr__(self, "namespace", None)
         self.variables = Variables(self._implicit_variables, records)

@@ -23,6 +23,7 @@ from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import is_noise_name, symbol
+from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .group import SPECIAL_NAMES, Group, check_group_size
@@ -37,6 +38,10 @@ __all__ = ["NeuronGroup"]
 _ALLOWED_FLAGS = {DIFFERENTIAL_EQUATION: ("unless refractory",),
                   PARAMETER: ("constant", "shared", "linked"),
                   SUBEXPRESSION: ("shared", "constant over dt")}
+
+
+def _legacy_refractory_timing():
+    return bool(prefs["legacy.refractory_timing"])
 
 
 class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
@@ -66,7 +71,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self.equations = eqs
         self.namespace = namespace
         self.method = method
-        self.owner, self.start, self.stop = self, 0, int(N)
+        self.start, self.stop = 0, int(N)
         self.threshold = threshold
         self.reset = reset
         self.refractory = refractory
@@ -154,7 +159,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def structure_key(self):
         return (self.name, str(self.equations), self.method, self.threshold, self.reset,
                 self.refractory if isinstance(self.refractory, str) else self.refractory is False,
-                len(self))
+                len(self), _legacy_refractory_timing())
 
     def check_units(self, dims):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
@@ -219,6 +224,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                                  sympy.Or(symbol("not_refractory"), sympy.Not(ref)))]
         else:
             ref = symbol("_refractory")
+
+        if _legacy_refractory_timing():
+            # Brian2 <= 2.1.2 (prefs.legacy.refractory_timing): a comparison of times, which
+            # rounding makes end a step late now and then
+            return [K.Assign("not_refractory", sympy.StrictGreaterThan(t - last, ref))]
 
         def steps(x):  # Brian2's timestep(x, dt) before its truncation to an integer
             return (x + dt * sympy.Rational(1, 1000)) / dt

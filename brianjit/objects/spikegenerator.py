@@ -81,7 +81,7 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
                 or N != int(N) or N < 1:
             raise TypeError(f"N has to be an integer >= 1, not {N!r}")
         check_group_size(int(N), f"SpikeGeneratorGroup '{self.name}'")
-        self.owner, self.start, self.stop = self, 0, int(N)
+        self.start, self.stop = 0, int(N)
         self.namespace, self.equations = None, None
         self.variables = Variables(self._implicit_variables)
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)

@@ -89,7 +89,7 @@ class Synapses(Group, BrianObject, Stateful):
         eqs.check_flags(_ALLOWED_FLAGS)
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.source, self.target = source, target
-        self.owner, self.start = self, 0
+        self.start = 0
         self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
         self._connect_called = False   # variables can be set only after connect(), as Brian2
         self.variables = Variables(self._implicit_variables,

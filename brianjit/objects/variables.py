@@ -15,7 +15,9 @@ array (``array is None``). Code that needs an array asks ``get(name)``.
 """
 from __future__ import annotations
 
+import inspect
 import numbers
+import weakref
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -65,11 +67,18 @@ class Variables(dict):
     """A group's stored variables by name, plus the names it defines implicitly.
 
     ``implicit`` is a callable returning ``{name: Variable}`` of the implicit names (computed on
-    demand, so it follows the group: a Synapses' ``v_post`` exists while its target has ``v``)."""
+    demand, so it follows the group: a Synapses' ``v_post`` exists while its target has ``v``).
+    A bound method of the group is held weakly: the group and its variables form no reference
+    cycle, so a group nobody uses dies (and gives Brian2's "never included in a network" warning)
+    when its last reference goes, not at some later garbage collection."""
 
     def __init__(self, implicit, stored=()):
         super().__init__(stored)
-        self._implicit = implicit
+        if inspect.ismethod(implicit):
+            method = weakref.WeakMethod(implicit)
+            self._implicit = lambda: method()() if method() is not None else {}
+        else:
+            self._implicit = implicit
 
     def __contains__(self, name):
         return dict.__contains__(self, name) or name in self._implicit()
