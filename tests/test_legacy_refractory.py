@@ -5,7 +5,7 @@ from collections import Counter
 
 import numpy as np
 
-from brianjit import NeuronGroup, SpikeMonitor, defaultclock, ms, prefs, run, start_scope
+from brianjit import NeuronGroup, SpikeMonitor, defaultclock, prefs, run, start_scope
 
 
 def _intervals():
