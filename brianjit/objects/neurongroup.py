@@ -20,6 +20,7 @@ from ..model.dimensions import get_expr_dimensions
 from ..model.equations import Equations
 from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
+from ..model.stateupdaters import report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import is_noise_name, symbol
@@ -188,6 +189,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             self._integration = (integrate_unless_refractory(rhs, gated, symbol("not_refractory"),
                                                              self.method, self._locally_constant)
                                  if rhs else [])
+            report_choice(self.method, self._integration, self.name)
         return self._integration
 
     def _refractory_is_condition(self):

@@ -23,6 +23,7 @@ from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
+from ..model.stateupdaters import report_choice
 from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
@@ -527,6 +528,7 @@ class Synapses(Group, BrianObject, Stateful):
             rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
             self._integration = (integrate(rhs, self.method, locally_constant=self._locally_constant)
                                  if rhs else [])
+            report_choice(self.method, self._integration, self.name)
         return self._integration
 
     def _event_driven_update(self):
