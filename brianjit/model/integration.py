@@ -132,7 +132,8 @@ def _candidates(method):
         # Brian2's automatic order; its 'exact' refuses some linear systems (see
         # exact_as_brian2_chooses), so their numbers follow Brian2's 'euler'
         return [("exact", exact_as_brian2_chooses)] + _candidates(DEFAULT_METHODS[1:])
-    if isinstance(method, (str, StateUpdateMethod)) or not isinstance(method, Sequence):
+    if isinstance(method, (str, StateUpdateMethod)) or callable(method) or \
+            not isinstance(method, Sequence):
         method = (method,)
     if not method:
         raise ValueError("method: an empty sequence of methods")
@@ -140,8 +141,8 @@ def _candidates(method):
     for m in method:
         if isinstance(m, str):
             stepper = StateUpdateMethod.lookup(m)
-        elif isinstance(m, StateUpdateMethod):
-            stepper = m
+        elif isinstance(m, StateUpdateMethod) or callable(m):
+            stepper = m   # Brian2 also takes any callable that returns abstract code
         else:
             raise TypeError(f"an integration method must be a name or a state updater, not "
                             f"{type(m).__name__}")
