@@ -108,7 +108,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     @staticmethod
     def _create_variables(eqs, N, group_name):
         variables = {}
-        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
+        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names) + \
+                list(eqs.constant_over_dt_names):
             eq = eqs[name]
             if "linked" in eq.flags:
                 continue   # no storage of its own: linked_var gives it another group's
@@ -155,6 +156,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def check_units(self, dims):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
         check_links_set(self)
+        self.equations.check_stateful_subexpressions()
         dims = dict(dims)
         dims.update({name: var.dim for name, var in self.variables.items()})
         for name in self._subexpression_names():
@@ -233,7 +235,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
         functions = ctx.functions(self)
         n = len(self)
-        result = []
+        result = self._constant_over_dt_kernel(ctx, K.ForEach(n), variables)
         update = self._refractory_update() + [K.Assign(target, expr)
                                               for target, expr in self._integrated()]
         if update:
@@ -273,6 +275,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """Brian2's parts of a group: its state updater, thresholder and resetter (named as its
         kernels)."""
         entries = [self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+        if self.equations.constant_over_dt_names:
+            entries.insert(0, self._entry(f"{self.name}_subexpression_update",
+                                          "SubexpressionUpdater", "before_start"))
         if self.threshold is not None:
             entries.append(self._entry(f"{self.name}_spike_thresholder", "Thresholder",
                                        "thresholds"))

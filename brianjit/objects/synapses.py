@@ -138,7 +138,8 @@ class Synapses(Group, BrianObject, Stateful):
         variables = {
             "i": Variable("i", index_array("i"), DIMENSIONLESS, "integer", read_only=True),
             "j": Variable("j", index_array("j"), DIMENSIONLESS, "integer", read_only=True)}
-        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
+        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names) + \
+                list(eqs.constant_over_dt_names):
             eq = eqs[name]
             if "linked" in eq.flags:
                 continue   # no storage of its own: linked_var gives it a group's
@@ -496,6 +497,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     def check_units(self, dims):
         check_links_set(self)
+        self.equations.check_stateful_subexpressions()
         dims = dict(dims)
         dims.update(SPECIAL_NAMES)
         dims.update({name: var.dim for name, var in self.variables.items()})
@@ -590,7 +592,7 @@ class Synapses(Group, BrianObject, Stateful):
         variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
         variables["_seed"] = slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
         rows = slots.slot(self.variables["i"].array)
-        result = []
+        result = self._constant_over_dt_kernel(ctx, K.ForEachRow(rows), variables)
         update = [K.Assign(t, e) for t, e in self._integrated()]
         if update:
             result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows),
@@ -644,8 +646,10 @@ class Synapses(Group, BrianObject, Stateful):
     def schedule_entries(self):
         """The parts of Synapses in ``scheduling_summary()``, named as their kernels: the
         clock-driven state update, the summed variables, one entry per pathway."""
-        entries = ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
-                   if self.clock_driven else [])
+        entries = ([self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
+                                "before_start")] if self.equations.constant_over_dt_names else [])
+        entries += ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+                    if self.clock_driven else [])
         entries += [self._entry(f"{self.name}_summed_{base}", "SummedVariableUpdater",
                                 "before_groups") for _, base in self._summed.values()]
         entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
