@@ -173,3 +173,11 @@ def test_user_methods_work_with_refractoriness():
                         threshold="v > 1", reset="v = 0", refractory=1 * ms)
     run(20 * ms)
     assert G.v[0] != 0 and abs(G.v[0] - plain.v[0]) < 1e-3
+
+
+def test_no_suitable_method_in_a_list_is_a_value_error_as_brian2():
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = -v/ms + v*xi/sqrt(ms) : 1", method=["exact", "rk4"])  # noqa: F841
+    with pytest.raises(ValueError, match="no method applies") as caught:
+        run(0 * ms)
+    assert isinstance(caught.value, UnsupportedEquationsException)

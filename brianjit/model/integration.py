@@ -18,7 +18,7 @@ from .exact import exact, exact_as_brian2_chooses, linear
 from .exponential_euler import exponential_euler
 from .independent import independent
 from .methods import EXPLICIT_METHODS, OdeSystem, TempNamer, UnsupportedEquationsException
-from .stateupdaters import IntegrationMethod, StateUpdateMethod
+from .stateupdaters import IntegrationMethod, NoSuitableMethod, StateUpdateMethod
 from .symbols import is_noise_name, is_random_call, new_randn, symbol
 
 __all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "DEFAULT_METHODS"]
@@ -97,8 +97,8 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
     if len(failures) == 1:
         raise failures[0]
     reasons = "; ".join(f"'{err.method}': {err.reason}" for err in failures)
-    raise UnsupportedEquationsException(
-        ", ".join(err.method for err in failures), f"no method applies ({reasons})")
+    raise NoSuitableMethod(", ".join(err.method for err in failures),
+                           f"no method applies ({reasons})")
 
 
 def _checked_rhs(rhs, t, dt) -> dict:

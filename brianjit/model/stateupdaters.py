@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from ..utils import debug, info
 
 __all__ = ["StateUpdateMethod", "IntegrationMethod", "UnsupportedEquationsException",
+           "NoSuitableMethod",
            "check_method_options", "log_method_choice", "report_choice"]
 
 #: Brian2's logger name of the automatic method choice message
@@ -45,6 +46,11 @@ class UnsupportedEquationsException(Exception):
         else:
             super().__init__(f"Cannot integrate the equations with method '{method}': {reason}")
             self.method, self.reason = method, reason
+
+
+class NoSuitableMethod(UnsupportedEquationsException, ValueError):
+    """None of several methods can integrate the equations: Brian2 raises a ValueError there
+    (and UnsupportedEquationsException for a single method), so this is both."""
 
 
 def check_method_options(method_options, defaults: dict) -> dict:
@@ -119,8 +125,8 @@ class StateUpdateMethod(ABC):
                 took = time.perf_counter() - candidate_start
                 log_method_choice(candidate, took, time.perf_counter() - start - took, group_name)
                 return code
-            raise ValueError("No stateupdater that is suitable for the given equations has been "
-                             f"found (tried {', '.join(map(_label, candidates))}).")
+            raise NoSuitableMethod("No stateupdater that is suitable for the given equations "
+                                   f"has been found (tried {', '.join(map(_label, candidates))}).")
         if isinstance(method, str):
             label, stateupdater = method, StateUpdateMethod.lookup(method)
         elif callable(method):
