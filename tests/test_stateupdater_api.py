@@ -181,3 +181,12 @@ def test_no_suitable_method_in_a_list_is_a_value_error_as_brian2():
     with pytest.raises(ValueError, match="no method applies") as caught:
         run(0 * ms)
     assert isinstance(caught.value, UnsupportedEquationsException)
+
+
+def test_group_method_options_are_checked_against_the_method():
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1", method="exact", method_options={"simplify": False})
+    H = NeuronGroup(1, "dv/dt = -v/ms : 1", method="euler", method_options={"simplify": False})
+    with pytest.raises(KeyError, match="'simplify', but this is not an option"):
+        Network(H).run(0 * ms)
+    Network(G).run(0 * ms)

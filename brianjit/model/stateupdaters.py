@@ -26,7 +26,8 @@ from ..utils import debug, info
 
 __all__ = ["StateUpdateMethod", "IntegrationMethod", "UnsupportedEquationsException",
            "NoSuitableMethod",
-           "check_method_options", "log_method_choice", "report_choice"]
+           "check_method_options", "check_group_method_options", "log_method_choice",
+           "report_choice"]
 
 #: Brian2's logger name of the automatic method choice message
 METHOD_CHOICE_LOGGER = "brian2.stateupdaters.base.method_choice"
@@ -69,12 +70,24 @@ def check_method_options(method_options, defaults: dict) -> dict:
     return {**defaults, **method_options}
 
 
+def check_group_method_options(method, method_options) -> None:
+    """A group's ``method_options`` checked as Brian2 does: against the options of a single
+    method (KeyError for one it does not have); with a list of methods (or none given) Brian2
+    passes no options, so none are checked."""
+    if method_options is None or not isinstance(method, (str, StateUpdateMethod)):
+        return
+    stepper = StateUpdateMethod.lookup(method) if isinstance(method, str) else method
+    check_method_options(method_options, stepper.default_options)
+
+
 class StateUpdateMethod(ABC):
     """Brian2's base class of integration methods: calling one on ``Equations`` gives the code of
     one step. Subclass :class:`IntegrationMethod` for a method groups can run."""
 
     #: every method known by name (Brian2's registry); groups look names up here
     stateupdaters: dict = {}
+    #: the options the method accepts in ``method_options``, with their defaults
+    default_options: dict = {}
 
     @abstractmethod
     def __call__(self, equations, variables=None, method_options=None) -> str:
@@ -149,8 +162,6 @@ class IntegrationMethod(StateUpdateMethod):
 
     #: the name in messages ("using method 'euler'")
     name = "method"
-    #: the options this method accepts in ``method_options``, with their defaults
-    default_options: dict = {}
 
     @abstractmethod
     def step(self, system):

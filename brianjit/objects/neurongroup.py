@@ -20,7 +20,7 @@ from ..model.dimensions import get_expr_dimensions
 from ..model.equations import Equations
 from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
-from ..model.stateupdaters import report_choice
+from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import is_noise_name, symbol
@@ -61,7 +61,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         eqs = model if isinstance(model, Equations) else Equations(model)
         self.equations = eqs
         self.namespace = namespace
-        self.method = method
+        self.method, self.method_options = method, method_options
         self.owner, self.start, self.stop = self, 0, int(N)
         self.threshold = threshold
         self.reset = reset
@@ -184,6 +184,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         if locally_constant is not None and locally_constant != self._locally_constant:
             self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
+            check_group_method_options(self.method, self.method_options)
             rhs = {name: self._substitute_subexpressions(expr)   # linked subexpressions
                    for name, expr in self.equations.substituted_rhs().items()}
             gated = ([name for name in rhs if "unless refractory" in self.equations[name].flags]

@@ -23,7 +23,7 @@ from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
-from ..model.stateupdaters import report_choice
+from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
@@ -89,6 +89,7 @@ class Synapses(Group, BrianObject, Stateful):
         eqs = model if isinstance(model, Equations) else Equations(model or "")
         eqs.check_flags(_ALLOWED_FLAGS)
         self.equations, self.namespace, self.method = eqs, namespace, method
+        self.method_options = method_options
         self.source, self.target = source, target
         self.owner, self.start = self, 0
         self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
@@ -526,6 +527,7 @@ class Synapses(Group, BrianObject, Stateful):
         if locally_constant is not None and locally_constant != self._locally_constant:
             self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
+            check_group_method_options(self.method, self.method_options)
             rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
             rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
             self._integration = (integrate(rhs, self.method, locally_constant=self._locally_constant)
