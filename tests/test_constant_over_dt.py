@@ -28,8 +28,8 @@ def test_held_through_the_stages_of_rk4_and_stored():
     np.testing.assert_allclose(G.I[:], [0.92977649, 1.85955297, 2.78932946], rtol=1e-7)
     assert list(spikes.count[:]) == [0, 0, 4]
     rows = [line.split("|")[0].strip() for line in str(scheduling_summary()).splitlines()]
-    assert rows.index("neurongroup_subexpression_update (SubexpressionUpdater)") < \
-        rows.index("statemonitor (StateMonitor)")
+    assert rows.index(f"{G.name}_subexpression_update (SubexpressionUpdater)") < \
+        rows.index(f"{M.name} (StateMonitor)")
 
 
 def test_random_subexpression_is_drawn_once_per_step():
