@@ -1,11 +1,12 @@
 """What an integration method sees, and the explicit methods written as data.
 
-Every method receives an :class:`OdeSystem`: the state variables in order, each one's drift ``f`` and
-its noise coefficients ``g_j`` (one per noise symbol ``xi_j`` in its equation), and an increment
-symbol ``dW_j`` per noise symbol (the caller defines ``dW_j = sqrt(dt)*randn()`` once per step). A
-method returns ``(temporaries, new_values)``: scalar assignments to fresh ``_``-names and the new
-value of every state variable; it raises :class:`UnsupportedEquationsException` when it cannot
-integrate the system.
+Every method (an ``IntegrationMethod``, see ``stateupdaters.py``) receives in ``step`` an
+:class:`OdeSystem`: the state variables in order, each one's drift ``f`` and its noise coefficients
+``g_j`` (one per noise symbol ``xi_j`` in its equation), and an increment symbol ``dW_j`` per noise
+symbol (the caller defines ``dW_j = sqrt(dt)*randn()`` once per step). ``step`` returns
+``(temporaries, new_values)``: scalar assignments to fresh ``_``-names and the new value of every
+state variable; it raises :class:`UnsupportedEquationsException` when it cannot integrate the
+system.
 
 The explicit methods (euler, rk2, rk4, heun, milstein) are each a few lines of notation, read by a
 tiny interpreter (:class:`ExplicitStateUpdater`) built on Python's ``ast`` (never eval) and sympy. The
