@@ -274,9 +274,11 @@ def _matrix_step(group, states, coefficients, constants, dt):
         value = propagator[i, n] + sum(propagator[i, j] * states[other] for j, other in enumerate(group))
         if value.has(sympy.I):
             value = sympy.expand_complex(value).as_real_imag()[0]
-            if value.has(sympy.I):
-                raise UnsupportedEquationsException(
-                    "exact", f"the solution for {name} is not real-valued in a form we can compute")
+        # sympy leaves re()/im() where it cannot tell whether a parameter expression is real
+        # (a discriminant such as (a - d)**2 + 4*b*c): refused, as Brian2 refuses it
+        if value.has(sympy.I, sympy.re, sympy.im):
+            raise UnsupportedEquationsException(
+                "exact", f"the solution for {name} is not real-valued in a form we can compute")
         result[name] = value
     return result
 
