@@ -190,3 +190,13 @@ def test_group_method_options_are_checked_against_the_method():
     with pytest.raises(KeyError, match="'simplify', but this is not an option"):
         Network(H).run(0 * ms)
     Network(G).run(0 * ms)
+
+
+def test_exact_refuses_a_solution_it_cannot_make_real():
+    """x' = b*y, y' = c*x: sympy cannot tell the sign of b*c and leaves re() in the solution,
+    which cannot be compiled; exact refuses it (as Brian2), so the automatic choice goes on."""
+    from brianjit.model.integration import integrate
+    from brianjit.model.symbols import symbol
+    x, y, b, c = map(symbol, "x y b c".split())
+    with pytest.raises(UnsupportedEquationsException, match="not real-valued"):
+        integrate({"x": b * y, "y": c * x}, "exact")
