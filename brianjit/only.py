@@ -6,7 +6,12 @@ that ``import brianjit`` does not load Python's ``logging`` until something logs
 """
 from .devices import all_devices, device, get_device, reset_device, set_device
 from .model.equations import Equations
+from .model.exact import exact, linear
+from .model.exponential_euler import exponential_euler
+from .model.independent import independent
 from .model.integration import UnsupportedEquationsException
+from .model.methods import ExplicitStateUpdater, euler, heun, milstein, rk2, rk4
+from .model.stateupdaters import StateUpdateMethod
 from .objects.base import BrianObject, Nameable
 from .objects.clock import Clock, defaultclock
 from .objects.exceptions import BrianObjectException, MagicError
@@ -49,6 +54,9 @@ __all__ = [
     "Morphology", "Soma", "Cylinder", "Section", "SpatialNeuron",
     # the model language
     "Equations", "UnsupportedEquationsException", "linked_var",
+    # integration methods (Brian2's brian2.stateupdaters)
+    "StateUpdateMethod", "ExplicitStateUpdater", "exact", "linear", "independent",
+    "exponential_euler", "euler", "rk2", "rk4", "heun", "milstein",
     # Brian2's preferences and devices (brianjit.preferences, brianjit.devices)
     "prefs", "brian_prefs", "BrianPreference", "PreferenceError",
     "set_device", "get_device", "device", "reset_device", "all_devices",

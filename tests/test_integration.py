@@ -11,7 +11,7 @@ import sympy
 from hypothesis import assume, given, settings, strategies as st
 
 from brianjit.model.integration import UnsupportedEquationsException, integrate
-from brianjit.model.methods import ExplicitMethod
+from brianjit.model.methods import ExplicitStateUpdater
 from brianjit.model.symbols import exprel, int_, new_rand, randn, symbol
 
 S = symbol
@@ -342,7 +342,7 @@ def test_unsupported_equations_are_refused_with_the_reason(method, rhs, words):
 
 
 def test_bad_input_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown integration method 'rk5'"):
+    with pytest.raises(ValueError, match="No state updater with the name 'rk5'"):
         integrate({"v": -v / tau}, "rk5")
     with pytest.raises(TypeError, match="dv/dt must be a sympy expression"):
         integrate({"v": "-v/tau"})
@@ -357,7 +357,7 @@ def test_bad_input_is_a_clear_error():
 
 
 def test_method_notation_is_data_and_refuses_bad_descriptions():
-    midpoint = ExplicitMethod("k = dt*f(x, t)\nx_new = x + dt*f(x + k/2, t + dt/2)", name="midpoint")
+    midpoint = ExplicitStateUpdater("k = dt*f(x, t)\nx_new = x + dt*f(x + k/2, t + dt/2)", name="midpoint")
     assert integrate({"v": (I - v**2) / tau}, midpoint) == integrate({"v": (I - v**2) / tau}, "rk2")
     for bad, message in [("x_new = x + open(1)", "unsupported notation"),
                          ("k = dt*f(x, t)", "last line must assign x_new"),
@@ -365,8 +365,8 @@ def test_method_notation_is_data_and_refuses_bad_descriptions():
                          ("x_new = x + dt*f(x, x)", "time argument"),
                          ("x = 1\nx_new = x", "cannot assign to 'x'"),
                          ("x_new = x +", "line 1")]:
-        with pytest.raises(ValueError, match=message):
-            ExplicitMethod(bad)
+        with pytest.raises(SyntaxError, match=message):   # Brian2's error for a description
+            ExplicitStateUpdater(bad)
 
 
 def test_hodgkin_huxley_exponential_euler_is_cheap():

@@ -79,12 +79,14 @@ def test_subgroups_and_groups_of_size_one():
 
 def test_native_code_reads_through_the_index():
     """A linked variable with an index drives dynamics and is recorded: compare with numpy."""
-    source = NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", method="exact", name="a_source")
+    # explicit names: automatic ones depend on how many groups earlier tests left alive, and
+    # the order within a slot follows the names
+    source = NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", method="exact", name="linked_source")
     source.v = [1.0, 2.0, 3.0]
     index = np.array([2, 0, 1, 1, 2, 0])
     follower = NeuronGroup(6, """dw/dt = (u - w)/(5*ms) : 1
                                  u : 1 (linked)
-                                 twice = 2*u : 1""", method="euler", name="b_follower")
+                                 twice = 2*u : 1""", method="euler", name="linked_target")
     follower.u = linked_var(source.v, index=index)
     mon = StateMonitor(follower, ["u", "twice"], record=True)
     source_mon = StateMonitor(source, "v", record=True)

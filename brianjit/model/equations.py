@@ -35,7 +35,7 @@ import sympy
 import brianjit.units as units
 from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
                                        unit_dimensions)
-from brianjit.model.functions import DEFAULT_FUNCTIONS
+from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
 from brianjit.model.parse import ParseError, get_identifiers, parse_expression
 from brianjit.model.symbols import int_, is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
@@ -379,6 +379,12 @@ class Equations(Mapping):
         return self._names_of(PARAMETER)
 
     @property
+    def constant_over_dt_names(self) -> tuple[str, ...]:
+        """The subexpressions flagged ``constant over dt``, each after those it uses: groups store
+        them and evaluate them once at the start of every step (Brian2's SubexpressionUpdater)."""
+        return tuple(n for n in self._subexpr_order if "constant over dt" in self[n].flags)
+
+    @property
     def ordered(self) -> list[SingleEquation]:
         """Differential equations (in order of definition), then subexpressions sorted so that each
         comes after the subexpressions it uses, then parameters."""
@@ -474,6 +480,18 @@ class Equations(Mapping):
         return "additive"
 
     # -- checks ----------------------------------------------------------------------------
+    def check_stateful_subexpressions(self) -> None:
+        """Brian2's rule: a subexpression that draws random numbers (``rand()``, ``randn()``,
+        ``poisson()``) must be ``(constant over dt)``, else each use would draw anew
+        (SyntaxError, raised when a run starts)."""
+        for name in self._subexpr_order:
+            eq = self[name]
+            if "constant over dt" not in eq.flags and \
+                    any(is_stateful_call(node) for node in sympy.preorder_traversal(eq.expr)):
+                raise SyntaxError(f"The subexpression '{name}' refers to a stateful function "
+                                  "(e.g. rand()). Such expressions should only be evaluated once "
+                                  "per timestep, add the 'constant over dt' flag.")
+
     def check_units(self, dims_of_name=None, functions=None) -> None:
         """Check every right-hand side: a differential equation's has the variable's dimensions
         per second, a subexpression's the variable's. Names defined here have their declared

@@ -1,23 +1,21 @@
-"""The methods that solve linear pieces analytically: ``exact`` and ``exponential_euler``.
+"""``exact`` (Brian2's ``linear``): the analytic step of a linear system.
 
 ``exact`` integrates a deterministic system that is linear in its state variables with coefficients
-constant during a step, ``dX/dt = M X + B`` (calls of functions constant during a step, such as a
-TimedArray whose dt is a multiple of the step, count as constants): uncoupled groups of variables
-are solved separately, a single variable in closed form, a coupled group with sympy's matrix exponential of the augmented
-matrix ``[[M, B], [0, 0]]*dt`` (so a singular ``M`` needs no special case). A variable whose
-right-hand side depends on nothing but ``t`` (and constants) is integrated in time symbolically.
+constant during a step, ``dX/dt = M X + B`` (calls ``fn(t)`` of functions constant during a step,
+such as a TimedArray whose dt is a multiple of the step, count as constants; ``rand()`` does not):
+uncoupled groups of variables are solved separately, a single variable in closed form, a coupled
+group with sympy's matrix exponential of the augmented matrix ``[[M, B], [0, 0]]*dt`` (so a
+singular ``M`` needs no special case). A variable whose right-hand side depends on nothing but
+``t`` (and constants) is integrated in time symbolically.
 
-``exponential_euler`` integrates a *conditionally* linear system, ``dx/dt = A x + B`` for each
-variable with ``A``, ``B`` free of ``x`` (other state variables are frozen at their old values), by
-the same closed form as a single-variable exact step.
+Linearity is read off the expression tree (:func:`affine_parts`, shared with
+``exponential_euler``): sums of terms, each a product with at most one factor that depends on the
+variables. Nothing is expanded or differentiated, which keeps a Hodgkin-Huxley model cheap.
 
-Linearity is read off the expression tree (:func:`affine_parts`): sums of terms, each a product with
-at most one factor that depends on the variables. Nothing is expanded or differentiated, which keeps
-a Hodgkin-Huxley model cheap; a non-linear-looking form such as ``v*(v + 1) - v**2`` is refused.
-
-That closed form is ``x + (x + B/A)*(exp(A*dt) - 1)``, written ``-B/A + (x + B/A)*exp(A*dt)`` when the
-denominator of ``B/A`` cannot be zero (a factor like ``int_(not_refractory)`` common to ``A`` and
-``B`` cancels), and ``x + dt*(A*x + B)*exprel(A*dt)`` otherwise (equal, and finite at ``A = 0``).
+The single-variable closed form (:func:`linear_step`) is ``x + (x + B/A)*(exp(A*dt) - 1)``,
+written ``-B/A + (x + B/A)*exp(A*dt)`` when the denominator of ``B/A`` cannot be zero (a factor
+like ``int_(not_refractory)`` common to ``A`` and ``B`` cancels), and
+``x + dt*(A*x + B)*exprel(A*dt)`` otherwise (equal, and finite at ``A = 0``).
 """
 from __future__ import annotations
 
@@ -25,9 +23,11 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from .methods import OdeSystem, UnsupportedEquationsException
+from .stateupdaters import IntegrationMethod
 from .symbols import exprel
 
-__all__ = ["exact", "exact_as_brian2_chooses", "exponential_euler", "linear_step", "affine_parts"]
+__all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "linear_step",
+           "affine_parts", "NotLinear"]
 
 
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
@@ -45,8 +45,8 @@ def _nonzero(expr) -> bool:
     return expr.is_zero is False
 
 
-class _NotLinear(Exception):
-    """Internal: ``term`` makes an expression non-linear in the variables asked about."""
+class NotLinear(Exception):
+    """``term`` makes an expression non-linear in the variables asked about."""
 
     def __init__(self, term):
         super().__init__(term)
@@ -55,7 +55,7 @@ class _NotLinear(Exception):
 
 def affine_parts(expr, variables) -> tuple[dict, sympy.Expr]:
     """``({x: coefficient}, rest)`` with ``expr == sum(coefficient*x) + rest`` and nothing free of
-    ``variables`` in the parts; raises _NotLinear with the offending term. Structural and cheap:
+    ``variables`` in the parts; raises NotLinear with the offending term. Structural and cheap:
     no expansion, no derivatives."""
     if not expr.free_symbols & variables:
         return {}, expr
@@ -75,25 +75,7 @@ def affine_parts(expr, variables) -> tuple[dict, sympy.Expr]:
             factor = sympy.Mul(*[f for f in expr.args if f is not dependent[0]])
             coefficients, rest = affine_parts(dependent[0], variables)
             return {var: factor * c for var, c in coefficients.items()}, factor * rest
-    raise _NotLinear(expr)
-
-
-def exponential_euler(system: OdeSystem):
-    """Each variable's equation solved exactly with the other variables frozen for the step."""
-    if system.increments:
-        raise UnsupportedEquationsException(
-            "exponential_euler", f"it does not support stochastic equations (noise: {', '.join(system.noise_names)})")
-    new_values = {}
-    for name in system.names:
-        x, f = system.states[name], system.drift[name]
-        try:
-            coefficients, B = affine_parts(f, {x})
-        except _NotLinear as err:
-            raise UnsupportedEquationsException(
-                "exponential_euler", f"the system is not conditionally linear: d{name}/dt is not "
-                                     f"linear in {name} (term {err.term})") from None
-        new_values[name] = linear_step(x, coefficients.get(x, sympy.S.Zero), B, system.dt)
-    return [], new_values
+    raise NotLinear(expr)
 
 
 def _linear_system(system: OdeSystem):
@@ -105,20 +87,26 @@ def _linear_system(system: OdeSystem):
             "exact", f"it cannot solve stochastic equations (noise: {', '.join(system.noise_names)})")
     names, states = system.names, system.states
     drift, thaw = _frozen_calls(system)
+    for name in names:
+        draws = sorted(s.name for s in drift[name].free_symbols if s.name in system.random_draws)
+        if draws:
+            raise UnsupportedEquationsException(
+                "exact", f"d{name}/dt uses a random number (rand() or randn()), which is not "
+                         "constant over a time step")
     by_symbol = {states[n]: n for n in names}
     coefficients: dict[str, dict[str, sympy.Expr]] = {}
     constants: dict[str, sympy.Expr] = {}
     for name in names:
         try:
             row, constants[name] = affine_parts(drift[name], set(by_symbol))
-        except _NotLinear as err:
+        except NotLinear as err:
             raise UnsupportedEquationsException(
                 "exact", f"the equations are not linear: d{name}/dt has the term {err.term}") from None
         coefficients[name] = {by_symbol[y]: a for y, a in row.items() if not a.is_zero}
     return coefficients, constants, thaw
 
 
-def exact_as_brian2_chooses(system: OdeSystem):
+def _exact_as_brian2_chooses(system: OdeSystem):
     """``exact`` as Brian2's automatic method choice tries it. Brian2's ``exact`` solves
     ``M X + B = 0`` for the fixed point and gives up when that has no unique solution (``M``
     singular: an integrator such as ``dv/dt = rate``, a constant ``dy/dt = 0/ms`` next to a
@@ -138,10 +126,10 @@ def exact_as_brian2_chooses(system: OdeSystem):
         raise UnsupportedEquationsException(
             "exact", "Brian2's automatic choice does not use it for a singular linear system "
                      "(no unique fixed point)")
-    return exact(system)
+    return _exact_step(system)
 
 
-def exact(system: OdeSystem):
+def _exact_step(system: OdeSystem):
     """The analytic solution over one step of a linear system with constant coefficients."""
     names, states, t, dt = system.names, system.states, system.t, system.dt
     coefficients, constants, thaw = _linear_system(system)
@@ -174,13 +162,13 @@ def exact(system: OdeSystem):
 
 
 def _frozen_calls(system):
-    """The drifts with every call of a locally constant function (``system.locally_constant``) that
-    does not depend on a state variable replaced by a stand-in constant, and the map back."""
-    states = set(system.states.values())
+    """The drifts with every call ``fn(t)`` of a locally constant function
+    (``system.locally_constant``) replaced by a stand-in constant, and the map back."""
     stand_ins: dict[sympy.Expr, sympy.Symbol] = {}
     for f in system.drift.values():
         for call in sorted(f.atoms(AppliedUndef), key=str):
-            if call.func.__name__ in system.locally_constant and not call.free_symbols & states:
+            # Brian2: only a call of t itself is constant during a step (ta(t/2) is not)
+            if call.func.__name__ in system.locally_constant and call.args == (system.t,):
                 stand_ins.setdefault(call, sympy.Dummy(call.func.__name__, real=True))
     if not stand_ins:
         return system.drift, {}
@@ -286,8 +274,33 @@ def _matrix_step(group, states, coefficients, constants, dt):
         value = propagator[i, n] + sum(propagator[i, j] * states[other] for j, other in enumerate(group))
         if value.has(sympy.I):
             value = sympy.expand_complex(value).as_real_imag()[0]
-            if value.has(sympy.I):
-                raise UnsupportedEquationsException(
-                    "exact", f"the solution for {name} is not real-valued in a form we can compute")
+        # sympy leaves re()/im() where it cannot tell whether a parameter expression is real
+        # (a discriminant such as (a - d)**2 + 4*b*c): refused, as Brian2 refuses it
+        if value.has(sympy.I, sympy.re, sympy.im):
+            raise UnsupportedEquationsException(
+                "exact", f"the solution for {name} is not real-valued in a form we can compute")
         result[name] = value
     return result
+
+
+class LinearStateUpdater(IntegrationMethod):
+    """Brian2's ``exact`` (also registered as ``linear``); ``automatic`` is the variant Brian2's
+    automatic method choice tries (see :func:`_exact_as_brian2_chooses`)."""
+
+    name = "exact"
+    #: Brian2's option (whether to simplify the solution); brianjit's solution is the same
+    default_options = {"simplify": True}
+
+    def __init__(self, automatic: bool = False):
+        self._step = _exact_as_brian2_chooses if automatic else _exact_step
+
+    def step(self, system: OdeSystem):
+        return self._step(system)
+
+    def __repr__(self):
+        return "LinearStateUpdater()"
+
+
+exact = linear = LinearStateUpdater()
+#: ``exact`` as Brian2's automatic method choice uses it
+exact_as_brian2_chooses = LinearStateUpdater(automatic=True)

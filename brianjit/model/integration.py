@@ -9,28 +9,43 @@ stages read old values. Dead and duplicate temporaries are dropped on the way.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 
 import sympy
 
-from .exact import exact, exact_as_brian2_chooses, exponential_euler
-from .methods import (EXPLICIT_METHODS, ExplicitMethod, OdeSystem, TempNamer,
-                      UnsupportedEquationsException)
+from .exact import exact, exact_as_brian2_chooses, linear
+from .exponential_euler import exponential_euler
+from .independent import independent
+from .methods import EXPLICIT_METHODS, OdeSystem, TempNamer, UnsupportedEquationsException
+from .stateupdaters import IntegrationMethod, NoSuitableMethod, StateUpdateMethod
 from .symbols import is_noise_name, is_random_call, new_randn, symbol
 
-__all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "METHODS", "DEFAULT_METHODS"]
+__all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "DEFAULT_METHODS"]
 
-METHODS = {**EXPLICIT_METHODS, "exponential_euler": exponential_euler, "exact": exact, "linear": exact}
+#: Brian2's registered methods (``method='rk4'``); users add theirs with StateUpdateMethod.register
+for _name, _method in {"linear": linear, "exact": exact, "independent": independent,
+                       "exponential_euler": exponential_euler, **EXPLICIT_METHODS}.items():
+    StateUpdateMethod.register(_name, _method)
+#: Brian2's automatic choice, in order (its 'exact' as exact_as_brian2_chooses)
 DEFAULT_METHODS = ("exact", "euler", "heun")
 
 
 class StateUpdate(list):
-    """The ordered ``(target_name, sympy_expr)`` assignments of one step; ``method`` names the
-    method that produced them (for messages like "using method 'exact'")."""
+    """The ordered ``(target_name, sympy_expr)`` assignments of one step. ``method`` names the
+    method that produced them (for messages like "using method 'exact'"), ``stepper`` is that
+    method (an IntegrationMethod), ``label`` the candidate as the caller gave it (a name or the
+    method), and ``seconds``/``other_seconds`` the time it took and the time spent on candidates
+    that could not integrate the system (Brian2's ``method_choice`` message)."""
 
-    def __init__(self, statements, method: str):
+    def __init__(self, statements, method: str, stepper=None, label=None, seconds=0.0,
+                 other_seconds=0.0):
         super().__init__(statements)
         self.method = method
+        self.stepper = stepper
+        self.label = method if label is None else label
+        self.seconds = seconds
+        self.other_seconds = other_seconds
 
 
 def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), t=symbol("t"),
@@ -38,9 +53,9 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
     """Integration code for one step of ``d<name>/dt = rhs[name]``.
 
     ``rhs`` maps each state variable name to its sympy right-hand side (subexpressions substituted,
-    white noise as symbols ``xi``/``xi_<suffix>``). ``method`` is a method name (see ``METHODS``),
-    an :class:`ExplicitMethod`, a sequence of those to try in order, or None for Brian2's automatic
-    choice. ``constant_names`` are the model's other names (parameters, constants, variables not
+    white noise as symbols ``xi``/``xi_<suffix>``). ``method`` is a registered method name (see
+    ``StateUpdateMethod.stateupdaters``), an :class:`IntegrationMethod`, a sequence of those to
+    try in order, or None for Brian2's automatic choice. ``constant_names`` are the model's other names (parameters, constants, variables not
     integrated here): they are constant during a step, like every name in ``rhs`` that is neither a
     state variable nor ``t``, and no temporary will take one of them. ``locally_constant`` names
     functions whose calls are constant during a step (Brian2's ``is_locally_constant``: a TimedArray
@@ -55,12 +70,14 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
     if reserved & set(rhs):
         raise ValueError(f"constant_names lists state variables: {sorted(reserved & set(rhs))}")
     rhs, draws = _hoist_random_calls(rhs, reserved | _all_names(rhs, t, dt))
-    failures = []
-    for name, apply in candidates:
+    failures, start = [], time.perf_counter()
+    for label, stepper in candidates:
         system = OdeSystem.from_rhs(rhs, t, dt, reserved=reserved | {n for n, _ in draws},
-                                    locally_constant=locally_constant)
+                                    locally_constant=locally_constant,
+                                    random_draws={n for n, _ in draws})
+        candidate_start = time.perf_counter()
         try:
-            temps, new_values = apply(system)
+            temps, new_values = stepper.step(system)
         except UnsupportedEquationsException as err:
             failures.append(err)
             continue
@@ -68,16 +85,20 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
             # sympy failing inside its own algorithms (factor_terms, integrate) on unusual terms:
             # this method cannot integrate the system; another candidate may
             failures.append(UnsupportedEquationsException(
-                name, f"sympy failed on these equations ({type(err).__name__}: {err})"))
+                stepper.name, f"sympy failed on these equations ({type(err).__name__}: {err})"))
             continue
         preamble = draws + [(system.increments[xi].name, sympy.sqrt(dt) * new_randn())
                             for xi in system.noise_names]
-        return StateUpdate(_assemble(preamble + temps, new_values, system), name)
+        seconds = time.perf_counter() - candidate_start
+        # the automatic variant of exact is a rule for choosing; the method chosen is exact
+        chosen = exact if stepper is exact_as_brian2_chooses else stepper
+        return StateUpdate(_assemble(preamble + temps, new_values, system), chosen.name, chosen,
+                           label, seconds, time.perf_counter() - start - seconds)
     if len(failures) == 1:
         raise failures[0]
     reasons = "; ".join(f"'{err.method}': {err.reason}" for err in failures)
-    raise UnsupportedEquationsException(
-        ", ".join(err.method for err in failures), f"no method applies ({reasons})")
+    raise NoSuitableMethod(", ".join(err.method for err in failures),
+                           f"no method applies ({reasons})")
 
 
 def _checked_rhs(rhs, t, dt) -> dict:
@@ -106,22 +127,31 @@ def _checked_rhs(rhs, t, dt) -> dict:
 
 
 def _candidates(method):
+    """``[(label, IntegrationMethod)]`` to try in order: the label is the name or object given."""
     if method is None:
         # Brian2's automatic order; its 'exact' refuses some linear systems (see
         # exact_as_brian2_chooses), so their numbers follow Brian2's 'euler'
         return [("exact", exact_as_brian2_chooses)] + _candidates(DEFAULT_METHODS[1:])
-    if isinstance(method, (str, ExplicitMethod)) or not isinstance(method, Sequence):
+    if isinstance(method, (str, StateUpdateMethod)) or callable(method) or \
+            not isinstance(method, Sequence):
         method = (method,)
     if not method:
         raise ValueError("method: an empty sequence of methods")
     result = []
     for m in method:
-        if isinstance(m, ExplicitMethod):
-            result.append((m.name, m))
-        elif isinstance(m, str) and m in METHODS:
-            result.append(("exact" if m == "linear" else m, METHODS[m]))
+        if isinstance(m, str):
+            stepper = StateUpdateMethod.lookup(m)
+        elif isinstance(m, StateUpdateMethod) or callable(m):
+            stepper = m   # Brian2 also takes any callable that returns abstract code
         else:
-            raise ValueError(f"unknown integration method {m!r}; known: {', '.join(METHODS)}")
+            raise TypeError(f"an integration method must be a name or a state updater, not "
+                            f"{type(m).__name__}")
+        if not isinstance(stepper, IntegrationMethod):
+            raise NotImplementedError(
+                f"method {m!r}: brianjit integrates with the methods it compiles (ExplicitStateUpdater, "
+                "exact, exponential_euler, ...); a method that only returns abstract code cannot run here")
+        stepper.validate()
+        result.append((m, stepper))
     return result
 
 

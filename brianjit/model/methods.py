@@ -1,14 +1,15 @@
 """What an integration method sees, and the explicit methods written as data.
 
-Every method receives an :class:`OdeSystem`: the state variables in order, each one's drift ``f`` and
-its noise coefficients ``g_j`` (one per noise symbol ``xi_j`` in its equation), and an increment
-symbol ``dW_j`` per noise symbol (the caller defines ``dW_j = sqrt(dt)*randn()`` once per step). A
-method returns ``(temporaries, new_values)``: scalar assignments to fresh ``_``-names and the new
-value of every state variable; it raises :class:`UnsupportedEquationsException` when it cannot
-integrate the system.
+Every method (an ``IntegrationMethod``, see ``stateupdaters.py``) receives in ``step`` an
+:class:`OdeSystem`: the state variables in order, each one's drift ``f`` and its noise coefficients
+``g_j`` (one per noise symbol ``xi_j`` in its equation), and an increment symbol ``dW_j`` per noise
+symbol (the caller defines ``dW_j = sqrt(dt)*randn()`` once per step). ``step`` returns
+``(temporaries, new_values)``: scalar assignments to fresh ``_``-names and the new value of every
+state variable; it raises :class:`UnsupportedEquationsException` when it cannot integrate the
+system.
 
 The explicit methods (euler, rk2, rk4, heun, milstein) are each a few lines of notation, read by a
-tiny interpreter (:class:`ExplicitMethod`) built on Python's ``ast`` (never eval) and sympy. The
+tiny interpreter (:class:`ExplicitStateUpdater`) built on Python's ``ast`` (never eval) and sympy. The
 notation talks about one state variable ``x``::
 
     k = dt*f(x, t)
@@ -26,26 +27,19 @@ indexed temporary) without ``dW`` gets one copy per noise symbol (a support poin
 from __future__ import annotations
 
 import ast
+import textwrap
 from dataclasses import dataclass, field
 
 import sympy
 
 from .parse import ParseError, parse_source
+from .stateupdaters import IntegrationMethod, UnsupportedEquationsException
 from .symbols import is_noise_name, symbol
 
 __all__ = [
-    "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitMethod", "is_noise_name",
-    "euler", "rk2", "rk4", "heun", "milstein", "EXPLICIT_METHODS",
+    "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitStateUpdater",
+    "is_noise_name", "euler", "rk2", "rk4", "heun", "milstein", "EXPLICIT_METHODS",
 ]
-
-
-class UnsupportedEquationsException(Exception):
-    """A method cannot integrate the given equations; ``method`` and ``reason`` say which and why."""
-
-    def __init__(self, method: str, reason: str):
-        super().__init__(f"Cannot integrate the equations with method '{method}': {reason}")
-        self.method = method
-        self.reason = reason
 
 
 class TempNamer:
@@ -79,6 +73,8 @@ class OdeSystem:
     #: names of functions whose value is constant during a step (a TimedArray whose dt is a
     #: multiple of the step): ``exact`` treats their calls as constants, as Brian2 does
     locally_constant: frozenset = frozenset()
+    #: names that hold the step's random draws of the model's rand()/randn() calls
+    random_draws: frozenset = frozenset()
 
     @property
     def noise_names(self) -> tuple[str, ...]:
@@ -89,15 +85,24 @@ class OdeSystem:
         """None (deterministic), 'additive' or 'multiplicative' (a coefficient depends on a state)."""
         if not self.increments:
             return None
-        states = set(self.states.values())
         for coefficients in self.noise.values():
-            if any(g.free_symbols & states for g in coefficients.values()):
+            if any(self.varies_during_step(g) for g in coefficients.values()):
                 return "multiplicative"
         return "additive"
 
+    def varies_during_step(self, expr) -> bool:
+        """Whether ``expr`` may change during a step: it uses a state variable, or ``t`` other
+        than as the whole argument of a function constant during a step (Brian2's
+        ``is_constant_over_dt``: ``ta(t)`` of a TimedArray whose dt is a multiple of the step)."""
+        if expr.free_symbols & set(self.states.values()):
+            return True
+        frozen = {call: sympy.S.Zero for call in expr.atoms(sympy.Function)
+                  if type(call).__name__ in self.locally_constant and call.args == (self.t,)}
+        return self.t in (expr.xreplace(frozen) if frozen else expr).free_symbols
+
     @classmethod
     def from_rhs(cls, rhs: dict, t: sympy.Symbol, dt: sympy.Symbol, reserved=(),
-                 locally_constant=frozenset()) -> "OdeSystem":
+                 locally_constant=frozenset(), random_draws=frozenset()) -> "OdeSystem":
         """Split each right-hand side into drift + sum of g_j*xi_j (noise must enter linearly)."""
         names = tuple(rhs)
         states = {name: symbol(name) for name in names}
@@ -121,7 +126,8 @@ class OdeSystem:
             drift[name] = expr.xreplace({xi: sympy.S.Zero for xi in all_xi}) if noise[name] else expr
         namer = TempNamer(taken)
         increments = {xi: namer.new("dW_" + xi) for xi in sorted(noise_symbols)}
-        return cls(names, states, drift, noise, increments, t, dt, namer, frozenset(locally_constant))
+        return cls(names, states, drift, noise, increments, t, dt, namer, frozenset(locally_constant),
+                   frozenset(random_draws))
 
 
 # ---- the notation ---------------------------------------------------------------------------
@@ -135,56 +141,76 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: l
 
 
 def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
-    """``name = expression`` lines, the last one ``x_new = ...``, into sympy templates."""
-    try:
-        module = parse_source(text.strip(), mode="exec")
-    except ParseError as err:
-        raise ValueError(f"method description, line {err.lineno}: {err.reason}") from None
+    """``name = expression`` lines, the last one ``x_new = ...``, into sympy templates. A
+    description that is not such a list raises ParseError (a SyntaxError, as in Brian2)."""
+    if not isinstance(text, str):
+        raise TypeError(f"a method description must be a string, not {type(text).__name__}")
+    text = textwrap.dedent(text).strip()
+    module = parse_source(text, mode="exec")
     statements, known = [], {}
     for node in module.body:
-        where = f"method description, line {node.lineno}"
+        def refuse(message, at=node):
+            raise ParseError(f"method description, line {node.lineno}: {message}", text, at,
+                             lineno=node.lineno)
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)):
-            raise ValueError(f"{where}: expected 'name = expression'")
+            refuse("expected 'name = expression'")
         target = node.targets[0].id
         if target in _FIXED or target in _MATH or target in ("f", "g") or target in known:
-            raise ValueError(f"{where}: cannot assign to {target!r}")
-        expr = _template(node.value, known, where)
+            refuse(f"cannot assign to {target!r}")
+        try:
+            expr = _template(node.value, known)
+        except _NotationError as err:
+            refuse(err.message, err.node)
         known[target] = sympy.Symbol(target)
         statements.append((target, expr))
     if not statements or statements[-1][0] != "x_new":
-        raise ValueError("method description: the last line must assign x_new")
+        raise ParseError("method description: the last line must assign x_new", text)
     if any(name == "x_new" for name, _ in statements[:-1]):
-        raise ValueError("method description: x_new must be assigned once, on the last line")
+        raise ParseError("method description: x_new must be assigned once, on the last line", text)
     return statements
 
 
-def _template(node, known, where):
+class _NotationError(Exception):
+    def __init__(self, message, node):
+        super().__init__(message)
+        self.message, self.node = message, node
+
+
+def _template(node, known):
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return sympy.Rational(repr(node.value)) if isinstance(node.value, float) else sympy.Integer(node.value)
+        # a float stays a float, as written (Brian2 prints ``0.5*dt``, not ``dt/2``)
+        return sympy.Float(node.value) if isinstance(node.value, float) else sympy.Integer(node.value)
     if isinstance(node, ast.Name):
         if node.id in _FIXED:
             return _FIXED[node.id]
         if node.id in known:
             return known[node.id]
-        raise ValueError(f"{where}: unknown name {node.id!r}")
+        raise _NotationError(f"unknown name {node.id!r}", node)
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        return _BINOPS[type(node.op)](_template(node.left, known, where),
-                                      _template(node.right, known, where))
+        return _BINOPS[type(node.op)](_template(node.left, known), _template(node.right, known))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        operand = _template(node.operand, known, where)
+        operand = _template(node.operand, known)
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
-        args = [_template(a, known, where) for a in node.args]
+        args = [_template(a, known) for a in node.args]
         if node.func.id in ("f", "g"):
             if len(args) != 2:
-                raise ValueError(f"{where}: {node.func.id}() takes a state and a time")
+                raise _NotationError(f"{node.func.id}() takes a state and a time", node)
             if args[1].free_symbols - {_T, _DT}:
-                raise ValueError(f"{where}: the time argument of {node.func.id}() may use only t and dt")
+                raise _NotationError(f"the time argument of {node.func.id}() may use only t and dt",
+                                     node)
             return (_F if node.func.id == "f" else _G)(*args)
         if node.func.id in _MATH and len(args) == 1:
             return _MATH[node.func.id](args[0])
-    raise ValueError(f"{where}: unsupported notation {ast.unparse(node)!r}")
+    raise _NotationError(f"unsupported notation {ast.unparse(node)!r}", node)
+
+
+def _nonlinear_use(term) -> bool:
+    """Whether a term uses f() or g() other than as one plain factor (``f(x, t)**2``,
+    ``f(x, t)*g(x, t)``, ``exp(f(x, t))``): Brian2's descriptions must be linear in them."""
+    calls = [factor for factor in sympy.Mul.make_args(term) if factor.has(_F, _G)]
+    return len(calls) > 1 or any(c.func not in (_F, _G) for c in calls)
 
 
 def _uses_noise(expr, indexed: set) -> bool:
@@ -203,12 +229,15 @@ class _Statement:
         return bool(self.free)
 
 
-class ExplicitMethod:
-    """An explicit (Runge-Kutta-like) method from its notation; see the module docstring.
+class ExplicitStateUpdater(IntegrationMethod):
+    """An explicit (Runge-Kutta-like) method from its notation (Brian2's ExplicitStateUpdater);
+    see the module docstring.
 
     ``stochastic`` is None (deterministic equations only), 'additive' (noise coefficients must not
-    depend on state variables) or 'multiplicative'; ``diagonal_noise`` additionally requires each
-    equation to have at most one noise symbol and each noise symbol to drive one equation.
+    depend on state variables or time) or 'multiplicative'; ``diagonal_noise`` additionally
+    requires each equation to have at most one noise symbol and each noise symbol to drive one
+    equation. A description that is not valid notation raises a SyntaxError here; one that uses
+    ``f`` or ``g`` non-linearly raises a ValueError when it is applied (as in Brian2).
     """
 
     def __init__(self, description: str, stochastic: str | None = None, *,
@@ -216,21 +245,29 @@ class ExplicitMethod:
         if stochastic not in (None, "additive", "multiplicative"):
             raise ValueError(f"stochastic must be None, 'additive' or 'multiplicative', not {stochastic!r}")
         self.name = name
-        self.description = description.strip()
         self.stochastic = stochastic
         self.diagonal_noise = diagonal_noise
-        self._statements = self._classify(_parse_notation(description))
+        notation = _parse_notation(description)
+        self.description = "\n".join(f"{target} = {expr}" for target, expr in notation)
+        self._statements, self._problem = self._classify(notation)
 
     def __repr__(self):
-        return f"ExplicitMethod({self.description!r}, stochastic={self.stochastic!r})"
+        return f"ExplicitStateUpdater({self.description!r}, stochastic={self.stochastic!r})"
+
+    def __str__(self):
+        return f"ExplicitStateUpdater ({self.name})\n{self.description}"
 
     @staticmethod
     def _classify(statements):
+        """The statements split into terms, and what makes the description unusable (or None)."""
         indexed: set = set()
-        result = []
+        result, problem = [], None
         for name, expr in statements:
             plain, free, summed = [], [], []
             for term in sympy.Add.make_args(sympy.expand_mul(expr)):
+                if problem is None and _nonlinear_use(term):
+                    problem = (f"the method description's line '{name} = {expr}' is not linear "
+                               f"in f() and g() (term {term})")
                 if term.has(_DW):
                     summed.append(term)
                 elif _uses_noise(term, indexed):
@@ -239,12 +276,17 @@ class ExplicitMethod:
                     plain.append(term)
             statement = _Statement(name, tuple(plain), tuple(free), tuple(summed))
             if statement.indexed:
-                if name == "x_new":
-                    raise ValueError("method description: x_new uses g() or a per-noise temporary "
-                                     "outside a product with dW")
+                if name == "x_new" and problem is None:
+                    problem = ("the method description's x_new uses g() or a per-noise temporary "
+                               "outside a product with dW")
                 indexed.add(name)
             result.append(statement)
-        return result
+        return result, problem
+
+    def validate(self):
+        """ValueError if the description cannot be applied (Brian2 raises it at use)."""
+        if self._problem:
+            raise ValueError(self._problem)
 
     def check(self, system: OdeSystem) -> None:
         """Raise UnsupportedEquationsException if this method cannot integrate ``system``."""
@@ -256,10 +298,11 @@ class ExplicitMethod:
                 self.name, f"it does not support stochastic equations (noise: {', '.join(system.noise_names)})")
         if kind == "multiplicative" and self.stochastic == "additive":
             culprits = [f"d{v}/dt" for v in system.names
-                        if any(g.free_symbols & set(system.states.values()) for g in system.noise[v].values())]
+                        if any(system.varies_during_step(g) for g in system.noise[v].values())]
             raise UnsupportedEquationsException(
                 self.name, f"it supports only additive noise, but the noise in {', '.join(culprits)} "
-                           "is multiplied by a state variable (use 'heun' or 'milstein')")
+                           "is multiplied by a state variable or by a function of time "
+                           "(use 'heun' or 'milstein')")
         if self.diagonal_noise:
             for v in system.names:
                 if len(system.noise[v]) > 1:
@@ -271,7 +314,8 @@ class ExplicitMethod:
                     raise UnsupportedEquationsException(
                         self.name, f"it needs diagonal noise, but {xi} drives {', '.join(users)}")
 
-    def __call__(self, system: OdeSystem):
+    def step(self, system: OdeSystem):
+        self.validate()
         self.check(system)
         return _Instantiation(self._statements, system).run()
 
@@ -337,16 +381,16 @@ class _Instantiation:
 
 # ---- the methods ------------------------------------------------------------------------------
 
-euler = ExplicitMethod("""
+euler = ExplicitStateUpdater("""
 x_new = x + dt*f(x, t) + dW*g(x, t)
 """, stochastic="additive", name="euler")
 
-rk2 = ExplicitMethod("""
+rk2 = ExplicitStateUpdater("""
 k = dt*f(x, t)
 x_new = x + dt*f(x + k/2, t + dt/2)
 """, name="rk2")
 
-rk4 = ExplicitMethod("""
+rk4 = ExplicitStateUpdater("""
 k1 = dt*f(x, t)
 k2 = dt*f(x + k1/2, t + dt/2)
 k3 = dt*f(x + k2/2, t + dt/2)
@@ -355,13 +399,13 @@ x_new = x + (k1 + 2*k2 + 2*k3 + k4)/6
 """, name="rk4")
 
 # Stochastic Heun (Stratonovich): one Euler predictor, then the trapezoid average of drift and noise.
-heun = ExplicitMethod("""
+heun = ExplicitStateUpdater("""
 x_support = x + dt*f(x, t) + dW*g(x, t)
 x_new = x + dt/2*(f(x, t) + f(x_support, t + dt)) + dW/2*(g(x, t) + g(x_support, t + dt))
 """, stochastic="multiplicative", name="heun")
 
 # Derivative-free Milstein (Stratonovich): the derivative of g is a difference at a support point.
-milstein = ExplicitMethod("""
+milstein = ExplicitStateUpdater("""
 x_support = x + dt*f(x, t) + sqrt(dt)*g(x, t)
 x_new = x + dt*f(x, t) + dW*g(x, t) + dW**2/(2*sqrt(dt))*(g(x_support, t) - g(x, t))
 """, stochastic="multiplicative", diagonal_noise=True, name="milstein")

@@ -35,7 +35,7 @@ def integrate_unless_refractory(rhs, gated, gate, method=None, locally_constant=
         return active
     frozen_rhs = {name: (sympy.Integer(0) if name in gated else expr) for name, expr in rhs.items()}
     taken = {target for target, _ in active}
-    frozen = integrate(frozen_rhs, active.method, constant_names=taken - set(rhs),
+    frozen = integrate(frozen_rhs, active.stepper, constant_names=taken - set(rhs),
                        locally_constant=locally_constant)
     active_temps, active_new = _split(active, set(rhs))
     frozen_temps, frozen_new = _split(frozen, set(rhs))
@@ -44,4 +44,5 @@ def integrate_unless_refractory(rhs, gated, gate, method=None, locally_constant=
         a = active_new.get(name, sympy.Symbol(name, real=True))
         f = frozen_new.get(name, sympy.Symbol(name, real=True))
         selected.append((name, a if a == f else sympy.Piecewise((a, gate), (f, True))))
-    return StateUpdate(active_temps + frozen_temps + selected, active.method)
+    return StateUpdate(active_temps + frozen_temps + selected, active.method, active.stepper,
+                       active.label, active.seconds + frozen.seconds, active.other_seconds)

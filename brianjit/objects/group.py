@@ -287,15 +287,33 @@ class Group(ElementSet, VariableOwner):
         if name in linked:
             return linked[name] + (False,)
         eqs = self.__dict__.get("equations")
-        if eqs is not None and name in eqs.subexpr_names:
+        if eqs is not None and name in eqs.subexpr_names and \
+                "constant over dt" not in eqs[name].flags:   # those are stored variables
             eq = eqs[name]
             return eq.typed_expr, eq.dim, eq.var_type, "shared" in eq.flags
         return None
 
+    def _constant_over_dt_kernel(self, ctx, shape, variables):
+        """``[("before_start", Kernel)]`` evaluating the ``(constant over dt)`` subexpressions into
+        their stored variables once per step, before everything else (Brian2's
+        SubexpressionUpdater); ``[]`` when the model has none."""
+        names = self.equations.constant_over_dt_names
+        shared = [n for n in names if "shared" in self.equations[n].flags]
+        if shared:
+            raise NotImplementedError(f"The subexpression '{shared[0]}' is both shared and "
+                                      "constant over dt: not supported yet (drop 'shared')")
+        if not names:
+            return []
+        updates = [K.Assign(n, self._substitute_subexpressions(self.equations[n].typed_expr))
+                   for n in names]
+        return [("before_start", K.Kernel(f"{self.name}_subexpression_update", shape, variables,
+                                          updates, ctx.next_stream_block(), ctx.functions(self)))]
+
     def _subexpression_names(self):
         eqs = self.__dict__.get("equations")
-        return list(eqs.subexpr_names if eqs is not None else ()) + \
-            list(self.__dict__.get("_linked_subexpressions", {}))
+        names = [n for n in eqs.subexpr_names if "constant over dt" not in eqs[n].flags] \
+            if eqs is not None else []
+        return names + list(self.__dict__.get("_linked_subexpressions", {}))
 
     def _is_subexpression(self, name):
         return self._subexpression(name) is not None

@@ -20,6 +20,7 @@ from ..model.dimensions import get_expr_dimensions
 from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
 from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
+from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import is_noise_name, symbol
@@ -70,7 +71,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         eqs.check_flags(_ALLOWED_FLAGS)
         self.equations = eqs
         self.namespace = namespace
-        self.method = method
+        self.method, self.method_options = method, method_options
         self.start, self.stop = 0, int(N)
         self.threshold = threshold
         self.reset = reset
@@ -117,7 +118,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     @staticmethod
     def _create_variables(eqs, N, group_name):
         variables = {}
-        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
+        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names) + \
+                list(eqs.constant_over_dt_names):
             eq = eqs[name]
             if "linked" in eq.flags:
                 continue   # no storage of its own: linked_var gives it another group's
@@ -164,6 +166,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def check_units(self, dims):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
         check_links_set(self)
+        self.equations.check_stateful_subexpressions()
         dims = dict(dims)
         dims.update({name: var.dim for name, var in self.variables.items()})
         for name in self._subexpression_names():
@@ -191,6 +194,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         if locally_constant is not None and locally_constant != self._locally_constant:
             self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
+            check_group_method_options(self.method, self.method_options)
             rhs = {name: self._substitute_subexpressions(expr)   # linked subexpressions
                    for name, expr in self.equations.substituted_rhs().items()}
             gated = ([name for name in rhs if "unless refractory" in self.equations[name].flags]
@@ -198,6 +202,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             self._integration = (integrate_unless_refractory(rhs, gated, symbol("not_refractory"),
                                                              self.method, self._locally_constant)
                                  if rhs else [])
+            report_choice(self.method, self._integration, self.name)
         return self._integration
 
     def _refractory_is_condition(self):
@@ -246,7 +251,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
         functions = ctx.functions(self)
         n = len(self)
-        result = []
+        result = self._constant_over_dt_kernel(ctx, K.ForEach(n), variables)
         update = self._refractory_update() + [K.Assign(target, expr)
                                               for target, expr in self._integrated()]
         if update:
@@ -286,6 +291,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """Brian2's parts of a group: its state updater, thresholder and resetter (named as its
         kernels)."""
         entries = [self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+        if self.equations.constant_over_dt_names:
+            entries.insert(0, self._entry(f"{self.name}_subexpression_update",
+                                          "SubexpressionUpdater", "before_start"))
         if self.threshold is not None:
             entries.append(self._entry(f"{self.name}_spike_thresholder", "Thresholder",
                                        "thresholds"))

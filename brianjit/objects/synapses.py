@@ -23,6 +23,7 @@ from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
+from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
@@ -88,6 +89,7 @@ class Synapses(Group, BrianObject, Stateful):
         eqs = model if isinstance(model, Equations) else Equations(model or "")
         eqs.check_flags(_ALLOWED_FLAGS)
         self.equations, self.namespace, self.method = eqs, namespace, method
+        self.method_options = method_options
         self.source, self.target = source, target
         self.start = 0
         self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
@@ -137,7 +139,8 @@ class Synapses(Group, BrianObject, Stateful):
         variables = {
             "i": Variable("i", index_array("i"), DIMENSIONLESS, "integer", read_only=True),
             "j": Variable("j", index_array("j"), DIMENSIONLESS, "integer", read_only=True)}
-        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names):
+        for name in list(eqs.diff_eq_names) + list(eqs.parameter_names) + \
+                list(eqs.constant_over_dt_names):
             eq = eqs[name]
             if "linked" in eq.flags:
                 continue   # no storage of its own: linked_var gives it a group's
@@ -495,6 +498,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     def check_units(self, dims):
         check_links_set(self)
+        self.equations.check_stateful_subexpressions()
         dims = dict(dims)
         dims.update(SPECIAL_NAMES)
         dims.update({name: var.dim for name, var in self.variables.items()})
@@ -523,10 +527,12 @@ class Synapses(Group, BrianObject, Stateful):
         if locally_constant is not None and locally_constant != self._locally_constant:
             self._integration, self._locally_constant = None, locally_constant
         if self._integration is None:
+            check_group_method_options(self.method, self.method_options)
             rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
             rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
             self._integration = (integrate(rhs, self.method, locally_constant=self._locally_constant)
                                  if rhs else [])
+            report_choice(self.method, self._integration, self.name)
         return self._integration
 
     def _event_driven_update(self):
@@ -588,7 +594,7 @@ class Synapses(Group, BrianObject, Stateful):
         variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
         variables["_seed"] = slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
         rows = slots.slot(self.variables["i"].array)
-        result = []
+        result = self._constant_over_dt_kernel(ctx, K.ForEachRow(rows), variables)
         update = [K.Assign(t, e) for t, e in self._integrated()]
         if update:
             result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows),
@@ -642,8 +648,10 @@ class Synapses(Group, BrianObject, Stateful):
     def schedule_entries(self):
         """The parts of Synapses in ``scheduling_summary()``, named as their kernels: the
         clock-driven state update, the summed variables, one entry per pathway."""
-        entries = ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
-                   if self.clock_driven else [])
+        entries = ([self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
+                                "before_start")] if self.equations.constant_over_dt_names else [])
+        entries += ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+                    if self.clock_driven else [])
         entries += [self._entry(f"{self.name}_summed_{base}", "SummedVariableUpdater",
                                 "before_groups") for _, base in self._summed.values()]
         entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
