@@ -15,7 +15,10 @@ from .objects.hierarchy import SpikeSource, VariableOwner
 from .objects.linked import linked_var
 from .objects.magic import (MagicNetwork, collect, magic_network, profiling_summary, restore, run,
                             scheduling_summary, start_scope, stop, store)
+from .objects.binomial import BinomialFunction
 from .objects.eventmonitor import EventMonitor, SpikeMonitor
+from .objects.functions import (DEFAULT_FUNCTIONS, Function, NumpyCodeObject, declare_types,
+                                implementation, timestep)
 from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
@@ -47,8 +50,10 @@ __all__ = [
     "MagicError",
     # multicompartment morphologies
     "Morphology", "Soma", "Cylinder", "Section",
-    # the model language
+    # the model language and user-defined functions
     "Equations", "UnsupportedEquationsException", "linked_var",
+    "Function", "implementation", "declare_types", "DEFAULT_FUNCTIONS", "BinomialFunction",
+    "timestep", "NumpyCodeObject",
     # Brian2's preferences and devices (brianjit.preferences, brianjit.devices)
     "prefs", "brian_prefs", "BrianPreference", "PreferenceError",
     "set_device", "get_device", "device", "reset_device", "all_devices",

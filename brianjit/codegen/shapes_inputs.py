@@ -1,5 +1,5 @@
 """Lowerings for the input objects: the SpikeGeneratorGroup's loop shape, and the functions a
-kernel may call by name (a TimedArray's lookup, PoissonInput's binomial draw).
+kernel may call by name (a TimedArray's lookup, a binomial draw, a user's Python function).
 
 Both functions are registered in ``FUNCTION_LOWERINGS`` and reached through ExprLowerer's
 ``functions`` hook: ``lower(emitter, description, lowerer, args)`` returns a double.
@@ -11,7 +11,7 @@ import math
 from llvmlite import ir
 
 from .. import kernel as K
-from . import dynarray, rng
+from . import callbacks, dynarray, rng
 from .kernels import FUNCTION_LOWERINGS, KernelEmitter, const, lowers
 from .mathfuncs import call_math
 
@@ -161,7 +161,7 @@ def _binomial(em: KernelEmitter, function: K.BinomialSample, lowerer, args):
     first = random.first_stream + lowerer.streams_used
     lowerer.streams_used += rng.BINOMIAL_STREAMS
     return rng.emit_binomial(lowerer.builder, random.seed, first, random.index, random.step,
-                             function.n, function.p)
+                             function.n, function.p, function.approximate)
 
 
 # ---- PoissonGroup ----------------------------------------------------------------------------
@@ -229,3 +229,10 @@ def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
 
     b.position_at_end(done)
     b.store(b.trunc(b.load(count, typ=I64), I32), b.gep(spikes, [size], source_etype=I32))
+
+
+# ---- users' Python functions (the passes are in codegen/callbacks.py) ---------------------------
+
+@lowers(K.PythonFunction, FUNCTION_LOWERINGS)
+def _python_function(em: KernelEmitter, function: K.PythonFunction, lowerer, args):
+    return callbacks.lower_python_call(em, function, lowerer, args)

@@ -39,8 +39,9 @@ def _load_i32(b, base, index):
 def _for_each_row(em: KernelEmitter, shape: K.ForEachRow):
     em.base_values()
     n = dynarray.emit_load_size(em.prologue, em.header(shape.rows))
-    em.counted_loop(const(0), n, lambda s: em.run_statements(em.kernel.statements, s, n,
-                                                             shape.condition), name="synapse")
+    em.with_python_calls(lambda: em.counted_loop(
+        const(0), n, lambda s: em.run_statements(em.kernel.statements, s, n, shape.condition),
+        name="synapse"))
 
 
 def _load_i64(b, base, index):

@@ -178,13 +178,18 @@ class _Checker:
         arg_dims = [self.dims(a) for a in args]
         for k, (arg, dim) in enumerate(zip(args, arg_dims)):
             rule = spec.arg_dims[min(k, spec.nargs - 1)]
-            if rule == "first" and dim != arg_dims[0]:
-                self.mismatch(f"the arguments of {name} need equal dimensions, but "
-                              f"{self.describe(args)}")
-            wanted = {"1": DIMENSIONLESS, "second": _second()}.get(rule, dim)
+            if rule == "first":
+                rule = 0
+            if isinstance(rule, int) and dim != arg_dims[rule]:
+                self.mismatch(f"the arguments {rule + 1} and {k + 1} of {name} need equal "
+                              f"dimensions, but {self.describe([args[rule], arg])}")
+            wanted = rule if isinstance(rule, Dimension) else \
+                {"1": DIMENSIONLESS, "second": _second()}.get(rule, dim)
             if dim != wanted:
                 self.mismatch(f"argument {k + 1} of {name} ({str(arg)!r}) must have dimensions "
                               f"{wanted} but has {dim}")
+        if callable(spec.result_dims):  # a user function's return_unit=lambda a, b: ...
+            return get_dimensions(spec.result_dims(*arg_dims))
         if not isinstance(spec.result_dims, str):
             return spec.result_dims
         if spec.result_dims == "1":

@@ -23,6 +23,11 @@ class SlotTable:
         self.arrays: list[DynamicArray] = []
         self._index: dict[int, int] = {}
         self._table = None
+        self._kept = []
+
+    def keep_alive(self, obj) -> None:
+        """Keep ``obj`` (e.g. a ctypes callback native code calls) as long as this table."""
+        self._kept.append(obj)
 
     def slot(self, array: DynamicArray) -> int:
         key = id(array)

@@ -40,6 +40,7 @@ from .base import BrianObject, Nameable
 from .clock import timestep
 from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
+from .functions import as_function
 from .group import constant_dtype
 from .hierarchy import VariableOwner
 from .invalid_values import warn_about_invalid_values
@@ -433,6 +434,9 @@ class Network(Nameable):
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
         values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'")
+        # a Python function (check_units) called in model strings becomes a Function
+        values = {name: as_function(name, value) if callable(value) and not
+                  hasattr(value, "dim") else value for name, value in values.items()}
         refractory = obj.refractory_constant()
         if refractory is not None:
             values["_refractory"] = refractory
@@ -440,9 +444,8 @@ class Network(Nameable):
         dims = {name: getattr(value, "function_spec", None) or get_dimensions(value)
                 for name, value in values.items()}
         for name, value in values.items():
-            if callable(value) and not hasattr(value, "dim"):
-                raise NotImplementedError(f"'{name}' used by {obj.name} is a function; "
-                                          f"user-defined functions are not supported yet")
+            if hasattr(value, "function_spec"):
+                continue
             if np.ndim(value) != 0:
                 raise TypeError(f"'{name}' used by {obj.name} has to be a scalar, not an "
                                 f"array of shape {np.shape(value)}")
