@@ -293,7 +293,6 @@ def _threshold(em: KernelEmitter, shape: K.Threshold):
 
     # Python functions may be called in the condition (the body: lastspike, refractoriness)
     em.with_python_calls(lambda: em.counted_loop(const(0), const(shape.size), test, name="test"))
-    em.python_calls.forbid("the code run for each spike of a threshold")
     counter = em.alloca(I64)
     b.store(const(0), counter)
 
