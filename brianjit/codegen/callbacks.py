@@ -54,8 +54,8 @@ class PythonCalls:
         self.enabled = False     # inside with_python_calls
         self.max_level = 0
         self.name_levels = {}    # a name assigned in the body -> the level of its value
-        self.counters = {}       # (function, level) -> i64 alloca: the next row
-        self.seen = {}           # (function, level) -> argument types of each call seen
+        self.counters = {}       # (description, level) -> i64 alloca: the next row
+        self.seen = {}           # (description, level) -> argument types of each call seen
 
     def result_types(self) -> dict:
         """ExprLowerer's ``function_types`` for these functions."""
@@ -95,9 +95,9 @@ class PythonCalls:
         b = self.em.builder
         self.name_levels = {}
         self.seen = {}
-        for name, function in self.functions.items():
+        for function in self.functions.values():
             for level in range(1, len(function.tables) + 1):
-                key = (name, level)
+                key = (function, level)
                 if key not in self.counters:
                     self.counters[key] = self.em.alloca(I64)
                 b.store(ir.Constant(I64, 1), self.counters[key])
@@ -113,8 +113,8 @@ class PythonCalls:
 
     def _call_back(self, level) -> None:
         b = self.em.builder
-        for name, function in self.functions.items():
-            calls = self.seen.get((name, level))
+        for function in self.functions.values():
+            calls = self.seen.get((function, level))
             if not calls:
                 continue
             header = self.em.header(function.tables[level - 1])
@@ -189,13 +189,13 @@ def lower_python_call(em, function: K.PythonFunction, lowerer, args) -> ir.Value
     calls.max_level = max(calls.max_level, level)
     b = lowerer.builder
     header = em.header(function.tables[level - 1])
-    counter = calls.counters[(function.name, level)]
+    counter = calls.counters[(function, level)]
     if calls.capturing and level > calls.level:
         return ir.Constant({FLOAT: F64, INTEGER: I64, BOOLEAN: ir.IntType(1)}[result_type], 0)
     position = b.load(counter, typ=I64)
     b.store(b.add(position, ir.Constant(I64, 1)), counter)
     if calls.capturing and level == calls.level:
-        calls.seen.setdefault((function.name, level), []).append(arg_types)
+        calls.seen.setdefault((function, level), []).append(arg_types)
         row = dynarray.emit_append_rows(b, header, ir.Constant(I64, 1), zero=False)
         calls._check(row)
         row = lowerer.builder.gep(row, [ir.Constant(I64, 0)], source_etype=F64)

@@ -160,6 +160,18 @@ def _without_units(function):
                                 function.__defaults__, function.__closure__)
 
 
+def _annotation(pyfunc, attribute, keyword, what):
+    """The unit annotation ``check_units`` left on ``pyfunc`` (a ValueError if there is none)."""
+    name = getattr(pyfunc, "__name__", repr(pyfunc))
+    if not hasattr(pyfunc, attribute):
+        raise ValueError(f"The Python function '{name}' does not specify how it deals with "
+                         f"units: give '{keyword}' or use the '@check_units' decorator.")
+    value = getattr(pyfunc, attribute)
+    if value is None:
+        raise ValueError(f"The Python function '{name}' does not specify the units of {what}.")
+    return value
+
+
 def _unit_rule(unit, arg_names):
     """A ``FunctionSpec`` argument rule for one of Brian2's ``arg_units`` entries."""
     if unit is None:
@@ -187,14 +199,7 @@ class Function:
         self.auto_vectorise = auto_vectorise
         name = getattr(pyfunc, "__name__", repr(pyfunc))
         if arg_units is None:
-            if not hasattr(pyfunc, "_arg_units"):
-                raise ValueError(f"The Python function '{name}' does not specify how it deals "
-                                 f"with units: give 'arg_units' or use the '@check_units' "
-                                 f"decorator.")
-            arg_units = pyfunc._arg_units
-            if arg_units is None:
-                raise ValueError(f"The Python function '{name}' does not specify the units of "
-                                 f"all its arguments.")
+            arg_units = _annotation(pyfunc, "_arg_units", "arg_units", "all its arguments")
             arg_names = getattr(pyfunc, "_arg_names", arg_names)
         elif any(isinstance(u, str) for u in arg_units):
             if arg_names is None:
@@ -204,14 +209,7 @@ class Function:
                 raise TypeError(f"arg_names and arg_units need to have the same length "
                                 f"({len(arg_names)} != {len(arg_units)})")
         if return_unit is None:
-            if not hasattr(pyfunc, "_return_unit"):
-                raise ValueError(f"The Python function '{name}' does not specify how it deals "
-                                 f"with units: give 'return_unit' or use the '@check_units' "
-                                 f"decorator.")
-            return_unit = pyfunc._return_unit
-            if return_unit is None:
-                raise ValueError(f"The Python function '{name}' does not specify the unit of "
-                                 f"its return value.")
+            return_unit = _annotation(pyfunc, "_return_unit", "return_unit", "its return value")
         self._arg_units = list(arg_units)
         self._arg_names = list(arg_names) if arg_names is not None else None
         self._return_unit = return_unit

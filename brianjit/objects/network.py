@@ -506,7 +506,8 @@ class Network(Nameable):
         profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
         ir_text = str(build_network_module(
             scheduled, name=self.name, partial=partial,
-            profile_slot=slots.slot(profile_array) if profile else None))
+            profile_slot=slots.slot(profile_array) if profile else None,
+            lowering_context=lambda n: _preparing(entries[n][1])))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
         compiled = compile_ir(ir_text)
