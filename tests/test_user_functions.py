@@ -75,6 +75,7 @@ def test_nested_calls_and_integer_results():
     def twice(i):
         assert i.dtype == np.int64
         return 2 * i
+    twice.stateless = True  # Brian2's mark: several calls in one expression are fine
 
     G = NeuronGroup(6, "k : integer\nm : integer", namespace={"twice": twice})
     G.k = "twice(twice(i))"
@@ -325,6 +326,18 @@ def test_binomial_function_is_seeded_and_has_the_right_moments():
     assert 0 <= BinomialFunction(5, 0.5)() <= 5
     with pytest.raises(ValueError):
         BinomialFunction(10, 1.5)
+
+
+def test_two_calls_of_a_function_with_state_are_refused_as_in_brian2():
+    f = BinomialFunction(10, 0.5)
+    G = NeuronGroup(2, "v : 1", namespace={"f": f})
+    with pytest.raises(NotImplementedError, match="more than one call of f"):
+        G.v = "f() - f()"
+    H = NeuronGroup(2, "dv/dt = (f() - f())/ms : 1", namespace={"f": f})
+    with pytest.raises(BrianObjectException, match="f"):  # never silently 0
+        Network(H).run(defaultclock.dt)
+    G.v = "rand() - rand()"  # independent built-in random numbers
+    assert np.all(G.v[:] != 0)
 
 
 def test_names_exported_as_brian2_does():

@@ -102,6 +102,7 @@ class _Checker:
         self.text = text
         self.lookup = lookup
         self.functions = functions
+        self.stateful_calls = set()  # names of users' stateful functions called so far
 
     def mismatch(self, detail: str):
         raise DimensionMismatchError(f"Expression {self.text!r}: {detail}")
@@ -171,6 +172,14 @@ class _Checker:
         if spec is None:
             raise UnknownIdentifierError(
                 f"Unknown function {name!r} in expression {self.text!r}")
+        if spec.stateful and spec.build is None:  # a user's (random) function: as Brian2,
+            # one call per expression, since sympy merges equal calls ('f() - f()' is 0)
+            if name in self.stateful_calls:
+                raise NotImplementedError(
+                    f"The expression {self.text!r} contains more than one call of {name}, a "
+                    f"function with state (stateless=False): such calls might be merged "
+                    f"('f() - f()' would be 0); compute them in separate statements")
+            self.stateful_calls.add(name)
         args = node.args[:spec.nargs] if spec.stateful else node.args
         if spec.name is not None and len(args) != spec.nargs:
             self.mismatch(f"function {name!r} takes {spec.nargs} argument(s), got {len(args)}")

@@ -45,7 +45,7 @@ class BinomialFunction(Function, Nameable):
 
     @property
     def function_spec(self) -> FunctionSpec:
-        return FunctionSpec(self.name, 0, None, None, (), DIMENSIONLESS)
+        return FunctionSpec(self.name, 0, None, None, (), DIMENSIONLESS, stateful=True)
 
     def kernel_function(self, slots) -> K.BinomialSample:
         return K.BinomialSample(self.n, self.p, self.approximate)

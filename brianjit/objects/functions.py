@@ -287,7 +287,7 @@ class Function:
         else:
             result = self._return_dimensions([])
         return FunctionSpec(name, len(rules), None, None, rules, result, self._return_type,
-                            arg_types=tuple(self._arg_types))
+                            stateful=not self.stateless, arg_types=tuple(self._arg_types))
 
     def numpy_implementation(self) -> Callable:
         """What native code calls back: the 'numpy' implementation, else the Python function
