@@ -17,8 +17,9 @@ from .objects.magic import (MagicNetwork, collect, magic_network, profiling_summ
                             scheduling_summary, start_scope, stop, store)
 from .objects.binomial import BinomialFunction
 from .objects.eventmonitor import EventMonitor, SpikeMonitor
-from .objects.functions import (DEFAULT_FUNCTIONS, Function, NumpyCodeObject, declare_types,
-                                implementation, timestep)
+from .objects.default_functions import DEFAULT_FUNCTIONS, timestep
+from .objects.functions import Function, declare_types, implementation
+from .objects.implementations import NumpyCodeObject
 from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup

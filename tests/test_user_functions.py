@@ -310,6 +310,32 @@ def test_default_functions_and_timestep():
     assert_array_equal(timestep(t, 1e-4), np.arange(10000))
 
 
+def test_default_functions_can_be_added_to_and_replaced():
+    @check_units(x=1, result=1)
+    def triple(x):
+        return 3 * x
+
+    def half(indices):  # Brian2's vectorised form: the indices of the calls
+        return np.full(len(indices), 0.5)
+
+    original = DEFAULT_FUNCTIONS["randn"]
+    DEFAULT_FUNCTIONS["triple"] = Function(triple)
+    DEFAULT_FUNCTIONS["randn"] = Function(half, arg_units=[], return_unit=1,
+                                          auto_vectorise=True, stateless=False)
+    try:
+        G = NeuronGroup(3, "dv/dt = xi/sqrt(ms) : 1\nx : 1", method="euler")
+        G.x = "triple(i) + randn()"  # found without a namespace; randn replaced
+        assert_allclose(G.x[:], [0.5, 3.5, 6.5])
+        Network(G).run(2 * defaultclock.dt)  # the noise too
+        assert_allclose(G.v[:], 2 * 0.5 * np.sqrt(defaultclock.dt_ / 1e-3))
+    finally:
+        DEFAULT_FUNCTIONS["randn"] = original
+        del DEFAULT_FUNCTIONS["triple"]
+    assert "triple" not in DEFAULT_FUNCTIONS and DEFAULT_FUNCTIONS["randn"] is original
+    with pytest.raises(KeyError):
+        del DEFAULT_FUNCTIONS["exp"]
+
+
 def test_binomial_function_is_seeded_and_has_the_right_moments():
     def draw(approximate):
         seed(11)

@@ -357,9 +357,10 @@ class ExprLowerer:
     def _function(self, expr):
         name = getattr(expr.func, "__name__", str(expr.func))
         external = self.functions.get(name)
-        if external is not None:
-            return external(self, expr.args)
         spec = SYMPY_HEADS.get(expr.func)
+        if external is not None:  # a user function, or a built-in one the user replaced
+            return external(self, expr.args[:spec.nargs] if spec and spec.stateful
+                            else expr.args)
         if spec is None or spec.lowering is None:
             raise NotImplementedError(f"cannot lower function {name} in {expr}")
         emitter = _EMITTERS.get(spec.lowering)

@@ -53,6 +53,7 @@ from brianjit.units.dimensions import Dimension
 __all__ = [
     "FunctionSpec", "DEFAULT_FUNCTIONS", "SYMPY_HEADS", "poisson", "timestep", "new_poisson",
     "spec_for_node", "is_stateful_call", "user_function_names", "TABLE", "timestep_of",
+    "USER_DEFAULTS",
 ]
 
 ARG_RULES = ("1", "any", "first", "second")
@@ -194,6 +195,10 @@ DEFAULT_FUNCTIONS: dict[str, FunctionSpec] = {s.name: s for s in _TABLE if s.nam
 
 SYMPY_HEADS: dict[type, FunctionSpec] = {s.head: s for s in _TABLE if s.head is not None}
 """Rows by the sympy class of the node they build."""
+
+USER_DEFAULTS: dict = {}
+"""Functions the user put into Brian2's ``DEFAULT_FUNCTIONS`` (``objects/default_functions.py``):
+a new name is found by every model string (after its namespace), a table name is replaced."""
 
 
 def spec_for_node(node: sympy.Basic, user_functions=None) -> FunctionSpec | None:

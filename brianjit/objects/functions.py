@@ -1,6 +1,7 @@
 """User-defined functions as Brian2 has them: ``Function``, ``@implementation``,
-``@declare_types``, ``DEFAULT_FUNCTIONS``, and Python functions decorated with ``check_units``
-used directly in model strings.
+``@declare_types``, and Python functions decorated with ``check_units`` used directly in model
+strings (``DEFAULT_FUNCTIONS`` is in :mod:`.default_functions`, the implementations container
+in :mod:`.implementations`).
 
 A ``Function`` describes itself to the rest of brianjit through the same protocol as a
 TimedArray: ``function_spec`` (a :class:`~brianjit.model.functions.FunctionSpec` row: how the
@@ -19,36 +20,22 @@ function, that function is used, as Brian2's numpy target does.
 """
 from __future__ import annotations
 
-import types as pytypes
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import numpy as np
 
 from .. import kernel as K
-from ..model.functions import ARG_TYPES, RESULT_TYPES, TABLE, FunctionSpec, timestep_of
+from ..model.functions import ARG_TYPES, RESULT_TYPES, FunctionSpec
 from ..units import DIMENSIONLESS, Dimension, Quantity, fail_for_dimension_mismatch, get_dimensions
 from .callbacks import CallbackTable
+from .implementations import FunctionImplementationContainer, target_name
 
-__all__ = ["Function", "FunctionImplementation", "FunctionImplementationContainer",
-           "implementation", "declare_types", "DEFAULT_FUNCTIONS", "timestep", "as_function",
-           "NumpyCodeObject"]
+__all__ = ["Function", "implementation", "declare_types", "as_function"]
 
 #: the most nested calls of Python functions in one kernel (``f(g(h(x)))`` is 3)
 MAX_CALL_LEVELS = 4
 _COMPILED_TARGETS = ("cpp", "cython")
-
-
-class NumpyCodeObject:
-    """Brian2's name for its numpy target: ``codeobj_class=NumpyCodeObject`` (accepted and
-    ignored: brianjit has one target) and the key of numpy implementations."""
-
-    class_name = "numpy"
-
-
-def timestep(t, dt):
-    """Brian2's ``timestep(t, dt)``: the integer time step that contains ``t``."""
-    return timestep_of(t, dt)
 
 
 def declare_types(**types):
@@ -76,88 +63,6 @@ def declare_types(**types):
         function._orig_arg_names = names
         return function
     return annotate
-
-
-class FunctionImplementation:
-    """One implementation: ``code`` (a callable for numpy, text for C++/Cython)."""
-
-    def __init__(self, name=None, code=None, namespace=None, dependencies=None,
-                 availability_check=None, dynamic=False, compiler_kwds=None):
-        self.name = name
-        self._code = code
-        self._namespace = namespace
-        self.dependencies = dependencies or {}
-        self.availability_check = availability_check
-        self.dynamic = dynamic
-        self.compiler_kwds = compiler_kwds or {}
-
-    def get_code(self, owner):
-        if self.availability_check is not None:
-            self.availability_check()
-        return self._code(owner) if self.dynamic else self._code
-
-    def get_namespace(self, owner):
-        return self._namespace(owner) if self.dynamic else self._namespace
-
-
-def _target_name(target) -> str:
-    return target if isinstance(target, str) else getattr(target, "class_name", str(target))
-
-
-class FunctionImplementationContainer(Mapping):
-    """A function's implementations by target name (``'numpy'``, ``'cpp'``, ``'cython'``), also
-    found by a class with that ``class_name`` (``NumpyCodeObject``)."""
-
-    def __init__(self, function):
-        self._function = function
-        self._implementations = {}
-
-    def __getitem__(self, key):
-        name = _target_name(key)
-        for target, impl in self._implementations.items():
-            if target == key or _target_name(target) == name:
-                return impl
-        raise KeyError(f"No implementation available for target '{name}'. Available "
-                       f"implementations: {', '.join(map(_target_name, self._implementations))}")
-
-    def __len__(self):
-        return len(self._implementations)
-
-    def __iter__(self):
-        return iter(self._implementations)
-
-    def add_numpy_implementation(self, wrapped_func, dependencies=None, discard_units=None,
-                                 compiler_kwds=None):
-        """The numpy implementation from a Python function: with ``discard_units`` it sees plain
-        numbers (units among its globals become their values in base units), else its
-        arguments get their declared units and its result's unit is checked."""
-        if discard_units is None:
-            from ..preferences import prefs
-            discard_units = prefs["codegen.runtime.numpy.discard_units"]
-        original = getattr(wrapped_func, "_orig_func", wrapped_func)
-        code = _without_units(original) if discard_units else self._function._with_units(original)
-        self._implementations["numpy"] = FunctionImplementation(code=code,
-                                                                dependencies=dependencies)
-
-    def add_implementation(self, target, code, namespace=None, dependencies=None,
-                           availability_check=None, name=None, compiler_kwds=None):
-        self._implementations[target] = FunctionImplementation(
-            name, code, namespace, dependencies, availability_check, False, compiler_kwds)
-
-    def add_dynamic_implementation(self, target, code, namespace=None, dependencies=None,
-                                   availability_check=None, name=None, compiler_kwds=None):
-        if not callable(code) or (namespace is not None and not callable(namespace)):
-            raise TypeError("a dynamic implementation needs callables for code and namespace")
-        self._implementations[target] = FunctionImplementation(
-            name, code, namespace, dependencies, availability_check, True, compiler_kwds)
-
-
-def _without_units(function):
-    """``function`` with every Quantity among its globals replaced by its plain value."""
-    plain = {key: (np.asarray(value) if isinstance(value, Quantity) else value)
-             for key, value in function.__globals__.items()}
-    return pytypes.FunctionType(function.__code__, plain, function.__name__,
-                                function.__defaults__, function.__closure__)
 
 
 def _annotation(pyfunc, attribute, keyword, what):
@@ -297,7 +202,7 @@ class Function:
         except KeyError:
             pass
         if self.pyfunc is None:
-            compiled = [t for t in self.implementations if _target_name(t) in _COMPILED_TARGETS]
+            compiled = [t for t in self.implementations if target_name(t) in _COMPILED_TARGETS]
             raise NotImplementedError(
                 f"The function has only {', '.join(map(repr, compiled)) or 'no'} "
                 f"implementation(s): brianjit runs no C++ or Cython code (it has no compiler). "
@@ -311,8 +216,8 @@ class Function:
         code = self.numpy_implementation()
         vectorise = self.auto_vectorise
 
-        def evaluate(args, n):
-            return code(*args, n) if vectorise else code(*args)
+        def evaluate(args, n):  # Brian2's numpy target passes the indices of the calls
+            return code(*args, np.arange(n)) if vectorise else code(*args)
 
         table = CallbackTable(getattr(self.pyfunc, "__name__", "function"),
                               len(self._arg_units), MAX_CALL_LEVELS, evaluate)
@@ -372,45 +277,3 @@ def implementation(target, code=None, namespace=None, dependencies=None, discard
     return decorate
 
 
-class _DefaultFunctions(Mapping):
-    """Brian2's ``DEFAULT_FUNCTIONS``: a ``Function`` for each function model strings know by
-    name, built from the rows of the one function table."""
-
-    def __init__(self):
-        self._functions = None
-
-    def _all(self):
-        if self._functions is None:
-            self._functions = {spec.name: _default_function(spec) for spec in TABLE
-                               if spec.name is not None}
-        return self._functions
-
-    def __getitem__(self, name):
-        return self._all()[name]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __len__(self):
-        return len(self._all())
-
-
-def _default_function(spec: FunctionSpec) -> Function:
-    units = [None if r in ("any", "first") else 1 if r == "1" else Quantity(1.0, dim=r)
-             if isinstance(r, Dimension) else _SECOND if r == "second" else None
-             for r in spec.arg_dims]
-    rule = spec.result_dims
-    result = {"1": 1, "first": lambda *d: d[0], "sqrt(first)": lambda *d: d[0] ** 0.5,
-              "first/second": lambda *d: d[0] / d[1]}.get(rule, rule) \
-        if isinstance(rule, str) else rule
-    function = Function(spec.python, arg_units=units,
-                        arg_names=[f"arg{k}" for k in range(spec.nargs)], return_unit=result,
-                        return_type=spec.result_type, stateless=not spec.stateful,
-                        auto_vectorise=spec.stateful)
-    function.spec = spec
-    return function
-
-
-from ..units import second as _SECOND  # noqa: E402
-
-DEFAULT_FUNCTIONS = _DefaultFunctions()

@@ -25,7 +25,7 @@ from ..model.parse import parse_expression
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
-from .assembly import ExternalConstant, SlotTable
+from .assembly import ExternalConstant, SlotTable, replaced_default_functions
 from .callbacks import raise_pending
 from .functions import as_function
 from .hierarchy import SpikeSource, VariableOwner
@@ -412,7 +412,7 @@ class Group(ElementSet, VariableOwner):
                 else:
                     linked_variables, dims[name] = linked
                     variables.update(linked_variables)
-        functions = {}
+        functions = replaced_default_functions(slots)
         for name, value in self._resolve(calls, where).items():
             value = as_function(name, value)
             functions[name] = value.kernel_function(slots)
