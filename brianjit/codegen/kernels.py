@@ -382,9 +382,9 @@ def _append_to_all(em, slots, n, zero=True):
 def _record_state(em: KernelEmitter, shape: K.RecordState):
     b = em.builder
     t = em.base_values()["t"]
-    indices = em.data(shape.indices)
 
     def evaluate_all():  # recorded expressions may call Python functions: collect them first
+        indices = em.data(shape.indices)
         for n, (source, dtype) in enumerate(zip(shape.sources, shape.dtypes)):
             def evaluate(k, source=source, dtype=dtype, name=f"_rec{n}"):
                 idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
