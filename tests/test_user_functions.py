@@ -126,16 +126,48 @@ def test_threshold_reset_and_synapses():
     assert_allclose(S.w[:], [1, 2, 3, 4] - defaultclock.dt_ * np.array([1, 4, 9, 16]))
 
 
+def test_synaptic_pathways_call_python_once_per_step():
+    inner = counting(lambda w: np.clip(w, 0, 1))
+
+    @check_units(w=1, result=1)
+    def bounded(w):
+        return inner(w)
+
+    G = NeuronGroup(3, "v : 1", threshold="True")
+    S = Synapses(G, G, "w : 1", on_pre="w = bounded(w + 0.4)\nv_post += bounded(w)",
+                 namespace={"bounded": bounded})
+    S.connect(j="i")
+    S.delay = [0, 0.1, 0.2] * ms
+    Network(G, S).run(4 * defaultclock.dt)
+    # each synapse reached at every step after its delay: 4, 3 and 2 times
+    assert_allclose(S.w[:], [1, 1, 0.8])
+    assert_allclose(G.v[:], [0.4 + 0.8 + 1 + 1, 0.4 + 0.8 + 1, 0.4 + 0.8])
+    # one call per level (w + 0.4, then w) and step, on the synapses reached in that step
+    assert inner.calls == [1, 1, 2, 2, 3, 3, 3, 3]
+
+
+def test_poisson_group_rates_call_python():
+    from brianjit import Hz, PoissonGroup
+
+    @check_units(t=second, result=Hz)
+    def rate(t):
+        return np.where(t < 0.5 * ms, 0, 1e9) * Hz
+
+    P = PoissonGroup(20, rates="rate(t)", namespace={"rate": rate})
+    spikes = SpikeMonitor(P)
+    Network(P, spikes).run(1 * ms)
+    assert np.all(spikes.t >= 0.5 * ms) and spikes.num_spikes == 20 * 5
+
+
 def test_refused_where_no_prepass_exists():
     @check_units(x=1, result=1)
     def ident(x):
         return x
 
-    G = NeuronGroup(2, "v : 1", threshold="v > 1")
-    S = Synapses(G, G, "w : 1", on_pre="w = ident(w)", namespace={"ident": ident})
-    S.connect()
+    G = NeuronGroup(2, "v : 1")
+    S = Synapses(G, G, "w : 1", namespace={"ident": ident})
     with pytest.raises(NotImplementedError, match="ident"):
-        Network(G, S).run(defaultclock.dt)
+        S.connect("ident(i) > 0")
 
 
 def test_units_of_arguments_and_results():

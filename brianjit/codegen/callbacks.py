@@ -21,8 +21,11 @@ Random numbers stay aligned because every pass lowers the same expressions in th
 kernel's stream counter reset before each pass. Cost: one extra run of the loop (without stores)
 per level plus one Python call per function and level and kernel call, instead of one per
 element. Loop shapes opt in with ``KernelEmitter.with_python_calls`` (ForEach, ForEachRow,
-Threshold's condition, ForEachSpike, RecordState); a call elsewhere (synaptic propagation, the
-code run for each spike of a threshold, connect conditions) is a ``NotImplementedError``.
+Threshold's condition, ForEachSpike, RecordState, Propagate's deliveries, BernoulliSpikes'
+rates), guarding their own stores with :attr:`PythonCalls.capturing`; a call elsewhere (the code
+run for each spike of a threshold, connect conditions) is a ``NotImplementedError``. In a
+synaptic pathway the pre-pass evaluates the arguments of every delivery before the first one
+changes anything, as Brian2's numpy target (vectorised over the reached synapses) does.
 
 A callback that fails (the Python function raised) returns non-zero; the kernel then returns
 ``PYTHON_ERROR`` at once and ``objects/callbacks.py`` raises the exception in Python.
@@ -173,7 +176,7 @@ def lower_python_call(em, function: K.PythonFunction, lowerer, args) -> ir.Value
     if not calls.enabled:
         raise NotImplementedError(
             f"{where}: Python functions can be called in state updates, subexpressions, "
-            f"thresholds, resets, run_regularly code, monitors and synaptic state updates, "
+            f"thresholds, resets, run_regularly code, monitors, synaptic code and rates, "
             f"not here ({type(em.kernel.shape).__name__})")
     arg_types = [lowerer.type_of(a) for a in args]
     for declared, given in zip(function.arg_types, arg_types):

@@ -184,13 +184,16 @@ def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
     def probability(i):
         p = em.run_statements([K.Assign("_p", shape.probability)], i, shape.size,
                               declared={"_p": "float"})["_p"]
+        if em.python_calls.capturing:
+            return
         # as Brian2's ``rand() < rates*dt``: NaN and negative never spike, >= 1 (inf) always
         p = b.select(b.fcmp_ordered(">", p, ir.Constant(F64, 0.0)), p, ir.Constant(F64, 0.0))
         p = b.select(b.fcmp_ordered("<", p, ir.Constant(F64, 1.0)), p, ir.Constant(F64, 1.0))
         b.store(p, b.gep(scratch, [i], source_etype=F64))
         maxnum = em.module.declare_intrinsic("llvm.maxnum", [F64], ir.FunctionType(F64, [F64, F64]))
         b.store(b.call(maxnum, [b.load(top, typ=F64), p], fastmath=("nnan", "nsz")), top)
-    em.counted_loop(const(0), size, probability, name="probability")
+    # the rates may call Python functions
+    em.with_python_calls(lambda: em.counted_loop(const(0), size, probability, name="probability"))
 
     q = b.load(top, typ=F64)
     seed = em.base_values().get("_seed", const(0))
