@@ -32,6 +32,8 @@ A callback that fails (the Python function raised) returns non-zero; the kernel 
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 from llvmlite import ir
 
@@ -51,8 +53,9 @@ class PythonCalls:
 
     def __init__(self, em):
         self.em = em
+        called = _called_names(em.kernel)
         self.functions = {name: f for name, f in em.kernel.functions.items()
-                          if isinstance(f, K.PythonFunction)}
+                          if isinstance(f, K.PythonFunction) and name in called}
         self.level = None        # the level collected in this pre-pass; None: the real pass
         self.enabled = False     # inside with_python_calls
         self.max_level = 0
@@ -123,7 +126,7 @@ class PythonCalls:
             header = self.em.header(function.tables[level - 1])
             data = dynarray.emit_load_data(b, header)
             for k in range(function.nargs):
-                code = _CODES[join(*[types[k] for types in calls])]
+                code = _CODES[_highest([types[k] for types in calls])]
                 b.store(ir.Constant(F64, float(code)), b.gep(data, [ir.Constant(I64, k)],
                                                              source_etype=F64))
             rows = dynarray.emit_load_size(b, header)
@@ -154,15 +157,31 @@ class PythonCalls:
         return level
 
 
+def _called_names(kern: K.Kernel) -> set:
+    """Names of the functions the kernel's statements and loop shape call: the functions of
+    an owner are given to all its kernels, and a kernel that calls none needs no pre-pass."""
+    exprs = [stmt.expr for stmt in kern.statements]
+    for field in dataclasses.fields(kern.shape):
+        value = getattr(kern.shape, field.name)
+        exprs += [v for v in (value if isinstance(value, tuple) else (value,))
+                  if isinstance(v, sympy.Basic)]
+    return {getattr(node.func, "__name__", None) for expr in exprs for node in _calls(expr)}
+
+
 def _calls(expr):
     """Every function call node in ``expr``."""
     return [node for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Function)]
 
 
+def _highest(types) -> str:
+    """Brian2's highest of some types: boolean < integer < float."""
+    return BOOLEAN if set(types) == {BOOLEAN} else join(*types)
+
+
 def result_type_of(function: K.PythonFunction, arg_types) -> str:
     """The model type a call returns, given its arguments' types."""
     if function.result_type == "highest":
-        return join(*arg_types) if arg_types else FLOAT
+        return _highest(arg_types) if arg_types else FLOAT
     return function.result_type
 
 
@@ -173,7 +192,7 @@ def lower_python_call(em, function: K.PythonFunction, lowerer, args) -> ir.Value
     if len(args) != function.nargs:
         raise TypeError(f"{where}: the function takes {function.nargs} argument(s), "
                         f"got {len(args)}")
-    if not calls.enabled:
+    if not calls.enabled or function not in calls.functions.values():
         raise NotImplementedError(
             f"{where}: Python functions can be called in state updates, subexpressions, "
             f"thresholds, resets, run_regularly code, monitors, synaptic code and rates, "
