@@ -12,9 +12,12 @@ Ctrl-C works while Python code runs inside a kernel) is kept in :data:`_pending`
 returns 1; the kernel then returns ``PYTHON_ERROR`` and whoever ran it calls
 :func:`raise_pending`, which raises the exception itself (the user's traceback intact).
 
-Cost (measured on the shared machine): a callback costs a few microseconds plus the function's
-own numpy time; the pre-pass costs about what the loop itself costs. A model that calls a
-Python function therefore runs at numpy speed for that function, with no Python per element.
+Cost (measured on the shared 2-core machine, ``dv/dt = -f(v)/ms`` with ``f`` a
+``check_units`` function computing ``np.sin``): about 0.1-0.2 ms per callback, mostly Brian2's
+unit handling around the function (the arguments become Quantities, the result's unit is
+checked), plus the function's own numpy time; the pre-pass costs about what the loop costs.
+100 neurons: 0.19 ms per step against 2.6 us with the built-in ``sin``; 10,000 neurons: 0.9 ms
+against 0.07 ms. Python runs once per kernel call, never per element.
 """
 from __future__ import annotations
 
@@ -79,5 +82,4 @@ class CallbackTable:
             raise ValueError(f"the function '{self.name}' returned an array of shape "
                              f"{result.shape} for {n} calls; it has to return one value per "
                              f"element of its (array) arguments")
-        values[:, self.nargs] = np.broadcast_to(result.reshape(-1) if result.ndim else result,
-                                                (n,))
+        values[:, self.nargs] = result.reshape(-1) if result.ndim else result

@@ -172,7 +172,7 @@ class Function:
                 if not (isinstance(result, bool) or np.asarray(result).dtype == bool):
                     raise TypeError(f"The function {original.__name__} returned '{result}', "
                                     f"but it was expected to return a boolean value")
-            else:
+            elif get_dimensions(result) is not expected:  # the message only when it fails
                 fail_for_dimension_mismatch(
                     result, Quantity(1.0, dim=expected),
                     f"The function '{original.__name__}' returned {result}, but it was "
