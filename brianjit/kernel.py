@@ -275,10 +275,12 @@ class TimedArrayFunction:
 @dataclass(frozen=True)
 class BinomialSample:
     """``name()``: a Binomial(``n``, ``p``) number per element and step, drawn as Brian2 does
-    (a normal approximation when ``n*p > 5`` and ``n*(1-p) > 5``, else inversion)."""
+    (a normal approximation when ``approximate`` and ``n*p > 5`` and ``n*(1-p) > 5``, else
+    inversion)."""
 
     n: int
     p: float
+    approximate: bool = True
 
 
 @dataclass(frozen=True)
@@ -349,3 +351,31 @@ class CableStep:
     b: int
     p_parent: int
     p_child: int
+
+
+# ---- Python functions called from native code (lowered in codegen/callbacks.py) ----------------
+__all__ += ["PythonFunction", "PYTHON_ERROR"]
+
+#: the status a kernel returns when a Python function it called raised (the exception is kept by
+#: ``objects.callbacks`` and raised again by whoever ran the kernel)
+PYTHON_ERROR = 3
+
+
+@dataclass(frozen=True)
+class PythonFunction:
+    """``name(args...)``: a user's Python function, evaluated in Python on whole arrays. The
+    kernel first runs its loop without side effects, appending each call's arguments as a row of
+    ``tables[level - 1]`` (2D float64, ``nargs + 1`` columns: the arguments and the result; row 0
+    holds the arguments' type codes), then calls the function in ``callback`` (a pointer-sized
+    array holding the address of ``i32 callback(ptr table_header)``) once, which writes the
+    results, and then runs the loop for real, reading the results in the same order. A call
+    whose arguments use the result of another call has the other's level plus one (one such
+    pre-pass per level). ``arg_types``: the declared types (Brian2's ``declare_types``),
+    ``result_type``: 'float', 'integer', 'boolean' or 'highest'."""
+
+    name: str
+    nargs: int
+    tables: tuple
+    callback: int
+    arg_types: tuple
+    result_type: str

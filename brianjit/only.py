@@ -20,7 +20,11 @@ from .objects.hierarchy import SpikeSource, VariableOwner
 from .objects.linked import linked_var
 from .objects.magic import (MagicNetwork, collect, magic_network, profiling_summary, restore, run,
                             scheduling_summary, start_scope, stop, store)
+from .objects.binomial import BinomialFunction
 from .objects.eventmonitor import EventMonitor, SpikeMonitor
+from .objects.default_functions import DEFAULT_FUNCTIONS, timestep
+from .objects.functions import Function, declare_types, implementation
+from .objects.implementations import NumpyCodeObject
 from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .objects.network import Network
 from .objects.neurongroup import NeuronGroup
@@ -57,6 +61,9 @@ __all__ = [
     # integration methods (Brian2's brian2.stateupdaters)
     "StateUpdateMethod", "ExplicitStateUpdater", "exact", "linear", "independent",
     "exponential_euler", "euler", "rk2", "rk4", "heun", "milstein",
+    # user-defined functions
+    "Function", "implementation", "declare_types", "DEFAULT_FUNCTIONS", "BinomialFunction",
+    "timestep", "NumpyCodeObject",
     # Brian2's preferences and devices (brianjit.preferences, brianjit.devices)
     "prefs", "brian_prefs", "BrianPreference", "PreferenceError",
     "set_device", "get_device", "device", "reset_device", "all_devices",

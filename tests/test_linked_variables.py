@@ -94,8 +94,9 @@ def test_native_code_reads_through_the_index():
     assert np.array_equal(mon.u, source_mon.v[index])
     assert np.array_equal(mon.twice, 2 * source_mon.v[index])
     assert np.all(follower.w[:] > 0)
-    # euler by hand; the source (scheduled first: same slot, its name sorts first) has already
-    # made its step when the follower reads u
+    # euler by hand; the source (scheduled first: same slot, lower order; automatic names
+    # would depend on which earlier objects are still alive) has already made its step when
+    # the follower reads u
     v0, w = np.array([1.0, 2.0, 3.0]), np.zeros(6)
     for step in range(20):
         w = w + 0.1 * (v0[index] * np.exp(-(step + 1) * 0.1 / 10) - w) / 5

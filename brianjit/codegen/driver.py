@@ -30,6 +30,7 @@ status: Python and numpy never run with flushing on. Other CPU families are not 
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -64,13 +65,19 @@ def kernel_function_name(position: int, kern: K.Kernel) -> str:
 
 
 def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
-                         partial: bool = False, profile_slot: int | None = None) -> ir.Module:
+                         partial: bool = False, profile_slot: int | None = None,
+                         lowering_context=None) -> ir.Module:
     """All kernels of a network plus the driver (and ``run_partial`` if ``partial``), timing
-    every kernel call into the array of ``profile_slot`` if it is given."""
+    every kernel call into the array of ``profile_slot`` if it is given. ``lowering_context(n)``
+    gives a context manager around the lowering of the kernel at position ``n`` (the network
+    turns errors there into errors naming the kernel's object)."""
     module = ir.Module(name=name)
     module.triple = ""
-    functions = [lower_kernel(module, item.kernel, kernel_function_name(n, item.kernel))
-                 for n, item in enumerate(schedule)]
+    functions = []
+    for n, item in enumerate(schedule):
+        with lowering_context(n) if lowering_context else contextlib.nullcontext():
+            functions.append(lower_kernel(module, item.kernel,
+                                          kernel_function_name(n, item.kernel)))
     flush = jit.flushes_subnormals()
     suffix = ".body" if flush else ""
     emitters = [(DRIVER_NAME, _emit_run_steps)] + ([(PARTIAL_NAME, _emit_run_partial)]

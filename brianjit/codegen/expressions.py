@@ -37,23 +37,26 @@ class ExprLowerer:
 
     ``values``: name -> already loaded ir.Value (double, i64 or i1); ``types``: name -> 'float',
     'integer' or 'boolean'; ``random``: a :class:`~.rng.RandomContext` if expressions may call
-    ``rand()``/``randn()``; ``functions``: extra functions by name (see module docstring).
+    ``rand()``/``randn()``; ``functions``: extra functions by name (see module docstring), and
+    ``function_types``: for those not returning floats, ``callable(argument types) -> type``.
     After lowering, :attr:`streams_used` says how many random streams were consumed."""
 
     def __init__(self, builder: ir.IRBuilder, values: Mapping[str, ir.Value],
                  types: Mapping[str, str], random: rng.RandomContext | None = None,
-                 functions: Mapping[str, ExternalFunction] | None = None):
+                 functions: Mapping[str, ExternalFunction] | None = None,
+                 function_types: Mapping[str, Callable] | None = None):
         self.builder = builder
         self.values = values
         self.types = types
         self.random = random
         self.functions = dict(functions or {})
+        self.function_types = dict(function_types or {})
         self.streams_used = 0
 
     # --- public ----------------------------------------------------------------------------------
     def type_of(self, expr: sympy.Basic) -> str:
         """Model type ('float', 'integer', 'boolean') of ``expr``."""
-        return infer_type(expr, self.types)
+        return infer_type(expr, self.types, self.function_types)
 
     def lower(self, expr: sympy.Basic) -> ir.Value:
         """Emit ``expr``; the result has the LLVM type of :meth:`type_of`."""
@@ -354,9 +357,10 @@ class ExprLowerer:
     def _function(self, expr):
         name = getattr(expr.func, "__name__", str(expr.func))
         external = self.functions.get(name)
-        if external is not None:
-            return external(self, expr.args)
         spec = SYMPY_HEADS.get(expr.func)
+        if external is not None:  # a user function, or a built-in one the user replaced
+            return external(self, expr.args[:spec.nargs] if spec and spec.stateful
+                            else expr.args)
         if spec is None or spec.lowering is None:
             raise NotImplementedError(f"cannot lower function {name} in {expr}")
         emitter = _EMITTERS.get(spec.lowering)

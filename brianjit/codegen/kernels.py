@@ -17,10 +17,10 @@ from llvmlite import ir
 
 from .. import kernel as K
 from ..model.symbols import floordiv, symbol
-from . import dynarray
+from . import callbacks, dynarray
 from .expressions import ExprLowerer
 from .rng import RandomContext
-from .types import check_stored_constant, infer_type, store_int32
+from .types import check_stored_constant, store_int32
 
 __all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
            "KERNEL_TYPE"]
@@ -57,6 +57,8 @@ class KernelEmitter:
         self.random_streams = 0
         #: i64 values of loop indices that ArrayVar.index may name (see :meth:`element`)
         self.index_values = {}
+        #: Python function calls (see :meth:`with_python_calls` and ``codegen/callbacks.py``)
+        self.python_calls = callbacks.PythonCalls(self)
 
     # -- memory --------------------------------------------------------------------------------
     def header(self, slot: int):
@@ -99,6 +101,8 @@ class KernelEmitter:
         return raw
 
     def store(self, var: K.ArrayVar, value, index=None):
+        if self.python_calls.capturing:
+            return  # a pre-pass that collects arguments of Python calls changes nothing
         b = self.builder
         if var.dtype == "integer":
             value = store_int32(b, value)
@@ -195,7 +199,8 @@ class KernelEmitter:
                 values[name] = self.load(var, index)
         random = RandomContext(seed=values.get("_seed", const(0)), index=index, step=self.step,
                                first_stream=kern.first_stream + self.random_streams)
-        lowerer = ExprLowerer(b, values, types, random=random, functions=self.function_hooks())
+        lowerer = ExprLowerer(b, values, types, random=random, functions=self.function_hooks(),
+                              function_types=self.python_calls.result_types())
         if extra_condition is not None:
             with b.if_then(lowerer.lower_as(extra_condition, "boolean")):
                 self._assignments(lowerer, statements, values, types, index)
@@ -203,6 +208,14 @@ class KernelEmitter:
             self._assignments(lowerer, statements, values, types, index)
         self.random_streams += lowerer.streams_used
         return values
+
+    def with_python_calls(self, emit_loops):
+        """Emit the loops ``emit_loops()`` emits; if the kernel calls Python functions, first as
+        pre-passes that only collect their arguments (then one callback per function), so the
+        real loops find every result ready (see ``codegen/callbacks.py``)."""
+        self.python_calls.prepass(emit_loops)
+        emit_loops()
+        self.python_calls.finish()
 
     def function_hooks(self):
         """ExprLowerer's ``functions`` for the kernel's named functions (see Kernel.functions)."""
@@ -231,9 +244,10 @@ class KernelEmitter:
                 if var.dtype == "integer":
                     check_stored_constant(expr, stmt.target, typ)
             else:
-                typ = types.get(stmt.target) or infer_type(expr, types)
+                typ = types.get(stmt.target) or lowerer.type_of(expr)
                 types[stmt.target] = typ
             value = lowerer.lower_as(expr, typ)
+            self.python_calls.assigned(stmt.target, expr)
             if var is not None and var.write_condition is not None:
                 value = self.builder.select(values[var.write_condition], value,
                                             values[stmt.target])
@@ -257,8 +271,9 @@ def _augmented(op, target, expr):
 
 def _for_each(em: KernelEmitter, shape: K.ForEach):
     em.base_values()
-    em.counted_loop(const(0), const(shape.size),
-                    lambda i: em.run_statements(em.kernel.statements, i, shape.size, shape.condition))
+    em.with_python_calls(lambda: em.counted_loop(
+        const(0), const(shape.size),
+        lambda i: em.run_statements(em.kernel.statements, i, shape.size, shape.condition)))
 
 
 def _threshold(em: KernelEmitter, shape: K.Threshold):
@@ -273,9 +288,11 @@ def _threshold(em: KernelEmitter, shape: K.Threshold):
 
     def test(i):
         fired = em.run_statements(condition, i, shape.size)["_cond"]
-        b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
+        if not em.python_calls.capturing:
+            b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
 
-    em.counted_loop(const(0), const(shape.size), test, name="test")
+    # Python functions may be called in the condition (the body: lastspike, refractoriness)
+    em.with_python_calls(lambda: em.counted_loop(const(0), const(shape.size), test, name="test"))
     counter = em.alloca(I64)
     b.store(const(0), counter)
 
@@ -320,9 +337,9 @@ def _spike_range(em, spikespace, size, start, stop, body, name):
 
 def _for_each_spike(em: KernelEmitter, shape: K.ForEachSpike):
     em.base_values()
-    _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop,
-                 lambda i: em.run_statements(em.kernel.statements, i, shape.stop - shape.start),
-                 "reset")
+    em.with_python_calls(lambda: _spike_range(
+        em, shape.spikespace, shape.source_size, shape.start, shape.stop,
+        lambda i: em.run_statements(em.kernel.statements, i, shape.stop - shape.start), "reset"))
 
 
 def _count_in_range(em, spikespace, size, start, stop):
@@ -365,6 +382,16 @@ def _append_to_all(em, slots, n, zero=True):
 def _record_state(em: KernelEmitter, shape: K.RecordState):
     b = em.builder
     t = em.base_values()["t"]
+
+    def evaluate_all():  # recorded expressions may call Python functions: collect them first
+        indices = em.data(shape.indices)
+        for n, (source, dtype) in enumerate(zip(shape.sources, shape.dtypes)):
+            def evaluate(k, source=source, dtype=dtype, name=f"_rec{n}"):
+                idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
+                em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
+                                  declared={name: dtype})
+            em.counted_loop(const(0), const(shape.n_indices), evaluate, name=f"recargs{n}")
+    em.python_calls.prepass(evaluate_all)
     time_row, *rows = _append_to_all(em, (shape.times, *shape.targets), const(1), zero=False)
     b.store(t, time_row)
     indices = em.data(shape.indices)
@@ -378,6 +405,7 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
                                       declared={name: dtype})[name]
             b.store(_raw(em, dtype, value), b.gep(row, [k], source_etype=store_type))
         em.counted_loop(const(0), const(shape.n_indices), copy, name=f"rec{n}")
+    em.python_calls.finish()
 
 
 def _raw(em, dtype, value):

@@ -171,11 +171,12 @@ def normal(seed, stream, index, step) -> np.ndarray:
 BINOMIAL_STREAMS = 64
 
 
-def binomial_constants(n: int, p: float) -> dict:
+def binomial_constants(n: int, p: float, approximate: bool = True) -> dict:
     """Brian2's choice and constants for Binomial(n, p): ``normal`` (mean ``loc``, deviation
-    ``scale``) when ``n*p > 5`` and ``n*(1-p) > 5``, else inversion of the distribution of the
-    smaller of p and 1-p (``reverse``: return ``n - X``), restarted above ``bound``."""
-    if n * p > 5 and n * (1 - p) > 5:
+    ``scale``) when ``approximate`` and ``n*p > 5`` and ``n*(1-p) > 5``, else inversion of the
+    distribution of the smaller of p and 1-p (``reverse``: return ``n - X``), restarted above
+    ``bound``."""
+    if approximate and n * p > 5 and n * (1 - p) > 5:
         return {"normal": True, "loc": n * p, "scale": math.sqrt(n * p * (1 - p))}
     reverse = p > 0.5
     small = 1.0 - p if reverse else p
@@ -186,10 +187,10 @@ def binomial_constants(n: int, p: float) -> dict:
 
 
 def emit_binomial(builder: ir.IRBuilder, seed, first_stream: int, index, step, n: int,
-                  p: float) -> ir.Value:
+                  p: float, approximate: bool = True) -> ir.Value:
     """A Binomial(n, p) number as a double, drawn from streams ``first_stream`` onwards
     (see :func:`binomial_constants`; :func:`binomial` is the numpy reference)."""
-    c = binomial_constants(n, p)
+    c = binomial_constants(n, p, approximate)
     f64 = lambda x: ir.Constant(_DOUBLE, x)  # noqa: E731
     if c["normal"]:
         z = emit_normal(builder, seed, first_stream, index, step)

@@ -1,5 +1,5 @@
 """Lowerings for the input objects: the SpikeGeneratorGroup's loop shape, and the functions a
-kernel may call by name (a TimedArray's lookup, PoissonInput's binomial draw).
+kernel may call by name (a TimedArray's lookup, a binomial draw, a user's Python function).
 
 Both functions are registered in ``FUNCTION_LOWERINGS`` and reached through ExprLowerer's
 ``functions`` hook: ``lower(emitter, description, lowerer, args)`` returns a double.
@@ -11,7 +11,7 @@ import math
 from llvmlite import ir
 
 from .. import kernel as K
-from . import dynarray, rng
+from . import callbacks, dynarray, rng
 from .kernels import FUNCTION_LOWERINGS, KernelEmitter, const, lowers
 from .mathfuncs import call_math
 
@@ -161,7 +161,7 @@ def _binomial(em: KernelEmitter, function: K.BinomialSample, lowerer, args):
     first = random.first_stream + lowerer.streams_used
     lowerer.streams_used += rng.BINOMIAL_STREAMS
     return rng.emit_binomial(lowerer.builder, random.seed, first, random.index, random.step,
-                             function.n, function.p)
+                             function.n, function.p, function.approximate)
 
 
 # ---- PoissonGroup ----------------------------------------------------------------------------
@@ -184,13 +184,16 @@ def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
     def probability(i):
         p = em.run_statements([K.Assign("_p", shape.probability)], i, shape.size,
                               declared={"_p": "float"})["_p"]
+        if em.python_calls.capturing:
+            return
         # as Brian2's ``rand() < rates*dt``: NaN and negative never spike, >= 1 (inf) always
         p = b.select(b.fcmp_ordered(">", p, ir.Constant(F64, 0.0)), p, ir.Constant(F64, 0.0))
         p = b.select(b.fcmp_ordered("<", p, ir.Constant(F64, 1.0)), p, ir.Constant(F64, 1.0))
         b.store(p, b.gep(scratch, [i], source_etype=F64))
         maxnum = em.module.declare_intrinsic("llvm.maxnum", [F64], ir.FunctionType(F64, [F64, F64]))
         b.store(b.call(maxnum, [b.load(top, typ=F64), p], fastmath=("nnan", "nsz")), top)
-    em.counted_loop(const(0), size, probability, name="probability")
+    # the rates may call Python functions
+    em.with_python_calls(lambda: em.counted_loop(const(0), size, probability, name="probability"))
 
     q = b.load(top, typ=F64)
     seed = em.base_values().get("_seed", const(0))
@@ -229,3 +232,10 @@ def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
 
     b.position_at_end(done)
     b.store(b.trunc(b.load(count, typ=I64), I32), b.gep(spikes, [size], source_etype=I32))
+
+
+# ---- users' Python functions (the passes are in codegen/callbacks.py) ---------------------------
+
+@lowers(K.PythonFunction, FUNCTION_LOWERINGS)
+def _python_function(em: KernelEmitter, function: K.PythonFunction, lowerer, args):
+    return callbacks.lower_python_call(em, function, lowerer, args)

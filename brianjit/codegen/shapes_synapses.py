@@ -39,8 +39,9 @@ def _load_i32(b, base, index):
 def _for_each_row(em: KernelEmitter, shape: K.ForEachRow):
     em.base_values()
     n = dynarray.emit_load_size(em.prologue, em.header(shape.rows))
-    em.counted_loop(const(0), n, lambda s: em.run_statements(em.kernel.statements, s, n,
-                                                             shape.condition), name="synapse")
+    em.with_python_calls(lambda: em.counted_loop(
+        const(0), n, lambda s: em.run_statements(em.kernel.statements, s, n, shape.condition),
+        name="synapse"))
 
 
 def _load_i64(b, base, index):
@@ -90,14 +91,16 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
     with b.if_then(b.icmp_signed(">", n_classes, const(0))):
         _drop_delivered(em, shape, classes, n_classes)
         _push(em, shape)
-    _deliver_pending(em, shape, reach)
-    lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push may
-                        dynarray.emit_load_data(b, em.header(shape.steps)),   # have moved them
-                        dynarray.emit_load_size(b, em.header(shape.steps)))
-    # from the largest delay down: older spikes first, as Brian2 delivers them
-    em.counted_loop(const(0), n_classes,
-                    lambda k: _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k),
-                                             classes, n_classes, lists, reach), name="class")
+    def deliveries():  # run again as pre-passes if the code calls Python functions
+        _deliver_pending(em, shape, reach)
+        lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push
+                            dynarray.emit_load_data(b, em.header(shape.steps)),   # may have
+                            dynarray.emit_load_size(b, em.header(shape.steps)))   # moved them
+        # from the largest delay down: older spikes first, as Brian2 delivers them
+        em.counted_loop(const(0), n_classes,
+                        lambda k: _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k),
+                                                 classes, n_classes, lists, reach), name="class")
+    em.with_python_calls(deliveries)
 
 
 class _SpikeLists:
@@ -220,7 +223,8 @@ def _deliver_pending(em, shape, reach):
         reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
         b.store(b.add(k, const(1)), cursor)
     em.while_loop(due, deliver, "pending")
-    _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
+    if not em.python_calls.capturing:
+        _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
 
 
 def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
@@ -261,8 +265,9 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
         b.store(stop, position)
         b.store(b.add(k, const(1)), row)
     em.while_loop(due, deliver, "list")
-    _store_i64(b, b.load(row, typ=I64), classes, row_at)
-    _store_i64(b, b.load(position, typ=I64), classes, spike_at)
+    if not em.python_calls.capturing:
+        _store_i64(b, b.load(row, typ=I64), classes, row_at)
+        _store_i64(b, b.load(position, typ=I64), classes, spike_at)
 
 
 def _synapse_range(em, shape, neuron, c, n_classes):

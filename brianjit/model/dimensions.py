@@ -102,6 +102,7 @@ class _Checker:
         self.text = text
         self.lookup = lookup
         self.functions = functions
+        self.stateful_calls = set()  # names of users' stateful functions called so far
 
     def mismatch(self, detail: str):
         raise DimensionMismatchError(f"Expression {self.text!r}: {detail}")
@@ -171,6 +172,14 @@ class _Checker:
         if spec is None:
             raise UnknownIdentifierError(
                 f"Unknown function {name!r} in expression {self.text!r}")
+        if spec.stateful and spec.build is None:  # a user's (random) function: as Brian2,
+            # one call per expression, since sympy merges equal calls ('f() - f()' is 0)
+            if name in self.stateful_calls:
+                raise NotImplementedError(
+                    f"The expression {self.text!r} contains more than one call of {name}, a "
+                    f"function with state (stateless=False): such calls might be merged "
+                    f"('f() - f()' would be 0); compute them in separate statements")
+            self.stateful_calls.add(name)
         args = node.args[:spec.nargs] if spec.stateful else node.args
         if spec.name is not None and len(args) != spec.nargs:
             self.mismatch(f"function {name!r} takes {spec.nargs} argument(s), got {len(args)}")
@@ -178,13 +187,18 @@ class _Checker:
         arg_dims = [self.dims(a) for a in args]
         for k, (arg, dim) in enumerate(zip(args, arg_dims)):
             rule = spec.arg_dims[min(k, spec.nargs - 1)]
-            if rule == "first" and dim != arg_dims[0]:
-                self.mismatch(f"the arguments of {name} need equal dimensions, but "
-                              f"{self.describe(args)}")
-            wanted = {"1": DIMENSIONLESS, "second": _second()}.get(rule, dim)
+            if rule == "first":
+                rule = 0
+            if isinstance(rule, int) and dim != arg_dims[rule]:
+                self.mismatch(f"the arguments {rule + 1} and {k + 1} of {name} need equal "
+                              f"dimensions, but {self.describe([args[rule], arg])}")
+            wanted = rule if isinstance(rule, Dimension) else \
+                {"1": DIMENSIONLESS, "second": _second()}.get(rule, dim)
             if dim != wanted:
                 self.mismatch(f"argument {k + 1} of {name} ({str(arg)!r}) must have dimensions "
                               f"{wanted} but has {dim}")
+        if callable(spec.result_dims):  # a user function's return_unit=lambda a, b: ...
+            return get_dimensions(spec.result_dims(*arg_dims))
         if not isinstance(spec.result_dims, str):
             return spec.result_dims
         if spec.result_dims == "1":

@@ -6,10 +6,15 @@ One row per function says everything the other stages need to know about it:
 * the sympy class the built node has (``head``), so a stage holding only a sympy tree can find the
   row again (``sqrt`` builds a ``Pow`` and has no head of its own);
 * the dimension rule: per argument ``'1'`` (must be dimensionless), ``'any'``, ``'first'`` (same
-  dimensions as the first argument) or ``'second'`` (a time), and the result ``'1'``, ``'first'``
-  ``'sqrt(first)'``, ``'first/second'`` or a fixed Dimension (a TimedArray's unit); :mod:`brianjit.model.dimensions` interprets these words;
+  dimensions as the first argument), ``'second'`` (a time), a fixed Dimension or an integer ``k``
+  (same dimensions as argument ``k``: a user function's ``arg_units=[None, 'a']``), and the
+  result ``'1'``, ``'first'``, ``'sqrt(first)'``, ``'first/second'``, a fixed Dimension (a
+  TimedArray's unit) or a callable of the arguments' Dimensions (``return_unit=lambda a, b:
+  a*b``); :mod:`brianjit.model.dimensions` interprets these;
 * the result type: ``'float'``, ``'integer'``, ``'boolean'`` or ``'highest'`` (integer only when
-  every argument is an integer, as Brian2's ``abs``, ``sign``, ``clip``);
+  every argument is an integer, as Brian2's ``abs``, ``sign``, ``clip``), and optionally the
+  argument types a user function declares (``'any'``, ``'float'``, ``'integer'``, ``'boolean'``;
+  Brian2's ``declare_types``), checked by the lowering;
 * whether arguments may be booleans (only ``int``, which turns them into 0 or 1);
 * whether the function is stateful (random): every call of a stateful function gets a hidden extra
   last argument, a unique integer id, so sympy never merges two calls (see ``symbols.py``);
@@ -23,8 +28,12 @@ Rows whose ``name`` is None are sympy-only heads: ``Min``/``Max`` that sympy may
 integrating (``atan2``, ``erf``...). They cannot be called by name from a model string but still
 need a dimension rule, a type and a lowering.
 
-User functions (e.g. a TimedArray) are described with the same :class:`FunctionSpec` and passed to
-the dimension checker next to this table.
+* ``python``: the numpy implementation Brian2's ``DEFAULT_FUNCTIONS`` calls from Python
+  (:mod:`brianjit.model.user_functions` wraps each named row in a ``Function``).
+
+User functions (a TimedArray, a ``Function`` of a Python function) are described with the same
+:class:`FunctionSpec` (built by their ``function_spec``) and passed to the dimension checker next
+to this table; their lowering is their kernel description (``Kernel.functions``).
 """
 from __future__ import annotations
 
@@ -32,21 +41,25 @@ import itertools
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 from sympy.codegen import cfunctions
 from sympy.codegen.cfunctions import expm1, log1p, log10
 
 from brianjit.model.symbols import clip, exprel, floordiv, int_, new_rand, new_randn, rand, randn
+from brianjit.units.dimensions import Dimension
 
 __all__ = [
     "FunctionSpec", "DEFAULT_FUNCTIONS", "SYMPY_HEADS", "poisson", "timestep", "new_poisson",
-    "spec_for_node", "is_stateful_call", "user_function_names", "TABLE",
+    "spec_for_node", "is_stateful_call", "user_function_names", "TABLE", "timestep_of",
+    "USER_DEFAULTS",
 ]
 
 ARG_RULES = ("1", "any", "first", "second")
 RESULT_RULES = ("1", "first", "sqrt(first)", "first/second")
 RESULT_TYPES = ("float", "integer", "boolean", "highest")
+ARG_TYPES = ("any", "float", "integer", "boolean")
 
 
 @dataclass(frozen=True)
@@ -63,16 +76,29 @@ class FunctionSpec:
     stateful: bool = False
     accepts_boolean: bool = False
     lowering: str | None = None
+    arg_types: tuple[str, ...] | None = None
+    python: Callable | None = None
 
     def __post_init__(self):
         if len(self.arg_dims) != self.nargs:
             raise ValueError(f"function {self.name!r}: {self.nargs} arguments but "
                              f"{len(self.arg_dims)} argument dimension rules")
-        bad = [r for r in self.arg_dims if r not in ARG_RULES]
-        fixed = not isinstance(self.result_dims, str)  # a Dimension: e.g. a TimedArray's unit
+        bad = [r for r in self.arg_dims if not _valid_arg_rule(r, self.nargs)]
+        # a Dimension (a TimedArray's unit) or a callable of the arguments' Dimensions
+        fixed = not isinstance(self.result_dims, str)
+        types_ok = self.arg_types is None or (len(self.arg_types) == self.nargs and
+                                              all(t in ARG_TYPES for t in self.arg_types))
         if bad or not (fixed or self.result_dims in RESULT_RULES) \
-                or self.result_type not in RESULT_TYPES:
+                or self.result_type not in RESULT_TYPES or not types_ok:
             raise ValueError(f"function {self.name!r}: unknown rule in {self}")
+
+
+def _valid_arg_rule(rule, nargs) -> bool:
+    if isinstance(rule, str):
+        return rule in ARG_RULES
+    if isinstance(rule, int) and not isinstance(rule, bool):
+        return 0 <= rule < nargs
+    return isinstance(rule, Dimension)
 
 
 poisson = sympy.Function("poisson")
@@ -89,10 +115,35 @@ def new_poisson(lam) -> sympy.Expr:
     return poisson(lam, sympy.Integer(next(_poisson_ids)))
 
 
+def timestep_of(t, dt):
+    """Brian2's ``timestep(t, dt)`` in Python: the integer step of ``t`` (shifted by a thousandth
+    of ``dt`` so that multiples of ``dt`` never fall into the step before); a scalar stays a
+    Python int, an array stays an array."""
+    steps = np.array((t + 1e-3 * dt) / dt, dtype=np.int64)
+    return steps.item() if steps.shape == () else steps
+
+
+def _exprel(x):
+    from brianjit.units.functions import exprel as unit_exprel
+    return unit_exprel(x)
+
+
+#: numpy implementations of the named rows (``FunctionSpec.python``)
+_PYTHON = {
+    "exp": np.exp, "log": np.log, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
+    "exprel": _exprel, "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh,
+    "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin, "arccos": np.arccos,
+    "arctan": np.arctan, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign, "floor": np.floor,
+    "ceil": np.ceil, "clip": np.clip, "int": np.int_, "rand": np.random.rand,
+    "randn": np.random.randn, "poisson": np.random.poisson, "timestep": timestep_of,
+}
+
+
 def _row(name, build, head, arg_dims, result_dims, result_type="float", stateful=False,
          accepts_boolean=False, lowering=None):
     return FunctionSpec(name, len(arg_dims), build, head, tuple(arg_dims), result_dims,
-                        result_type, stateful, accepts_boolean, lowering)
+                        result_type, stateful, accepts_boolean, lowering,
+                        python=_PYTHON.get(name))
 
 
 # (model name, sympy head, lowering): dimensionless argument, dimensionless float result
@@ -144,6 +195,10 @@ DEFAULT_FUNCTIONS: dict[str, FunctionSpec] = {s.name: s for s in _TABLE if s.nam
 
 SYMPY_HEADS: dict[type, FunctionSpec] = {s.head: s for s in _TABLE if s.head is not None}
 """Rows by the sympy class of the node they build."""
+
+USER_DEFAULTS: dict = {}
+"""Functions the user put into Brian2's ``DEFAULT_FUNCTIONS`` (``objects/default_functions.py``):
+a new name is found by every model string (after its namespace), a table name is replaced."""
 
 
 def spec_for_node(node: sympy.Basic, user_functions=None) -> FunctionSpec | None:

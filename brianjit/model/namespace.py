@@ -1,8 +1,9 @@
 """Resolving the names a model uses but does not define (``tau``, ``mV``, ``pi``) like Brian2.
 
 Order: the group's explicit ``namespace``; then the ``namespace`` given to ``run`` or, without one,
-the locals and globals of the user's code that called ``run`` (or set a variable); then units and
-the default constants. A name found nowhere is a KeyError naming it.
+the locals and globals of the user's code that called ``run`` (or set a variable); then units,
+the default constants and the functions users added to ``DEFAULT_FUNCTIONS``. A name found
+nowhere is a KeyError naming it.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from .. import units as _units
 from ..units import Unit
+from .functions import USER_DEFAULTS
 
 __all__ = ["resolve_names", "user_frame_namespace", "DEFAULT_CONSTANTS"]
 
@@ -39,7 +41,8 @@ def resolve_names(names, group_namespace=None, run_namespace=None, owner="the mo
     """{name: value} for every name in ``names``; see the module docstring for the order."""
     resolved = {}
     for name in sorted(names):
-        for source in (group_namespace, run_namespace, _UNIT_NAMES, DEFAULT_CONSTANTS):
+        for source in (group_namespace, run_namespace, _UNIT_NAMES, DEFAULT_CONSTANTS,
+                       USER_DEFAULTS):
             if source is not None and name in source:
                 resolved[name] = source[name]
                 break

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..kernel import ArrayVar
 from ..memory import DynamicArray
+from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES, USER_DEFAULTS
 
 __all__ = ["SlotTable", "BuildContext", "ExternalConstant"]
 
@@ -23,6 +24,11 @@ class SlotTable:
         self.arrays: list[DynamicArray] = []
         self._index: dict[int, int] = {}
         self._table = None
+        self._kept = []
+
+    def keep_alive(self, obj) -> None:
+        """Keep ``obj`` (e.g. a ctypes callback native code calls) as long as this table."""
+        self._kept.append(obj)
 
     def slot(self, array: DynamicArray) -> int:
         key = id(array)
@@ -99,14 +105,24 @@ class BuildContext:
                 if isinstance(value, ExternalConstant)}
 
     def functions(self, owner):
-        """{name: function description} for the functions (TimedArrays) resolved for ``owner``:
-        what ``Kernel.functions`` needs."""
-        return {name: value.kernel_function(self.slots)
-                for name, value in self._constants_of(owner).items()
-                if hasattr(value, "kernel_function")}
+        """{name: function description} for the functions (TimedArrays, Functions) resolved
+        for ``owner`` and the built-in functions the user replaced: what ``Kernel.functions``
+        needs."""
+        functions = replaced_default_functions(self.slots)
+        functions.update({name: value.kernel_function(self.slots)
+                          for name, value in self._constants_of(owner).items()
+                          if hasattr(value, "kernel_function")})
+        return functions
 
     def next_stream_block(self) -> int:
         """First random stream of a new kernel (each kernel owns a block of streams)."""
         first = self._next_stream
         self._next_stream += self.STREAMS_PER_KERNEL
         return first
+
+
+def replaced_default_functions(slots) -> dict:
+    """Kernel descriptions of the built-in functions the user replaced in ``DEFAULT_FUNCTIONS``
+    (usually none): calls of them go to the replacement."""
+    return {name: function.kernel_function(slots) for name, function in USER_DEFAULTS.items()
+            if name in TABLE_NAMES}

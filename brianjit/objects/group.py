@@ -25,7 +25,9 @@ from ..model.parse import parse_expression
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
-from .assembly import ExternalConstant, SlotTable
+from .assembly import ExternalConstant, SlotTable, replaced_default_functions
+from .callbacks import raise_pending
+from .functions import as_function
 from .hierarchy import SpikeSource, VariableOwner
 from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subgroup_range, \
     warn_if_ambiguous
@@ -436,11 +438,9 @@ class Group(ElementSet, VariableOwner):
                 else:
                     linked_variables, dims[name] = linked
                     variables.update(linked_variables)
-        functions = {}
+        functions = replaced_default_functions(slots)
         for name, value in self._resolve(calls, where).items():
-            if not hasattr(value, "kernel_function"):
-                raise TypeError(f"'{name}' is called in {where} but is not a function "
-                                f"(a TimedArray): {type(value).__name__}")
+            value = as_function(name, value)
             functions[name] = value.kernel_function(slots)
             dims[name] = value.function_spec
         for name, value in self._resolve(external, where).items():
@@ -570,6 +570,8 @@ def run_once(kern: K.Kernel, slots: SlotTable):
     memory_budget.refresh_if_stale()
     status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), 0)
     slots.sync()
+    if status == K.PYTHON_ERROR:
+        raise_pending(kern.name)
     if status == 1:
         error = growth_failure(slots.arrays)
         raise type(error)(f"{error} (while running {kern.name})")

@@ -40,6 +40,7 @@ from .base import BrianObject, Nameable
 from .clock import timestep
 from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
+from .functions import as_function
 from .group import constant_dtype
 from .hierarchy import VariableOwner
 from .invalid_values import warn_about_invalid_values
@@ -435,6 +436,9 @@ class Network(Nameable):
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
         values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'")
+        # a Python function (check_units) called in model strings becomes a Function
+        values = {name: as_function(name, value) if callable(value) and not
+                  hasattr(value, "dim") else value for name, value in values.items()}
         refractory = obj.refractory_constant()
         if refractory is not None:
             values["_refractory"] = refractory
@@ -442,9 +446,8 @@ class Network(Nameable):
         dims = {name: getattr(value, "function_spec", None) or get_dimensions(value)
                 for name, value in values.items()}
         for name, value in values.items():
-            if callable(value) and not hasattr(value, "dim"):
-                raise NotImplementedError(f"'{name}' used by {obj.name} is a function; "
-                                          f"user-defined functions are not supported yet")
+            if hasattr(value, "function_spec"):
+                continue
             if np.ndim(value) != 0:
                 raise TypeError(f"'{name}' used by {obj.name} has to be a scalar, not an "
                                 f"array of shape {np.shape(value)}")
@@ -505,7 +508,8 @@ class Network(Nameable):
         profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
         ir_text = str(build_network_module(
             scheduled, name=self.name, partial=partial,
-            profile_slot=slots.slot(profile_array) if profile else None))
+            profile_slot=slots.slot(profile_array) if profile else None,
+            lowering_context=lambda n: _preparing(entries[n][1])))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
         compiled = compile_ir(ir_text)

@@ -19,8 +19,10 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .. import kernel as K
 from .. import memory_budget
 from ..memory import growth_failure
+from .callbacks import raise_pending
 
 __all__ = ["ScheduledOperation", "Stepper", "next_chunk", "MAX_CHUNK"]
 
@@ -174,6 +176,8 @@ class Stepper:
         """Adopt what native code grew; on a failed growth (status 1) raise the MemoryError (or,
         past an array's row limit, ValueError) that names the array."""
         self.program.slots.sync()
+        if status == K.PYTHON_ERROR:
+            raise_pending(f"the run between steps {first} and {stop}")
         if status:
             error = growth_failure(self.program.slots.arrays)
             raise type(error)(f"{error}. The run stopped at a time step between steps {first} and "
