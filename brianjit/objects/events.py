@@ -82,8 +82,10 @@ class _EventCode(BrianObject):
         return self.group.namespace
 
     def _names_of(self, exprs, temporaries=()):
+        """The external names of ``exprs``, with the group's subexpressions substituted (the
+        kernel uses what they use)."""
         names = set()
-        for expr in exprs:
+        for expr in map(self.group._substitute_subexpressions, exprs):
             names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
         return {n for n in names if self.group.variables.get(n) is None and n not in SPECIAL_NAMES
                 and n not in temporaries and n not in self.group.equations.names}
