@@ -254,6 +254,7 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
                              when=when, order=order)
         self.add_dependency(owner)
         self.source, self.source_owner, self.first, self.end = source, owner, start, stop
+        self._space = event_space(source, "spike")
         self._rate = DynamicArray(0, dtype=np.float64, label=f"{self.name}.rate")
         self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
         self._init_records({"rate": record_variable("rate", self._rate, Hz.dim, "float"),
@@ -262,10 +263,8 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
 
     def kernels(self, ctx):
         variables = {"dt": ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)}
-        shape = K.RecordRate(ctx.slots.slot(event_space(self.source, "spike")),
-                             len(self.source_owner),
-                             self.first, self.end, ctx.slots.slot(self._rate),
-                             ctx.slots.slot(self._t))
+        shape = K.RecordRate(ctx.slots.slot(self._space), len(self.source_owner), self.first,
+                             self.end, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
