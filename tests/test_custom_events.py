@@ -129,7 +129,8 @@ def test_monitors_record_only_the_given_elements_and_count_all():
     sub = EventMonitor(G[2:], "high", record=[1], name="sub")
     sub_full = EventMonitor(G[2:], "high", name="sub_full")
     counted = SpikeMonitor(G, variables="n", record=False, name="counted")
-    Network(G, full, some, sub, sub_full, counted).run(20 * ms)
+    nothing = SpikeMonitor(G, record=None, name="nothing")
+    Network(G, full, some, sub, sub_full, counted, nothing).run(20 * ms)
     keep = np.isin(full.i[:], [1, 3])
     assert some.i[:].tolist() == full.i[keep].tolist() and len(some.i) > 0
     assert np.array_equal(some.t_, full.t_[keep]) and np.array_equal(some.v[:], full.v[keep])
@@ -141,6 +142,7 @@ def test_monitors_record_only_the_given_elements_and_count_all():
     assert "i" not in counted.variables and len(counted.n) == full.num_spikes
     with pytest.raises(AttributeError):
         counted.spike_trains()
+    assert "t" not in nothing.variables and nothing.num_spikes == full.num_spikes
 
 
 def test_record_subset_errors():

@@ -22,7 +22,7 @@ from .group import implicit_variables
 from .hierarchy import SpikeSource
 from .monitors import Recorder, record_indices, record_variable, source_range
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, Variable, array_vars
+from .variables import NUMPY_DTYPES, Variable, array_vars, own_indices
 
 __all__ = ["EventMonitor", "SpikeMonitor"]
 
@@ -62,7 +62,9 @@ class EventMonitor(Recorder, BrianObject, Stateful):
                 raise ValueError(f"'{var}' is not a state variable of the recorded group "
                                  f"{owner.name}")
         self.source, self.source_owner, self.event = source, owner, event
-        self.record = bool(record) if isinstance(record, (bool, np.bool_)) else record
+        if record is None or isinstance(record, np.bool_):
+            record = bool(record)   # None records nothing, as Brian2's falsy values
+        self.record = record
         self._space, self._range = space, (start, stop)
         self.record_variables = variables
         self._selected = self._selection(source, record, stop - start)
@@ -84,10 +86,10 @@ class EventMonitor(Recorder, BrianObject, Stateful):
     def _selection(self, source, record, size):
         """None (every element's events are recorded) or a byte per element of the source, 1
         where its events are recorded (``record`` given as indices)."""
-        if record is True or record is False or isinstance(record, np.bool_):
+        if record is True or record is False:
             return None
         selected = DynamicArray(size, dtype=np.uint8, label=f"{self.name}.selected")
-        selected.data[record_indices(source, record, size)] = 1
+        selected.data[record_indices(source, own_indices(record, source), size)] = 1
         return selected
 
     @property
