@@ -95,6 +95,12 @@ def test_moving_an_event_between_runs_rebuilds_with_the_new_order():
     assert G.seen[0] == 2
 
 
+def test_event_code_cannot_write_a_shared_value():
+    G = NeuronGroup(2, "v : 1\ncount : 1 (shared)", threshold="v > 1", reset="v = 0; count += 1")
+    with pytest.raises(SyntaxError, match="count"):   # Brian2's error class
+        Network(G).run(0.1 * ms)
+
+
 def test_an_inactive_event_code_does_not_run():
     G = _group()
     G.resetter["high"].active = False

@@ -22,7 +22,7 @@ from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, E
 from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.parse import is_boolean_expr, parse_expression
-from ..model.statements import check_statements_units
+from ..model.statements import StatementError, check_statements_units
 from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
@@ -195,6 +195,15 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         against ``dims`` (the names the code's object resolved)."""
         dims = self._dims_with_own(dims)
         if isinstance(code, Resetter):
+            for st in code.statements:
+                var = self.variables.get(st.var)
+                if var is not None and var.scalar:
+                    # Brian2: a SyntaxError (it allows such writes only before any write to a
+                    # per-neuron variable; brianjit runs event code per neuron only)
+                    raise StatementError(
+                        f"'{st.text}' in the code of the event '{code.event}' of {self.name}: "
+                        f"'{st.var}' is a single shared value and cannot be written for each "
+                        f"neuron that had the event")
             check_statements_units(code.statements, dims)
             return
         if code.expr is None:
