@@ -102,10 +102,9 @@ class _EventCode(BrianObject):
 class Thresholder(_EventCode):
     """Fills the group's space of ``event`` with the elements whose ``condition`` holds."""
 
-    def __init__(self, group, event, condition, when=None):
+    def __init__(self, group, event, condition):
         _EventCode.__init__(self, group, event, "thresholder",
-                            when or ("thresholds" if event == "spike" else "after_thresholds"),
-                            None)
+                            "thresholds" if event == "spike" else "after_thresholds", None)
         self.condition = condition
         # a condition that is not a string is Brian2's TypeError when the network is built
         self.expr = parse_expression(condition) if isinstance(condition, str) else None
