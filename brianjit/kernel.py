@@ -106,20 +106,22 @@ class RecordState:
 
 @dataclass(frozen=True)
 class RecordSpikes:
-    """Count every spike in ``[start, stop)`` in ``counts`` (int64); when ``record``, also
-    append its index (relative to ``start``) and time to the ``indices``/``times`` arrays and
-    each recorded variable of ``sources`` to the matching ``targets`` array, all or none."""
+    """Count every event of the ``spikespace`` in ``[start, stop)`` in ``counts`` (int64), and
+    record those of the elements marked in ``selected`` (a uint8 per element of the range; None:
+    every element): append the index (relative to ``start``) and time to the ``indices``/
+    ``times`` arrays (None: not recorded) and each variable of ``sources`` to the matching
+    ``targets`` array, all or none."""
 
     spikespace: int
     source_size: int
     start: int
     stop: int
-    indices: int
-    times: int
+    indices: int | None
+    times: int | None
     counts: int
     sources: tuple = ()
     targets: tuple = ()
-    record: bool = True
+    selected: int | None = None
 
 
 @dataclass(frozen=True)

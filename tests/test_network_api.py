@@ -49,7 +49,11 @@ def test_membership_by_name_and_by_object():
     net = Network(G)
     net.add({"monitor": M})
     assert "member" in net and G in net and M in net and "nothing" not in net
-    assert net["member"] is G and set(net) == {G, M} and len(net) == 2
+    # as in Brian2, a network's objects include those they contain (the group's thresholder
+    # and resetter)
+    parts = {G.thresholder["spike"], G.resetter["spike"]}
+    assert net["member"] is G and set(net) == {G, M, *parts} and len(net) == 4
+    assert net["member_spike_thresholder"] is G.thresholder["spike"]
     with pytest.raises(TypeError):
         net[0]
     with pytest.raises(KeyError):

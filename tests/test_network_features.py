@@ -218,7 +218,8 @@ def test_run_regularly_bad_input():
 # ---- several clocks ------------------------------------------------------------------------------
 
 def test_monitor_at_a_slower_clock_records_every_tenth_step():
-    G = NeuronGroup(3, "dv/dt = (i + 1)/ms : 1", method="euler", dt=0.1 * ms)
+    G = NeuronGroup(3, "dv/dt = (i + 1)/ms : 1", method="euler", dt=0.1 * ms,
+                    threshold="v < 0")   # no spikes: a PopulationRateMonitor needs a threshold
     fast = StateMonitor(G, "v", record=True)
     slow = StateMonitor(G, "v", record=True, dt=1 * ms)
     rate = PopulationRateMonitor(G)

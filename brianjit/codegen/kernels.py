@@ -418,37 +418,68 @@ def _raw(em, dtype, value):
 
 
 def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
+    """Count the events of the range, then append a row per recorded event to every record
+    array at once. Without a selection the number of rows is the count in the range (no
+    counting pass over a whole group's spike space); with one, a first pass counts."""
     b = em.builder
     counts = em.data(shape.counts)
+    t = em.base_values()["t"]
+    selected = em.data(shape.selected) if shape.selected is not None else None
 
     def count(i):
         c = b.gep(counts, [i], source_etype=I64)
         b.store(b.add(b.load(c, typ=I64), const(1)), c)
 
-    if not shape.record:
-        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, count,
-                     "count")
+    def is_selected(i):
+        flag = b.load(b.gep(selected, [i], source_etype=I8), typ=I8)
+        return b.icmp_unsigned("!=", flag, ir.Constant(I8, 0))
+
+    columns = tuple(s for s in (shape.indices, shape.times) if s is not None) + shape.targets
+    if selected is None and columns:
+        n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
+    else:
+        recorded = em.alloca(I64)
+        b.store(const(0), recorded)
+
+        def count_selected(i):
+            count(i)
+            if selected is not None:
+                more = b.zext(is_selected(i), I64)
+                b.store(b.add(b.load(recorded, typ=I64), more), recorded)
+        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop,
+                     count_selected, "count")
+        n = b.load(recorded, typ=I64)
+    if not columns:
         return
-    t = em.base_values()["t"]
-    n = _count_in_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop)
     with b.if_then(b.icmp_signed(">", n, const(0))):
         # every new row is written below: no zero-filling
-        idx_rows, t_rows, *target_rows = _append_to_all(
-            em, (shape.indices, shape.times, *shape.targets), n, zero=False)
-        var_rows = [(em.kernel.variables[s], rows) for s, rows in zip(shape.sources, target_rows)]
+        rows = _append_to_all(em, columns, n, zero=False)
+        idx_rows, t_rows = (rows.pop(0) if s is not None else None
+                            for s in (shape.indices, shape.times))
+        var_rows = [(em.kernel.variables[s], r) for s, r in zip(shape.sources, rows)]
         pos = em.alloca(I64)
         b.store(const(0), pos)
 
-        def record(i):
+        def write(i):
             k = b.load(pos, typ=I64)
-            b.store(b.trunc(i, I32), b.gep(idx_rows, [k], source_etype=I32))
-            b.store(t, b.gep(t_rows, [k], source_etype=F64))
-            count(i)
-            for var, rows in var_rows:
+            if idx_rows is not None:
+                b.store(b.trunc(i, I32), b.gep(idx_rows, [k], source_etype=I32))
+            if t_rows is not None:
+                b.store(t, b.gep(t_rows, [k], source_etype=F64))
+            for var, target in var_rows:
                 b.store(_raw(em, var.dtype, em.load(var, i)),
-                        b.gep(rows, [k], source_etype=_STORAGE[var.dtype]))
+                        b.gep(target, [k], source_etype=_STORAGE[var.dtype]))
             b.store(b.add(k, const(1)), pos)
-        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, record, "record")
+
+        def record(i):
+            if selected is None:
+                count(i)
+                write(i)
+            else:
+                with b.if_then(is_selected(i)):
+                    write(i)
+        _spike_range(em, shape.spikespace, shape.source_size, shape.start, shape.stop, record,
+                     "record")
 
 
 def _record_rate(em: KernelEmitter, shape: K.RecordRate):

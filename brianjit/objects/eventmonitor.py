@@ -4,8 +4,10 @@ its variables at that moment), recorded by native code.
 Brian2's SpikeMonitor is an EventMonitor of the event ``'spike'``, with its own names for the
 same things (``spike_trains`` for ``event_trains``, ``num_spikes`` for ``num_events``); both are
 groups of their records (``mon.i``, ``mon.t``, ``mon.v`` are VariableViews, ``mon.t['i == 1']``
-works, ``get_states()`` exports them; see monitors.py). Where the events come from is
-``event_space(group, event)``: a group's spike space for ``'spike'``.
+works, ``get_states()`` exports them; see monitors.py). The events come from the group's event
+space of that name (``events.event_space``). ``count`` counts every event of the source;
+``record`` says which are recorded: all (True), none (False: only the variables), or those of the
+given elements (brianjit's extension, see docs/differences.md).
 """
 from __future__ import annotations
 
@@ -15,61 +17,58 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..units import DIMENSIONLESS, Quantity, second
 from .base import BrianObject
+from .events import event_space
 from .group import implicit_variables
 from .hierarchy import SpikeSource
-from .monitors import Recorder, record_variable, source_range
+from .monitors import Recorder, record_indices, record_variable, source_range
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, Variable, array_vars
+from .variables import NUMPY_DTYPES, Variable, array_vars, own_indices
 
-__all__ = ["EventMonitor", "SpikeMonitor", "event_space"]
+__all__ = ["EventMonitor", "SpikeMonitor"]
 
 
-def event_space(group, event):
-    """The array in which ``group`` lists its elements that had ``event`` in the current step."""
-    owner = getattr(group, "owner", group)
-    if not isinstance(owner, SpikeSource):
-        raise TypeError(f"Monitors of events can only record groups producing spikes (such as "
-                        f"NeuronGroup), not {group!r}")
-    if event != "spike":
-        raise NotImplementedError(f"custom events ('{event}') are not supported yet")
-    if getattr(owner, "threshold", "") is None:
-        raise ValueError(f"Recorded group '{group.name}' does not define an event '{event}'. "
-                         f"Did you forget to set a 'threshold'?")
-    return owner.spikespace
+def _default_schedule(owner, event):
+    """Brian2's place of a monitor: right after the object that fills the event space (the
+    event's thresholder, or a group that makes its spikes itself)."""
+    thresholder = getattr(owner, "thresholder", {}).get(event, owner)
+    return thresholder.when, thresholder.order + 1
 
 
 class EventMonitor(Recorder, BrianObject, Stateful):
     """Record the index and time of every ``event`` of ``source`` (``record=False``: only count
-    them), and the values of ``variables`` at that moment."""
+    them; indices: only those elements' events), and the values of ``variables`` then."""
 
     add_to_magic_network = True
     invalidates_magic_network = False   # Brian2: a monitor may join a magic network later
 
     def __init__(self, source, event, variables=None, record=True, when=None, order=None,
                  name="eventmonitor*", codeobj_class=None):
+        if not isinstance(source, SpikeSource):
+            raise TypeError(f"{type(self).__name__} can only monitor groups producing spikes "
+                            f"(such as NeuronGroup), not {source!r}")
         owner, start, stop = source_range(source)
         space = event_space(source, event)
         if when is None:
             if order is not None:
                 raise ValueError("Cannot specify order if when is not specified.")
-            when, order = "thresholds", getattr(owner, "order", 0) + 1
+            when, order = _default_schedule(owner, event)
         elif order is None:
             order = 0
         BrianObject.__init__(self, name=name, default_name=self._default_name,
                              clock=owner.clock, when=when, order=order)
         self.add_dependency(owner)
-        if record not in (True, False):
-            raise NotImplementedError(f"{type(self).__name__}(record=...) takes True or False "
-                                      f"(counting only); recording a subset of neurons is not "
-                                      f"supported yet")
         variables = [variables] if isinstance(variables, str) else list(variables or [])
         for var in variables:
             if owner.variables.get(var) is None:
                 raise ValueError(f"'{var}' is not a state variable of the recorded group "
                                  f"{owner.name}")
-        self.source, self.source_owner, self.event, self.record = source, owner, event, record
+        self.source, self.source_owner, self.event = source, owner, event
+        if record is None or isinstance(record, np.bool_):
+            record = bool(record)   # None records nothing, as Brian2's falsy values
+        self.record = record
         self._space, self._range = space, (start, stop)
         self.record_variables = variables
+        self._selected = self._selection(source, record, stop - start)
         self._i = DynamicArray(0, dtype=np.int32, label=f"{self.name}.i")
         self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
         # 64-bit: a neuron can spike on more than 2**31 steps of a long run
@@ -79,11 +78,35 @@ class EventMonitor(Recorder, BrianObject, Stateful):
                         for v in variables}
         records = {v: record_variable(v, self._values[v], owner.variables[v].dim,
                                       owner.variables[v].dtype) for v in variables}
-        if record:
+        if self._records_indices:
             records["i"] = record_variable("i", self._i, DIMENSIONLESS, "integer")
             records["t"] = record_variable("t", self._t, second.dim, "float")
         self._init_records(records)
         self._lock_attributes()
+
+    def _selection(self, source, record, size):
+        """None (every element's events are recorded) or a byte per element of the source, 1
+        where its events are recorded (``record`` given as indices)."""
+        if record is True or record is False:
+            return None
+        selected = DynamicArray(size, dtype=np.uint8, label=f"{self.name}.selected")
+        selected.data[record_indices(source, own_indices(record, source), size)] = 1
+        return selected
+
+    @property
+    def _records_indices(self):
+        return self.record is not False
+
+    def _record_arrays(self):
+        """The arrays that get a row per recorded event."""
+        return ([self._i, self._t] if self._records_indices else []) + [
+            self._values[v] for v in self.record_variables]
+
+    @property
+    def stop(self):
+        """The number of records (a monitor is a group of its records)."""
+        arrays = self._record_arrays()
+        return len(arrays[0]) if arrays else 0
 
     _default_name = "eventmonitor"
 
@@ -91,21 +114,26 @@ class EventMonitor(Recorder, BrianObject, Stateful):
         owner, (start, stop) = self.source_owner, self._range
         variables = array_vars(ctx.slots, owner.variables, self.record_variables, start)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        shape = K.RecordSpikes(ctx.slots.slot(self._space), len(owner), start, stop,
-                               ctx.slots.slot(self._i), ctx.slots.slot(self._t),
-                               ctx.slots.slot(self._count), tuple(self.record_variables),
-                               tuple(ctx.slots.slot(self._values[v])
-                                     for v in self.record_variables),
-                               self.record)
+        slot = ctx.slots.slot
+        shape = K.RecordSpikes(slot(self._space), len(owner), start, stop,
+                               slot(self._i) if self._records_indices else None,
+                               slot(self._t) if self._records_indices else None,
+                               slot(self._count), tuple(self.record_variables),
+                               tuple(slot(self._values[v]) for v in self.record_variables),
+                               slot(self._selected) if self._selected is not None else None)
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
-        return {"i": self._i, "t": self._t, "count": self._count, **self._values}
+        return {**({"i": self._i, "t": self._t} if self._records_indices else {}),
+                "count": self._count, **self._values}
 
     def check_state(self, check):
         size = self._range[1] - self._range[0]
-        check.same_length(["t", *self.record_variables], "i")
-        check.indices("i", size)
+        names = (["i", "t"] if self._records_indices else []) + self.record_variables
+        if names:
+            check.same_length(names[1:], names[0])
+        if self._records_indices:
+            check.indices("i", size)
         check.length("count", size)
 
     # -- what users read -------------------------------------------------------------------------
@@ -129,7 +157,7 @@ class EventMonitor(Recorder, BrianObject, Stateful):
         return int(self._count.data.sum())
 
     def _check_recorded(self):
-        if not self.record:
+        if not self._records_indices:
             raise AttributeError("Indices and times have not been recorded. Set the record "
                                  "argument to True to record them.")
 

@@ -110,8 +110,9 @@ class MagicNetwork(Network):
                 obj._network = self.id
         self.objects = sorted(objects, key=lambda o: o._creation_index)
         # Brian2 counts the parts of an object that run (a group's state updater ...) as objects
-        names = [name for obj in every for name in [obj.name] + [
-            e.name for e in obj.schedule_entries() if e.owner_name is not None]]
+        # (a contained part, such as a thresholder, is both an object and a part: once)
+        names = list(dict.fromkeys(name for obj in every for name in [obj.name] + [
+            e.name for e in obj.schedule_entries() if e.owner_name is not None]))
         debug("brian2.core.magic.magic_objects",
               f"Updated MagicNetwork to include {len(names)} objects with names {', '.join(names)}")
 

@@ -22,13 +22,14 @@ from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from ..utils import info
 from .base import BrianObject
+from .events import event_space
 from .group import Group, implicit_variables
 from .indexing import ElementSet, relative_indices
 from .stateful import Stateful
 from .variables import (NUMPY_DTYPES, Variable, Variables, array_vars, integer_indices,
                         own_indices)
 
-__all__ = ["StateMonitor", "PopulationRateMonitor", "Recorder", "source_range"]
+__all__ = ["StateMonitor", "PopulationRateMonitor", "Recorder", "record_indices", "source_range"]
 
 
 #: variables that Brian2 adds to a group's equations: refractoriness, event-driven synapses
@@ -104,7 +105,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
                 owner.variable_info(var)
             except KeyError:
                 raise KeyError(f"{owner.name} has no variable '{var}' to record") from None
-        indices = _record_indices(source, own_indices(record, source), stop - start)
+        indices = record_indices(source, own_indices(record, source), stop - start)
         self.source, self.source_owner = source, owner
         self.record_variables = list(variables)
         self.record = indices.astype(np.int32)
@@ -208,7 +209,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         return f"<StateMonitor, recording {self.record_variables!r} from '{self.source.name}'>"
 
 
-def _record_indices(source, record, size):
+def record_indices(source, record, size):
     """The elements of ``source`` that ``record`` selects (relative to it)."""
     if record is True:
         indices = np.arange(size)
@@ -254,6 +255,7 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
                              when=when, order=order)
         self.add_dependency(owner)
         self.source, self.source_owner, self.first, self.end = source, owner, start, stop
+        self._space = event_space(source, "spike")
         self._rate = DynamicArray(0, dtype=np.float64, label=f"{self.name}.rate")
         self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
         self._init_records({"rate": record_variable("rate", self._rate, Hz.dim, "float"),
@@ -262,9 +264,8 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
 
     def kernels(self, ctx):
         variables = {"dt": ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)}
-        shape = K.RecordRate(ctx.slots.slot(self.source_owner.spikespace), len(self.source_owner),
-                             self.first, self.end, ctx.slots.slot(self._rate),
-                             ctx.slots.slot(self._t))
+        shape = K.RecordRate(ctx.slots.slot(self._space), len(self.source_owner), self.first,
+                             self.end, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):

@@ -1,9 +1,10 @@
-"""NeuronGroup and Subgroup: a population described by equations, threshold, reset, refractoriness.
+"""NeuronGroup: a population described by equations, threshold, reset, refractoriness, events.
 
-A NeuronGroup owns its state arrays and contributes three kernels to a network: the state update
-(when='groups'), the threshold (when='thresholds') and the reset (when='resets'). Model text is
-parsed at construction (so syntax errors surface at once) and checked against units when a run
-resolves the external names, as Brian2 does.
+A NeuronGroup owns its state arrays and contributes its state update (when='groups') to a
+network; its events (the spike of ``threshold``, the others of ``events``) are filled and acted on
+by the Thresholder and Resetter objects it contains (``events.py``), whose kernels it builds.
+Model text is parsed at construction (so syntax errors surface at once) and checked against units
+when a run resolves the external names, as Brian2 does.
 """
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from ..model.functions import user_function_names
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
-from ..model.statements import check_statements_units, parse_statements
+from ..model.statements import StatementError, check_statements_units
 from ..model.symbols import is_noise_name, symbol
 from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
+from .events import Resetter, Thresholder, check_event_names, new_event_space
 from .group import SPECIAL_NAMES, Group, check_group_size
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
@@ -62,8 +64,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         if N < 1:
             raise ValueError(f"N has to be an integer >= 1, not {N}")
         check_group_size(int(N), f"NeuronGroup '{self.name}'")
-        if events:
-            raise NotImplementedError("custom events are not supported yet")
+        events = check_event_names(events)
+        if threshold is not None:
+            if "spike" in events:
+                raise ValueError("The NeuronGroup defines both a threshold and a 'spike' event")
+            events["spike"] = threshold
         if namespace is not None and not isinstance(namespace, dict):
             raise TypeError("namespace has to be a dictionary")
         parse_start = time.perf_counter()
@@ -73,13 +78,23 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self.namespace = namespace
         self.method, self.method_options = method, method_options
         self.start, self.stop = 0, int(N)
-        self.threshold = threshold
+        self.threshold = events.get("spike")
         self.reset = reset
         self.refractory = refractory
-        self._threshold_expr = parse_expression(threshold) if threshold is not None else None
-        self._reset_statements = parse_statements(reset) if reset is not None else []
-        if reset is not None and threshold is None:
-            raise ValueError(f"{self.name}: the reset {reset!r} needs a threshold")
+        #: Brian2's events of the group ({name: condition}) and the code run on them
+        self.events, self.event_codes = events, {}
+        #: {event: DynamicArray}: the elements that had each event in the current step
+        self.event_spaces = {event: new_event_space(int(N), f"{self.name}.{event}space")
+                             for event in events}
+        #: {event: Thresholder}, {event: Resetter} (Brian2's names), contained in the group
+        self.thresholder = {event: Thresholder(self, event, condition)
+                            for event, condition in events.items()}
+        self.resetter = {}
+        self.contained_objects.extend(self.thresholder.values())
+        if reset is not None:
+            if "spike" not in events:
+                raise ValueError(f"{self.name}: the reset {reset!r} needs a threshold")
+            self.run_on_event("spike", reset, when="resets")
         self._refractory_expr = (parse_expression(refractory) if isinstance(refractory, str)
                                  else None)
         #: seconds spent parsing the model text (reported in the network's build timings)
@@ -88,9 +103,6 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
         self._integration = None
         self._locally_constant = frozenset()
-        self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32, label=f"{self.name}.spikes")
-        self._threshold_mask = DynamicArray((int(N) + 7) // 8 * 8, dtype=np.uint8,
-                                            label=f"{self.name}.threshold mask")
         #: linked variables: hidden index array -> (index variable, size of the source), and
         #: linked subexpressions: name -> (expression, dimension, type); see linked.py
         self._link_indices, self._linked_subexpressions = {}, {}
@@ -130,20 +142,101 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                                        constant="constant" in eq.flags)
         return variables
 
+    # -- events -----------------------------------------------------------------------------------
+    def run_on_event(self, event, code, when="after_resets", order=None):
+        """Run ``code`` for every neuron that had ``event`` in a time step (Brian2's
+        ``run_on_event``; the reset is the code of ``'spike'``). Returns the Resetter, which
+        runs with the group (``active``, ``when`` and ``order`` as any object)."""
+        if event not in self.events:
+            hint = " Did you forget to define a threshold?" if event == "spike" else ""
+            raise ValueError(f"Unknown event '{event}'.{hint}")
+        if event in self.resetter:
+            raise ValueError(f"Cannot add code for event '{event}', code for this event has "
+                             f"already been added.")
+        resetter = Resetter(self, event, code, when, order)
+        self.event_codes[event] = code
+        self.resetter[event] = resetter
+        self.contained_objects.append(resetter)
+        return resetter
+
+    def set_event_schedule(self, event, when="after_thresholds", order=None):
+        """Move the check of ``event``'s condition to ``when``/``order`` (Brian2's; the order
+        defaults to the group's)."""
+        if event not in self.thresholder:
+            raise ValueError(f"Unknown event '{event}'.")
+        self.thresholder[event].when = when
+        self.thresholder[event].order = self.order if order is None else order
+
+    def threshold_kernel(self, ctx, thresholder):
+        """The kernel of ``thresholder`` (see events.py): its condition for every neuron, the
+        neurons where it holds into its event space. Refractoriness is the spike's alone: its
+        condition also needs ``not_refractory``, and a spike starts a refractory period."""
+        condition = self._substitute_subexpressions(thresholder.expr)
+        on_event = []
+        if thresholder.event == "spike" and self.refractory is not False:
+            condition = sympy.And(condition, symbol("not_refractory"))
+            on_event = [K.Assign("not_refractory", sympy.false),
+                        K.Assign("lastspike", symbol("t"))]
+        space = ctx.slots.slot(self.event_spaces[thresholder.event])
+        return K.Kernel(thresholder.name,
+                        K.Threshold(len(self), space, condition, ctx.slots.slot(thresholder.mask)),
+                        self._kernel_variables(ctx, thresholder), on_event,
+                        ctx.next_stream_block(), ctx.functions(thresholder))
+
+    def reset_kernel(self, ctx, resetter):
+        """The kernel of ``resetter``: its code for every neuron in its event's space. It
+        writes even "(unless refractory)" variables (Brian2's resetters override the
+        conditional write: after a spike the neuron has just become refractory)."""
+        statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
+                      for s in resetter.statements]
+        unconditional = {name: dataclasses.replace(var, write_condition=None)
+                         for name, var in self._kernel_variables(ctx, resetter).items()}
+        n = len(self)
+        return K.Kernel(resetter.name,
+                        K.ForEachSpike(ctx.slots.slot(self.event_spaces[resetter.event]), n, 0, n),
+                        unconditional, statements, ctx.next_stream_block(),
+                        ctx.functions(resetter))
+
+    def check_event_code(self, code, dims):
+        """Check the condition of a Thresholder or the statements of a Resetter of this group
+        against ``dims`` (the names the code's object resolved)."""
+        dims = self._dims_with_own(dims)
+        if isinstance(code, Resetter):
+            for st in code.statements:
+                var = self.variables.get(st.var)
+                if var is not None and var.scalar:
+                    # Brian2: a SyntaxError (it allows such writes only before any write to a
+                    # per-neuron variable; brianjit runs event code per neuron only)
+                    raise StatementError(
+                        f"'{st.text}' in the code of the event '{code.event}' of {self.name}: "
+                        f"'{st.var}' is a single shared value and cannot be written for each "
+                        f"neuron that had the event")
+            check_statements_units(code.statements, dims)
+            return
+        if code.expr is None:
+            kind = "a quantity" if hasattr(code.condition, "dim") else type(code.condition).__name__
+            raise TypeError(f"The condition of the event '{code.event}' of {self.name} has to be "
+                            f"a string, not {kind} ({code.condition!r})")
+        # the text as written is checked: sympy's evaluation turns ``v > 0*mV`` into ``v > 0``
+        get_expr_dimensions(code.condition, dims)
+        if not is_boolean_expr(self._substitute_subexpressions(code.expr),
+                               self._boolean_names()):
+            raise TypeError(f"The condition '{code.condition}' of the event '{code.event}' has "
+                            f"to be a boolean expression (a comparison such as 'v > 10*mV')")
+
     # -- what a network needs ------------------------------------------------------------------
     def external_names(self):
-        """Names the model uses but does not define (resolved at each run)."""
+        """Names the model uses but does not define (resolved at each run); those of the
+        events' code are their thresholders' and resetters'."""
         exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
         exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
-        exprs += [self._threshold_expr, self._refractory_expr]
-        exprs += [s.expr for s in self._reset_statements]
+        exprs += [self._refractory_expr]
         names = set()
         for expr in exprs:
             if expr is not None:
                 names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
-        temporaries = {s.var for s in self._reset_statements}
         return {n for n in names
-                if self.variables.get(n) is None and n not in SPECIAL_NAMES and n not in temporaries
+                if self.variables.get(n) is None and n not in SPECIAL_NAMES
                 and n not in self.equations.names and not is_noise_name(n)}
 
     def _implicit_variables(self):
@@ -159,7 +252,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         refresh_link_indices(self)
 
     def structure_key(self):
-        return (self.name, str(self.equations), self.method, self.threshold, self.reset,
+        return (self.name, str(self.equations), self.method,
                 self.refractory if isinstance(self.refractory, str) else self.refractory is False,
                 len(self), _legacy_refractory_timing())
 
@@ -167,25 +260,21 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
         check_links_set(self)
         self.equations.check_stateful_subexpressions()
-        dims = dict(dims)
-        dims.update({name: var.dim for name, var in self.variables.items()})
-        for name in self._subexpression_names():
-            dims[name] = self._subexpression(name)[1]
+        dims = self._dims_with_own(dims)
         self.equations.check_units(dims)
-        # the texts as written are checked: sympy's evaluation turns ``v > 0*mV`` into ``v > 0``
-        if self._threshold_expr is not None:
-            get_expr_dimensions(self.threshold, dims)
-            if not is_boolean_expr(self._substitute_subexpressions(self._threshold_expr),
-                                   self._boolean_names()):
-                raise TypeError(f"The threshold condition '{self.threshold}' has to be a boolean "
-                                f"expression (a comparison such as 'v > 10*mV')")
-        if self._reset_statements:
-            check_statements_units(self._reset_statements, dims)
         if self._refractory_expr is not None:
             ref_dim = get_expr_dimensions(self.refractory, dims)
             if not self._refractory_is_condition() and ref_dim is not second.dim:
                 raise TypeError(f"The refractory expression '{self.refractory}' has to be a time "
                                 f"or a boolean condition, not a quantity of dimensions {ref_dim}")
+
+    def _dims_with_own(self, dims):
+        """``dims`` and the dimensions of the group's variables and subexpressions."""
+        dims = dict(dims)
+        dims.update({name: var.dim for name, var in self.variables.items()})
+        for name in self._subexpression_names():
+            dims[name] = self._subexpression(name)[1]
+        return dims
 
     def _integrated(self, locally_constant=None):
         """The state update statements (computed once: they depend on the model text and on the
@@ -243,74 +332,55 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         return [K.Assign("not_refractory",
                          sympy.GreaterThan(steps(t - last), sympy.floor(steps(ref))))]
 
-    def kernels(self, ctx):
+    def _kernel_variables(self, ctx, obj):
+        """What the kernels of ``obj`` (the group or one of its event objects) bind: the
+        group's variables, the constants resolved for ``obj``, ``dt`` and the seed."""
         variables = array_vars(ctx.slots, self.variables, list(self.variables))
-        for name, constant in ctx.constants(self).items():
+        for name, constant in ctx.constants(obj).items():
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
         variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
-        functions = ctx.functions(self)
-        n = len(self)
-        result = self._constant_over_dt_kernel(ctx, K.ForEach(n), variables)
+        return variables
+
+    def kernels(self, ctx):
+        variables = self._kernel_variables(ctx, self)
+        result = self._constant_over_dt_kernel(ctx, K.ForEach(len(self)), variables)
         update = self._refractory_update() + [K.Assign(target, expr)
                                               for target, expr in self._integrated()]
         if update:
-            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEach(n),
+            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEach(len(self)),
                                               variables, update, ctx.next_stream_block(),
-                                              functions)))
-        if self._threshold_expr is not None:
-            condition = self._substitute_subexpressions(self._threshold_expr)
-            on_spike = []
-            if self.refractory is not False:
-                condition = sympy.And(condition, symbol("not_refractory"))
-                on_spike = [K.Assign("not_refractory", sympy.false),
-                            K.Assign("lastspike", symbol("t"))]
-            spikes = ctx.slots.slot(self.spikespace)
-            result.append(("thresholds", K.Kernel(
-                f"{self.name}_spike_thresholder",
-                K.Threshold(n, spikes, condition, ctx.slots.slot(self._threshold_mask)), variables,
-                on_spike, ctx.next_stream_block(), functions)))
-            if self._reset_statements:
-                statements = [K.Assign(s.var, self._substitute_subexpressions(s.expr), s.op)
-                              for s in self._reset_statements]
-                # the reset writes even "(unless refractory)" variables (Brian2's resetter
-                # overrides the conditional write: the neuron has just become refractory)
-                unconditional = {name: dataclasses.replace(var, write_condition=None)
-                                 for name, var in variables.items()}
-                result.append(("resets", K.Kernel(
-                    f"{self.name}_spike_resetter", K.ForEachSpike(spikes, n, 0, n), unconditional,
-                    statements, ctx.next_stream_block(), functions)))
+                                              ctx.functions(self))))
         return result
 
     def after_run(self):
-        """As Brian2's thresholder: the spikes of the last step are forgotten when a run ends,
+        """As Brian2's thresholders: the events of the last step are forgotten when a run ends,
         so a group switched off for the next run does not report them again."""
-        self.spikespace.data[-1] = 0
+        for space in self.event_spaces.values():
+            space.data[-1] = 0
 
     def schedule_entries(self):
-        """Brian2's parts of a group: its state updater, thresholder and resetter (named as its
-        kernels)."""
+        """Brian2's state updater of a group, after its subexpression updater when it has
+        ``(constant over dt)`` subexpressions (its thresholders and resetters are contained
+        objects with their own entries)."""
         entries = [self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
         if self.equations.constant_over_dt_names:
             entries.insert(0, self._entry(f"{self.name}_subexpression_update",
                                           "SubexpressionUpdater", "before_start"))
-        if self.threshold is not None:
-            entries.append(self._entry(f"{self.name}_spike_thresholder", "Thresholder",
-                                       "thresholds"))
-            if self.reset is not None:
-                entries.append(self._entry(f"{self.name}_spike_resetter", "Resetter", "resets"))
         return entries
 
     def state_arrays(self):
-        """Everything ``store()`` must save: the state variables and the spike space."""
+        """Everything ``store()`` must save: the state variables and the event spaces
+        (``_spikespace``, ``_<event>space``, Brian2's names)."""
         return {**{name: var.array for name, var in self.variables.items() if not var.linked},
-                "_spikespace": self.spikespace}
+                **{f"_{event}space": space for event, space in self.event_spaces.items()}}
 
     def check_state(self, check):
         for name, var in self.variables.items():
             if not var.linked:
                 check.length(name, 1 if var.scalar else len(self))
-        check.spike_space("_spikespace", len(self))
+        for event in self.event_spaces:
+            check.spike_space(f"_{event}space", len(self))
 
     def refractory_constant(self):
         """Value of a quantity ``refractory`` (a per-run constant), or None."""

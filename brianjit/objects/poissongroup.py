@@ -39,27 +39,23 @@ class PoissonGroup(NeuronGroup):
         if not (isinstance(when, str) and when.isidentifier()):
             raise ValueError(f"'when' must name a slot of the schedule, not {when!r}")
         self.when = when
+        self.thresholder["spike"].when = when
         if not isinstance(rates, str):
             self.rates = rates
         self._probabilities = DynamicArray(int(N))
 
-    def kernels(self, ctx):
-        """NeuronGroup's kernels, with the threshold ``rand() < rates*dt`` drawn as Bernoulli
-        spikes: the same distribution, with random numbers only for candidates (K.BernoulliSpikes)."""
-        result = []
-        for when, kern in NeuronGroup.kernels(self, ctx):
-            if isinstance(kern.shape, K.Threshold):
-                probability = self._substitute_subexpressions(symbol("rates") * symbol("dt"))
-                kern = dataclasses.replace(kern, shape=K.BernoulliSpikes(
-                    kern.shape.size, kern.shape.spikespace, probability,
-                    ctx.slots.slot(self._probabilities)))
-                when = self.when
-            result.append((when, kern))
-        return result
+    def threshold_kernel(self, ctx, thresholder):
+        """NeuronGroup's threshold ``rand() < rates*dt``, drawn as Bernoulli spikes: the same
+        distribution, with random numbers only for candidates (K.BernoulliSpikes)."""
+        kern = NeuronGroup.threshold_kernel(self, ctx, thresholder)
+        probability = self._substitute_subexpressions(symbol("rates") * symbol("dt"))
+        return dataclasses.replace(kern, shape=K.BernoulliSpikes(
+            kern.shape.size, kern.shape.spikespace, probability,
+            ctx.slots.slot(self._probabilities)))
 
     def schedule_entries(self):
-        """Brian2's one part of a PoissonGroup: its thresholder, at the group's ``when``."""
-        return [self._entry(f"{self.name}_spike_thresholder", "Thresholder", self.when)]
+        """Brian2's one part of a PoissonGroup is its thresholder (a contained object)."""
+        return []
 
     def __repr__(self):
         return f"PoissonGroup({len(self)}, rates={self.equations['rates'].expr_text or '<array>'}, " \

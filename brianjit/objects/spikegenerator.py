@@ -16,6 +16,7 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..units import Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
+from .events import new_event_space
 from .group import Group, check_group_size
 from .hierarchy import SpikeSource
 from .stateful import Stateful
@@ -84,7 +85,8 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         self.start, self.stop = 0, int(N)
         self.namespace, self.equations = None, None
         self.variables = Variables(self._implicit_variables)
-        self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
+        self.spikespace = new_event_space(int(N), f"{self.name}.spikespace")
+        self.event_spaces = {"spike": self.spikespace}
         self._spike_neurons = DynamicArray(0, dtype=np.int32)
         self._spike_times = DynamicArray(0, dtype=np.float64)
         self._period_seconds = DynamicArray(1, dtype=np.float64)

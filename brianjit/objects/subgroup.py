@@ -3,7 +3,7 @@ that shares its owner's arrays.
 
 A subgroup is not run itself (its owner is); it can be indexed and set like a group, and monitors
 and synapses accept it as a source or target, seeing only its elements (``i`` counts from its
-start). Any group with a spike space can be sliced: NeuronGroup, PoissonGroup, SpikeGeneratorGroup.
+start). Any group with event spaces can be sliced: NeuronGroup, PoissonGroup, SpikeGeneratorGroup.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Subgroup(Group, SpikeSource):
                             ("start", owner.start + start), ("stop", owner.start + stop),
                             ("name", f"{owner.name}_subgroup_{start}_{stop}"),
                             ("namespace", owner.namespace), ("equations", owner.equations),
-                            ("clock", owner.clock), ("spikespace", owner.spikespace),
+                            ("clock", owner.clock), ("event_spaces", owner.event_spaces),
                             ("variables", owner.variables),
                             ("_linked_subexpressions",
                              owner.__dict__.get("_linked_subexpressions", {}))):

@@ -29,6 +29,7 @@ from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
+from .events import event_space
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
@@ -48,6 +49,21 @@ def _check_group(group, role):
     if not all(hasattr(group, a) for a in ("start", "stop", "variables", "clock")):
         raise TypeError(f"the {role} of Synapses must be a group (NeuronGroup, subgroup, ...), "
                         f"not {group!r}")
+
+
+def _pathway_events(on_event):
+    """(the event of pathways not named in ``on_event``, {pathway name: event}): Brian2's
+    ``on_event``, one event for every pathway or a dict by pathway name ('pre', 'post' or the
+    names of ``on_pre``/``on_post`` dicts)."""
+    if on_event is None:
+        return "spike", {}
+    if isinstance(on_event, str):
+        return on_event, {}
+    if isinstance(on_event, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                          for k, v in on_event.items()):
+        return "spike", dict(on_event)
+    raise TypeError(f"on_event must be an event name or a dict {{pathway: event name}}, not "
+                    f"{on_event!r}")
 
 
 def _pathway_codes(code, default):
@@ -82,8 +98,7 @@ class Synapses(Group, BrianObject, Stateful):
                              when="groups", order=order)
         self.add_dependency(source)
         self.add_dependency(target)
-        if on_event not in ("spike", None) and on_event != {"pre": "spike", "post": "spike"}:
-            raise NotImplementedError("custom events are not supported yet")
+        default_event, pathway_events = _pathway_events(on_event)
         if namespace is not None and not isinstance(namespace, dict):
             raise TypeError("namespace has to be a dictionary")
         eqs = model if isinstance(model, Equations) else Equations(model or "")
@@ -120,11 +135,9 @@ class Synapses(Group, BrianObject, Stateful):
         self.pathways = []
         for (side, path), code in sorted(codes.items(), key=lambda x: (x[0][0] != "pre", x[0][1])):
             group = source if side == "pre" else target
-            if getattr(group, "spikespace", None) is None or (
-                    getattr(getattr(group, "owner", group), "threshold", "") is None):
-                raise ValueError(f"Source group '{group.name}' does not define an event 'spike'. "
-                                 f"Did you forget to set a 'threshold'?")
-            pathway = SynapticPathway(self, path, code, side, delays.get(path))
+            event = pathway_events.get(path, default_event)
+            event_space(group, event, "Source group" if side == "pre" else "Target group")
+            pathway = SynapticPathway(self, path, code, side, delays.get(path), event)
             self.pathways.append(pathway)
             self.variables[pathway.delay_name] = pathway.delay_variable
         self._check_shared_subexpressions()

@@ -19,6 +19,7 @@ from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.statements import parse_statements
 from ..units import fail_for_dimension_mismatch, second
+from .events import event_space
 from .spikes_in_flight import (MAX_STEPS, build_index, check_in_flight, class_cursors,
                                dense_offsets, merge_pending, pending_events, rescale_steps)
 from .variables import Variable
@@ -42,13 +43,15 @@ def _set_rows(array: DynamicArray, rows: np.ndarray):
 
 
 class SynapticPathway:
-    """``name`` ('pre', 'post', ...) runs ``code`` on the synapses of each spike of the
-    ``source`` side ('pre': the presynaptic group, 'post': the postsynaptic one)."""
+    """``name`` ('pre', 'post', ...) runs ``code`` on the synapses of each ``event`` (a spike
+    unless ``on_event`` says otherwise) of the ``side`` ('pre': the presynaptic group, 'post':
+    the postsynaptic one)."""
 
-    def __init__(self, synapses, name, code, side, delay):
+    def __init__(self, synapses, name, code, side, delay, event="spike"):
         # a proxy, as Brian2's: the Synapses hold their pathways, and a strong reference back
         # would keep unused Synapses alive until a garbage collection
         self.synapses = weakref.proxy(synapses)
+        self.event = event
         self.name = name
         self.code = code
         self.side = side
@@ -191,7 +194,7 @@ class SynapticPathway:
         group = self.group
         owner = getattr(group, "owner", group)
         slots = ctx.slots
-        shape = K.Propagate(slots.slot(owner.spikespace), len(owner), group.start - owner.start,
+        shape = K.Propagate(slots.slot(event_space(group, self.event)), len(owner), group.start - owner.start,
                             group.stop - owner.start,
                             slots.slot(self.synapses.variables["i"].array),
                             slots.slot(self.spikes), slots.slot(self.steps),
