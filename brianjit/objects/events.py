@@ -20,6 +20,8 @@ Brian2, refractoriness belongs to the spike alone: only the spike's condition is
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..memory import DynamicArray
@@ -75,7 +77,17 @@ class _EventCode(BrianObject):
     def __init__(self, group, event, kind, when, order):
         BrianObject.__init__(self, name=f"{group.name}_{event}_{kind}", clock=group.clock,
                              when=when, order=group.order if order is None else order)
-        self.group, self.owner, self.event = group, group, event
+        # a weak reference: the group holds its thresholders and resetters (contained objects),
+        # and a strong one back would keep an unused group alive until a garbage collection
+        self._group = weakref.ref(group)
+        self.event = event
+
+    @property
+    def group(self):
+        """The group whose event this is."""
+        return self._group()
+
+    owner = group
 
     @property
     def namespace(self):
