@@ -2,7 +2,9 @@
 
 Every form is "for each outer index, for each value of an inner range, a candidate partner":
 ``condition``/``p`` range over all targets of each source; ``j='EXPR for k in range(...) if C'``
-ranges over ``k`` with ``j = EXPR``; ``sample(N, p=...)`` is a range thinned by ``p``; ``i='...'``
+ranges over ``k`` with ``j = EXPR``; ``sample(N, p=...)`` is a range thinned by ``p``; ``sample(N, size=...)`` picks
+that many distinct values of the range (selection sampling: each value in order, kept with
+probability needed/remaining, so the result is sorted and exactly ``size`` long); ``i='...'``
 swaps the roles. Generator text is parsed with ``ast`` and only that shape is accepted (one
 ``for``, over ``range`` or ``sample``, at most one ``if``); expressions inside go through the
 model parser. Explicit ``i``/``j`` arrays are checked and appended with numpy (``p`` thins them
@@ -45,7 +47,7 @@ def parse_generator(text, outer):
     if not isinstance(tree, ast.GeneratorExp):
         # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index
         return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
-                "target": _expr(tree), "condition": None, "p": None}
+                "target": _expr(tree), "condition": None, "p": None, "size": None}
     if len(tree.generators) != 1:
         fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
     gen = tree.generators[0]
@@ -62,10 +64,8 @@ def parse_generator(text, outer):
     keywords = {kw.arg: kw.value for kw in call.keywords}
     if kind == "range" and keywords or kind == "sample" and set(keywords) - {"p", "size"}:
         fail("unexpected keyword arguments")
-    if "size" in keywords:
-        raise NotImplementedError(f"sample(..., size=...) is not supported yet (in '{text}')")
-    if kind == "sample" and "p" not in keywords:
-        fail("sample() needs p=...")
+    if kind == "sample" and len(keywords) != 1:
+        fail("sample() needs either p=... (a probability) or size=... (a fixed number)")
     args = [_expr(a) for a in call.args]
     start, stop = (sympy.Integer(0), args[0]) if len(args) == 1 else (args[0], args[1])
     step = 1
@@ -76,7 +76,8 @@ def parse_generator(text, outer):
     return {"var": var, "start": start, "stop": stop, "step": step,
             "target": _expr(tree.elt),
             "condition": _expr(gen.ifs[0]) if gen.ifs else None,
-            "p": _expr(keywords["p"]) if "p" in keywords else None}
+            "p": _expr(keywords["p"]) if "p" in keywords else None,
+            "size": _expr(keywords["size"]) if "size" in keywords else None}
 
 
 def _number_or_expr(value, what):
@@ -152,13 +153,13 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     if generator_text is None:
         shape_args = dict(inner_name="j", inner_start=sympy.Integer(0),
                           inner_stop=sympy.Integer(sizes["j"]), inner_step=1, target=symbol("j"),
-                          prefilter=None)
+                          prefilter=None, sample_size=None)
         p_total = p_expr
     else:
         gen = parse_generator(generator_text, outer)
         shape_args = dict(inner_name=gen["var"], inner_start=gen["start"], inner_stop=gen["stop"],
                           inner_step=gen["step"], target=gen["target"],
-                          prefilter=gen["condition"])
+                          prefilter=gen["condition"], sample_size=gen["size"])
         p_total = p_expr if gen["p"] is None else (gen["p"] if p_expr == 1 else
                                                    gen["p"] * p_expr)
     p_constant = p_total.is_number
@@ -179,7 +180,8 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
 def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_constant, n,
          skip_if_invalid, namespace, text):
     exprs = [e for e in (shape_args["inner_start"], shape_args["inner_stop"],
-                         shape_args["target"], condition, p, n, shape_args["prefilter"])
+                         shape_args["target"], condition, p, n, shape_args["prefilter"],
+                         shape_args["sample_size"])
              if e is not None]
     substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
                      symbol("N_post"): sympy.Integer(sizes["j"])}
@@ -202,7 +204,10 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
         variables.pop(index, None)
-    computed = {s.name for e in exprs[:3] for s in e.free_symbols} - {shape_args["inner_name"]}
+    sample_size = exprs.pop() if shape_args["sample_size"] is not None else None
+    computed = ({s.name for e in exprs[:3] for s in e.free_symbols}
+                | ({s.name for s in sample_size.free_symbols} if sample_size is not None else set())
+                ) - {shape_args["inner_name"]}
     unknown = sorted(name for name in computed
                      if name == other or (name in variables and variables[name].index == other))
     if unknown:
@@ -219,10 +224,16 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
                       shape_args["inner_step"], target, condition, p, p_constant, n,
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
-                      slots.slot(error), prefilter)
+                      slots.slot(error), prefilter, sample_size)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
                     first_stream=seed_state.next_oneoff_streams(), functions=functions)
-    if run_once(kern, slots) == 2:
+    status = run_once(kern, slots)
+    if status == 3:
+        index, size = error.data
+        raise IndexError(f"connect(): the sample size {size} for {outer}={index} in '{text}' is "
+                         + ("negative" if size < 0 else "bigger than the population")
+                         + "; use skip_if_invalid=True to clip it to the population")
+    if status == 2:
         # Synapses.connect removes the pairs appended before the bad one
         bad_i, bad_j = error.data
         raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "
