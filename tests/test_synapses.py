@@ -202,8 +202,10 @@ def test_bad_input_is_a_clear_error():
         S.delay = -1 * ms
     with pytest.raises(Exception):
         S.delay = 1 * mV
+    S3 = Synapses(G, G, "w : 1", on_pre="zz_post += w")   # checked at run, as in Brian2
     with pytest.raises(SyntaxError, match="zz_post"):
-        Synapses(G, G, "w : 1", on_pre="zz_post += w")
+        Network(G, S3).run(0 * ms)
+    S3.active = False
     S2 = Synapses(G, G, "w : 1", on_pre="v_post += w*undefined_thing")
     S2.connect()
     with pytest.raises(KeyError, match="undefined_thing"):
