@@ -19,7 +19,7 @@ from ..jit import compile_ir
 from .. import memory_budget
 from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
-from ..model.functions import user_function_names
+from ..model.functions import is_stateful_call, user_function_names
 from ..model.namespace import resolve_names, user_frame_namespace
 from ..model.parse import parse_expression
 from ..model.symbols import symbol
@@ -248,6 +248,20 @@ class Group(ElementSet, VariableOwner):
                 if not var.scalar:
                     raise SyntaxError(f"The shared subexpression '{name}' of {self.name} refers "
                                       f"to the non-shared variable '{sym.name}'")
+
+    def _check_stateful_subexpressions(self):
+        """A subexpression that calls a random function (``rand()``, ``poisson()``) would give
+        another value at every use within a step: Brian2 refuses it at run (SyntaxError) unless
+        it is ``(constant over dt)``."""
+        eqs = self.__dict__.get("equations")
+        for name in eqs.subexpr_names if eqs is not None else ():
+            eq = eqs[name]
+            if "constant over dt" not in eq.flags and any(
+                    is_stateful_call(node) for node in sympy.preorder_traversal(eq.expr)):
+                raise SyntaxError(f"The subexpression '{name}' of {self.name} refers to a "
+                                  f"stateful function (e.g. rand()). Such expressions should only "
+                                  f"be evaluated once per timestep, add the 'constant over dt' "
+                                  f"flag (in '{eq.expr_text}').")
 
     def add_attribute(self, name):
         """Allow a new attribute ``name`` (Brian2's: setting an unknown attribute is otherwise an

@@ -159,6 +159,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def check_units(self, dims):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
         check_links_set(self)
+        self._check_stateful_subexpressions()
         dims = dict(dims)
         dims.update({name: var.dim for name, var in self.variables.items()})
         for name in self._subexpression_names():

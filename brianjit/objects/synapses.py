@@ -495,6 +495,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     def check_units(self, dims):
         check_links_set(self)
+        self._check_stateful_subexpressions()
         dims = dict(dims)
         dims.update(SPECIAL_NAMES)
         dims.update({name: var.dim for name, var in self.variables.items()})
@@ -548,6 +549,10 @@ class Synapses(Group, BrianObject, Stateful):
         return self._event_update
 
     def prepare_run(self, n_steps):
+        if self.pathways and not self._connect_called:
+            raise TypeError(f"Synapses object '{self.name}' does not do anything, since it has not "
+                            f"created synapses with 'connect'. Set its active attribute to False "
+                            f"if you intend to do only do this for a subsequent run.")
         refresh_link_indices(self)
         self._sizes.data[:] = len(self.source), len(self.target)
         for pathway in self.pathways:

@@ -1,0 +1,37 @@
+"""Checks Brian2 makes when a network is run, raised as a BrianObjectException that is also an
+instance of the original error: random subexpressions that are not ``(constant over dt)``, and
+Synapses with a pathway whose ``connect()`` was never called."""
+import pytest
+
+from brianjit import BrianObjectException, Network, NeuronGroup, Synapses, ms
+
+
+@pytest.mark.parametrize("model", ["dv/dt = -v/(10*ms) : 1\ny = rand() : 1",
+                                   "x : 1\nsub = rand() : 1 (shared)",
+                                   "x : 1\nk = poisson(3) : integer"])
+def test_random_subexpression_needs_constant_over_dt(model):
+    G = NeuronGroup(2, model)
+    with pytest.raises(BrianObjectException) as info:
+        Network(G).run(0 * ms)
+    assert isinstance(info.value, SyntaxError)
+    assert "constant over dt" in str(info.value)
+
+
+def test_random_subexpression_constant_over_dt_is_fine():
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1\ny = rand() : 1 (constant over dt)")
+    Network(G).run(0 * ms)
+
+
+def test_synapses_with_a_pathway_but_no_connect():
+    G1 = NeuronGroup(1, "", threshold="True")
+    G2 = NeuronGroup(1, "v : 1")
+    S = Synapses(G1, G2, on_pre="v += 1")
+    net = Network(G1, G2, S)
+    with pytest.raises(BrianObjectException) as info:
+        net.run(0 * ms)
+    assert isinstance(info.value, TypeError) and "connect" in str(info.value)
+    S.active = False
+    net.run(0 * ms)   # switched off: fine
+    S.active = True
+    S.connect("False")
+    net.run(0 * ms)   # connected (even with no synapses): fine
