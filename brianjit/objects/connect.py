@@ -66,7 +66,8 @@ def parse_generator(text, outer):
         fail("unexpected keyword arguments")
     if kind == "sample" and len(keywords) != 1:
         fail("sample() needs either p=... (a probability) or size=... (a fixed number)")
-    args = [_expr(a) for a in call.args]
+    names = {1: ["high"], 2: ["low", "high"], 3: ["low", "high", "step"]}[len(call.args)]
+    args = [_integer_argument(a, name, text) for a, name in zip(call.args, names)]
     start, stop = (sympy.Integer(0), args[0]) if len(args) == 1 else (args[0], args[1])
     step = 1
     if len(args) == 3:
@@ -78,6 +79,22 @@ def parse_generator(text, outer):
             "condition": _expr(gen.ifs[0]) if gen.ifs else None,
             "p": _expr(keywords["p"]) if "p" in keywords else None,
             "size": _expr(keywords["size"]) if "size" in keywords else None}
+
+
+def _is_generator(text):
+    try:
+        return isinstance(parse_source(f"({text.strip()})", text=text).body, ast.GeneratorExp)
+    except SyntaxError:
+        return False
+
+
+def _integer_argument(node, name, text):
+    """A range()/sample() bound as a sympy expression; a literal float or boolean is Brian2's
+    TypeError."""
+    if isinstance(node, ast.Constant) and not type(node.value) is int:
+        raise TypeError(f"The '{name}' argument of the range function was {node.value!r}, but "
+                        f"it needs to be an integer. (in '{text}')")
+    return _expr(node)
 
 
 def _number_or_expr(value, what):
@@ -143,6 +160,9 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     if isinstance(i, str) and j is not None:
         raise NotImplementedError("connect(): a generator for i needs j=None (all targets)")
     p_expr, n_expr = _number_or_expr(p, "p"), _number_or_expr(n, "n")
+    if condition is not None and _is_generator(condition):
+        raise ValueError(f"connect(): the condition '{condition}' is a generator expression; "
+                         f"give it as j='...' (or i='...')")
     cond_expr = parse_expression(condition) if condition is not None else None
     if cond_expr is not None and not is_boolean_expr(cond_expr):
         raise TypeError(f"connect(): the condition '{condition}' is not a boolean expression")
@@ -201,6 +221,9 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     finally:
         if namespace is not None:
             S.namespace = S_namespace
+    if isinstance(condition, sympy.Symbol) and (variables.get(condition.name) is None or
+                                                variables[condition.name].dtype != "boolean"):
+        raise TypeError(f"connect(): the condition '{text}' is not a boolean expression")
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
         variables.pop(index, None)
