@@ -36,3 +36,15 @@ def test_boolean_variable_as_condition(S):
 def test_range_bounds_must_be_integers(S, generator, argument):
     with pytest.raises(TypeError, match=f"'{argument}' argument of the range function"):
         S.connect(j=generator)
+
+
+def test_synaptic_subexpressions_in_conditions():
+    G = NeuronGroup(5, "v : 1\nb : boolean")
+    G.v = "i % 3"
+    G.b = "i < 2"
+    S = Synapses(G, G, "sub_1 = v_pre : 1\nsub_2 = v_post : 1\nok = b_pre : boolean")
+    S.connect("sub_1 == sub_2 and i != j")
+    assert sorted(zip(S.i[:], S.j[:])) == [(0, 3), (1, 4), (3, 0), (4, 1)]
+    S2 = Synapses(G, G, "ok = b_pre : boolean")
+    S2.connect("ok")
+    assert len(S2) == 2 * 5

@@ -205,15 +205,20 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
              if e is not None]
     substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
                      symbol("N_post"): sympy.Integer(sizes["j"])}
-    exprs = [e.xreplace(substitutions) for e in exprs]
+    # the synapses' subexpressions (``sub = v_pre : 1``) stand for what they compute
+    exprs = [S._substitute_subexpressions(e).xreplace(substitutions) for e in exprs]
     where = f"connect() of {S.name}"
     local = {shape_args["inner_name"], "i", "j"}
     if namespace is not None:
         S_namespace = S.namespace
         S.namespace = {**(S_namespace or {}), **namespace}
+    # the loop's names are no variables; unevaluated, so that what they leave is not folded
+    # away (``x_pre == x_post and i != j`` must not become False)
+    with sympy.evaluate(False):
+        without_locals = [e.xreplace({symbol(v): sympy.Integer(0) for v in local})
+                          for e in exprs]
     try:
-        variables, slots, dims, functions = S._expression_context(
-            [e.xreplace({symbol(v): sympy.Integer(0) for v in local}) for e in exprs], where)
+        variables, slots, dims, functions = S._expression_context(without_locals, where)
         for name in local:
             dims[name] = dims.get("i")
         for expr in exprs:
@@ -221,8 +226,9 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     finally:
         if namespace is not None:
             S.namespace = S_namespace
-    if isinstance(condition, sympy.Symbol) and (variables.get(condition.name) is None or
-                                                variables[condition.name].dtype != "boolean"):
+    lone = exprs[3] if condition is not None else None   # the condition, substituted
+    if isinstance(lone, sympy.Symbol) and (variables.get(lone.name) is None
+                                           or variables[lone.name].dtype != "boolean"):
         raise TypeError(f"connect(): the condition '{text}' is not a boolean expression")
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
