@@ -20,7 +20,7 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.functions import user_function_names
-from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
+from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
 from ..model.symbols import is_noise_name, symbol
@@ -58,6 +58,37 @@ def _pathway_codes(code, default):
                                       for k, v in code.items()):
         return dict(code)
     raise TypeError(f"on_pre/on_post must be a string or a dict of strings, not {code!r}")
+
+
+def _dependency_paths(eqs, name):
+    """``{variable: [subexpressions on the way]}`` for the differential-equation variables the
+    equation of ``name`` reads, directly or through subexpressions."""
+    found, stack, seen = {}, [(name, [])], set()
+    while stack:
+        current, via = stack.pop()
+        for sym in sorted(eqs[current].expr.free_symbols, key=str):
+            other = sym.name
+            if other in eqs.diff_eq_names and other != name:
+                found.setdefault(other, via)
+            elif other in eqs.subexpr_names and other not in seen:
+                seen.add(other)
+                stack.append((other, via + [other]))
+    return found
+
+
+def _check_driven_dependencies(eqs, event_driven, clock_driven):
+    """Brian2's rule: event-driven variables are updated only at events, so an event-driven
+    equation cannot read a clock-driven variable, nor a clock-driven one an event-driven
+    variable (EquationError naming both and the subexpressions between them)."""
+    for name in event_driven + clock_driven:
+        kind, other_kind, others = (("event-driven", "clock-driven", clock_driven)
+                                    if name in event_driven else
+                                    ("clock-driven", "event-driven", event_driven))
+        for other, via in _dependency_paths(eqs, name).items():
+            if other in others:
+                path = "".join(f" through '{v}'" for v in via)
+                raise EquationError(f"The {kind} variable '{name}' depends on the {other_kind} "
+                                    f"variable '{other}'{path}")
 
 
 class Synapses(Group, BrianObject, Stateful):
@@ -98,6 +129,7 @@ class Synapses(Group, BrianObject, Stateful):
         self._summed = self._check_summed(eqs)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
         self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
+        _check_driven_dependencies(eqs, self.event_driven, self.clock_driven)
         if self.event_driven:
             self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
         #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
@@ -536,11 +568,6 @@ class Synapses(Group, BrianObject, Stateful):
             statements = []
             if self.event_driven:
                 rhs = self.equations.substituted_rhs(self.event_driven)
-                for name, expr in rhs.items():
-                    bad = sorted({s.name for s in expr.free_symbols} & set(self.clock_driven))
-                    if bad:
-                        raise ValueError(f"The event-driven equation for '{name}' refers to the "
-                                         f"clock-driven variable(s) {', '.join(bad)}")
                 lag = symbol("_lag")
                 statements = [K.Assign("_lag", symbol("t") - symbol("lastupdate"))]
                 statements += [K.Assign(t, e) for t, e in integrate(rhs, "exact", dt=lag)]
