@@ -35,3 +35,13 @@ def test_synapses_with_a_pathway_but_no_connect():
     S.active = True
     S.connect("False")
     net.run(0 * ms)   # connected (even with no synapses): fine
+
+
+def test_missing_lastupdate_says_how_to_add_it():
+    G = NeuronGroup(1, "v : 1", threshold="False")
+    S = Synapses(G, G, on_pre="v += exp(-lastupdate/dt)")
+    S.connect()
+    with pytest.raises(BrianObjectException) as info:
+        Network(G, S).run(0 * ms)
+    assert isinstance(info.value, KeyError)
+    assert "lastupdate = t" in str(info.value) and "lastupdate : second" in str(info.value)

@@ -216,6 +216,11 @@ class BrianObject(Nameable):
         """Names the object's code uses but does not define (resolved at each run)."""
         return set()
 
+    def unresolved_hints(self) -> dict:
+        """``{name: advice}`` for names the object's code may use by mistake: the advice is
+        added to the error when such a name cannot be resolved."""
+        return {}
+
     def check_units(self, dims) -> None:
         """Check the object's code against the dimensions of the resolved names."""
 

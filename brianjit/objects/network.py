@@ -434,7 +434,8 @@ class Network(Nameable):
 
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
-        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'")
+        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
+                               hints=obj.unresolved_hints())
         refractory = obj.refractory_constant()
         if refractory is not None:
             values["_refractory"] = refractory
