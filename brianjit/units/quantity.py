@@ -122,6 +122,9 @@ class Quantity(np.ndarray):
 
     def __new__(cls, arr, dim=None, dtype=None, copy=False):
         parts = split_units(arr)
+        if parts is None and hasattr(type(arr), "__array__"):
+            # an array-like that knows its units (a group's VariableView gives a Quantity)
+            parts = split_units(arr.__array__())
         if parts is None:
             raise TypeError(f"Quantities can only be created from numerical data, not "
                             f"{type(arr).__name__} {arr!r}")
