@@ -4,7 +4,7 @@ dependencies are EquationErrors, and ``EquationError`` is importable from Brian2
 import numpy as np
 import pytest
 
-from brianjit import Equations, NeuronGroup, SpikeGeneratorGroup, Synapses, ms
+from brianjit import Equations, NeuronGroup, SpikeGeneratorGroup, Synapses, mV, ms
 from brianjit.equations.equations import EquationError
 
 
@@ -50,3 +50,30 @@ def test_independent_event_and_clock_driven_variables_are_fine():
     G = NeuronGroup(2, "v : 1", threshold="False")
     Synapses(G, G, """ds/dt = -s/(3*ms) : 1 (event-driven)
                       df/dt = -f/(5*ms) : 1 (clock-driven)""", on_pre="s += 1")
+
+
+@pytest.mark.parametrize("model", ["a : 1", "b : 1", "x_pre : 1", "x_post = 1 : 1"])
+def test_synaptic_names_that_clash(model):
+    G1, G2 = NeuronGroup(1, "a : 1"), NeuronGroup(1, "b : 1")
+    with pytest.raises(ValueError):
+        Synapses(G1, G2, model)
+
+
+@pytest.mark.parametrize("model", ["x_pre : 1", "x_post = 1 : 1"])
+def test_neuron_names_ending_in_pre_or_post(model):
+    with pytest.raises(ValueError, match="_pre' or '_post'"):
+        NeuronGroup(1, model)
+
+
+def test_summed_variable_checks_at_construction():
+    from brianjit import DimensionMismatchError
+    G = NeuronGroup(3, "p : volt", threshold="False")
+    with pytest.raises(DimensionMismatchError):
+        Synapses(G, G, "p_post = 3*second : second (summed)")
+    with pytest.raises(ValueError, match="already targets"):
+        Synapses(G, G, "p_post = 3*volt : volt (summed)\np_pre = 3*volt : volt (summed)")
+    with pytest.raises(EquationError) as info:
+        Synapses(G, G, """ds/dt = -s/(3*ms) : volt (event-driven)
+                          x = s : volt
+                          p_post = x : volt (summed)""", on_pre="s += 1*mV")
+    assert all(f"'{n}'" in str(info.value) for n in ("p_post", "s", "x"))

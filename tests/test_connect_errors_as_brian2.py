@@ -1,9 +1,10 @@
 """connect()'s errors of Brian2's classes: a generator given as the condition is a ValueError, a
 condition that is a lone non-boolean value (``'1*mV'``) a TypeError, and a literal float or
 boolean as a ``range()`` bound Brian2's TypeError naming the argument."""
+import numpy as np
 import pytest
 
-from brianjit import NeuronGroup, Synapses
+from brianjit import BrianObjectException, NeuronGroup, Synapses
 
 
 @pytest.fixture
@@ -48,3 +49,33 @@ def test_synaptic_subexpressions_in_conditions():
     S2 = Synapses(G, G, "ok = b_pre : boolean")
     S2.connect("ok")
     assert len(S2) == 2 * 5
+
+
+def test_condition_with_explicit_indices_is_a_value_error(S):
+    with pytest.raises(ValueError):
+        S.connect("i == j", j=np.arange(10))
+
+
+def test_generator_with_explicit_other_end_is_a_type_error(S):
+    with pytest.raises(TypeError):
+        S.connect(i=[1, 2], j="string")
+
+
+def test_out_of_range_target_is_a_brian_object_exception(S):
+    with pytest.raises(BrianObjectException) as info:
+        S.connect(j="100")
+    assert isinstance(info.value, IndexError) and "outside allowed range" in str(info.value)
+    assert len(S) == 0
+
+
+def test_generator_condition_reading_the_target_checks_the_range_first():
+    G = NeuronGroup(16, "v : 1")
+    G.v = "i"
+    S = Synapses(G, G)
+    # for i > 11, i+k leaves the group: v_post there must never be read
+    with pytest.raises(IndexError, match="outside allowed range"):
+        S.connect(j="i+k for k in range(0, 5) if i <= N_post-5 and v_post >= 0")
+    assert len(S) == 0
+    S.connect(j="i+k for k in range(0, 5) if v_post >= i + 3", skip_if_invalid=True)
+    expected = [(i, j) for i in range(16) for j in range(i + 3, min(i + 5, 16))]
+    assert sorted(zip(S.i[:], S.j[:])) == expected

@@ -381,12 +381,18 @@ def _connect(em: KernelEmitter, shape: K.Connect):
             if shape.prefilter is None:
                 _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
                 return
-            passed = em.run_statements([K.Assign("_pass", shape.prefilter)], a, shape.outer_size,
-                                       declared={"_pass": "boolean"},
-                                       extra={shape.outer_name: a, shape.inner_name: k,
-                                              ("j" if shape.outer_is_pre else "i"): target})
-            with b.if_then(passed["_pass"]):
-                _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
+
+            def filtered():
+                passed = em.run_statements([K.Assign("_pass", shape.prefilter)], a,
+                                           shape.outer_size, declared={"_pass": "boolean"},
+                                           extra={shape.outer_name: a, shape.inner_name: k,
+                                                  ("j" if shape.outer_is_pre else "i"): target})
+                with b.if_then(passed["_pass"]):
+                    _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
+            if shape.prefilter_reads_other:
+                _inside_other_group(em, shape, target, i, j, error, filtered)
+            else:
+                filtered()
 
         if sample_stream is not None:
             _sample(em, shape, a, values["_size"], n_positions, candidate, seed, sample_stream,
@@ -443,6 +449,24 @@ def _sample(em, shape, a, size, n_positions, candidate, seed, stream, error):
             b.store(b.add(b.load(selected, typ=I64), const(1)), selected)
             candidate(pos)
     em.counted_loop(const(0), n_positions, maybe, name="sample")
+
+
+def _inside_other_group(em, shape, target, i, j, error, body):
+    """``body()`` only for a target inside the other group: an outside one is skipped
+    (``skip_if_invalid``) or stops the kernel with status 2, before anything reads it."""
+    b = em.builder
+    valid = b.and_(b.icmp_signed(">=", target, const(0)),
+                   b.icmp_signed("<", target, const(shape.other_size)))
+    if shape.skip_if_invalid:
+        with b.if_then(valid):
+            body()
+        return
+    with b.if_then(b.not_(valid), likely=False):
+        b.store(i, b.gep(error, [const(0)], source_etype=I64))
+        b.store(j, b.gep(error, [const(1)], source_etype=I64))
+        b.ret(ir.Constant(I32, 2))
+        b.position_at_end(b.append_basic_block("unreachable"))
+    body()
 
 
 def _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error):

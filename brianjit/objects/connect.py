@@ -24,6 +24,7 @@ from ..model.dimensions import get_expr_dimensions
 from ..model.parse import is_boolean_expr, parse_expression, parse_source
 from ..model.symbols import symbol
 from . import seed as seed_state
+from .exceptions import brian_object_exception
 from .group import run_once
 from .variables import own_indices
 
@@ -144,7 +145,7 @@ def _append_explicit(S, i, j, n, p, skip_if_invalid):
 def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     """Add synapses to ``S``; see the module docstring."""
     if condition is not None and (i is not None or j is not None):
-        raise TypeError("connect(): give either a condition or i/j, not both")
+        raise ValueError("connect(): give either a condition or i/j, not both")
     if isinstance(condition, (bool, np.bool_)):
         if not condition:
             return
@@ -157,8 +158,9 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
             raise TypeError("connect(): explicit connections need both i and j")
         _append_explicit(S, i, j, n, p, skip_if_invalid)
         return
-    if isinstance(i, str) and j is not None:
-        raise NotImplementedError("connect(): a generator for i needs j=None (all targets)")
+    if isinstance(i, str) and j is not None or isinstance(j, str) and i is not None:
+        raise TypeError("connect(): a generator for i (or j) cannot be combined with a value for "
+                        "j (or i); give the other as None")
     p_expr, n_expr = _number_or_expr(p, "p"), _number_or_expr(n, "n")
     if condition is not None and _is_generator(condition):
         raise ValueError(f"connect(): the condition '{condition}' is a generator expression; "
@@ -245,6 +247,10 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     pre, post = S.variables["i"].array, S.variables["j"].array
     error = DynamicArray(2, dtype=np.int64)
     prefilter = exprs.pop() if shape_args["prefilter"] is not None else None
+    # a generator's condition that reads the other end's variables needs the range check first
+    prefilter_reads_other = prefilter is not None and any(
+        s.name == other or (s.name in variables and variables[s.name].index == other)
+        for s in prefilter.free_symbols)
     start, stop, target, condition, p, n = _unpack(exprs, condition, p)
     if p_constant:
         expected = sizes[outer] * sizes[other] * float(p)
@@ -253,21 +259,29 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
                       shape_args["inner_step"], target, condition, p, p_constant, n,
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
-                      slots.slot(error), prefilter, sample_size)
+                      slots.slot(error), prefilter, sample_size, prefilter_reads_other)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
                     first_stream=seed_state.next_oneoff_streams(), functions=functions)
     status = run_once(kern, slots)
     if status == 3:
         index, size = error.data
-        raise IndexError(f"connect(): the sample size {size} for {outer}={index} in '{text}' is "
-                         + ("negative" if size < 0 else "bigger than the population")
-                         + "; use skip_if_invalid=True to clip it to the population")
+        _fail_in_code(S, IndexError(
+            f"connect(): the sample size {size} for {outer}={index} in '{text}' is "
+            + ("negative" if size < 0 else "bigger than the population")
+            + "; use skip_if_invalid=True to clip it to the population"))
     if status == 2:
         # Synapses.connect removes the pairs appended before the bad one
         bad_i, bad_j = error.data
-        raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "
-                         f"range (source size {sizes['i']}, target size {sizes['j']}); use "
-                         f"skip_if_invalid=True to skip such synapses")
+        _fail_in_code(S, IndexError(
+            f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is outside allowed range "
+            f"(source size {sizes['i']}, target size {sizes['j']}); use skip_if_invalid=True to "
+            f"skip such synapses"))
+
+
+def _fail_in_code(S, error):
+    """An error found while the connect() code ran: as Brian2 (whose code objects raise it), a
+    BrianObjectException naming the synapses, also an instance of the error's class."""
+    raise brian_object_exception("An error occurred when creating synapses.", S, error) from error
 
 
 def _unpack(exprs, condition, p):

@@ -69,6 +69,15 @@ class ExpressionContext(NamedTuple):
 SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
 
 
+def check_pre_post_names(eqs, exempt=()) -> None:
+    """Brian2's rule: no model variable ends in ``_pre``/``_post`` (they name the source's and
+    target's variables in synapses), except ``exempt`` ones (summed variables)."""
+    for name in eqs.names:
+        if name.endswith(("_pre", "_post")) and name not in exempt:
+            raise ValueError(f"The variable name '{name}' ends in '_pre' or '_post', which refer "
+                             f"to the source's and target's variables in synapses")
+
+
 def constant_dtype(value) -> str:
     """The model type of an external constant's Python value."""
     if isinstance(value, (bool, np.bool_)):

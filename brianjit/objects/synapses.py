@@ -28,7 +28,7 @@ from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
-from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
+from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
@@ -60,6 +60,20 @@ def _pathway_codes(code, default):
     raise TypeError(f"on_pre/on_post must be a string or a dict of strings, not {code!r}")
 
 
+def _check_name_clashes(eqs, source, target):
+    """Brian2's rule: a synaptic variable may not be named like a variable of the source or
+    target group, nor end in ``_pre``/``_post`` (ValueError)."""
+    check_pre_post_names(eqs, exempt={n for n in eqs.names if "summed" in eqs[n].flags})
+    for name in eqs.names:
+        if "summed" in eqs[name].flags:
+            continue   # a summed variable is named after its target: v_post
+        for group in (source, target):
+            if group.variables.get(name) is not None:
+                raise ValueError(f"The synaptic variable '{name}' has the name of a variable of "
+                                 f"{group.name}: rename it (use '{name}_pre' or '{name}_post' "
+                                 f"for the group's)")
+
+
 def _dependency_paths(eqs, name):
     """``{variable: [subexpressions on the way]}`` for the differential-equation variables the
     equation of ``name`` reads, directly or through subexpressions."""
@@ -78,12 +92,14 @@ def _dependency_paths(eqs, name):
 
 def _check_driven_dependencies(eqs, event_driven, clock_driven):
     """Brian2's rule: event-driven variables are updated only at events, so an event-driven
-    equation cannot read a clock-driven variable, nor a clock-driven one an event-driven
-    variable (EquationError naming both and the subexpressions between them)."""
-    for name in event_driven + clock_driven:
+    equation cannot read a clock-driven variable, nor a clock-driven one or a summed variable
+    an event-driven variable (EquationError naming both and the subexpressions between)."""
+    summed = [n for n in eqs.subexpr_names if "summed" in eqs[n].flags]
+    for name in event_driven + clock_driven + summed:
         kind, other_kind, others = (("event-driven", "clock-driven", clock_driven)
                                     if name in event_driven else
-                                    ("clock-driven", "event-driven", event_driven))
+                                    ("summed" if name in summed else "clock-driven",
+                                     "event-driven", event_driven))
         for other, via in _dependency_paths(eqs, name).items():
             if other in others:
                 path = "".join(f" through '{v}'" for v in via)
@@ -118,6 +134,7 @@ class Synapses(Group, BrianObject, Stateful):
             raise TypeError("namespace has to be a dictionary")
         eqs = model if isinstance(model, Equations) else Equations(model or "")
         eqs.check_flags(_ALLOWED_FLAGS)
+        _check_name_clashes(eqs, source, target)
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.source, self.target = source, target
         self.owner, self.start = self, 0
@@ -126,10 +143,10 @@ class Synapses(Group, BrianObject, Stateful):
         self.variables = Variables(self._implicit_variables,
                                    self._create_variables(eqs, self.name))
         self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
-        self._summed = self._check_summed(eqs)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
         self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
         _check_driven_dependencies(eqs, self.event_driven, self.clock_driven)
+        self._summed = self._check_summed(eqs)
         if self.event_driven:
             self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
         #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
@@ -217,6 +234,13 @@ class Synapses(Group, BrianObject, Stateful):
                     if target_eqs is not None and base not in target_eqs.parameter_names:
                         raise ValueError(f"The summed variable '{name}' must target a parameter "
                                          f"of {group.name}, but '{base}' is not one")
+                    fail_for_dimension_mismatch(
+                        eqs[name].dim, group.variables[base].dim,
+                        f"The summed variable '{name}' does not have the unit of "
+                        f"{group.name}.{base}")
+                    if (group, base) in summed.values():
+                        raise ValueError(f"The summed variable '{name}' targets {group.name}."
+                                         f"{base}, which another summed variable already targets")
                     summed[name] = (group, base)
                     break
             else:
@@ -547,10 +571,6 @@ class Synapses(Group, BrianObject, Stateful):
             if found is not None:
                 dims[name] = found[0].equations[found[1]].dim
         self.equations.check_units(dims)
-        for name, (group, base) in self._summed.items():
-            fail_for_dimension_mismatch(
-                self.equations[name].dim, group.variables[base].dim,
-                f"The summed variable '{name}' does not have the unit of {group.name}.{base}")
         for pathway in self.pathways:
             check_statements_units(pathway.statements, dims)
 
