@@ -76,6 +76,14 @@ class Nameable:
         _live_names[self._name] = _live_names.get(self._name, 0) + 1
         weakref.finalize(self, _release_name, self._name).atexit = False
 
+    def __setstate__(self, state):
+        """An unpickled object (e.g. sent to another process) is a new object: its own id, its
+        name counted among the live ones."""
+        self.__dict__.update(state)
+        self._id = uuid.uuid4()
+        _live_names[self._name] = _live_names.get(self._name, 0) + 1
+        weakref.finalize(self, _release_name, self._name).atexit = False
+
     @property
     def name(self) -> str:
         """The object's name (unique within a network)."""
@@ -162,10 +170,18 @@ class BrianObject(Nameable):
             self.namespace = namespace
         self._active = True
         self._contained_objects: list[BrianObject] = []
-        self._dependencies: set = set()
+        #: the objects it needs in the same network (objects, not ids: a pickled copy needs
+        #: the copies of its dependencies)
+        self._dependencies: list = []
         #: the id of the network this object was first run in (None: never run)
         self._network = None
         self._creation_index = next(_creation)
+
+    def __setstate__(self, state):
+        Nameable.__setstate__(self, state)
+        # the networks it ran in are those of another process; a copy that is never run is
+        # not the mistake the "unused object" warning is about
+        self._network, self._unpickled = None, True
 
     @property
     def clock(self):
@@ -193,7 +209,13 @@ class BrianObject(Nameable):
         """Record that this object needs ``obj`` (a group or subgroup: the group that owns the
         arrays) in the same network."""
         from .group import Group
-        self._dependencies.add((obj.owner if isinstance(obj, Group) else obj).id)
+        owner = obj.owner if isinstance(obj, Group) else obj
+        if all(dep is not owner for dep in self._dependencies):
+            self._dependencies.append(owner)
+
+    def dependency_ids(self) -> set:
+        """The ids of the objects it needs in the same network."""
+        return {dep.id for dep in self._dependencies}
 
     # -- Brian2's hooks for subclasses ---------------------------------------------------------
     def before_run(self, run_namespace):
@@ -260,7 +282,8 @@ class BrianObject(Nameable):
         # usually a group created and not kept, or kept in a list run() does not look into
         try:
             if getattr(self, "_network", "uninitialised") is None \
-                    and getattr(self, "group", None) is None:
+                    and getattr(self, "group", None) is None \
+                    and not self.__dict__.get("_unpickled", False):
                 warn("brian2.core.base.unused_brian_object",
                      f"The object '{self.name}' is getting deleted, but was never included in a "
                      f"network. This probably means that you did not store the object reference "

@@ -76,6 +76,11 @@ def _preparing(obj):
 class Network(Nameable):
     """A set of objects simulated together (Brian2's Network)."""
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"The Network '{self.name}' holds compiled native code and cannot be "
+                        f"pickled (nor can Brian2's); pickle its objects, which carry their "
+                        f"state, or save the state with store(filename=...)")
+
     #: set by the module-level ``stop()``: every running network stops (reset by the next run)
     _globally_stopped = False
 
@@ -209,7 +214,7 @@ class Network(Nameable):
         objects = self._all_objects()
         ids = {obj.id for obj in objects}
         for obj in objects:
-            if not obj._dependencies <= ids:
+            if not obj.dependency_ids() <= ids:
                 raise ValueError(f"'{obj.name}' has been included in the network but not the "
                                  f"object on which it depends.")
 
