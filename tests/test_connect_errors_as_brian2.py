@@ -79,3 +79,10 @@ def test_generator_condition_reading_the_target_checks_the_range_first():
     S.connect(j="i+k for k in range(0, 5) if v_post >= i + 3", skip_if_invalid=True)
     expected = [(i, j) for i in range(16) for j in range(i + 3, min(i + 5, 16))]
     assert sorted(zip(S.i[:], S.j[:])) == expected
+
+
+@pytest.mark.parametrize("condition", ["N_incoming < 5", "N_outgoing < 5"])
+def test_synapse_counts_in_conditions_are_refused(condition):
+    S = Synapses(NeuronGroup(5, ""), NeuronGroup(3, ""))
+    with pytest.raises(ValueError, match=condition.split()[0]):
+        S.connect(condition)

@@ -209,6 +209,11 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
                      symbol("N_post"): sympy.Integer(sizes["j"])}
     # the synapses' subexpressions (``sub = v_pre : 1``) stand for what they compute
     exprs = [S._substitute_subexpressions(e).xreplace(substitutions) for e in exprs]
+    counts = sorted({s.name for e in exprs for s in e.free_symbols
+                     if s.name.startswith(("N_incoming", "N_outgoing"))})
+    if counts:
+        raise ValueError(f"connect(): '{text}' uses {', '.join(counts)}, the numbers of synapses "
+                         f"per neuron, which connect() is still changing")
     where = f"connect() of {S.name}"
     local = {shape_args["inner_name"], "i", "j"}
     if namespace is not None:
