@@ -33,7 +33,7 @@ __all__ = [
 # Python scalars and containers a quantity may be combined with; anything else (sympy objects,
 # strings, None) makes our operators return NotImplemented so Python asks the other operand.
 _SCALAR_TYPES = (bool, int, float, complex, np.generic)
-_OPERAND_TYPES = (np.ndarray, list, tuple) + _SCALAR_TYPES
+_OPERAND_TYPES = (np.ndarray, list, tuple, range) + _SCALAR_TYPES
 _NUMERIC_KINDS = "biufc"
 
 
@@ -76,6 +76,8 @@ def split_units(value):
         return value, DIMENSIONLESS
     if isinstance(value, (list, tuple)):
         return _sequence_parts(value)
+    if isinstance(value, range):   # Brian2 takes ranges wherever it takes sequences
+        return np.asarray(value), DIMENSIONLESS
     return None
 
 
