@@ -45,3 +45,16 @@ def test_missing_lastupdate_says_how_to_add_it():
         Network(G, S).run(0 * ms)
     assert isinstance(info.value, KeyError)
     assert "lastupdate = t" in str(info.value) and "lastupdate : second" in str(info.value)
+
+
+def test_restored_synapses_count_as_connected(tmp_path):
+    group = NeuronGroup(10, "x : 1", threshold="False", reset="", name="group")
+    synapses = Synapses(group, group, on_pre="x += 1", name="synapses")
+    synapses.connect(i=[1, 3, 5], j=[6, 4, 2])
+    Network(group, synapses).store(filename=str(tmp_path / "state"))
+    group = NeuronGroup(10, "x : 1", threshold="False", reset="", name="group")
+    synapses = Synapses(group, group, on_pre="x += 1", name="synapses")
+    net = Network(group, synapses)
+    net.restore(filename=str(tmp_path / "state"))
+    assert list(synapses.i[:]) == [1, 3, 5]
+    net.run(0 * ms)

@@ -77,10 +77,10 @@ class Nameable:
         weakref.finalize(self, _release_name, self._name).atexit = False
 
     def __setstate__(self, state):
-        """An unpickled object (e.g. sent to another process) is a new object: its own id, its
-        name counted among the live ones."""
+        """An unpickled object (e.g. sent to another process) keeps its id, so that objects
+        pickled together still know each other (dependencies are ids); its name counts among
+        the live ones."""
         self.__dict__.update(state)
-        self._id = uuid.uuid4()
         _live_names[self._name] = _live_names.get(self._name, 0) + 1
         weakref.finalize(self, _release_name, self._name).atexit = False
 
@@ -170,9 +170,7 @@ class BrianObject(Nameable):
             self.namespace = namespace
         self._active = True
         self._contained_objects: list[BrianObject] = []
-        #: the objects it needs in the same network (objects, not ids: a pickled copy needs
-        #: the copies of its dependencies)
-        self._dependencies: list = []
+        self._dependencies: set = set()
         #: the id of the network this object was first run in (None: never run)
         self._network = None
         self._creation_index = next(_creation)
@@ -209,13 +207,7 @@ class BrianObject(Nameable):
         """Record that this object needs ``obj`` (a group or subgroup: the group that owns the
         arrays) in the same network."""
         from .group import Group
-        owner = obj.owner if isinstance(obj, Group) else obj
-        if all(dep is not owner for dep in self._dependencies):
-            self._dependencies.append(owner)
-
-    def dependency_ids(self) -> set:
-        """The ids of the objects it needs in the same network."""
-        return {dep.id for dep in self._dependencies}
+        self._dependencies.add((obj.owner if isinstance(obj, Group) else obj).id)
 
     # -- Brian2's hooks for subclasses ---------------------------------------------------------
     def before_run(self, run_namespace):

@@ -120,7 +120,7 @@ class MagicNetwork(Network):
         group is out of reach) is switched off, with a warning."""
         ids = {obj.id for obj in self._all_objects()}
         for obj in self._all_objects(active_only=True):
-            if not obj.dependency_ids() <= ids:
+            if not obj._dependencies <= ids:
                 warn("brian2.core.magic.dependency_warning",
                      f"'{obj.name}' has been included in the network but not the object on which "
                      f"it depends. Setting '{obj.name}' to inactive.")

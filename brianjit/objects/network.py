@@ -214,7 +214,7 @@ class Network(Nameable):
         objects = self._all_objects()
         ids = {obj.id for obj in objects}
         for obj in objects:
-            if not obj.dependency_ids() <= ids:
+            if not obj._dependencies <= ids:
                 raise ValueError(f"'{obj.name}' has been included in the network but not the "
                                  f"object on which it depends.")
 

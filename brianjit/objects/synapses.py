@@ -615,6 +615,7 @@ class Synapses(Group, BrianObject, Stateful):
     def state_restored(self):
         """Synapses and delays may be others after a restore: rebuild the pathways' index (now,
         so that the program can go on at once)."""
+        self._connect_called = True   # the restored synapses are this object's synapses
         for pathway in self.pathways:
             pathway.state_restored()
         self.prepare_run(0)
