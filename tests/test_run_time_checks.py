@@ -58,3 +58,24 @@ def test_restored_synapses_count_as_connected(tmp_path):
     net.restore(filename=str(tmp_path / "state"))
     assert list(synapses.i[:]) == [1, 3, 5]
     net.run(0 * ms)
+
+
+def test_reset_writing_a_shared_variable():
+    from brianjit import linked_var
+    G1 = NeuronGroup(1, "x : 1")
+    G2 = NeuronGroup(2, "x_linked : 1 (linked)\ny : 1", threshold="y > 1",
+                     reset="y = 0; x_linked += 1")
+    G2.x_linked = linked_var(G1, "x")
+    with pytest.raises(BrianObjectException) as info:
+        Network(G1, G2).run(0 * ms)
+    assert isinstance(info.value, SyntaxError) and "x_linked" in str(info.value)
+
+
+def test_timed_array_used_as_a_value():
+    from brianjit import TimedArray, amp
+    import numpy as np
+    ta = TimedArray(np.linspace(0, 10, 11), 1 * ms)
+    G = NeuronGroup(3, "I : amp")
+    with pytest.raises(ValueError, match="'ta' is a function"):
+        G.I = "ta*amp"
+    G.I = "ta(t)*amp"

@@ -441,6 +441,9 @@ class Group(ElementSet, VariableOwner):
             functions[name] = value.kernel_function(slots)
             dims[name] = value.function_spec
         for name, value in self._resolve(external, where).items():
+            if hasattr(value, "kernel_function"):
+                raise ValueError(f"'{name}' is a function (a TimedArray) and is used in {where} "
+                                 f"as a value; call it: '{name}(t)'")
             if not is_scalar_number(value) and not hasattr(value, "dim"):
                 raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
                                 f"not {type(value).__name__}")

@@ -174,6 +174,14 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                 raise TypeError(f"The threshold condition '{self.threshold}' has to be a boolean "
                                 f"expression (a comparison such as 'v > 10*mV')")
         if self._reset_statements:
+            for st in self._reset_statements:
+                var = self.variables.get(st.var)
+                if var is not None and var.scalar and len(self) > 1:
+                    # Brian2: the reset runs for every spiking neuron; a shared value has no
+                    # per-neuron meaning there
+                    raise SyntaxError(f"The reset '{self.reset}' of {self.name} writes the shared "
+                                      f"variable '{st.var}' ('{st.text}'), which is not allowed "
+                                      f"in code that runs for each spiking neuron")
             check_statements_units(self._reset_statements, dims)
         if self._refractory_expr is not None:
             ref_dim = get_expr_dimensions(self.refractory, dims)
