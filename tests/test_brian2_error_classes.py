@@ -77,3 +77,17 @@ def test_summed_variable_checks_at_construction():
                           x = s : volt
                           p_post = x : volt (summed)""", on_pre="s += 1*mV")
     assert all(f"'{n}'" in str(info.value) for n in ("p_post", "s", "x"))
+
+
+def test_equation_dependencies_as_brian2():
+    eqs = Equations("""dv/dt = I_m / C_m : volt
+                       I_m = I_ext + I_pas : amp
+                       I_ext = 1*nA + sin(2*pi*100*Hz*t)*nA : amp
+                       I_pas = g_L*(E_L - v) : amp""")
+    deps = eqs.dependencies
+    assert set(deps) == {"v", "I_m", "I_ext", "I_pas"}
+    assert {d.equation.varname: d.via for d in deps["v"]} == {
+        "I_m": (), "I_pas": ("I_m",), "I_ext": ("I_m",), "v": ("I_m", "I_pas")}
+    assert {d.equation.varname: d.via for d in deps["I_m"]} == {
+        "I_ext": (), "I_pas": (), "v": ("I_pas",)}
+    assert deps["I_ext"] == [] and [d.equation.varname for d in deps["I_pas"]] == ["v"]

@@ -28,6 +28,7 @@ import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import sympy
@@ -43,6 +44,7 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
     "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier", "EquationSyntaxError",
+    "Dependency",
 ]
 
 DIFFERENTIAL_EQUATION = "differential equation"
@@ -86,6 +88,14 @@ class EquationSyntaxError(EquationError, SyntaxError):
     def __init__(self, message: str, line: str | None = None):
         super().__init__(message, line)
         self.msg = self.args[0]   # what SyntaxError's str() shows
+
+
+class Dependency(NamedTuple):
+    """One entry of ``Equations.dependencies``: a definition read, and the subexpressions
+    through which it is read (empty: directly)."""
+
+    equation: "SingleEquation"
+    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -404,6 +414,27 @@ class Equations(Mapping):
         functions, nor noise symbols (``t``, ``dt``, ``i``, ``N``, constants and units included)."""
         used = set().union(*(eq.identifiers for eq in self.values()))
         return {n for n in used if n not in self._equations and not is_noise_name(n)}
+
+    @property
+    def dependencies(self) -> dict[str, list["Dependency"]]:
+        """Brian2's ``Equations.dependencies``: for each differential equation and subexpression,
+        the definitions its right-hand side reads, directly or through subexpressions, each once
+        (by the shortest chain), with ``via``: the subexpressions in between."""
+        result = {}
+        for eq in self.values():
+            if eq.expr is None:
+                continue
+            found, queue = {}, [(eq.varname, ())]
+            while queue:
+                current, via = queue.pop(0)
+                for name in sorted(self[current].identifiers):
+                    if name not in self._equations or name in found:
+                        continue
+                    found[name] = Dependency(self[name], via)
+                    if name in self.subexpr_names:
+                        queue.append((name, via + (name,)))
+            result[eq.varname] = list(found.values())
+        return result
 
     # -- subexpressions --------------------------------------------------------------------
     def _sort_subexpressions(self) -> list[str]:

@@ -74,33 +74,19 @@ def _check_name_clashes(eqs, source, target):
                                  f"for the group's)")
 
 
-def _dependency_paths(eqs, name):
-    """``{variable: [subexpressions on the way]}`` for the differential-equation variables the
-    equation of ``name`` reads, directly or through subexpressions."""
-    found, stack, seen = {}, [(name, [])], set()
-    while stack:
-        current, via = stack.pop()
-        for sym in sorted(eqs[current].expr.free_symbols, key=str):
-            other = sym.name
-            if other in eqs.diff_eq_names and other != name:
-                found.setdefault(other, via)
-            elif other in eqs.subexpr_names and other not in seen:
-                seen.add(other)
-                stack.append((other, via + [other]))
-    return found
-
-
 def _check_driven_dependencies(eqs, event_driven, clock_driven):
     """Brian2's rule: event-driven variables are updated only at events, so an event-driven
     equation cannot read a clock-driven variable, nor a clock-driven one or a summed variable
     an event-driven variable (EquationError naming both and the subexpressions between)."""
     summed = [n for n in eqs.subexpr_names if "summed" in eqs[n].flags]
+    dependencies = eqs.dependencies
     for name in event_driven + clock_driven + summed:
         kind, other_kind, others = (("event-driven", "clock-driven", clock_driven)
                                     if name in event_driven else
                                     ("summed" if name in summed else "clock-driven",
                                      "event-driven", event_driven))
-        for other, via in _dependency_paths(eqs, name).items():
+        for dependency in dependencies[name]:
+            other, via = dependency.equation.varname, dependency.via
             if other in others:
                 path = "".join(f" through '{v}'" for v in via)
                 raise EquationError(f"The {kind} variable '{name}' depends on the {other_kind} "
