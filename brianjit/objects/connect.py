@@ -37,18 +37,25 @@ def _expr(node):
 
 def parse_generator(text, outer):
     """``'EXPR for VAR in range(a, b, c) if COND'`` (or ``sample(a, b, c, p=P)``, or a plain
-    ``'EXPR'``: one target) as a dict of sympy expressions; refuses anything else, quoting
-    ``text``."""
+    ``'EXPR'``: one target, or ``'EXPR if COND'``: one target where COND holds) as a dict of
+    sympy expressions; refuses anything else, quoting ``text``."""
     def fail(why):
         raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
     try:
         tree = parse_source(f"({text.strip()})", text=text).body
     except SyntaxError as err:
-        fail(getattr(err, "reason", "invalid syntax"))
+        guarded = _guarded_target(text)
+        if guarded is None:
+            fail(getattr(err, "reason", "invalid syntax"))
+        tree, condition = guarded
+    else:
+        condition = None
     if not isinstance(tree, ast.GeneratorExp):
-        # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index
+        # a plain expression (Brian2's one-to-one j='i'), or 'EXPR if COND': one candidate
+        # per outer index (where COND holds)
         return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
-                "target": _expr(tree), "condition": None, "p": None, "size": None}
+                "target": _expr(tree), "p": None, "size": None,
+                "condition": _expr(condition) if condition is not None else None}
     if len(tree.generators) != 1:
         fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
     gen = tree.generators[0]
@@ -80,6 +87,22 @@ def parse_generator(text, outer):
             "condition": _expr(gen.ifs[0]) if gen.ifs else None,
             "p": _expr(keywords["p"]) if "p" in keywords else None,
             "size": _expr(keywords["size"]) if "size" in keywords else None}
+
+
+def _guarded_target(text):
+    """Brian2's ``'EXPR if COND'`` (a target only where the condition holds: ``j='i if i <
+    N_post'``) as (EXPR, COND) ast nodes, or None when ``text`` is not of that form."""
+    if " for " in f" {text} ":
+        return None
+    parts = text.split(" if ")
+    for cut in range(1, len(parts)):
+        try:
+            target = parse_source(f"({' if '.join(parts[:cut]).strip()})", text=text).body
+            condition = parse_source(f"({' if '.join(parts[cut:]).strip()})", text=text).body
+        except SyntaxError:
+            continue
+        return target, condition
+    return None
 
 
 def _is_generator(text):
