@@ -214,9 +214,18 @@ class Connect:
     pre: int
     post: int
     error: int
-    #: the generator's ``if``: tested on (outer, k, target) before the range check, so
-    #: ``range(i-3, i+4) if k >= 0`` never sees the out-of-range candidates it excludes
+    #: the generator's ``if``: tested on (outer, k, target) before the range check (unless
+    #: ``prefilter_reads_other``), so ``range(i-3, i+4) if k >= 0`` never sees the
+    #: out-of-range candidates it excludes
     prefilter: sympy.Expr | None = None
+    #: ``sample(..., size=...)``: that many distinct inner values, chosen uniformly (selection
+    #: sampling, in range order); a size outside [0, number of values] is clipped
+    #: (``skip_if_invalid``) or stops the kernel with status ``INVALID_SAMPLE_SIZE``, writing (outer index, size)
+    #: to ``error``
+    sample_size: sympy.Expr | None = None
+    #: the prefilter reads variables of the other end: the range check comes first (an
+    #: out-of-range candidate is skipped or an error, never read)
+    prefilter_reads_other: bool = False
 
 
 @dataclass
@@ -356,11 +365,13 @@ class CableStep:
 
 
 # ---- Python functions called from native code (lowered in codegen/callbacks.py) ----------------
-__all__ += ["PythonFunction", "PYTHON_ERROR"]
+__all__ += ["PythonFunction", "PYTHON_ERROR", "INVALID_SAMPLE_SIZE"]
 
 #: the status a kernel returns when a Python function it called raised (the exception is kept by
 #: ``objects.callbacks`` and raised again by whoever ran the kernel)
 PYTHON_ERROR = 3
+#: the status of a ``Connect`` kernel whose ``sample(..., size=...)`` is outside the population
+INVALID_SAMPLE_SIZE = 4
 
 
 @dataclass(frozen=True)

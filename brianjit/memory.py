@@ -151,6 +151,13 @@ class DynamicArray:
         self._install(CBlock.allocate(nbytes, self._label), rows)
         self._header.size = rows
 
+    def __reduce__(self):
+        """Pickled as its rows in use (a copy) and its settings: unpickling allocates new C
+        memory, so a pickled group carries its values, never an address."""
+        return (_unpickled, (self.shape if self._ndim == 2 else len(self), self._dtype.str,
+                             self._factor, self._max_rows, self._label, self._limit_reason,
+                             np.array(self.data)))
+
     def _rows(self, value, what="rows") -> int:
         """``value`` as a row count within this array's limit."""
         rows = _count(value, what)
@@ -378,3 +385,10 @@ class DynamicArray:
         n = len(self)
         self.resize(n + rows.shape[0])
         self._full[n:n + rows.shape[0]] = rows
+
+
+def _unpickled(shape, dtype, factor, max_rows, label, limit_reason, values):
+    array = DynamicArray(shape, dtype, factor, max_rows=max_rows, label=label,
+                         limit_reason=limit_reason)
+    array.data[...] = values
+    return array

@@ -350,17 +350,23 @@ def _connect(em: KernelEmitter, shape: K.Connect):
     b = em.builder
     em.base_values()
     error = em.data(shape.error)
-    skip_stream = None
-    if shape.p_constant:
+    skip_stream = sample_stream = None
+    skipping = shape.p_constant and shape.sample_size is None
+    if skipping:
         skip_stream = em.kernel.first_stream + em.random_streams
         em.random_streams += 1
         inverse_log = 1.0 / math.log1p(-float(shape.p))
+    if shape.sample_size is not None:
+        sample_stream = em.kernel.first_stream + em.random_streams
+        em.random_streams += 1
     seed = em.base_values()["_seed"]
     bounds = [K.Assign("_start", shape.inner_start), K.Assign("_stop", shape.inner_stop)]
+    if shape.sample_size is not None:
+        bounds.append(K.Assign("_size", shape.sample_size))
     declared = {"_start": "integer", "_stop": "integer", "_target": "integer", "_ok": "boolean",
-                "_n": "integer"}
+                "_n": "integer", "_size": "integer"}
     accept = shape.condition
-    if shape.p is not None and not shape.p_constant:
+    if shape.p is not None and not skipping:
         draw = StrictLessThan(rand(0), shape.p)
         accept = draw if accept is None else And(accept, draw)
     tests = ([K.Assign("_ok", accept)] if accept is not None else []) + [K.Assign("_n", shape.n)]
@@ -380,13 +386,23 @@ def _connect(em: KernelEmitter, shape: K.Connect):
             if shape.prefilter is None:
                 _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
                 return
-            passed = em.run_statements([K.Assign("_pass", shape.prefilter)], a, shape.outer_size,
-                                       declared={"_pass": "boolean"},
-                                       extra={shape.outer_name: a, shape.inner_name: k,
-                                              ("j" if shape.outer_is_pre else "i"): target})
-            with b.if_then(passed["_pass"]):
-                _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
 
+            def filtered():
+                passed = em.run_statements([K.Assign("_pass", shape.prefilter)], a,
+                                           shape.outer_size, declared={"_pass": "boolean"},
+                                           extra={shape.outer_name: a, shape.inner_name: k,
+                                                  ("j" if shape.outer_is_pre else "i"): target})
+                with b.if_then(passed["_pass"]):
+                    _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error)
+            if shape.prefilter_reads_other:
+                _inside_other_group(em, shape, target, i, j, error, filtered)
+            else:
+                filtered()
+
+        if sample_stream is not None:
+            _sample(em, shape, a, values["_size"], n_positions, candidate, seed, sample_stream,
+                    error)
+            return
         if skip_stream is None:
             em.counted_loop(const(0), n_positions, candidate, name="candidate")
             return
@@ -411,6 +427,51 @@ def _connect(em: KernelEmitter, shape: K.Connect):
                       next_kept, "skip")
 
     em.counted_loop(const(0), const(shape.outer_size), outer, name="outer")
+
+
+def _sample(em, shape, a, size, n_positions, candidate, seed, stream, error):
+    """``size`` of the ``n_positions`` candidates, in order: each is taken with probability
+    (still needed) / (still left), which picks every subset of that size equally often."""
+    b = em.builder
+    invalid = b.or_(b.icmp_signed("<", size, const(0)), b.icmp_signed(">", size, n_positions))
+    if shape.skip_if_invalid:
+        size = b.select(b.icmp_signed("<", size, const(0)), const(0), size)
+        size = b.select(b.icmp_signed(">", size, n_positions), n_positions, size)
+    else:
+        with b.if_then(invalid, likely=False):
+            b.store(a, b.gep(error, [const(0)], source_etype=I64))
+            b.store(size, b.gep(error, [const(1)], source_etype=I64))
+            b.ret(ir.Constant(I32, K.INVALID_SAMPLE_SIZE))
+            b.position_at_end(b.append_basic_block("unreachable"))
+    selected = em.alloca(I64)
+    b.store(const(0), selected)
+
+    def maybe(pos):
+        needed = b.sub(size, b.load(selected, typ=I64))
+        u = emit_uniform(b, seed, stream, a, pos)
+        left = b.sitofp(b.sub(n_positions, pos), F64)
+        with b.if_then(b.fcmp_ordered("<", b.fmul(u, left), b.sitofp(needed, F64))):
+            b.store(b.add(b.load(selected, typ=I64), const(1)), selected)
+            candidate(pos)
+    em.counted_loop(const(0), n_positions, maybe, name="sample")
+
+
+def _inside_other_group(em, shape, target, i, j, error, body):
+    """``body()`` only for a target inside the other group: an outside one is skipped
+    (``skip_if_invalid``) or stops the kernel with status 2, before anything reads it."""
+    b = em.builder
+    valid = b.and_(b.icmp_signed(">=", target, const(0)),
+                   b.icmp_signed("<", target, const(shape.other_size)))
+    if shape.skip_if_invalid:
+        with b.if_then(valid):
+            body()
+        return
+    with b.if_then(b.not_(valid), likely=False):
+        b.store(i, b.gep(error, [const(0)], source_etype=I64))
+        b.store(j, b.gep(error, [const(1)], source_etype=I64))
+        b.ret(ir.Constant(I32, 2))
+        b.position_at_end(b.append_basic_block("unreachable"))
+    body()
 
 
 def _candidate_pair(em, shape, a, i, j, target, k, declared, tests, error):

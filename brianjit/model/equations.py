@@ -28,6 +28,7 @@ import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import sympy
@@ -42,7 +43,8 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
-    "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier",
+    "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier", "EquationSyntaxError",
+    "Dependency",
 ]
 
 DIFFERENTIAL_EQUATION = "differential equation"
@@ -76,6 +78,24 @@ class EquationError(ValueError):
         if line is not None:
             message = f"{message} in {' '.join(line.split())!r}"
         super().__init__(message)
+
+
+class EquationSyntaxError(EquationError, SyntaxError):
+    """What Brian2 reports as a SyntaxError in equations: a name a model variable cannot have
+    (reserved, a unit, not an identifier...) or a substitution that is neither a name nor a
+    scalar. It is also an EquationError (and so a ValueError)."""
+
+    def __init__(self, message: str, line: str | None = None):
+        super().__init__(message, line)
+        self.msg = self.args[0]   # what SyntaxError's str() shows
+
+
+class Dependency(NamedTuple):
+    """One entry of ``Equations.dependencies``: a definition read, and the subexpressions
+    through which it is read (empty: directly)."""
+
+    equation: "SingleEquation"
+    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +154,7 @@ def check_identifier(name: str, line: str | None = None) -> None:
     elif unit_dimensions(name) is not None:
         reason = "is the name of a unit"
     if reason:
-        raise EquationError(f"Invalid variable name {name!r}: it {reason}", line)
+        raise EquationSyntaxError(f"Invalid variable name {name!r}: it {reason}", line)
 
 
 def _strip_comment(line: str) -> str:
@@ -181,7 +201,10 @@ def _evaluate_unit(expr: sympy.Basic, unit_text: str, line: str) -> tuple[float,
         if not isinstance(value, units.Quantity):
             raise EquationError(f"Unknown unit {expr.name!r}", line)
         return _si_value(value), get_dimensions(value)
-    if isinstance(expr, (sympy.Integer, sympy.Float, sympy.Rational)):
+    if isinstance(expr, sympy.Float):
+        raise EquationError(f"The unit {unit_text!r} contains the number {expr}: use only units "
+                            f"(e.g. 'siemens/metre**2', not '1.0*siemens/metre**2')", line)
+    if isinstance(expr, (sympy.Integer, sympy.Rational)):
         return float(expr), DIMENSIONLESS
     if isinstance(expr, sympy.Mul):
         scale, dim = 1.0, DIMENSIONLESS
@@ -204,12 +227,12 @@ def _si_value(value) -> float:
 def _constant_text(name: str, value) -> str:
     """Model text for a substituted number or Quantity: value times base units, in brackets."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, units.Quantity)):
-        raise EquationError(f"Cannot substitute {name!r} with {value!r}: use a name (string), a "
-                            "number or a scalar quantity")
+        raise EquationSyntaxError(f"Cannot substitute {name!r} with {value!r}: use a name "
+                                  "(string), a number or a scalar quantity")
     try:
         number = _si_value(value)
     except (TypeError, ValueError):
-        raise EquationError(f"Cannot substitute {name!r} with {value!r}: not a scalar") from None
+        raise EquationSyntaxError(f"Cannot substitute {name!r} with {value!r}: not a scalar") from None
     dims = get_dimensions(value)._dims if isinstance(value, units.Quantity) else ()
     factors = [str(int(value)) if isinstance(value, numbers.Integral) else repr(number)]
     for unit_name, power in zip(BASE_UNIT_NAMES, dims):
@@ -223,8 +246,8 @@ def _substitution_map(substitutions: Mapping) -> dict[str, str]:
     for name, value in substitutions.items():
         if isinstance(value, str):
             if not _IDENTIFIER.match(value) or keyword.iskeyword(value):
-                raise EquationError(f"Cannot substitute {name!r} with {value!r}: a string "
-                                    "substitution must be a name")
+                raise EquationSyntaxError(f"Cannot substitute {name!r} with {value!r}: a string "
+                                      "substitution must be a name")
             result[name] = value
         else:
             result[name] = _constant_text(name, value)
@@ -398,6 +421,27 @@ class Equations(Mapping):
         used = set().union(*(eq.identifiers for eq in self.values()))
         return {n for n in used if n not in self._equations and not is_noise_name(n)}
 
+    @property
+    def dependencies(self) -> dict[str, list["Dependency"]]:
+        """Brian2's ``Equations.dependencies``: for each differential equation and subexpression,
+        the definitions its right-hand side reads, directly or through subexpressions, each once
+        (by the shortest chain), with ``via``: the subexpressions in between."""
+        result = {}
+        for eq in self.values():
+            if eq.expr is None:
+                continue
+            found, queue = {}, [(eq.varname, ())]
+            while queue:
+                current, via = queue.pop(0)
+                for name in sorted(self[current].identifiers):
+                    if name not in self._equations or name in found:
+                        continue
+                    found[name] = Dependency(self[name], via)
+                    if name in self.subexpr_names:
+                        queue.append((name, via + (name,)))
+            result[eq.varname] = list(found.values())
+        return result
+
     # -- subexpressions --------------------------------------------------------------------
     def _sort_subexpressions(self) -> list[str]:
         subexprs = self.subexpr_names
@@ -489,8 +533,9 @@ class Equations(Mapping):
             if "constant over dt" not in eq.flags and \
                     any(is_stateful_call(node) for node in sympy.preorder_traversal(eq.expr)):
                 raise SyntaxError(f"The subexpression '{name}' refers to a stateful function "
-                                  "(e.g. rand()). Such expressions should only be evaluated once "
-                                  "per timestep, add the 'constant over dt' flag.")
+                                  f"(e.g. rand()). Such expressions should only be evaluated once "
+                                  f"per timestep, add the 'constant over dt' flag (in "
+                                  f"'{eq.expr_text or eq.expr}').")
 
     def check_units(self, dims_of_name=None, functions=None) -> None:
         """Check every right-hand side: a differential equation's has the variable's dimensions

@@ -37,8 +37,10 @@ def user_frame_namespace(level: int = 0) -> dict:
     return namespace
 
 
-def resolve_names(names, group_namespace=None, run_namespace=None, owner="the model") -> dict:
-    """{name: value} for every name in ``names``; see the module docstring for the order."""
+def resolve_names(names, group_namespace=None, run_namespace=None, owner="the model",
+                  hints=None) -> dict:
+    """{name: value} for every name in ``names``; see the module docstring for the order.
+    ``hints``: ``{name: advice}`` added to the KeyError for a name that is not found."""
     resolved = {}
     for name in sorted(names):
         for source in (group_namespace, run_namespace, _UNIT_NAMES, DEFAULT_CONSTANTS,
@@ -49,5 +51,5 @@ def resolve_names(names, group_namespace=None, run_namespace=None, owner="the mo
         else:
             raise KeyError(f'The identifier "{name}" used in {owner} could not be resolved: it is '
                            f'not a variable of the group, nor defined in the namespace, nor a unit '
-                           f'or constant.')
+                           f'or constant.' + (f' {hints[name]}' if hints and name in hints else ''))
     return resolved

@@ -76,6 +76,14 @@ class Nameable:
         _live_names[self._name] = _live_names.get(self._name, 0) + 1
         weakref.finalize(self, _release_name, self._name).atexit = False
 
+    def __setstate__(self, state):
+        """An unpickled object (e.g. sent to another process) keeps its id, so that objects
+        pickled together still know each other (dependencies are ids); its name counts among
+        the live ones."""
+        self.__dict__.update(state)
+        _live_names[self._name] = _live_names.get(self._name, 0) + 1
+        weakref.finalize(self, _release_name, self._name).atexit = False
+
     @property
     def name(self) -> str:
         """The object's name (unique within a network)."""
@@ -167,6 +175,12 @@ class BrianObject(Nameable):
         self._network = None
         self._creation_index = next(_creation)
 
+    def __setstate__(self, state):
+        Nameable.__setstate__(self, state)
+        # the networks it ran in are those of another process; a copy that is never run is
+        # not the mistake the "unused object" warning is about
+        self._network, self._unpickled = None, True
+
     @property
     def clock(self):
         """The clock that decides when the object runs (fixed at creation)."""
@@ -216,6 +230,11 @@ class BrianObject(Nameable):
         """Names the object's code uses but does not define (resolved at each run)."""
         return set()
 
+    def unresolved_hints(self) -> dict:
+        """``{name: advice}`` for names the object's code may use by mistake: the advice is
+        added to the error when such a name cannot be resolved."""
+        return {}
+
     def check_units(self, dims) -> None:
         """Check the object's code against the dimensions of the resolved names."""
 
@@ -255,7 +274,8 @@ class BrianObject(Nameable):
         # usually a group created and not kept, or kept in a list run() does not look into
         try:
             if getattr(self, "_network", "uninitialised") is None \
-                    and getattr(self, "group", None) is None:
+                    and getattr(self, "group", None) is None \
+                    and not self.__dict__.get("_unpickled", False):
                 warn("brian2.core.base.unused_brian_object",
                      f"The object '{self.name}' is getting deleted, but was never included in a "
                      f"network. This probably means that you did not store the object reference "

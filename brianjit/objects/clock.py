@@ -47,6 +47,13 @@ _MANY_STEPS = 2 ** 40
 class Clock(Nameable):
     """A clock with time step ``dt`` (a time quantity)."""
 
+    def __reduce_ex__(self, protocol):
+        """``defaultclock`` is pickled by reference: an unpickled group runs on the
+        defaultclock of the process that loads it, as a new one would."""
+        if self is defaultclock:
+            return (_the_default_clock, ())
+        return super().__reduce_ex__(protocol)
+
     #: Times closer than this fraction of ``dt`` are the same time step (Brian2's name).
     epsilon_dt = EPSILON_DT
 
@@ -148,3 +155,7 @@ class Clock(Nameable):
 
 
 defaultclock = Clock(name="defaultclock")
+
+
+def _the_default_clock():
+    return defaultclock

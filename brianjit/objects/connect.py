@@ -2,7 +2,9 @@
 
 Every form is "for each outer index, for each value of an inner range, a candidate partner":
 ``condition``/``p`` range over all targets of each source; ``j='EXPR for k in range(...) if C'``
-ranges over ``k`` with ``j = EXPR``; ``sample(N, p=...)`` is a range thinned by ``p``; ``i='...'``
+ranges over ``k`` with ``j = EXPR``; ``sample(N, p=...)`` is a range thinned by ``p``; ``sample(N, size=...)`` picks
+that many distinct values of the range (selection sampling: each value in order, kept with
+probability needed/remaining, so the result is sorted and exactly ``size`` long); ``i='...'``
 swaps the roles. Generator text is parsed with ``ast`` and only that shape is accepted (one
 ``for``, over ``range`` or ``sample``, at most one ``if``); expressions inside go through the
 model parser. Explicit ``i``/``j`` arrays are checked and appended with numpy (``p`` thins them
@@ -22,6 +24,7 @@ from ..model.dimensions import get_expr_dimensions
 from ..model.parse import is_boolean_expr, parse_expression, parse_source
 from ..model.symbols import symbol
 from . import seed as seed_state
+from .exceptions import brian_object_exception
 from .group import run_once
 from .variables import own_indices
 
@@ -34,18 +37,25 @@ def _expr(node):
 
 def parse_generator(text, outer):
     """``'EXPR for VAR in range(a, b, c) if COND'`` (or ``sample(a, b, c, p=P)``, or a plain
-    ``'EXPR'``: one target) as a dict of sympy expressions; refuses anything else, quoting
-    ``text``."""
+    ``'EXPR'``: one target, or ``'EXPR if COND'``: one target where COND holds) as a dict of
+    sympy expressions; refuses anything else, quoting ``text``."""
     def fail(why):
         raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
     try:
         tree = parse_source(f"({text.strip()})", text=text).body
     except SyntaxError as err:
-        fail(getattr(err, "reason", "invalid syntax"))
+        guarded = _guarded_target(text)
+        if guarded is None:
+            fail(getattr(err, "reason", "invalid syntax"))
+        tree, condition = guarded
+    else:
+        condition = None
     if not isinstance(tree, ast.GeneratorExp):
-        # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index
+        # a plain expression (Brian2's one-to-one j='i'), or 'EXPR if COND': one candidate
+        # per outer index (where COND holds)
         return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
-                "target": _expr(tree), "condition": None, "p": None}
+                "target": _expr(tree), "p": None, "size": None,
+                "condition": _expr(condition) if condition is not None else None}
     if len(tree.generators) != 1:
         fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
     gen = tree.generators[0]
@@ -62,11 +72,10 @@ def parse_generator(text, outer):
     keywords = {kw.arg: kw.value for kw in call.keywords}
     if kind == "range" and keywords or kind == "sample" and set(keywords) - {"p", "size"}:
         fail("unexpected keyword arguments")
-    if "size" in keywords:
-        raise NotImplementedError(f"sample(..., size=...) is not supported yet (in '{text}')")
-    if kind == "sample" and "p" not in keywords:
-        fail("sample() needs p=...")
-    args = [_expr(a) for a in call.args]
+    if kind == "sample" and len(keywords) != 1:
+        fail("sample() needs either p=... (a probability) or size=... (a fixed number)")
+    names = {1: ["high"], 2: ["low", "high"], 3: ["low", "high", "step"]}[len(call.args)]
+    args = [_integer_argument(a, name, text) for a, name in zip(call.args, names)]
     start, stop = (sympy.Integer(0), args[0]) if len(args) == 1 else (args[0], args[1])
     step = 1
     if len(args) == 3:
@@ -76,7 +85,40 @@ def parse_generator(text, outer):
     return {"var": var, "start": start, "stop": stop, "step": step,
             "target": _expr(tree.elt),
             "condition": _expr(gen.ifs[0]) if gen.ifs else None,
-            "p": _expr(keywords["p"]) if "p" in keywords else None}
+            "p": _expr(keywords["p"]) if "p" in keywords else None,
+            "size": _expr(keywords["size"]) if "size" in keywords else None}
+
+
+def _guarded_target(text):
+    """Brian2's ``'EXPR if COND'`` (a target only where the condition holds: ``j='i if i <
+    N_post'``) as (EXPR, COND) ast nodes, or None when ``text`` is not of that form."""
+    if " for " in f" {text} ":
+        return None
+    parts = text.split(" if ")
+    for cut in range(1, len(parts)):
+        try:
+            target = parse_source(f"({' if '.join(parts[:cut]).strip()})", text=text).body
+            condition = parse_source(f"({' if '.join(parts[cut:]).strip()})", text=text).body
+        except SyntaxError:
+            continue
+        return target, condition
+    return None
+
+
+def _is_generator(text):
+    try:
+        return isinstance(parse_source(f"({text.strip()})", text=text).body, ast.GeneratorExp)
+    except SyntaxError:
+        return False
+
+
+def _integer_argument(node, name, text):
+    """A range()/sample() bound as a sympy expression; a literal float or boolean is Brian2's
+    TypeError."""
+    if isinstance(node, ast.Constant) and not type(node.value) is int:
+        raise TypeError(f"The '{name}' argument of the range function was {node.value!r}, but "
+                        f"it needs to be an integer. (in '{text}')")
+    return _expr(node)
 
 
 def _number_or_expr(value, what):
@@ -126,7 +168,7 @@ def _append_explicit(S, i, j, n, p, skip_if_invalid):
 def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     """Add synapses to ``S``; see the module docstring."""
     if condition is not None and (i is not None or j is not None):
-        raise TypeError("connect(): give either a condition or i/j, not both")
+        raise ValueError("connect(): give either a condition or i/j, not both")
     if isinstance(condition, (bool, np.bool_)):
         if not condition:
             return
@@ -139,9 +181,13 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
             raise TypeError("connect(): explicit connections need both i and j")
         _append_explicit(S, i, j, n, p, skip_if_invalid)
         return
-    if isinstance(i, str) and j is not None:
-        raise NotImplementedError("connect(): a generator for i needs j=None (all targets)")
+    if isinstance(i, str) and j is not None or isinstance(j, str) and i is not None:
+        raise TypeError("connect(): a generator for i (or j) cannot be combined with a value for "
+                        "j (or i); give the other as None")
     p_expr, n_expr = _number_or_expr(p, "p"), _number_or_expr(n, "n")
+    if condition is not None and _is_generator(condition):
+        raise ValueError(f"connect(): the condition '{condition}' is a generator expression; "
+                         f"give it as j='...' (or i='...')")
     cond_expr = parse_expression(condition) if condition is not None else None
     if cond_expr is not None and not is_boolean_expr(cond_expr):
         raise TypeError(f"connect(): the condition '{condition}' is not a boolean expression")
@@ -152,13 +198,13 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     if generator_text is None:
         shape_args = dict(inner_name="j", inner_start=sympy.Integer(0),
                           inner_stop=sympy.Integer(sizes["j"]), inner_step=1, target=symbol("j"),
-                          prefilter=None)
+                          prefilter=None, sample_size=None)
         p_total = p_expr
     else:
         gen = parse_generator(generator_text, outer)
         shape_args = dict(inner_name=gen["var"], inner_start=gen["start"], inner_stop=gen["stop"],
                           inner_step=gen["step"], target=gen["target"],
-                          prefilter=gen["condition"])
+                          prefilter=gen["condition"], sample_size=gen["size"])
         p_total = p_expr if gen["p"] is None else (gen["p"] if p_expr == 1 else
                                                    gen["p"] * p_expr)
     p_constant = p_total.is_number
@@ -179,19 +225,30 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
 def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_constant, n,
          skip_if_invalid, namespace, text):
     exprs = [e for e in (shape_args["inner_start"], shape_args["inner_stop"],
-                         shape_args["target"], condition, p, n, shape_args["prefilter"])
+                         shape_args["target"], condition, p, n, shape_args["prefilter"],
+                         shape_args["sample_size"])
              if e is not None]
     substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
                      symbol("N_post"): sympy.Integer(sizes["j"])}
-    exprs = [e.xreplace(substitutions) for e in exprs]
+    # the synapses' subexpressions (``sub = v_pre : 1``) stand for what they compute
+    exprs = [S._substitute_subexpressions(e).xreplace(substitutions) for e in exprs]
+    counts = sorted({s.name for e in exprs for s in e.free_symbols
+                     if s.name.startswith(("N_incoming", "N_outgoing"))})
+    if counts:
+        raise ValueError(f"connect(): '{text}' uses {', '.join(counts)}, the numbers of synapses "
+                         f"per neuron, which connect() is still changing")
     where = f"connect() of {S.name}"
     local = {shape_args["inner_name"], "i", "j"}
     if namespace is not None:
         S_namespace = S.namespace
         S.namespace = {**(S_namespace or {}), **namespace}
+    # the loop's names are no variables; unevaluated, so that what they leave is not folded
+    # away (``x_pre == x_post and i != j`` must not become False)
+    with sympy.evaluate(False):
+        without_locals = [e.xreplace({symbol(v): sympy.Integer(0) for v in local})
+                          for e in exprs]
     try:
-        variables, slots, dims, functions = S._expression_context(
-            [e.xreplace({symbol(v): sympy.Integer(0) for v in local}) for e in exprs], where)
+        variables, slots, dims, functions = S._expression_context(without_locals, where)
         for name in local:
             dims[name] = dims.get("i")
         for expr in exprs:
@@ -199,10 +256,17 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     finally:
         if namespace is not None:
             S.namespace = S_namespace
+    lone = exprs[3] if condition is not None else None   # the condition, substituted
+    if isinstance(lone, sympy.Symbol) and (variables.get(lone.name) is None
+                                           or variables[lone.name].dtype != "boolean"):
+        raise TypeError(f"connect(): the condition '{text}' is not a boolean expression")
     for index in ("i", "j"):
         # the loop provides i and j: pre/post variables are read at those, not through arrays
         variables.pop(index, None)
-    computed = {s.name for e in exprs[:3] for s in e.free_symbols} - {shape_args["inner_name"]}
+    sample_size = exprs.pop() if shape_args["sample_size"] is not None else None
+    computed = ({s.name for e in exprs[:3] for s in e.free_symbols}
+                | ({s.name for s in sample_size.free_symbols} if sample_size is not None else set())
+                ) - {shape_args["inner_name"]}
     unknown = sorted(name for name in computed
                      if name == other or (name in variables and variables[name].index == other))
     if unknown:
@@ -211,6 +275,10 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     pre, post = S.variables["i"].array, S.variables["j"].array
     error = DynamicArray(2, dtype=np.int64)
     prefilter = exprs.pop() if shape_args["prefilter"] is not None else None
+    # a generator's condition that reads the other end's variables needs the range check first
+    prefilter_reads_other = prefilter is not None and any(
+        s.name == other or (s.name in variables and variables[s.name].index == other)
+        for s in prefilter.free_symbols)
     start, stop, target, condition, p, n = _unpack(exprs, condition, p)
     if p_constant:
         expected = sizes[outer] * sizes[other] * float(p)
@@ -219,15 +287,29 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
                       shape_args["inner_step"], target, condition, p, p_constant, n,
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
-                      slots.slot(error), prefilter)
+                      slots.slot(error), prefilter, sample_size, prefilter_reads_other)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
                     first_stream=seed_state.next_oneoff_streams(), functions=functions)
-    if run_once(kern, slots) == 2:
+    status = run_once(kern, slots)
+    if status == K.INVALID_SAMPLE_SIZE:
+        index, size = error.data
+        _fail_in_code(S, IndexError(
+            f"connect(): the sample size {size} for {outer}={index} in '{text}' is "
+            + ("negative" if size < 0 else "bigger than the population")
+            + "; use skip_if_invalid=True to clip it to the population"))
+    if status == 2:
         # Synapses.connect removes the pairs appended before the bad one
         bad_i, bad_j = error.data
-        raise IndexError(f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is out of "
-                         f"range (source size {sizes['i']}, target size {sizes['j']}); use "
-                         f"skip_if_invalid=True to skip such synapses")
+        _fail_in_code(S, IndexError(
+            f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is outside allowed range "
+            f"(source size {sizes['i']}, target size {sizes['j']}); use skip_if_invalid=True to "
+            f"skip such synapses"))
+
+
+def _fail_in_code(S, error):
+    """An error found while the connect() code ran: as Brian2 (whose code objects raise it), a
+    BrianObjectException naming the synapses, also an instance of the error's class."""
+    raise brian_object_exception("An error occurred when creating synapses.", S, error) from error
 
 
 def _unpack(exprs, condition, p):

@@ -71,6 +71,15 @@ class ExpressionContext(NamedTuple):
 SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
 
 
+def check_pre_post_names(eqs, exempt=()) -> None:
+    """Brian2's rule: no model variable ends in ``_pre``/``_post`` (they name the source's and
+    target's variables in synapses), except ``exempt`` ones (summed variables)."""
+    for name in eqs.names:
+        if name.endswith(("_pre", "_post")) and name not in exempt:
+            raise ValueError(f"The variable name '{name}' ends in '_pre' or '_post', which refer "
+                             f"to the source's and target's variables in synapses")
+
+
 def constant_dtype(value) -> str:
     """The model type of an external constant's Python value."""
     if isinstance(value, (bool, np.bool_)):
@@ -444,6 +453,9 @@ class Group(ElementSet, VariableOwner):
             functions[name] = value.kernel_function(slots)
             dims[name] = value.function_spec
         for name, value in self._resolve(external, where).items():
+            if hasattr(value, "kernel_function"):
+                raise ValueError(f"'{name}' is a function (a TimedArray) and is used in {where} "
+                                 f"as a value; call it: '{name}(t)'")
             if not is_scalar_number(value) and not hasattr(value, "dim"):
                 raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
                                 f"not {type(value).__name__}")

@@ -117,6 +117,8 @@ def synapse_indices(synapses, item):
         return item
     if isinstance(item, tuple):
         return _synapses_by_pair(synapses, item)
+    if isinstance(item, range):
+        item = np.asarray(item)
     if isinstance(item, (numbers.Integral, np.integer, np.ndarray, list)) \
             and not isinstance(item, bool):
         try:

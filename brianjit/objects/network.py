@@ -77,6 +77,11 @@ def _preparing(obj):
 class Network(Nameable):
     """A set of objects simulated together (Brian2's Network)."""
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"The Network '{self.name}' holds compiled native code and cannot be "
+                        f"pickled (nor can Brian2's); pickle its objects, which carry their "
+                        f"state, or save the state with store(filename=...)")
+
     #: set by the module-level ``stop()``: every running network stops (reset by the next run)
     _globally_stopped = False
 
@@ -435,7 +440,8 @@ class Network(Nameable):
 
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
-        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'")
+        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
+                               hints=obj.unresolved_hints())
         # a Python function (check_units) called in model strings becomes a Function
         values = {name: as_function(name, value) if callable(value) and not
                   hasattr(value, "dim") else value for name, value in values.items()}

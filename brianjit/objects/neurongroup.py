@@ -29,7 +29,7 @@ from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .events import Resetter, Thresholder, check_event_names, new_event_space
-from .group import SPECIAL_NAMES, Group, check_group_size
+from .group import SPECIAL_NAMES, Group, check_group_size, check_pre_post_names
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
 from .stateful import Stateful
@@ -74,6 +74,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         parse_start = time.perf_counter()
         eqs = model if isinstance(model, Equations) else Equations(model)
         eqs.check_flags(_ALLOWED_FLAGS)
+        check_pre_post_names(eqs)
         self.equations = eqs
         self.namespace = namespace
         self.method, self.method_options = method, method_options

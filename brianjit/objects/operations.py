@@ -7,15 +7,22 @@ point and native code sees what it wrote.
 
 ``RunRegularly`` (``G.run_regularly(code, ...)``) is abstract code run natively for every element of
 a group at its own clock: one ``ForEach`` kernel. Like Brian2, it is contained in its group (the
-group's ``contained_objects``) and runs whenever the group is part of a network.
+group's ``contained_objects``) and runs whenever the group is part of a network. Statements that
+write a shared variable are Brian2's "scalar code": they run once, before the others (a
+``ForEach(1)`` kernel in front), and may read only shared values.
 """
 from __future__ import annotations
 
 import inspect
 
+import dataclasses
+
+import sympy
+
 from .. import kernel as K
 from ..model.functions import user_function_names
 from ..model.statements import check_statements_units, parse_statements
+from ..model.symbols import symbol
 from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
@@ -102,11 +109,34 @@ class RunRegularly(BrianObject):
             if st.var in SPECIAL_NAMES or (var is None and group._is_subexpression(st.var)):
                 raise TypeError(f"'{st.text}' in run_regularly code of {owner.name}: "
                                 f"'{st.var}' is read-only")
-            if var is not None and (var.scalar or var.constant or var.read_only):
-                kind = "shared" if var.scalar else "constant" if var.constant else "read-only"
+            if var is not None and (var.constant or var.read_only):
+                kind = "constant" if var.constant else "read-only"
                 raise TypeError(f"'{st.text}' in run_regularly code of {owner.name}: '{st.var}' "
-                                f"is {kind} and cannot be written for every element")
+                                f"is {kind} and cannot be written")
+        self._check_scalar_statements()
         owner.contained_objects.append(self)
+
+    def _is_scalar(self, st):
+        var = self.owner.variables.get(st.var)
+        return var is not None and var.scalar
+
+    def _check_scalar_statements(self):
+        """A statement writing a shared variable may read only shared values (Brian2's
+        SyntaxError otherwise): it runs once, not for every element."""
+        variables, vector_temporaries = self.owner.variables, set()
+        for st in self.statements:
+            if not self._is_scalar(st):
+                if variables.get(st.var) is None:
+                    vector_temporaries.add(st.var)
+                continue
+            for sym in sorted(st.expr.free_symbols, key=str):
+                var = variables.get(sym.name)
+                if sym.name == "i" or sym.name in vector_temporaries or (
+                        var is not None and not var.scalar):
+                    raise SyntaxError(f"'{st.text}' in run_regularly code of {self.owner.name}: "
+                                      f"cannot write to the shared variable '{st.var}' with an "
+                                      f"expression referring to the per-element value "
+                                      f"'{sym.name}'")
 
     @property
     def namespace(self):
@@ -141,10 +171,25 @@ class RunRegularly(BrianObject):
             variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
         variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
         variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
-        statements = [K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
-                      for st in self.statements]
-        return [(self.when, K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)), variables,
-                                     statements, ctx.next_stream_block(), ctx.functions(self)))]
+        def assign(st):
+            return K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
+        scalar = [assign(st) for st in self.statements if self._is_scalar(st)]
+        vector = [assign(st) for st in self.statements if not self._is_scalar(st)]
+        result = []
+        if scalar:
+            # one element, whose shared targets are written like ordinary variables
+            writable = {name: dataclasses.replace(var, scalar=False) if name in
+                        {st.target for st in scalar} else var for name, var in variables.items()}
+            result.append((self.when, K.Kernel(
+                f"{self.name}_scalar_code", K.ForEach(1), writable,
+                [K.Assign(st.target, st.expr.xreplace({symbol("N"): sympy.Integer(len(self.group))}),
+                          st.op) for st in scalar],
+                ctx.next_stream_block(), ctx.functions(self))))
+        if vector:
+            result.append((self.when, K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)),
+                                               variables, vector, ctx.next_stream_block(),
+                                               ctx.functions(self))))
+        return result
 
     def __repr__(self):
         return f"<RunRegularly {self.name!r} of {self.owner.name!r}: {self.abstract_code!r}>"

@@ -47,8 +47,9 @@ class PoissonInput(BrianObject):
             raise TypeError(f"PoissonInput needs a per-neuron float variable, not "
                             f"'{target_var}' of {target.name}")
         fail_for_dimension_mismatch(N, 1, "N has to be a number")
-        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Integral, np.integer)) \
-                or N < 0:
+        # Brian2 scripts often write N as a float (N=1000.0, N=f*N_E): whole numbers are fine
+        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Real, np.number)) \
+                or not (np.isfinite(N) and N >= 0 and float(N) == int(N)):
             raise TypeError(f"N has to be a non-negative integer, not {N!r}")
         fail_for_dimension_mismatch(rate, Hz, "The rate of a PoissonInput has to be a rate (Hz)")
         self.target, self.owner, self.target_var = target, owner, target_var

@@ -20,7 +20,7 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.functions import user_function_names
-from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations)
+from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError, Equations)
 from ..model.integration import integrate
 from ..model.statements import check_statements_units
 from ..model.stateupdaters import check_group_method_options, report_choice
@@ -30,7 +30,7 @@ from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
-from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group
+from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
@@ -77,6 +77,39 @@ def _pathway_codes(code, default):
     raise TypeError(f"on_pre/on_post must be a string or a dict of strings, not {code!r}")
 
 
+def _check_name_clashes(eqs, source, target):
+    """Brian2's rule: a synaptic variable may not be named like a variable of the source or
+    target group, nor end in ``_pre``/``_post`` (ValueError)."""
+    check_pre_post_names(eqs, exempt={n for n in eqs.names if "summed" in eqs[n].flags})
+    for name in eqs.names:
+        if "summed" in eqs[name].flags:
+            continue   # a summed variable is named after its target: v_post
+        for group in (source, target):
+            if group.variables.get(name) is not None:
+                raise ValueError(f"The synaptic variable '{name}' has the name of a variable of "
+                                 f"{group.name}: rename it (use '{name}_pre' or '{name}_post' "
+                                 f"for the group's)")
+
+
+def _check_driven_dependencies(eqs, event_driven, clock_driven):
+    """Brian2's rule: event-driven variables are updated only at events, so an event-driven
+    equation cannot read a clock-driven variable, nor a clock-driven one or a summed variable
+    an event-driven variable (EquationError naming both and the subexpressions between)."""
+    summed = [n for n in eqs.subexpr_names if "summed" in eqs[n].flags]
+    dependencies = eqs.dependencies
+    for name in event_driven + clock_driven + summed:
+        kind, other_kind, others = (("event-driven", "clock-driven", clock_driven)
+                                    if name in event_driven else
+                                    ("summed" if name in summed else "clock-driven",
+                                     "event-driven", event_driven))
+        for dependency in dependencies[name]:
+            other, via = dependency.equation.varname, dependency.via
+            if other in others:
+                path = "".join(f" through '{v}'" for v in via)
+                raise EquationError(f"The {kind} variable '{name}' depends on the {other_kind} "
+                                    f"variable '{other}'{path}")
+
+
 class Synapses(Group, BrianObject, Stateful):
     """Connections from ``source`` to ``target`` (Brian2's Synapses)."""
 
@@ -103,6 +136,7 @@ class Synapses(Group, BrianObject, Stateful):
             raise TypeError("namespace has to be a dictionary")
         eqs = model if isinstance(model, Equations) else Equations(model or "")
         eqs.check_flags(_ALLOWED_FLAGS)
+        _check_name_clashes(eqs, source, target)
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.method_options = method_options
         self.source, self.target = source, target
@@ -112,9 +146,10 @@ class Synapses(Group, BrianObject, Stateful):
         self.variables = Variables(self._implicit_variables,
                                    self._create_variables(eqs, self.name))
         self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
-        self._summed = self._check_summed(eqs)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
         self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
+        _check_driven_dependencies(eqs, self.event_driven, self.clock_driven)
+        self._summed = self._check_summed(eqs)
         if self.event_driven:
             self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
         #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
@@ -201,6 +236,13 @@ class Synapses(Group, BrianObject, Stateful):
                     if target_eqs is not None and base not in target_eqs.parameter_names:
                         raise ValueError(f"The summed variable '{name}' must target a parameter "
                                          f"of {group.name}, but '{base}' is not one")
+                    fail_for_dimension_mismatch(
+                        eqs[name].dim, group.variables[base].dim,
+                        f"The summed variable '{name}' does not have the unit of "
+                        f"{group.name}.{base}")
+                    if (group, base) in summed.values():
+                        raise ValueError(f"The summed variable '{name}' targets {group.name}."
+                                         f"{base}, which another summed variable already targets")
                     summed[name] = (group, base)
                     break
             else:
@@ -504,6 +546,13 @@ class Synapses(Group, BrianObject, Stateful):
     def refractory_constant(self):
         return None
 
+    def unresolved_hints(self):
+        # Brian2 <= 2.1 gave every Synapses a 'lastupdate'; now only event-driven ones have it
+        return {"lastupdate": "Synapses only have a 'lastupdate' variable with event-driven "
+                              "equations; to record the time of the last update, add "
+                              "'lastupdate : second' to the model and 'lastupdate = t' to "
+                              "on_pre/on_post."}
+
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
                 tuple((p.name, p.code) for p in self.pathways),
@@ -524,10 +573,6 @@ class Synapses(Group, BrianObject, Stateful):
             if found is not None:
                 dims[name] = found[0].equations[found[1]].dim
         self.equations.check_units(dims)
-        for name, (group, base) in self._summed.items():
-            fail_for_dimension_mismatch(
-                self.equations[name].dim, group.variables[base].dim,
-                f"The summed variable '{name}' does not have the unit of {group.name}.{base}")
         for pathway in self.pathways:
             check_statements_units(pathway.statements, dims)
 
@@ -554,11 +599,6 @@ class Synapses(Group, BrianObject, Stateful):
             statements = []
             if self.event_driven:
                 rhs = self.equations.substituted_rhs(self.event_driven)
-                for name, expr in rhs.items():
-                    bad = sorted({s.name for s in expr.free_symbols} & set(self.clock_driven))
-                    if bad:
-                        raise ValueError(f"The event-driven equation for '{name}' refers to the "
-                                         f"clock-driven variable(s) {', '.join(bad)}")
                 lag = symbol("_lag")
                 statements = [K.Assign("_lag", symbol("t") - symbol("lastupdate"))]
                 statements += [K.Assign(t, e) for t, e in integrate(rhs, "exact", dt=lag)]
@@ -567,6 +607,10 @@ class Synapses(Group, BrianObject, Stateful):
         return self._event_update
 
     def prepare_run(self, n_steps):
+        if self.pathways and not self._connect_called:
+            raise TypeError(f"Synapses object '{self.name}' does not do anything, since it has not "
+                            f"created synapses with 'connect'. Set its active attribute to False "
+                            f"if you intend to do only do this for a subsequent run.")
         refresh_link_indices(self)
         self._sizes.data[:] = len(self.source), len(self.target)
         for pathway in self.pathways:
@@ -575,6 +619,7 @@ class Synapses(Group, BrianObject, Stateful):
     def state_restored(self):
         """Synapses and delays may be others after a restore: rebuild the pathways' index (now,
         so that the program can go on at once)."""
+        self._connect_called = True   # the restored synapses are this object's synapses
         for pathway in self.pathways:
             pathway.state_restored()
         self.prepare_run(0)

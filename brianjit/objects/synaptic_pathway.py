@@ -55,7 +55,8 @@ class SynapticPathway:
         self.name = name
         self.code = code
         self.side = side
-        self.statements = parse_statements(code, synapses.writable_names())
+        parse_statements(code)  # syntax errors at once; names are checked at run (statements)
+        self._statements = None  # (writable names, statements) of the last check
         self.delay_name = "delay" if name == "pre" else f"_delay_{name}"
         if delay is None:
             array = DynamicArray(0)
@@ -83,6 +84,16 @@ class SynapticPathway:
         self._index = build_index(np.zeros(0, dtype=np.int32), np.zeros(0), len(self.group))
         self._index_key = None  # (synapses, delay version, dt, restores) it was built for
         self._restores = 0
+
+    @property
+    def statements(self):
+        """The code's statements, with what it writes checked against the synapses' variables
+        and links as they are now: as in Brian2, at run, so that the names the code uses (a
+        target's variable, a delay) may be set up after the Synapses are made."""
+        names = frozenset(self.synapses.writable_names())
+        if self._statements is None or self._statements[0] != names:
+            self._statements = (names, parse_statements(self.code, names))
+        return self._statements[1]
 
     @property
     def group(self):

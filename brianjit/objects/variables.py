@@ -57,6 +57,15 @@ class Variable:
     #: ``array`` (counted from ``offset``) to read; None: element k reads element k
     index: str | None = None
 
+    @property
+    def size(self):
+        """Brian2's ``Variable.size``: the number of stored values (a 2D record array, e.g. a
+        StateMonitor's: its ``(rows, columns)``); 1 for names without storage of their own."""
+        if self.array is None:
+            return 1
+        shape = self.array.shape
+        return shape[0] if len(shape) == 1 else tuple(shape)
+
     def with_unit(self, values):
         if self.dtype != "float":
             return values

@@ -33,7 +33,7 @@ __all__ = [
 # Python scalars and containers a quantity may be combined with; anything else (sympy objects,
 # strings, None) makes our operators return NotImplemented so Python asks the other operand.
 _SCALAR_TYPES = (bool, int, float, complex, np.generic)
-_OPERAND_TYPES = (np.ndarray, list, tuple) + _SCALAR_TYPES
+_OPERAND_TYPES = (np.ndarray, list, tuple, range) + _SCALAR_TYPES
 _NUMERIC_KINDS = "biufc"
 
 
@@ -76,6 +76,8 @@ def split_units(value):
         return value, DIMENSIONLESS
     if isinstance(value, (list, tuple)):
         return _sequence_parts(value)
+    if isinstance(value, range):   # Brian2 takes ranges wherever it takes sequences
+        return np.asarray(value), DIMENSIONLESS
     return None
 
 
@@ -122,6 +124,9 @@ class Quantity(np.ndarray):
 
     def __new__(cls, arr, dim=None, dtype=None, copy=False):
         parts = split_units(arr)
+        if parts is None and hasattr(type(arr), "__array__"):
+            # an array-like that knows its units (a group's VariableView gives a Quantity)
+            parts = split_units(arr.__array__())
         if parts is None:
             raise TypeError(f"Quantities can only be created from numerical data, not "
                             f"{type(arr).__name__} {arr!r}")
