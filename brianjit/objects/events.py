@@ -20,8 +20,6 @@ Brian2, refractoriness belongs to the spike alone: only the spike's condition is
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from ..memory import DynamicArray
@@ -30,6 +28,7 @@ from ..model.parse import parse_expression
 from ..model.statements import parse_statements
 from .base import BrianObject, ScheduleEntry
 from .group import SPECIAL_NAMES
+from .weak import WeakRef
 
 __all__ = ["Thresholder", "Resetter", "check_event_names", "event_space", "new_event_space"]
 
@@ -77,9 +76,7 @@ class _EventCode(BrianObject):
     def __init__(self, group, event, kind, when, order):
         BrianObject.__init__(self, name=f"{group.name}_{event}_{kind}", clock=group.clock,
                              when=when, order=group.order if order is None else order)
-        # a weak reference: the group holds its thresholders and resetters (contained objects),
-        # and a strong one back would keep an unused group alive until a garbage collection
-        self._group = weakref.ref(group)
+        self._group = WeakRef(group)   # the group contains its event code (weak.py)
         self.event = event
 
     @property

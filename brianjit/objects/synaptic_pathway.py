@@ -11,8 +11,6 @@ into synapse-level events, as Brian2 keeps them, just before synapses or delays 
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from .. import kernel as K
@@ -23,6 +21,7 @@ from .events import event_space
 from .spikes_in_flight import (MAX_STEPS, build_index, check_in_flight, class_cursors,
                                dense_offsets, merge_pending, pending_events, rescale_steps)
 from .variables import Variable
+from .weak import WeakRef
 
 __all__ = ["SynapticPathway"]
 
@@ -48,9 +47,7 @@ class SynapticPathway:
     the postsynaptic one)."""
 
     def __init__(self, synapses, name, code, side, delay, event="spike"):
-        # a proxy, as Brian2's: the Synapses hold their pathways, and a strong reference back
-        # would keep unused Synapses alive until a garbage collection
-        self.synapses = weakref.proxy(synapses)
+        self._synapses = WeakRef(synapses)   # the Synapses hold their pathways (weak.py)
         self.event = event
         self.name = name
         self.code = code
@@ -84,6 +81,11 @@ class SynapticPathway:
         self._index = build_index(np.zeros(0, dtype=np.int32), np.zeros(0), len(self.group))
         self._index_key = None  # (synapses, delay version, dt, restores) it was built for
         self._restores = 0
+
+    @property
+    def synapses(self):
+        """The Synapses this pathway belongs to."""
+        return self._synapses()
 
     @property
     def statements(self):

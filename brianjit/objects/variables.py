@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import inspect
 import numbers
-import weakref
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +24,7 @@ import numpy as np
 
 from ..memory import DynamicArray
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions
+from .weak import WeakRef
 
 __all__ = ["Variable", "Variables", "NUMPY_DTYPES", "array_vars", "coerce_value",
            "integer_indices", "is_scalar_number", "IndexSource",
@@ -84,10 +84,15 @@ class Variables(dict):
     def __init__(self, implicit, stored=()):
         super().__init__(stored)
         if inspect.ismethod(implicit):
-            method = weakref.WeakMethod(implicit)
-            self._implicit = lambda: method()() if method() is not None else {}
+            self._owner, self._method = WeakRef(implicit.__self__), implicit.__func__.__name__
         else:
-            self._implicit = implicit
+            self._owner, self._method = None, implicit
+
+    def _implicit(self):
+        if self._owner is None:
+            return self._method()
+        owner = self._owner()
+        return {} if owner is None else getattr(owner, self._method)()
 
     def __contains__(self, name):
         return dict.__contains__(self, name) or name in self._implicit()
