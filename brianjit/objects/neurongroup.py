@@ -28,6 +28,7 @@ from .base import BrianObject
 from .group import SPECIAL_NAMES, Group, check_group_size
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
+from .model_warnings import check_neurongroup_arguments
 from .stateful import Stateful
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
@@ -80,6 +81,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self.parse_time = time.perf_counter() - parse_start
         if refractory is not False and not isinstance(refractory, str):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
+        check_neurongroup_arguments(self.name, eqs, threshold, reset, refractory)
         self._integration = None
         self._locally_constant = frozenset()
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32, label=f"{self.name}.spikes")

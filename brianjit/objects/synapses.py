@@ -33,6 +33,7 @@ from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
+from .model_warnings import note_clock_driven, synaptic_code_arguments, warn_dt_mismatch
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
@@ -87,6 +88,7 @@ class Synapses(Group, BrianObject, Stateful):
             raise TypeError("namespace has to be a dictionary")
         eqs = model if isinstance(model, Equations) else Equations(model or "")
         eqs.check_flags(_ALLOWED_FLAGS)
+        note_clock_driven(eqs)
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.source, self.target = source, target
         self.owner, self.start = self, 0
@@ -107,10 +109,9 @@ class Synapses(Group, BrianObject, Stateful):
         self._integration = None
         self._locally_constant = frozenset()
         self._event_update = None
-        codes = {**{("pre", n): c for n, c in _pathway_codes(on_pre if on_pre is not None else pre,
-                                                              "pre").items()},
-                 **{("post", n): c for n, c in _pathway_codes(on_post if on_post is not None
-                                                               else post, "post").items()}}
+        on_pre, on_post = synaptic_code_arguments(on_pre, pre, on_post, post)
+        codes = {**{("pre", n): c for n, c in _pathway_codes(on_pre, "pre").items()},
+                 **{("post", n): c for n, c in _pathway_codes(on_post, "post").items()}}
         delays = delay if isinstance(delay, dict) else {"pre": delay} if delay is not None else {}
         for path in delays:
             if path not in {n for _, n in codes}:
@@ -546,6 +547,11 @@ class Synapses(Group, BrianObject, Stateful):
                 statements.append(K.Assign("lastupdate", symbol("t")))
             self._event_update = statements
         return self._event_update
+
+    def before_run(self, run_namespace):
+        for pathway in self.pathways:
+            other = self.target if pathway.side == "pre" else self.source
+            warn_dt_mismatch(f"{self.name}_{pathway.name}", self, pathway.group, other)
 
     def prepare_run(self, n_steps):
         refresh_link_indices(self)

@@ -1,0 +1,111 @@
+"""Brian2's standard warnings and notes: the same logger name, level and condition as Brian2
+(brianjit/objects/model_warnings.py, brianjit/model/namespace.py), and none where Brian2 gives
+none."""
+import uuid
+
+import numpy as np
+import pytest
+
+from brianjit import (Network, NeuronGroup, PoissonGroup, SpikeGeneratorGroup, SpikeMonitor,
+                      Synapses, ms, second)
+
+
+def _names(logs):
+    """The names logged, but for objects of earlier tests that the garbage collector finds now
+    (Brian2's unused_brian_object warning)."""
+    return [name for _, name, _ in logs if not name.endswith("unused_brian_object")]
+
+
+def _unique(prefix):
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+# -- NeuronGroup -----------------------------------------------------------------------------
+def test_threshold_without_reset_or_refractoriness_warns(brian_logs):
+    NeuronGroup(1, "v : 1", threshold="v > 1")
+    assert _names(brian_logs) == ["brian2.groups.neurongroup.only_threshold"]
+    assert brian_logs[-1][0] == "WARNING"
+
+
+@pytest.mark.parametrize("kwds", [dict(reset=""), dict(refractory=1 * ms),
+                                  dict(threshold="rand() < 0.1"),
+                                  dict(threshold="v > randn()")])
+def test_threshold_with_reset_refractoriness_or_randomness_is_quiet(brian_logs, kwds):
+    NeuronGroup(1, "v : 1", **{"threshold": "v > 1", **kwds})
+    assert _names(brian_logs) == []
+
+
+def test_unless_refractory_without_refractory_warns(brian_logs):
+    NeuronGroup(1, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v > 1",
+                reset="v = 0")
+    assert _names(brian_logs) == ["brian2.groups.neurongroup.no_refractory"]
+    brian_logs.clear()
+    NeuronGroup(1, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v > 1",
+                reset="v = 0", refractory=2 * ms)
+    assert _names(brian_logs) == []
+
+
+# -- Synapses --------------------------------------------------------------------------------
+def test_pre_post_keywords_are_deprecated_and_exclusive(brian_logs):
+    from brianjit.utils.logger import BrianLogger
+    BrianLogger._log_messages.clear()   # logged once per process
+    G = NeuronGroup(2, "v : 1", threshold="v > 1", reset="")
+    S = Synapses(G, G, "w : 1", pre="v += w", post="w += 1")
+    assert sorted(_names(brian_logs)) == ["brian2.synapses.synapses.deprecated_post",
+                                          "brian2.synapses.synapses.deprecated_pre"]
+    assert {p.name for p in S.pathways} == {"pre", "post"}
+    with pytest.raises(TypeError, match="Cannot specify both 'pre' and 'on_pre'"):
+        Synapses(G, G, "w : 1", pre="v += w", on_pre="v += w")
+    with pytest.raises(TypeError, match="Cannot specify both 'post' and 'on_post'"):
+        Synapses(G, G, "w : 1", post="v += w", on_post="v += w")
+
+
+def test_synaptic_equation_without_clock_driven_flag_is_noted(brian_logs):
+    from brianjit.utils.logger import BrianLogger
+    BrianLogger._log_messages.clear()
+    G = NeuronGroup(2, "v : 1")
+    Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (clock-driven)")
+    Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (event-driven)")
+    assert _names(brian_logs) == []
+    Synapses(G, G, "dw/dt = -w/(5*ms) : 1")
+    assert _names(brian_logs) == ["brian2.synapses.synapses.clock_driven"]
+    assert brian_logs[-1][0] == "INFO"
+
+
+def test_pathway_between_groups_of_different_dt_warns_at_each_run(brian_logs):
+    source = SpikeGeneratorGroup(2, [0, 1], [0, 1] * ms, dt=0.5 * ms)
+    target = NeuronGroup(2, "v : 1", dt=0.1 * ms)
+    S = Synapses(source, target, on_pre="v += 1", delay=0.5 * ms)
+    S.connect(j="i")
+    net = Network(source, target, S)
+    net.run(2 * ms)
+    assert _names(brian_logs) == ["brian2.synapses.synapses.synapses_dt_mismatch"]
+    assert list(target.v) == [1, 1]
+    source2 = SpikeGeneratorGroup(2, [0, 1], [0, 1] * ms, dt=0.5 * ms)
+    same = NeuronGroup(2, "v : 1", dt=0.5 * ms)
+    S2 = Synapses(source2, same, on_pre="v += 1")
+    S2.connect(j="i")
+    brian_logs.clear()
+    Network(source2, same, S2).run(0 * ms)
+    assert _names(brian_logs) == []
+
+
+# -- SpikeGeneratorGroup ---------------------------------------------------------------------
+def test_spikes_before_the_run_are_ignored_with_a_warning(brian_logs):
+    gen = SpikeGeneratorGroup(1, np.zeros(5), np.arange(5) * ms)
+    mon = SpikeMonitor(gen)
+    net = Network(gen, mon)
+    net.run(5 * ms)
+    assert _names(brian_logs) == []
+    gen.set_spikes(np.zeros(5), np.arange(5) * ms)
+    net.run(5 * ms)
+    assert _names(brian_logs) == ["brian2.input.spikegeneratorgroup.ignored_spikes"]
+    assert mon.num_spikes == 5
+
+
+def test_period_beyond_2_to_31_steps_warns_and_means_no_period(brian_logs):
+    gen = SpikeGeneratorGroup(5, [0, 1, 2], [0, 1, 2] * ms, period=1e6 * second)
+    mon = SpikeMonitor(gen)
+    Network(gen, mon).run(10 * ms)
+    assert _names(brian_logs) == ["brian2.input.spikegeneratorgroup.spikegenerator_long_period"]
+    assert list(mon.i) == [0, 1, 2]
