@@ -109,3 +109,67 @@ def test_period_beyond_2_to_31_steps_warns_and_means_no_period(brian_logs):
     Network(gen, mon).run(10 * ms)
     assert _names(brian_logs) == ["brian2.input.spikegeneratorgroup.spikegenerator_long_period"]
     assert list(mon.i) == [0, 1, 2]
+
+
+# -- names found in several namespaces (Brian2's resolution_conflict) ------------------------
+CONFLICT = "brian2.groups.group.Group.resolve.resolution_conflict"
+
+
+def test_internal_variable_shadowed_by_a_user_name_warns_in_string_expressions(brian_logs):
+    G = NeuronGroup(3, "x : 1\ny : 1", name=_unique("ng"))
+    G.y = 2
+    y = 5  # noqa: F841 - the user's name the expression could mean
+    G.x = "y"
+    assert _names(brian_logs) == [CONFLICT]
+    assert "'y' is an internal variable" in brian_logs[-1][2]
+    assert list(G.x) == [2, 2, 2]   # the group's own y
+    del y
+    brian_logs.clear()
+    i, N = 5, 7  # noqa: F841
+    G.x = "i // N"
+    assert _names(brian_logs) == [CONFLICT, CONFLICT]
+    assert list(G.x) == [0, 0, 0]
+    brian_logs.clear()
+    N = 3  # the group's own N has this value: nothing to warn about  # noqa: F841
+    G.x = "N"
+    assert _names(brian_logs) == []
+
+
+def test_internal_variable_shadowed_in_the_model_warns_at_run(brian_logs):
+    y = 5 * ms  # noqa: F841
+    G = NeuronGroup(1, "y : second\ndx/dt = y/ms/ms : 1", name=_unique("ng"))
+    Network(G).run(0 * ms)
+    assert _names(brian_logs) == [CONFLICT]
+    del y
+    i, N, dt = 5, 3, 1 * ms  # noqa: F841 - not used by the model: nothing to warn about
+    brian_logs.clear()
+    Network(NeuronGroup(1, "dx/dt = x/(10*ms) : 1", name=_unique("ng"))).run(0 * ms)
+    assert _names(brian_logs) == []
+
+
+def test_unit_wins_over_a_user_name_with_a_warning(brian_logs):
+    ms = 5  # noqa: F841 - Brian2 resolves units and constants before the user's names
+    G = NeuronGroup(1, "dv/dt = -v/(10*ms) : 1", method="exact", name=_unique("ng"))
+    G.v = 1
+    Network(G).run(10 * second / 1000)
+    assert _names(brian_logs) == [CONFLICT]
+    assert "Will use the object from the units namespace" in brian_logs[-1][2]
+    assert np.isclose(G.v[0], np.exp(-1))
+
+
+def test_group_namespace_wins_over_the_run_namespace_with_a_warning(brian_logs):
+    from brianjit import Hz
+    rate_const = 0 * Hz  # noqa: F841
+    P = PoissonGroup(1, rates="rate_const", namespace={"rate_const": 1 / (0.1 * ms)},
+                     name=_unique("pg"))
+    mon = SpikeMonitor(P)
+    Network(P, mon).run(0.2 * ms)
+    assert _names(brian_logs) == [CONFLICT]
+    assert mon.num_spikes == 2
+
+
+def test_same_value_in_several_namespaces_is_quiet(brian_logs):
+    tau = 10 * ms  # noqa: F841
+    G = NeuronGroup(1, "dv/dt = -v/tau : 1", namespace={"tau": 10 * ms}, name=_unique("ng"))
+    Network(G).run(0 * ms)
+    assert _names(brian_logs) == []

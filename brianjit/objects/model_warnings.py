@@ -9,11 +9,13 @@ construction, or before each run). Nothing here changes what a simulation comput
 from __future__ import annotations
 
 from ..model.equations import DIFFERENTIAL_EQUATION
+from ..model.symbols import is_noise_name
 from ..units import Quantity, second
 from ..utils import info, warn
+from .group import SPECIAL_NAMES
 
 __all__ = ["check_neurongroup_arguments", "synaptic_code_arguments", "note_clock_driven",
-           "warn_dt_mismatch"]
+           "warn_dt_mismatch", "warn_ignored_spikes", "warn_long_period", "internal_names_used"]
 
 
 def check_neurongroup_arguments(name, equations, threshold, reset, refractory):
@@ -94,3 +96,23 @@ def warn_long_period(name, dt):
          f"Periods longer than {steps} timesteps (={Quantity(steps * dt, dim=second.dim)}) are "
          f"not supported, the period of '{name}' will therefore be considered infinite. Set the "
          f"period to 0*second to avoid this warning.")
+
+
+def internal_names_used(group, exprs, targets=()):
+    """Brian2's "user identifiers" of ``group`` that are its own names, for the namespace check
+    (:func:`brianjit.model.namespace.warn_shadowed_internal_names`): the names ``exprs`` use
+    (following the subexpressions they name) and the variables ``targets`` writes, except
+    external ones and noise. {name: the value of ``N``, None for the others}."""
+    names = {t for t in targets if group.variables.get(t) is not None}
+    todo = [e for e in exprs if e is not None]
+    while todo:
+        for sym in todo.pop().free_symbols:
+            if sym.name not in names:
+                names.add(sym.name)
+                sub = group._subexpression(sym.name)
+                if sub is not None:
+                    todo.append(sub[0])
+    names -= set(group.external_names())
+    return {n: (len(group) if n == "N" else None) for n in names
+            if not is_noise_name(n) and (group.variables.get(n) is not None
+                                         or group._is_subexpression(n) or n in SPECIAL_NAMES)}

@@ -31,7 +31,7 @@ from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, ScheduledKernel, build_
                               kernel_function_name)
 from ..jit import compile_ir
 from ..memory import DynamicArray
-from ..model.namespace import resolve_names, user_frame_namespace
+from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from . import storage
@@ -434,7 +434,10 @@ class Network(Nameable):
 
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
-        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'")
+        values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
+                               group_name=obj.name)
+        warn_shadowed_internal_names(obj.internal_names_used(), obj.namespace, namespace,
+                                     obj.name)
         refractory = obj.refractory_constant()
         if refractory is not None:
             values["_refractory"] = refractory

@@ -28,7 +28,7 @@ from .base import BrianObject
 from .group import SPECIAL_NAMES, Group, check_group_size
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
-from .model_warnings import check_neurongroup_arguments
+from .model_warnings import check_neurongroup_arguments, internal_names_used
 from .stateful import Stateful
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
@@ -126,6 +126,14 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         return variables
 
     # -- what a network needs ------------------------------------------------------------------
+    def internal_names_used(self):
+        eqs = self.equations
+        return internal_names_used(
+            self, [eqs[n].expr for n in eqs.diff_eq_names] + [self._threshold_expr,
+                                                             self._refractory_expr]
+            + [s.expr for s in self._reset_statements],
+            list(eqs.diff_eq_names) + [s.var for s in self._reset_statements])
+
     def external_names(self):
         """Names the model uses but does not define (resolved at each run)."""
         exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]

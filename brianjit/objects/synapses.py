@@ -33,7 +33,8 @@ from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
-from .model_warnings import note_clock_driven, synaptic_code_arguments, warn_dt_mismatch
+from .model_warnings import (internal_names_used, note_clock_driven, synaptic_code_arguments,
+                             warn_dt_mismatch)
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
@@ -475,6 +476,10 @@ class Synapses(Group, BrianObject, Stateful):
             names |= {s.var for s in pathway.statements}
         return {n for n in names if self.variables.get(n) is None and n not in self.equations.names
                 and self._linked_variable(n, _NoSlots()) is not None}
+
+    def internal_names_used(self):
+        return internal_names_used(self, self._codes(), list(self.clock_driven) + [
+            s.var for p in self.pathways for s in p.statements if not s.temporary])
 
     def external_names(self):
         names = set()
