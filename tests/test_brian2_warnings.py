@@ -6,8 +6,8 @@ import uuid
 import numpy as np
 import pytest
 
-from brianjit import (Network, NeuronGroup, PoissonGroup, SpikeGeneratorGroup, SpikeMonitor,
-                      Synapses, ms, second)
+from brianjit import (Hz, Network, NeuronGroup, PoissonGroup, PopulationRateMonitor,
+                      SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, ms, second)
 
 
 def _names(logs):
@@ -64,12 +64,12 @@ def test_synaptic_equation_without_clock_driven_flag_is_noted(brian_logs):
     from brianjit.utils.logger import BrianLogger
     BrianLogger._log_messages.clear()
     G = NeuronGroup(2, "v : 1")
-    Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (clock-driven)")
-    Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (event-driven)")
+    S1 = Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (clock-driven)")  # noqa: F841
+    S2 = Synapses(G, G, "dw/dt = -w/(5*ms) : 1 (event-driven)")  # noqa: F841
     assert _names(brian_logs) == []
-    Synapses(G, G, "dw/dt = -w/(5*ms) : 1")
-    assert _names(brian_logs) == ["brian2.synapses.synapses.clock_driven"]
-    assert brian_logs[-1][0] == "INFO"
+    S3 = Synapses(G, G, "dw/dt = -w/(5*ms) : 1")  # noqa: F841
+    assert [(lvl, name) for lvl, name, _ in brian_logs] == [
+        ("INFO", "brian2.synapses.synapses.clock_driven")]
 
 
 def test_pathway_between_groups_of_different_dt_warns_at_each_run(brian_logs):
@@ -173,3 +173,54 @@ def test_same_value_in_several_namespaces_is_quiet(brian_logs):
     G = NeuronGroup(1, "dv/dt = -v/tau : 1", namespace={"tau": 10 * ms}, name=_unique("ng"))
     Network(G).run(0 * ms)
     assert _names(brian_logs) == []
+
+
+# -- objects never run (Brian2's unused_brian_object) ----------------------------------------
+UNUSED = "brian2.core.base.unused_brian_object"
+
+
+@pytest.mark.parametrize("make", [
+    lambda G: NeuronGroup(2, "dv/dt = -v/ms : 1", threshold="v > 1", reset="v = 0",
+                          refractory=1 * ms),
+    lambda G: Synapses(G, G, "w : 1", on_pre="v += w"),
+    lambda G: SpikeMonitor(G),
+    lambda G: StateMonitor(G, "v", record=True),
+    lambda G: PopulationRateMonitor(G),
+    lambda G: SpikeGeneratorGroup(2, [0], [0] * ms),
+    lambda G: PoissonGroup(2, 5 * Hz),
+], ids=["NeuronGroup", "Synapses", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor",
+        "SpikeGeneratorGroup", "PoissonGroup"])
+def test_object_never_run_warns_when_it_is_let_go_not_later(brian_logs, make):
+    """As in Brian2, an object refers to itself only weakly, so it is freed (and the warning
+    given) when the user's last reference goes, not whenever the garbage collector runs."""
+    import gc
+    G = NeuronGroup(2, "v : 1", threshold="v > 1", reset="", name=_unique("ng"))
+    gc.disable()
+    try:
+        obj = make(G)
+        del obj
+        assert UNUSED in [name for _, name, _ in brian_logs]
+        brian_logs.clear()
+        del G
+        assert [name for _, name, _ in brian_logs] == [UNUSED]
+    finally:
+        gc.enable()
+
+
+def test_group_with_run_regularly_is_freed_when_let_go(brian_logs):
+    import gc
+    G = NeuronGroup(2, "v : 1", name=_unique("ng"))
+    gc.disable()
+    try:
+        G.run_regularly("v += 1")   # part of the group (Brian2: no warning of its own)
+        del G
+        assert [name for _, name, _ in brian_logs] == [UNUSED]
+    finally:
+        gc.enable()
+
+
+def test_object_run_in_a_network_does_not_warn_when_let_go(brian_logs):
+    G = NeuronGroup(2, "dv/dt = -v/ms : 1", name=_unique("ng"))
+    Network(G).run(0.1 * ms)
+    del G
+    assert UNUSED not in [name for _, name, _ in brian_logs]

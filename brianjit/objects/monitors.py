@@ -67,7 +67,6 @@ class Recorder(Group):
     start = 0
 
     def _init_records(self, records):
-        object.__setattr__(self, "owner", self)
         object.__setattr__(self, "equations", None)
         object.__setattr__(self, "namespace", None)
         self.variables = Variables(self._implicit_variables, records)
@@ -75,6 +74,11 @@ class Recorder(Group):
     @property
     def stop(self):
         return len(self._t)
+
+    @property
+    def owner(self):
+        """Itself (a property: a monitor must not refer to itself, see NeuronGroup.owner)."""
+        return self
 
     def _implicit_variables(self):
         return implicit_variables(["N"])

@@ -67,7 +67,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self.equations = eqs
         self.namespace = namespace
         self.method = method
-        self.owner, self.start, self.stop = self, 0, int(N)
+        self.start, self.stop = 0, int(N)
         self.threshold = threshold
         self.reset = reset
         self.refractory = refractory
@@ -110,6 +110,12 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                     self.variables[name].write_condition = "not_refractory"
         self._check_shared_subexpressions()
         self._lock_attributes()
+
+    @property
+    def owner(self):
+        """The group whose arrays these are: itself (a property, not an attribute, so that the
+        group does not refer to itself and is freed as soon as the user lets it go)."""
+        return self
 
     @staticmethod
     def _create_variables(eqs, N, group_name):

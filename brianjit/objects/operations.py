@@ -12,6 +12,7 @@ group's ``contained_objects``) and runs whenever the group is part of a network.
 from __future__ import annotations
 
 import inspect
+import weakref
 
 from .. import kernel as K
 from ..model.functions import user_function_names
@@ -95,7 +96,11 @@ class RunRegularly(BrianObject):
             name = f"{owner.name}_run_regularly*"
         BrianObject.__init__(self, name=name, default_name="run_regularly", clock=clock, dt=dt,
                              when=when, order=order)
-        self.group, self.owner, self.abstract_code = group, owner, code
+        # the group holds this operation (contained_objects): it is referred to through a
+        # proxy, so that the group is freed as soon as the user lets it go
+        self.group = weakref.proxy(owner) if group is owner else group
+        owner = weakref.proxy(owner)
+        self.owner, self.abstract_code = owner, code
         self.statements = parse_statements(code)
         for st in self.statements:
             var = owner.variables.get(st.var)

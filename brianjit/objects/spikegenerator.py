@@ -82,7 +82,7 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
                 or N != int(N) or N < 1:
             raise TypeError(f"N has to be an integer >= 1, not {N!r}")
         check_group_size(int(N), f"SpikeGeneratorGroup '{self.name}'")
-        self.owner, self.start, self.stop = self, 0, int(N)
+        self.start, self.stop = 0, int(N)
         self.namespace, self.equations = None, None
         self.variables = Variables(self._implicit_variables)
         self.spikespace = DynamicArray(int(N) + 1, dtype=np.int32)
@@ -96,6 +96,12 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         self._previous_dt = None
         self.set_spikes(indices, times, period, sorted)
         self._lock_attributes()
+
+    @property
+    def owner(self):
+        """The group whose arrays these are: itself (a property, not an attribute, so that the
+        group does not refer to itself and is freed as soon as the user lets it go)."""
+        return self
 
     def set_spikes(self, indices, times, period=0 * second, sorted=False):
         """New spikes (and period) for the next run; see the class docstring. With

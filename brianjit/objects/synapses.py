@@ -92,7 +92,7 @@ class Synapses(Group, BrianObject, Stateful):
         note_clock_driven(eqs)
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.source, self.target = source, target
-        self.owner, self.start = self, 0
+        self.start = 0
         self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
         self._connect_called = False   # variables can be set only after connect(), as Brian2
         self.variables = Variables(self._implicit_variables,
@@ -131,6 +131,12 @@ class Synapses(Group, BrianObject, Stateful):
         self._lock_attributes()
 
     # -- variables -------------------------------------------------------------------------------
+    @property
+    def owner(self):
+        """The group whose arrays these are: itself (a property, not an attribute, so that the
+        group does not refer to itself and is freed as soon as the user lets it go)."""
+        return self
+
     @staticmethod
     def _create_variables(eqs, name):
         def index_array(side):

@@ -11,6 +11,8 @@ into synapse-level events, as Brian2 keeps them, just before synapses or delays 
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .. import kernel as K
@@ -44,7 +46,8 @@ class SynapticPathway:
     ``source`` side ('pre': the presynaptic group, 'post': the postsynaptic one)."""
 
     def __init__(self, synapses, name, code, side, delay):
-        self.synapses = synapses
+        # a proxy: the Synapses own their pathways, a pathway must not keep them alive
+        self.synapses = weakref.proxy(synapses)
         self.name = name
         self.code = code
         self.side = side

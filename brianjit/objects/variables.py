@@ -16,6 +16,7 @@ array (``array is None``). Code that needs an array asks ``get(name)``.
 from __future__ import annotations
 
 import numbers
+import weakref
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -69,7 +70,13 @@ class Variables(dict):
 
     def __init__(self, implicit, stored=()):
         super().__init__(stored)
-        self._implicit = implicit
+        # a group's own method, held weakly: a group must not refer to itself, so that it is
+        # freed (and Brian2's unused-object warning given) as soon as the user lets it go
+        self._implicit_method = weakref.WeakMethod(implicit)
+
+    def _implicit(self):
+        method = self._implicit_method()
+        return {} if method is None else method()
 
     def __contains__(self, name):
         return dict.__contains__(self, name) or name in self._implicit()
