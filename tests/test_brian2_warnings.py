@@ -224,3 +224,49 @@ def test_object_run_in_a_network_does_not_warn_when_let_go(brian_logs):
     Network(G).run(0.1 * ms)
     del G
     assert UNUSED not in [name for _, name, _ in brian_logs]
+
+
+# -- synaptic code whose result depends on the order of the synapses --------------------------
+ORDER = "brian2.codegen.generators.base"
+#: Brian2's examples (its test_synapses.py): suffixes say where a name lives
+ORDER_FREE = ["v_post += w_syn", "v_post *= w_syn", "v_post = v_post + w_syn",
+              "v_post = w_syn * v_post", "v_post = 1", "v_post = c_const", "v_post = x_shared",
+              "v_post += v_post", "v_post += sin(-v_post)", "v_post += w_syn*v_pre",
+              "v_pre += v_post", "w_syn = v_pre", "w_syn /= a_syn", "w_syn = a_syn\na_syn += 1",
+              "v_pre = x_shared\nw_syn = v_pre",
+              "ge_syn += w_syn\nApre_syn += 3\nw_syn = clip(w_syn + Apost_syn, 0, 10)",
+              "a_syn = v_pre\nv_post += a_syn", "v_post += v_post\nv_post += v_post",
+              "v_post += 1\nx = v_post"]
+ORDER_DEPENDENT = ["v_pre = w_syn", "v_post = v_pre", "v_post = w_syn", "v_post += w_syn+v_post",
+                   "v_post += rand()", "a_syn = v_post\nv_post += w_syn", "x = w_syn\nv_pre = x",
+                   "x = v_pre\nv_post = x", "v_post += v_pre\nv_pre += v_post",
+                   "v_post += w_syn\nu_post += v_post", "v_post += 1\nw_syn = v_post"]
+
+
+def _index_class(name):
+    for suffix, index in (("_syn", "_idx"), ("_pre", "pre"), ("_post", "post"), ("_shared", "0")):
+        if name.endswith(suffix):
+            return index
+    return None
+
+
+@pytest.mark.parametrize("code", ORDER_FREE + ORDER_DEPENDENT)
+def test_order_dependence_analysis_on_brian2s_examples(code):
+    import re
+    from brianjit.model.statements import parse_statements
+    from brianjit.objects.order_dependence import is_order_dependent
+    names = set(re.findall(r"\b\w+_(?:syn|pre|post|shared)\b", code))
+    assert is_order_dependent(parse_statements(code, names), _index_class) == (
+        code in ORDER_DEPENDENT)
+
+
+@pytest.mark.parametrize("code, dependent", [("v_post += w", False), ("v = w", True),
+                                             ("w = v_pre", False), ("v_post += rand()", True),
+                                             ("a = w\nu_pre = a", True)])
+def test_order_dependent_pathway_code_warns_at_run(brian_logs, code, dependent):
+    G = NeuronGroup(3, "v : 1\nu : 1", threshold="True", reset="")
+    H = NeuronGroup(3, "v : 1")
+    S = Synapses(G, H, "w : 1", on_pre=code)
+    S.connect()
+    Network(G, H, S).run(0 * ms)
+    assert (ORDER in _names(brian_logs)) == dependent

@@ -8,14 +8,18 @@ construction, or before each run). Nothing here changes what a simulation comput
 """
 from __future__ import annotations
 
+import dataclasses
+
 from ..model.equations import DIFFERENTIAL_EQUATION
 from ..model.symbols import is_noise_name
 from ..units import Quantity, second
 from ..utils import info, warn
 from .group import SPECIAL_NAMES
+from .order_dependence import is_order_dependent
 
 __all__ = ["check_neurongroup_arguments", "synaptic_code_arguments", "note_clock_driven",
-           "warn_dt_mismatch", "warn_ignored_spikes", "warn_long_period", "internal_names_used"]
+           "warn_dt_mismatch", "warn_ignored_spikes", "warn_long_period", "internal_names_used",
+           "warn_order_dependent"]
 
 
 def check_neurongroup_arguments(name, equations, threshold, reset, refractory):
@@ -116,3 +120,34 @@ def internal_names_used(group, exprs, targets=()):
     return {n: (len(group) if n == "N" else None) for n in names
             if not is_noise_name(n) and (group.variables.get(n) is not None
                                          or group._is_subexpression(n) or n in SPECIAL_NAMES)}
+
+
+def warn_order_dependent(synapses, pathway):
+    """Before a run: Brian2's warning for a pathway's code whose result may depend on the order
+    of the synapses (:mod:`brianjit.objects.order_dependence`)."""
+    statements = [dataclasses.replace(st, expr=synapses._expand_group_subexpressions(
+        synapses._substitute_subexpressions(st.expr))) for st in pathway.statements]
+    if statements and is_order_dependent(statements, lambda n: _index_class(synapses, n)):
+        first = (f"Abstract code: '{statements[0].text}'" if len(statements) == 1 else
+                 f"{len(statements)} lines of abstract code, first line is: "
+                 f"'{statements[0].text}'")
+        warn("brian2.codegen.generators.base",
+             f"Came across an abstract code block that may not be well-defined: the outcome may "
+             f"depend on the order of execution. You can ignore this warning if you are sure "
+             f"that the order of operations does not matter. {first}\n")
+
+
+def _index_class(synapses, name):
+    """'_idx' (per synapse), '0' (shared), 'pre'/'post' (per neuron) or None (a constant)."""
+    var = synapses.variables.get(name)
+    if var is not None:
+        return "0" if var.scalar else "_idx"
+    for suffix, group in (("_pre", synapses.source), ("_post", synapses.target)):
+        if name.endswith(suffix):
+            var = group.variables.get(name[:-len(suffix)])
+            if var is not None:
+                return "0" if var.scalar else suffix[1:]
+    var = synapses.target.variables.get(name)
+    if var is not None:
+        return "0" if var.scalar else "post"
+    return "0" if name in SPECIAL_NAMES else None

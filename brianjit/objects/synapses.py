@@ -34,7 +34,7 @@ from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
 from .model_warnings import (internal_names_used, note_clock_driven, synaptic_code_arguments,
-                             warn_dt_mismatch)
+                             warn_dt_mismatch, warn_order_dependent)
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
@@ -563,6 +563,7 @@ class Synapses(Group, BrianObject, Stateful):
         for pathway in self.pathways:
             other = self.target if pathway.side == "pre" else self.source
             warn_dt_mismatch(f"{self.name}_{pathway.name}", self, pathway.group, other)
+            warn_order_dependent(self, pathway)
 
     def prepare_run(self, n_steps):
         refresh_link_indices(self)
