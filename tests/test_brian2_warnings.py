@@ -270,3 +270,45 @@ def test_order_dependent_pathway_code_warns_at_run(brian_logs, code, dependent):
     S.connect()
     Network(G, H, S).run(0 * ms)
     assert (ORDER in _names(brian_logs)) == dependent
+
+
+# -- TimedArray, StateMonitor, SpatialNeuron --------------------------------------------------
+def test_timedarray_on_a_finer_misaligned_grid_warns_and_notes(brian_logs):
+    from brianjit import TimedArray
+    from brianjit.utils.logger import BrianLogger
+    BrianLogger._log_messages.clear()
+    ta = TimedArray([1.0, 2.0, 3.0], dt=0.25 * ms)
+    G = NeuronGroup(1, "dv/dt = ta(t)/ms : 1", dt=0.1 * ms, name=_unique("ng"))
+    Network(G).run(0.5 * ms)
+    assert [(lvl, name) for lvl, name, _ in brian_logs if "timedarray" in name] == [
+        ("WARNING", "brian2.input.timedarray"), ("INFO", "brian2.input.timedarray")]
+    brian_logs.clear()
+    ta2 = TimedArray([1.0, 2.0, 3.0], dt=0.2 * ms)  # noqa: F841 - a multiple of dt: no message
+    H = NeuronGroup(1, "dv/dt = ta2(t)/ms : 1", dt=0.1 * ms, name=_unique("ng"))
+    Network(H).run(0.5 * ms)
+    assert _names(brian_logs) == []
+
+
+def test_recording_a_shared_variable_for_several_elements_warns(brian_logs):
+    from brianjit.utils.logger import BrianLogger
+    BrianLogger._log_messages.clear()
+    G = NeuronGroup(3, "v : 1\ns : 1 (shared)", name=_unique("ng"))
+    m1 = StateMonitor(G, ["v", "s"], record=[0])  # noqa: F841 - one element: no warning
+    assert _names(brian_logs) == []
+    m2 = StateMonitor(G, ["v", "s"], record=True)  # noqa: F841
+    assert _names(brian_logs) == ["brian2.monitors.statemonitor"]
+    assert "Variable s is a shared variable" in brian_logs[-1][2]
+
+
+def test_morphology_with_only_some_coordinates_is_noted(brian_logs):
+    from brianjit import Cylinder, Soma, SpatialNeuron, um
+    with_coordinates = Soma(diameter=20 * um)
+    with_coordinates.dend = Cylinder(x=[0, 100] * um, diameter=2 * um, n=4)
+    N1 = SpatialNeuron(with_coordinates, "Im = 0*amp/meter**2 : amp/meter**2")  # noqa: F841
+    assert _names(brian_logs) == ["brian2.spatialneuron.spatialneuron"]
+    assert brian_logs[-1][0] == "INFO"
+    brian_logs.clear()
+    without = Soma(diameter=20 * um)
+    without.dend = Cylinder(length=100 * um, diameter=2 * um, n=4)
+    N2 = SpatialNeuron(without, "Im = 0*amp/meter**2 : amp/meter**2")  # noqa: F841
+    assert _names(brian_logs) == []

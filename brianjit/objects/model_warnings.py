@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from ..model.equations import DIFFERENTIAL_EQUATION
 from ..model.symbols import is_noise_name
 from ..units import Quantity, second
@@ -151,3 +153,37 @@ def _index_class(synapses, name):
     if var is not None:
         return "0" if var.scalar else "post"
     return "0" if name in SPECIAL_NAMES else None
+
+
+def warn_misaligned_time_grids(group_dt, table_dt):
+    """A group that steps on a finer grid than a TimedArray it uses, not dividing the array's dt:
+    the array's values change within the group's steps (Brian2's warning, and its note that
+    ``exact`` then cannot treat the array as constant over a step)."""
+    warn("brian2.input.timedarray",
+         f"Group uses a dt of {Quantity(group_dt, dim=second.dim)} while TimedArray uses dt of "
+         f"{Quantity(table_dt, dim=second.dim)} (ratio: 1/{table_dt / group_dt}) → time grids "
+         f"not aligned", once=True)
+    info("brian2.input.timedarray",
+         "dt of the TimedArray is not an integer multiple of the group's dt, the TimedArray's "
+         "return value can therefore not be considered constant over one timestep, making exact "
+         "integration impossible.", once=True)
+
+
+def warn_shared_recorded(variable, n_records):
+    """A StateMonitor that records a shared variable for several elements (the same value in
+    every column)."""
+    if variable.scalar and n_records > 1:
+        warn("brian2.monitors.statemonitor",
+             f"Variable {variable.name} is a shared variable but it will be recorded once for "
+             f"every target.", once=True)
+
+
+def note_missing_coordinates(coordinates):
+    """A SpatialNeuron from a morphology where only some sections have coordinates: the others
+    get NaN (Brian2's note)."""
+    if any(np.isnan(values).any() for values in coordinates.values()):
+        info("brian2.spatialneuron.spatialneuron",
+             "The morphology has a mix of sections with and without coordinates. The "
+             "SpatialNeuron object will store NaN values for the coordinates of the sections that "
+             "do not specify coordinates. Call generate_coordinates on the morphology before "
+             "creating the SpatialNeuron object to fill in the missing coordinates.")
