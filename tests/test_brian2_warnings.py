@@ -179,6 +179,16 @@ def test_same_value_in_several_namespaces_is_quiet(brian_logs):
 UNUSED = "brian2.core.base.unused_brian_object"
 
 
+@pytest.fixture
+def without_gc():
+    """No cyclic garbage collection during the test: what is freed is freed by reference
+    counting."""
+    import gc
+    gc.disable()
+    yield
+    gc.enable()
+
+
 @pytest.mark.parametrize("make", [
     lambda G: NeuronGroup(2, "dv/dt = -v/ms : 1", threshold="v > 1", reset="v = 0",
                           refractory=1 * ms),
@@ -190,33 +200,23 @@ UNUSED = "brian2.core.base.unused_brian_object"
     lambda G: PoissonGroup(2, 5 * Hz),
 ], ids=["NeuronGroup", "Synapses", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor",
         "SpikeGeneratorGroup", "PoissonGroup"])
-def test_object_never_run_warns_when_it_is_let_go_not_later(brian_logs, make):
+def test_object_never_run_warns_when_it_is_let_go_not_later(without_gc, brian_logs, make):
     """As in Brian2, an object refers to itself only weakly, so it is freed (and the warning
     given) when the user's last reference goes, not whenever the garbage collector runs."""
-    import gc
     G = NeuronGroup(2, "v : 1", threshold="v > 1", reset="", name=_unique("ng"))
-    gc.disable()
-    try:
-        obj = make(G)
-        del obj
-        assert UNUSED in [name for _, name, _ in brian_logs]
-        brian_logs.clear()
-        del G
-        assert [name for _, name, _ in brian_logs] == [UNUSED]
-    finally:
-        gc.enable()
+    obj = make(G)
+    del obj
+    assert UNUSED in [name for _, name, _ in brian_logs]
+    brian_logs.clear()
+    del G
+    assert [name for _, name, _ in brian_logs] == [UNUSED]
 
 
-def test_group_with_run_regularly_is_freed_when_let_go(brian_logs):
-    import gc
+def test_group_with_run_regularly_is_freed_when_let_go(without_gc, brian_logs):
     G = NeuronGroup(2, "v : 1", name=_unique("ng"))
-    gc.disable()
-    try:
-        G.run_regularly("v += 1")   # part of the group (Brian2: no warning of its own)
-        del G
-        assert [name for _, name, _ in brian_logs] == [UNUSED]
-    finally:
-        gc.enable()
+    G.run_regularly("v += 1")   # part of the group (Brian2: no warning of its own)
+    del G
+    assert [name for _, name, _ in brian_logs] == [UNUSED]
 
 
 def test_object_run_in_a_network_does_not_warn_when_let_go(brian_logs):
