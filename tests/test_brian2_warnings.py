@@ -312,3 +312,20 @@ def test_morphology_with_only_some_coordinates_is_noted(brian_logs):
     without.dend = Cylinder(length=100 * um, diameter=2 * um, n=4)
     N2 = SpatialNeuron(without, "Im = 0*amp/meter**2 : amp/meter**2")  # noqa: F841
     assert _names(brian_logs) == []
+
+
+def test_units_namespace_is_brian2s(brian_logs):
+    """Only Brian2's default units take precedence over the user's names: brianjit has more
+    unit names (``damp`` is a deca-ampere), which must not take a user's ``damp``."""
+    from brianjit.model.namespace import _UNIT_NAMES
+    for name in ["ms", "mV", "cm", "cm2", "um3", "hertz", "henry", "candle", "liter", "daliter",
+                 "cliter", "msiemens", "mM", "kgram", "gram"]:
+        assert name in _UNIT_NAMES, name
+    for name in ["damp", "camp", "dmol", "hsecond", "cmeter", "mS", "candela", "liter2",
+                 "mlitre3"]:
+        assert name not in _UNIT_NAMES, name
+    damp = 0.5  # noqa: F841
+    G = NeuronGroup(1, "x = damp : 1", name=_unique("ng"))
+    Network(G).run(0 * ms)
+    assert G.x[0] == 0.5
+    assert _names(brian_logs) == []

@@ -23,8 +23,27 @@ __all__ = ["resolve_names", "user_frame_namespace", "warn_shadowed_internal_name
            "DEFAULT_CONSTANTS"]
 
 DEFAULT_CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
-_UNIT_NAMES = {name: getattr(_units, name) for name in getattr(_units, "__all__", [])
-               if isinstance(getattr(_units, name, None), Unit)}
+_ALL_UNITS = {name: getattr(_units, name) for name in getattr(_units, "__all__", [])
+              if isinstance(getattr(_units, name, None), Unit)}
+
+
+def _in_brian2s_default_units(name) -> bool:
+    """Whether Brian2 resolves ``name`` as a unit in model strings (its ``DEFAULT_UNITS``).
+    brianjit's units are more: the prefixes c, d, da and h on every unit (Brian2 registers them
+    for litres only), powers of litres, ``candela`` and ``mS``. A user's ``damp = 0.3`` must
+    stay the user's."""
+    if name == "mS" or name.startswith("candela"):
+        return False
+    base = name.rstrip("23")
+    if base.endswith(("liter", "litre")):
+        return base == name   # every prefix, no powers
+    return not any(base.startswith(prefix) and base[len(prefix):] in _ALL_UNITS
+                   for prefix in ("da", "c", "d", "h"))
+
+
+#: the units namespace of name resolution: exactly Brian2's (tests/test_brian2_warnings.py)
+_UNIT_NAMES = {name: unit for name, unit in _ALL_UNITS.items()
+               if _in_brian2s_default_units(name)}
 
 
 def user_frame_namespace(level: int = 0) -> dict:
