@@ -6,8 +6,8 @@ import uuid
 import numpy as np
 import pytest
 
-from brianjit import (Hz, Network, NeuronGroup, PoissonGroup, PopulationRateMonitor,
-                      SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, ms, second)
+from brianjit import (Hz, Network, NeuronGroup, PoissonGroup, SpikeGeneratorGroup,
+                      SpikeMonitor, StateMonitor, Synapses, ms, second)
 
 
 def _names(logs):
@@ -158,7 +158,6 @@ def test_unit_wins_over_a_user_name_with_a_warning(brian_logs):
 
 
 def test_group_namespace_wins_over_the_run_namespace_with_a_warning(brian_logs):
-    from brianjit import Hz
     rate_const = 0 * Hz  # noqa: F841
     P = PoissonGroup(1, rates="rate_const", namespace={"rate_const": 1 / (0.1 * ms)},
                      name=_unique("pg"))
@@ -187,29 +186,6 @@ def without_gc():
     gc.disable()
     yield
     gc.enable()
-
-
-@pytest.mark.parametrize("make", [
-    lambda G: NeuronGroup(2, "dv/dt = -v/ms : 1", threshold="v > 1", reset="v = 0",
-                          refractory=1 * ms),
-    lambda G: Synapses(G, G, "w : 1", on_pre="v += w"),
-    lambda G: SpikeMonitor(G),
-    lambda G: StateMonitor(G, "v", record=True),
-    lambda G: PopulationRateMonitor(G),
-    lambda G: SpikeGeneratorGroup(2, [0], [0] * ms),
-    lambda G: PoissonGroup(2, 5 * Hz),
-], ids=["NeuronGroup", "Synapses", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor",
-        "SpikeGeneratorGroup", "PoissonGroup"])
-def test_object_never_run_warns_when_it_is_let_go_not_later(without_gc, brian_logs, make):
-    """As in Brian2, an object refers to itself only weakly, so it is freed (and the warning
-    given) when the user's last reference goes, not whenever the garbage collector runs."""
-    G = NeuronGroup(2, "v : 1", threshold="v > 1", reset="", name=_unique("ng"))
-    obj = make(G)
-    del obj
-    assert UNUSED in [name for _, name, _ in brian_logs]
-    brian_logs.clear()
-    del G
-    assert [name for _, name, _ in brian_logs] == [UNUSED]
 
 
 def test_group_with_run_regularly_is_freed_when_let_go(without_gc, brian_logs):

@@ -105,6 +105,14 @@ class Group(ElementSet, VariableOwner):
     #: whether the number of elements is fixed (linked_var links only to such groups)
     fixed_size = True
 
+    @property
+    def owner(self):
+        """The group whose arrays hold this one's elements: itself, or a subgroup's parent. A
+        property, so that a group holds no reference to itself: a group nobody uses dies (with
+        Brian2's "never included in a network" warning) when its last reference goes, not at a
+        later garbage collection."""
+        return self.__dict__.get("_parent", self)
+
     # -- sizes and indices -----------------------------------------------------------------------
     def __len__(self):
         return self.stop - self.start

@@ -76,11 +76,6 @@ class Recorder(Group):
     def stop(self):
         return len(self._t)
 
-    @property
-    def owner(self):
-        """Itself (a property: a monitor must not refer to itself, see NeuronGroup.owner)."""
-        return self
-
     def _implicit_variables(self):
         return implicit_variables(["N"])
 

@@ -111,12 +111,6 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self._check_shared_subexpressions()
         self._lock_attributes()
 
-    @property
-    def owner(self):
-        """The group whose arrays these are: itself (a property, not an attribute, so that the
-        group does not refer to itself and is freed as soon as the user lets it go)."""
-        return self
-
     @staticmethod
     def _create_variables(eqs, N, group_name):
         variables = {}

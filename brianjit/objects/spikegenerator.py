@@ -97,12 +97,6 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         self.set_spikes(indices, times, period, sorted)
         self._lock_attributes()
 
-    @property
-    def owner(self):
-        """The group whose arrays these are: itself (a property, not an attribute, so that the
-        group does not refer to itself and is freed as soon as the user lets it go)."""
-        return self
-
     def set_spikes(self, indices, times, period=0 * second, sorted=False):
         """New spikes (and period) for the next run; see the class docstring. With
         ``sorted=True`` they must be in (time, index) order already."""

@@ -19,7 +19,7 @@ class Subgroup(Group, SpikeSource):
 
     def __init__(self, source, start, stop):
         owner = source.owner
-        for name, value in (("source", source), ("owner", owner),
+        for name, value in (("source", source), ("_parent", owner),
                             ("start", owner.start + start), ("stop", owner.start + stop),
                             ("name", f"{owner.name}_subgroup_{start}_{stop}"),
                             ("namespace", owner.namespace), ("equations", owner.equations),

@@ -131,12 +131,6 @@ class Synapses(Group, BrianObject, Stateful):
         self._lock_attributes()
 
     # -- variables -------------------------------------------------------------------------------
-    @property
-    def owner(self):
-        """The group whose arrays these are: itself (a property, not an attribute, so that the
-        group does not refer to itself and is freed as soon as the user lets it go)."""
-        return self
-
     @staticmethod
     def _create_variables(eqs, name):
         def index_array(side):

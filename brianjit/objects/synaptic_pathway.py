@@ -46,7 +46,8 @@ class SynapticPathway:
     ``source`` side ('pre': the presynaptic group, 'post': the postsynaptic one)."""
 
     def __init__(self, synapses, name, code, side, delay):
-        # a proxy: the Synapses own their pathways, a pathway must not keep them alive
+        # a proxy, as Brian2's: the Synapses hold their pathways, and a strong reference back
+        # would keep unused Synapses alive until a garbage collection
         self.synapses = weakref.proxy(synapses)
         self.name = name
         self.code = code

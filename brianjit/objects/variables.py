@@ -15,6 +15,7 @@ array (``array is None``). Code that needs an array asks ``get(name)``.
 """
 from __future__ import annotations
 
+import inspect
 import numbers
 import weakref
 from dataclasses import dataclass
@@ -66,17 +67,18 @@ class Variables(dict):
     """A group's stored variables by name, plus the names it defines implicitly.
 
     ``implicit`` is a callable returning ``{name: Variable}`` of the implicit names (computed on
-    demand, so it follows the group: a Synapses' ``v_post`` exists while its target has ``v``)."""
+    demand, so it follows the group: a Synapses' ``v_post`` exists while its target has ``v``).
+    A bound method of the group is held weakly: the group and its variables form no reference
+    cycle, so a group nobody uses dies (and gives Brian2's "never included in a network" warning)
+    when its last reference goes, not at some later garbage collection."""
 
     def __init__(self, implicit, stored=()):
         super().__init__(stored)
-        # a group's own method, held weakly: a group must not refer to itself, so that it is
-        # freed (and Brian2's unused-object warning given) as soon as the user lets it go
-        self._implicit_method = weakref.WeakMethod(implicit)
-
-    def _implicit(self):
-        method = self._implicit_method()
-        return {} if method is None else method()
+        if inspect.ismethod(implicit):
+            method = weakref.WeakMethod(implicit)
+            self._implicit = lambda: method()() if method() is not None else {}
+        else:
+            self._implicit = implicit
 
     def __contains__(self, name):
         return dict.__contains__(self, name) or name in self._implicit()
