@@ -21,7 +21,8 @@ from .order_dependence import is_order_dependent
 
 __all__ = ["check_neurongroup_arguments", "synaptic_code_arguments", "note_clock_driven",
            "warn_dt_mismatch", "warn_ignored_spikes", "warn_long_period", "internal_names_used",
-           "warn_order_dependent"]
+           "warn_order_dependent", "warn_misaligned_time_grids", "warn_shared_recorded",
+           "note_missing_coordinates"]
 
 
 def check_neurongroup_arguments(name, equations, threshold, reset, refractory):
