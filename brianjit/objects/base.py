@@ -235,6 +235,11 @@ class BrianObject(Nameable):
         added to the error when such a name cannot be resolved."""
         return {}
 
+    def internal_names_used(self) -> dict:
+        """The object's own names its code uses ({name: value if a constant, else None}):
+        a run warns about those the namespaces also define, as Brian2 does."""
+        return {}
+
     def check_units(self, dims) -> None:
         """Check the object's code against the dimensions of the resolved names."""
 

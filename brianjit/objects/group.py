@@ -20,7 +20,7 @@ from .. import memory_budget
 from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
 from ..model.functions import user_function_names
-from ..model.namespace import resolve_names, user_frame_namespace
+from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..model.parse import parse_expression
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
@@ -413,7 +413,7 @@ class Group(ElementSet, VariableOwner):
     # -- string expressions, run natively ------------------------------------------------------
     def _resolve(self, names, where):
         user = user_frame_namespace()
-        values = resolve_names(names, self.namespace, user, owner=where)
+        values = resolve_names(names, self.namespace, user, owner=where, group_name=self.name)
         return values
 
     def _parse(self, text):
@@ -430,6 +430,7 @@ class Group(ElementSet, VariableOwner):
         refresh_link_indices(self.owner)
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
         calls = set().union(*[user_function_names(e) for e in exprs if e is not None])
+        used = set(names)
         names |= {"dt"}
         variables, dims = {}, dict(SPECIAL_NAMES)
         external = set()
@@ -447,6 +448,8 @@ class Group(ElementSet, VariableOwner):
                 else:
                     linked_variables, dims[name] = linked
                     variables.update(linked_variables)
+        warn_shadowed_internal_names({n: len(self) if n == "N" else None for n in used - external},
+                                     self.namespace, user_frame_namespace(), self.name)
         functions = replaced_default_functions(slots)
         for name, value in self._resolve(calls, where).items():
             value = as_function(name, value)

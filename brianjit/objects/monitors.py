@@ -25,6 +25,7 @@ from .base import BrianObject
 from .events import event_space
 from .group import Group, implicit_variables
 from .indexing import ElementSet, relative_indices
+from .model_warnings import warn_shared_recorded
 from .stateful import Stateful
 from .variables import (NUMPY_DTYPES, Variable, Variables, array_vars, integer_indices,
                         own_indices)
@@ -116,6 +117,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         self._recorded = {}
         for v in self.record_variables:
             var = owner.variable_info(v)
+            warn_shared_recorded(var, len(self.record))
             stored = owner.variables.get(v) is not None
             self._recorded[v] = (var.dim, var.dtype if stored or var.dtype == "boolean"
                                  else "float")

@@ -31,7 +31,7 @@ from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, ScheduledKernel, build_
                               kernel_function_name)
 from ..jit import compile_ir
 from ..memory import DynamicArray
-from ..model.namespace import resolve_names, user_frame_namespace
+from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from . import storage
@@ -441,7 +441,9 @@ class Network(Nameable):
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
         values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
-                               hints=obj.unresolved_hints())
+                               group_name=obj.name, hints=obj.unresolved_hints())
+        warn_shadowed_internal_names(obj.internal_names_used(), obj.namespace, namespace,
+                                     obj.name)
         # a Python function (check_units) called in model strings becomes a Function
         values = {name: as_function(name, value) if callable(value) and not
                   hasattr(value, "dim") else value for name, value in values.items()}

@@ -32,6 +32,7 @@ from .events import Resetter, Thresholder, check_event_names, new_event_space
 from .group import SPECIAL_NAMES, Group, check_group_size, check_pre_post_names
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
+from .model_warnings import check_neurongroup_arguments, internal_names_used
 from .stateful import Stateful
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
@@ -102,6 +103,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self.parse_time = time.perf_counter() - parse_start
         if refractory is not False and not isinstance(refractory, str):
             fail_for_dimension_mismatch(refractory, second, "refractory must be a time")
+        check_neurongroup_arguments(self.name, eqs, threshold, reset, refractory)
         self._integration = None
         self._locally_constant = frozenset()
         #: linked variables: hidden index array -> (index variable, size of the source), and
@@ -226,6 +228,14 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                             f"to be a boolean expression (a comparison such as 'v > 10*mV')")
 
     # -- what a network needs ------------------------------------------------------------------
+    def internal_names_used(self):
+        eqs = self.equations
+        return internal_names_used(
+            self, [eqs[n].expr for n in eqs.diff_eq_names] + [self._threshold_expr,
+                                                             self._refractory_expr]
+            + [s.expr for s in self._reset_statements],
+            list(eqs.diff_eq_names) + [s.var for s in self._reset_statements])
+
     def external_names(self):
         """Names the model uses but does not define (resolved at each run); those of the
         events' code are their thresholders' and resetters'."""

@@ -26,6 +26,7 @@ from ..model.symbols import symbol
 from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
+from .weak import WeakRef
 
 __all__ = ["NetworkOperation", "network_operation", "RunRegularly"]
 
@@ -102,7 +103,10 @@ class RunRegularly(BrianObject):
             name = f"{owner.name}_run_regularly*"
         BrianObject.__init__(self, name=name, default_name="run_regularly", clock=clock, dt=dt,
                              when=when, order=order)
-        self.group, self.owner, self.abstract_code = group, owner, code
+        # the group holds this operation (contained_objects): a weak reference back (weak.py)
+        self._owner = WeakRef(owner)
+        self._subgroup = None if group is owner else group
+        self.abstract_code = code
         self.statements = parse_statements(code)
         for st in self.statements:
             var = owner.variables.get(st.var)
@@ -115,6 +119,16 @@ class RunRegularly(BrianObject):
                                 f"is {kind} and cannot be written")
         self._check_scalar_statements()
         owner.contained_objects.append(self)
+
+    @property
+    def owner(self):
+        """The group whose arrays the code reads and writes."""
+        return self._owner()
+
+    @property
+    def group(self):
+        """The group (or subgroup) the code runs for."""
+        return self._subgroup if self._subgroup is not None else self._owner()
 
     def _is_scalar(self, st):
         var = self.owner.variables.get(st.var)

@@ -19,6 +19,7 @@ from .base import BrianObject
 from .events import new_event_space
 from .group import Group, check_group_size
 from .hierarchy import SpikeSource
+from .model_warnings import warn_ignored_spikes, warn_long_period
 from .stateful import Stateful
 from .variables import Variables
 
@@ -153,6 +154,7 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         """Brian2's before_run: bins for the current dt, the pointer past spikes already gone."""
         if self._spikes_changed:
             self._lastindex.data[0] = -1  # also after set_spikes() during a run
+            warn_ignored_spikes(self.name, self._spike_times.data, self.clock)
         if self._spikes_changed or self.clock.dt_ != self._previous_dt:
             self._rebin()
 
@@ -164,6 +166,8 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         _set_array(self._timebins, bins, np.int32)
         _set_array(self._neuron_index, self._spike_neurons.data, np.int32)
         self._period_bins.data[0] = period_bins
+        if self._period and not period_bins:
+            warn_long_period(self.name, dt)
         self._previous_dt = dt
         self._spikes_changed = False
 

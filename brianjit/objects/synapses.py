@@ -35,6 +35,8 @@ from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
+from .model_warnings import (internal_names_used, note_clock_driven, synaptic_code_arguments,
+                             warn_dt_mismatch, warn_order_dependent)
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
@@ -137,6 +139,7 @@ class Synapses(Group, BrianObject, Stateful):
         eqs = model if isinstance(model, Equations) else Equations(model or "")
         eqs.check_flags(_ALLOWED_FLAGS)
         _check_name_clashes(eqs, source, target)
+        note_clock_driven(eqs)
         self.equations, self.namespace, self.method = eqs, namespace, method
         self.method_options = method_options
         self.source, self.target = source, target
@@ -159,10 +162,9 @@ class Synapses(Group, BrianObject, Stateful):
         self._integration = None
         self._locally_constant = frozenset()
         self._event_update = None
-        codes = {**{("pre", n): c for n, c in _pathway_codes(on_pre if on_pre is not None else pre,
-                                                              "pre").items()},
-                 **{("post", n): c for n, c in _pathway_codes(on_post if on_post is not None
-                                                               else post, "post").items()}}
+        on_pre, on_post = synaptic_code_arguments(on_pre, pre, on_post, post)
+        codes = {**{("pre", n): c for n, c in _pathway_codes(on_pre, "pre").items()},
+                 **{("post", n): c for n, c in _pathway_codes(on_post, "post").items()}}
         delays = delay if isinstance(delay, dict) else {"pre": delay} if delay is not None else {}
         for path in delays:
             if path not in {n for _, n in codes}:
@@ -533,6 +535,10 @@ class Synapses(Group, BrianObject, Stateful):
         return {n for n in names if self.variables.get(n) is None and n not in self.equations.names
                 and self._linked_variable(n, _NoSlots()) is not None}
 
+    def internal_names_used(self):
+        return internal_names_used(self, self._codes(), list(self.clock_driven) + [
+            s.var for p in self.pathways for s in p.statements if not s.temporary])
+
     def external_names(self):
         names = set()
         for expr in self._codes():
@@ -605,6 +611,12 @@ class Synapses(Group, BrianObject, Stateful):
                 statements.append(K.Assign("lastupdate", symbol("t")))
             self._event_update = statements
         return self._event_update
+
+    def before_run(self, run_namespace):
+        for pathway in self.pathways:
+            other = self.target if pathway.side == "pre" else self.source
+            warn_dt_mismatch(f"{self.name}_{pathway.name}", self, pathway.group, other)
+            warn_order_dependent(self, pathway)
 
     def prepare_run(self, n_steps):
         if self.pathways and not self._connect_called:

@@ -11,6 +11,7 @@ into synapse-level events, as Brian2 keeps them, just before synapses or delays 
 """
 from __future__ import annotations
 
+
 import numpy as np
 
 from .. import kernel as K

@@ -15,6 +15,7 @@ from ..memory import DynamicArray
 from ..model.functions import FunctionSpec
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from .base import Nameable
+from .model_warnings import warn_misaligned_time_grids
 
 __all__ = ["TimedArray", "upsampling_factor"]
 
@@ -86,7 +87,10 @@ class TimedArray(Nameable):
         if dt > self.dt_:
             return False
         ratio = self.dt_ / float(dt)
-        return float(np.floor(ratio)) == ratio
+        if float(np.floor(ratio)) == ratio:
+            return True
+        warn_misaligned_time_grids(dt, self.dt_)
+        return False
 
     def kernel_function(self, slots) -> K.TimedArrayFunction:
         """What a kernel calling this array needs (its table bound to a slot)."""

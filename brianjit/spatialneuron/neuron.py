@@ -18,6 +18,7 @@ import operator
 
 import numpy as np
 
+from ..objects.model_warnings import note_missing_coordinates
 from ..objects.neurongroup import NeuronGroup
 from ..objects.operations import RunRegularly
 from ..objects.subgroup import Subgroup
@@ -99,6 +100,7 @@ class SpatialNeuron(_Compartments, NeuronGroup):
         if flat.coordinates is not None:
             for axis in "xyz":
                 self.variables[axis].array.data[:] = flat.coordinates[axis]
+            note_missing_coordinates(flat.coordinates)
         self.Cm = Cm
         self.Ri = Ri
         updater = SpatialStateUpdater(self, flat, membrane.gtot, membrane.I0)
