@@ -135,6 +135,10 @@ class BrianObject(Nameable):
     #: whether a new instance among objects run before makes ``run()`` raise ``MagicError``
     #: (False: e.g. a monitor added to a running simulation)
     invalidates_magic_network = True
+    #: part of a group (its run_regularly code, thresholder, resetter): runs and dies with it,
+    #: so it gives no "never included in a network" warning of its own (Brian2: an object with
+    #: a ``group``)
+    part_of_a_group = False
     #: the compiled kernels of this object (a CodeView), set when a network builds
     code = None
     #: the object's own names for its code (None: only the run's namespace)
@@ -279,7 +283,7 @@ class BrianObject(Nameable):
         # usually a group created and not kept, or kept in a list run() does not look into
         try:
             if getattr(self, "_network", "uninitialised") is None \
-                    and getattr(self, "group", None) is None \
+                    and not self.part_of_a_group and getattr(self, "group", None) is None \
                     and not self.__dict__.get("_unpickled", False):
                 warn("brian2.core.base.unused_brian_object",
                      f"The object '{self.name}' is getting deleted, but was never included in a "

@@ -28,6 +28,7 @@ from ..model.parse import parse_expression
 from ..model.statements import parse_statements
 from .base import BrianObject, ScheduleEntry
 from .group import SPECIAL_NAMES
+from .model_warnings import internal_names_used
 from .weak import WeakRef
 
 __all__ = ["Thresholder", "Resetter", "check_event_names", "event_space", "new_event_space"]
@@ -72,6 +73,8 @@ def event_space(group, event, role="Recorded group"):
 
 class _EventCode(BrianObject):
     """What thresholders and resetters share: a group, an event, and the names of their code."""
+
+    part_of_a_group = True
 
     def __init__(self, group, event, kind, when, order):
         BrianObject.__init__(self, name=f"{group.name}_{event}_{kind}", clock=group.clock,
@@ -124,6 +127,9 @@ class Thresholder(_EventCode):
     def external_names(self):
         return self._names_of([self.expr] if self.expr is not None else [])
 
+    def internal_names_used(self):
+        return internal_names_used(self.group, [self.expr])
+
     def structure_key(self):
         return (self.when, self.order, repr(self.condition))
 
@@ -145,6 +151,10 @@ class Resetter(_EventCode):
     def external_names(self):
         return self._names_of([s.expr for s in self.statements],
                               {s.var for s in self.statements})
+
+    def internal_names_used(self):
+        return internal_names_used(self.group, [s.expr for s in self.statements],
+                                   [s.var for s in self.statements])
 
     def structure_key(self):
         return (self.when, self.order, self.abstract_code)

@@ -231,10 +231,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def internal_names_used(self):
         eqs = self.equations
         return internal_names_used(
-            self, [eqs[n].expr for n in eqs.diff_eq_names] + [self._threshold_expr,
-                                                             self._refractory_expr]
-            + [s.expr for s in self._reset_statements],
-            list(eqs.diff_eq_names) + [s.var for s in self._reset_statements])
+            self, [eqs[n].expr for n in eqs.diff_eq_names] + [self._refractory_expr],
+            list(eqs.diff_eq_names))
 
     def external_names(self):
         """Names the model uses but does not define (resolved at each run); those of the

@@ -93,6 +93,8 @@ class RunRegularly(BrianObject):
     """``code`` (abstract code, one statement per line) for every element of ``group`` at the
     steps of its own clock. Created by ``group.run_regularly``; runs along with the group."""
 
+    part_of_a_group = True
+
     def __init__(self, group, code, dt=None, clock=None, when="start", order=0, name=None):
         if not isinstance(code, str):
             raise TypeError(f"run_regularly needs code as a string, not {code!r}")
