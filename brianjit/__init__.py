@@ -21,6 +21,7 @@ globals().update((name, getattr(_only, name)) for name in _only.__all__
                  if name not in _only.LAZY_NAMES)
 # brianjit's own settings: reachable as brianjit.X, not part of the Brian2 star import
 from .memory_budget import get_memory_limit, set_memory_limit  # noqa: F401
+from .sweeps import sweep  # noqa: F401  (Dask and pandas are imported only when a sweep runs)
 
 __version__ = "0.1.0"
 
