@@ -42,8 +42,9 @@ from .sweep_params import parameter_sets, task_seed
 
 __all__ = ["sweep", "task_seed"]
 
-#: columns brianjit adds to each row, so no parameter may have these names
-RESERVED_COLUMNS = ("seed", "error")
+#: columns brianjit adds to rows (``result``: what a function that returns no dict returned), so
+#: no parameter may have these names
+RESERVED_COLUMNS = ("seed", "error", "result")
 
 
 def _require(module: str):
@@ -167,11 +168,17 @@ def _gather(client, func, sets, seeds, progress):
     waves = (lambda: [submit(k, w) for k, w in first],
              lambda: [submit(k) for k in range(len(first), len(sets))])
     for wave in waves:  # the second is submitted when the first has finished
-        for future in distributed.as_completed(wave()):
-            k = future.task_index
-            outcomes[k] = _outcome(future)
-            progress.update(outcomes[k]["error"] is not None)
-            future.release()
+        pending = set(wave())
+        try:
+            for future in distributed.as_completed(list(pending)):
+                pending.discard(future)
+                k = future.task_index
+                outcomes[k] = _outcome(future)
+                progress.update(outcomes[k]["error"] is not None)
+                future.release()
+        finally:  # Ctrl-C: leave nothing running on the user's cluster
+            if pending:
+                client.cancel(list(pending))
     return outcomes
 
 
@@ -182,10 +189,10 @@ def _table(sets, seeds, outcomes, sweep_seed):
         row = dict(params)
         value, error = outcome["value"], outcome["error"]
         if isinstance(value, dict):
-            clash = sorted(set(value) & (set(params) | set(RESERVED_COLUMNS)), key=str)
+            clash = sorted(set(value) & (set(params) | {"seed", "error"}), key=str)
             if clash:
                 error, value = (f"ValueError: func returned {clash[0]!r}, which is also the "
-                                f"name of a parameter or of the column {RESERVED_COLUMNS}"), None
+                                f"name of a parameter or of the column 'seed' or 'error'"), None
             else:
                 row.update(value)
         elif error is None:
