@@ -131,16 +131,18 @@ def test_external_scheduler_and_worker_by_address(tmp_path):
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     worker = None
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        deadline, address = time.monotonic() + 180, None
+        while address is None and time.monotonic() < deadline:
+            try:  # the scheduler writes its address when it is listening
+                address = json.loads(scheduler_file.read_text())["address"]
+            except (FileNotFoundError, ValueError, KeyError):
+                time.sleep(0.1)
+        assert address is not None, "the scheduler did not start"
         worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker",
                                    "--nthreads", "1", "--nworkers", "1", *common], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
-        with distributed.Client(address, timeout=60) as client:
-            client.wait_for_workers(1, timeout=60)
+        with distributed.Client(address, timeout=180) as client:
+            client.wait_for_workers(1, timeout=180)
         sets = [{"tau_ms": 2, "sigma": 1.0}, {"tau_ms": 3, "sigma": 0.5}]
         table = sweep(noisy, sets, client=address, seed=SEED, progress=False)
         assert table.error.isna().all(), table.attrs["tracebacks"]
@@ -149,7 +151,11 @@ def test_external_scheduler_and_worker_by_address(tmp_path):
         for process in (worker, scheduler):
             if process is not None:
                 process.terminate()
-                process.wait(30)
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def test_parameter_sets():
