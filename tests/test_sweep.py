@@ -95,10 +95,13 @@ def test_sweep_equals_serial_and_compiles_once(cluster):
     assert table.compiled.iloc[1:].sum() == 0
 
 
-def test_failed_task_is_a_row_with_its_parameters(cluster):
+def test_failed_task_is_a_row_with_its_parameters(cluster, capsys):
     from brianjit import sweep
     table = sweep(fails_for_two, [{"tau_ms": t, "sigma": 1.0} for t in (1, 2, 3)],
-                  client=cluster, seed=SEED, progress=False)
+                  client=cluster, seed=SEED, progress=True)
+    if "tqdm" in sys.modules:  # the progress bar counts the failure
+        err = capsys.readouterr().err
+        assert "3/3" in err and "failed=1" in err
     assert list(table.tau_ms) == [1, 2, 3]
     assert table.error[1] == "ValueError: no good: tau_ms=2"
     assert "raise ValueError" in table.attrs["tracebacks"][1]
