@@ -75,7 +75,10 @@ def cluster(tmp_path_factory):
                 distributed.Client(local) as client:
             yield client
     finally:
-        os.environ["BRIANJIT_CACHE_DIR"] = old
+        if old is None:
+            os.environ.pop("BRIANJIT_CACHE_DIR", None)
+        else:
+            os.environ["BRIANJIT_CACHE_DIR"] = old
 
 
 def test_sweep_equals_serial_and_compiles_once(cluster):
