@@ -21,7 +21,6 @@ globals().update((name, getattr(_only, name)) for name in _only.__all__
                  if name not in _only.LAZY_NAMES)
 # brianjit's own settings: reachable as brianjit.X, not part of the Brian2 star import
 from .memory_budget import get_memory_limit, set_memory_limit  # noqa: F401
-from .sweeps import sweep  # noqa: F401  (Dask and pandas are imported only when a sweep runs)
 
 __version__ = "0.1.0"
 
@@ -60,6 +59,10 @@ def __getattr__(name):
     if name == "logging":
         import logging
         return logging
+    if name == "sweep":  # brianjit's own: its module (hashlib, traceback) loads on first use
+        from .sweeps import sweep
+        globals()["sweep"] = sweep
+        return sweep
     if not name.startswith("_") and name in _pylab_names():
         return _pylab_names()[name]
     raise AttributeError(f"module 'brianjit' has no attribute {name!r}")
