@@ -59,6 +59,10 @@ def __getattr__(name):
     if name == "logging":
         import logging
         return logging
+    if name == "sweep":  # brianjit's own: its module (hashlib, traceback) loads on first use
+        from .sweeps import sweep
+        globals()["sweep"] = sweep
+        return sweep
     if not name.startswith("_") and name in _pylab_names():
         return _pylab_names()[name]
     raise AttributeError(f"module 'brianjit' has no attribute {name!r}")

@@ -32,12 +32,22 @@ from . import diskcache
 from .elf import undefined_symbols
 from .interrupts import sigint_deferred
 
-__all__ = ["CompiledModule", "JITError", "compile_ir", "cpu_description", "flushes_subnormals",
-           "set_cpu", "vector_math_variants"]
+__all__ = ["CompiledModule", "JITError", "compile_counts", "compile_ir", "cpu_description",
+           "flushes_subnormals", "set_cpu", "vector_math_variants"]
 
 _lock = threading.RLock()
 _state: dict = {}
 _cache: dict = {}
+#: how this process's ``compile_ir`` calls were answered (see ``compile_counts``)
+_counts = {"memory": 0, "disk": 0, "compiled": 0}
+
+
+def compile_counts() -> dict[str, int]:
+    """How many ``compile_ir`` calls of this process found their code in its own cache
+    (``memory``), in the disk cache (``disk``), or had LLVM compile it (``compiled``)."""
+    return dict(_counts)
+
+
 _cpu_choice = {"name": "host"}
 
 
@@ -219,6 +229,7 @@ def compile_ir(ir_text: str) -> CompiledModule:
         ).hexdigest()
         hit = _cache.get(key)
         if hit is not None:
+            _counts["memory"] += 1
             return hit
         timings = {}
         t0 = time.perf_counter()
@@ -251,6 +262,7 @@ def compile_ir(ir_text: str) -> CompiledModule:
             timings["machine_code"] = time.perf_counter() - t2
             result = _cache[key] = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""),
                                                   timings, from_disk=cached is not None)
+        _counts["compiled" if cached is None else "disk"] += 1
         if cached is None:
             diskcache.store(key, object_code, optimized)
         return result

@@ -1,8 +1,12 @@
-"""Progress reports between chunks of a run: ``report='text'|'stdout'|'stderr'|callable``.
+"""Progress reports between chunks of a run: ``report='text'|'stdout'|'stderr'|'tqdm'|callable``.
 
 The text reports are Brian2's lines: the start, then the simulated time, its share, the wall time
 so far and an estimate of the time remaining (``1.5 s (15%) simulated in 2s, estimated 11s
 remaining.``). A callable gets ``(elapsed, completed, start, duration)`` as in Brian2.
+``'tqdm'`` (brianjit's own; tqdm is optional) shows a progress bar of the simulated time with
+tqdm's estimate of the time remaining, as a widget in notebooks (``tqdm.auto``). It is never
+chosen automatically: Brian2's default is silence, and its ``'text'`` lines are what scripts and
+logs compare.
 """
 from __future__ import annotations
 
@@ -74,6 +78,33 @@ def _text(stream):
     return emit
 
 
+class _Bar:
+    """A tqdm bar over the simulated time (seconds), moved at every chunk boundary."""
+
+    def __init__(self, duration, start_t):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError as exc:
+            raise ImportError("report='tqdm' needs tqdm: pip install tqdm") from exc
+        self.tqdm, self.duration, self.start_t = tqdm, duration, start_t
+
+    def start(self):
+        self.bar = self.tqdm(total=self.duration, unit="s", unit_scale=False,
+                             desc=f"t={self.start_t:g} s", bar_format=(
+                                 "{desc}: {percentage:3.0f}%|{bar}| {n:.4g}/{total:.4g} s "
+                                 "simulated [{elapsed}<{remaining}]"))
+
+    def _move(self, fraction):
+        self.bar.update(fraction * self.duration - self.bar.n)
+
+    def update(self, fraction):
+        self._move(fraction)
+
+    def finish(self, fraction):
+        self._move(fraction)
+        self.bar.close()
+
+
 def make_reporter(report, report_period, duration, start_t):
     """The reporter for ``run(report=...)``."""
     if report is None:
@@ -84,13 +115,15 @@ def make_reporter(report, report_period, duration, start_t):
         return _Reporter(_text(sys.stdout), period, duration, start_t)
     if report == "stderr":
         return _Reporter(_text(sys.stderr), period, duration, start_t)
+    if report == "tqdm":
+        return _Bar(duration, start_t)
     if isinstance(report, str):
         raise ValueError(f"Do not know how to handle report argument {report!r}: use 'text', "
-                         f"'stdout', 'stderr' or a function")
+                         f"'stdout', 'stderr', 'tqdm' or a function")
     if callable(report):
         def emit(elapsed, fraction, start_t, duration):
             report(Quantity(elapsed, dim=second.dim), fraction,
                    Quantity(start_t, dim=second.dim), Quantity(duration, dim=second.dim))
         return _Reporter(emit, period, duration, start_t)
-    raise TypeError(f"report has to be None, 'text', 'stdout', 'stderr' or a function, not "
+    raise TypeError(f"report has to be None, 'text', 'stdout', 'stderr', 'tqdm' or a function, not "
                     f"{type(report).__name__} {report!r}")

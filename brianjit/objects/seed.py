@@ -4,6 +4,13 @@ Native random numbers are a pure function of (seed, stream, element index, time 
 seed is all the state there is. Kernels read it from a one-element buffer; one-off kernels
 (``G.v = 'rand()'``) get fresh stream numbers from a counter that ``seed()`` resets, so a seeded
 script is reproducible line by line.
+
+A forked child process (``multiprocessing``, joblib) inherits the buffer, and with it every random
+number its parent would draw next. Unless the user fixed the seed with ``seed(k)`` (then children
+repeat the parent's numbers, as in Brian2, where they repeat numpy's generator), the child draws
+a fresh seed from the OS as it starts (``os.register_at_fork``), so workers of an unseeded script
+never silently simulate the same noise. numpy's own global generator is numpy's business and is
+left alone (docs/differences.md).
 """
 from __future__ import annotations
 
@@ -21,7 +28,8 @@ ONEOFF_FIRST_STREAM = 1 << 30
 _ONEOFF_BLOCK = 64
 #: the one-off stream counter counts modulo this
 ONEOFF_COUNTER_LIMIT = (1 << 30) // _ONEOFF_BLOCK
-_state = {"array": None, "oneoff": 0, "simulations": 0}
+#: ``fixed``: whether the user chose the seed (``seed(k)``), rather than the OS
+_state = {"array": None, "oneoff": 0, "simulations": 0, "fixed": False}
 
 
 def seed_array() -> DynamicArray:
@@ -52,6 +60,17 @@ def seed(seed=None):
     np.random.seed(None if seed is None else int(seed))
     _state["oneoff"] = 0
     _state["simulations"] = 0
+    _state["fixed"] = seed is not None
+
+
+def _fresh_seed_in_child():
+    """After ``fork()``, in the child: a seed from the OS unless the user fixed one."""
+    if not _state["fixed"] and _state["array"] is not None:
+        _state["array"].data[0] = int.from_bytes(os.urandom(7), "little")
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_fresh_seed_in_child)
 
 
 def _mix(value: int) -> int:
