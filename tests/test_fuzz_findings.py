@@ -24,6 +24,8 @@ FOUND = [
     _case(synapses={"model": "w : 1", "on_pre": "v_post += w", "on_post": None,
                     "connect": {"j": "int(v) % N_post for k in range(2)"}, "assign": []}),
     _case(threshold="2**10**10**10 > v"),
+    # the definition is quoted with its whitespace collapsed: 't = :'
+    _case("t =  : \ndw/dt = 2**9 : volt*\ndxi/dt = exp(exp(0)) : second", read="(v) < (0)"),
 ]
 
 
