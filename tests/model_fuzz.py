@@ -258,8 +258,8 @@ def _quotes(message: str, texts, names) -> bool:
         return True
     for text in texts:
         normal = " ".join(text.split())
-        if not normal:
-            if "''" in flat:
+        if not normal:   # empty or only whitespace: quoted as '' or as its repr
+            if "''" in flat or repr(text) in message:
                 return True
             continue
         if normal[:40] in flat or repr(normal)[1:-1][:40] in flat:

@@ -26,6 +26,9 @@ FOUND = [
     _case(threshold="2**10**10**10 > v"),
     # the definition is quoted with its whitespace collapsed: 't = :'
     _case("t =  : \ndw/dt = 2**9 : volt*\ndxi/dt = exp(exp(0)) : second", read="(v) < (0)"),
+    _case(read=" "),   # quoted as ' '
+    _case(threshold="v > 1", synapses={"model": "w : 1", "on_pre": "v_post += w", "on_post": None,
+                                       "connect": {"j": " "}, "assign": []}),   # not '()'
 ]
 
 

@@ -19,16 +19,12 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
-from ..model.parse import is_boolean_expr, parse_expression, parse_source
+from ..model.parse import expression_from_ast, is_boolean_expr, parse_expression, parse_source
 from ..model.symbols import symbol
 from . import seed as seed_state
 from .group import run_once
 
 __all__ = ["connect_synapses", "parse_generator"]
-
-
-def _expr(node):
-    return parse_expression(ast.unparse(node))
 
 
 def parse_generator(text, outer):
@@ -37,14 +33,21 @@ def parse_generator(text, outer):
     ``text``."""
     def fail(why):
         raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
+    # a generator expression is only valid Python in brackets; errors in its parts quote it so
+    source = f"({text.strip()})"
     try:
-        tree = parse_source(f"({text.strip()})", text=text).body
+        tree = parse_source(source, text=text).body
     except SyntaxError as err:
         fail(getattr(err, "reason", "invalid syntax"))
     if not isinstance(tree, ast.GeneratorExp):
-        # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index
+        # a plain expression (Brian2's one-to-one j='i'): one candidate per outer index; parsed
+        # as the user wrote it (in brackets, ' ' would be the empty tuple '()')
         return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
-                "target": _expr(tree), "condition": None, "p": None}
+                "target": parse_expression(text), "condition": None, "p": None}
+
+    def _expr(node):
+        return expression_from_ast(node, source)
+
     if len(tree.generators) != 1:
         fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
     gen = tree.generators[0]
