@@ -19,7 +19,8 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
-from ..model.parse import expression_from_ast, is_boolean_expr, parse_expression, parse_source
+from ..model.parse import (expression_from_ast, is_boolean_expr, parse_expression, parse_source,
+                           substitute)
 from ..model.symbols import symbol
 from . import seed as seed_state
 from .group import run_once
@@ -184,7 +185,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
              if e is not None]
     substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
                      symbol("N_post"): sympy.Integer(sizes["j"])}
-    exprs = [e.xreplace(substitutions) for e in exprs]
+    exprs = [substitute(e, substitutions, text, "the group sizes") for e in exprs]
     where = f"connect() of {S.name}"
     local = {shape_args["inner_name"], "i", "j"}
     if namespace is not None:
