@@ -258,17 +258,20 @@ def _quotes(message: str, texts, names) -> bool:
         return True
     for text in texts:
         normal = " ".join(text.split())
-        if not normal:
-            if "''" in flat:
+        if not normal:   # empty or only whitespace: quoted as '' or as its repr
+            if "''" in flat or repr(text) in message:
                 return True
             continue
         if normal[:40] in flat or repr(normal)[1:-1][:40] in flat:
             return True
         if any(len(word) >= 2 and word in flat for word in _WORD.findall(normal)):
             return True
-        if any(len(line.strip()) and repr(line.strip()) in message
-               for line in re.split(r"[\n;]", text)):
-            return True   # the offending line of a code block, quoted
+        # the offending line of a code block, quoted as written or with its whitespace
+        # collapsed (as EquationError quotes a definition)
+        for line in re.split(r"[\n;]", text):
+            if line.strip() and (repr(line.strip()) in message
+                                 or repr(" ".join(line.split())) in flat):
+                return True
         for candidate in (normal, repr(text)[1:-1]):   # as written, or as repr() escapes it
             if any(candidate[k:k + 8] in flat for k in range(0, max(1, len(candidate) - 7))):
                 return True

@@ -24,6 +24,16 @@ FOUND = [
     _case(synapses={"model": "w : 1", "on_pre": "v_post += w", "on_post": None,
                     "connect": {"j": "int(v) % N_post for k in range(2)"}, "assign": []}),
     _case(threshold="2**10**10**10 > v"),
+    # the definition is quoted with its whitespace collapsed: 't = :'
+    _case("t =  : \ndw/dt = 2**9 : volt*\ndxi/dt = exp(exp(0)) : second", read="(v) < (0)"),
+    _case(read=" "),   # quoted as ' '
+    _case(threshold="v > 1", synapses={"model": "w : 1", "on_pre": "v_post += w", "on_post": None,
+                                       "connect": {"j": " "}, "assign": []}),   # not '()'
+    # ge = arccos(0.0) substituted: tan(pi/2) is complex infinity, sympy refused to compare it
+    _case("dv/dt = (exprel((ge / xinput)))/tau : 1\n"
+          "dw/dt = ((arccos(46) - int(tan(ge) < (n + k0))))/tau : 1\n"
+          "ge = arccos(0.0) : 1\nn : integer\nb : boolean", refractory="2*ms", method="rk4",
+          run=False),
 ]
 
 

@@ -37,7 +37,7 @@ import brianjit.units as units
 from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
                                        unit_dimensions)
 from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
-from brianjit.model.parse import ParseError, get_identifiers, parse_expression
+from brianjit.model.parse import ParseError, get_identifiers, parse_expression, substitute
 from brianjit.model.symbols import int_, is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
@@ -66,6 +66,7 @@ RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "N", "pi", "e", "inf",
 BASE_UNIT_NAMES = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SUBEXPRESSIONS = "the subexpressions"
 _NAME_IN_TEXT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _DIFF_LHS = re.compile(r"d\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*dt\Z")
 _UNIT_AND_FLAGS = re.compile(r"\s*(?P<unit>[^()]*?)\s*(?:\((?P<flags>[^()]*)\))?\s*\Z")
@@ -471,8 +472,9 @@ class Equations(Mapping):
             eq = self[name]
             if "constant over dt" in eq.flags:
                 continue  # stored and updated once per step, as in Brian2
-            inlined[symbol(name)] = eq.typed_expr.xreplace(inlined)
-        return {n: self[n].expr.xreplace(inlined) for n in self.diff_eq_names}
+            inlined[symbol(name)] = substitute(eq.typed_expr, inlined, eq.line, _SUBEXPRESSIONS)
+        return {n: substitute(self[n].expr, inlined, self[n].line, _SUBEXPRESSIONS)
+                for n in self.diff_eq_names}
 
     def substituted_rhs(self, names: Iterable[str] | None = None) -> dict[str, sympy.Basic]:
         """``{var: RHS}`` for the differential equations (all, or ``names``), with every

@@ -44,7 +44,8 @@ from brianjit.model.functions import DEFAULT_FUNCTIONS, SYMPY_HEADS
 from brianjit.model.symbols import floordiv, symbol
 
 __all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
-           "is_boolean_expr", "parse_source", "MAX_DEPTH", "MAX_NODES", "MAX_POWER_BITS"]
+           "is_boolean_expr", "parse_source", "substitute", "MAX_DEPTH", "MAX_NODES",
+           "MAX_POWER_BITS"]
 
 #: deepest nesting of operations and calls in one expression or code block (realistic models
 #: stay below 20; measured: 100 nested calls still integrate in about 3 s, 150 overflow the stack)
@@ -353,6 +354,31 @@ def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:
         return expression_from_ast(tree.body, source, evaluate)
     except (RecursionError, MemoryError):
         raise ParseError("expression too deeply nested", source) from None
+
+
+def _has_non_number(expr: sympy.Basic) -> bool:
+    return expr.has(sympy.zoo, sympy.nan, sympy.I, AccumBounds)
+
+
+def substitute(expr: sympy.Basic, mapping: dict, text: str, what: str) -> sympy.Basic:
+    """``expr.xreplace(mapping)`` under the parser's rule for constants: sympy folds what the
+    substitution makes constant, and a constant without a real value (``tan(ge)`` with
+    ``ge = arccos(0.0)`` is ``tan(pi/2)``, complex infinity; ``log(a)`` with ``a = 0``;
+    ``sqrt(a)`` with ``a = -1``) or a comparison sympy refuses is a ParseError quoting ``text``
+    and naming ``what`` was substituted (``'the subexpressions of G'``: the names follow), as
+    the same constant written out is."""
+    if not mapping:
+        return expr
+    names = ", ".join(sorted(str(s) for s in mapping if expr.has(s)))
+    try:
+        result = expr.xreplace(mapping)
+    except (TypeError, ValueError, ArithmeticError) as err:
+        raise ParseError(f"cannot evaluate this with {what} ({names}) substituted ({err})",
+                         text) from None
+    if _has_non_number(result) and not _has_non_number(expr):
+        raise ParseError(f"with {what} ({names}) substituted, a constant in this is not a number",
+                         text)
+    return result
 
 
 def get_identifiers(expr: sympy.Basic) -> set[str]:

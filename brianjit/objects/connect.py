@@ -21,7 +21,8 @@ import sympy
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
-from ..model.parse import is_boolean_expr, parse_expression, parse_source
+from ..model.parse import (expression_from_ast, is_boolean_expr, parse_expression, parse_source,
+                           substitute)
 from ..model.symbols import symbol
 from . import seed as seed_state
 from .exceptions import brian_object_exception
@@ -31,18 +32,16 @@ from .variables import own_indices
 __all__ = ["connect_synapses", "parse_generator"]
 
 
-def _expr(node):
-    return parse_expression(ast.unparse(node))
-
-
 def parse_generator(text, outer):
     """``'EXPR for VAR in range(a, b, c) if COND'`` (or ``sample(a, b, c, p=P)``, or a plain
     ``'EXPR'``: one target, or ``'EXPR if COND'``: one target where COND holds) as a dict of
     sympy expressions; refuses anything else, quoting ``text``."""
     def fail(why):
         raise SyntaxError(f"Cannot parse the generator expression '{text}': {why}")
+    # a generator expression is only valid Python in brackets; errors in its parts quote it so
+    source = f"({text.strip()})"
     try:
-        tree = parse_source(f"({text.strip()})", text=text).body
+        tree = parse_source(source, text=text).body
     except SyntaxError as err:
         guarded = _guarded_target(text)
         if guarded is None:
@@ -51,11 +50,20 @@ def parse_generator(text, outer):
     else:
         condition = None
     if not isinstance(tree, ast.GeneratorExp):
-        # a plain expression (Brian2's one-to-one j='i'), or 'EXPR if COND': one candidate
-        # per outer index (where COND holds)
+        # a plain expression (Brian2's one-to-one j='i'), parsed as the user wrote it (in
+        # brackets, ' ' would be the empty tuple '()'); or 'EXPR if COND': one candidate per
+        # outer index where COND holds
+        if condition is None:
+            return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1),
+                    "step": 1, "target": parse_expression(text), "condition": None, "p": None,
+                    "size": None}
         return {"var": "_only", "start": sympy.Integer(0), "stop": sympy.Integer(1), "step": 1,
-                "target": _expr(tree), "p": None, "size": None,
-                "condition": _expr(condition) if condition is not None else None}
+                "target": _unparsed(tree), "p": None, "size": None,
+                "condition": _unparsed(condition)}
+
+    def _expr(node):
+        return expression_from_ast(node, source)
+
     if len(tree.generators) != 1:
         fail("expected 'EXPR for VAR in range(...)' or 'EXPR for VAR in sample(...)'")
     gen = tree.generators[0]
@@ -112,13 +120,17 @@ def _is_generator(text):
         return False
 
 
+def _unparsed(node):
+    return parse_expression(ast.unparse(node))
+
+
 def _integer_argument(node, name, text):
     """A range()/sample() bound as a sympy expression; a literal float or boolean is Brian2's
     TypeError."""
     if isinstance(node, ast.Constant) and not type(node.value) is int:
         raise TypeError(f"The '{name}' argument of the range function was {node.value!r}, but "
                         f"it needs to be an integer. (in '{text}')")
-    return _expr(node)
+    return _unparsed(node)
 
 
 def _number_or_expr(value, what):
@@ -231,7 +243,8 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
     substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
                      symbol("N_post"): sympy.Integer(sizes["j"])}
     # the synapses' subexpressions (``sub = v_pre : 1``) stand for what they compute
-    exprs = [S._substitute_subexpressions(e).xreplace(substitutions) for e in exprs]
+    exprs = [substitute(S._substitute_subexpressions(e), substitutions, text, "the group sizes")
+             for e in exprs]
     counts = sorted({s.name for e in exprs for s in e.free_symbols
                      if s.name.startswith(("N_incoming", "N_outgoing"))})
     if counts:

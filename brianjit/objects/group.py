@@ -21,7 +21,7 @@ from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
 from ..model.functions import user_function_names
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
-from ..model.parse import parse_expression
+from ..model.parse import parse_expression, substitute
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
@@ -482,7 +482,7 @@ class Group(ElementSet, VariableOwner):
                     if self._is_subexpression(s.name)}
             if not subs:
                 return expr
-            expr = expr.xreplace(subs)
+            expr = substitute(expr, subs, str(expr), f"the subexpressions of {self.name}")
         raise ValueError("subexpressions refer to each other in a cycle")
 
     def _run_string_kernel(self, target, expr_text, condition_text, value, unitless):
@@ -530,7 +530,8 @@ class Group(ElementSet, VariableOwner):
             raise ValueError(f"cannot set the shared variable '{var.name}' with the expression "
                              f"'{expr_text}': it refers to the per-neuron value(s) "
                              f"{', '.join(vector)}")
-        expr = expr.xreplace({symbol("N"): sympy.Integer(len(self.owner))})
+        expr = substitute(expr, {symbol("N"): sympy.Integer(len(self.owner))}, expr_text,
+                          f"the size of {self.owner.name}")
         out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
         variables["_out"] = slots.array_var("_out", out, var.dtype)
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],

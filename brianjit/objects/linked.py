@@ -26,6 +26,7 @@ import numpy as np
 import sympy
 
 from ..memory import DynamicArray
+from ..model.parse import substitute
 from ..model.symbols import symbol
 from ..units import DimensionMismatchError
 
@@ -210,7 +211,9 @@ def _link_subexpression(group, name, eq, source, target):
         inner = f"_{name}_{sym.name}"
         group.variables[inner] = _reference(group, inner, source, var, target.index)
         replace[sym] = symbol(inner)
-    group._linked_subexpressions[name] = (expr.xreplace(replace), eq.dim, eq.var_type)
+    group._linked_subexpressions[name] = (
+        substitute(expr, replace, str(expr), f"the size and variables of {source.name}"), eq.dim,
+        eq.var_type)
 
 
 def check_links_set(group):

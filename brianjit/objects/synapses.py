@@ -22,6 +22,7 @@ from ..memory import DynamicArray
 from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError, Equations)
 from ..model.integration import integrate
+from ..model.parse import substitute
 from ..model.statements import check_statements_units
 from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.symbols import is_noise_name, symbol
@@ -521,7 +522,8 @@ class Synapses(Group, BrianObject, Stateful):
             rename[symbol("i")] = symbol(index)
             rename[symbol("N")] = symbol("N" + suffix)
             substitutions[sym] = inner.xreplace(rename)
-        return expr.xreplace(substitutions) if substitutions else expr
+        return substitute(expr, substitutions, str(expr),
+                          f"the subexpressions of the groups {self.name} connects")
 
     def _substitute_subexpressions(self, expr):
         return self._expand_group_subexpressions(Group._substitute_subexpressions(self, expr))
