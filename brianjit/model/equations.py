@@ -467,14 +467,30 @@ class Equations(Mapping):
         return order
 
     def _substitute_subexpressions(self) -> dict[str, sympy.Basic]:
+        """The differential equations' right-hand sides with the subexpressions inlined. A
+        subexpression that is not a number once inlined (``Cm/gtot`` with ``gtot = 0``) is an
+        error only where a differential equation uses it: unused, it may be infinite, as in
+        Brian2 (where it is computed, it is checked again)."""
         inlined: dict[sympy.Symbol, sympy.Basic] = {}
+        invalid: dict[sympy.Symbol, ParseError] = {}
         for name in self._subexpr_order:
             eq = self[name]
             if "constant over dt" in eq.flags:
                 continue  # stored and updated once per step, as in Brian2
-            inlined[symbol(name)] = substitute(eq.typed_expr, inlined, eq.line, _SUBEXPRESSIONS)
-        return {n: substitute(self[n].expr, inlined, self[n].line, _SUBEXPRESSIONS)
-                for n in self.diff_eq_names}
+            try:
+                inlined[symbol(name)] = substitute(eq.typed_expr, inlined, eq.line,
+                                                   _SUBEXPRESSIONS)
+            except ParseError as error:
+                placeholder = symbol(f"_invalid_{name}")
+                inlined[symbol(name)], invalid[placeholder] = placeholder, error
+        result = {}
+        for n in self.diff_eq_names:
+            rhs = substitute(self[n].expr, inlined, self[n].line, _SUBEXPRESSIONS)
+            errors = [invalid[s] for s in rhs.free_symbols if s in invalid]
+            if errors:
+                raise errors[0]
+            result[n] = rhs
+        return result
 
     def substituted_rhs(self, names: Iterable[str] | None = None) -> dict[str, sympy.Basic]:
         """``{var: RHS}`` for the differential equations (all, or ``names``), with every
