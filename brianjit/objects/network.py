@@ -42,7 +42,6 @@ from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
 from .functions import as_function
 from .group import constant_dtype
-from .hierarchy import VariableOwner
 from .invalid_values import warn_about_invalid_values
 from .profiling import profiling_info
 from .reporting import make_reporter
@@ -250,7 +249,7 @@ class Network(Nameable):
         return {obj.name: obj.get_states(vars=None, units=units, format=format,
                                          subexpressions=subexpressions,
                                          read_only_variables=read_only_variables, level=level + 1)
-                for obj in self._all_objects() if isinstance(obj, VariableOwner)}
+                for obj in self._all_objects() if callable(getattr(obj, "get_states", None))}
 
     def set_states(self, values, units=True, format="dict", level=0):
         """Set the states of the objects named by the keys of ``values`` (as ``get_states``
