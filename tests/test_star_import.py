@@ -109,3 +109,10 @@ def test_np_is_numpy_with_brian2s_unit_aware_functions():
     assert bnp.testing is np.testing  # numpy's lazy submodules, looked up when used
     with pytest.raises(AttributeError):
         bnp.__path__  # noqa: B018  (not a package)
+
+
+def test_brian2_module_paths_scripts_import_from():
+    from brianjit.core.functions import DEFAULT_FUNCTIONS, Function, timestep
+    from brianjit import DEFAULT_FUNCTIONS as exported, Function as exported_function
+    assert DEFAULT_FUNCTIONS is exported and Function is exported_function
+    assert callable(timestep)
