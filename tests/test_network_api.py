@@ -217,6 +217,27 @@ def test_network_get_set_states_round_trip():
         net.set_states({"other": {"v": 1}})
 
 
+class StatefulCounter(Counter):
+    """A user's object with its own state, through Brian2's duck-typed get_states/set_states."""
+
+    def get_states(self, vars=None, units=True, format="dict", subexpressions=False,
+                   read_only_variables=True, level=0):
+        return {"state": self.count}
+
+    def set_states(self, values, units=True, format="dict", level=0):
+        self.count = values["state"]
+
+
+def test_get_states_asks_every_object_that_has_it_contained_ones_too():
+    outer, inner = StatefulCounter(name="outer"), StatefulCounter(name="inner")
+    outer.contained_objects.append(inner)
+    net = Network(outer)
+    net.run(defaultclock.dt)
+    assert net.get_states() == {"outer": {"state": 1}, "inner": {"state": 1}}
+    net.set_states({"inner": {"state": 5}})
+    assert inner.count == 5
+
+
 # ---- stop ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("global_stop", [False, True])

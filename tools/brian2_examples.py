@@ -76,8 +76,6 @@ def examples_folder(cache: pathlib.Path) -> pathlib.Path:
 
 
 def skip_reason(relative: str) -> str | None:
-    if relative.startswith("compartmental/"):
-        return None
     for prefix, reason in SKIPPED.items():
         if relative == prefix or (prefix.endswith("/") and relative.startswith(prefix)):
             return reason

@@ -23,11 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..memory import DynamicArray
-from ..model.functions import user_function_names
 from ..model.parse import parse_expression
 from ..model.statements import parse_statements
 from .base import BrianObject, ScheduleEntry
-from .group import SPECIAL_NAMES
 from .model_warnings import internal_names_used
 from .weak import WeakRef
 
@@ -93,15 +91,6 @@ class _EventCode(BrianObject):
     def namespace(self):
         return self.group.namespace
 
-    def _names_of(self, exprs, temporaries=()):
-        """The external names of ``exprs``, with the group's subexpressions substituted (the
-        kernel uses what they use)."""
-        names = set()
-        for expr in map(self.group._substitute_subexpressions, exprs):
-            names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
-        return {n for n in names if self.group.variables.get(n) is None and n not in SPECIAL_NAMES
-                and n not in temporaries and n not in self.group.equations.names}
-
     def check_units(self, dims):
         self.group.check_event_code(self, dims)
 
@@ -125,7 +114,7 @@ class Thresholder(_EventCode):
                                  label=f"{self.name}.mask")
 
     def external_names(self):
-        return self._names_of([self.expr] if self.expr is not None else [])
+        return self.group.external_names_of([self.expr] if self.expr is not None else [])
 
     def internal_names_used(self):
         return internal_names_used(self.group, [self.expr])
@@ -149,7 +138,7 @@ class Resetter(_EventCode):
         self.statements = parse_statements(code)
 
     def external_names(self):
-        return self._names_of([s.expr for s in self.statements],
+        return self.group.external_names_of([s.expr for s in self.statements],
                               {s.var for s in self.statements})
 
     def internal_names_used(self):

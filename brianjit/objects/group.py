@@ -474,6 +474,17 @@ class Group(ElementSet, VariableOwner):
         variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
         return ExpressionContext(variables, slots, dims, functions)
 
+    def external_names_of(self, exprs, temporaries=()):
+        """The names ``exprs`` (code run for this group: event code, ``run_regularly``) use that
+        neither the group nor the code defines, with the group's subexpressions substituted
+        (the kernel computes what they use)."""
+        names = set()
+        for expr in map(self._substitute_subexpressions, exprs):
+            names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
+        eqs = self.equations
+        return {n for n in names if self.variables.get(n) is None and n not in SPECIAL_NAMES
+                and n not in temporaries and (eqs is None or n not in eqs.names)}
+
     def _substitute_subexpressions(self, expr):
         if expr is None:
             return expr

@@ -1,7 +1,7 @@
 """Brian2's abstract kinds of objects that scripts and tools test with ``isinstance`` or derive
 from, besides ``Nameable`` and ``BrianObject`` (``base.py``).
 
-``VariableOwner``: anything with named state variables (``variables``: ``{name: Variable}``, read
+``VariableOwner`` (defined in ``states.py``): anything with named state variables (``variables``: ``{name: Variable}``, read
 and written by attribute, ``G.v`` with units, ``G.v_`` without). It gives Brian2's
 ``get_states``/``set_states``, which ``Network.get_states``/``set_states`` call for every object
 that has them. ``Group`` (``group.py``), and so every monitor, is one.
@@ -17,16 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .states import StateAccess
+from .states import VariableOwner
 
 __all__ = ["VariableOwner", "SpikeSource"]
-
-
-class VariableOwner(StateAccess):
-    """Named state variables and Brian2's ``get_states``/``set_states`` (``states.py``): needs
-    ``variables``, ``state(name, use_units)``, ``variable_info(name)`` and
-    ``_state_names(subexpressions, read_only_variables)``. Every ``Group`` is one, which
-    includes the monitors."""
 
 
 class SpikeSource:

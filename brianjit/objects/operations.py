@@ -20,7 +20,6 @@ import dataclasses
 import sympy
 
 from .. import kernel as K
-from ..model.functions import user_function_names
 from ..model.statements import check_statements_units, parse_statements
 from ..model.symbols import symbol
 from .base import BrianObject
@@ -163,12 +162,8 @@ class RunRegularly(BrianObject):
 
     def external_names(self):
         """Names the code uses but neither the group nor the code itself defines."""
-        names = set()
-        for st in self.statements:
-            names |= {s.name for s in st.expr.free_symbols} | user_function_names(st.expr)
-        eqs = self.owner.equations
-        return {n for n in names if self.owner.variables.get(n) is None and n not in SPECIAL_NAMES
-                and n not in self._temporaries() and (eqs is None or n not in eqs.names)}
+        return self.group.external_names_of([st.expr for st in self.statements],
+                                            self._temporaries())
 
     def check_units(self, dims):
         dims = dict(SPECIAL_NAMES, **dims)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["StateAccess", "FORMATS"]
+__all__ = ["VariableOwner", "FORMATS"]
 
 FORMATS = ("dict", "pandas")
 
@@ -29,8 +29,10 @@ def _pandas():
     return pandas
 
 
-class StateAccess:
-    """Brian2's ``get_states`` and ``set_states`` (mixed into Group)."""
+class VariableOwner:
+    """Named state variables and Brian2's ``get_states``/``set_states``: needs ``variables``,
+    ``state(name, use_units)``, ``variable_info(name)`` and ``_state_names(subexpressions,
+    read_only_variables)``. Every ``Group`` is one, which includes the monitors."""
 
     def get_states(self, vars=None, units=True, format="dict", subexpressions=False,
                    read_only_variables=True, level=0):
