@@ -13,6 +13,7 @@ import numpy as np
 from ..kernel import ArrayVar
 from ..memory import DynamicArray
 from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES, USER_DEFAULTS
+from .functions import ModelFunction
 
 __all__ = ["SlotTable", "BuildContext", "ExternalConstant"]
 
@@ -111,7 +112,7 @@ class BuildContext:
         functions = replaced_default_functions(self.slots)
         functions.update({name: value.kernel_function(self.slots)
                           for name, value in self._constants_of(owner).items()
-                          if hasattr(value, "kernel_function")})
+                          if isinstance(value, ModelFunction)})
         return functions
 
     def next_stream_block(self) -> int:

@@ -13,7 +13,7 @@ from collections.abc import MutableMapping
 
 from ..model.functions import TABLE, USER_DEFAULTS, FunctionSpec, timestep_of
 from ..units import Dimension, Quantity, second
-from .functions import Function
+from .functions import Function, ModelFunction
 
 __all__ = ["DEFAULT_FUNCTIONS", "timestep"]
 
@@ -42,7 +42,7 @@ class _DefaultFunctions(MutableMapping):
         return self._builtin()[name]
 
     def __setitem__(self, name, function):
-        if not hasattr(function, "kernel_function"):
+        if not isinstance(function, ModelFunction):
             raise TypeError(f"DEFAULT_FUNCTIONS[{name!r}] has to be a Function, not "
                             f"{type(function).__name__}")
         if self._builtin().get(name) is function:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from ..units import DIMENSIONLESS, Dimension, Quantity, fail_for_dimension_misma
 from .callbacks import CallbackTable
 from .implementations import FunctionImplementationContainer, target_name
 
-__all__ = ["Function", "implementation", "declare_types", "as_function"]
+__all__ = ["ModelFunction", "Function", "implementation", "declare_types", "as_function"]
 
 #: the most nested calls of Python functions in one kernel (``f(g(h(x)))`` is 3)
 MAX_CALL_LEVELS = 4
@@ -233,10 +234,20 @@ class Function:
                 self._return_type)
 
 
+@runtime_checkable
+class ModelFunction(Protocol):
+    """What model strings can call (``Function``, ``TimedArray``, ``BinomialFunction``): a
+    ``function_spec`` for parsing and units, and the kernel's view of it."""
+
+    function_spec: FunctionSpec
+
+    def kernel_function(self, slots): ...
+
+
 def as_function(name: str, value):
     """``value`` as something model strings can call: a TimedArray or ``Function`` as it is, a
     Python function decorated with ``check_units`` wrapped in a ``Function`` (as Brian2 does)."""
-    if hasattr(value, "kernel_function"):
+    if isinstance(value, ModelFunction):
         return value
     if not callable(value):
         raise TypeError(f"'{name}' is called as a function but is a {type(value).__name__}")

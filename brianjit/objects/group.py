@@ -27,7 +27,7 @@ from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, 
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable, replaced_default_functions
 from .callbacks import raise_pending
-from .functions import as_function
+from .functions import ModelFunction, as_function
 from .hierarchy import SpikeSource, VariableOwner
 from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subgroup_range, \
     warn_if_ambiguous
@@ -456,7 +456,7 @@ class Group(ElementSet, VariableOwner):
             functions[name] = value.kernel_function(slots)
             dims[name] = value.function_spec
         for name, value in self._resolve(external, where).items():
-            if hasattr(value, "kernel_function"):
+            if isinstance(value, ModelFunction):
                 raise ValueError(f"'{name}' is a function (a TimedArray) and is used in {where} "
                                  f"as a value; call it: '{name}(t)'")
             if not is_scalar_number(value) and not hasattr(value, "dim"):

@@ -40,7 +40,7 @@ from .base import BrianObject, Nameable
 from .clock import timestep
 from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
-from .functions import as_function
+from .functions import ModelFunction, as_function
 from .group import constant_dtype
 from .invalid_values import warn_about_invalid_values
 from .profiling import profiling_info
@@ -451,10 +451,10 @@ class Network(Nameable):
         if refractory is not None:
             values["_refractory"] = refractory
         # a function (TimedArray) is checked through its FunctionSpec and bound, not copied
-        dims = {name: getattr(value, "function_spec", None) or get_dimensions(value)
+        dims = {name: value.function_spec if isinstance(value, ModelFunction) else get_dimensions(value)
                 for name, value in values.items()}
         for name, value in values.items():
-            if hasattr(value, "function_spec"):
+            if isinstance(value, ModelFunction):
                 continue
             if np.ndim(value) != 0:
                 raise TypeError(f"'{name}' used by {obj.name} has to be a scalar, not an "
@@ -468,7 +468,7 @@ class Network(Nameable):
             if name not in values:
                 del constants[name]
         for name, value in values.items():
-            if hasattr(value, "function_spec"):
+            if isinstance(value, ModelFunction):
                 constants[name] = value
                 continue
             dtype = constant_dtype(value)
