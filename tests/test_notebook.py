@@ -2,7 +2,7 @@
 
 01 is the quickstart; 02-04 are Brian2-tutorial-style notebooks (a raster and a rate curve,
 synapses and a parameter sweep with store/restore, STDP), each a Brian2 script with only the
-import changed. Plots are drawn with matplotlib's Agg backend (the test extra installs it)."""
+import changed; 05 is a parameter sweep on a local Dask cluster with ``brianjit.sweep``. Plots are drawn with matplotlib's Agg backend (the test extra installs it)."""
 import os
 import pathlib
 
@@ -66,3 +66,13 @@ def test_stdp_notebook_drives_weights_to_the_bounds_as_brian2():
     low, high = float(_value(second, "near 0:").rstrip(",")), float(_value(second, "near gmax:").rstrip(","))
     # uniform start: 0.1 each; Brian2 2.9 ends at 0.24 and 0.21 (another random stream)
     assert 0.15 < low < 0.35 and 0.12 < high < 0.32
+
+
+@pytest.mark.slow
+def test_sweep_notebook_runs_on_a_local_cluster_and_repeats_a_row_serially():
+    first, second, _ = _execute("05_parameter_sweep.ipynb")
+    assert "tasks: 24, failed: 0" in first
+    # without noise the f-I curve is the closed form up to the time step (measured: 1.8 %)
+    assert float(_value(second, "largest relative error:")) < 0.03
+    assert "silent below threshold: True" in second
+    assert "gives the same rate: True" in second
