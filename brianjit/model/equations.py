@@ -27,6 +27,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -34,6 +35,7 @@ import numpy as np
 import sympy
 
 import brianjit.units as units
+from brianjit.model.codestrings import Expression
 from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
                                        unit_dimensions)
 from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
@@ -44,7 +46,7 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
     "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier", "EquationSyntaxError",
-    "Dependency",
+    "Dependency", "NameSet", "Expression",
 ]
 
 DIFFERENTIAL_EQUATION = "differential equation"
@@ -101,24 +103,54 @@ class Dependency(NamedTuple):
 
 @dataclass(frozen=True)
 class SingleEquation:
-    """One definition: ``type`` is DIFFERENTIAL_EQUATION, SUBEXPRESSION or PARAMETER; ``expr`` the
-    right-hand side as sympy (None for parameters); ``expr_text`` the same as written (after
-    substitutions); ``line`` the original text, quoted by error messages."""
+    """One definition, as Brian2's ``SingleEquation(type, varname, dimensions, var_type, expr,
+    flags)``: ``type`` is DIFFERENTIAL_EQUATION, SUBEXPRESSION or PARAMETER; ``dim`` the
+    variable's dimensions (a unit or quantity is taken for its dimensions); ``expr`` the
+    right-hand side as an :class:`~brianjit.model.codestrings.Expression` (None for
+    parameters); ``line`` the original text, quoted by error messages; ``unit_text`` the unit as
+    declared (``'amp/meter**2'``, ``'boolean'``), which ``str()`` writes back."""
 
     type: str
     varname: str
     dim: Dimension
     var_type: str = "float"
-    expr: sympy.Basic | None = None
+    expr: Expression | None = None
     flags: tuple[str, ...] = ()
     line: str = field(default="", compare=False)
-    unit: str = "1"
-    expr_text: str | None = field(default=None, compare=False)
+    unit_text: str | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "dim", get_dimensions(self.dim))
+        object.__setattr__(self, "flags", tuple(self.flags or ()))
+        if self.expr is not None and not isinstance(self.expr, Expression):
+            raise TypeError(f"The right-hand side of {self.varname!r} must be an Expression "
+                            f"(or None for a parameter), not {type(self.expr).__name__}")
+        if self.var_type in ("boolean", "integer") and self.dim is not DIMENSIONLESS:
+            raise TypeError(f"{self.var_type} variables are dimensionless ({self.varname!r})")
+        if self.type == DIFFERENTIAL_EQUATION and self.var_type != "float":
+            raise TypeError(f"Differential equations define floating point variables "
+                            f"({self.varname!r} is {self.var_type})")
+
+    @property
+    def unit(self):
+        """The variable's unit (Brian2's ``SingleEquation.unit``: ``volt``, ``Unit(1)``)."""
+        return units.get_unit(self.dim)
 
     @property
     def identifiers(self) -> set[str]:
-        """Names the right-hand side uses (symbols and user function names)."""
-        return get_identifiers(self.expr) if self.expr is not None else set()
+        """Names the right-hand side uses (Brian2's: every name in the text, functions and units
+        included)."""
+        return self.expr.identifiers if self.expr is not None else set()
+
+    @property
+    def stochastic_variables(self) -> set[str]:
+        """The noise names (``xi``, ``xi_*``) the right-hand side uses."""
+        return {name for name in self.identifiers if is_noise_name(name)}
+
+    @property
+    def sympy_expr(self) -> sympy.Basic | None:
+        """The right-hand side as brianjit's stages read it (``expr.sympy_expr``)."""
+        return self.expr.sympy_expr if self.expr is not None else None
 
     @property
     def typed_expr(self) -> sympy.Basic | None:
@@ -126,15 +158,38 @@ class SingleEquation:
         subexpression means elsewhere: ``int(...)`` of it for an ``integer`` subexpression
         (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``expr`` itself."""
         if self.expr is not None and self.var_type == "integer":
-            return int_(self.expr)
-        return self.expr
+            return int_(self.sympy_expr)
+        return self.sympy_expr
 
     def __str__(self):
         flags = f" ({', '.join(self.flags)})" if self.flags else ""
-        rhs = " ".join((self.expr_text or str(self.expr)).split())
+        rhs = " ".join(self.expr.code.split()) if self.expr is not None else ""
         lhs = {DIFFERENTIAL_EQUATION: f"d{self.varname}/dt = {rhs}",
                SUBEXPRESSION: f"{self.varname} = {rhs}"}.get(self.type, self.varname)
-        return f"{lhs} : {self.unit}{flags}"
+        unit = self.unit_text or (self.var_type if self.var_type != "float"
+                                  else units.get_unit_for_display(self.dim))
+        return f"{lhs} : {unit}{flags}"
+
+
+class NameSet(AbstractSet):
+    """The names of some definitions, as Brian2 gives them (a set: ``eqs.diff_eq_names ==
+    {'v'}``), iterated in the order of definition, so that what brianjit builds from them does
+    not depend on string hashing."""
+
+    def __init__(self, names: Iterable[str]):
+        self._names = dict.fromkeys(names)
+
+    def __contains__(self, name):
+        return name in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+    def __repr__(self):
+        return "{" + ", ".join(map(repr, self._names)) + "}" if self._names else "set()"
 
 
 def check_identifier(name: str, line: str | None = None) -> None:
@@ -281,14 +336,14 @@ def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> Si
         raise EquationError(f"Differential equations define floating point variables, not "
                             f"{var_type}", line)
     _check_flags_for_kind(kind, flags, ALLOWED_FLAGS, line)
-    expr = expr_text = None
+    expr = None
     if kind != PARAMETER:
         expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
         try:
-            expr = parse_expression(" ".join(expr_text.split()))
+            expr = Expression.parsed(expr_text, parse_expression(" ".join(expr_text.split())))
         except ParseError as err:
             raise EquationError(f"Invalid right-hand side: {err}", line) from None
-    return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"], expr_text)
+    return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"])
 
 
 def _replace(name: str, replace: dict[str, str], used: set[str]) -> str:
@@ -382,24 +437,29 @@ class Equations(Mapping):
     def __len__(self):
         return len(self._equations)
 
-    def _names_of(self, kind: str) -> tuple[str, ...]:
-        return tuple(n for n, eq in self._equations.items() if eq.type == kind)
+    def _names_of(self, *kinds: str) -> NameSet:
+        return NameSet(n for n, eq in self._equations.items() if eq.type in kinds)
 
     @property
-    def names(self) -> tuple[str, ...]:
-        """Every defined variable, in order of definition."""
-        return tuple(self._equations)
+    def names(self) -> NameSet:
+        """Every defined variable (in order of definition)."""
+        return NameSet(self._equations)
 
     @property
-    def diff_eq_names(self) -> tuple[str, ...]:
+    def diff_eq_names(self) -> NameSet:
         return self._names_of(DIFFERENTIAL_EQUATION)
 
     @property
-    def subexpr_names(self) -> tuple[str, ...]:
+    def subexpr_names(self) -> NameSet:
         return self._names_of(SUBEXPRESSION)
 
     @property
-    def parameter_names(self) -> tuple[str, ...]:
+    def eq_names(self) -> NameSet:
+        """The differential equations and subexpressions."""
+        return self._names_of(DIFFERENTIAL_EQUATION, SUBEXPRESSION)
+
+    @property
+    def parameter_names(self) -> NameSet:
         return self._names_of(PARAMETER)
 
     @property
@@ -410,17 +470,52 @@ class Equations(Mapping):
 
     @property
     def ordered(self) -> list[SingleEquation]:
-        """Differential equations (in order of definition), then subexpressions sorted so that each
-        comes after the subexpressions it uses, then parameters."""
-        return ([self[n] for n in self.diff_eq_names] + [self[n] for n in self._subexpr_order]
-                + [self[n] for n in self.parameter_names])
+        """Brian2's update order: the subexpressions, each after the subexpressions it uses, then
+        the differential equations, then the parameters (each of these two sorted by name)."""
+        by_name = sorted(self.values(), key=lambda eq: eq.varname)
+        return ([self[n] for n in self._subexpr_order]
+                + [eq for eq in by_name if eq.type == DIFFERENTIAL_EQUATION]
+                + [eq for eq in by_name if eq.type == PARAMETER])
+
+    @property
+    def diff_eq_expressions(self) -> list[tuple[str, Expression]]:
+        """``(name, right-hand side)`` of every differential equation, in order of definition."""
+        return [(n, eq.expr) for n, eq in self.items() if eq.type == DIFFERENTIAL_EQUATION]
+
+    @property
+    def eq_expressions(self) -> list[tuple[str, Expression]]:
+        """``(name, right-hand side)`` of every differential equation and subexpression."""
+        return [(n, eq.expr) for n, eq in self.items() if eq.expr is not None]
+
+    @property
+    def dimensions(self) -> dict[str, Dimension]:
+        """``{name: dimensions}`` of every defined variable."""
+        return {n: eq.dim for n, eq in self.items()}
 
     @property
     def identifiers(self) -> set[str]:
-        """External names used by the right-hand sides: neither defined here, nor default
-        functions, nor noise symbols (``t``, ``dt``, ``i``, ``N``, constants and units included)."""
-        used = set().union(*(eq.identifiers for eq in self.values()))
-        return {n for n in used if n not in self._equations and not is_noise_name(n)}
+        """Brian2's: every name the right-hand sides use that is not defined here (external
+        names, functions, units, ``t``, noise)."""
+        return set().union(*(eq.identifiers for eq in self.values())) - set(self._equations)
+
+    def get_substituted_expressions(self, variables=None, include_subexpressions=False):
+        """Brian2's ``(name, Expression)`` of every differential equation (after, with
+        ``include_subexpressions``, every subexpression in update order) with the
+        subexpressions it uses substituted (except those flagged ``constant over dt``, which
+        brianjit stores). ``variables`` is accepted for Brian2's signature; names need no
+        declarations here."""
+        result = [(n, Expression(sympy_expression=rhs)) for n, rhs in self._substituted.items()]
+        if include_subexpressions:
+            inlined, invalid = self._inlined_subexpressions()
+            result = [(s.name, Expression(sympy_expression=expr)) for s, expr in inlined.items()
+                      if expr not in invalid] + result
+        return result
+
+    @property
+    def substituted_expressions(self) -> list[tuple[str, Expression]]:
+        """The differential equations with subexpressions substituted
+        (:meth:`get_substituted_expressions`)."""
+        return self.get_substituted_expressions()
 
     @property
     def dependencies(self) -> dict[str, list["Dependency"]]:
@@ -445,7 +540,7 @@ class Equations(Mapping):
 
     # -- subexpressions --------------------------------------------------------------------
     def _sort_subexpressions(self) -> list[str]:
-        subexprs = self.subexpr_names
+        subexprs = list(self.subexpr_names)
         deps = {n: [d for d in self[n].identifiers if d in subexprs] for n in subexprs}
         order, state = [], {}
 
@@ -466,11 +561,10 @@ class Equations(Mapping):
             visit(name, [])
         return order
 
-    def _substitute_subexpressions(self) -> dict[str, sympy.Basic]:
-        """The differential equations' right-hand sides with the subexpressions inlined. A
-        subexpression that is not a number once inlined (``Cm/gtot`` with ``gtot = 0``) is an
-        error only where a differential equation uses it: unused, it may be infinite, as in
-        Brian2 (where it is computed, it is checked again)."""
+    def _inlined_subexpressions(self):
+        """``({symbol: the subexpression with those it uses inlined}, {placeholder: error})``
+        in update order; a subexpression that is not a number once inlined stands for a
+        placeholder symbol, mapped to its error."""
         inlined: dict[sympy.Symbol, sympy.Basic] = {}
         invalid: dict[sympy.Symbol, ParseError] = {}
         for name in self._subexpr_order:
@@ -483,9 +577,17 @@ class Equations(Mapping):
             except ParseError as error:
                 placeholder = symbol(f"_invalid_{name}")
                 inlined[symbol(name)], invalid[placeholder] = placeholder, error
+        return inlined, invalid
+
+    def _substitute_subexpressions(self) -> dict[str, sympy.Basic]:
+        """The differential equations' right-hand sides with the subexpressions inlined. A
+        subexpression that is not a number once inlined (``Cm/gtot`` with ``gtot = 0``) is an
+        error only where a differential equation uses it: unused, it may be infinite, as in
+        Brian2 (where it is computed, it is checked again)."""
+        inlined, invalid = self._inlined_subexpressions()
         result = {}
         for n in self.diff_eq_names:
-            rhs = substitute(self[n].expr, inlined, self[n].line, _SUBEXPRESSIONS)
+            rhs = substitute(self[n].sympy_expr, inlined, self[n].line, _SUBEXPRESSIONS)
             errors = [invalid[s] for s in rhs.free_symbols if s in invalid]
             if errors:
                 raise errors[0]
@@ -521,9 +623,9 @@ class Equations(Mapping):
                                 self[plain_xi_users[1]].line)
 
     @property
-    def stochastic_variables(self) -> tuple[str, ...]:
-        """Noise symbols (``xi``, ``xi_*``) the differential equations use, sorted."""
-        return tuple(sorted(set().union(*(t.keys() for t in self._noise_terms.values()))))
+    def stochastic_variables(self) -> set[str]:
+        """Noise symbols (``xi``, ``xi_*``) the differential equations use."""
+        return set().union(*(t.keys() for t in self._noise_terms.values()))
 
     @property
     def is_stochastic(self) -> bool:
@@ -532,10 +634,11 @@ class Equations(Mapping):
     @property
     def stochastic_type(self) -> str | None:
         """None without noise; ``'additive'`` when no noise factor depends on a variable with a
-        differential equation; ``'multiplicative'`` otherwise."""
+        differential equation or on time ``t``; ``'multiplicative'`` otherwise (Brian2's rule;
+        the integrators classify the system they integrate themselves)."""
         if not self.is_stochastic:
             return None
-        states = {symbol(n) for n in self.diff_eq_names}
+        states = {symbol(n) for n in [*self.diff_eq_names, "t"]}
         for terms in self._noise_terms.values():
             if any(g.free_symbols & states for g in terms.values()):
                 return "multiplicative"
@@ -549,11 +652,11 @@ class Equations(Mapping):
         for name in self._subexpr_order:
             eq = self[name]
             if "constant over dt" not in eq.flags and \
-                    any(is_stateful_call(node) for node in sympy.preorder_traversal(eq.expr)):
+                    any(is_stateful_call(node) for node in sympy.preorder_traversal(eq.sympy_expr)):
                 raise SyntaxError(f"The subexpression '{name}' refers to a stateful function "
                                   f"(e.g. rand()). Such expressions should only be evaluated once "
                                   f"per timestep, add the 'constant over dt' flag (in "
-                                  f"'{eq.expr_text or eq.expr}').")
+                                  f"'{eq.expr}').")
 
     def check_units(self, dims_of_name=None, functions=None) -> None:
         """Check every right-hand side: a differential equation's has the variable's dimensions
@@ -572,7 +675,7 @@ class Equations(Mapping):
             if eq.type == PARAMETER:
                 continue
             try:
-                found = get_expr_dimensions(" ".join(eq.expr_text.split()), lookup, functions)
+                found = get_expr_dimensions(" ".join(eq.expr.code.split()), lookup, functions)
             except DimensionMismatchError as err:
                 raise DimensionMismatchError(f"{err} (in {eq.line!r})") from None
             except UnknownIdentifierError as err:

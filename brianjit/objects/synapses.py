@@ -585,7 +585,7 @@ class Synapses(Group, BrianObject, Stateful):
             check_statements_units(pathway.statements, dims)
 
     def _raw_codes(self):
-        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
         return exprs + [s.expr for p in self.pathways for s in p.statements]
 
     def _integrated(self, locally_constant=None):
@@ -711,7 +711,7 @@ class Synapses(Group, BrianObject, Stateful):
             add = dict(variables)
             add["_summed"] = K.ArrayVar("_summed", slot, var.dtype, False, offset, "j"
                                         if group is self.target else "i")
-            expr = self._substitute_subexpressions(self.equations[name].expr)
+            expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
             result.append(("before_groups", K.Kernel(
                 f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))

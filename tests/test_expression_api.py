@@ -1,0 +1,130 @@
+"""Brian2's code strings (``Expression``, ``Statements``) and the Equations API built on them:
+``eqs['v'].expr`` is an Expression as in Brian2 (``.code``, ``.identifiers``, equality by text,
+``split_stochastic``), and the Equations properties Brian2 scripts read (``diff_eq_expressions``,
+``eq_expressions``, names as sets, ``ordered``, ``dimensions``, ``unit``)."""
+import pickle
+
+import pytest
+import sympy
+
+from brianjit import Equations, Expression, Hz, Statements, ms, volt
+from brianjit.model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION,
+                                      EquationError, SingleEquation)
+from brianjit.model.symbols import symbol
+from brianjit.units import DIMENSIONLESS, get_dimensions
+
+
+def same(text_a, text_b):
+    """Whether two expression texts are equal as sympy reads them (terms may be reordered)."""
+    def tree(text):
+        return sympy.nsimplify(sympy.sympify(text).expand())
+    return tree(text_a) == tree(text_b)
+
+
+def test_expression_text_names_and_syntax_errors():
+    expr = Expression("  v > 5 * mV ")
+    assert expr.code == "v > 5 * mV" and str(expr) == "v > 5 * mV"
+    assert expr.identifiers == {"v", "mV"}
+    assert Expression("exp(-t/tau) > 0.5 and not b").identifiers == {"exp", "t", "tau", "b"}
+    with pytest.raises(SyntaxError, match="v 5"):
+        Expression("v 5 * mV")
+    with pytest.raises(TypeError):
+        Expression()
+    with pytest.raises(TypeError):
+        Expression("v", sympy_expression=symbol("v"))
+
+
+def test_expression_equality_repr_and_pickle():
+    expr = Expression("(v - I)/ tau")
+    assert expr == Expression("(v - I)/ tau") and expr != Expression("(v - I)/tau")
+    assert hash(expr) == hash(Expression("(v - I)/ tau"))
+    assert eval(repr(expr)) == expr
+    assert expr.sympy_expr == (symbol("v") - symbol("I")) / symbol("tau")
+    copy = pickle.loads(pickle.dumps(expr))
+    assert copy == expr and copy.sympy_expr == expr.sympy_expr
+    statements = Statements("v += w")
+    assert str(statements) == "v += w" and repr(statements) == "Statements('v += w')"
+    assert statements.identifiers == {"v", "w"}
+
+
+def test_expression_from_sympy_keeps_the_tree():
+    tree = symbol("v") * sympy.Float(0.1234567890123456789)
+    expr = Expression(sympy_expression=tree)
+    assert expr.sympy_expr is tree           # not a round trip through the printed text
+    assert same(expr.code, "0.123456789012346*v")
+
+
+def test_split_stochastic_like_brian2():
+    expr = Expression("(-v + I) / tau")
+    assert expr.split_stochastic() == (expr, None)
+    f, noise = Expression("sigma*xi/tau**.5").split_stochastic()
+    assert same(f.code, "0") and list(noise) == ["xi"]
+    assert same(noise["xi"].code, "sigma/tau**0.5")
+    f, noise = Expression("(-v + I) / tau + sigma*xi_1/tau**.5 + xi_2*s2/sqrt(t2)") \
+        .split_stochastic()
+    assert set(noise) == {"xi_1", "xi_2"} and same(f.code, "(-v + I)/tau")
+    assert same(noise["xi_2"].code, "s2/t2**0.5")
+    with pytest.raises(ValueError):
+        Expression("-v / tau + 1 / xi").split_stochastic()
+
+
+MODEL = """
+dv/dt = -(v + I)/ tau : volt
+I = sin(2 * 22/7. * f * t)* volt : volt
+f = freq * Hz: Hz
+freq : 1
+"""
+
+
+def test_equations_expose_expressions_and_name_sets():
+    eqs = Equations(MODEL)
+    assert isinstance(eqs["v"].expr, Expression) and eqs["v"].expr.code == "-(v + I)/ tau"
+    assert eqs["freq"].expr is None
+    assert [(n, e.code) for n, e in eqs.diff_eq_expressions] == [("v", "-(v + I)/ tau")]
+    assert [n for n, _ in eqs.eq_expressions] == ["v", "I", "f"]
+    assert eqs.diff_eq_names == {"v"} and eqs.subexpr_names == {"I", "f"}
+    assert eqs.eq_names == {"v", "I", "f"} and eqs.parameter_names == {"freq"}
+    assert eqs.names == {"v", "I", "f", "freq"}
+    assert list(eqs.names) == ["v", "I", "f", "freq"]   # iterated in order of definition
+    assert [eq.varname for eq in eqs.ordered] == ["f", "I", "v", "freq"]
+    assert [eq.unit for eq in eqs.ordered] == [Hz, volt, volt, 1]
+    assert eqs.dimensions == {"v": volt.dim, "I": volt.dim, "f": Hz.dim, "freq": DIMENSIONLESS}
+    assert eqs.identifiers == {"tau", "volt", "Hz", "sin", "t"}
+
+
+def test_stochastic_type_counts_time_as_brian2():
+    assert Equations("dv/dt = -v/tau + xi*t/second**1.5 : 1").stochastic_type == \
+        "multiplicative"
+    assert Equations("dv/dt = -v/tau + xi/second**0.5 : 1").stochastic_type == "additive"
+
+
+def test_substituted_expressions():
+    eqs = Equations("dv/dt = (a - v)/tau : 1\na = 2*b : 1\nb = c + 1 : 1")
+    [(name, expr)] = eqs.get_substituted_expressions()
+    assert name == "v" and isinstance(expr, Expression)
+    assert same(expr.code, "(2*(c + 1) - v)/tau")
+    assert eqs.substituted_expressions == eqs.get_substituted_expressions()
+    everything = dict(eqs.get_substituted_expressions(include_subexpressions=True))
+    assert list(everything) == ["b", "a", "v"] and same(everything["a"].code, "2*c + 2")
+
+
+def test_single_equations_with_expressions():
+    v = SingleEquation(DIFFERENTIAL_EQUATION, "v", volt.dim, expr=Expression("-v / tau"))
+    again = SingleEquation(SUBEXPRESSION, "v", volt, expr=Expression("2 * t/second * volt"))
+    assert again.dim is get_dimensions(volt) and again.unit == volt
+    assert str(v) == "dv/dt = -v / tau : V"
+    with pytest.raises(EquationError, match="defined twice"):
+        Equations([v, again])
+    with pytest.raises(TypeError, match="Expression"):
+        SingleEquation(SUBEXPRESSION, "x", DIMENSIONLESS, expr="2*y")
+    with pytest.raises(TypeError):
+        SingleEquation(PARAMETER, "n", volt.dim, "integer")
+    with pytest.raises(TypeError):
+        SingleEquation(DIFFERENTIAL_EQUATION, "n", DIMENSIONLESS, "boolean",
+                       Expression("1"))
+
+
+def test_substitute_returns_an_independent_copy():
+    eqs = Equations("dx/dt = x : 1")
+    eqs2 = eqs.substitute(x="y")
+    assert eqs["x"].expr == Expression("x") and eqs2["y"].expr == Expression("y")
