@@ -22,7 +22,7 @@ from ..units import Unit
 from .functions import USER_DEFAULTS
 
 __all__ = ["resolve_names", "user_frame_namespace", "warn_shadowed_internal_names",
-           "DEFAULT_CONSTANTS"]
+           "DEFAULT_CONSTANTS", "unit_namespace"]
 
 DEFAULT_CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
 _ALL_UNITS = {name: getattr(_units, name) for name in getattr(_units, "__all__", [])
@@ -46,6 +46,11 @@ def _in_brian2s_default_units(name) -> bool:
 #: the units namespace of name resolution: exactly Brian2's (tests/test_brian2_warnings.py)
 _UNIT_NAMES = {name: unit for name, unit in _ALL_UNITS.items()
                if _in_brian2s_default_units(name)}
+
+
+def unit_namespace() -> dict:
+    """A copy of the unit names model strings resolve (Brian2's ``DEFAULT_UNITS``)."""
+    return dict(_UNIT_NAMES)
 
 
 def user_frame_namespace(level: int = 0) -> dict:

@@ -16,12 +16,12 @@ from dataclasses import replace
 from typing import NamedTuple
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError,
                                Equations, SingleEquation)
+from ..model.abstract_code import code_string
 from ..model.codestrings import Expression
-from ..model.symbols import floordiv, int_, symbol
+from ..model.symbols import symbol
 from ..units import DimensionMismatchError, amp, get_dimensions, meter, volt
 
 __all__ = ["MembraneModel", "membrane_model", "SPATIAL_FLAGS"]
@@ -187,28 +187,6 @@ def _freeze(expr, v):
     return visit(expr), thawed
 
 
-class _ModelPrinter(StrPrinter):
-    """sympy -> model text (the names of brianjit's default functions)."""
-
-    def _print_Abs(self, expr):
-        return f"abs({self._print(expr.args[0])})"
-
-    def _print_ceiling(self, expr):
-        return f"ceil({self._print(expr.args[0])})"
-
-    def _print_Mod(self, expr):
-        return f"(({self._print(expr.args[0])}) % ({self._print(expr.args[1])}))"
-
-    def _print_Function(self, expr):
-        names = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
-        if expr.func is int_:
-            return f"int({self._print(expr.args[0])})"
-        if expr.func is floordiv:
-            return f"(({self._print(expr.args[0])}) // ({self._print(expr.args[1])}))"
-        name = names.get(expr.func.__name__, expr.func.__name__)
-        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
-
-
 def _model_text(expr, unit: str) -> str:
     """Model text for a computed expression (what the unit check reads): a zero gets the unit."""
-    return f"0*{unit}" if expr == 0 else _ModelPrinter().doprint(expr)
+    return f"0*{unit}" if expr == 0 else code_string(expr)
