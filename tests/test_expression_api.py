@@ -128,3 +128,21 @@ def test_substitute_returns_an_independent_copy():
     eqs = Equations("dx/dt = x : 1")
     eqs2 = eqs.substitute(x="y")
     assert eqs["x"].expr == Expression("x") and eqs2["y"].expr == Expression("y")
+
+
+def test_check_units_against_a_group_like_brian2():
+    # Brian2's Equations.check_units(group, run_namespace): names resolved as a run would
+    from brianjit import NeuronGroup, mV, second
+    from brianjit.units import DimensionMismatchError
+    eqs = Equations("dv/dt = -v/tau : volt")
+    group = NeuronGroup(1, "v : volt", namespace={"tau": 5 * mV})
+    with pytest.raises(DimensionMismatchError):
+        eqs.check_units(group, {})
+    group.namespace["tau"] = 5 * second
+    eqs.check_units(group, {})
+    eqs.check_units(NeuronGroup(1, "v : volt"), {"tau": 5 * second})
+    with pytest.raises(DimensionMismatchError):
+        Equations("dv/dt = -(v + I)/(5*ms) : volt\nI : second").check_units(
+            NeuronGroup(1, "v : volt\nI : second"), {})
+    with pytest.raises(KeyError, match="tau"):
+        eqs.check_units(NeuronGroup(1, "v : volt"), {})

@@ -662,7 +662,14 @@ class Equations(Mapping):
         """Check every right-hand side: a differential equation's has the variable's dimensions
         per second, a subexpression's the variable's. Names defined here have their declared
         dimensions; other names are looked up in ``dims_of_name`` (see
-        :func:`~brianjit.model.dimensions.get_expr_dimensions`). Errors quote the line."""
+        :func:`~brianjit.model.dimensions.get_expr_dimensions`). Errors quote the line.
+
+        Brian2's form ``check_units(group, run_namespace)`` resolves the other names as a run
+        of ``group`` would: its variables, its ``namespace``, then ``run_namespace``, units and
+        constants."""
+        from brianjit.objects.group import Group
+        if isinstance(dims_of_name, Group):
+            dims_of_name, functions = self._dimensions_for(dims_of_name, functions), None
         def lookup(name):
             eq = self._equations.get(name)
             if eq is not None:
@@ -687,6 +694,24 @@ class Equations(Mapping):
                 raise DimensionMismatchError(
                     f"Inconsistent units in the {eq.type} {eq.line!r}: the right-hand side has "
                     f"dimensions {found}, but {what} has dimensions {expected}")
+
+    def _dimensions_for(self, group, run_namespace) -> dict:
+        """``{name: dimensions (or a function's FunctionSpec)}`` of the names these equations
+        use but do not define, as ``group`` resolves them when it runs."""
+        from brianjit.model.namespace import resolve_names
+        from brianjit.objects.functions import ModelFunction, as_function
+        variables = group.variables
+        external = {n for n in self.identifiers
+                    if n not in DEFAULT_FUNCTIONS and not is_noise_name(n)}
+        dims = {n: variables[n].dim for n in external if n in variables}
+        values = resolve_names(external - set(dims), group.namespace, run_namespace or {},
+                               owner="the equations")
+        for name, value in values.items():
+            if callable(value) and not isinstance(value, units.Quantity):
+                value = as_function(name, value)
+            dims[name] = value.function_spec if isinstance(value, ModelFunction) \
+                else get_dimensions(value)
+        return dims
 
     def check_flags(self, allowed: Mapping[str, Iterable[str]],
                     incompatible: Iterable[Iterable[str]] = ()) -> None:
