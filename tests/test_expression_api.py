@@ -146,3 +146,39 @@ def test_check_units_against_a_group_like_brian2():
             NeuronGroup(1, "v : volt\nI : second"), {})
     with pytest.raises(KeyError, match="tau"):
         eqs.check_units(NeuronGroup(1, "v : volt"), {})
+
+
+def test_identifier_checks_one_by_one():
+    from brianjit.model.equations import (check_identifier_basic, check_identifier_constants,
+                                          check_identifier_functions,
+                                          check_identifier_refractory,
+                                          check_identifier_reserved, check_identifier_units)
+    for name in ["v", "Vm", "ge", "g_i", "a2", "gaba_123"]:
+        check_identifier_basic(name)
+        check_identifier_reserved(name)
+    for check, names in [(check_identifier_basic, ["_v", "1v", "ü", "ge!", "v.x", "for", "if"]),
+                         (check_identifier_reserved, ["t", "dt", "xi", "xi_2", "i", "N"]),
+                         (check_identifier_refractory, ["not_refractory", "refractory_until"]),
+                         (check_identifier_functions, ["exp", "sin", "sqrt"]),
+                         (check_identifier_constants, ["e", "pi", "inf"]),
+                         (check_identifier_units, ["volt", "second", "mV", "nA"])]:
+        for name in names:
+            with pytest.raises(SyntaxError, match="Invalid variable name"):
+                check(name)
+
+
+@pytest.mark.parametrize("text, result", [
+    ("second", (get_dimensions(ms), "float")), ("1", (DIMENSIONLESS, "float")),
+    ("second ** -1", (Hz.dim, "float")), ("boolean", (DIMENSIONLESS, "boolean")),
+    ("integer", (DIMENSIONLESS, "integer"))])
+def test_dimensions_and_type_from_string(text, result):
+    from brianjit.model.equations import dimensions_and_type_from_string
+    assert dimensions_and_type_from_string(text) == result
+
+
+@pytest.mark.parametrize("text", ["metr / second", "metre **", "5", "2 / second",
+                                  "farad / cm**2"])
+def test_dimensions_and_type_from_string_errors(text):
+    from brianjit.model.equations import dimensions_and_type_from_string
+    with pytest.raises(ValueError):
+        dimensions_and_type_from_string(text)

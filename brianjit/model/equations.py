@@ -46,9 +46,13 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
     "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier", "EquationSyntaxError",
+    "IDENTIFIER_CHECKS", "check_identifier_basic", "check_identifier_reserved",
+    "check_identifier_refractory", "check_identifier_constants", "check_identifier_functions",
+    "check_identifier_units", "dimensions_and_type_from_string", "FLOAT", "INTEGER", "BOOLEAN",
     "Dependency", "NameSet", "Expression",
 ]
 
+FLOAT, INTEGER, BOOLEAN = "float", "integer", "boolean"
 DIFFERENTIAL_EQUATION = "differential equation"
 SUBEXPRESSION = "subexpression"
 PARAMETER = "parameter"
@@ -63,8 +67,7 @@ ALLOWED_FLAGS = {
 
 EXCLUSIVE_FLAGS = ({"event-driven", "clock-driven"},)
 
-RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "N", "pi", "e", "inf",
-                            "not_refractory", "refractory", "refractory_until"})
+_REFRACTORY_NAMES = frozenset({"not_refractory", "refractory", "refractory_until"})
 BASE_UNIT_NAMES = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -192,25 +195,60 @@ class NameSet(AbstractSet):
         return "{" + ", ".join(map(repr, self._names)) + "}" if self._names else "set()"
 
 
-def check_identifier(name: str, line: str | None = None) -> None:
-    """Refuse names a model variable cannot have: non-identifiers, Python keywords, names starting
-    with ``_``, reserved names (``t dt xi xi_* i N pi e inf`` and the refractoriness variables),
-    unit names and default function names."""
-    reason = None
-    if not _IDENTIFIER.match(name):
-        reason = "is not a valid identifier"
-    elif keyword.iskeyword(name) or name in ("True", "False", "None"):
-        reason = "is a Python keyword"
-    elif name.startswith("_"):
-        reason = "starts with '_' (reserved for internal names)"
-    elif name in RESERVED_NAMES or is_noise_name(name):
-        reason = "is reserved"
-    elif name in DEFAULT_FUNCTIONS:
-        reason = "is the name of a default function"
-    elif unit_dimensions(name) is not None:
-        reason = "is the name of a unit"
+def _refuse_name(name: str, reason: str | None, line: str | None) -> None:
     if reason:
         raise EquationSyntaxError(f"Invalid variable name {name!r}: it {reason}", line)
+
+
+def check_identifier_basic(name: str, line: str | None = None) -> None:
+    """Refuse a name that is not an identifier, is a Python keyword or starts with ``_``."""
+    _refuse_name(name, "is not a valid identifier" if not _IDENTIFIER.match(name) else
+                 "is a Python keyword" if keyword.iskeyword(name) or name in ("True", "False",
+                                                                            "None") else
+                 "starts with '_' (reserved for internal names)" if name.startswith("_") else
+                 None, line)
+
+
+def check_identifier_reserved(name: str, line: str | None = None) -> None:
+    """Refuse the names every group defines: ``t dt i N`` and the noise ``xi``, ``xi_*``."""
+    _refuse_name(name, "is reserved" if name in ("t", "dt", "i", "N") or is_noise_name(name)
+                 else None, line)
+
+
+def check_identifier_refractory(name: str, line: str | None = None) -> None:
+    """Refuse the names of refractoriness: ``not_refractory refractory refractory_until``."""
+    _refuse_name(name, "is reserved for refractoriness" if name in _REFRACTORY_NAMES else None,
+                 line)
+
+
+def check_identifier_constants(name: str, line: str | None = None) -> None:
+    """Refuse the names of the default constants ``pi e inf``."""
+    _refuse_name(name, "is a default constant" if name in ("pi", "e", "inf") else None, line)
+
+
+def check_identifier_functions(name: str, line: str | None = None) -> None:
+    """Refuse the names of default functions (``exp``, ``sin`` ...)."""
+    _refuse_name(name, "is the name of a default function" if name in DEFAULT_FUNCTIONS else None,
+                 line)
+
+
+def check_identifier_units(name: str, line: str | None = None) -> None:
+    """Refuse unit names (``volt``, ``mV`` ...)."""
+    _refuse_name(name, "is the name of a unit" if unit_dimensions(name) is not None else None,
+                 line)
+
+
+#: Brian2's identifier checks, in the order they are applied
+IDENTIFIER_CHECKS = (check_identifier_basic, check_identifier_reserved,
+                     check_identifier_refractory, check_identifier_constants,
+                     check_identifier_functions, check_identifier_units)
+
+
+def check_identifier(name: str, line: str | None = None) -> None:
+    """Refuse names a model variable cannot have (every check of :data:`IDENTIFIER_CHECKS`):
+    an EquationSyntaxError quoting ``line``."""
+    for check in IDENTIFIER_CHECKS:
+        check(name, line)
 
 
 def _strip_comment(line: str) -> str:
@@ -232,6 +270,13 @@ def _definitions(text: str) -> list[str]:
         raise EquationError("Missing ':' and unit (every definition needs ': unit')",
                             "\n".join(current))
     return chunks
+
+
+def dimensions_and_type_from_string(unit_string: str) -> tuple[Dimension, str]:
+    """Brian2's ``(dimensions, var_type)`` of a unit declaration (``'volt'``,
+    ``'siemens/metre**2'``, ``'1'``, ``'boolean'``, ``'integer'``); an EquationError (a
+    ValueError) for anything else, scaled units (``mV``) included."""
+    return _parse_unit(unit_string.strip(), unit_string)
 
 
 def _parse_unit(unit_text: str, line: str) -> tuple[Dimension, str]:
