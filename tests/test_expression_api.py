@@ -182,3 +182,38 @@ def test_dimensions_and_type_from_string_errors(text):
     from brianjit.model.equations import dimensions_and_type_from_string
     with pytest.raises(ValueError):
         dimensions_and_type_from_string(text)
+
+
+def test_registered_identifier_checks_apply_to_every_definition():
+    def no_gaba(name):
+        if name == "gaba":
+            raise SyntaxError("I do not like this name")
+    Equations.check_identifier("gaba")
+    before = set(Equations.identifier_checks)
+    Equations.register_identifier_check(no_gaba)
+    try:
+        with pytest.raises(SyntaxError, match="do not like"):
+            Equations.check_identifier("gaba")
+        with pytest.raises(SyntaxError, match="do not like"):
+            Equations("dgaba/dt = -gaba/ms : 1")
+    finally:
+        Equations.identifier_checks = before
+    Equations("dgaba/dt = -gaba/ms : 1")
+    with pytest.raises(ValueError):
+        Equations.register_identifier_check("no function")
+
+
+def test_flags_are_checked_by_the_group_not_the_parser():
+    # Brian2: any flag parses; each group (check_flags) says which it accepts
+    from brianjit import NeuronGroup
+    eqs = Equations("dv/dt = -v / (5 * ms) : volt (flag)")
+    eqs.check_flags({DIFFERENTIAL_EQUATION: ["flag"]})
+    for allowed in ({DIFFERENTIAL_EQUATION: []}, {}, {SUBEXPRESSION: ["flag"]}):
+        with pytest.raises(ValueError, match="'flag'"):
+            eqs.check_flags(allowed)
+    both = Equations("dv/dt = -v / (5 * ms) : volt (flag1, flag2)")
+    with pytest.raises(ValueError):
+        both.check_flags({DIFFERENTIAL_EQUATION: ["flag1", "flag2"]},
+                         incompatible=[("flag1", "flag2")])
+    with pytest.raises(EquationError, match="'flag'.*dv/dt"):
+        NeuronGroup(1, eqs)

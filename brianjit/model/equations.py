@@ -45,7 +45,7 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
-    "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier", "EquationSyntaxError",
+    "PARAMETER", "split_stochastic", "check_identifier", "EquationSyntaxError",
     "IDENTIFIER_CHECKS", "check_identifier_basic", "check_identifier_reserved",
     "check_identifier_refractory", "check_identifier_constants", "check_identifier_functions",
     "check_identifier_units", "dimensions_and_type_from_string", "FLOAT", "INTEGER", "BOOLEAN",
@@ -56,14 +56,6 @@ FLOAT, INTEGER, BOOLEAN = "float", "integer", "boolean"
 DIFFERENTIAL_EQUATION = "differential equation"
 SUBEXPRESSION = "subexpression"
 PARAMETER = "parameter"
-
-ALLOWED_FLAGS = {
-    DIFFERENTIAL_EQUATION: ("unless refractory", "event-driven", "clock-driven", "point current"),
-    SUBEXPRESSION: ("shared", "constant over dt", "summed", "point current"),
-    PARAMETER: ("constant", "shared", "linked", "point current"),
-}
-"""Flags each kind of definition may carry in any group; a group narrows this with
-:meth:`Equations.check_flags` (e.g. only Synapses accept ``event-driven``)."""
 
 EXCLUSIVE_FLAGS = ({"event-driven", "clock-driven"},)
 
@@ -245,10 +237,14 @@ IDENTIFIER_CHECKS = (check_identifier_basic, check_identifier_reserved,
 
 
 def check_identifier(name: str, line: str | None = None) -> None:
-    """Refuse names a model variable cannot have (every check of :data:`IDENTIFIER_CHECKS`):
-    an EquationSyntaxError quoting ``line``."""
+    """Refuse names a model variable cannot have: every check of :data:`IDENTIFIER_CHECKS`
+    (an EquationSyntaxError quoting ``line``), then those users registered with
+    ``Equations.register_identifier_check`` (what they raise)."""
     for check in IDENTIFIER_CHECKS:
         check(name, line)
+    for check in sorted(set(Equations.identifier_checks) - set(IDENTIFIER_CHECKS),
+                        key=lambda f: getattr(f, "__qualname__", "")):
+        check(name)
 
 
 def _strip_comment(line: str) -> str:
@@ -380,7 +376,6 @@ def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> Si
     if kind == DIFFERENTIAL_EQUATION and var_type != "float":
         raise EquationError(f"Differential equations define floating point variables, not "
                             f"{var_type}", line)
-    _check_flags_for_kind(kind, flags, ALLOWED_FLAGS, line)
     expr = None
     if kind != PARAMETER:
         expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
@@ -443,6 +438,22 @@ class Equations(Mapping):
     ``Equations(text, **substitutions)`` parses model text; ``Equations([SingleEquation, ...])``
     assembles definitions built by code (no name checks: groups add internal variables this way).
     ``a + b`` joins two sets of equations (a variable defined twice is an error)."""
+
+    #: Brian2's registry of identifier checks (one-argument callables raising for a name a
+    #: variable cannot have); :func:`check_identifier` applies them to every defined name
+    identifier_checks: set = set(IDENTIFIER_CHECKS)
+
+    @staticmethod
+    def register_identifier_check(func) -> None:
+        """Add ``func(name)`` to the checks of every variable name (Brian2's extension point)."""
+        if not callable(func):
+            raise ValueError(f"Can only register callables, not {func!r}")
+        Equations.identifier_checks.add(func)
+
+    @staticmethod
+    def check_identifier(name: str) -> None:
+        """Apply every registered identifier check to ``name``."""
+        check_identifier(name)
 
     def __init__(self, eqns: str | Iterable[SingleEquation] = "", **substitutions):
         if isinstance(eqns, str):
