@@ -214,6 +214,13 @@ def test_flags_are_checked_by_the_group_not_the_parser():
     both = Equations("dv/dt = -v / (5 * ms) : volt (flag1, flag2)")
     with pytest.raises(ValueError):
         both.check_flags({DIFFERENTIAL_EQUATION: ["flag1", "flag2"]},
-                         incompatible=[("flag1", "flag2")])
+                         incompatible_flags=[("flag1", "flag2")])
     with pytest.raises(EquationError, match="'flag'.*dv/dt"):
         NeuronGroup(1, eqs)
+
+
+@pytest.mark.parametrize("kind", ["boolean", "integer"])
+def test_typed_differential_equations_are_type_errors(kind):
+    with pytest.raises(TypeError, match="floating point") as info:
+        Equations(f"dv/dt = -v / (10*ms) : {kind}")
+    assert isinstance(info.value, EquationError) and "dv/dt" in str(info.value)

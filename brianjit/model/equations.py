@@ -46,6 +46,7 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
     "PARAMETER", "split_stochastic", "check_identifier", "EquationSyntaxError",
+    "EquationTypeError",
     "IDENTIFIER_CHECKS", "check_identifier_basic", "check_identifier_reserved",
     "check_identifier_refractory", "check_identifier_constants", "check_identifier_functions",
     "check_identifier_units", "dimensions_and_type_from_string", "FLOAT", "INTEGER", "BOOLEAN",
@@ -86,6 +87,11 @@ class EquationSyntaxError(EquationError, SyntaxError):
     def __init__(self, message: str, line: str | None = None):
         super().__init__(message, line)
         self.msg = self.args[0]   # what SyntaxError's str() shows
+
+
+class EquationTypeError(EquationError, TypeError):
+    """What Brian2 reports as a TypeError in equations: a differential equation declared
+    ``boolean`` or ``integer``. It is also an EquationError (and so a ValueError)."""
 
 
 class Dependency(NamedTuple):
@@ -374,8 +380,8 @@ def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> Si
             raise EquationError(f"Cannot replace the variable {lhs!r} with a value", line)
     check_identifier(name, line)
     if kind == DIFFERENTIAL_EQUATION and var_type != "float":
-        raise EquationError(f"Differential equations define floating point variables, not "
-                            f"{var_type}", line)
+        raise EquationTypeError(f"Differential equations define floating point variables, not "
+                                f"{var_type}", line)
     expr = None
     if kind != PARAMETER:
         expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
@@ -770,11 +776,11 @@ class Equations(Mapping):
         return dims
 
     def check_flags(self, allowed: Mapping[str, Iterable[str]],
-                    incompatible: Iterable[Iterable[str]] = ()) -> None:
+                    incompatible_flags: Iterable[Iterable[str]] = ()) -> None:
         """Refuse flags a particular group does not support: ``allowed`` maps each kind of
-        definition to its flags; ``incompatible`` lists sets of flags that exclude each other."""
+        definition to its flags; ``incompatible_flags`` lists sets of flags that exclude each other."""
         allowed = {k: tuple(v) for k, v in allowed.items()}
-        groups = tuple(set(g) for g in incompatible) + EXCLUSIVE_FLAGS
+        groups = tuple(set(g) for g in incompatible_flags or ()) + EXCLUSIVE_FLAGS
         for eq in self.values():
             _check_flags_for_kind(eq.type, eq.flags, allowed, eq.line, groups)
 
