@@ -224,3 +224,13 @@ def test_typed_differential_equations_are_type_errors(kind):
     with pytest.raises(TypeError, match="floating point") as info:
         Equations(f"dv/dt = -v / (10*ms) : {kind}")
     assert isinstance(info.value, EquationError) and "dv/dt" in str(info.value)
+
+
+def test_extract_constant_subexpressions():
+    from brianjit.model.equations import extract_constant_subexpressions
+    eqs = Equations("dv/dt = -v / (10*ms) : 1\ns1 = 2*v : 1\ns2 = -v : 1 (constant over dt, shared)")
+    variable, constant = extract_constant_subexpressions(eqs)
+    assert list(variable) == ["s1", "s2", "v"] and list(constant) == ["s2"]
+    assert variable["s1"].type == SUBEXPRESSION
+    assert variable["s2"].type == PARAMETER and variable["s2"].flags == ("shared",)
+    assert constant["s2"] == eqs["s2"]

@@ -5,10 +5,11 @@ from ..model.equations import (BOOLEAN, DIFFERENTIAL_EQUATION, FLOAT, INTEGER, P
                                SUBEXPRESSION, EquationError, Equations, SingleEquation,
                                check_identifier_basic, check_identifier_constants,
                                check_identifier_functions, check_identifier_reserved,
-                               check_identifier_units, dimensions_and_type_from_string)
+                               check_identifier_units, dimensions_and_type_from_string,
+                               extract_constant_subexpressions)
 
 __all__ = ["Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION",
            "SUBEXPRESSION", "PARAMETER", "FLOAT", "INTEGER", "BOOLEAN", "check_identifier_basic",
            "check_identifier_reserved", "check_identifier_constants",
            "check_identifier_functions", "check_identifier_units",
-           "dimensions_and_type_from_string"]
+           "dimensions_and_type_from_string", "extract_constant_subexpressions"]

@@ -46,7 +46,7 @@ from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
     "PARAMETER", "split_stochastic", "check_identifier", "EquationSyntaxError",
-    "EquationTypeError",
+    "EquationTypeError", "extract_constant_subexpressions",
     "IDENTIFIER_CHECKS", "check_identifier_basic", "check_identifier_reserved",
     "check_identifier_refractory", "check_identifier_constants", "check_identifier_functions",
     "check_identifier_units", "dimensions_and_type_from_string", "FLOAT", "INTEGER", "BOOLEAN",
@@ -807,3 +807,19 @@ class Equations(Mapping):
 
     def __repr__(self):
         return f"Equations({str(self)!r})"
+
+
+def extract_constant_subexpressions(eqs: Equations) -> tuple[Equations, Equations]:
+    """Brian2's split of ``eqs`` for a group that stores its ``(constant over dt)``
+    subexpressions: ``(eqs with each of them as a parameter of that name, the subexpressions
+    themselves)``, in update order."""
+    variable, constant = [], []
+    for eq in eqs.ordered:
+        if eq.type == SUBEXPRESSION and "constant over dt" in eq.flags:
+            flags = tuple(f for f in eq.flags if f != "constant over dt")
+            variable.append(SingleEquation(PARAMETER, eq.varname, eq.dim, eq.var_type, None,
+                                           flags, eq.line, eq.unit_text))
+            constant.append(eq)
+        else:
+            variable.append(eq)
+    return Equations(variable), Equations(constant)
