@@ -53,10 +53,17 @@ def unit_namespace() -> dict:
     return dict(_UNIT_NAMES)
 
 
+#: packages whose frames are never the user's code: brianjit's own, and numpy's, which calls
+#: back into brianjit (``np.mean(G.I)`` reads the view from inside numpy)
+_LIBRARY_PACKAGES = ("brianjit", "numpy")
+
+
 def user_frame_namespace(level: int = 0) -> dict:
-    """Locals over globals of the first frame outside brianjit, ``level`` frames further out."""
+    """Locals over globals of the first frame outside brianjit and numpy, ``level`` frames
+    further out."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "brianjit":
+    while frame is not None and \
+            frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY_PACKAGES:
         frame = frame.f_back
     for _ in range(level):
         if frame is not None and frame.f_back is not None:
