@@ -234,3 +234,7 @@ def test_extract_constant_subexpressions():
     assert variable["s1"].type == SUBEXPRESSION
     assert variable["s2"].type == PARAMETER and variable["s2"].flags == ("shared",)
     assert constant["s2"] == eqs["s2"]
+
+
+def test_an_expression_is_not_a_statement():
+    assert Expression("v") != Statements("v") and Expression("v") == Expression(" v ")

@@ -36,7 +36,8 @@ def get_identifiers(expr: str, include_numbers: bool = False) -> set[str]:
 
 
 class CodeString:
-    """Model text, stripped of surrounding white space; equal and hashed by its text."""
+    """Model text, stripped of surrounding white space; equal (to one of its own kind) and
+    hashed by its text."""
 
     def __init__(self, code: str):
         if not isinstance(code, str):
@@ -59,7 +60,7 @@ class CodeString:
     def __eq__(self, other):
         if not isinstance(other, CodeString):
             return NotImplemented
-        return self._code == other._code
+        return type(self) is type(other) and self._code == other._code
 
     def __hash__(self):
         return hash(self._code)
@@ -118,11 +119,3 @@ class Expression(CodeString):
         deterministic, noise = split_stochastic(self._sympy)
         return (Expression(sympy_expression=deterministic),
                 {name: Expression(sympy_expression=g) for name, g in noise.items()})
-
-    def __eq__(self, other):
-        if not isinstance(other, Expression):
-            return NotImplemented
-        return self._code == other._code
-
-    def __hash__(self):
-        return hash(self._code)
