@@ -86,6 +86,7 @@ def test_equations_expose_expressions_and_name_sets():
     assert eqs.eq_names == {"v", "I", "f"} and eqs.parameter_names == {"freq"}
     assert eqs.names == {"v", "I", "f", "freq"}
     assert list(eqs.names) == ["v", "I", "f", "freq"]   # iterated in order of definition
+    assert hash(eqs.names) == hash(frozenset(eqs.names)) and eqs.names - {"v"} == {"I", "f", "freq"}
     assert [eq.varname for eq in eqs.ordered] == ["f", "I", "v", "freq"]
     assert [eq.unit for eq in eqs.ordered] == [Hz, volt, volt, 1]
     assert eqs.dimensions == {"v": volt.dim, "I": volt.dim, "f": Hz.dim, "freq": DIMENSIONLESS}

@@ -189,6 +189,8 @@ class NameSet(AbstractSet):
     def __len__(self):
         return len(self._names)
 
+    __hash__ = AbstractSet._hash   # immutable, like a frozenset
+
     def __repr__(self):
         return "{" + ", ".join(map(repr, self._names)) + "}" if self._names else "set()"
 
