@@ -113,7 +113,8 @@ def test_single_equations_with_expressions():
     v = SingleEquation(DIFFERENTIAL_EQUATION, "v", volt.dim, expr=Expression("-v / tau"))
     again = SingleEquation(SUBEXPRESSION, "v", volt, expr=Expression("2 * t/second * volt"))
     assert again.dim is get_dimensions(volt) and again.unit == volt
-    assert str(v) == "dv/dt = -v / tau : V"
+    assert str(v) == "dv/dt = -v / tau : volt"
+    assert Equations(str(Equations([v]))) == Equations([v])   # str() is model text
     with pytest.raises(EquationError, match="defined twice"):
         Equations([v, again])
     with pytest.raises(TypeError, match="Expression"):

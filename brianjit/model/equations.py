@@ -39,7 +39,7 @@ from brianjit.model.codestrings import Expression
 from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
                                        unit_dimensions)
 from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
-from brianjit.model.parse import ParseError, get_identifiers, parse_expression, substitute
+from brianjit.model.parse import ParseError, parse_expression, substitute
 from brianjit.model.symbols import int_, is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
@@ -157,7 +157,7 @@ class SingleEquation:
     def typed_expr(self) -> sympy.Basic | None:
         """The right-hand side as a value of the declared type, what a name standing for this
         subexpression means elsewhere: ``int(...)`` of it for an ``integer`` subexpression
-        (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``expr`` itself."""
+        (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``sympy_expr``."""
         if self.expr is not None and self.var_type == "integer":
             return int_(self.sympy_expr)
         return self.sympy_expr
@@ -167,8 +167,8 @@ class SingleEquation:
         rhs = " ".join(self.expr.code.split()) if self.expr is not None else ""
         lhs = {DIFFERENTIAL_EQUATION: f"d{self.varname}/dt = {rhs}",
                SUBEXPRESSION: f"{self.varname} = {rhs}"}.get(self.type, self.varname)
-        unit = self.unit_text or (self.var_type if self.var_type != "float"
-                                  else units.get_unit_for_display(self.dim))
+        unit = self.unit_text or (self.var_type if self.var_type != "float" else
+                                  "1" if self.dim is DIMENSIONLESS else repr(self.unit))
         return f"{lhs} : {unit}{flags}"
 
 
