@@ -24,8 +24,10 @@ from .memory_budget import get_memory_limit, set_memory_limit  # noqa: F401
 
 __version__ = "0.1.0"
 
-#: names Brian2's star import binds that are neither numpy's nor its own: the logging module
-_EXTRA_NAMES = ["logging"]
+#: names Brian2's star import binds that are neither numpy's nor its own: the logging module,
+#: and ``codegen`` (Brian2's code generation package; here brianjit's: scripts such as Brian2's
+#: example frompapers/Brette_2012/Fig3AB.py set ``codegen.target = 'numpy'``, which changes nothing)
+_EXTRA_NAMES = ["logging", "codegen"]
 #: pylab's names Brian2 deletes from its namespace
 _DELETED_PYLAB_NAMES = {"x", "f", "rate"}
 
@@ -59,6 +61,9 @@ def __getattr__(name):
     if name == "logging":
         import logging
         return logging
+    if name == "codegen":
+        from . import codegen
+        return codegen
     if name == "sweep":  # brianjit's own: its module (hashlib, traceback) loads on first use
         from .sweeps import sweep
         globals()["sweep"] = sweep

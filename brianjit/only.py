@@ -5,6 +5,7 @@ or pylab's, as ``from brian2.only import *``.
 that ``import brianjit`` does not load Python's ``logging`` until something logs.
 """
 from .devices import all_devices, device, get_device, reset_device, set_device
+from .model.codestrings import Expression, Statements
 from .model.equations import Equations
 from .model.exact import exact, linear
 from .model.exponential_euler import exponential_euler
@@ -57,7 +58,7 @@ __all__ = [
     # multicompartment neurons
     "Morphology", "Soma", "Cylinder", "Section", "SpatialNeuron",
     # the model language
-    "Equations", "UnsupportedEquationsException", "linked_var",
+    "Equations", "Expression", "Statements", "UnsupportedEquationsException", "linked_var",
     # integration methods (Brian2's brian2.stateupdaters)
     "StateUpdateMethod", "ExplicitStateUpdater", "exact", "linear", "independent",
     "exponential_euler", "euler", "rk2", "rk4", "heun", "milstein",

@@ -69,6 +69,6 @@ def test_concurrent_group_construction():
         for n in range(2):
             G = NeuronGroup(3, MODEL, threshold="v > vt and (w < 10*mV or i % 2 == 0)",
                             reset=f"v = El; w += {n} * mV")
-            assert G.equations.diff_eq_names == ("v", "w")
+            assert tuple(G.equations.diff_eq_names) == ("v", "w")
             [_Garbage() for _ in range(100)]
     assert _in_threads(work, 4) == []

@@ -48,8 +48,8 @@ def test_point_currents_enter_the_membrane_current_per_area():
     neuron = SpatialNeuron(Soma(10 * um), "Im = 0*nA/cm**2 : amp/meter**2\n"
                                           "I1 = 1*nA : amp (point current)\n"
                                           "I2 = 1*nA : amp (point current, constant over dt)")
-    assert "I1/area" in neuron.equations["Im"].expr_text
-    assert "I2/area" in neuron.equations["Im"].expr_text
+    assert "I1/area" in neuron.equations["Im"].expr.code
+    assert "I2/area" in neuron.equations["Im"].expr.code
 
 
 @pytest.mark.parametrize("Cm, Ri", [(1 * uF, 100 * ohm * cm), (1 * uF / cm**2, 100 * ohm)])

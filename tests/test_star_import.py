@@ -38,6 +38,7 @@ checks = {
     'linspace': linspace is numpy.linspace, 'ms': str(ms) == 'ms',
     'logging': logging.getLogger is not None, 'BrianLogger': BrianLogger.__name__ == 'BrianLogger',
     'datetime': datetime.date is not None, 'f deleted': 'f' not in dir(),
+    'codegen': codegen.__name__ == 'brianjit.codegen',  # Brian2's example Fig3AB sets .target
 }
 """
 

@@ -1,5 +1,7 @@
 """Brian2's module path ``brian2.equations``: scripts import the equation classes and their
 error from here (``from brian2.equations.equations import EquationError``). The model language
 itself lives in :mod:`brianjit.model`."""
-from .equations import *  # noqa: F401,F403
-from .equations import __all__
+from .codestrings import Expression, Statements
+from .equations import Equations
+
+__all__ = ["Equations", "Expression", "Statements"]

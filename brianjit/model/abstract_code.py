@@ -8,6 +8,7 @@ model language (``randn()``, ``int(x)``, ``a//b``), not sympy's spelling of bria
 from __future__ import annotations
 
 import sympy
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from .methods import TempNamer
@@ -17,15 +18,53 @@ __all__ = ["abstract_code", "code_string"]
 
 
 class _ModelLanguagePrinter(StrPrinter):
+    """sympy -> model text that :func:`brianjit.model.parse.parse_expression` reads back:
+    the model language's names for functions and constants (``abs``, ``ceil``, ``arcsin``,
+    ``inf``, ``e``), ``and``/``or``/``not``, ``==``/``!=``, ``%`` and ``//``."""
+
+    _FUNCTION_NAMES = {"Abs": "abs", "ceiling": "ceil", "asin": "arcsin", "acos": "arccos",
+                       "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
+                       "atanh": "arctanh"}
+
     def _print_Function(self, expr):
         if expr.func in RANDOM_FUNCTIONS:   # randn(k): k only tells draws apart
             return f"{expr.func.__name__}()"
         if expr.func is int_:
             return f"int({self._print(expr.args[0])})"
         if expr.func is floordiv:
-            a, b = (self.parenthesize(arg, 50) for arg in expr.args)
+            a, b = (self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
             return f"{a}//{b}"
-        return super()._print_Function(expr)
+        name = self._FUNCTION_NAMES.get(type(expr).__name__, expr.func.__name__)
+        return f"{name}({', '.join(self._print(arg) for arg in expr.args)})"
+
+    _print_Abs = _print_ceiling = _print_Function
+
+    def _print_Mod(self, expr):
+        a, b = (self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
+        return f"{a} % {b}"
+
+    def _print_Relational(self, expr):
+        op = {"==": "==", "!=": "!="}.get(expr.rel_op, expr.rel_op)
+        a, b = (self.parenthesize(arg, PRECEDENCE["Relational"]) for arg in expr.args)
+        return f"{a} {op} {b}"
+
+    def _print_And(self, expr):
+        return " and ".join(self.parenthesize(a, PRECEDENCE["And"]) for a in expr.args)
+
+    def _print_Or(self, expr):
+        return " or ".join(self.parenthesize(a, PRECEDENCE["Or"]) for a in expr.args)
+
+    def _print_Not(self, expr):
+        return f"not({self._print(expr.args[0])})"
+
+    def _print_Infinity(self, expr):
+        return "inf"
+
+    def _print_NegativeInfinity(self, expr):
+        return "-inf"
+
+    def _print_Exp1(self, expr):
+        return "e"
 
 
 def code_string(expr) -> str:

@@ -27,6 +27,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -34,35 +35,32 @@ import numpy as np
 import sympy
 
 import brianjit.units as units
+from brianjit.model.codestrings import Expression
 from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
                                        unit_dimensions)
 from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
-from brianjit.model.parse import ParseError, get_identifiers, parse_expression, substitute
+from brianjit.model.parse import ParseError, parse_expression, substitute
 from brianjit.model.symbols import int_, is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
-    "PARAMETER", "ALLOWED_FLAGS", "split_stochastic", "check_identifier", "EquationSyntaxError",
-    "Dependency",
+    "PARAMETER", "split_stochastic", "check_identifier", "EquationSyntaxError",
+    "EquationTypeError", "extract_constant_subexpressions",
+    "IDENTIFIER_CHECKS", "check_identifier_basic", "check_identifier_reserved",
+    "check_identifier_refractory", "check_identifier_constants", "check_identifier_functions",
+    "check_identifier_units", "dimensions_and_type_from_string", "FLOAT", "INTEGER", "BOOLEAN",
+    "Dependency", "NameSet", "Expression",
 ]
 
+FLOAT, INTEGER, BOOLEAN = "float", "integer", "boolean"
 DIFFERENTIAL_EQUATION = "differential equation"
 SUBEXPRESSION = "subexpression"
 PARAMETER = "parameter"
 
-ALLOWED_FLAGS = {
-    DIFFERENTIAL_EQUATION: ("unless refractory", "event-driven", "clock-driven", "point current"),
-    SUBEXPRESSION: ("shared", "constant over dt", "summed", "point current"),
-    PARAMETER: ("constant", "shared", "linked", "point current"),
-}
-"""Flags each kind of definition may carry in any group; a group narrows this with
-:meth:`Equations.check_flags` (e.g. only Synapses accept ``event-driven``)."""
-
 EXCLUSIVE_FLAGS = ({"event-driven", "clock-driven"},)
 
-RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "N", "pi", "e", "inf",
-                            "not_refractory", "refractory", "refractory_until"})
+_REFRACTORY_NAMES = frozenset({"not_refractory", "refractory", "refractory_until"})
 BASE_UNIT_NAMES = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -91,6 +89,11 @@ class EquationSyntaxError(EquationError, SyntaxError):
         self.msg = self.args[0]   # what SyntaxError's str() shows
 
 
+class EquationTypeError(EquationError, TypeError):
+    """What Brian2 reports as a TypeError in equations: a differential equation declared
+    ``boolean`` or ``integer``. It is also an EquationError (and so a ValueError)."""
+
+
 class Dependency(NamedTuple):
     """One entry of ``Equations.dependencies``: a definition read, and the subexpressions
     through which it is read (empty: directly)."""
@@ -101,61 +104,155 @@ class Dependency(NamedTuple):
 
 @dataclass(frozen=True)
 class SingleEquation:
-    """One definition: ``type`` is DIFFERENTIAL_EQUATION, SUBEXPRESSION or PARAMETER; ``expr`` the
-    right-hand side as sympy (None for parameters); ``expr_text`` the same as written (after
-    substitutions); ``line`` the original text, quoted by error messages."""
+    """One definition, as Brian2's ``SingleEquation(type, varname, dimensions, var_type, expr,
+    flags)``: ``type`` is DIFFERENTIAL_EQUATION, SUBEXPRESSION or PARAMETER; ``dim`` the
+    variable's dimensions (a unit or quantity is taken for its dimensions); ``expr`` the
+    right-hand side as an :class:`~brianjit.model.codestrings.Expression` (None for
+    parameters); ``line`` the original text, quoted by error messages; ``unit_text`` the unit as
+    declared (``'amp/meter**2'``, ``'boolean'``), which ``str()`` writes back."""
 
     type: str
     varname: str
     dim: Dimension
     var_type: str = "float"
-    expr: sympy.Basic | None = None
+    expr: Expression | None = None
     flags: tuple[str, ...] = ()
     line: str = field(default="", compare=False)
-    unit: str = "1"
-    expr_text: str | None = field(default=None, compare=False)
+    unit_text: str | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "dim", get_dimensions(self.dim))
+        object.__setattr__(self, "flags", tuple(self.flags or ()))
+        if self.expr is not None and not isinstance(self.expr, Expression):
+            raise TypeError(f"The right-hand side of {self.varname!r} must be an Expression "
+                            f"(or None for a parameter), not {type(self.expr).__name__}")
+        if self.var_type in ("boolean", "integer") and self.dim is not DIMENSIONLESS:
+            raise TypeError(f"{self.var_type} variables are dimensionless ({self.varname!r})")
+        if self.type == DIFFERENTIAL_EQUATION and self.var_type != "float":
+            raise TypeError(f"Differential equations define floating point variables "
+                            f"({self.varname!r} is {self.var_type})")
+
+    @property
+    def unit(self):
+        """The variable's unit (Brian2's ``SingleEquation.unit``: ``volt``, ``Unit(1)``)."""
+        return units.get_unit(self.dim)
 
     @property
     def identifiers(self) -> set[str]:
-        """Names the right-hand side uses (symbols and user function names)."""
-        return get_identifiers(self.expr) if self.expr is not None else set()
+        """Names the right-hand side uses (Brian2's: every name in the text, functions and units
+        included)."""
+        return self.expr.identifiers if self.expr is not None else set()
+
+    @property
+    def stochastic_variables(self) -> set[str]:
+        """The noise names (``xi``, ``xi_*``) the right-hand side uses."""
+        return {name for name in self.identifiers if is_noise_name(name)}
+
+    @property
+    def sympy_expr(self) -> sympy.Basic | None:
+        """The right-hand side as brianjit's stages read it (``expr.sympy_expr``)."""
+        return self.expr.sympy_expr if self.expr is not None else None
 
     @property
     def typed_expr(self) -> sympy.Basic | None:
         """The right-hand side as a value of the declared type, what a name standing for this
         subexpression means elsewhere: ``int(...)`` of it for an ``integer`` subexpression
-        (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``expr`` itself."""
+        (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``sympy_expr``."""
         if self.expr is not None and self.var_type == "integer":
-            return int_(self.expr)
-        return self.expr
+            return int_(self.sympy_expr)
+        return self.sympy_expr
 
     def __str__(self):
         flags = f" ({', '.join(self.flags)})" if self.flags else ""
-        rhs = " ".join((self.expr_text or str(self.expr)).split())
+        rhs = " ".join(self.expr.code.split()) if self.expr is not None else ""
         lhs = {DIFFERENTIAL_EQUATION: f"d{self.varname}/dt = {rhs}",
                SUBEXPRESSION: f"{self.varname} = {rhs}"}.get(self.type, self.varname)
-        return f"{lhs} : {self.unit}{flags}"
+        unit = self.unit_text or (self.var_type if self.var_type != "float" else
+                                  "1" if self.dim is DIMENSIONLESS else repr(self.unit))
+        return f"{lhs} : {unit}{flags}"
+
+
+class NameSet(AbstractSet):
+    """The names of some definitions, as Brian2 gives them (a set: ``eqs.diff_eq_names ==
+    {'v'}``), iterated in the order of definition, so that what brianjit builds from them does
+    not depend on string hashing."""
+
+    def __init__(self, names: Iterable[str]):
+        self._names = dict.fromkeys(names)
+
+    def __contains__(self, name):
+        return name in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+    __hash__ = AbstractSet._hash   # immutable, like a frozenset
+
+    def __repr__(self):
+        return "{" + ", ".join(map(repr, self._names)) + "}" if self._names else "set()"
+
+
+def _refuse_name(name: str, reason: str | None, line: str | None) -> None:
+    if reason:
+        raise EquationSyntaxError(f"Invalid variable name {name!r}: it {reason}", line)
+
+
+def check_identifier_basic(name: str, line: str | None = None) -> None:
+    """Refuse a name that is not an identifier, is a Python keyword or starts with ``_``."""
+    _refuse_name(name, "is not a valid identifier" if not _IDENTIFIER.match(name) else
+                 "is a Python keyword" if keyword.iskeyword(name) or name in ("True", "False",
+                                                                            "None") else
+                 "starts with '_' (reserved for internal names)" if name.startswith("_") else
+                 None, line)
+
+
+def check_identifier_reserved(name: str, line: str | None = None) -> None:
+    """Refuse the names every group defines: ``t dt i N`` and the noise ``xi``, ``xi_*``."""
+    _refuse_name(name, "is reserved" if name in ("t", "dt", "i", "N") or is_noise_name(name)
+                 else None, line)
+
+
+def check_identifier_refractory(name: str, line: str | None = None) -> None:
+    """Refuse the names of refractoriness: ``not_refractory refractory refractory_until``."""
+    _refuse_name(name, "is reserved for refractoriness" if name in _REFRACTORY_NAMES else None,
+                 line)
+
+
+def check_identifier_constants(name: str, line: str | None = None) -> None:
+    """Refuse the names of the default constants ``pi e inf``."""
+    _refuse_name(name, "is a default constant" if name in ("pi", "e", "inf") else None, line)
+
+
+def check_identifier_functions(name: str, line: str | None = None) -> None:
+    """Refuse the names of default functions (``exp``, ``sin`` ...)."""
+    _refuse_name(name, "is the name of a default function" if name in DEFAULT_FUNCTIONS else None,
+                 line)
+
+
+def check_identifier_units(name: str, line: str | None = None) -> None:
+    """Refuse unit names (``volt``, ``mV`` ...)."""
+    _refuse_name(name, "is the name of a unit" if unit_dimensions(name) is not None else None,
+                 line)
+
+
+#: Brian2's identifier checks, in the order they are applied
+IDENTIFIER_CHECKS = (check_identifier_basic, check_identifier_reserved,
+                     check_identifier_refractory, check_identifier_constants,
+                     check_identifier_functions, check_identifier_units)
 
 
 def check_identifier(name: str, line: str | None = None) -> None:
-    """Refuse names a model variable cannot have: non-identifiers, Python keywords, names starting
-    with ``_``, reserved names (``t dt xi xi_* i N pi e inf`` and the refractoriness variables),
-    unit names and default function names."""
-    reason = None
-    if not _IDENTIFIER.match(name):
-        reason = "is not a valid identifier"
-    elif keyword.iskeyword(name) or name in ("True", "False", "None"):
-        reason = "is a Python keyword"
-    elif name.startswith("_"):
-        reason = "starts with '_' (reserved for internal names)"
-    elif name in RESERVED_NAMES or is_noise_name(name):
-        reason = "is reserved"
-    elif name in DEFAULT_FUNCTIONS:
-        reason = "is the name of a default function"
-    elif unit_dimensions(name) is not None:
-        reason = "is the name of a unit"
-    if reason:
-        raise EquationSyntaxError(f"Invalid variable name {name!r}: it {reason}", line)
+    """Refuse names a model variable cannot have: every check of :data:`IDENTIFIER_CHECKS`
+    (an EquationSyntaxError quoting ``line``), then those users registered with
+    ``Equations.register_identifier_check`` (what they raise)."""
+    for check in IDENTIFIER_CHECKS:
+        check(name, line)
+    for check in sorted(set(Equations.identifier_checks) - set(IDENTIFIER_CHECKS),
+                        key=lambda f: getattr(f, "__qualname__", "")):
+        check(name)
 
 
 def _strip_comment(line: str) -> str:
@@ -177,6 +274,13 @@ def _definitions(text: str) -> list[str]:
         raise EquationError("Missing ':' and unit (every definition needs ': unit')",
                             "\n".join(current))
     return chunks
+
+
+def dimensions_and_type_from_string(unit_string: str) -> tuple[Dimension, str]:
+    """Brian2's ``(dimensions, var_type)`` of a unit declaration (``'volt'``,
+    ``'siemens/metre**2'``, ``'1'``, ``'boolean'``, ``'integer'``); an EquationError (a
+    ValueError) for anything else, scaled units (``mV``) included."""
+    return _parse_unit(unit_string.strip(), unit_string)
 
 
 def _parse_unit(unit_text: str, line: str) -> tuple[Dimension, str]:
@@ -278,17 +382,16 @@ def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> Si
             raise EquationError(f"Cannot replace the variable {lhs!r} with a value", line)
     check_identifier(name, line)
     if kind == DIFFERENTIAL_EQUATION and var_type != "float":
-        raise EquationError(f"Differential equations define floating point variables, not "
-                            f"{var_type}", line)
-    _check_flags_for_kind(kind, flags, ALLOWED_FLAGS, line)
-    expr = expr_text = None
+        raise EquationTypeError(f"Differential equations define floating point variables, not "
+                                f"{var_type}", line)
+    expr = None
     if kind != PARAMETER:
         expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
         try:
-            expr = parse_expression(" ".join(expr_text.split()))
+            expr = Expression.parsed(expr_text, parse_expression(" ".join(expr_text.split())))
         except ParseError as err:
             raise EquationError(f"Invalid right-hand side: {err}", line) from None
-    return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"], expr_text)
+    return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"])
 
 
 def _replace(name: str, replace: dict[str, str], used: set[str]) -> str:
@@ -344,6 +447,22 @@ class Equations(Mapping):
     assembles definitions built by code (no name checks: groups add internal variables this way).
     ``a + b`` joins two sets of equations (a variable defined twice is an error)."""
 
+    #: Brian2's registry of identifier checks (one-argument callables raising for a name a
+    #: variable cannot have); :func:`check_identifier` applies them to every defined name
+    identifier_checks: set = set(IDENTIFIER_CHECKS)
+
+    @staticmethod
+    def register_identifier_check(func) -> None:
+        """Add ``func(name)`` to the checks of every variable name (Brian2's extension point)."""
+        if not callable(func):
+            raise ValueError(f"Can only register callables, not {func!r}")
+        Equations.identifier_checks.add(func)
+
+    @staticmethod
+    def check_identifier(name: str) -> None:
+        """Apply every registered identifier check to ``name``."""
+        check_identifier(name)
+
     def __init__(self, eqns: str | Iterable[SingleEquation] = "", **substitutions):
         if isinstance(eqns, str):
             replace = _substitution_map(substitutions)
@@ -382,24 +501,29 @@ class Equations(Mapping):
     def __len__(self):
         return len(self._equations)
 
-    def _names_of(self, kind: str) -> tuple[str, ...]:
-        return tuple(n for n, eq in self._equations.items() if eq.type == kind)
+    def _names_of(self, *kinds: str) -> NameSet:
+        return NameSet(n for n, eq in self._equations.items() if eq.type in kinds)
 
     @property
-    def names(self) -> tuple[str, ...]:
-        """Every defined variable, in order of definition."""
-        return tuple(self._equations)
+    def names(self) -> NameSet:
+        """Every defined variable (in order of definition)."""
+        return NameSet(self._equations)
 
     @property
-    def diff_eq_names(self) -> tuple[str, ...]:
+    def diff_eq_names(self) -> NameSet:
         return self._names_of(DIFFERENTIAL_EQUATION)
 
     @property
-    def subexpr_names(self) -> tuple[str, ...]:
+    def subexpr_names(self) -> NameSet:
         return self._names_of(SUBEXPRESSION)
 
     @property
-    def parameter_names(self) -> tuple[str, ...]:
+    def eq_names(self) -> NameSet:
+        """The differential equations and subexpressions."""
+        return self._names_of(DIFFERENTIAL_EQUATION, SUBEXPRESSION)
+
+    @property
+    def parameter_names(self) -> NameSet:
         return self._names_of(PARAMETER)
 
     @property
@@ -410,17 +534,52 @@ class Equations(Mapping):
 
     @property
     def ordered(self) -> list[SingleEquation]:
-        """Differential equations (in order of definition), then subexpressions sorted so that each
-        comes after the subexpressions it uses, then parameters."""
-        return ([self[n] for n in self.diff_eq_names] + [self[n] for n in self._subexpr_order]
-                + [self[n] for n in self.parameter_names])
+        """Brian2's update order: the subexpressions, each after the subexpressions it uses, then
+        the differential equations, then the parameters (each of these two sorted by name)."""
+        by_name = sorted(self.values(), key=lambda eq: eq.varname)
+        return ([self[n] for n in self._subexpr_order]
+                + [eq for eq in by_name if eq.type == DIFFERENTIAL_EQUATION]
+                + [eq for eq in by_name if eq.type == PARAMETER])
+
+    @property
+    def diff_eq_expressions(self) -> list[tuple[str, Expression]]:
+        """``(name, right-hand side)`` of every differential equation, in order of definition."""
+        return [(n, eq.expr) for n, eq in self.items() if eq.type == DIFFERENTIAL_EQUATION]
+
+    @property
+    def eq_expressions(self) -> list[tuple[str, Expression]]:
+        """``(name, right-hand side)`` of every differential equation and subexpression."""
+        return [(n, eq.expr) for n, eq in self.items() if eq.expr is not None]
+
+    @property
+    def dimensions(self) -> dict[str, Dimension]:
+        """``{name: dimensions}`` of every defined variable."""
+        return {n: eq.dim for n, eq in self.items()}
 
     @property
     def identifiers(self) -> set[str]:
-        """External names used by the right-hand sides: neither defined here, nor default
-        functions, nor noise symbols (``t``, ``dt``, ``i``, ``N``, constants and units included)."""
-        used = set().union(*(eq.identifiers for eq in self.values()))
-        return {n for n in used if n not in self._equations and not is_noise_name(n)}
+        """Brian2's: every name the right-hand sides use that is not defined here (external
+        names, functions, units, ``t``, noise)."""
+        return set().union(*(eq.identifiers for eq in self.values())) - set(self._equations)
+
+    def get_substituted_expressions(self, variables=None, include_subexpressions=False):
+        """Brian2's ``(name, Expression)`` of every differential equation (after, with
+        ``include_subexpressions``, every subexpression in update order) with the
+        subexpressions it uses substituted (except those flagged ``constant over dt``, which
+        brianjit stores). ``variables`` is accepted for Brian2's signature; names need no
+        declarations here."""
+        result = [(n, Expression(sympy_expression=rhs)) for n, rhs in self._substituted.items()]
+        if include_subexpressions:
+            inlined, invalid = self._inlined_subexpressions()
+            result = [(s.name, Expression(sympy_expression=expr)) for s, expr in inlined.items()
+                      if expr not in invalid] + result
+        return result
+
+    @property
+    def substituted_expressions(self) -> list[tuple[str, Expression]]:
+        """The differential equations with subexpressions substituted
+        (:meth:`get_substituted_expressions`)."""
+        return self.get_substituted_expressions()
 
     @property
     def dependencies(self) -> dict[str, list["Dependency"]]:
@@ -445,7 +604,7 @@ class Equations(Mapping):
 
     # -- subexpressions --------------------------------------------------------------------
     def _sort_subexpressions(self) -> list[str]:
-        subexprs = self.subexpr_names
+        subexprs = list(self.subexpr_names)
         deps = {n: [d for d in self[n].identifiers if d in subexprs] for n in subexprs}
         order, state = [], {}
 
@@ -466,11 +625,10 @@ class Equations(Mapping):
             visit(name, [])
         return order
 
-    def _substitute_subexpressions(self) -> dict[str, sympy.Basic]:
-        """The differential equations' right-hand sides with the subexpressions inlined. A
-        subexpression that is not a number once inlined (``Cm/gtot`` with ``gtot = 0``) is an
-        error only where a differential equation uses it: unused, it may be infinite, as in
-        Brian2 (where it is computed, it is checked again)."""
+    def _inlined_subexpressions(self):
+        """``({symbol: the subexpression with those it uses inlined}, {placeholder: error})``
+        in update order; a subexpression that is not a number once inlined stands for a
+        placeholder symbol, mapped to its error."""
         inlined: dict[sympy.Symbol, sympy.Basic] = {}
         invalid: dict[sympy.Symbol, ParseError] = {}
         for name in self._subexpr_order:
@@ -483,9 +641,17 @@ class Equations(Mapping):
             except ParseError as error:
                 placeholder = symbol(f"_invalid_{name}")
                 inlined[symbol(name)], invalid[placeholder] = placeholder, error
+        return inlined, invalid
+
+    def _substitute_subexpressions(self) -> dict[str, sympy.Basic]:
+        """The differential equations' right-hand sides with the subexpressions inlined. A
+        subexpression that is not a number once inlined (``Cm/gtot`` with ``gtot = 0``) is an
+        error only where a differential equation uses it: unused, it may be infinite, as in
+        Brian2 (where it is computed, it is checked again)."""
+        inlined, invalid = self._inlined_subexpressions()
         result = {}
         for n in self.diff_eq_names:
-            rhs = substitute(self[n].expr, inlined, self[n].line, _SUBEXPRESSIONS)
+            rhs = substitute(self[n].sympy_expr, inlined, self[n].line, _SUBEXPRESSIONS)
             errors = [invalid[s] for s in rhs.free_symbols if s in invalid]
             if errors:
                 raise errors[0]
@@ -521,9 +687,9 @@ class Equations(Mapping):
                                 self[plain_xi_users[1]].line)
 
     @property
-    def stochastic_variables(self) -> tuple[str, ...]:
-        """Noise symbols (``xi``, ``xi_*``) the differential equations use, sorted."""
-        return tuple(sorted(set().union(*(t.keys() for t in self._noise_terms.values()))))
+    def stochastic_variables(self) -> set[str]:
+        """Noise symbols (``xi``, ``xi_*``) the differential equations use."""
+        return set().union(*(t.keys() for t in self._noise_terms.values()))
 
     @property
     def is_stochastic(self) -> bool:
@@ -532,10 +698,11 @@ class Equations(Mapping):
     @property
     def stochastic_type(self) -> str | None:
         """None without noise; ``'additive'`` when no noise factor depends on a variable with a
-        differential equation; ``'multiplicative'`` otherwise."""
+        differential equation or on time ``t``; ``'multiplicative'`` otherwise (Brian2's rule;
+        the integrators classify the system they integrate themselves)."""
         if not self.is_stochastic:
             return None
-        states = {symbol(n) for n in self.diff_eq_names}
+        states = {symbol(n) for n in [*self.diff_eq_names, "t"]}
         for terms in self._noise_terms.values():
             if any(g.free_symbols & states for g in terms.values()):
                 return "multiplicative"
@@ -549,17 +716,24 @@ class Equations(Mapping):
         for name in self._subexpr_order:
             eq = self[name]
             if "constant over dt" not in eq.flags and \
-                    any(is_stateful_call(node) for node in sympy.preorder_traversal(eq.expr)):
+                    any(is_stateful_call(node) for node in sympy.preorder_traversal(eq.sympy_expr)):
                 raise SyntaxError(f"The subexpression '{name}' refers to a stateful function "
                                   f"(e.g. rand()). Such expressions should only be evaluated once "
                                   f"per timestep, add the 'constant over dt' flag (in "
-                                  f"'{eq.expr_text or eq.expr}').")
+                                  f"'{eq.expr}').")
 
     def check_units(self, dims_of_name=None, functions=None) -> None:
         """Check every right-hand side: a differential equation's has the variable's dimensions
         per second, a subexpression's the variable's. Names defined here have their declared
         dimensions; other names are looked up in ``dims_of_name`` (see
-        :func:`~brianjit.model.dimensions.get_expr_dimensions`). Errors quote the line."""
+        :func:`~brianjit.model.dimensions.get_expr_dimensions`). Errors quote the line.
+
+        Brian2's form ``check_units(group, run_namespace)`` resolves the other names as a run
+        of ``group`` would: its variables, its ``namespace``, then ``run_namespace``, units and
+        constants."""
+        from brianjit.objects.group import Group
+        if isinstance(dims_of_name, Group):
+            dims_of_name, functions = self._dimensions_for(dims_of_name, functions), None
         def lookup(name):
             eq = self._equations.get(name)
             if eq is not None:
@@ -572,7 +746,7 @@ class Equations(Mapping):
             if eq.type == PARAMETER:
                 continue
             try:
-                found = get_expr_dimensions(" ".join(eq.expr_text.split()), lookup, functions)
+                found = get_expr_dimensions(" ".join(eq.expr.code.split()), lookup, functions)
             except DimensionMismatchError as err:
                 raise DimensionMismatchError(f"{err} (in {eq.line!r})") from None
             except UnknownIdentifierError as err:
@@ -585,12 +759,30 @@ class Equations(Mapping):
                     f"Inconsistent units in the {eq.type} {eq.line!r}: the right-hand side has "
                     f"dimensions {found}, but {what} has dimensions {expected}")
 
+    def _dimensions_for(self, group, run_namespace) -> dict:
+        """``{name: dimensions (or a function's FunctionSpec)}`` of the names these equations
+        use but do not define, as ``group`` resolves them when it runs."""
+        from brianjit.model.namespace import resolve_names
+        from brianjit.objects.functions import ModelFunction, as_function
+        variables = group.variables
+        external = {n for n in self.identifiers
+                    if n not in DEFAULT_FUNCTIONS and not is_noise_name(n)}
+        dims = {n: variables[n].dim for n in external if n in variables}
+        values = resolve_names(external - set(dims), group.namespace, run_namespace or {},
+                               owner="the equations")
+        for name, value in values.items():
+            if callable(value) and not isinstance(value, units.Quantity):
+                value = as_function(name, value)
+            dims[name] = value.function_spec if isinstance(value, ModelFunction) \
+                else get_dimensions(value)
+        return dims
+
     def check_flags(self, allowed: Mapping[str, Iterable[str]],
-                    incompatible: Iterable[Iterable[str]] = ()) -> None:
+                    incompatible_flags: Iterable[Iterable[str]] = ()) -> None:
         """Refuse flags a particular group does not support: ``allowed`` maps each kind of
-        definition to its flags; ``incompatible`` lists sets of flags that exclude each other."""
+        definition to its flags; ``incompatible_flags`` lists sets of flags that exclude each other."""
         allowed = {k: tuple(v) for k, v in allowed.items()}
-        groups = tuple(set(g) for g in incompatible) + EXCLUSIVE_FLAGS
+        groups = tuple(set(g) for g in incompatible_flags or ()) + EXCLUSIVE_FLAGS
         for eq in self.values():
             _check_flags_for_kind(eq.type, eq.flags, allowed, eq.line, groups)
 
@@ -617,3 +809,19 @@ class Equations(Mapping):
 
     def __repr__(self):
         return f"Equations({str(self)!r})"
+
+
+def extract_constant_subexpressions(eqs: Equations) -> tuple[Equations, Equations]:
+    """Brian2's split of ``eqs`` for a group that stores its ``(constant over dt)``
+    subexpressions: ``(eqs with each of them as a parameter of that name, the subexpressions
+    themselves)``, in update order."""
+    variable, constant = [], []
+    for eq in eqs.ordered:
+        if eq.type == SUBEXPRESSION and "constant over dt" in eq.flags:
+            flags = tuple(f for f in eq.flags if f != "constant over dt")
+            variable.append(SingleEquation(PARAMETER, eq.varname, eq.dim, eq.var_type, None,
+                                           flags, eq.line, eq.unit_text))
+            constant.append(eq)
+        else:
+            variable.append(eq)
+    return Equations(variable), Equations(constant)

@@ -22,7 +22,7 @@ from ..units import Unit
 from .functions import USER_DEFAULTS
 
 __all__ = ["resolve_names", "user_frame_namespace", "warn_shadowed_internal_names",
-           "DEFAULT_CONSTANTS"]
+           "DEFAULT_CONSTANTS", "unit_namespace"]
 
 DEFAULT_CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
 _ALL_UNITS = {name: getattr(_units, name) for name in getattr(_units, "__all__", [])
@@ -48,10 +48,22 @@ _UNIT_NAMES = {name: unit for name, unit in _ALL_UNITS.items()
                if _in_brian2s_default_units(name)}
 
 
+def unit_namespace() -> dict:
+    """A copy of the unit names model strings resolve (Brian2's ``DEFAULT_UNITS``)."""
+    return dict(_UNIT_NAMES)
+
+
+#: packages whose frames are never the user's code: brianjit's own, and numpy's, which calls
+#: back into brianjit (``np.mean(G.I)`` reads the view from inside numpy)
+_LIBRARY_PACKAGES = ("brianjit", "numpy")
+
+
 def user_frame_namespace(level: int = 0) -> dict:
-    """Locals over globals of the first frame outside brianjit, ``level`` frames further out."""
+    """Locals over globals of the first frame outside brianjit and numpy, ``level`` frames
+    further out."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "brianjit":
+    while frame is not None and \
+            frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY_PACKAGES:
         frame = frame.f_back
     for _ in range(level):
         if frame is not None and frame.f_back is not None:

@@ -231,13 +231,13 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def internal_names_used(self):
         eqs = self.equations
         return internal_names_used(
-            self, [eqs[n].expr for n in eqs.diff_eq_names] + [self._refractory_expr],
+            self, [eqs[n].sympy_expr for n in eqs.diff_eq_names] + [self._refractory_expr],
             list(eqs.diff_eq_names))
 
     def external_names(self):
         """Names the model uses but does not define (resolved at each run); those of the
         events' code are their thresholders' and resetters'."""
-        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
         exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         exprs += [self._refractory_expr]
         names = set()
@@ -252,7 +252,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """Brian2's implicit names of a NeuronGroup: those of every group and the noise
         variables of its equations (``xi``, ``xi_1`` ...)."""
         noise = {s.name for eq in self.equations.values() if eq.expr is not None
-                 for s in eq.expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
+                 for s in eq.sympy_expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
         return {**Group._implicit_variables(self),
                 **{name: Variable(name, None, second.dim ** -0.5, read_only=True)
                    for name in noise}}

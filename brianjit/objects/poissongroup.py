@@ -58,5 +58,5 @@ class PoissonGroup(NeuronGroup):
         return []
 
     def __repr__(self):
-        return f"PoissonGroup({len(self)}, rates={self.equations['rates'].expr_text or '<array>'}, " \
+        return f"PoissonGroup({len(self)}, rates={self.equations['rates'].expr or '<array>'}, " \
                f"name={self.name!r})"

@@ -36,6 +36,7 @@ from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
+from .summed_updaters import SummedVariableUpdater
 from .model_warnings import (internal_names_used, note_clock_driven, synaptic_code_arguments,
                              warn_dt_mismatch, warn_order_dependent)
 from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
@@ -154,6 +155,9 @@ class Synapses(Group, BrianObject, Stateful):
         self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
         _check_driven_dependencies(eqs, self.event_driven, self.clock_driven)
         self._summed = self._check_summed(eqs)
+        #: Brian2's updaters of the summed variables, by name: where each sum runs
+        self.summed_updaters = {name: SummedVariableUpdater(self, name, base)
+                                for name, (_, base) in self._summed.items()}
         if self.event_driven:
             self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
         #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
@@ -564,6 +568,7 @@ class Synapses(Group, BrianObject, Stateful):
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
                 tuple((p.name, p.code) for p in self.pathways),
+                tuple(u.when for u in self.summed_updaters.values()),
                 len(self.source), len(self.target))
 
     def check_units(self, dims):
@@ -585,7 +590,7 @@ class Synapses(Group, BrianObject, Stateful):
             check_statements_units(pathway.statements, dims)
 
     def _raw_codes(self):
-        exprs = [eq.expr for eq in self.equations.values() if eq.expr is not None]
+        exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
         return exprs + [s.expr for p in self.pathways for s in p.statements]
 
     def _integrated(self, locally_constant=None):
@@ -705,14 +710,15 @@ class Synapses(Group, BrianObject, Stateful):
             claimed.setdefault(id(var.array), []).append((span, self))
             slot = ctx.slots.slot(var.array)
             zero = {"_summed": K.ArrayVar("_summed", slot, var.dtype, False, offset)}
-            result.append(("before_groups", K.Kernel(
+            when = self.summed_updaters[name].when
+            result.append((when, K.Kernel(
                 f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
             add = dict(variables)
             add["_summed"] = K.ArrayVar("_summed", slot, var.dtype, False, offset, "j"
                                         if group is self.target else "i")
-            expr = self._substitute_subexpressions(self.equations[name].expr)
-            result.append(("before_groups", K.Kernel(
+            expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
+            result.append((when, K.Kernel(
                 f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
         return result
@@ -724,8 +730,8 @@ class Synapses(Group, BrianObject, Stateful):
                                 "before_start")] if self.equations.constant_over_dt_names else [])
         entries += ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
                     if self.clock_driven else [])
-        entries += [self._entry(f"{self.name}_summed_{base}", "SummedVariableUpdater",
-                                "before_groups") for _, base in self._summed.values()]
+        entries += [self._entry(u.name, "SummedVariableUpdater", u.when)
+                    for u in self.summed_updaters.values()]
         entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
                                 order=self.order + (-1 if p.side == "pre" else 1))
                     for p in self.pathways]

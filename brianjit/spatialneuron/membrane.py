@@ -16,12 +16,12 @@ from dataclasses import replace
 from typing import NamedTuple
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError,
                                Equations, SingleEquation)
-from ..model.parse import parse_expression
-from ..model.symbols import floordiv, int_, symbol
+from ..model.abstract_code import code_string
+from ..model.codestrings import Expression
+from ..model.symbols import symbol
 from ..units import DimensionMismatchError, amp, get_dimensions, meter, volt
 
 __all__ = ["MembraneModel", "membrane_model", "SPATIAL_FLAGS"]
@@ -90,12 +90,12 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
                         f"({im.line!r})")
     if im.dim != _CURRENT_DENSITY:
         raise DimensionMismatchError(f"The transmembrane current 'Im' is a current per area "
-                                     f"(amp/meter**2), not {im.unit!r} ({im.line!r})")
+                                     f"(amp/meter**2), not {im.unit_text!r} ({im.line!r})")
     if "v" in model:
         raise EquationError("'v' is the membrane potential every SpatialNeuron defines; the "
                             "model cannot define it", model["v"].line)
 
-    im_text = im.expr_text
+    im_text = im.expr.code
     definitions, constant_over_dt = [], []
     for eq in model.values():
         if eq.varname == "Im":
@@ -104,7 +104,7 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
         if "point current" in flags:
             if eq.dim != get_dimensions(amp):
                 raise DimensionMismatchError(f"Point current {eq.varname} should be in amp, not "
-                                             f"{eq.unit!r} ({eq.line!r})")
+                                             f"{eq.unit_text!r} ({eq.line!r})")
             im_text = f"{im_text}+{eq.varname}/area"
             flags = tuple(f for f in flags if f != "point current")
         if "constant over dt" in flags:
@@ -112,14 +112,14 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
                                                             if f != "constant over dt")))
             eq = SingleEquation(PARAMETER, eq.varname, eq.dim, eq.var_type, None,
                                 tuple(f for f in flags if f != "constant over dt"), eq.line,
-                                eq.unit)
+                                eq.unit_text)
         elif flags != eq.flags:
             eq = replace(eq, flags=flags)
         definitions.append(eq)
     membrane = SingleEquation(SUBEXPRESSION, "Im", _CURRENT_DENSITY, "float",
-                              parse_expression(im_text), (), im.line, "amp/meter**2", im_text)
+                              Expression(im_text), (), im.line, "amp/meter**2")
     potential = SingleEquation(PARAMETER, "v", get_dimensions(volt), line="v : volt",
-                               unit="volt")
+                               unit_text="volt")
     user = Equations(definitions + [membrane, potential])
     current = _substituted(user, "Im")
     if any(symbol.name == "xi" or symbol.name.startswith("xi_") for symbol in current.free_symbols):
@@ -128,10 +128,11 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
     gtot, i0 = linearise(current, im.line)
     linear = Equations([
         SingleEquation(SUBEXPRESSION, "gtot__private", get_dimensions(amp / meter**2 / volt),
-                       "float", gtot, (), im.line, "siemens/meter**2",
-                       _model_text(gtot, "siemens/meter**2")),
-        SingleEquation(SUBEXPRESSION, "I0__private", _CURRENT_DENSITY, "float", i0, (), im.line,
-                       "amp/meter**2", _model_text(i0, "amp/meter**2"))])
+                       "float", Expression.parsed(_model_text(gtot, "siemens/meter**2"), gtot), (),
+                       im.line, "siemens/meter**2"),
+        SingleEquation(SUBEXPRESSION, "I0__private", _CURRENT_DENSITY, "float",
+                       Expression.parsed(_model_text(i0, "amp/meter**2"), i0), (), im.line,
+                       "amp/meter**2")])
     geometry = Equations(_GEOMETRY + (_COORDINATES if has_coordinates else ""))
     return MembraneModel(given, user + linear + geometry, tuple(constant_over_dt), gtot, i0)
 
@@ -139,10 +140,10 @@ def membrane_model(model, has_coordinates: bool) -> MembraneModel:
 def _substituted(equations: Equations, name: str) -> sympy.Expr:
     """The expression of the subexpression ``name`` with every subexpression it uses
     substituted (recursively)."""
-    expr = equations[name].expr
+    expr = equations[name].sympy_expr
     subexpressions = set(equations.subexpr_names)
     for _ in range(len(subexpressions) + 1):
-        inner = {s: equations[s.name].expr for s in expr.free_symbols
+        inner = {s: equations[s.name].sympy_expr for s in expr.free_symbols
                  if s.name in subexpressions}
         if not inner:
             return expr
@@ -186,28 +187,6 @@ def _freeze(expr, v):
     return visit(expr), thawed
 
 
-class _ModelPrinter(StrPrinter):
-    """sympy -> model text (the names of brianjit's default functions)."""
-
-    def _print_Abs(self, expr):
-        return f"abs({self._print(expr.args[0])})"
-
-    def _print_ceiling(self, expr):
-        return f"ceil({self._print(expr.args[0])})"
-
-    def _print_Mod(self, expr):
-        return f"(({self._print(expr.args[0])}) % ({self._print(expr.args[1])}))"
-
-    def _print_Function(self, expr):
-        names = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
-        if expr.func is int_:
-            return f"int({self._print(expr.args[0])})"
-        if expr.func is floordiv:
-            return f"(({self._print(expr.args[0])}) // ({self._print(expr.args[1])}))"
-        name = names.get(expr.func.__name__, expr.func.__name__)
-        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
-
-
 def _model_text(expr, unit: str) -> str:
     """Model text for a computed expression (what the unit check reads): a zero gets the unit."""
-    return f"0*{unit}" if expr == 0 else _ModelPrinter().doprint(expr)
+    return f"0*{unit}" if expr == 0 else code_string(expr)

@@ -108,7 +108,7 @@ class SpatialNeuron(_Compartments, NeuronGroup):
         self.contained_objects.append(updater)
         if membrane.constant_over_dt:
             # computed once per step before anything else, as Brian2's SubexpressionUpdater
-            code = "\n".join(f"{eq.varname} = {eq.expr_text}" for eq in membrane.constant_over_dt)
+            code = "\n".join(f"{eq.varname} = {eq.expr.code}" for eq in membrane.constant_over_dt)
             object.__setattr__(self, "subexpression_updater", RunRegularly(
                 self, code, when="before_start", order=order,
                 name=f"{self.name}_subexpression_update*"))

@@ -213,6 +213,11 @@ def get_or_create_dimension(*args, **keywords) -> Dimension:
 
 DIMENSIONLESS = get_or_create_dimension((0, 0, 0, 0, 0, 0, 0))
 
+#: Brian2's switch ``brian2.units.fundamentalunits.unit_checking`` (set it there): False turns
+#: the dimension checks of quantity arithmetic, ``have_same_dimensions`` and
+#: ``fail_for_dimension_mismatch`` off; a result then has the first operand's dimensions.
+unit_checking = True
+
 
 class DimensionMismatchError(ValueError):
     """An operation needed equal (or no) dimensions but got different ones.

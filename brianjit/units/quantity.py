@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from . import ufunc_rules
+from . import dimensions, ufunc_rules
 from .dimensions import DIMENSIONLESS, Dimension, DimensionMismatchError, get_or_create_dimension
 
 __all__ = [
@@ -168,7 +168,7 @@ class Quantity(np.ndarray):
         return self.dim is DIMENSIONLESS
 
     def has_same_dimensions(self, other) -> bool:
-        return self.dim is get_dimensions(other)
+        return have_same_dimensions(self, other)
 
     # --- numpy protocols -----------------------------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -405,8 +405,9 @@ def is_dimensionless(obj) -> bool:
 
 
 def have_same_dimensions(obj1, obj2) -> bool:
-    """True if both objects have the same dimensions (plain numbers are dimensionless)."""
-    return get_dimensions(obj1) is get_dimensions(obj2)
+    """True if both objects have the same dimensions (plain numbers are dimensionless), or
+    if unit checking is switched off (``fundamentalunits.unit_checking = False``)."""
+    return get_dimensions(obj1) is get_dimensions(obj2) or not dimensions.unit_checking
 
 
 def fail_for_dimension_mismatch(obj1, obj2=None, error_message=None, **names):
@@ -419,7 +420,7 @@ def fail_for_dimension_mismatch(obj1, obj2=None, error_message=None, **names):
     """
     dim1 = get_dimensions(obj1)
     dim2 = DIMENSIONLESS if obj2 is None else get_dimensions(obj2)
-    if dim1 is dim2 or ufunc_rules.is_neutral_zero(dim1, obj1) or (
+    if dim1 is dim2 or not dimensions.unit_checking or ufunc_rules.is_neutral_zero(dim1, obj1) or (
             obj2 is not None and ufunc_rules.is_neutral_zero(dim2, obj2)):
         return dim1, dim2
     if error_message is None:
