@@ -162,6 +162,21 @@ class SingleEquation:
             return int_(self.sympy_expr)
         return self.sympy_expr
 
+    def _latex_sides(self) -> tuple[str, str | None]:
+        """LaTeX of the left- and right-hand side (None for a parameter)."""
+        name = sympy.latex(sympy.Symbol(self.varname))
+        if self.type == DIFFERENTIAL_EQUATION:
+            name = rf"\frac{{\mathrm{{d}}{name}}}{{\mathrm{{d}}t}}"
+        return name, (sympy.latex(self.sympy_expr) if self.expr is not None else None)
+
+    def _latex(self, *args):
+        """LaTeX of the definition (sympy's printer calls this; so does ``_repr_latex_``)."""
+        lhs, rhs = self._latex_sides()
+        return lhs if rhs is None else f"{lhs} = {rhs}"
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
     def __str__(self):
         flags = f" ({', '.join(self.flags)})" if self.flags else ""
         rhs = " ".join(self.expr.code.split()) if self.expr is not None else ""
@@ -809,6 +824,22 @@ class Equations(Mapping):
 
     def __repr__(self):
         return f"Equations({str(self)!r})"
+
+    def _latex(self, *args):
+        """The definitions as one LaTeX ``align*`` block, a row each with its unit and flags
+        (what a notebook shows for an ``Equations``, as Brian2's)."""
+        rows = []
+        for eq in self.values():
+            unit = rf"\text{{{eq.var_type}}}" if eq.var_type != "float" else (
+                "1" if eq.dim is DIMENSIONLESS else eq.unit._latex())
+            flags = rf", \text{{flags: {', '.join(eq.flags)}}}" if eq.flags else ""
+            lhs, rhs = eq._latex_sides()
+            rows.append(f"{lhs} &&& ({unit}{flags})" if rhs is None else
+                        f"{lhs} &= {rhs} && ({unit}{flags})")
+        return r"\begin{align*}" + (r"\\" + "\n").join(rows) + r"\end{align*}"
+
+    def _repr_latex_(self):
+        return self._latex()
 
 
 def extract_constant_subexpressions(eqs: Equations) -> tuple[Equations, Equations]:
