@@ -237,7 +237,8 @@ def compile_ir(ir_text: str) -> CompiledModule:
         suffix = "__" + key[:16]
         original = {}
         for f in mod.functions:
-            if not f.is_declaration:
+            # internal functions (math in IR) keep their names: attributes name them as text
+            if not f.is_declaration and f.linkage != llvm.Linkage.internal:
                 original[f.name + suffix] = f.name
                 f.name = f.name + suffix
         t1 = time.perf_counter()
