@@ -63,10 +63,17 @@ def _clamp(a: Arith, x, low, high):
 
 
 def exp(a: Arith, x):
-    xc = _clamp(a, x, -746.0, 710.0)
+    return exp_scaled(a, x)
+
+
+def exp_scaled(a: Arith, x, shift: float = 0.0):
+    """exp(x) * 2**shift (shift an integer in [-2, 0]) rounded once: sinh and cosh need
+    exp(x)/2 up to x = 710.47 without the overflow of exp(x)."""
+    xc = _clamp(a, x, -746.0, 712.0)
     k = a.round_int(a.mul(xc, INV_LN2))
     hi = a.sub(xc, a.mul(k, LN2_HI))
-    return _exp_specials(a, x, _exp_core(a, hi, a.mul(k, LN2_LO), k))
+    y = _exp_core(a, hi, a.mul(k, LN2_LO), a.add(k, shift))
+    return _exp_specials(a, x, y, _EXP_MAX if shift == 0 else 712.0, _EXP_MIN + shift)
 
 
 def exp2(a: Arith, x):

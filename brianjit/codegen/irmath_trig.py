@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from .irmath_core import Arith
-from .irmath_explog import exp, expm1
+from .irmath_explog import exp_scaled, expm1
 
 _PIO2 = (1.57079632673412561417e+00, 6.07710050630396597660e-11, 2.02226624879595063154e-21)
 _INV_PIO2 = 6.36619772367581382433e-01
@@ -144,9 +144,8 @@ def acos(a: Arith, x):
 
 
 def _large_half_exp(a: Arith, ax):
-    """exp(ax)/2 without overflowing before the result does (ax up to about 710.48)."""
-    w = exp(a, a.mul(0.5, a.sel(a.cmp("<", ax, 1500.0), ax, 1500.0)))
-    return a.mul(a.mul(0.5, w), w)
+    """exp(ax)/2, rounded once, without overflowing before the result does (ax <= 710.47)."""
+    return exp_scaled(a, ax, -1.0)
 
 
 def sinh(a: Arith, x):
