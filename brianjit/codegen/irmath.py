@@ -66,6 +66,21 @@ def ir_function(module: ir.Module, name: str, lanes: int = 1,
 _LIMITED = ("sin", "cos", "tan")
 
 
+def _opaque(module: ir.Module, function: ir.Function) -> ir.Function:
+    """A never-inlined wrapper of ``function`` without its vector variants: a call the
+    vectorisers cannot turn back into a call of the vector variant being defined (which would
+    recurse without end)."""
+    name = f"brianjit.math.scalar.{function.name}"
+    wrapper = module.globals.get(name)
+    if wrapper is None:
+        wrapper = ir.Function(module, function.function_type, name)
+        wrapper.linkage = "internal"
+        wrapper.attributes.add("noinline")
+        builder = ir.IRBuilder(wrapper.append_basic_block("entry"))
+        builder.ret(builder.call(function, list(wrapper.args)))
+    return wrapper
+
+
 def _beyond_limit(a: Arith, x, result, fallback):
     """``result`` with the lanes where |x| >= TRIG_EXACT_LIMIT (finite) replaced by
     ``fallback(x)`` (one scalar call per such lane, in a block taken only when there is one),
@@ -79,6 +94,7 @@ def _beyond_limit(a: Arith, x, result, fallback):
         "!=", b.bitcast(beyond, ir.IntType(a.lanes)), ir.Constant(ir.IntType(a.lanes), 0))
     entry = b.block
     with b.if_then(any_beyond, likely=False):
+        fallback = _opaque(b.module, fallback)
         patched = result
         for lane in range(a.lanes) if a.lanes > 1 else [None]:
             if lane is None:
