@@ -1,4 +1,5 @@
-"""The math functions written in IR (brianjit.codegen.irmath) against numpy (glibc's libm):
+"""The math functions written in IR (brianjit.codegen.irmath) against numpy (glibc's libm; for
+cbrt and lgamma, whose glibc versions are 3 and 8 ulp off, against mpmath):
 ulps measured over the whole double range, dense samples where the functions are used, and the
 special values (NaN, infinities, signed zeros, subnormals, overflow and underflow). The scalar
 body and its 2- and 4-lane vector variants must give the same bits."""
@@ -16,7 +17,11 @@ from irmath_harness import NUMPY, apply, build, ulp_errors
 #: the largest error allowed (ulp); the measured maxima are in docs/architecture.md
 ULPS = {"exp": 1, "exp2": 1, "expm1": 2, "log": 1, "log2": 1, "log10": 2, "log1p": 2,
         "pow": 2, "sin": 1, "cos": 1, "tan": 2, "asin": 2, "acos": 2, "atan": 1, "atan2": 1,
-        "sinh": 2, "cosh": 2, "tanh": 3}
+        "sinh": 2, "cosh": 2, "tanh": 3, "asinh": 3, "acosh": 3, "atanh": 3, "hypot": 1,
+        "cbrt": 1, "lgamma": 4}
+#: lgamma is accurate absolutely near its zeros at 1 and 2 (its one use, poisson()'s sampler,
+#: needs no more): errors below |lgamma| = 1 count in ulps of 1
+FLOOR = {"lgamma": 1.0}
 LANES = (1, 2, 4)
 SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 5e-324, -5e-324,
                      2.2250738585072014e-308, -2.2250738585072014e-308, 1.7976931348623157e308,
@@ -60,7 +65,7 @@ def test_ulps_against_numpy(program, name):
     with np.errstate(all="ignore"):
         expected = NUMPY[name](*inputs)
     scalar = apply(program, name, 1, *inputs)
-    worst = ulp_errors(scalar, expected)
+    worst = ulp_errors(scalar, expected, FLOOR.get(name, 0.0))
     at = int(np.argmax(worst))
     assert worst[at] <= ULPS[name], (
         f"{name}{tuple(float(x[at]) for x in inputs)} = {scalar[at]!r}, numpy {expected[at]!r}")
@@ -80,8 +85,10 @@ def test_any_double(program, name, values):
         inputs = (np.where(np.abs(inputs[0]) < TRIG_EXACT_LIMIT, inputs[0], 1.0),)
     with np.errstate(all="ignore"):
         expected = NUMPY[name](*inputs)
-    assert np.max(ulp_errors(apply(program, name, 1, *inputs), expected)) <= ULPS[name]
-    assert np.max(ulp_errors(apply(program, name, 4, *inputs), expected)) <= ULPS[name]
+    floor = FLOOR.get(name, 0.0)
+    for lanes in (1, 4):
+        got = apply(program, name, lanes, *inputs)
+        assert np.max(ulp_errors(got, expected, floor)) <= ULPS[name]
 
 
 @pytest.mark.parametrize("name", TRIG)

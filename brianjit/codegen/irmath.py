@@ -1,14 +1,15 @@
 """Math functions defined in the module being built, as scalar functions and vector variants.
 
 :func:`ir_function` defines (once per module) an internal function ``brianjit.math.NAME.LANES``
-whose body is the straight-line code of :mod:`.irmath_explog` / :mod:`.irmath_trig` on ``double``
+whose body is the straight-line code of :mod:`.irmath_explog`, :mod:`.irmath_trig` or
+:mod:`.irmath_special` on ``double``
 (``LANES == 1``) or ``<LANES x double>``. The lowering (:mod:`.mathfuncs`) calls the scalar one
 in the pure-IR mode and names the vector ones in a call's ``vector-function-abi-variant``
 attribute, so the loop vectoriser calls four lanes at once as it would call libmvec.
 
-Functions not listed in :data:`IR_MATH` (cbrt, erf, erfc, lgamma, hypot, asinh, acosh, atanh)
-have no IR version yet: in the pure-IR mode they are refused with a NotImplementedError; with
-libm they stay scalar calls.
+Functions of the lowering's table not listed in :data:`IR_MATH` (erf and erfc, which only sympy
+produces) have no IR version yet: in the pure-IR mode they are refused with a
+NotImplementedError; with libm they stay scalar calls.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Callable
 from llvmlite import ir
 
 from . import irmath_explog as E
+from . import irmath_special as S
 from . import irmath_trig as T
 from .irmath_core import Arith, value_type
 
@@ -28,7 +30,8 @@ IR_MATH: dict[str, tuple[int, Callable]] = {
     "log2": (1, E.log2), "log10": (1, E.log10), "log1p": (1, E.log1p), "pow": (2, E.pow),
     "sin": (1, T.sin), "cos": (1, T.cos), "tan": (1, T.tan), "asin": (1, T.asin),
     "acos": (1, T.acos), "atan": (1, T.atan), "atan2": (2, T.atan2), "sinh": (1, T.sinh),
-    "cosh": (1, T.cosh), "tanh": (1, T.tanh),
+    "cosh": (1, T.cosh), "tanh": (1, T.tanh), "asinh": (1, S.asinh), "acosh": (1, S.acosh),
+    "atanh": (1, S.atanh), "hypot": (2, S.hypot), "cbrt": (1, S.cbrt), "lgamma": (1, S.lgamma),
 }
 
 #: vector widths offered to the loop vectoriser (SSE2/NEON: 2, AVX: 4, AVX-512: 8)
