@@ -24,6 +24,7 @@ DOUBLE = ir.DoubleType()
 _I64 = ir.IntType(64)
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for 53-bit significands
 _ROUNDER = 6755399441055744.0  # 1.5 * 2**52: x + R - R rounds x to an integer (|x| < 2**51)
+_ROUNDER_BITS = 0x4338000000000000  # its bits
 
 
 def value_type(lanes: int) -> ir.Type:
@@ -68,10 +69,13 @@ class Arith:
         return self.b.fneg(x)
 
     def poly(self, x, coefficients):
-        """c0 + x*(c1 + x*(c2 + ...)) by Horner's rule (lowest coefficient first)."""
+        """c0 + x*(c1 + x*(c2 + ...)) by Horner's rule (lowest coefficient first), each step
+        one fused multiply-add where the CPU has one (``contract``: only here, where fusing
+        can only make the result more accurate)."""
         result = self.c(coefficients[-1])
         for coefficient in reversed(coefficients[:-1]):
-            result = self.add(coefficient, self.mul(x, result))
+            product = self.b.fmul(x, result, flags=("contract",))
+            result = self.b.fadd(self._k(coefficient), product, flags=("contract",))
         return result
 
     # comparisons and selection
@@ -129,11 +133,15 @@ class Arith:
         """x rounded to the nearest integer (ties to even), as a double; |x| < 2**51."""
         return self.sub(self.add(x, _ROUNDER), _ROUNDER)
 
+    # conversions through the bits of x + 1.5*2**52 (exact for integers |n| < 2**51): AVX2 has no
+    # packed i64 <-> double conversion, so fptosi/sitofp would split every vector into scalars
     def to_int(self, x):
-        return self.b.fptosi(x, self.int_type)
+        """The integer-valued double x (|x| < 2**51) as an i64."""
+        return self.b.sub(self.bits(self.add(x, _ROUNDER)), self.ci(_ROUNDER_BITS))
 
     def to_double(self, n):
-        return self.b.sitofp(n, self.type)
+        """The i64 n (|n| < 2**51) as a double."""
+        return self.sub(self.from_bits(self.b.add(n, self.ci(_ROUNDER_BITS))), _ROUNDER)
 
     def pow2(self, n):
         """2**n for an integer vector n in [-1022, 1023], built from its bits."""

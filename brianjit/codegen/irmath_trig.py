@@ -65,7 +65,7 @@ def _kernel_cos(a: Arith, x, y):
 
 
 def _quadrant(a: Arith, n):
-    q = a.b.and_(a.b.fptosi(n, a.int_type), a.ci(3))
+    q = a.b.and_(a.to_int(n), a.ci(3))
     return [a.b.icmp_signed("==", q, a.ci(k)) for k in range(4)]
 
 
