@@ -167,3 +167,8 @@ def test_changing_the_mode_rebuilds_the_network():
     assert "brianjit.math.sin" in net._program.compiled.ir
     net.run(1 * ms)  # back to 'auto': rebuilt again (the cached program of the first run)
     assert "brianjit.math.sin" not in net._program.compiled.ir
+
+
+def test_a_missing_vector_library_is_reported_not_raised():
+    """Where libmvec does not exist, loading it answers False (and 'auto' picks IR vectors)."""
+    assert jit._load_library("brianjit-no-such-library", "libbrianjit-no-such.so.0") is False
