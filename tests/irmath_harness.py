@@ -35,30 +35,38 @@ def _lgamma(x):
         return float(mpmath.re(mpmath.loggamma(x)))
 
 
+def add_map_loop(module, function_name, nargs, lanes, compute):
+    """Define function_name(ptr in_1..in_nargs, ptr out, i64 n): for i in steps of ``lanes``,
+    out[i:i+lanes] = compute(builder, [in_k[i:i+lanes]]) (n a multiple of ``lanes``)."""
+    typ = value_type(lanes)
+    fn = ir.Function(module, ir.FunctionType(
+        ir.VoidType(), [ir.PointerType()] * (nargs + 1) + [I64]), function_name)
+    *inputs, out, n = fn.args
+    for arg in (*inputs, out):
+        arg.add_attribute("noalias")
+    entry, loop, done = (fn.append_basic_block(s) for s in ("entry", "loop", "done"))
+    b = ir.IRBuilder(entry)
+    b.cbranch(b.icmp_signed(">", n, ir.Constant(I64, 0)), loop, done)
+    b.position_at_end(loop)
+    i = b.phi(I64)
+    i.add_incoming(ir.Constant(I64, 0), entry)
+    args = [b.load(b.gep(p, [i], source_etype=D), typ=typ, align=8) for p in inputs]
+    b.store(compute(b, args), b.gep(out, [i], source_etype=D), align=8)
+    following = b.add(i, ir.Constant(I64, lanes))
+    i.add_incoming(following, loop)
+    b.cbranch(b.icmp_signed(">=", following, n), done, loop)
+    b.position_at_end(done)
+    b.ret_void()
+
+
 def build(names, lanes_list):
     """One module with map_NAME_LANES(ptr in..., ptr out, i64 n) (n a multiple of LANES)."""
     module = ir.Module()
     for name in names:
-        nargs = IR_MATH[name][0]
         for lanes in lanes_list:
-            typ = value_type(lanes)
-            fn = ir.Function(module, ir.FunctionType(
-                ir.VoidType(), [ir.PointerType()] * (nargs + 1) + [I64]), f"map_{name}_{lanes}")
-            *inputs, out, n = fn.args
-            entry, loop, done = (fn.append_basic_block(s) for s in ("entry", "loop", "done"))
-            b = ir.IRBuilder(entry)
-            b.cbranch(b.icmp_signed(">", n, ir.Constant(I64, 0)), loop, done)
-            b.position_at_end(loop)
-            i = b.phi(I64)
-            i.add_incoming(ir.Constant(I64, 0), entry)
-            args = [b.load(b.gep(p, [i], source_etype=D), typ=typ, align=8) for p in inputs]
-            b.store(b.call(ir_function(module, name, lanes), args),
-                    b.gep(out, [i], source_etype=D), align=8)
-            following = b.add(i, ir.Constant(I64, lanes))
-            i.add_incoming(following, loop)
-            b.cbranch(b.icmp_signed(">=", following, n), done, loop)
-            b.position_at_end(done)
-            b.ret_void()
+            add_map_loop(module, f"map_{name}_{lanes}", IR_MATH[name][0], lanes,
+                          lambda b, args, name=name, lanes=lanes:
+                          b.call(ir_function(module, name, lanes), args))
     return compile_ir(str(module))
 
 

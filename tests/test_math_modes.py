@@ -13,8 +13,9 @@ from brianjit import jit
 from brianjit.codegen.mathfuncs import call_math, resolve_math_mode, set_math_mode
 from brianjit.jit import compile_ir
 from brianjit.preferences import PreferenceError, prefs
+from irmath_harness import add_map_loop
 
-I64, D = ir.IntType(64), ir.DoubleType()
+D = ir.DoubleType()
 
 
 def _loop_ir(mode, names=("exp", "sin")):
@@ -26,25 +27,14 @@ def _loop(mode, names):
     """f(in, out, n): out[i] = names[-1](...names[0](in[i])) lowered in ``mode``."""
     module = ir.Module()
     set_math_mode(module, mode)
-    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [ir.PointerType()] * 2 + [I64]), "f")
-    source, out, n = fn.args
-    for arg in (source, out):
-        arg.add_attribute("noalias")
-    entry, loop, done = (fn.append_basic_block(s) for s in ("entry", "loop", "done"))
-    b = ir.IRBuilder(entry)
-    b.cbranch(b.icmp_signed(">", n, ir.Constant(I64, 0)), loop, done)
-    b.position_at_end(loop)
-    i = b.phi(I64)
-    i.add_incoming(ir.Constant(I64, 0), entry)
-    value = b.load(b.gep(source, [i], source_etype=D), typ=D)
-    for name in names:
-        value = call_math(b, name, [value])
-    b.store(value, b.gep(out, [i], source_etype=D))
-    following = b.add(i, ir.Constant(I64, 1))
-    i.add_incoming(following, loop)
-    b.cbranch(b.icmp_signed("==", following, n), done, loop)
-    b.position_at_end(done)
-    b.ret_void()
+
+    def compute(b, args):
+        value = args[0]
+        for name in names:
+            value = call_math(b, name, [value])
+        return value
+
+    add_map_loop(module, "f", 1, 1, compute)
     return compile_ir(str(module))
 
 
