@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brianjit.codegen.irmath import IR_MATH
-from brianjit.codegen.irmath_trig import TRIG_EXACT_LIMIT
 from irmath_harness import NUMPY, apply, build, ulp_errors
 
 #: the largest error allowed (ulp); the measured maxima are in docs/architecture.md
@@ -54,8 +53,6 @@ def _samples(name, rng):
     x = np.concatenate([SPECIALS, _all_doubles(rng, 8000), rng.uniform(-10, 10, 4000),
                         rng.uniform(-1, 1, 4000), rng.uniform(-800, 800, 4000),
                         np.exp(rng.uniform(-740, 700, 4000))])
-    if name in TRIG:  # beyond the limit: see test_trig_beyond_the_exact_range
-        x = x[~(np.abs(x) >= TRIG_EXACT_LIMIT) | ~np.isfinite(x)]
     return (x,)
 
 
@@ -81,8 +78,6 @@ finite = st.floats(allow_nan=True, allow_infinity=True)
 @given(values=st.lists(st.tuples(finite, finite), min_size=1, max_size=40))
 def test_any_double(program, name, values):
     inputs = tuple(np.array(column) for column in zip(*values))[:IR_MATH[name][0]]
-    if name in TRIG:
-        inputs = (np.where(np.abs(inputs[0]) < TRIG_EXACT_LIMIT, inputs[0], 1.0),)
     with np.errstate(all="ignore"):
         expected = NUMPY[name](*inputs)
     floor = FLOOR.get(name, 0.0)
@@ -92,11 +87,14 @@ def test_any_double(program, name, values):
 
 
 @pytest.mark.parametrize("name", TRIG)
-def test_trig_beyond_the_exact_range(program, name):
-    """Without libm to fall back on, arguments where the IR reduction would lose digits give NaN
-    (loud), never a wrong number; up to the limit the reduction is exact."""
-    x = np.array([TRIG_EXACT_LIMIT, -2 * TRIG_EXACT_LIMIT, 1e300])
-    assert np.isnan(apply(program, name, 1, x)).all()
-    assert np.isnan(apply(program, name, 4, x)).all()
-    below = np.nextafter(TRIG_EXACT_LIMIT, 0) - np.arange(1000.0) * 1.37
-    assert np.max(ulp_errors(apply(program, name, 1, below), NUMPY[name](below))) <= ULPS[name]
+def test_trig_of_huge_arguments(program, name):
+    """Payne–Hanek from 2**19 on: as accurate as near 0, up to the largest double, and
+    seamless at the switch from the three-part reduction."""
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.exp(rng.uniform(np.log(2.0 ** 18), np.log(1.7e308), 4000)),
+                        2.0 ** 19 + np.arange(-500.0, 500.0) * 0.37,
+                        [2.0 ** 19, 1e22, 5.319372648e+255, 1.7976931348623157e308]])
+    x = np.concatenate([x, -x])
+    expected = NUMPY[name](x)
+    for lanes in LANES:
+        assert np.max(ulp_errors(apply(program, name, lanes, x), expected)) <= ULPS[name]

@@ -98,6 +98,29 @@ class Arith:
     def negate(self, p):
         return self.b.not_(p)
 
+    def any_lane(self, p):
+        """An i1: whether ``p`` is true in any lane."""
+        if self.lanes == 1:
+            return p
+        mask_type = ir.IntType(self.lanes)
+        return self.b.icmp_unsigned("!=", self.b.bitcast(p, mask_type), ir.Constant(mask_type, 0))
+
+    def if_any(self, p, compute, otherwise):
+        """``compute()`` (a tuple of values) in a block taken only when ``p`` holds in some lane,
+        else the tuple ``otherwise``: the one branch of this straight-line code, for paths that
+        are rare and costly (Payne–Hanek)."""
+        before = self.b.block
+        with self.b.if_then(self.any_lane(p), likely=False):
+            computed = compute()
+            inside = self.b.block
+        merged = []
+        for value, default in zip(computed, otherwise):
+            phi = self.b.phi(value.type)
+            phi.add_incoming(default, before)
+            phi.add_incoming(value, inside)
+            merged.append(phi)
+        return tuple(merged)
+
     # intrinsics LLVM lowers to instructions on every target we use (x86-64 with SSE4.1, NVPTX)
     def _intrinsic(self, name, *args):
         suffix = "f64" if self.lanes == 1 else f"v{self.lanes}f64"
@@ -117,6 +140,9 @@ class Arith:
 
     def trunc(self, x):
         return self._intrinsic("trunc", x)
+
+    def floor(self, x):
+        return self._intrinsic("floor", x)
 
     def signbit(self, x):
         """True where the sign bit is set (also for -0.0 and negative NaNs)."""

@@ -1,10 +1,9 @@
 """sin, cos, tan, atan, atan2, asin, acos, sinh, cosh, tanh written in IR (see :mod:`.irmath_core`).
 
 sin/cos/tan reduce x = n*pi/2 + r with pi/2 in three parts of which n*part is exact for
-|n| < 2**20 (fdlibm's medium reduction, kept as a double-double (r, tail)), then evaluate fdlibm's
-kernel polynomials for sin and cos on |r| <= pi/4 and pick by quadrant; tan is their quotient.
-Beyond |x| = 2**20 * pi/2 (about 1.6e6) the reduction loses digits (fdlibm switches to
-Payne-Hanek there): the pure-IR mode documents this, the libm+IR mode sends such lanes to libm.
+|n| < 2**20 (fdlibm's medium reduction, kept as a double-double (r, tail)), and with Payne–Hanek
+(:mod:`.irmath_reduce`) from |x| = 2**19 on; then they evaluate fdlibm's kernel polynomials for
+sin and cos on |r| <= pi/4 and pick by quadrant; tan is their quotient.
 atan is fdlibm's: four breakpoints and an odd polynomial; atan2, asin and acos are built on it
 (asin x = atan2(x, sqrt((1-x)(1+x)))), which keeps the full relative accuracy near 0 and +-1.
 The hyperbolic functions are fdlibm's formulas over :func:`.irmath_explog.expm1` and ``exp``.
@@ -15,11 +14,12 @@ import math
 
 from .irmath_core import Arith
 from .irmath_explog import exp_scaled, expm1
+from .irmath_reduce import reduce_huge
 
 _PIO2 = (1.57079632673412561417e+00, 6.07710050630396597660e-11, 2.02226624879595063154e-21)
 _INV_PIO2 = 6.36619772367581382433e-01
-#: |x| below which the reduction is exact enough (fdlibm's medium case)
-TRIG_EXACT_LIMIT = 2.0 ** 20 * math.pi / 2
+#: |x| from which Payne–Hanek is used (the three-part reduction is exact up to 2**20 * pi/2)
+_HUGE = 2.0 ** 19
 _SIN = [-1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04,
         2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10]
 _COS = [4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05,
@@ -36,7 +36,18 @@ _PI_LO = 1.2246467991473531772e-16
 
 
 def _reduce(a: Arith, x):
-    """(n, r, tail): x = n*pi/2 + r + tail, |r| <~ pi/4; n as a double."""
+    """(n, r, tail): x = n*pi/2 + r + tail (mod 2*pi), |r| <~ pi/4; n as a double: the
+    three-part reduction below 2**19, Payne–Hanek (:mod:`.irmath_reduce`) above."""
+    is_huge = a.cmp(">=", a.fabs(x), _HUGE)
+    medium = _reduce_medium(a, a.sel(is_huge, 0.0, x))
+
+    def with_huge():
+        return tuple(a.sel(is_huge, h, m) for h, m in zip(reduce_huge(a, x), medium))
+
+    return a.if_any(a.both(is_huge, a.cmp("<", a.fabs(x), math.inf)), with_huge, medium)
+
+
+def _reduce_medium(a: Arith, x):
     n = a.round_int(a.mul(x, _INV_PIO2))
     t = a.sub(x, a.mul(n, _PIO2[0]))
     w = a.mul(n, _PIO2[1])

@@ -145,10 +145,9 @@ def _variants(module, name, nargs, mode, scalar_name):
         return found
     if name not in IR_MATH:
         return []
-    fallback = _libm_declaration(module, name, nargs) if mode == "libm+ir" else None
     found = []
     for lanes in _vector_lanes():
-        function = ir_function(module, name, lanes, fallback)
+        function = ir_function(module, name, lanes)
         found.append((function, f"_ZGV_LLVM_N{lanes}{'v' * nargs}_{scalar_name}({function.name})"))
     return found
 
@@ -177,7 +176,10 @@ def _math_function(module: ir.Module, name: str, nargs: int) -> ir.Function:
     variants = _variants(module, name, nargs, mode, function.name)
     for vector_function, _ in variants:
         _keep_alive(module, vector_function)
-    function.attributes = _LibmAttributes(",".join(entry for _, entry in variants) or None)
+    attributes = _LibmAttributes(",".join(entry for _, entry in variants) or None)
+    for attribute in function.attributes:  # an IR function's own (noinline)
+        attributes.add(attribute)
+    function.attributes = attributes
     return function
 
 
