@@ -154,3 +154,44 @@ def test_changing_the_mode_rebuilds_the_network():
 def test_a_missing_vector_library_is_reported_not_raised():
     """Where libmvec does not exist, loading it answers False (and 'auto' picks IR vectors)."""
     assert jit._load_library("brianjit-no-such-library", "libbrianjit-no-such.so.0") is False
+
+
+_NUMPY_OF = {"exp": np.exp, "log": np.log, "log10": np.log10, "expm1": np.expm1,
+             "log1p": np.log1p, "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh,
+             "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin, "arccos": np.arccos,
+             "arctan": np.arctan, "sqrt": np.sqrt}
+
+
+def _evaluate(mode, values):
+    """Every function of _NUMPY_OF, exprel and poisson() of ``values`` in one network step."""
+    from brianjit import Network, NeuronGroup, defaultclock
+    names = sorted(_NUMPY_OF)
+    model = "x : 1\ny_exprel : 1\nk : integer\n" + "\n".join(f"y_{n} : 1" for n in names)
+    code = "\n".join([f"y_{n} = {n}(x)" for n in names]
+                     + ["y_exprel = exprel(x * 30)", "k = poisson(40 + 30*x)"])
+    prefs["codegen.brianjit.math"] = mode
+    try:
+        brianjit.seed(5)
+        group = NeuronGroup(len(values), model)
+        group.x = values
+        group.run_regularly(code)
+        Network(group).run(defaultclock.dt)
+        return {name: np.asarray(getattr(group, name)[:])
+                for name in ["k", "y_exprel"] + [f"y_{n}" for n in names]}
+    finally:
+        prefs["codegen.brianjit.math"] = "auto"
+
+
+@pytest.mark.parametrize("mode", ["libm+ir", "ir"])
+def test_every_math_function_a_model_can_call(mode):
+    """A model's code in the IR modes: every named math function within 2 ulp of numpy,
+    exprel as in the libmvec mode, poisson() drawing the same numbers."""
+    from irmath_harness import ulp_errors
+    x = np.concatenate([np.linspace(-0.999, 0.999, 41), [1e-300, -1e-12, 1e-8]])
+    got, reference = _evaluate(mode, x), _evaluate("libmvec", x)
+    for name, function in _NUMPY_OF.items():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = function(x)
+        assert np.max(ulp_errors(got[f"y_{name}"], expected)) <= 2, name
+    np.testing.assert_allclose(got["y_exprel"], reference["y_exprel"], rtol=5e-16)
+    np.testing.assert_array_equal(got["k"], reference["k"])

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from llvmlite import ir
 
 from .. import jit
-from .irmath import IR_MATH, ir_function
+from .irmath import IR_MATH, OUT_OF_LINE, ir_function
 
 __all__ = ["FAST_MATH", "INTRINSICS", "LIBM", "MATH_MODES", "call_math", "math_mode",
            "resolve_math_mode", "set_math_mode"]
@@ -143,8 +143,8 @@ def _variants(module, name, nargs, mode, scalar_name):
                 module, ir.FunctionType(vector_type, [vector_type] * nargs), vector_name)
             found.append((function, f"{vector_name}({vector_name})"))
         return found
-    if name not in IR_MATH:
-        return []
+    if name not in IR_MATH or (mode == "ir" and name not in OUT_OF_LINE):
+        return []  # in 'ir' the function is inlined into the loop and vectorised with it
     found = []
     for lanes in _vector_lanes():
         function = ir_function(module, name, lanes)
