@@ -17,7 +17,7 @@ import math
 
 from .irmath_core import Arith
 from .irmath_explog import log, log1p, log_dd
-from .irmath_trig import sin
+from .irmath_trig import kernel_cos, kernel_sin
 
 _LN2 = math.log(2.0)
 _INF = math.inf
@@ -130,12 +130,14 @@ def _lgamma_positive(a: Arith, x):
 
 def lgamma(a: Arith, x):
     ax = a.fabs(x)
-    positive = _lgamma_positive(a, a.sel(a.cmp(">", x, 0.0), x, 1.0))
-    # x < 0: log(pi / |x sin(pi x)|) - lgamma(|x|); sin(pi x) from the distance to an integer
-    reflected = _lgamma_positive(a, a.sel(a.cmp("<", x, 0.0), ax, 1.0))
+    # one evaluation at |x| serves both signs: x < 0 is log(pi / |x sin(pi x)|) - lgamma(|x|)
+    positive = _lgamma_positive(a, a.sel(a.cmp(">", ax, 0.0), ax, 1.0))
+    reflected = positive
     fraction = a.sub(ax, a.trunc(ax))
-    sine = a.fabs(sin(a, a.mul(math.pi, a.sel(a.cmp(">", fraction, 0.5),
-                                               a.sub(1.0, fraction), fraction))))
+    fraction = a.sel(a.cmp(">", fraction, 0.5), a.sub(1.0, fraction), fraction)  # in [0, 1/2]
+    zero = a.c(0.0)  # sin(pi f) from the kernels directly: no range reduction needed
+    sine = a.sel(a.cmp("<=", fraction, 0.25), kernel_sin(a, a.mul(math.pi, fraction), zero),
+                 kernel_cos(a, a.mul(math.pi, a.sub(0.5, fraction)), zero))
     negative = a.sub(a.sub(math.log(math.pi), log(a, a.mul(ax, sine))), reflected)
     y = a.sel(a.cmp(">", x, 0.0), positive, negative)
     # tiny |x|: -log|x| - Euler's gamma * x (the product above would underflow)

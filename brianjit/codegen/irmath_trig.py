@@ -56,7 +56,8 @@ def _reduce_medium(a: Arith, x):
     return n, a.add(r, tail), a.sub(tail, a.sub(a.add(r, tail), r))
 
 
-def _kernel_sin(a: Arith, x, y):
+def kernel_sin(a: Arith, x, y):
+    """sin(x + y) for |x| <= pi/4, y a tail below ulp(x) (fdlibm's __kernel_sin)."""
     z = a.mul(x, x)
     w = a.mul(z, z)
     v = a.mul(z, x)
@@ -65,7 +66,8 @@ def _kernel_sin(a: Arith, x, y):
     return a.sub(x, a.sub(inner, a.mul(v, _SIN[0])))
 
 
-def _kernel_cos(a: Arith, x, y):
+def kernel_cos(a: Arith, x, y):
+    """cos(x + y) for |x| <= pi/4, y a tail below ulp(x) (fdlibm's __kernel_cos)."""
     z = a.mul(x, x)
     w = a.mul(z, z)
     r = a.add(a.mul(z, a.poly(z, _COS[:3])), a.mul(a.mul(w, w), a.poly(z, _COS[3:])))
@@ -87,7 +89,7 @@ def _finite(a: Arith, x, y):
 
 def sin(a: Arith, x):
     n, r, tail = _reduce(a, x)
-    s, c = _kernel_sin(a, r, tail), _kernel_cos(a, r, tail)
+    s, c = kernel_sin(a, r, tail), kernel_cos(a, r, tail)
     q = _quadrant(a, n)
     y = a.sel(q[0], s, a.sel(q[1], c, a.sel(q[2], a.neg(s), a.neg(c))))
     y = a.sel(a.cmp("<", a.fabs(x), 2.0 ** -27), x, y)
@@ -96,14 +98,14 @@ def sin(a: Arith, x):
 
 def cos(a: Arith, x):
     n, r, tail = _reduce(a, x)
-    s, c = _kernel_sin(a, r, tail), _kernel_cos(a, r, tail)
+    s, c = kernel_sin(a, r, tail), kernel_cos(a, r, tail)
     q = _quadrant(a, n)
     return _finite(a, x, a.sel(q[0], c, a.sel(q[1], a.neg(s), a.sel(q[2], a.neg(c), s))))
 
 
 def tan(a: Arith, x):
     n, r, tail = _reduce(a, x)
-    s, c = _kernel_sin(a, r, tail), _kernel_cos(a, r, tail)
+    s, c = kernel_sin(a, r, tail), kernel_cos(a, r, tail)
     odd = a.either(*_quadrant(a, n)[1::2])
     y = a.sel(odd, a.neg(a.div(c, s)), a.div(s, c))
     y = a.sel(a.cmp("<", a.fabs(x), 2.0 ** -27), x, y)
