@@ -7,24 +7,26 @@ vector variant. What works is a plain libm declaration (``declare double @exp(do
 ``memory(none)`` and carrying the ``vector-function-abi-variant`` attribute that names glibc's
 libmvec function (``_ZGVdN4v_exp``); the vectoriser then calls four lanes at once. Measured on
 10**6 doubles (AVX2 lanes, this container's CPU): exp 5.3 -> 1.0 ns/element, log 4.9 -> 1.5,
-sin 19.3 -> 1.0, cos 18.4 -> 1.1; a polynomial exp written in IR reached only 1.4 and would need
-its own range reduction and special cases for every function, so the libmvec route was kept.
+sin 19.3 -> 1.0, cos 18.4 -> 1.1. libmvec stays the default where it exists; the math written in
+IR (:mod:`.irmath`, with range reductions and special cases for every function) is the fallback
+and the GPU's only option.
 
 Functions LLVM lowers to single instructions (sqrt, fabs, floor, ceil, ...) stay intrinsics.
-Everything else is called by its libm name; LLVM still knows those names, so constant folding
-and hoisting work as for intrinsics. When the process has no libmvec variant (another CPU
-family, old glibc) the same call is emitted without the attribute and stays scalar.
+Everything else is called by its libm name (or, in ``'ir'``, its IR function); LLVM still knows
+the libm names, so constant folding and hoisting work as for intrinsics. A function without a
+vector variant in the chosen mode (erf, erfc) stays a scalar call.
 
 Three modes of lowering these calls, chosen per module being built (:func:`set_math_mode`, a
 parameter of the lowering, not a process global; the network passes
 ``prefs.codegen.brianjit.math``):
 
-* ``'libmvec'``: libm scalars, glibc's libmvec vector variants (Linux x86-64; today's default);
+* ``'libmvec'``: libm scalars, glibc's libmvec vector variants (Linux x86-64 with glibc);
 * ``'libm+ir'``: libm scalars, vector variants written in IR (:mod:`.irmath`), named with the
   LLVM-internal vector ABI (``_ZGV_LLVM_N4v_exp(brianjit.math.exp.4)``) so the vectoriser uses
   them as it uses libmvec; the default where libmvec is missing (Windows, macOS, musl, ARM);
 * ``'ir'``: no external symbol at all: every call goes to the module's own IR function (what
-  the GPU target needs; also testable on the CPU).
+  the GPU target needs; also testable on the CPU); LLVM inlines them and vectorises them with
+  the loop, except sin/cos/tan, which have a branch and are called through vector variants.
 
 ``'auto'`` resolves to ``'libmvec'`` when this process can load libmvec, else ``'libm+ir'``.
 """
