@@ -15,7 +15,8 @@ callbacks, in which a ``KeyboardInterrupt`` used to be swallowed by ctypes, are 
 of ``llvmlite.binding`` holds one re-entrant lock (LLVM's context is not thread-safe).
 
 Function names must be unique inside one engine; rather than asking every producer of IR to invent
-unique names, :func:`compile_ir` renames each defined function after hashing the module text.
+unique names, :func:`compile_ir` renames each defined function after hashing the module text
+(except internal ones, which are local to their object anyway: attributes name them as text).
 """
 from __future__ import annotations
 
@@ -115,16 +116,31 @@ def vector_math_variants(name: str, nargs: int) -> list[tuple[str, int]]:
         return _vector_math_variants(name, nargs)
 
 
+def _load_library(name: str, usual: str) -> bool:
+    """Load the shared library ``name`` (as ``ctypes.util.find_library`` names it: ``'mvec'``)
+    into the process for MCJIT's symbol lookup: first by its ``usual`` file name, then wherever
+    ``find_library`` finds it (another libc's naming). False where it does not exist (glibc's
+    libmvec on Windows, macOS, musl)."""
+    for candidate in (usual, None):
+        if candidate is None:
+            import ctypes.util  # runs ldconfig: only when the usual name failed
+            candidate = ctypes.util.find_library(name)
+            if candidate is None:
+                return False
+        try:
+            llvm.load_library_permanently(candidate)
+            return True
+        except RuntimeError:
+            continue
+    return False
+
+
 def _vector_math_variants(name, nargs):
     _target_machine()
     if not llvm.get_process_triple().startswith("x86_64"):
         return []
     if "libmvec" not in _state:
-        try:
-            llvm.load_library_permanently("libmvec.so.1")
-            _state["libmvec"] = True
-        except RuntimeError:
-            _state["libmvec"] = False
+        _state["libmvec"] = _load_library("mvec", "libmvec.so.1")
     if not _state["libmvec"]:
         return []
     features = _state["cpu"][1].split(",")
@@ -237,7 +253,8 @@ def compile_ir(ir_text: str) -> CompiledModule:
         suffix = "__" + key[:16]
         original = {}
         for f in mod.functions:
-            if not f.is_declaration:
+            # internal functions (math in IR) keep their names: attributes name them as text
+            if not f.is_declaration and f.linkage != llvm.Linkage.internal:
                 original[f.name + suffix] = f.name
                 f.name = f.name + suffix
         t1 = time.perf_counter()

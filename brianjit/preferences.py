@@ -143,6 +143,21 @@ BRIAN2_PREFERENCES = {
 }
 
 
+def _is_math_mode(value):
+    from .codegen.mathfuncs import MATH_MODES  # llvmlite only when the preference is set
+    return value in MATH_MODES
+
+
+# brianjit's own preferences (Brian2 has no such category)
+BRIANJIT_PREFERENCES = {
+    "codegen.brianjit": ("brianjit's code generation", {
+        "math": _p("auto", "how math functions are lowered: 'auto', 'libmvec' (libm and glibc's "
+                   "vector variants), 'libm+ir' (libm and vector variants written in IR) or "
+                   "'ir' (no external symbol); see docs/architecture.md, 'Math lowering'",
+                   _is_math_mode)}),
+}
+
+
 class BrianGlobalPreferences(MutableMapping):
     """``prefs``: a mapping from dotted names to values, with attribute access by category.
 
@@ -155,7 +170,8 @@ class BrianGlobalPreferences(MutableMapping):
         object.__setattr__(self, "_values", {})
         object.__setattr__(self, "_watchers", [])
         object.__setattr__(self, "_files_loaded", False)
-        for category, (docs, preferences) in BRIAN2_PREFERENCES.items():
+        for category, (docs, preferences) in (*BRIAN2_PREFERENCES.items(),
+                                              *BRIANJIT_PREFERENCES.items()):
             self.register_preferences(category, docs, **preferences)
 
     # --- the mapping: full dotted names -------------------------------------------------

@@ -9,8 +9,9 @@ from llvmlite import ir
 from brianjit import jit
 from brianjit.codegen.mathfuncs import INTRINSICS, LIBM, call_math
 from brianjit.jit import compile_ir
+from irmath_harness import add_map_loop
 
-I64, D = ir.IntType(64), ir.DoubleType()
+D = ir.DoubleType()
 # name -> (numpy reference, input domain), tolerance in ulp (glibc documents <= 4 ulp for libmvec)
 UNARY = {"exp": (np.exp, (-745, 710)), "log": (np.log, (1e-300, 1e300)), "sin": (np.sin, (-1e4, 1e4)),
          "cos": (np.cos, (-1e4, 1e4)), "tan": (np.tan, (-1.5, 1.5)), "expm1": (np.expm1, (-40, 40)),
@@ -25,25 +26,8 @@ def loops():
     pow2(ptr x, ptr y, ptr out, i64 n)."""
     module = ir.Module()
     for name in list(UNARY) + ["atan2"]:
-        nargs = 2 if name == "atan2" else 1
-        fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [ir.PointerType()] * (nargs + 1) + [I64]),
-                         "map_" + name)
-        *inputs, out, n = fn.args
-        for arg in (*inputs, out):
-            arg.add_attribute("noalias")
-        entry, loop, done = (fn.append_basic_block(s) for s in ("entry", "loop", "done"))
-        b = ir.IRBuilder(entry)
-        b.cbranch(b.icmp_signed(">", n, ir.Constant(I64, 0)), loop, done)
-        b.position_at_end(loop)
-        i = b.phi(I64)
-        i.add_incoming(ir.Constant(I64, 0), entry)
-        args = [b.load(b.gep(p, [i], source_etype=D), typ=D) for p in inputs]
-        b.store(call_math(b, name, args), b.gep(out, [i], source_etype=D))
-        following = b.add(i, ir.Constant(I64, 1))
-        i.add_incoming(following, loop)
-        b.cbranch(b.icmp_signed("==", following, n), done, loop)
-        b.position_at_end(done)
-        b.ret_void()
+        add_map_loop(module, "map_" + name, 2 if name == "atan2" else 1, 1,
+                     lambda b, args, name=name: call_math(b, name, args))
     return compile_ir(str(module))
 
 

@@ -40,6 +40,7 @@ from .. import jit
 from .. import kernel as K
 from .dynarray import emit_load_data
 from .kernels import lower_kernel
+from .mathfuncs import set_math_mode
 
 __all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "DRIVER_NAME",
            "PARTIAL_NAME"]
@@ -66,13 +67,15 @@ def kernel_function_name(position: int, kern: K.Kernel) -> str:
 
 def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
                          partial: bool = False, profile_slot: int | None = None,
-                         lowering_context=None) -> ir.Module:
+                         lowering_context=None, math_mode: str = "auto") -> ir.Module:
     """All kernels of a network plus the driver (and ``run_partial`` if ``partial``), timing
     every kernel call into the array of ``profile_slot`` if it is given. ``lowering_context(n)``
     gives a context manager around the lowering of the kernel at position ``n`` (the network
-    turns errors there into errors naming the kernel's object)."""
+    turns errors there into errors naming the kernel's object). ``math_mode``: how math
+    functions are lowered (:data:`.mathfuncs.MATH_MODES`)."""
     module = ir.Module(name=name)
     module.triple = ""
+    set_math_mode(module, math_mode)
     functions = []
     for n, item in enumerate(schedule):
         with lowering_context(n) if lowering_context else contextlib.nullcontext():

@@ -7,21 +7,55 @@ vector variant. What works is a plain libm declaration (``declare double @exp(do
 ``memory(none)`` and carrying the ``vector-function-abi-variant`` attribute that names glibc's
 libmvec function (``_ZGVdN4v_exp``); the vectoriser then calls four lanes at once. Measured on
 10**6 doubles (AVX2 lanes, this container's CPU): exp 5.3 -> 1.0 ns/element, log 4.9 -> 1.5,
-sin 19.3 -> 1.0, cos 18.4 -> 1.1; a polynomial exp written in IR reached only 1.4 and would need
-its own range reduction and special cases for every function, so the libmvec route was kept.
+sin 19.3 -> 1.0, cos 18.4 -> 1.1. libmvec stays the default where it exists; the math written in
+IR (:mod:`.irmath`, with range reductions and special cases for every function) is the fallback
+and the GPU's only option.
 
 Functions LLVM lowers to single instructions (sqrt, fabs, floor, ceil, ...) stay intrinsics.
-Everything else is called by its libm name; LLVM still knows those names, so constant folding
-and hoisting work as for intrinsics. When the process has no libmvec variant (another CPU
-family, old glibc) the same call is emitted without the attribute and stays scalar.
+Everything else is called by its libm name (or, in ``'ir'``, its IR function); LLVM still knows
+the libm names, so constant folding and hoisting work as for intrinsics. A function without a
+vector variant in the chosen mode (erf, erfc) stays a scalar call.
+
+Three modes of lowering these calls, chosen per module being built (:func:`set_math_mode`, a
+parameter of the lowering, not a process global; the network passes
+``prefs.codegen.brianjit.math``):
+
+* ``'libmvec'``: libm scalars, glibc's libmvec vector variants (Linux x86-64 with glibc);
+* ``'libm+ir'``: libm scalars, vector variants written in IR (:mod:`.irmath`), named with the
+  LLVM-internal vector ABI (``_ZGV_LLVM_N4v_exp(brianjit.math.exp.4)``) so the vectoriser uses
+  them as it uses libmvec; the default where libmvec is missing (Windows, macOS, musl, ARM);
+* ``'ir'``: no external symbol at all: every call goes to the module's own IR function (what
+  the GPU target needs; also testable on the CPU); LLVM inlines them and vectorises them with
+  the loop, except sin/cos/tan, which have a branch and are called through vector variants.
+
+``'auto'`` resolves to ``'libmvec'`` when this process can load libmvec, else ``'libm+ir'``.
 """
 from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
 
 from llvmlite import ir
 
 from .. import jit
+from .irmath import IR_MATH, OUT_OF_LINE, ir_function
 
-__all__ = ["FAST_MATH", "INTRINSICS", "LIBM", "call_math"]
+__all__ = ["FAST_MATH", "INTRINSICS", "LIBM", "MATH_MODES", "call_math", "math_mode",
+           "resolve_math_mode", "set_math_mode"]
+
+#: the modes of lowering libm calls (see the module docstring); 'auto' picks one per process
+MATH_MODES = ("auto", "libmvec", "libm+ir", "ir")
+
+
+@dataclass
+class _ModuleMath:
+    """What one module's lowering knows about its math calls."""
+    mode: str
+    #: names whose scalar function already carries its vector variants
+    prepared: set = field(default_factory=set)
+
+
+_modules: "weakref.WeakKeyDictionary[ir.Module, _ModuleMath]" = weakref.WeakKeyDictionary()
 
 #: The only fast-math flags we allow: fusing into FMA and approximate (libmvec) math functions.
 FAST_MATH = ("contract", "afn")
@@ -69,19 +103,85 @@ def _keep_alive(module: ir.Module, function: ir.Function) -> None:
     used.initializer = ir.Constant(array_type, members)
 
 
-def _libm_function(module: ir.Module, name: str, nargs: int) -> ir.Function:
-    existing = module.globals.get(name)
-    if existing is not None:
-        return existing
-    function = ir.Function(module, ir.FunctionType(_DOUBLE, [_DOUBLE] * nargs), name)
-    variants = []
-    for vector_name, lanes in jit.vector_math_variants(name, nargs):
-        vector_type = ir.VectorType(_DOUBLE, lanes)
-        vector_function = ir.Function(module, ir.FunctionType(vector_type, [vector_type] * nargs),
-                                      vector_name)
+def resolve_math_mode(mode: str = "auto") -> str:
+    """``mode`` checked, with ``'auto'`` replaced by this process's default."""
+    if mode not in MATH_MODES:
+        raise ValueError(f"unknown math mode {mode!r}: use one of {', '.join(MATH_MODES)}")
+    if mode == "auto":
+        return "libmvec" if jit.vector_math_variants("exp", 1) else "libm+ir"
+    return mode
+
+
+def set_math_mode(module: ir.Module, mode: str) -> None:
+    """Lower the libm calls of ``module`` in ``mode`` (one of :data:`MATH_MODES`)."""
+    _modules[module] = _ModuleMath(resolve_math_mode(mode))
+
+
+def _module_math(module: ir.Module) -> _ModuleMath:
+    state = _modules.get(module)
+    if state is None:
+        state = _modules[module] = _ModuleMath(resolve_math_mode())
+    return state
+
+
+def math_mode(module: ir.Module) -> str:
+    """The mode ``module``'s libm calls are lowered in (the process default if none was set)."""
+    return _module_math(module).mode
+
+
+def _vector_lanes() -> tuple[int, ...]:
+    """Widths of IR vector variants worth offering for the CPU code is generated for."""
+    features = jit.cpu_description()[1].split(",")
+    return (2, 4, 8) if "+avx512f" in features else (2, 4) if "+avx" in features else (2,)
+
+
+def _variants(module, name, nargs, mode, scalar_name):
+    """``[(vector function, 'vector-function-abi-variant' entry)]`` for ``mode``."""
+    if mode == "libmvec":
+        found = []
+        for vector_name, lanes in jit.vector_math_variants(name, nargs):
+            vector_type = ir.VectorType(_DOUBLE, lanes)
+            function = module.globals.get(vector_name) or ir.Function(
+                module, ir.FunctionType(vector_type, [vector_type] * nargs), vector_name)
+            found.append((function, f"{vector_name}({vector_name})"))
+        return found
+    if name not in IR_MATH or (mode == "ir" and name not in OUT_OF_LINE):
+        return []  # in 'ir' the function is inlined into the loop and vectorised with it
+    found = []
+    for lanes in _vector_lanes():
+        function = ir_function(module, name, lanes)
+        found.append((function, f"_ZGV_LLVM_N{lanes}{'v' * nargs}_{scalar_name}({function.name})"))
+    return found
+
+
+def _libm_declaration(module, name, nargs):
+    return module.globals.get(name) or ir.Function(
+        module, ir.FunctionType(_DOUBLE, [_DOUBLE] * nargs), name)
+
+
+def _math_function(module: ir.Module, name: str, nargs: int) -> ir.Function:
+    """The scalar function a call of ``name`` goes to, carrying its vector variants."""
+    state = _module_math(module)
+    mode = state.mode
+    if mode == "ir":
+        if name not in IR_MATH:
+            raise NotImplementedError(
+                f"the math function {name!r} has no implementation in IR yet, so it cannot be "
+                f"used in the pure-IR math mode (prefs.codegen.brianjit.math = 'ir'); the IR "
+                f"versions are: {', '.join(sorted(IR_MATH))}")
+        function = ir_function(module, name, 1)
+    else:
+        function = _libm_declaration(module, name, nargs)
+    if name in state.prepared:
+        return function
+    state.prepared.add(name)
+    variants = _variants(module, name, nargs, mode, function.name)
+    for vector_function, _ in variants:
         _keep_alive(module, vector_function)
-        variants.append(f"{vector_name}({vector_name})")
-    function.attributes = _LibmAttributes(",".join(variants) or None)
+    attributes = _LibmAttributes(",".join(entry for _, entry in variants) or None)
+    for attribute in function.attributes:  # an IR function's own (noinline)
+        attributes.add(attribute)
+    function.attributes = attributes
     return function
 
 
@@ -95,7 +195,7 @@ def call_math(builder: ir.IRBuilder, name: str, args: list[ir.Value]) -> ir.Valu
                                             ir.FunctionType(_DOUBLE, [_DOUBLE] * nargs))
     elif name in LIBM:
         nargs = LIBM[name]
-        function = _libm_function(module, name, nargs)
+        function = _math_function(module, name, nargs)
     else:
         raise NotImplementedError(f"no math function {name!r} in the lowering's table")
     if len(args) != nargs:

@@ -607,6 +607,9 @@ def run_once(kern: K.Kernel, slots: SlotTable):
 
 def _module_for(kern):
     from llvmlite import ir
+    from ..codegen.mathfuncs import set_math_mode
+    from ..preferences import prefs
     module = ir.Module(name=kern.name)
+    set_math_mode(module, prefs["codegen.brianjit.math"])
     lower_kernel(module, kern)
     return module

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, ScheduledKernel, build_network_module,
                               kernel_function_name)
+from ..codegen.mathfuncs import resolve_math_mode
 from ..jit import compile_ir
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
@@ -59,6 +60,13 @@ class _Program:
     def __init__(self, driver, partial, slots, kernels, keys, compiled, timings, profile):
         self.driver, self.partial, self.slots, self.kernels = driver, partial, slots, kernels
         self.keys, self.compiled, self.timings, self.profile = keys, compiled, timings, profile
+
+
+def _math_mode() -> str:
+    """How this build lowers math functions: ``prefs.codegen.brianjit.math`` resolved (part of
+    what the compiled program is keyed by)."""
+    from ..preferences import prefs
+    return resolve_math_mode(prefs["codegen.brianjit.math"])
 
 
 @contextmanager
@@ -346,7 +354,7 @@ class Network(Nameable):
                                    else k.dtype) for n, k in d.items()))
                      for oid, d in self._constants.items()),
                tuple(sorted((c.id, p) for c, p in periods.items())), schedule,
-               bool(python_objects), profile)
+               bool(python_objects), profile, _math_mode())
         if key != self._key:
             self._program = None  # the old program's arrays can go before the new one is built
             self._program = self._build(objects, periods, schedule, bool(python_objects), profile)
@@ -517,7 +525,7 @@ class Network(Nameable):
         ir_text = str(build_network_module(
             scheduled, name=self.name, partial=partial,
             profile_slot=slots.slot(profile_array) if profile else None,
-            lowering_context=lambda n: _preparing(entries[n][1])))
+            lowering_context=lambda n: _preparing(entries[n][1]), math_mode=_math_mode()))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
         compiled = compile_ir(ir_text)
