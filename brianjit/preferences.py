@@ -410,6 +410,11 @@ class _RenamedPreferences:
 
 
 prefs = BrianGlobalPreferences()
+prefs.register_preferences(
+    "brianjit", "brianjit's own preferences",
+    threads=_p(None, "Threads of a run (None: BRIANJIT_THREADS, else Brian2's "
+                     "devices.cpp_standalone.openmp_threads when above 0, else the physical "
+                     "cores available; see brianjit.parallel)", _none_or(int)))
 brian_prefs = _RenamedPreferences()
 
 
