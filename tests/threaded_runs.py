@@ -13,7 +13,7 @@ from subprocess_script import run_script
 BENCHMARKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "benchmarks")
 
-#: runs in a subprocess: argv = network name, thread counts (comma separated), chunking
+#: runs in a subprocess: argv = network names (comma separated), thread counts (comma separated), chunking
 #: ('adaptive' or 'tiny': 1 to 3 steps per native call), repetitions
 SCRIPT = r"""
 import gc, hashlib, json, sys
@@ -24,7 +24,7 @@ from brianjit import prefs, parallel
 from brianjit.objects import stepping
 import threaded_runs
 
-name, counts, chunking, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+names, counts, chunking, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 if chunking == "tiny":
     sizes = iter(range(10**9))
     stepping._FIRST_CHUNK = 1
@@ -41,31 +41,37 @@ def digest(values):
 
 
 results = {}
-for threads in [int(c) for c in counts.split(",")] * repeats:
-    prefs.brianjit.threads = threads
-    b2.seed(1234)
-    np.random.seed(1234)
-    net, record = threaded_runs.NETWORKS[name](b2)
-    net.run(3 * b2.ms)
-    net.run(7 * b2.ms)
-    threaded = isinstance(net._program.driver, parallel.ThreadedDriver)
-    assert threaded == (threads > 1), (name, threads, type(net._program.driver))
-    results.setdefault(str(threads), []).append(digest(record()))
-    # random numbers depend on the objects' names, and an automatic name ("neurongroup_1") is
-    # taken while the previous build's objects live: they go before the next build
-    del net, record
-    gc.collect()
+for name in names.split(","):
+    for threads in [int(c) for c in counts.split(",")] * repeats:
+        prefs.brianjit.threads = threads
+        b2.seed(1234)
+        np.random.seed(1234)
+        net, record = threaded_runs.NETWORKS[name](b2)
+        net.run(3 * b2.ms)
+        net.run(7 * b2.ms)
+        threaded = isinstance(net._program.driver, parallel.ThreadedDriver)
+        assert threaded == (threads > 1), (name, threads, type(net._program.driver))
+        results.setdefault(name, {}).setdefault(str(threads), []).append(digest(record()))
+        # random numbers depend on the objects' names, and an automatic name ("neurongroup_1")
+        # is taken while the previous build's objects live: they go before the next build
+        del net, record
+        gc.collect()
 print(json.dumps(results))
 """
 
 
-def run_with_threads(name, counts=(1, 2, 3, 4), chunking="adaptive", repeats=1, timeout=300):
-    """{thread count: [digest of each repetition]} of network ``name``."""
+def run_with_threads(names, counts=(1, 2, 3, 4), chunking="adaptive", repeats=1, timeout=300):
+    """{network: {thread count: [digest of each repetition]}} for the networks ``names``."""
     here = os.path.dirname(os.path.abspath(__file__))
-    env_counts = ",".join(str(c) for c in counts)
-    out = run_script(SCRIPT, name, env_counts, chunking, str(repeats), here, BENCHMARKS,
-                     timeout=timeout)
+    out = run_script(SCRIPT, ",".join(names), ",".join(str(c) for c in counts), chunking,
+                     str(repeats), here, BENCHMARKS, timeout=timeout)
     return json.loads(out.strip().splitlines()[-1])
+
+
+def distinct_results(results):
+    """{network: number of different digests among all its runs} (1: all the same bits)."""
+    return {name: len({d for digests in by_count.values() for d in digests})
+            for name, by_count in results.items()}
 
 
 # ---- the networks: each returns (Network, record) where record() -> {name: array} -----------
