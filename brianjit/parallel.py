@@ -21,6 +21,7 @@ import ctypes
 import os
 import queue
 import threading
+import time
 import weakref
 
 from .codegen.barrier import COUNT, STATUS, SYNC_WORDS
@@ -77,8 +78,19 @@ def thread_count() -> int:
 
 class ThreadedDriver:
     """``driver(table, start, stop) -> status``: runs the steps ``[start, stop)`` of the
-    compiled ``run_steps_threaded`` at ``address`` on ``nthreads`` threads; the status is thread
-    0's (every thread returns the same one)."""
+    compiled ``run_steps_threaded`` at ``address`` on up to ``nthreads`` threads; the status is
+    thread 0's (every thread returns the same one).
+
+    ``nthreads`` is an upper bound: with :attr:`adaptive` the driver measures the time per step
+    on one thread and on all of them and runs on whichever is faster, trying the other again on
+    a slice (a quarter) of every :attr:`PROBE_EVERY`-th call, since the answer changes with the
+    machine's load. Results are the same bits on any number of threads, so this only changes
+    the speed: on a 2-core machine shared with other work, a barrier waits for a descheduled
+    thread (CUBA 4k measured 14x slower on 2 threads than on 1 at a load average of 6)."""
+
+    #: choose between one thread and ``nthreads`` by measurement (False: always ``nthreads``)
+    adaptive = True
+    PROBE_EVERY = 8
 
     def __init__(self, address: int, nthreads: int):
         self.nthreads = nthreads
@@ -90,6 +102,9 @@ class ThreadedDriver:
         self._jobs = [queue.SimpleQueue() for _ in range(nthreads - 1)]
         self._results = queue.SimpleQueue()
         self._threads = []
+        #: thread count -> measured seconds per step (a running average)
+        self.seconds_per_step = {}
+        self._calls = 0
 
     def _start(self):
         for tid, jobs in enumerate(self._jobs, start=1):
@@ -102,12 +117,47 @@ class ThreadedDriver:
         weakref.finalize(self, _stop, self._jobs)
 
     def __call__(self, table, start, stop) -> int:
-        if not self._threads:
-            self._start()
+        if not self.adaptive or stop - start < 2:
+            return self._run(table, start, stop, self._best() if self.adaptive else self.nthreads)
+        self._calls += 1
+        measured = self.seconds_per_step
+        if len(measured) < 2:  # the first call: half on each
+            cut = (start + stop) // 2
+            return (self._timed(table, start, cut, 1)
+                    or self._timed(table, cut, stop, self.nthreads))
+        best = self._best()
+        if self._calls % self.PROBE_EVERY == 0:
+            cut = start + max(1, (stop - start) // 4)
+            other = 1 if best == self.nthreads else self.nthreads
+            status = self._timed(table, start, cut, other)
+            if status:
+                return status
+            start, best = cut, self._best()
+        return self._timed(table, start, stop, best)
+
+    def _best(self):
+        measured = self.seconds_per_step
+        if len(measured) < 2:
+            return self.nthreads
+        return min(measured, key=measured.get)
+
+    def _timed(self, table, start, stop, count):
+        t0 = time.perf_counter()
+        status = self._run(table, start, stop, count)
+        per_step = (time.perf_counter() - t0) / (stop - start)
+        previous = self.seconds_per_step.get(count)
+        self.seconds_per_step[count] = per_step if previous is None else (previous + per_step) / 2
+        return status
+
+    def _run(self, table, start, stop, count) -> int:
         if self._sync[COUNT] != 0:
             raise RuntimeError("a threaded run left its barrier in use (a bug in brianjit)")
         self._sync[STATUS] = 0
         sync = ctypes.addressof(self._sync)
+        if count == 1:
+            return self._function(table, start, stop, 0, 1, sync)
+        if not self._threads:
+            self._start()
         for jobs in self._jobs:
             jobs.put((table, start, stop, sync))
         try:

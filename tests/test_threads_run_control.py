@@ -57,6 +57,7 @@ def test_physical_cores_are_among_the_cpus_the_process_may_use():
 _CTRL_C = textwrap.dedent("""
     from brianjit import *
     from brianjit import parallel
+    parallel.ThreadedDriver.adaptive = False  # every chunk on 3 threads
     prefs.brianjit.threads = 3
     G = NeuronGroup(4100, 'dv/dt = (2 - v)/(10*ms) : 1', threshold='v > 1', reset='v = 0',
                     method='exact')
@@ -90,6 +91,7 @@ import threading
 import numpy as np
 from brianjit import *
 from brianjit import parallel
+parallel.ThreadedDriver.adaptive = False  # every chunk on 2 threads
 prefs.brianjit.threads = 2
 callers = set()
 
@@ -150,3 +152,8 @@ def test_stress_eight_threads_on_two_cores_with_tiny_chunks_repeated():
     results = run_with_threads(["delays", "operation"], counts=(1, 8), chunking="tiny",
                                repeats=3, timeout=600)
     assert distinct_results(results) == {"delays": 1, "operation": 1}
+
+
+def test_adaptive_runs_measure_both_choices_and_compute_the_same_bits():
+    results = run_with_threads(["delays"], counts=(1, 2), chunking="adaptive")
+    assert distinct_results(results) == {"delays": 1}

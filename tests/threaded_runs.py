@@ -14,7 +14,8 @@ BENCHMARKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
                           "benchmarks")
 
 #: runs in a subprocess: argv = network names (comma separated), thread counts (comma separated), chunking
-#: ('adaptive' or 'tiny': 1 to 3 steps per native call), repetitions
+#: ('fixed': every chunk on all threads, 'tiny': the same with 1 to 3 steps per native call,
+#: 'adaptive': threads only while faster, as users run), repetitions
 SCRIPT = r"""
 import gc, hashlib, json, sys
 import numpy as np
@@ -25,6 +26,8 @@ from brianjit.objects import stepping
 import threaded_runs
 
 names, counts, chunking, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+# every chunk on all the threads asked for (not only when they are faster), unless 'adaptive'
+parallel.ThreadedDriver.adaptive = chunking == "adaptive"
 if chunking == "tiny":
     sizes = iter(range(10**9))
     stepping._FIRST_CHUNK = 1
@@ -49,8 +52,11 @@ for name in names.split(","):
         net, record = threaded_runs.NETWORKS[name](b2)
         net.run(3 * b2.ms)
         net.run(7 * b2.ms)
-        threaded = isinstance(net._program.driver, parallel.ThreadedDriver)
-        assert threaded == (threads > 1), (name, threads, type(net._program.driver))
+        driver = net._program.driver
+        threaded = isinstance(driver, parallel.ThreadedDriver)
+        assert threaded == (threads > 1), (name, threads, type(driver))
+        if threaded and chunking == "adaptive":  # it measured both choices
+            assert set(driver.seconds_per_step) == {1, threads}, driver.seconds_per_step
         results.setdefault(name, {}).setdefault(str(threads), []).append(digest(record()))
         # random numbers depend on the objects' names, and an automatic name ("neurongroup_1")
         # is taken while the previous build's objects live: they go before the next build
@@ -60,7 +66,7 @@ print(json.dumps(results))
 """
 
 
-def run_with_threads(names, counts=(1, 2, 3, 4), chunking="adaptive", repeats=1, timeout=300):
+def run_with_threads(names, counts=(1, 2, 3, 4), chunking="fixed", repeats=1, timeout=300):
     """{network: {thread count: [digest of each repetition]}} for the networks ``names``."""
     here = os.path.dirname(os.path.abspath(__file__))
     out = run_script(SCRIPT, ",".join(names), ",".join(str(c) for c in counts), chunking,
