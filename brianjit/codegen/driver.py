@@ -12,6 +12,15 @@ at schedule positions ``first <= n < last``. Python composes the two: the tail o
 steps in chunks, the head of a step. It is emitted only on request, so a network without
 operations compiles (and inlines) exactly as before. Nothing here ever calls back into Python.
 
+A network built ``threaded`` has ``i32 run_steps_threaded(ptr slots, i64 start, i64 stop, i64
+tid, i64 nthreads, ptr sync)`` instead of ``run_steps``: each of ``nthreads`` threads calls it
+for the same steps (``brianjit.parallel``). Kernels that ``codegen.partition`` can partition run
+as ranged parts, each thread its own range of elements; the rest runs on thread 0; the threads
+meet at barriers (``codegen.barrier``) on the ``sync`` block, grouped in units (:func:`_units`:
+parts, a barrier, thread 0's serial functions, a barrier). A failing status goes into the sync
+block and every thread returns it after the next barrier. ``run_partial`` stays serial (it
+calls each partitioned kernel whole). Profiled builds are never threaded.
+
 With ``profile_slot``, both functions time every kernel call (``run(profile=True)``): they read
 the monotonic clock (libc's ``clock_gettime``) before and after each call and add the nanoseconds
 to element ``n`` of the int64 array bound to ``profile_slot``, ``n`` being the kernel's position
@@ -195,36 +204,20 @@ def _call_if_ticking(b, exit_, item, fn, slots, step, timer=None, n=0):
         if timer:
             timer.add(b, n, start)
         exit_.check(b, status)
-    if item.period == 1:
-        call(step)
-        return
-    period = ir.Constant(I64, item.period)
-    with b.if_then(b.icmp_signed("==", b.srem(step, period), ir.Constant(I64, 0))):
-        call(b.sdiv(step, period))
+    _on_tick(b, item.period, step, call)
 
 
 def _emit_run_steps(module, schedule, functions, name, profile_slot):
     driver = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64]), name=name)
     slots, start, stop = driver.args
-    entry = driver.append_basic_block("entry")
-    head = driver.append_basic_block("step.head")
-    body = driver.append_basic_block("step.body")
+    b = ir.IRBuilder(driver.append_basic_block("entry"))
     exit_ = _StatusExit(driver)
-    done = driver.append_basic_block("done")
-    b = ir.IRBuilder(entry)
     timer = _KernelTimer(module, b, slots, profile_slot) if profile_slot is not None else None
-    b.branch(head)
-    b.position_at_end(head)
-    step = b.phi(I64, name="step")
-    step.add_incoming(start, entry)
-    b.cbranch(b.icmp_signed("<", step, stop), body, done)
-    b.position_at_end(body)
-    for n, (item, fn) in enumerate(zip(schedule, functions)):
-        _call_if_ticking(b, exit_, item, fn, slots, step, timer, n)
-    step.add_incoming(b.add(step, ir.Constant(I64, 1)), b.block)
-    b.branch(head)
+    with for_range(b, start, stop, name="step") as step:
+        for n, (item, fn) in enumerate(zip(schedule, functions)):
+            _call_if_ticking(b, exit_, item, fn, slots, step, timer, n)
+    b.ret(ir.Constant(I32, 0))
     exit_.finish()
-    ir.IRBuilder(done).ret(ir.Constant(I32, 0))
     return driver
 
 
