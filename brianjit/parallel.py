@@ -99,14 +99,17 @@ class ThreadedDriver:
         self._buffer = (ctypes.c_int64 * (SYNC_WORDS + 8))()
         aligned = (ctypes.addressof(self._buffer) + 63) & ~63
         self._sync = (ctypes.c_int64 * SYNC_WORDS).from_address(aligned)
-        self._jobs = [queue.SimpleQueue() for _ in range(nthreads - 1)]
-        self._results = queue.SimpleQueue()
-        self._threads = []
+        self._jobs, self._results, self._threads, self._pid = [], None, [], None
         #: thread count -> measured seconds per step (a running average)
         self.seconds_per_step = {}
         self._calls = 0
 
     def _start(self):
+        # a forked child inherits the queues but not the threads: it starts its own
+        self._pid = os.getpid()
+        self._jobs = [queue.SimpleQueue() for _ in range(self.nthreads - 1)]
+        self._results = queue.SimpleQueue()
+        self._threads = []
         for tid, jobs in enumerate(self._jobs, start=1):
             thread = threading.Thread(target=_work, name=f"brianjit-{tid}", daemon=True,
                                       args=(self._function, tid, self.nthreads, jobs,
@@ -156,7 +159,7 @@ class ThreadedDriver:
         sync = ctypes.addressof(self._sync)
         if count == 1:
             return self._function(table, start, stop, 0, 1, sync)
-        if not self._threads:
+        if not self._threads or self._pid != os.getpid():
             self._start()
         for jobs in self._jobs:
             jobs.put((table, start, stop, sync))

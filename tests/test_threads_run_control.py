@@ -157,3 +157,38 @@ def test_stress_eight_threads_on_two_cores_with_tiny_chunks_repeated():
 def test_adaptive_runs_measure_both_choices_and_compute_the_same_bits():
     results = run_with_threads(["delays"], counts=(1, 2), chunking="adaptive")
     assert distinct_results(results) == {"delays": 1}
+
+
+_FORK = """
+import os
+import numpy as np
+from brianjit import *
+from brianjit import parallel
+parallel.ThreadedDriver.adaptive = False
+prefs.brianjit.threads = 2
+G = NeuronGroup(4100, 'dv/dt = (2 - v)/(10*ms) : 1', threshold='v > 1', reset='v = 0',
+                method='exact', name='g')
+G.v = 'i / 4100.0'
+net = Network(G)
+net.run(1*ms)  # the worker thread starts in the parent
+assert isinstance(net._program.driver, parallel.ThreadedDriver)
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:  # the child has no worker thread of its own until it starts one
+    net.run(2*ms)
+    os.write(write, G.v[:].tobytes())
+    os._exit(0)
+os.close(write)
+child = b''
+while chunk := os.read(read, 1 << 16):
+    child += chunk
+assert os.waitpid(pid, 0)[1] == 0
+net.run(2*ms)
+assert child == G.v[:].tobytes()
+print('OK')
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_continues_a_threaded_network_with_threads_of_its_own():
+    assert "OK" in run_script(_FORK, timeout=120)
