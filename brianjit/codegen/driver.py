@@ -273,16 +273,15 @@ def _thread_range(b, size, tid, nthreads):
     """The elements ``[lo, hi)`` of a group of ``size`` that thread ``tid`` of ``nthreads``
     runs: at most ``size // MIN_ELEMENTS_PER_THREAD`` threads (at least one) share the group in
     parts of equal length, rounded up to a multiple of ``ALIGNMENT``; the others get nothing."""
-    c = lambda v: ir.Constant(I64, v)  # noqa: E731
-    useful = b.select(b.icmp_signed("<", nthreads, c(max(size // MIN_ELEMENTS_PER_THREAD, 1))),
-                      nthreads, c(max(size // MIN_ELEMENTS_PER_THREAD, 1)))
-    length = b.sdiv(b.add(c(size), b.sub(useful, c(1))), useful)
-    length = b.mul(b.sdiv(b.add(length, c(ALIGNMENT - 1)), c(ALIGNMENT)), c(ALIGNMENT))
-    lo = b.mul(tid, length)
-    lo = b.select(b.icmp_signed("<", lo, c(size)), lo, c(size))
-    hi = b.add(lo, length)
-    hi = b.select(b.icmp_signed("<", hi, c(size)), hi, c(size))
-    return lo, hi
+    def smaller(a, b_):
+        return b.select(b.icmp_signed("<", a, b_), a, b_)
+    one, size_ = ir.Constant(I64, 1), ir.Constant(I64, size)
+    useful = smaller(nthreads, ir.Constant(I64, max(size // MIN_ELEMENTS_PER_THREAD, 1)))
+    length = b.sdiv(b.add(size_, b.sub(useful, one)), useful)
+    aligned = ir.Constant(I64, ALIGNMENT)
+    length = b.mul(b.sdiv(b.add(length, ir.Constant(I64, ALIGNMENT - 1)), aligned), aligned)
+    lo = smaller(b.mul(tid, length), size_)
+    return lo, smaller(b.add(lo, length), size_)
 
 
 def _emit_run_steps_threaded(module, schedule, functions, name, parts):
