@@ -55,10 +55,17 @@ def _run(command, env, timeout):
     return _result(done.stdout)
 
 
-def brianjit_seconds(model, n, duration, threads, timeout):
+#: runs worker_brianjit.py with every chunk on all threads (no adaptive choice of one thread)
+_FIXED = ("import sys, runpy; from brianjit import parallel; "
+          "parallel.ThreadedDriver.adaptive = False; sys.argv = sys.argv[1:]; "
+          "runpy.run_path(sys.argv[0], run_name='__main__')")
+
+
+def brianjit_seconds(model, n, duration, threads, timeout, fixed=False):
     env = dict(os.environ, BRIANJIT_THREADS=str(threads))
-    result = _run([sys.executable, str(HERE / "worker_brianjit.py"), "--model", model,
-                   "--n", str(n), "--duration", str(duration)], env, timeout)
+    worker = [str(HERE / "worker_brianjit.py"), "--model", model, "--n", str(n), "--duration",
+              str(duration)]
+    result = _run([sys.executable] + (["-c", _FIXED] if fixed else []) + worker, env, timeout)
     return result["details"]["timings_warm_run"]["run"], result["spikes"]
 
 
@@ -79,6 +86,9 @@ def main(argv=None):
     parser.add_argument("--brian2", action="store_true", help="also Brian2 cpp_standalone")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--fixed", action="store_true",
+                        help="every chunk on all threads (brianjit otherwise uses one thread "
+                             "while that measures faster)")
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.threads.split(",")]
     records = []
@@ -91,7 +101,7 @@ def main(argv=None):
                 for _ in range(args.repeats):
                     if target == "brianjit":
                         seconds, spikes = brianjit_seconds(model, n, duration, threads,
-                                                           args.timeout)
+                                                           args.timeout, args.fixed)
                     else:
                         seconds, spikes, wall = brian2_seconds(model, n, duration, threads,
                                                                args.timeout)
@@ -100,7 +110,7 @@ def main(argv=None):
                 record = dict(point=label, model=model, n=n, duration=duration, target=target,
                               threads=threads, seconds=statistics.median(times), all=times,
                               spikes=spikes, load_before=load_before,
-                              load_after=os.getloadavg()[0], **extra)
+                              load_after=os.getloadavg()[0], fixed=args.fixed, **extra)
                 records.append(record)
                 print(f"{label:11s} {target:14s} {threads:3d} threads  "
                       f"{record['seconds']:8.3f} s  spikes {spikes}  load "
