@@ -83,14 +83,16 @@ class ThreadedDriver:
 
     ``nthreads`` is an upper bound: with :attr:`adaptive` the driver measures the time per step
     on one thread and on all of them and runs on whichever is faster, trying the other again on
-    a slice (a quarter) of every :attr:`PROBE_EVERY`-th call, since the answer changes with the
-    machine's load. Results are the same bits on any number of threads, so this only changes
-    the speed: on a 2-core machine shared with other work, a barrier waits for a descheduled
-    thread (CUBA 4k measured 14x slower on 2 threads than on 1 at a load average of 6)."""
+    a slice of every :attr:`PROBE_EVERY`-th call, since the answer changes with the
+    machine's load (a sixteenth of every sixteenth call: probing a quarter of every eighth
+    cost 40 % on a loaded machine, where the probed choice can be 14 times slower). Results are
+    the same bits on any number of threads, so this only changes the speed: on a 2-core machine
+    shared with other work, a barrier waits for a descheduled thread (CUBA 4k measured 14x
+    slower on 2 threads than on 1 at a load average of 6)."""
 
     #: choose between one thread and ``nthreads`` by measurement (False: always ``nthreads``)
     adaptive = True
-    PROBE_EVERY = 8
+    PROBE_EVERY = 16
 
     def __init__(self, address: int, nthreads: int):
         self.nthreads = nthreads
@@ -130,7 +132,7 @@ class ThreadedDriver:
                     or self._timed(table, cut, stop, self.nthreads))
         best = self._best()
         if self._calls % self.PROBE_EVERY == 0:
-            cut = start + max(1, (stop - start) // 4)
+            cut = start + max(1, (stop - start) // 16)
             other = 1 if best == self.nthreads else self.nthreads
             status = self._timed(table, start, cut, other)
             if status:
