@@ -32,6 +32,8 @@ def _extra_args(parser):
     parser.add_argument("--target", required=True, choices=("numpy", "cython", "cpp_standalone"))
     parser.add_argument("--cache-dir", help="Cython extension cache (cython target)")
     parser.add_argument("--project-dir", help="generated C++ project (cpp_standalone target)")
+    parser.add_argument("--openmp-threads", type=int, default=0,
+                        help="prefs.devices.cpp_standalone.openmp_threads (cpp_standalone)")
 
 
 # Run by prefs.devices.cpp_standalone.run_cmd_unix instead of ./main for synapse-creation models:
@@ -103,6 +105,7 @@ def main():
         # before seed(): in standalone mode the seed must be recorded into the generated project
         creation = models.MODELS[args.model].build is models.build_creation
         b2.set_device("cpp_standalone", build_on_run=False, profile=creation)
+        b2.prefs.devices.cpp_standalone.openmp_threads = args.openmp_threads
         # profile= only takes effect at net.run; code objects made earlier (connect) need this
         b2.get_device().enable_profiling = creation
     b2.defaultclock.dt = args.dt * b2.second

@@ -155,6 +155,10 @@ BRIANJIT_PREFERENCES = {
                    "vector variants), 'libm+ir' (libm and vector variants written in IR) or "
                    "'ir' (no external symbol); see docs/architecture.md, 'Math lowering'",
                    _is_math_mode)}),
+    "brianjit": ("brianjit's own preferences", {
+        "threads": _p(None, "Threads of a run (None: BRIANJIT_THREADS, else Brian2's "
+                      "devices.cpp_standalone.openmp_threads when above 0, else the physical "
+                      "cores available; see brianjit.parallel)", _none_or(int))}),
 }
 
 

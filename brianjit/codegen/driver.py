@@ -12,6 +12,15 @@ at schedule positions ``first <= n < last``. Python composes the two: the tail o
 steps in chunks, the head of a step. It is emitted only on request, so a network without
 operations compiles (and inlines) exactly as before. Nothing here ever calls back into Python.
 
+A network built ``threaded`` has ``i32 run_steps_threaded(ptr slots, i64 start, i64 stop, i64
+tid, i64 nthreads, ptr sync)`` instead of ``run_steps``: each of ``nthreads`` threads calls it
+for the same steps (``brianjit.parallel``). Kernels that ``codegen.partition`` can partition run
+as ranged parts, each thread its own range of elements; the rest runs on thread 0; the threads
+meet at barriers (``codegen.barrier``) on the ``sync`` block, grouped in units (:func:`_units`:
+parts, a barrier, thread 0's serial functions, a barrier). A failing status goes into the sync
+block and every thread returns it after the next barrier. ``run_partial`` stays serial (it
+calls each partitioned kernel whole). Profiled builds are never threaded.
+
 With ``profile_slot``, both functions time every kernel call (``run(profile=True)``): they read
 the monotonic clock (libc's ``clock_gettime``) before and after each call and add the nanoseconds
 to element ``n`` of the int64 array bound to ``profile_slot``, ``n`` being the kernel's position
@@ -39,15 +48,20 @@ from llvmlite import ir
 from .. import jit
 from .. import kernel as K
 from .dynarray import emit_load_data
+from .barrier import STATUS, declare_barrier, word
 from .kernels import lower_kernel
 from .mathfuncs import set_math_mode
+from .loops import for_range
+from .partition import (ALIGNMENT, MIN_ELEMENTS_PER_THREAD, PARTITIONED, elementwise_together,
+                        lower_partitioned, partitionable)
 
-__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "DRIVER_NAME",
-           "PARTIAL_NAME"]
+__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "worth_threads",
+           "DRIVER_NAME", "PARTIAL_NAME", "THREADED_NAME"]
 
 I32, I64, PTR = ir.IntType(32), ir.IntType(64), ir.PointerType()
 DRIVER_NAME = "run_steps"
 PARTIAL_NAME = "run_partial"
+THREADED_NAME = "run_steps_threaded"
 #: MXCSR bits: flush subnormal results to zero (FTZ, bit 15), treat subnormal inputs as zero (DAZ, 6)
 _FTZ_DAZ = 0x8040
 
@@ -65,26 +79,45 @@ def kernel_function_name(position: int, kern: K.Kernel) -> str:
     return f"k{position}_{kern.name}"
 
 
+def worth_threads(schedule: list[ScheduledKernel]) -> bool:
+    """Whether any kernel of ``schedule`` is partitioned on two threads or more (else a threaded
+    build would only add barriers)."""
+    return any(partitionable(item.kernel)
+               and PARTITIONED[type(item.kernel.shape)].size(item.kernel.shape)
+               >= 2 * MIN_ELEMENTS_PER_THREAD for item in schedule)
+
+
 def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
                          partial: bool = False, profile_slot: int | None = None,
-                         lowering_context=None, math_mode: str = "auto") -> ir.Module:
+                         lowering_context=None, math_mode: str = "auto",
+                         threaded: bool = False) -> ir.Module:
     """All kernels of a network plus the driver (and ``run_partial`` if ``partial``), timing
     every kernel call into the array of ``profile_slot`` if it is given. ``lowering_context(n)``
     gives a context manager around the lowering of the kernel at position ``n`` (the network
     turns errors there into errors naming the kernel's object). ``math_mode``: how math
-    functions are lowered (:data:`.mathfuncs.MATH_MODES`)."""
+    functions are lowered (:data:`.mathfuncs.MATH_MODES`). ``threaded``: the driver is
+    ``run_steps_threaded`` (see the module docstring) instead of ``run_steps``."""
+    if threaded and profile_slot is not None:
+        raise ValueError("a profiled build runs on one thread")
     module = ir.Module(name=name)
     module.triple = ""
     set_math_mode(module, math_mode)
-    functions = []
+    functions, parts = [], []
     for n, item in enumerate(schedule):
+        fname = kernel_function_name(n, item.kernel)
         with lowering_context(n) if lowering_context else contextlib.nullcontext():
-            functions.append(lower_kernel(module, item.kernel,
-                                          kernel_function_name(n, item.kernel)))
+            if threaded and partitionable(item.kernel):
+                parted = lower_partitioned(module, item.kernel, fname)
+                functions.append(parted.whole)
+                parts.append(parted)
+            else:
+                functions.append(lower_kernel(module, item.kernel, fname))
+                parts.append(None)
     flush = jit.flushes_subnormals()
     suffix = ".body" if flush else ""
-    emitters = [(DRIVER_NAME, _emit_run_steps)] + ([(PARTIAL_NAME, _emit_run_partial)]
-                                                   if partial else [])
+    emitters = [(THREADED_NAME, lambda *a: _emit_run_steps_threaded(*a[:4], parts))
+                if threaded else (DRIVER_NAME, _emit_run_steps)]
+    emitters += [(PARTIAL_NAME, _emit_run_partial)] if partial else []
     for name, emit in emitters:
         body = emit(module, schedule, functions, name + suffix, profile_slot)
         if flush:
@@ -175,36 +208,20 @@ def _call_if_ticking(b, exit_, item, fn, slots, step, timer=None, n=0):
         if timer:
             timer.add(b, n, start)
         exit_.check(b, status)
-    if item.period == 1:
-        call(step)
-        return
-    period = ir.Constant(I64, item.period)
-    with b.if_then(b.icmp_signed("==", b.srem(step, period), ir.Constant(I64, 0))):
-        call(b.sdiv(step, period))
+    _on_tick(b, item.period, step, call)
 
 
 def _emit_run_steps(module, schedule, functions, name, profile_slot):
     driver = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64]), name=name)
     slots, start, stop = driver.args
-    entry = driver.append_basic_block("entry")
-    head = driver.append_basic_block("step.head")
-    body = driver.append_basic_block("step.body")
+    b = ir.IRBuilder(driver.append_basic_block("entry"))
     exit_ = _StatusExit(driver)
-    done = driver.append_basic_block("done")
-    b = ir.IRBuilder(entry)
     timer = _KernelTimer(module, b, slots, profile_slot) if profile_slot is not None else None
-    b.branch(head)
-    b.position_at_end(head)
-    step = b.phi(I64, name="step")
-    step.add_incoming(start, entry)
-    b.cbranch(b.icmp_signed("<", step, stop), body, done)
-    b.position_at_end(body)
-    for n, (item, fn) in enumerate(zip(schedule, functions)):
-        _call_if_ticking(b, exit_, item, fn, slots, step, timer, n)
-    step.add_incoming(b.add(step, ir.Constant(I64, 1)), b.block)
-    b.branch(head)
+    with for_range(b, start, stop, name="step") as step:
+        for n, (item, fn) in enumerate(zip(schedule, functions)):
+            _call_if_ticking(b, exit_, item, fn, slots, step, timer, n)
+    b.ret(ir.Constant(I32, 0))
     exit_.finish()
-    ir.IRBuilder(done).ret(ir.Constant(I32, 0))
     return driver
 
 
@@ -222,3 +239,112 @@ def _emit_run_partial(module, schedule, functions, name, profile_slot):
     b.ret(ir.Constant(I32, 0))
     exit_.finish()
     return func
+
+
+@dataclass
+class _Unit:
+    """Kernels of one period that the threads run between two barriers: partitioned parts of
+    the same elements (none, one, or several that :func:`elementwise_together` allows to run
+    back to back), then, after another barrier, serial functions on thread 0."""
+
+    period: int
+    parts: list
+    serial: list
+
+
+def _units(schedule, functions, parts):
+    units = []
+    for item, fn, parted in zip(schedule, functions, parts):
+        last = units[-1] if units and units[-1].period == item.period else None
+        if parted is None:
+            if last is not None:
+                last.serial.append(fn)
+            else:
+                units.append(_Unit(item.period, [], [fn]))
+            continue
+        if last is not None and last.parts and not last.serial and all(
+                elementwise_together(p.kernel, parted.kernel) for p in last.parts):
+            last.parts.append(parted)
+        else:
+            last = _Unit(item.period, [parted], [])
+            units.append(last)
+        if parted.rest is not None:
+            last.serial.append(parted.rest)
+    return units
+
+
+def _thread_range(b, size, tid, nthreads):
+    """The elements ``[lo, hi)`` of a group of ``size`` that thread ``tid`` of ``nthreads``
+    runs: at most ``size // MIN_ELEMENTS_PER_THREAD`` threads (at least one) share the group in
+    parts of equal length, rounded up to a multiple of ``ALIGNMENT``; the others get nothing."""
+    def smaller(a, b_):
+        return b.select(b.icmp_signed("<", a, b_), a, b_)
+    one, size_ = ir.Constant(I64, 1), ir.Constant(I64, size)
+    useful = smaller(nthreads, ir.Constant(I64, max(size // MIN_ELEMENTS_PER_THREAD, 1)))
+    length = b.sdiv(b.add(size_, b.sub(useful, one)), useful)
+    aligned = ir.Constant(I64, ALIGNMENT)
+    length = b.mul(b.sdiv(b.add(length, ir.Constant(I64, ALIGNMENT - 1)), aligned), aligned)
+    lo = smaller(b.mul(tid, length), size_)
+    return lo, smaller(b.add(lo, length), size_)
+
+
+def _emit_run_steps_threaded(module, schedule, functions, name, parts):
+    """``i32 run_steps_threaded(ptr slots, i64 start, i64 stop, i64 tid, i64 nthreads, ptr
+    sync)``: called by each of ``nthreads`` threads (``tid`` 0 to ``nthreads - 1``) with the
+    same arguments otherwise; see the module docstring."""
+    func = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64, I64, I64, PTR]), name=name)
+    slots, start, stop, tid, nthreads, sync = func.args
+    barrier = declare_barrier(module)
+    b = ir.IRBuilder(func.append_basic_block("entry"))
+    status_word = word(b, sync, STATUS)
+    is_first = b.icmp_signed("==", tid, ir.Constant(I64, 0))
+    failed = func.append_basic_block("failed")
+
+    def record(status):
+        with b.if_then(b.icmp_signed("!=", status, ir.Constant(I32, 0)), likely=False):
+            b.atomic_rmw("xchg", status_word, b.sext(status, I64), "monotonic")
+
+    def meet():
+        """The barrier, then every thread leaves if a kernel failed."""
+        b.call(barrier, [sync, nthreads])
+        status = b.load_atomic(status_word, "monotonic", 8, typ=I64)
+        ok = func.append_basic_block("ok")
+        b.cbranch(b.icmp_signed("!=", status, ir.Constant(I64, 0)), failed, ok)
+        b.position_at_end(ok)
+
+    with for_range(b, start, stop, name="step") as step:
+        for unit in _units(schedule, functions, parts):
+            def run_unit(own_step, unit=unit):
+                if unit.parts:
+                    lo, hi = _thread_range(b, unit.parts[0].size, tid, nthreads)
+                    with b.if_then(b.icmp_signed("<", lo, hi)):
+                        for parted in unit.parts:
+                            record(b.call(parted.part, [slots, own_step, lo, hi]))
+                    meet()
+                if unit.serial:
+                    with b.if_then(is_first):
+                        done = func.append_basic_block("serial.done")
+                        for fn in unit.serial:
+                            status = b.call(fn, [slots, own_step])
+                            nxt = func.append_basic_block("serial.next")
+                            record(status)
+                            b.cbranch(b.icmp_signed("!=", status, ir.Constant(I32, 0)), done, nxt)
+                            b.position_at_end(nxt)
+                        b.branch(done)
+                        b.position_at_end(done)
+                    meet()
+            _on_tick(b, unit.period, step, run_unit)
+    b.ret(ir.Constant(I32, 0))
+    fb = ir.IRBuilder(failed)
+    fb.ret(fb.trunc(fb.load_atomic(status_word, "monotonic", 8, typ=I64), I32))
+    return func
+
+
+def _on_tick(b, period, step, emit):
+    """``emit(own_step)`` where a clock of ``period`` base steps ticks at base step ``step``."""
+    if period == 1:
+        emit(step)
+        return
+    p = ir.Constant(I64, period)
+    with b.if_then(b.icmp_signed("==", b.srem(step, p), ir.Constant(I64, 0))):
+        emit(b.sdiv(step, p))

@@ -17,17 +17,19 @@ from llvmlite import ir
 
 from .. import kernel as K
 from ..model.symbols import floordiv, symbol
-from . import callbacks, dynarray
+from . import callbacks, dynarray, loops
 from .expressions import ExprLowerer
 from .rng import RandomContext
 from .types import check_stored_constant, store_int32
 
 __all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
-           "KERNEL_TYPE"]
+           "KERNEL_TYPE", "RANGED_KERNEL_TYPE"]
 
 I1, I8, I32, I64, F64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
 PTR = ir.PointerType()
 KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64])
+#: ``i32 part(ptr slots, i64 step, i64 lo, i64 hi)``: a kernel's loop over elements ``[lo, hi)``
+RANGED_KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64, I64, I64])
 _STORAGE = {"float": F64, "integer": I32, "boolean": I8, "int64": I64}
 _VALUE = {"float": F64, "integer": I64, "boolean": I1, "int64": I64}
 
@@ -39,11 +41,13 @@ def const(value, typ=I64):
 class KernelEmitter:
     """State shared while one kernel function is emitted: builder, data pointers, loop helpers."""
 
-    def __init__(self, module: ir.Module, kern: K.Kernel, name: str):
+    def __init__(self, module: ir.Module, kern: K.Kernel, name: str, ranged: bool = False):
         self.kernel = kern
         self.module = module
-        self.func = ir.Function(module, KERNEL_TYPE, name=name)
-        self.slots, self.step = self.func.args
+        self.func = ir.Function(module, RANGED_KERNEL_TYPE if ranged else KERNEL_TYPE, name=name)
+        self.slots, self.step = self.func.args[:2]
+        #: the element range ``[lo, hi)`` of a ranged function (one thread's part), else None
+        self.range = tuple(self.func.args[2:]) if ranged else None
         entry = self.func.append_basic_block("entry")
         body = self.func.append_basic_block("body")
         ir.IRBuilder(entry).branch(body)
@@ -132,38 +136,26 @@ class KernelEmitter:
         return types
 
     # -- loops -----------------------------------------------------------------------------------
-    def counted_loop(self, start, stop, body, name="loop"):
-        """``for k in range(start, stop): body(k)`` with ``k`` an i64 value."""
-        b = self.builder
-        pre = b.block
-        head, loop, done = self._loop_blocks(name)
-        k = b.phi(I64, name=f"{name}.k")
-        k.add_incoming(start, pre)
-        b.cbranch(b.icmp_signed("<", k, stop), loop, done)
-        b.position_at_end(loop)
-        body(k)
-        k.add_incoming(b.add(k, const(1)), b.block)
-        b.branch(head)
-        b.position_at_end(done)
+    def bounds(self, size: int):
+        """The elements ``[lo, hi)`` a loop over a group of ``size`` covers: all of them, or in a
+        ranged function (``codegen.partition``) the range it is called with."""
+        return self.range if self.range is not None else (const(0), const(size))
 
-    def _loop_blocks(self, name):
-        """(head, body, done) blocks of a new loop, the builder moved into the head."""
-        blocks = [self.func.append_basic_block(f"{name}.{part}")
-                  for part in ("head", "body", "done")]
-        self.builder.branch(blocks[0])
-        self.builder.position_at_end(blocks[0])
-        return blocks
+    def for_range(self, start, stop, name="loop"):
+        """``with em.for_range(start, stop) as k:`` (see ``codegen.loops``)."""
+        return loops.for_range(self.builder, start, stop, name)
+
+    def counted_loop(self, start, stop, body, name="loop"):
+        """``for k in range(start, stop): body(k)``: the callback form, kept for the shape
+        modules not yet written with :meth:`for_range`."""
+        with self.for_range(start, stop, name) as k:
+            body(k)
 
     def while_loop(self, condition, body, name="while"):
-        """``while condition(): body()``: ``condition`` emits its test in the loop's head (it
-        may add blocks) and returns an i1; loop state lives in allocas."""
-        b = self.builder
-        head, loop, done = self._loop_blocks(name)
-        b.cbranch(condition(), loop, done)
-        b.position_at_end(loop)
-        body()
-        b.branch(head)
-        b.position_at_end(done)
+        """``while condition(): body()``: the callback form of ``codegen.loops.while_loop``."""
+        with loops.while_loop(self.builder, name) as loop:
+            loop.enter_if(condition())
+            body()
 
     # -- bodies ----------------------------------------------------------------------------------
     def run_statements(self, statements, index, size, extra_condition=None, declared=None,
@@ -271,51 +263,64 @@ def _augmented(op, target, expr):
 
 def _for_each(em: KernelEmitter, shape: K.ForEach):
     em.base_values()
-    em.with_python_calls(lambda: em.counted_loop(
-        const(0), const(shape.size),
-        lambda i: em.run_statements(em.kernel.statements, i, shape.size, shape.condition)))
+    lo, hi = em.bounds(shape.size)
+
+    def loop():
+        with em.for_range(lo, hi) as i:
+            em.run_statements(em.kernel.statements, i, shape.size, shape.condition)
+    em.with_python_calls(loop)
 
 
 def _threshold(em: KernelEmitter, shape: K.Threshold):
     """Two passes, because spikes are rare: the condition for every element into a byte mask (a
     loop LLVM vectorises), then the mask read eight bytes at a time, compacting only words that
-    hold a spike (one scalar pass with a store per element cost more than the condition itself)."""
+    hold a spike (one scalar pass with a store per element cost more than the condition itself).
+    On several threads the first pass is partitioned (:func:`_threshold_test`), the second runs
+    on one thread (:func:`_threshold_compact`), so spikes stay in index order."""
+    _threshold_test(em, shape)
+    _threshold_compact(em, shape)
+
+
+def _threshold_test(em: KernelEmitter, shape: K.Threshold):
+    """The condition of elements ``em.bounds(size)`` into the byte mask."""
+    b = em.builder
+    em.base_values()
+    mask = em.data(shape.mask)
+    condition = [K.Assign("_cond", shape.condition)]
+    lo, hi = em.bounds(shape.size)
+
+    def test():  # Python functions may be called in the condition
+        with em.for_range(lo, hi, name="test") as i:
+            fired = em.run_statements(condition, i, shape.size)["_cond"]
+            if not em.python_calls.capturing:
+                b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
+    em.with_python_calls(test)
+
+
+def _threshold_compact(em: KernelEmitter, shape: K.Threshold):
+    """The mask's spikes into the spike space in index order; the body for each spike."""
     b = em.builder
     em.base_values()
     spikes = em.data(shape.spikespace)
     mask = em.data(shape.mask)
-    condition = [K.Assign("_cond", shape.condition)]
-
-    def test(i):
-        fired = em.run_statements(condition, i, shape.size)["_cond"]
-        if not em.python_calls.capturing:
-            b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
-
-    # Python functions may be called in the condition (the body: lastspike, refractoriness)
-    em.with_python_calls(lambda: em.counted_loop(const(0), const(shape.size), test, name="test"))
     counter = em.alloca(I64)
     b.store(const(0), counter)
-
-    def scan(w):
+    with em.for_range(const(0), const((shape.size + 7) // 8), name="scan") as w:
         word = b.load(b.gep(mask, [b.mul(w, const(8))], source_etype=I8), typ=I64)
         with b.if_then(b.icmp_unsigned("!=", word, const(0)), likely=False):
-            def byte(k):
+            with em.for_range(const(0), const(8), name="byte") as k:
                 i = b.add(b.mul(w, const(8)), k)
                 fired = b.load(b.gep(mask, [i], source_etype=I8), typ=I8)
                 n = b.load(counter, typ=I64)
                 b.store(b.trunc(i, I32), b.gep(spikes, [n], source_etype=I32))
                 b.store(b.add(n, b.zext(b.icmp_unsigned("!=", fired, ir.Constant(I8, 0)), I64)),
                         counter)
-            em.counted_loop(const(0), const(8), byte, name="byte")
-
-    em.counted_loop(const(0), const((shape.size + 7) // 8), scan, name="scan")
     count = b.load(counter, typ=I64)
     b.store(b.trunc(count, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
     if em.kernel.statements:
-        def on_spike(k):
+        with em.for_range(const(0), count, name="spike") as k:
             i = b.sext(b.load(b.gep(spikes, [k], source_etype=I32), typ=I32), I64)
             em.run_statements(em.kernel.statements, i, shape.size)
-        em.counted_loop(const(0), count, on_spike, name="spike")
 
 
 def _spike_range(em, spikespace, size, start, stop, body, name):
@@ -323,8 +328,7 @@ def _spike_range(em, spikespace, size, start, stop, body, name):
     b = em.builder
     spikes = em.data(spikespace)
     count = b.sext(b.load(b.gep(spikes, [const(size)], source_etype=I32), typ=I32), I64)
-
-    def each(k):
+    with em.for_range(const(0), count, name=name) as k:
         i = b.sext(b.load(b.gep(spikes, [k], source_etype=I32), typ=I32), I64)
         if start == 0 and stop == size:
             body(i)
@@ -332,7 +336,6 @@ def _spike_range(em, spikespace, size, start, stop, body, name):
             inside = b.and_(b.icmp_signed(">=", i, const(start)), b.icmp_signed("<", i, const(stop)))
             with b.if_then(inside):
                 body(b.sub(i, const(start)))
-    em.counted_loop(const(0), count, each, name=name)
 
 
 def _for_each_spike(em: KernelEmitter, shape: K.ForEachSpike):
@@ -386,25 +389,22 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
     def evaluate_all():  # recorded expressions may call Python functions: collect them first
         indices = em.data(shape.indices)
         for n, (source, dtype) in enumerate(zip(shape.sources, shape.dtypes)):
-            def evaluate(k, source=source, dtype=dtype, name=f"_rec{n}"):
+            name = f"_rec{n}"
+            with em.for_range(const(0), const(shape.n_indices), name=f"recargs{n}") as k:
                 idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
                 em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
                                   declared={name: dtype})
-            em.counted_loop(const(0), const(shape.n_indices), evaluate, name=f"recargs{n}")
     em.python_calls.prepass(evaluate_all)
     time_row, *rows = _append_to_all(em, (shape.times, *shape.targets), const(1), zero=False)
     b.store(t, time_row)
     indices = em.data(shape.indices)
     for n, (source, row, dtype) in enumerate(zip(shape.sources, rows, shape.dtypes)):
-        store_type = _STORAGE[dtype]
         name = f"_rec{n}"
-
-        def copy(k, source=source, row=row, store_type=store_type, dtype=dtype, name=name):
+        with em.for_range(const(0), const(shape.n_indices), name=f"rec{n}") as k:
             idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
             value = em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
                                       declared={name: dtype})[name]
-            b.store(_raw(em, dtype, value), b.gep(row, [k], source_etype=store_type))
-        em.counted_loop(const(0), const(shape.n_indices), copy, name=f"rec{n}")
+            b.store(_raw(em, dtype, value), b.gep(row, [k], source_etype=_STORAGE[dtype]))
     em.python_calls.finish()
 
 

@@ -27,8 +27,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, ScheduledKernel, build_network_module,
-                              kernel_function_name)
+from .. import parallel
+from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, ScheduledKernel,
+                              build_network_module, kernel_function_name, worth_threads)
 from ..codegen.mathfuncs import resolve_math_mode
 from ..jit import compile_ir
 from ..memory import DynamicArray
@@ -325,6 +326,7 @@ class Network(Nameable):
             raise ValueError(f"Function 'run' expected a non-negative, finite duration but got "
                              f"'{duration!r}'")
         reporter = make_reporter(report, report_period, duration_, self._t)
+        threads = parallel.thread_count()
         profile = bool(profile)
         schedule = check_schedule(self._schedule)
         every = self._all_objects()
@@ -354,10 +356,11 @@ class Network(Nameable):
                                    else k.dtype) for n, k in d.items()))
                      for oid, d in self._constants.items()),
                tuple(sorted((c.id, p) for c, p in periods.items())), schedule,
-               bool(python_objects), profile, _math_mode())
+               bool(python_objects), profile, _math_mode(), threads)
         if key != self._key:
             self._program = None  # the old program's arrays can go before the new one is built
-            self._program = self._build(objects, periods, schedule, bool(python_objects), profile)
+            self._program = self._build(objects, periods, schedule, bool(python_objects), profile,
+                                        threads)
             self._key = key
             self.timings = dict(self._program.timings)
         else:
@@ -499,7 +502,7 @@ class Network(Nameable):
             self._dt_arrays[clock.id].data[0] = clock.dt_
         return self._dt_arrays[clock.id]
 
-    def _build(self, objects, periods, schedule, partial, profile):
+    def _build(self, objects, periods, schedule, partial, profile, threads):
         timings = {"parse": sum(o.parse_time for o in objects)}
         t0 = time.perf_counter()
         for obj in objects:
@@ -522,18 +525,21 @@ class Network(Nameable):
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]
         profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
+        threaded = threads > 1 and not profile and worth_threads(scheduled)
         ir_text = str(build_network_module(
             scheduled, name=self.name, partial=partial,
             profile_slot=slots.slot(profile_array) if profile else None,
-            lowering_context=lambda n: _preparing(entries[n][1]), math_mode=_math_mode()))
+            lowering_context=lambda n: _preparing(entries[n][1]), math_mode=_math_mode(),
+            threaded=threaded))
         t2 = time.perf_counter()
         timings["ir"] = t2 - t1
         compiled = compile_ir(ir_text)
         timings["optimise"] = compiled.timings.get("optimise", 0.0) + compiled.timings.get("parse", 0.0)
         timings["machine_code"] = compiled.timings.get("machine_code", 0.0)
         timings["build"] = sum(timings.values())
-        driver = compiled.cfunc(DRIVER_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
-                                ctypes.c_int64)
+        driver = (parallel.ThreadedDriver(compiled.addresses[THREADED_NAME], threads) if threaded
+                  else compiled.cfunc(DRIVER_NAME, ctypes.c_int32, ctypes.c_void_p,
+                                      ctypes.c_int64, ctypes.c_int64))
         partial_fn = (compiled.cfunc(PARTIAL_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
                                      ctypes.c_int64, ctypes.c_int64) if partial else None)
         for obj in objects:
