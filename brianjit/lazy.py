@@ -8,10 +8,14 @@ into the module's ``__getattr__`` and ``__dir__``: the first ``brianjit.NeuronGr
 ``brianjit.objects.neurongroup`` and keeps the class in the module's namespace, so later uses
 are plain attribute reads. A star import asks for every name of ``__all__`` and so imports
 every module of the table, once.
+
+:func:`lazy_module` is the same for a whole library that a module uses only inside functions:
+``llvm = lazy_module("llvmlite.binding")`` in ``jit.py`` loads LLVM (30-150 ms) with the first
+compile, not with the first ``from brianjit import *``.
 """
 from importlib import import_module
 
-__all__ = ["lazy_names"]
+__all__ = ["lazy_names", "lazy_module"]
 
 
 def lazy_names(namespace: dict, sources: dict[str, tuple[str, ...]]):
@@ -40,3 +44,24 @@ def lazy_names(namespace: dict, sources: dict[str, tuple[str, ...]]):
         return sorted(set(namespace) | set(where))
 
     return __getattr__, __dir__
+
+
+class lazy_module:  # noqa: N801  (used as a module)
+    """Stands for the module ``name``, which is imported when an attribute is first read; every
+    read then goes to the module itself. Only for modules used inside functions: reading an
+    attribute at import time (a base class, a default argument) imports the module then."""
+
+    __slots__ = ("_name", "_module")
+
+    def __init__(self, name: str):
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attribute):
+        if self._module is None:
+            self._module = import_module(self._name)
+        return getattr(self._module, attribute)
+
+    def __repr__(self):
+        state = "imported" if self._module is not None else "not imported yet"
+        return f"<lazy module {self._name!r} ({state})>"

@@ -9,7 +9,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from brianjit.lazy import lazy_names
+from brianjit.lazy import lazy_module, lazy_names
 from subprocess_script import run_script
 
 _HEAVY = ("sympy", "llvmlite.binding", "matplotlib", "brianjit.objects", "brianjit.model",
@@ -44,6 +44,12 @@ def test_first_model_then_imports_what_it_needs_and_runs():
         """).splitlines()[-1])
     assert out[0] == [True, True, False]
     np.testing.assert_allclose(out[1], [2 * (1 - np.exp(-0.1))] * 3, rtol=1e-12)
+
+
+@pytest.mark.parametrize("statement", ["from brianjit.only import *", "from brianjit import *"])
+def test_star_imports_leave_llvm_to_the_first_compile(statement):
+    # (they import sympy: DEFAULT_FUNCTIONS, euler ... are sympy tables and templates)
+    assert "llvmlite.binding" not in _loaded_after(statement)
 
 
 def _star_names(module, hide_matplotlib):
@@ -99,3 +105,18 @@ def test_lazy_names_finds_each_name_on_first_use_and_keeps_it():
 def test_lazy_names_refuses_a_name_listed_twice():
     with pytest.raises(ValueError, match="'ms' is listed under both '.units' and '.other'"):
         lazy_names({"__name__": "brianjit.example"}, {".units": ("ms",), ".other": ("ms",)})
+
+
+def test_lazy_module_imports_on_first_attribute_read():
+    out = json.loads(run_script("""
+        import sys, json
+        from brianjit.lazy import lazy_module
+        colorsys = lazy_module("colorsys")
+        before = ["colorsys" in sys.modules, repr(colorsys)]
+        value = colorsys.rgb_to_hsv(1.0, 0.0, 0.0)
+        print(json.dumps([before, "colorsys" in sys.modules, value, repr(colorsys)]))
+        """).splitlines()[-1])
+    assert out == [[False, "<lazy module 'colorsys' (not imported yet)>"], True, [0.0, 1.0, 1.0],
+                   "<lazy module 'colorsys' (imported)>"]
+    with pytest.raises(AttributeError):
+        lazy_module("json").no_such_attribute  # noqa: B018
