@@ -13,8 +13,6 @@ load then), and the pylab names are found by this module's ``__getattr__``, so m
 for ``__all__``, which is computed then: with pylab's names if ``matplotlib.pylab`` imports,
 without them otherwise (as Brian2 falls back when it does not).
 """
-import pkgutil as _pkgutil
-
 from .units.numpy_names import *  # noqa: F401,F403  (numpy's names first: Brian2's come after)
 from .units.numpy_names import KEPT_BUILTINS as _KEPT_BUILTINS
 from .units.numpy_names import __all__ as _numpy_names
@@ -81,5 +79,6 @@ def __getattr__(name):
 
 
 def _is_submodule(name):
+    import pkgutil   # (pkgutil loads typing: 10-50 ms, only on a missing name)
     # (numpy's names shadow builtins here: no any(), all(), sum() in this module)
-    return name in {module.name for module in _pkgutil.iter_modules(__path__)}
+    return name in {module.name for module in pkgutil.iter_modules(__path__)}
