@@ -13,6 +13,8 @@ load then), and the pylab names are found by this module's ``__getattr__``, so m
 for ``__all__``, which is computed then: with pylab's names if ``matplotlib.pylab`` imports,
 without them otherwise (as Brian2 falls back when it does not).
 """
+from importlib import import_module as _import_module
+
 from .units.numpy_names import *  # noqa: F401,F403  (numpy's names first: Brian2's come after)
 from .units.numpy_names import KEPT_BUILTINS as _KEPT_BUILTINS
 from .units.numpy_names import __all__ as _numpy_names
@@ -72,8 +74,13 @@ def __getattr__(name):
     try:
         return _lazy_getattr(name)
     except AttributeError:
-        # a submodule not imported yet (``from . import kernel`` asks first) is not pylab's
-        if not name.startswith("_") and not _is_submodule(name) and name in _pylab_names():
+        if name.startswith("_"):
+            raise
+        # a submodule not imported yet (``from . import kernel`` asks first; pylab's ``core``
+        # is numpy's, but Brian2's star import binds its own package ``core``, as this does)
+        if _is_submodule(name):
+            return _import_module(f"{__name__}.{name}")
+        if name in _pylab_names():
             return _pylab_names()[name]
         raise
 

@@ -120,3 +120,17 @@ def test_lazy_module_imports_on_first_attribute_read():
                    "<lazy module 'colorsys' (imported)>"]
     with pytest.raises(AttributeError):
         lazy_module("json").no_such_attribute  # noqa: B018
+
+
+def test_every_name_of_all_is_found_whatever_was_imported_before():
+    """``core`` is pylab's (numpy's) and brianjit's subpackage: Brian2's star import binds its
+    own package ``brian2.core``, and so does brianjit's, in whatever order modules loaded."""
+    pytest.importorskip("matplotlib")
+    out = json.loads(run_script("""
+        import json, brianjit
+        missing = [name for name in brianjit.__all__ if not hasattr(brianjit, name)]
+        namespace = {}
+        exec("from brianjit import *", namespace)
+        print(json.dumps([missing, brianjit.core.__name__, namespace["core"].__name__]))
+        """).splitlines()[-1])
+    assert out == [[], "brianjit.core", "brianjit.core"]
