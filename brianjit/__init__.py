@@ -85,7 +85,12 @@ def __getattr__(name):
         raise
 
 
+_submodule_names = None
+
+
 def _is_submodule(name):
-    import pkgutil   # (pkgutil loads typing: 10-50 ms, only on a missing name)
-    # (numpy's names shadow builtins here: no any(), all(), sum() in this module)
-    return name in {module.name for module in pkgutil.iter_modules(__path__)}
+    global _submodule_names
+    if _submodule_names is None:   # listed once: the star import asks for ~300 pylab names
+        import pkgutil   # (pkgutil loads typing: 10-50 ms, only on a missing name)
+        _submodule_names = frozenset(module.name for module in pkgutil.iter_modules(__path__))
+    return name in _submodule_names
