@@ -27,11 +27,13 @@ import time
 from dataclasses import dataclass, field
 
 import llvmlite
-import llvmlite.binding as llvm
 
 from . import diskcache
 from .elf import undefined_symbols
 from .interrupts import sigint_deferred
+from .lazy import lazy_module
+
+llvm = lazy_module("llvmlite.binding")   # LLVM itself loads with the first compile
 
 __all__ = ["CompiledModule", "JITError", "compile_counts", "compile_ir", "cpu_description",
            "flushes_subnormals", "set_cpu", "vector_math_variants"]

@@ -12,16 +12,12 @@ from __future__ import annotations
 import ctypes
 
 from . import memory_budget
+from .c_runtime import c_function
 
 __all__ = ["CBlock", "HeaderBlock", "Header", "live_buffers"]
 
-_libc = ctypes.CDLL(None)
-_calloc = _libc.calloc
-_calloc.restype = ctypes.c_void_p
-_calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
-_free = _libc.free
-_free.restype = None
-_free.argtypes = [ctypes.c_void_p]
+_calloc = c_function("calloc", ctypes.c_void_p, [ctypes.c_size_t, ctypes.c_size_t])
+_free = c_function("free", None, [ctypes.c_void_p])
 
 
 class Header(ctypes.Structure):

@@ -38,8 +38,9 @@ import functools
 import math
 import os
 import re
-import resource
 import time
+
+from .c_runtime import c_function
 
 __all__ = ["set_memory_limit", "get_memory_limit", "room", "refresh", "charge", "give_back",
            "adopt", "release", "budget_address", "describe_room", "parse_size", "refresh_if_stale"]
@@ -49,11 +50,9 @@ _HEADROOM_FIXED = 64 << 20  # bytes kept free for the interpreter, numpy's copie
 _HEADROOM_SHARE = 32  # ... plus 1/32 of what is available
 _UNLIMITED = (1 << 63) - 1
 
-_libc = ctypes.CDLL(None)
-_libc.calloc.restype = ctypes.c_void_p
-_libc.calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
+_calloc = c_function("calloc", ctypes.c_void_p, [ctypes.c_size_t, ctypes.c_size_t])
 #: the room itself: allocated once and never freed (native code may hold its address)
-_ROOM = ctypes.c_int64.from_address(_libc.calloc(1, 8))
+_ROOM = ctypes.c_int64.from_address(_calloc(1, 8))
 
 
 class _State:
@@ -292,6 +291,10 @@ def _cgroup_room():
 
 
 def _address_space_room():
+    try:
+        import resource   # POSIX only
+    except ImportError:
+        return None
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return None

@@ -1,48 +1,53 @@
 """``from brianjit.only import *``: brianjit's names (units, objects, functions) without numpy's
 or pylab's, as ``from brian2.only import *``.
 
-``BrianLogger``, ``get_logger`` and ``std_silent`` are found by this module's ``__getattr__``, so
-that ``import brianjit`` does not load Python's ``logging`` until something logs.
+The unit names are bound at once (numpy's names need the unit-aware functions anyway); every
+other name is imported from its module when first used (:mod:`brianjit.lazy`), so that
+``import brianjit`` loads neither the object model nor sympy, llvmlite's engine or Python's
+``logging``. The star import binds them all, and so imports their modules.
 """
-from .devices import all_devices, device, get_device, reset_device, set_device
-from .model.codestrings import Expression, Statements
-from .model.equations import Equations
-from .model.exact import exact, linear
-from .model.exponential_euler import exponential_euler
-from .model.independent import independent
-from .model.integration import UnsupportedEquationsException
-from .model.methods import ExplicitStateUpdater, euler, heun, milstein, rk2, rk4
-from .model.stateupdaters import StateUpdateMethod
-from .objects.base import BrianObject, Nameable
-from .objects.clock import Clock, defaultclock
-from .objects.exceptions import BrianObjectException, MagicError
-from .objects.group import Group
-from .objects.hierarchy import SpikeSource, VariableOwner
-from .objects.linked import linked_var
-from .objects.magic import (MagicNetwork, collect, magic_network, profiling_summary, restore, run,
-                            scheduling_summary, start_scope, stop, store)
-from .objects.binomial import BinomialFunction
-from .objects.eventmonitor import EventMonitor, SpikeMonitor
-from .objects.default_functions import DEFAULT_FUNCTIONS, timestep
-from .objects.functions import Function, declare_types, implementation
-from .objects.implementations import NumpyCodeObject
-from .objects.monitors import PopulationRateMonitor, StateMonitor
-from .objects.network import Network
-from .objects.neurongroup import NeuronGroup
-from .objects.operations import NetworkOperation, network_operation
-from .objects.poissongroup import PoissonGroup
-from .objects.poissoninput import PoissonInput
-from .objects.seed import seed
-from .objects.spikegenerator import SpikeGeneratorGroup
-from .objects.synapses import Synapses
-from .objects.timedarray import TimedArray
-from .spatialneuron import Cylinder, Morphology, Section, Soma, SpatialNeuron
-from .preferences import BrianPreference, PreferenceError, brian_prefs, prefs
+from .lazy import lazy_names
 from .units import *  # noqa: F401,F403  (the unit names and unit functions)
 from .units import __all__ as _unit_names
 
-#: names found on first use (the logging system loads with them)
-LAZY_NAMES = ("BrianLogger", "get_logger", "std_silent")
+#: where each of brianjit's own names comes from
+_SOURCES = {
+    ".devices": ("all_devices", "device", "get_device", "reset_device", "set_device"),
+    ".model.codestrings": ("Expression", "Statements"),
+    ".model.equations": ("Equations",),
+    ".model.exact": ("exact", "linear"),
+    ".model.exponential_euler": ("exponential_euler",),
+    ".model.independent": ("independent",),
+    ".model.integration": ("UnsupportedEquationsException",),
+    ".model.methods": ("ExplicitStateUpdater", "euler", "heun", "milstein", "rk2", "rk4"),
+    ".model.stateupdaters": ("StateUpdateMethod",),
+    ".objects.base": ("BrianObject", "Nameable"),
+    ".objects.clock": ("Clock", "defaultclock"),
+    ".objects.exceptions": ("BrianObjectException", "MagicError"),
+    ".objects.group": ("Group",),
+    ".objects.hierarchy": ("SpikeSource", "VariableOwner"),
+    ".objects.linked": ("linked_var",),
+    ".objects.magic": ("MagicNetwork", "collect", "magic_network", "profiling_summary",
+                       "restore", "run", "scheduling_summary", "start_scope", "stop", "store"),
+    ".objects.binomial": ("BinomialFunction",),
+    ".objects.eventmonitor": ("EventMonitor", "SpikeMonitor"),
+    ".objects.default_functions": ("DEFAULT_FUNCTIONS", "timestep"),
+    ".objects.functions": ("Function", "declare_types", "implementation"),
+    ".objects.implementations": ("NumpyCodeObject",),
+    ".objects.monitors": ("PopulationRateMonitor", "StateMonitor"),
+    ".objects.network": ("Network",),
+    ".objects.neurongroup": ("NeuronGroup",),
+    ".objects.operations": ("NetworkOperation", "network_operation"),
+    ".objects.poissongroup": ("PoissonGroup",),
+    ".objects.poissoninput": ("PoissonInput",),
+    ".objects.seed": ("seed",),
+    ".objects.spikegenerator": ("SpikeGeneratorGroup",),
+    ".objects.synapses": ("Synapses",),
+    ".objects.timedarray": ("TimedArray",),
+    ".spatialneuron": ("Cylinder", "Morphology", "Section", "Soma", "SpatialNeuron"),
+    ".preferences": ("BrianPreference", "PreferenceError", "brian_prefs", "prefs"),
+    ".utils.logger": ("BrianLogger", "get_logger", "std_silent"),
+}
 
 __all__ = [
     # groups, synapses, inputs, monitors
@@ -70,7 +75,7 @@ __all__ = [
     "set_device", "get_device", "device", "reset_device", "all_devices",
     "restore_initial_state",
     # Brian2's logging (brianjit.utils.logger)
-    *LAZY_NAMES,
+    "BrianLogger", "get_logger", "std_silent",
     *_unit_names,
 ]
 
@@ -78,13 +83,11 @@ __all__ = [
 def restore_initial_state():
     """Brian2's reset of its global state: preferences back to their defaults (and the
     preference files), ``defaultclock.dt`` back to 0.1 ms."""
+    from .objects.clock import defaultclock
+    from .preferences import prefs
     prefs.reset_to_defaults()
     prefs.load_preferences()
     defaultclock.dt = 0.1 * msecond  # noqa: F405
 
 
-def __getattr__(name):
-    if name in LAZY_NAMES:
-        from .utils import logger
-        return getattr(logger, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(globals(), _SOURCES)
