@@ -24,7 +24,7 @@ from .. import kernel as K
 from ..model.symbols import rand
 from . import dynarray
 from .kernels import (I32, I64, F64, PTR, KernelEmitter, _append, _append_to_all, _spike_range,
-                      const, lowers)
+                      _STORAGE as STORAGE, const, lowers)
 from .mathfuncs import call_math
 from .rng import emit_uniform
 
@@ -239,22 +239,24 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
     order = em.data(shape.order)
     permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
                              const(0))
+    touched = _synapse_arrays(em.kernel)
 
     def due():
         k = b.load(row, typ=I64)
         return _and_then(em, b.icmp_signed("<", k, lists.n_steps), lambda: b.icmp_signed(
             "<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))), delay), em.step))
 
-    def each_synapse(q):
-        # an empty order means "already in source order" (LLVM unswitches the loop on it)
-        with b.if_else(permuted) as (through_order, in_place):
-            with through_order:
-                reach(_load_i32(b, order, q))
-            with in_place:
-                reach(q)
-
     def each_spike(m):
         first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
+
+        def each_synapse(q):
+            # an empty order means "already in source order" (LLVM unswitches the loop on it)
+            with b.if_else(permuted) as (through_order, in_place):
+                with through_order:
+                    _prefetch_ahead(em, order, q, last, touched)
+                    reach(_load_i32(b, order, q))
+                with in_place:
+                    reach(q)
         em.counted_loop(first, last, each_synapse, name="synapse")
 
     def deliver():
@@ -268,6 +270,47 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
     if not em.python_calls.capturing:
         _store_i64(b, b.load(row, typ=I64), classes, row_at)
         _store_i64(b, b.load(position, typ=I64), classes, spike_at)
+
+
+#: how many synapses ahead a walk through ``order`` prefetches (measured on STDP 1,000 x 1,000,
+#: whose on_post walk strides 8 kB from synapse to synapse: 8 ahead saved 20 %, 16 ahead 30 %,
+#: 24 no more than 16; one line per array and synapse is the whole cost of that walk)
+PREFETCH_AHEAD = 16
+
+
+def _synapse_arrays(kern: K.Kernel):
+    """The per-synapse arrays that ``kern``'s statements read or write at the synapse itself:
+    its own variables, and the index arrays (``j`` for ``v_post``) of what they read elsewhere."""
+    names = {st.target for st in kern.statements}
+    names |= {s.name for st in kern.statements for s in st.expr.free_symbols}
+    used = [kern.variables[n] for n in sorted(names) if n in kern.variables]
+    used += [kern.variables[v.write_condition] for v in used if v.write_condition]
+    indices = {v.index for v in used if v.index is not None}
+    return [v for v in kern.variables.values() if not v.scalar and v.index is None
+            and (v.name in names or v.name in indices)]
+
+
+def _prefetch_ahead(em, order, q, last, arrays):
+    """Prefetch, for writing, the elements of ``arrays`` of the synapse that a walk through
+    ``order`` reaches :data:`PREFETCH_AHEAD` positions after ``q`` (clamped to ``last - 1``, the
+    end of the range it walks). Such walks (on_post through the source-ordered table) touch a
+    new cache line per array and synapse; without prefetching each synapse waits for its lines
+    in turn, since the code between two synapses (exp() for event-driven variables) is too long
+    for the processor to look ahead by itself. A prefetch has no effect on results."""
+    if not arrays:
+        return
+    b = em.builder
+    ahead = b.add(q, const(PREFETCH_AHEAD))
+    synapse = _load_i32(b, order, b.select(b.icmp_signed("<", ahead, last), ahead,
+                                           b.sub(last, const(1))))
+    prefetch = em.module.globals.get("llvm.prefetch.p0") or ir.Function(
+        em.module, ir.FunctionType(ir.VoidType(), [PTR, I32, I32, I32]), name="llvm.prefetch.p0")
+    for var in arrays:
+        address = b.gep(em.data(var.slot), [b.add(synapse, const(var.offset))],
+                        source_etype=STORAGE[var.dtype])
+        # (address, write, keep in all cache levels, data)
+        b.call(prefetch, [address, ir.Constant(I32, 1), ir.Constant(I32, 3),
+                          ir.Constant(I32, 1)])
 
 
 def _synapse_range(em, shape, neuron, c, n_classes):
