@@ -15,7 +15,8 @@ import sympy
 
 from .. import kernel as K
 from ..codegen.kernels import lower_kernel
-from ..jit import compile_ir
+from ..jit import compile_ir, compile_structure
+from ..kernel_key import kernels_key
 from .. import memory_budget
 from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
@@ -524,7 +525,7 @@ class Group(ElementSet, VariableOwner):
             return
         variables.update(self._target_array_vars(target, slots))
         kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
-                        [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams(),
+                        [K.Assign(target, expr)], first_stream=seed_state.ONEOFF_FIRST_STREAM,
                         functions=functions)
         run_once(kern, slots)
 
@@ -546,7 +547,7 @@ class Group(ElementSet, VariableOwner):
         out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
         variables["_out"] = slots.array_var("_out", out, var.dtype)
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
-                          first_stream=seed_state.next_oneoff_streams(), functions=functions),
+                          first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions),
                  slots)
         var.array.data[var.offset] = out.data[0]
 
@@ -564,7 +565,7 @@ class Group(ElementSet, VariableOwner):
         out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
-                        first_stream=seed_state.next_oneoff_streams(), functions=functions)
+                        first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
         run_once(kern, slots)
         return out.data.copy()
 
@@ -588,14 +589,16 @@ class Group(ElementSet, VariableOwner):
 
 
 def run_once(kern: K.Kernel, slots: SlotTable):
-    """Compile (cached) and run a single kernel now. Its random numbers depend on the seed and
-    its stream numbers only (time step 0): ``t`` comes from a buffer. Returns the kernel's
+    """Compile (cached by structure) and run a single kernel now. Its random numbers depend on the
+    seed and the one-off counter only (the step it runs with: ``seed.next_oneoff_step``); ``t``
+    comes from a buffer. Returns the kernel's
     status: 0, or a shape's own error code (e.g. 2 from ``Connect``: an index out of range)."""
-    module = _module_for(kern)
-    compiled = compile_ir(str(module))
-    fn = compiled.cfunc(kern.name, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
+    structure = kernels_key([(1, kern)])
+    compiled = (compile_structure(structure, lambda: str(_module_for(kern)))
+                if structure is not None else compile_ir(str(_module_for(kern))))
+    fn = compiled.cfunc(_ONE_OFF_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
     memory_budget.refresh_if_stale()
-    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), 0)
+    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), seed_state.next_oneoff_step())
     slots.sync()
     if status == K.PYTHON_ERROR:
         raise_pending(kern.name)
@@ -605,8 +608,13 @@ def run_once(kern: K.Kernel, slots: SlotTable):
     return status
 
 
+#: the LLVM name of a one-off kernel's function (not the kernel's name, which names its object:
+#: the code is shared by every kernel of the same structure)
+_ONE_OFF_NAME = "one_off_kernel"
+
+
 def _module_for(kern):
     from llvmlite import ir
-    module = ir.Module(name=kern.name)
-    lower_kernel(module, kern)
+    module = ir.Module(name="one_off")
+    lower_kernel(module, kern, _ONE_OFF_NAME)
     return module

@@ -31,6 +31,7 @@ from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
+from .frontend_memo import integrated_unless_refractory
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
@@ -596,7 +597,8 @@ class Synapses(Group, BrianObject, Stateful):
             check_group_method_options(self.method, self.method_options)
             rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
             rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
-            self._integration = (integrate(rhs, self.method, locally_constant=self._locally_constant)
+            self._integration = (integrated_unless_refractory(rhs, (), None, self.method,
+                                                              self._locally_constant)
                                  if rhs else [])
             report_choice(self.method, self._integration, self.name)
         return self._integration
