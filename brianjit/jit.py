@@ -195,6 +195,13 @@ class CompiledModule:
                 self._assembly = _target_machine().emit_assembly(module)
             return self._assembly
 
+    def __getstate__(self):
+        """A pickled module (inside a pickled group's ``code``) keeps its texts, not its code:
+        the copy has no engine and no functions."""
+        state = dict(self.__dict__)
+        state.update(addresses={}, _engine=None)
+        return state
+
     def cfunc(self, name: str, restype, *argtypes):
         """The function ``name`` wrapped once as a ctypes callable, which keeps this module (and
         so its code) alive as long as it exists."""
