@@ -106,6 +106,10 @@ def canonical_text(value) -> str:
     return "".join(out)
 
 
+#: the fields of ``Kernel`` that bind names (the order of their entries means nothing)
+_BINDINGS = ("variables", "functions")
+
+
 def kernels_key(scheduled, **lowering) -> str | None:
     """SHA-256 (hex) of the scheduled kernels ``[(period, Kernel), ...]`` without their names,
     and of the lowering parameters (``partial=True``, ``profile_slot=3``, a thread count...);
@@ -115,6 +119,10 @@ def kernels_key(scheduled, **lowering) -> str | None:
         for period, kern in scheduled:
             unnamed = {f.name: getattr(kern, f.name) for f in dataclasses.fields(kern)
                        if f.name != "name"}
+            # bindings by name: their order changes no computation, and it may follow the
+            # order of a set (hash-randomised per process), so they enter the key sorted
+            for field in _BINDINGS:
+                unnamed[field] = sorted(unnamed[field].items())
             parts.append(canonical_text((period, type(kern).__qualname__, unnamed)))
     except TypeError:
         return None

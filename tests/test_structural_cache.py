@@ -202,3 +202,36 @@ def test_memory_stays_flat_in_a_rebuild_loop():
     assert out.returncode == 0, out.stderr[-3000:]
     growth = int(out.stdout.strip().splitlines()[-1])
     assert growth <= 500_000, growth
+
+
+_CUBA = r"""
+import json
+from brianjit import *
+from brianjit import jit
+taum, taue, taui = 20*ms, 5*ms, 10*ms
+Vt, Vr, El = -50*mV, -60*mV, -49*mV
+eqs = '''
+dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+'''
+seed(11)
+P = NeuronGroup(400, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
+P.v = 'Vr + rand() * (Vt - Vr)'
+Ce = Synapses(P, P, on_pre='ge += 1.62*mV')
+Ci = Synapses(P, P, on_pre='gi += -9*mV')
+Ce.connect('i<320', p=0.05)
+Ci.connect('i>=320', p=0.05)
+M = SpikeMonitor(P)
+run(30*ms)
+print(json.dumps({"counts": jit.compile_counts(), "i": M.i[:].tolist()}))
+"""
+
+
+def test_a_later_process_finds_every_module_on_disk_whatever_its_hash_seed(tmp_path):
+    # sets of names (hash-randomised per process) must not reach the key
+    first = _run(_CUBA, BRIANJIT_CACHE_DIR=str(tmp_path), PYTHONHASHSEED="1")
+    second = _run(_CUBA, BRIANJIT_CACHE_DIR=str(tmp_path), PYTHONHASHSEED="2")
+    assert first["counts"]["compiled"] > 0
+    assert second["counts"]["compiled"] == 0 and second["counts"]["disk"] > 0
+    assert second["i"] == first["i"] and len(first["i"]) > 10

@@ -660,8 +660,8 @@ class Synapses(Group, BrianObject, Stateful):
     def kernels(self, ctx):
         slots = ctx.slots
         variables = array_vars(slots, self.variables, list(self.variables))
-        for name in self._linked_names():
-            for alias in {name, self._post_name(name)}:
+        for name in sorted(self._linked_names()):   # sorted: slots never follow set order
+            for alias in dict.fromkeys((name, self._post_name(name))):
                 variables.update(self._linked_variable(alias, slots)[0])
         for name, constant in ctx.constants(self).items():
             variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
