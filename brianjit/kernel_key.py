@@ -42,7 +42,9 @@ def _srepr(expr) -> str:
     if entry is not None and entry[0] is expr:
         _sreprs.move_to_end(id(expr))
         return entry[1]
-    text = sys.modules["sympy"].srepr(expr)
+    # order="none": the arguments in sympy's canonical order, never sorted by evaluating them
+    # numerically (which never ends for exp(exp(exp(1000))))
+    text = sys.modules["sympy"].srepr(expr, order="none")
     _sreprs[id(expr)] = (expr, text)
     while len(_sreprs) > _REMEMBERED_SREPRS:
         _sreprs.popitem(last=False)
