@@ -26,7 +26,7 @@ from ..model.parse import parse_expression, substitute
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
-from .assembly import ExternalConstant, SlotTable, replaced_default_functions
+from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
 from .callbacks import raise_pending
 from .functions import ModelFunction, as_function
 from .hierarchy import SpikeSource, VariableOwner
@@ -435,7 +435,7 @@ class Group(ElementSet, VariableOwner):
         names |= {"dt"}
         variables, dims = {}, dict(SPECIAL_NAMES)
         external = set()
-        for name in names:
+        for name in sorted(names):   # sorted: slots, hence the code's key, never follow set order
             var = self.variables.get(name)
             if var is not None:
                 variables.update(array_vars(slots, self.variables, [name], self.start))
@@ -456,6 +456,7 @@ class Group(ElementSet, VariableOwner):
             value = as_function(name, value)
             functions[name] = value.kernel_function(slots)
             dims[name] = value.function_spec
+        constants = {}
         for name, value in self._resolve(external, where).items():
             if isinstance(value, ModelFunction):
                 raise ValueError(f"'{name}' is a function (a TimedArray) and is used in {where} "
@@ -463,16 +464,14 @@ class Group(ElementSet, VariableOwner):
             if not is_scalar_number(value) and not hasattr(value, "dim"):
                 raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
                                 f"not {type(value).__name__}")
-            constant = ExternalConstant(name, constant_dtype(value))
-            constant.set(value)
-            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
+            constants[name] = ExternalConstant(name, constant_dtype(value))
+            constants[name].set(value)
             dims[name] = get_dimensions(value)
         clock = DynamicArray(2)
         clock.data[:] = self.clock.dt_, self.clock.t_
-        variables["dt"] = slots.array_var("dt", clock, "float", scalar=True)
-        if "t" not in variables:   # a monitor's records have their own t
-            variables["t"] = slots.array_var("t", clock, "float", scalar=True, offset=1)
-        variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
+        # a monitor's records have their own t
+        variables.update(environment(slots, constants, clock, seed_state.seed_array(),
+                                     t=None if "t" in variables else (clock, 1)))
         return ExpressionContext(variables, slots, dims, functions)
 
     def external_names_of(self, exprs, temporaries=()):

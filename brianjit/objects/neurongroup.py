@@ -345,10 +345,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """What the kernels of ``obj`` (the group or one of its event objects) bind: the
         group's variables, the constants resolved for ``obj``, ``dt`` and the seed."""
         variables = array_vars(ctx.slots, self.variables, list(self.variables))
-        for name, constant in ctx.constants(obj).items():
-            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(obj, self.clock))
         return variables
 
     def kernels(self, ctx):

@@ -663,10 +663,7 @@ class Synapses(Group, BrianObject, Stateful):
         for name in sorted(self._linked_names()):   # sorted: slots never follow set order
             for alias in dict.fromkeys((name, self._post_name(name))):
                 variables.update(self._linked_variable(alias, slots)[0])
-        for name, constant in ctx.constants(self).items():
-            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(self, self.clock))
         rows = slots.slot(self.variables["i"].array)
         result = self._constant_over_dt_kernel(ctx, K.ForEachRow(rows), variables)
         update = [K.Assign(t, e) for t, e in self._integrated()]
