@@ -2,8 +2,9 @@
 
 Re-running a script, restarting a notebook kernel or a benchmark's fresh process otherwise pays
 LLVM's optimisation and code generation again for the very same IR. An entry is the object code
-the engine links plus the optimised IR (for ``obj.code``), stored under the key ``jit.compile_ir``
-computes (a hash of the IR text, the CPU name and features, and the llvmlite/LLVM versions).
+the engine links plus texts (``jit`` keeps the optimised IR and the IR, for ``obj.code``, and the
+names of the functions), stored under the key ``jit`` computes (a hash of the IR text or of the
+kernels' structure, the CPU name and features, and the versions).
 
 An entry is machine code that this process will execute, so the cache trusts nothing it did not
 write itself:
@@ -43,7 +44,7 @@ from .utils import debug, warn
 
 __all__ = ["MAX_ENTRY_BYTES", "enabled", "cache_dir", "key_file", "load", "store"]
 
-_MAGIC = b"brianjit-object-v2\n"
+_MAGIC = b"brianjit-object-v3\n"
 #: entries larger than this are neither written nor read (a network's entry is ~0.1-1 MB)
 MAX_ENTRY_BYTES = 64 * 2**20
 _KEY_BYTES = 32
@@ -184,9 +185,9 @@ def _off(exc: Exception) -> None:
         debug("brianjit.diskcache", f"the disk cache of compiled code is not used: {exc}", once=True)
 
 
-def load(key: str) -> tuple[bytes, str] | None:
-    """(object code, optimised IR) stored under ``key``, or None (missing, unreadable, damaged,
-    not authenticated, or in a place the cache does not trust)."""
+def load(key: str) -> tuple | None:
+    """(object code, *texts) stored under ``key``, or None (missing, unreadable, damaged, not
+    authenticated, or in a place the cache does not trust)."""
     if not enabled() or not _CACHE_KEY.fullmatch(key):
         return None
     try:
@@ -206,29 +207,36 @@ def load(key: str) -> tuple[bytes, str] | None:
     if not blob.startswith(_MAGIC) or header_end < 0:
         return None
     try:
-        mac, object_size = blob[len(_MAGIC):header_end].decode("ascii").split()
-        object_size = int(object_size)
+        mac, *sizes = blob[len(_MAGIC):header_end].decode("ascii").split()
+        sizes = [int(size) for size in sizes]
     except (UnicodeDecodeError, ValueError):
         return None
     body = blob[header_end + 1:]
-    if not hmac.compare_digest(_mac(secret, key, body), mac) or not 0 <= object_size <= len(body):
+    if not hmac.compare_digest(_mac(secret, key, body), mac) or not sizes \
+            or min(sizes) < 0 or sum(sizes) != len(body):
         return None
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(body[start:start + size])
+        start += size
     try:
-        optimized_ir = body[object_size:].decode("utf-8")
+        return (parts[0], *(part.decode("utf-8") for part in parts[1:]))
     except UnicodeDecodeError:
         return None
-    return body[:object_size], optimized_ir
 
 
-def store(key: str, object_code: bytes, optimized_ir: str) -> None:
-    """Keep an entry. Failing to write (read-only home, full disk, untrusted folder) only costs
-    the next process a compilation, so it is reported, never raised."""
+def store(key: str, object_code: bytes, *texts: str) -> None:
+    """Keep an entry: the object code and any texts (``jit`` keeps the optimised IR, the IR and
+    the function names). Failing to write (read-only home, full disk, untrusted folder) only
+    costs the next process a compilation, so it is reported, never raised."""
     if not enabled() or not _CACHE_KEY.fullmatch(key):
         return
-    body = bytes(object_code) + optimized_ir.encode("utf-8")
+    parts = [bytes(object_code)] + [text.encode("utf-8") for text in texts]
+    body = b"".join(parts)
     try:
         secret = _secret()
-        blob = _MAGIC + f"{_mac(secret, key, body)} {len(object_code)}\n".encode("ascii") + body
+        sizes = " ".join(str(len(part)) for part in parts)
+        blob = _MAGIC + f"{_mac(secret, key, body)} {sizes}\n".encode("ascii") + body
         if len(blob) > MAX_ENTRY_BYTES:
             return
         folder_fd = _open_folder(cache_dir(), create=True)

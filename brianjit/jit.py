@@ -1,29 +1,47 @@
-"""The JIT engine: LLVM IR text in, addresses of native functions out.
+"""The JIT engine: LLVM IR in, addresses of native functions out, cached by what determines them.
 
-This is the only module that imports ``llvmlite.binding``. It owns the one MCJIT execution engine of
-the process (MCJIT never frees code, so one engine serves every build), the target machine for the
-host CPU (or a generic x86-64 CPU for clusters of mixed machines), the O3 pass pipeline, and an
-in-process cache keyed on the IR text, the CPU and the llvmlite/LLVM versions, so a structurally
-unchanged network is never compiled twice, and a disk cache under the same key
-(``brianjit.diskcache``), so a later process skips LLVM's optimisation and code generation too.
+This is the only module that imports ``llvmlite.binding``. It owns the target machine for the host
+CPU (or a generic x86-64 CPU for clusters of mixed machines), the O3 pass pipeline, and two keys:
+
+* :func:`compile_structure` takes a *structural* key (``brianjit.kernel_key``: the exact text of
+  the kernels without their names, plus lowering parameters) and a function that makes the IR,
+  called only on a miss: a network rebuilt from new objects of the same model (the
+  ``start_scope()`` loop) or a later process skips the lowering as well as LLVM;
+* :func:`compile_ir` keys by the IR text itself (one-off modules, tests).
+
+Both add the CPU name and features and the llvmlite/LLVM versions; the structural key also
+brianjit's own source (``_code_fingerprint``), since it stands for the IR this version makes.
+Hits come from this process (``_cache``) or from the disk (``brianjit.diskcache``), whose entry
+holds the object code, the optimised IR, the IR and the function names, so a disk hit needs
+neither the lowering nor LLVM's parser.
+
+**One MCJIT engine per module, freed with it.** MCJIT cannot unload object code from an engine,
+so each ``CompiledModule`` gets an engine of its own (2 ms to create) and the engine goes when the
+module does: a module lives while a program, a ``CodeView`` or a ctypes function made by
+:meth:`CompiledModule.cfunc` refers to it, or while it is among the :data:`RECENT_MODULES` most
+recently used (so a loop that drops its network and builds the same structure again finds it).
+Before, one process-wide engine kept every module ever compiled: ~1 MB per build in a loop.
 
 A compilation is: parse and verify, optimise, generate object code (or take it from the disk
-cache), then link the object into the engine. Only the last step touches the engine, and it runs
-with Ctrl-C deferred (``brianjit.interrupts``), so an interrupt never leaves half a build in the
-engine and always reaches the user. The engine receives object code, never IR: MCJIT's object-cache
+cache), then link the object into its engine. Only the last step touches the engine, and it runs
+with Ctrl-C deferred (``brianjit.interrupts``), so an interrupt never leaves half a build behind
+and always reaches the user. The engine receives object code, never IR: MCJIT's object-cache
 callbacks, in which a ``KeyboardInterrupt`` used to be swallowed by ctypes, are not used. Every use
-of ``llvmlite.binding`` holds one re-entrant lock (LLVM's context is not thread-safe).
-
-Function names must be unique inside one engine; rather than asking every producer of IR to invent
-unique names, :func:`compile_ir` renames each defined function after hashing the module text
-(except internal ones, which are local to their object anyway: attributes name them as text).
+of ``llvmlite.binding`` holds one re-entrant lock (LLVM's context is not thread-safe). Defined
+functions are renamed with a suffix of the key, so the assembly of different modules never
+shows two functions of one name (except internal ones, local to their object anyway: the math
+written in IR, which attributes name as text).
 """
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import pathlib
 import threading
 import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import llvmlite
@@ -35,12 +53,18 @@ from .lazy import lazy_module
 
 llvm = lazy_module("llvmlite.binding")   # LLVM itself loads with the first compile
 
-__all__ = ["CompiledModule", "JITError", "compile_counts", "compile_ir", "cpu_description",
+__all__ = ["CompiledModule", "JITError", "compile_counts", "compile_ir", "compile_structure",
+           "cpu_description",
            "flushes_subnormals", "set_cpu", "vector_math_variants"]
 
 _lock = threading.RLock()
 _state: dict = {}
+#: key -> weak reference to the CompiledModule (see ``_remember``)
 _cache: dict = {}
+#: the most recently used modules, kept alive whatever happens to their users
+_recent: OrderedDict = OrderedDict()
+#: how many modules ``_recent`` keeps
+RECENT_MODULES = 16
 #: how this process's ``compile_ir`` calls were answered (see ``compile_counts``)
 _counts = {"memory": 0, "disk": 0, "compiled": 0}
 
@@ -77,15 +101,20 @@ def _target_machine():
             llvm.initialize_native_target()
             llvm.initialize_native_asmprinter()
             _state["initialised"] = True
-        target = llvm.Target.from_default_triple()
         if _cpu_choice["name"] == "host":
             cpu, features = llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
         else:
             cpu, features = _cpu_choice["name"], ""
-        tm = target.create_target_machine(cpu=cpu, features=features, opt=3, codemodel="jitdefault")
-        _state["target_machine"] = tm
         _state["cpu"] = (cpu, features)
+        tm = _state["target_machine"] = _new_target_machine()
     return tm
+
+
+def _new_target_machine():
+    """A target machine for the chosen CPU (``_state["cpu"]``, set by ``_target_machine``)."""
+    cpu, features = _state["cpu"]
+    return llvm.Target.from_default_triple().create_target_machine(
+        cpu=cpu, features=features, opt=3, codemodel="jitdefault")
 
 
 def cpu_description() -> tuple[str, str]:
@@ -137,13 +166,17 @@ def _load_library(name: str, usual: str) -> bool:
     return False
 
 
-def _vector_math_variants(name, nargs):
+def _load_libmvec() -> bool:
+    """Load glibc's libmvec into the process once (x86-64 only); whether it is there."""
     _target_machine()
-    if not llvm.get_process_triple().startswith("x86_64"):
-        return []
     if "libmvec" not in _state:
-        _state["libmvec"] = _load_library("mvec", "libmvec.so.1")
-    if not _state["libmvec"]:
+        _state["libmvec"] = (llvm.get_process_triple().startswith("x86_64")
+                             and _load_library("mvec", "libmvec.so.1"))
+    return _state["libmvec"]
+
+
+def _vector_math_variants(name, nargs):
+    if not _load_libmvec():
         return []
     features = _state["cpu"][1].split(",")
     variants = []
@@ -153,18 +186,6 @@ def _vector_math_variants(name, nargs):
             if llvm.address_of_symbol(vector_name):
                 variants.append((vector_name, lanes))
     return variants
-
-
-def _engine():
-    """The process's one MCJIT engine. It only ever receives object code (``add_object_file``),
-    never IR: code generation happens before, under our control, so what the engine runs is
-    exactly the optimised object that the disk cache keeps, and nothing runs inside it that could
-    call back into Python."""
-    ee = _state.get("engine")
-    if ee is None:
-        ee = llvm.create_mcjit_compiler(llvm.parse_assembly(""), _target_machine())
-        _state["engine"] = ee
-    return ee
 
 
 @dataclass
@@ -179,6 +200,8 @@ class CompiledModule:
     #: whether the machine code came from the disk cache (see ``brianjit.diskcache``)
     from_disk: bool = False
     _assembly: str | None = None
+    #: the MCJIT engine that holds the code: it is freed with this object
+    _engine: object = field(default=None, repr=False, compare=False)
 
     @property
     def assembly(self) -> str:
@@ -189,9 +212,19 @@ class CompiledModule:
                 self._assembly = _target_machine().emit_assembly(module)
             return self._assembly
 
+    def __getstate__(self):
+        """A pickled module (inside a pickled group's ``code``) keeps its texts, not its code:
+        the copy has no engine and no functions."""
+        state = dict(self.__dict__)
+        state.update(addresses={}, _engine=None)
+        return state
+
     def cfunc(self, name: str, restype, *argtypes):
-        """The function ``name`` wrapped once as a ctypes callable."""
-        return ctypes.CFUNCTYPE(restype, *argtypes)(self.addresses[name])
+        """The function ``name`` wrapped once as a ctypes callable, which keeps this module (and
+        so its code) alive as long as it exists."""
+        function = ctypes.CFUNCTYPE(restype, *argtypes)(self.addresses[name])
+        function.compiled_module = self
+        return function
 
 
 def _parse(ir_text: str):
@@ -207,7 +240,7 @@ def _parse(ir_text: str):
 def _check_external_symbols(object_code: bytes) -> None:
     """Refuse an object that calls a function the process lacks: linked anyway, the call would
     jump to address 0 and crash the interpreter. (Objects other than ELF are not checked.)"""
-    _engine()  # creating the engine makes the process's own symbols (libc, libm) searchable
+    _load_libmvec()  # a module from the disk cache may call vector functions nothing loaded yet
     try:
         needed = undefined_symbols(object_code) or ()
     except ValueError as exc:
@@ -218,18 +251,76 @@ def _check_external_symbols(object_code: bytes) -> None:
                            f"process provides")
 
 
-def _load(object_code: bytes, names: dict[str, str]) -> dict[str, int]:
-    """Link ``object_code`` into the engine; addresses of the functions ``names`` (name in the
+
+
+def _new_engine():
+    """A fresh MCJIT engine for one module (with a target machine of its own, which the engine
+    owns). Creating an engine also makes the process's own symbols (libc, libm) searchable."""
+    return llvm.create_mcjit_compiler(llvm.parse_assembly(""), _new_target_machine())
+
+
+def _load(engine, object_code: bytes, names: dict[str, str]) -> dict[str, int]:
+    """Link ``object_code`` into ``engine``; addresses of the functions ``names`` (name in the
     object -> name to report) that it defines."""
-    ee = _engine()
-    ee.add_object_file(llvm.ObjectFileRef.from_data(object_code))
-    ee.finalize_object()
+    engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
+    engine.finalize_object()
     addresses = {}
     for new, old in names.items():
-        address = ee.get_function_address(new)
+        address = engine.get_function_address(new)
         if address:
             addresses[old] = address
     return addresses
+
+
+def _code_fingerprint() -> str:
+    """SHA-256 of brianjit's own source files: a structural key stands for the IR that *this*
+    version of the lowering makes, so a changed brianjit must not find the old machine code on
+    disk. (About 1 MB of text, hashed once per process, only when a structural key is made.)"""
+    fingerprint = _state.get("code_fingerprint")
+    if fingerprint is None:
+        package = pathlib.Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for path in sorted(package.rglob("*.py")):
+            digest.update(str(path.relative_to(package)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+        fingerprint = _state["code_fingerprint"] = digest.hexdigest()
+    return fingerprint
+
+
+def _full_key(*parts: str) -> str:
+    """The cache key: ``parts`` plus the CPU and the llvmlite/LLVM versions (callers hold
+    ``_lock``)."""
+    _target_machine()
+    return hashlib.sha256("\0".join([*parts, *_state["cpu"], llvmlite.__version__,
+                                      ".".join(map(str, llvm.llvm_version_info))]).encode()
+                          ).hexdigest()
+
+
+def _lookup(key: str) -> CompiledModule | None:
+    reference = _cache.get(key)
+    module = reference() if reference is not None else None
+    if module is not None:
+        _remember(key, module)
+    return module
+
+
+def _remember(key: str, module: CompiledModule) -> None:
+    """Keep ``module`` findable while anything uses it (a weak entry) and, whatever happens to
+    its users, while it is among the most recently used ones (a strong reference), so the next
+    iteration of a ``start_scope()`` loop finds the module the last one dropped. A module
+    neither used nor recent is freed, code and engine (issue 9: flat memory in long loops)."""
+    _cache[key] = weakref.ref(module, lambda _, key=key: _forget(key))
+    if key in _recent:
+        _recent.move_to_end(key)
+    _recent[key] = module
+    while len(_recent) > RECENT_MODULES:
+        _recent.popitem(last=False)
+
+
+def _forget(key: str) -> None:
+    reference = _cache.get(key)
+    if reference is not None and reference() is None:
+        del _cache[key]
 
 
 def compile_ir(ir_text: str) -> CompiledModule:
@@ -240,16 +331,31 @@ def compile_ir(ir_text: str) -> CompiledModule:
     compilation either stops it before anything reached the engine or, while the code is being
     linked into the engine, is delivered as soon as that is complete."""
     with _lock:
-        tm = _target_machine()
-        key = hashlib.sha256(
-            "\0".join([ir_text, *_state["cpu"], llvmlite.__version__,
-                       ".".join(map(str, llvm.llvm_version_info))]).encode()
-        ).hexdigest()
-        hit = _cache.get(key)
-        if hit is not None:
-            _counts["memory"] += 1
-            return hit
-        timings = {}
+        return _compile(_full_key("ir", ir_text), lambda: ir_text)
+
+
+def compile_structure(structure_key: str, make_ir: Callable[[], str]) -> CompiledModule:
+    """The module whose IR ``make_ir()`` gives, found by ``structure_key`` (what determines that
+    IR: ``brianjit.kernel_key.kernels_key``) in this process's cache or on disk without calling
+    ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key also covers the
+    CPU, the llvmlite/LLVM versions and brianjit's own code."""
+    with _lock:
+        return _compile(_full_key("structure", structure_key, _code_fingerprint()), make_ir)
+
+
+def _compile(key: str, make_ir: Callable[[], str]) -> CompiledModule:
+    hit = _lookup(key)
+    if hit is not None:
+        _counts["memory"] += 1
+        return hit
+    tm = _target_machine()
+    timings = {"parse": 0.0, "optimise": 0.0}
+    t0 = time.perf_counter()
+    cached = _from_disk(key)
+    if cached is not None:  # machine code from an earlier process: no IR, no optimisation
+        object_code, optimized, ir_text, original = cached
+    else:
+        ir_text = make_ir()
         t0 = time.perf_counter()
         mod = _parse(ir_text)
         suffix = "__" + key[:16]
@@ -261,27 +367,39 @@ def compile_ir(ir_text: str) -> CompiledModule:
                 f.name = f.name + suffix
         t1 = time.perf_counter()
         timings["parse"] = t1 - t0
-        cached = diskcache.load(key)
-        if cached is not None:  # machine code from an earlier process: no optimisation needed
-            object_code, optimized = cached
-            t2 = t1
-        else:
-            pto = llvm.create_pipeline_tuning_options(speed_level=3)
-            pto.loop_vectorization = True
-            pto.slp_vectorization = True
-            pb = llvm.create_pass_builder(tm, pto)
-            pb.getModulePassManager().run(mod, pb)
-            optimized = str(mod)
-            t2 = time.perf_counter()
-            object_code = tm.emit_object(mod)
-        timings["optimise"] = t2 - t1
-        _check_external_symbols(object_code)
-        with sigint_deferred():
-            addresses = _load(object_code, original)
-            timings["machine_code"] = time.perf_counter() - t2
-            result = _cache[key] = CompiledModule(addresses, ir_text, optimized.replace(suffix, ""),
-                                                  timings, from_disk=cached is not None)
-        _counts["compiled" if cached is None else "disk"] += 1
-        if cached is None:
-            diskcache.store(key, object_code, optimized)
-        return result
+        pto = llvm.create_pipeline_tuning_options(speed_level=3)
+        pto.loop_vectorization = True
+        pto.slp_vectorization = True
+        pb = llvm.create_pass_builder(tm, pto)
+        pb.getModulePassManager().run(mod, pb)
+        optimized = str(mod).replace(suffix, "")
+        t0 = time.perf_counter()
+        timings["optimise"] = t0 - t1
+        object_code = tm.emit_object(mod)
+    engine = _new_engine()
+    _check_external_symbols(object_code)
+    with sigint_deferred():
+        addresses = _load(engine, object_code, original)
+        timings["machine_code"] = time.perf_counter() - t0
+        result = CompiledModule(addresses, ir_text, optimized, timings,
+                                from_disk=cached is not None, _engine=engine)
+        _remember(key, result)
+    _counts["compiled" if cached is None else "disk"] += 1
+    if cached is None:
+        diskcache.store(key, object_code, optimized, ir_text,
+                        "\n".join(f"{new} {old}" for new, old in original.items()))
+    return result
+
+
+def _from_disk(key: str):
+    """(object code, optimised IR, IR, {name in the object: function name}) of the entry
+    ``key``, or None."""
+    entry = diskcache.load(key)
+    if entry is None or len(entry) != 4:
+        return None
+    object_code, optimized, ir_text, names = entry
+    try:
+        original = dict(line.split(" ") for line in names.splitlines())
+    except ValueError:
+        return None
+    return object_code, optimized, ir_text, original

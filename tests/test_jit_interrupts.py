@@ -52,19 +52,21 @@ for point, (owner, attribute) in POINTS.items():
     patch(point, owner, attribute)
 
 
-def simulate(name):
-    G = NeuronGroup(64, "dv/dt = (1 - v)/(10*ms) + 0.1*exp(-v)/ms : 1", method="euler",
+def simulate(name, size):
+    # compiled code is shared by networks of the same structure, whatever their names: a size
+    # of its own makes each scenario a build of its own
+    G = NeuronGroup(size, "dv/dt = (1 - v)/(10*ms) + 0.1*exp(-v)/ms : 1", method="euler",
                     name="g_" + name.replace("-", "_"))
-    G.v = np.arange(64) / 64
+    G.v = np.arange(size) / size
     net = Network(G, name="net_" + name.replace("-", "_"))
     return net, G
 
 
 mode = sys.argv[1]
 results = {}
-for name in sys.argv[2:]:
+for size, name in enumerate(sys.argv[2:], start=64):
     fired = []
-    net, G = simulate(name)
+    net, G = simulate(name, size)
     point, when, cache = name.split("-")
     if mode == "interrupt":
         armed.update(point=point, when=when)

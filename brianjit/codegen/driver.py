@@ -75,8 +75,10 @@ class ScheduledKernel:
 
 
 def kernel_function_name(position: int, kern: K.Kernel) -> str:
-    """The LLVM name of the kernel at ``position`` of a schedule."""
-    return f"k{position}_{kern.name}"
+    """The LLVM name of the kernel at ``position`` of a schedule: by position only, since the
+    machine code of a network is shared by every network of the same structure, whatever its
+    objects are called (``brianjit.kernel_key``)."""
+    return f"k{position}"
 
 
 def worth_threads(schedule: list[ScheduledKernel]) -> bool:

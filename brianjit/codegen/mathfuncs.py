@@ -112,6 +112,13 @@ def resolve_math_mode(mode: str = "auto") -> str:
     return mode
 
 
+def preferred_math_mode() -> str:
+    """``prefs.codegen.brianjit.math`` resolved: the mode of the next build, part of what its
+    compiled code is keyed by."""
+    from ..preferences import prefs
+    return resolve_math_mode(prefs["codegen.brianjit.math"])
+
+
 def set_math_mode(module: ir.Module, mode: str) -> None:
     """Lower the libm calls of ``module`` in ``mode`` (one of :data:`MATH_MODES`)."""
     _modules[module] = _ModuleMath(resolve_math_mode(mode))

@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import operator
 import threading
+from collections import OrderedDict
 
 import sympy
 from sympy.calculus.accumulationbounds import AccumBounds
@@ -343,9 +344,35 @@ def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:
 
     With ``evaluate=False`` sympy does not simplify while building (``0*mV`` stays a product, ``v - v``
     stays a difference): the unit checker needs the expression as the user wrote it.
-    Raises :class:`ParseError` (a ``SyntaxError``) for invalid syntax or refused constructs."""
+    Raises :class:`ParseError` (a ``SyntaxError``) for invalid syntax or refused constructs.
+
+    The result is a pure function of the text (sympy expressions are immutable), so the most
+    recent :data:`REMEMBERED_EXPRESSIONS` are remembered: a loop that builds the same model again
+    pays sympy once (parsing is most of the cost of a NeuronGroup, ~1 ms per expression), and
+    meets the same expression objects, whose exact text ``kernel_key`` remembers too."""
     if not isinstance(text, str):
         raise TypeError(f"a model expression must be a string, not {type(text).__name__}")
+    key = (text, bool(evaluate))
+    with _remembered_lock:
+        expr = _remembered.get(key)
+        if expr is not None:
+            _remembered.move_to_end(key)
+            return expr
+    expr = _parse_expression(text, evaluate)
+    with _remembered_lock:
+        _remembered[key] = expr
+        while len(_remembered) > REMEMBERED_EXPRESSIONS:
+            _remembered.popitem(last=False)
+    return expr
+
+
+#: how many parsed expressions ``parse_expression`` remembers
+REMEMBERED_EXPRESSIONS = 1024
+_remembered: OrderedDict = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def _parse_expression(text: str, evaluate: bool) -> sympy.Basic:
     source = text.strip()
     if not source:
         raise ParseError("empty expression", text)

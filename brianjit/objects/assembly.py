@@ -15,7 +15,7 @@ from ..memory import DynamicArray
 from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES, USER_DEFAULTS
 from .functions import ModelFunction
 
-__all__ = ["SlotTable", "BuildContext", "ExternalConstant"]
+__all__ = ["SlotTable", "BuildContext", "ExternalConstant", "environment"]
 
 
 class SlotTable:
@@ -100,6 +100,12 @@ class BuildContext:
     def dt_array(self, clock):
         return self._dt_array_of(clock)
 
+    def environment(self, owner, clock) -> dict[str, ArrayVar]:
+        """What a kernel of ``owner`` on ``clock`` reads besides state (see :func:`environment`):
+        the constants resolved for ``owner``, the clock's ``dt`` and the seed."""
+        return environment(self.slots, self.constants(owner), self.dt_array(clock),
+                           self.seed_array)
+
     def constants(self, owner):
         """{name: ExternalConstant} resolved for ``owner`` for this run."""
         return {name: value for name, value in self._constants_of(owner).items()
@@ -120,6 +126,23 @@ class BuildContext:
         first = self._next_stream
         self._next_stream += self.STREAMS_PER_KERNEL
         return first
+
+
+def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
+                seed_array: DynamicArray, t=None) -> dict[str, ArrayVar]:
+    """The one binder of a kernel's environment, for the network's kernels
+    (``BuildContext.environment``) and one-off kernels (``Group._expression_context``) alike:
+    the external ``constants`` (``{name: ExternalConstant}``), ``dt`` (element 0 of
+    ``dt_array``), ``_seed`` and, for kernels that read the time from a buffer rather than
+    compute it from the step (one-off kernels), ``t`` as ``(array, element)``. The loop index
+    ``i`` and the sizes are the loop shape's (``codegen.kernels``)."""
+    variables = {name: slots.array_var(name, constant.array, constant.dtype, scalar=True)
+                 for name, constant in constants.items()}
+    variables["dt"] = slots.array_var("dt", dt_array, "float", scalar=True)
+    if t is not None:
+        variables["t"] = slots.array_var("t", t[0], "float", scalar=True, offset=t[1])
+    variables["_seed"] = slots.array_var("_seed", seed_array, "int64", scalar=True)
+    return variables
 
 
 def replaced_default_functions(slots) -> dict:

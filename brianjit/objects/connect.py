@@ -302,7 +302,7 @@ def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_const
                       outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
                       slots.slot(error), prefilter, sample_size, prefilter_reads_other)
     kern = K.Kernel(f"{S.name}_connect", shape, variables,
-                    first_stream=seed_state.next_oneoff_streams(), functions=functions)
+                    first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
     status = run_once(kern, slots)
     if status == K.INVALID_SAMPLE_SIZE:
         index, size = error.data

@@ -113,7 +113,7 @@ class EventMonitor(Recorder, BrianObject, Stateful):
     def kernels(self, ctx):
         owner, (start, stop) = self.source_owner, self._range
         variables = array_vars(ctx.slots, owner.variables, self.record_variables, start)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
+        variables.update(ctx.environment(self, self.clock))
         slot = ctx.slots.slot
         shape = K.RecordSpikes(slot(self._space), len(owner), start, stop,
                                slot(self._i) if self._records_indices else None,

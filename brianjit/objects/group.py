@@ -15,7 +15,8 @@ import sympy
 
 from .. import kernel as K
 from ..codegen.kernels import lower_kernel
-from ..jit import compile_ir
+from ..jit import compile_ir, compile_structure
+from ..kernel_key import kernels_key
 from .. import memory_budget
 from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
@@ -25,7 +26,7 @@ from ..model.parse import parse_expression, substitute
 from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
-from .assembly import ExternalConstant, SlotTable, replaced_default_functions
+from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
 from .callbacks import raise_pending
 from .functions import ModelFunction, as_function
 from .hierarchy import SpikeSource, VariableOwner
@@ -434,7 +435,7 @@ class Group(ElementSet, VariableOwner):
         names |= {"dt"}
         variables, dims = {}, dict(SPECIAL_NAMES)
         external = set()
-        for name in names:
+        for name in sorted(names):   # sorted: slots, hence the code's key, never follow set order
             var = self.variables.get(name)
             if var is not None:
                 variables.update(array_vars(slots, self.variables, [name], self.start))
@@ -455,6 +456,7 @@ class Group(ElementSet, VariableOwner):
             value = as_function(name, value)
             functions[name] = value.kernel_function(slots)
             dims[name] = value.function_spec
+        constants = {}
         for name, value in self._resolve(external, where).items():
             if isinstance(value, ModelFunction):
                 raise ValueError(f"'{name}' is a function (a TimedArray) and is used in {where} "
@@ -462,16 +464,14 @@ class Group(ElementSet, VariableOwner):
             if not is_scalar_number(value) and not hasattr(value, "dim"):
                 raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
                                 f"not {type(value).__name__}")
-            constant = ExternalConstant(name, constant_dtype(value))
-            constant.set(value)
-            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
+            constants[name] = ExternalConstant(name, constant_dtype(value))
+            constants[name].set(value)
             dims[name] = get_dimensions(value)
         clock = DynamicArray(2)
         clock.data[:] = self.clock.dt_, self.clock.t_
-        variables["dt"] = slots.array_var("dt", clock, "float", scalar=True)
-        if "t" not in variables:   # a monitor's records have their own t
-            variables["t"] = slots.array_var("t", clock, "float", scalar=True, offset=1)
-        variables["_seed"] = slots.array_var("_seed", seed_state.seed_array(), "int64", scalar=True)
+        # a monitor's records have their own t
+        variables.update(environment(slots, constants, clock, seed_state.seed_array(),
+                                     t=None if "t" in variables else (clock, 1)))
         return ExpressionContext(variables, slots, dims, functions)
 
     def external_names_of(self, exprs, temporaries=()):
@@ -524,7 +524,7 @@ class Group(ElementSet, VariableOwner):
             return
         variables.update(self._target_array_vars(target, slots))
         kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
-                        [K.Assign(target, expr)], first_stream=seed_state.next_oneoff_streams(),
+                        [K.Assign(target, expr)], first_stream=seed_state.ONEOFF_FIRST_STREAM,
                         functions=functions)
         run_once(kern, slots)
 
@@ -546,7 +546,7 @@ class Group(ElementSet, VariableOwner):
         out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
         variables["_out"] = slots.array_var("_out", out, var.dtype)
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
-                          first_stream=seed_state.next_oneoff_streams(), functions=functions),
+                          first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions),
                  slots)
         var.array.data[var.offset] = out.data[0]
 
@@ -564,7 +564,7 @@ class Group(ElementSet, VariableOwner):
         out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
-                        first_stream=seed_state.next_oneoff_streams(), functions=functions)
+                        first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
         run_once(kern, slots)
         return out.data.copy()
 
@@ -588,14 +588,18 @@ class Group(ElementSet, VariableOwner):
 
 
 def run_once(kern: K.Kernel, slots: SlotTable):
-    """Compile (cached) and run a single kernel now. Its random numbers depend on the seed and
-    its stream numbers only (time step 0): ``t`` comes from a buffer. Returns the kernel's
+    """Compile (cached by structure) and run a single kernel now. Its random numbers depend on the
+    seed and the one-off counter only (the step it runs with: ``seed.next_oneoff_step``); ``t``
+    comes from a buffer. Returns the kernel's
     status: 0, or a shape's own error code (e.g. 2 from ``Connect``: an index out of range)."""
-    module = _module_for(kern)
-    compiled = compile_ir(str(module))
-    fn = compiled.cfunc(kern.name, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
+    from ..codegen.mathfuncs import preferred_math_mode
+    math_mode = preferred_math_mode()
+    structure = kernels_key([(1, kern)], math_mode=math_mode)
+    compiled = (compile_structure(structure, lambda: str(_module_for(kern, math_mode)))
+                if structure is not None else compile_ir(str(_module_for(kern, math_mode))))
+    fn = compiled.cfunc(_ONE_OFF_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
     memory_budget.refresh_if_stale()
-    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), 0)
+    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), seed_state.next_oneoff_step())
     slots.sync()
     if status == K.PYTHON_ERROR:
         raise_pending(kern.name)
@@ -605,11 +609,15 @@ def run_once(kern: K.Kernel, slots: SlotTable):
     return status
 
 
-def _module_for(kern):
+#: the LLVM name of a one-off kernel's function (not the kernel's name, which names its object:
+#: the code is shared by every kernel of the same structure)
+_ONE_OFF_NAME = "one_off_kernel"
+
+
+def _module_for(kern, math_mode):
     from llvmlite import ir
     from ..codegen.mathfuncs import set_math_mode
-    from ..preferences import prefs
-    module = ir.Module(name=kern.name)
-    set_math_mode(module, prefs["codegen.brianjit.math"])
-    lower_kernel(module, kern)
+    module = ir.Module(name="one_off")
+    set_math_mode(module, math_mode)
+    lower_kernel(module, kern, _ONE_OFF_NAME)
     return module

@@ -135,9 +135,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
             linked = owner._linked_variable(name, ctx.slots)   # a Synapses' v_post
             if linked is not None:
                 variables.update(linked[0])
-        for name, constant in ctx.constants(owner).items():
-            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
+        variables.update(ctx.environment(owner, self.clock))
         shape = K.RecordState(ctx.slots.slot(self._indices), len(self.record), sources,
                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
                               tuple(self._recorded[v][1] for v in self.record_variables),

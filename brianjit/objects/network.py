@@ -30,8 +30,9 @@ import numpy as np
 from .. import parallel
 from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, ScheduledKernel,
                               build_network_module, kernel_function_name, worth_threads)
-from ..codegen.mathfuncs import resolve_math_mode
-from ..jit import compile_ir
+from ..codegen.mathfuncs import preferred_math_mode
+from ..jit import compile_counts, compile_ir, compile_structure
+from ..kernel_key import kernels_key
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
@@ -61,13 +62,6 @@ class _Program:
     def __init__(self, driver, partial, slots, kernels, keys, compiled, timings, profile):
         self.driver, self.partial, self.slots, self.kernels = driver, partial, slots, kernels
         self.keys, self.compiled, self.timings, self.profile = keys, compiled, timings, profile
-
-
-def _math_mode() -> str:
-    """How this build lowers math functions: ``prefs.codegen.brianjit.math`` resolved (part of
-    what the compiled program is keyed by)."""
-    from ..preferences import prefs
-    return resolve_math_mode(prefs["codegen.brianjit.math"])
 
 
 @contextmanager
@@ -356,7 +350,7 @@ class Network(Nameable):
                                    else k.dtype) for n, k in d.items()))
                      for oid, d in self._constants.items()),
                tuple(sorted((c.id, p) for c, p in periods.items())), schedule,
-               bool(python_objects), profile, _math_mode(), threads)
+               bool(python_objects), profile, preferred_math_mode(), threads)
         if key != self._key:
             self._program = None  # the old program's arrays can go before the new one is built
             self._program = self._build(objects, periods, schedule, bool(python_objects), profile,
@@ -526,16 +520,30 @@ class Network(Nameable):
         scheduled = [e[2] for e in entries]
         profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
         threaded = threads > 1 and not profile and worth_threads(scheduled)
-        ir_text = str(build_network_module(
-            scheduled, name=self.name, partial=partial,
-            profile_slot=slots.slot(profile_array) if profile else None,
-            lowering_context=lambda n: _preparing(entries[n][1]), math_mode=_math_mode(),
-            threaded=threaded))
+        profile_slot = slots.slot(profile_array) if profile else None
+        math_mode = preferred_math_mode()
+        lowering = {}
+
+        def make_ir():
+            t = time.perf_counter()
+            text = str(build_network_module(
+                scheduled, partial=partial, profile_slot=profile_slot,
+                lowering_context=lambda n: _preparing(entries[n][1]), math_mode=math_mode,
+                threaded=threaded))
+            lowering["seconds"] = time.perf_counter() - t
+            return text
+        structure = kernels_key([(s.period, s.kernel) for s in scheduled], partial=partial,
+                                profile_slot=profile_slot, math_mode=math_mode, threaded=threaded)
         t2 = time.perf_counter()
-        timings["ir"] = t2 - t1
-        compiled = compile_ir(ir_text)
-        timings["optimise"] = compiled.timings.get("optimise", 0.0) + compiled.timings.get("parse", 0.0)
-        timings["machine_code"] = compiled.timings.get("machine_code", 0.0)
+        found = compile_counts()["memory"]
+        compiled = (compile_structure(structure, make_ir) if structure is not None
+                    else compile_ir(make_ir()))
+        timings["ir"] = t2 - t1 + lowering.get("seconds", 0.0)
+        # a module this process had already compiled cost this build nothing
+        fresh = compile_counts()["memory"] == found
+        timings["optimise"] = (compiled.timings.get("optimise", 0.0)
+                               + compiled.timings.get("parse", 0.0)) if fresh else 0.0
+        timings["machine_code"] = compiled.timings.get("machine_code", 0.0) if fresh else 0.0
         timings["build"] = sum(timings.values())
         driver = (parallel.ThreadedDriver(compiled.addresses[THREADED_NAME], threads) if threaded
                   else compiled.cfunc(DRIVER_NAME, ctypes.c_int32, ctypes.c_void_p,

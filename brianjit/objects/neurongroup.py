@@ -20,7 +20,6 @@ from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
 from ..model.functions import user_function_names
-from ..model.refractoriness import integrate_unless_refractory
 from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import StatementError, check_statements_units
@@ -29,6 +28,7 @@ from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .events import Resetter, Thresholder, check_event_names, new_event_space
+from .frontend_memo import integrated_unless_refractory
 from .group import SPECIAL_NAMES, Group, check_group_size, check_pre_post_names
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
@@ -297,8 +297,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                    for name, expr in self.equations.substituted_rhs().items()}
             gated = ([name for name in rhs if "unless refractory" in self.equations[name].flags]
                      if self.refractory is not False else [])
-            self._integration = (integrate_unless_refractory(rhs, gated, symbol("not_refractory"),
-                                                             self.method, self._locally_constant)
+            self._integration = (integrated_unless_refractory(rhs, gated, symbol("not_refractory"),
+                                                              self.method, self._locally_constant)
                                  if rhs else [])
             report_choice(self.method, self._integration, self.name)
         return self._integration
@@ -345,10 +345,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """What the kernels of ``obj`` (the group or one of its event objects) bind: the
         group's variables, the constants resolved for ``obj``, ``dt`` and the seed."""
         variables = array_vars(ctx.slots, self.variables, list(self.variables))
-        for name, constant in ctx.constants(obj).items():
-            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(obj, self.clock))
         return variables
 
     def kernels(self, ctx):

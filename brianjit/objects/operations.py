@@ -178,10 +178,7 @@ class RunRegularly(BrianObject):
     def kernels(self, ctx):
         owner, offset = self.owner, self.group.start - self.owner.start
         variables = array_vars(ctx.slots, owner.variables, list(owner.variables), offset)
-        for name, constant in ctx.constants(self).items():
-            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(self, self.clock))
         def assign(st):
             return K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
         scalar = [assign(st) for st in self.statements if self._is_scalar(st)]

@@ -109,10 +109,7 @@ class PoissonInput(BrianObject):
     def kernels(self, ctx):
         slots, owner = ctx.slots, self.owner
         variables = array_vars(slots, owner.variables, list(owner.variables), self.start)
-        for name, constant in ctx.constants(self).items():
-            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(self, self.clock))
         functions = dict(ctx.functions(self))
         functions[_SAMPLE] = K.BinomialSample(self.N, self._p)
         weight = owner._substitute_subexpressions(self._weight_expr)

@@ -20,14 +20,13 @@ import numpy as np
 
 from ..memory import DynamicArray
 
-__all__ = ["seed", "seed_array", "next_oneoff_streams", "new_epoch", "next_simulation",
+__all__ = ["seed", "seed_array", "next_oneoff_step", "new_epoch", "next_simulation",
            "simulation_seed"]
 
 #: one-off kernels use streams from here on (network kernels use the blocks below it)
 ONEOFF_FIRST_STREAM = 1 << 30
-_ONEOFF_BLOCK = 64
-#: the one-off stream counter counts modulo this
-ONEOFF_COUNTER_LIMIT = (1 << 30) // _ONEOFF_BLOCK
+#: the one-off counter (the step one-off kernels run with) counts modulo this
+ONEOFF_COUNTER_LIMIT = 1 << 24
 #: ``fixed``: whether the user chose the seed (``seed(k)``), rather than the OS
 _state = {"array": None, "oneoff": 0, "simulations": 0, "fixed": False}
 
@@ -104,8 +103,12 @@ def new_epoch():
     seed_array().data[0] = _mix(int(seed_array().data[0]))
 
 
-def next_oneoff_streams() -> int:
-    """First stream of a new one-off kernel."""
-    first = ONEOFF_FIRST_STREAM + _state["oneoff"] * _ONEOFF_BLOCK
+def next_oneoff_step() -> int:
+    """The step a new one-off kernel runs with. One-off kernels all use the streams from
+    :data:`ONEOFF_FIRST_STREAM` on (constants in their code) and differ in the step of the
+    counter (they read ``t`` from a buffer, so the step means nothing else to them): every call
+    draws fresh numbers, and the code of ``G.v = 'rand()'`` is the same for every call, so it is
+    compiled once (``brianjit.kernel_key``)."""
+    step = _state["oneoff"]
     _state["oneoff"] = (_state["oneoff"] + 1) % ONEOFF_COUNTER_LIMIT
-    return first
+    return step

@@ -31,6 +31,7 @@ from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
+from .frontend_memo import integrated_unless_refractory
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
 from .synaptic_pathway import SynapticPathway, checked_delay
@@ -601,7 +602,8 @@ class Synapses(Group, BrianObject, Stateful):
             check_group_method_options(self.method, self.method_options)
             rhs = self.equations.substituted_rhs(self.clock_driven) if self.clock_driven else {}
             rhs = {name: self._expand_group_subexpressions(e) for name, e in rhs.items()}
-            self._integration = (integrate(rhs, self.method, locally_constant=self._locally_constant)
+            self._integration = (integrated_unless_refractory(rhs, (), None, self.method,
+                                                              self._locally_constant)
                                  if rhs else [])
             report_choice(self.method, self._integration, self.name)
         return self._integration
@@ -663,13 +665,10 @@ class Synapses(Group, BrianObject, Stateful):
     def kernels(self, ctx):
         slots = ctx.slots
         variables = array_vars(slots, self.variables, list(self.variables))
-        for name in self._linked_names():
-            for alias in {name, self._post_name(name)}:
+        for name in sorted(self._linked_names()):   # sorted: slots never follow set order
+            for alias in dict.fromkeys((name, self._post_name(name))):
                 variables.update(self._linked_variable(alias, slots)[0])
-        for name, constant in ctx.constants(self).items():
-            variables[name] = slots.array_var(name, constant.array, constant.dtype, scalar=True)
-        variables["dt"] = slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(self, self.clock))
         rows = slots.slot(self.variables["i"].array)
         result = self._constant_over_dt_kernel(ctx, K.ForEachRow(rows), variables)
         update = [K.Assign(t, e) for t, e in self._integrated()]

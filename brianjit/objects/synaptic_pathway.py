@@ -17,7 +17,7 @@ import numpy as np
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.statements import parse_statements
-from ..units import fail_for_dimension_mismatch, second
+from ..units import fail_for_dimension_mismatch, get_dimensions, second
 from .events import event_space
 from .spikes_in_flight import (MAX_STEPS, build_index, check_in_flight, class_cursors,
                                dense_offsets, merge_pending, pending_events, rescale_steps)
@@ -28,9 +28,11 @@ __all__ = ["SynapticPathway"]
 
 
 def checked_delay(delay, where):
-    """``delay`` (a time, scalar or array) in seconds, or a clear error."""
-    fail_for_dimension_mismatch(delay, second, f"The delay of {where} has to be a time, "
-                                               f"not {delay!r}")
+    """``delay`` (a time, scalar or array) in seconds, or a clear error. (The messages are made
+    only when they are raised: the repr of a synapse-sized array costs tens of ms per run.)"""
+    if get_dimensions(delay) != second.dim:
+        fail_for_dimension_mismatch(delay, second, f"The delay of {where} has to be a time, "
+                                                   f"not {delay!r}")
     values = np.asarray(delay, dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ValueError(f"The delay of {where} must be finite and non-negative, got {delay!r}")

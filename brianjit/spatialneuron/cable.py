@@ -122,11 +122,7 @@ class SpatialStateUpdater(BrianObject):
         neuron = self.neuron
         variables = {name: ctx.slots.array_var(name, var.array, var.dtype, var.scalar)
                      for name, var in neuron.variables.items()}
-        for name, constant in ctx.constants(neuron).items():
-            variables[name] = ctx.slots.array_var(name, constant.array, constant.dtype,
-                                                  scalar=True)
-        variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)
-        variables["_seed"] = ctx.slots.array_var("_seed", ctx.seed_array, "int64", scalar=True)
+        variables.update(ctx.environment(neuron, self.clock))
         slots = {field: ctx.slots.slot(array) for field, array in self._arrays.items()}
         shape = K.CableStep(self.gtot, self.I0, **slots)
         return [(self.when, K.Kernel(f"{self.name}_cable", shape, variables, [],
