@@ -23,7 +23,7 @@ from ..model.dimensions import get_expr_dimensions
 from ..model.functions import user_function_names
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..model.parse import parse_expression, substitute
-from ..model.symbols import symbol
+from ..model.symbols import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
@@ -198,11 +198,12 @@ class Group(ElementSet, VariableOwner):
         return VariableView(self, name, unitless=not use_units)
 
     def _state_names(self, subexpressions, read_only_variables):
-        """The names ``get_states()`` returns by default (Brian2's rule)."""
+        """The names ``get_states()`` returns by default (Brian2's rule; noise variables, its
+        auxiliary variables, have no value outside a time step)."""
         names = self.variables.all_names()
         if subexpressions:
             names += [n for n in self._subexpression_names() if n not in names]
-        return [n for n in names if not n.startswith("_")
+        return [n for n in names if not n.startswith("_") and not is_noise_name(n)
                 and (read_only_variables or not self.variable_info(n).read_only)
                 and (subexpressions or not self._is_subexpression(n))]
 
