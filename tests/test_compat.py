@@ -11,6 +11,7 @@ from brianjit.devices import CPPStandaloneDevice, Device, RuntimeDevice, all_dev
 @pytest.fixture(autouse=True)
 def _runtime_device_afterwards():
     yield
+    all_devices["cpp_standalone"].reinit()   # forget what it recorded
     reset_device(runtime_device)
 
 
@@ -69,14 +70,17 @@ def test_standalone_build_with_build_on_run_is_refused_as_in_brian2():
     device.build(direct_call=False)
 
 
-def test_run_args_are_refused_rather_than_ignored():
+def test_run_args_that_are_not_variables_are_refused_rather_than_ignored():
     set_device("cpp_standalone", build_on_run=False)
-    with pytest.raises(NotImplementedError, match="run_args"):
+    device.run()  # nothing was run: nothing to run again
+    with pytest.raises(TypeError, match="VariableView"):
         device.build(run_args={"tau": 1})
-    with pytest.raises(NotImplementedError, match="run_args"):
-        device.run(run_args=["--tau=1"])
-    device.run()  # the results of run() are there already
+    with pytest.raises(TypeError, match="'group.variable=value'"):
+        device.run(run_args=["--tau"])
     device.apply_run_args()
+    reset_device(runtime_device)
+    with pytest.raises(NotImplementedError, match="run_args"):
+        device.build(run_args={"tau": 1})   # the runtime device has nothing to run again
 
 
 def test_a_device_class_of_ones_own_can_be_set():

@@ -8,10 +8,12 @@ recorded, ``run()`` runs, and ``device.build(...)`` finds the results already th
 read back is Brian2's: ``device.build_on_run``, ``device.build_options`` (the keyword arguments
 given to ``set_device``), ``get_device()``, ``reset_device()`` going back through the devices set
 before; a device class of one's own (``class MyDevice(Device)``, registered in ``all_devices``)
-can be set. What standalone mode has and brianjit cannot reproduce is refused with a clear error:
-``run_args`` (re-running the compiled project with other initial values). docs/differences.md.
+can be set. Standalone mode's re-runs with other initial values (``device.run(run_args=...)``)
+replay the recorded runs natively (``replay.py``).
 """
 from __future__ import annotations
+
+from .replay import Recording, resolve_run_args
 
 __all__ = ["Device", "RuntimeDevice", "CPPStandaloneDevice", "all_devices", "runtime_device",
            "device", "get_device", "set_device", "reset_device"]
@@ -36,7 +38,15 @@ class Device:
 
     def build(self, direct_call=True, run_args=None, **kwargs):
         """Brian2's standalone build: here the simulation already ran when ``run`` was called."""
-        _refuse_run_args(run_args, "device.build")
+        if run_args:
+            raise NotImplementedError(
+                f"device.build(run_args=...) re-runs a standalone project with other initial "
+                f"values; the active device, {self.name!r}, has none: use "
+                "set_device('cpp_standalone', build_on_run=False)")
+
+    def network_run(self, call):
+        """Every ``Network.run`` goes through here (``call``: a ``RunCall``): run it now."""
+        return call.execute()
 
     def reinit(self):
         """Brian2 clears a standalone project here; brianjit keeps no project to clear."""
@@ -78,33 +88,52 @@ class RuntimeDevice(Device):
 
 class CPPStandaloneDevice(Device):
     """C++ standalone: Brian2 builds a project and runs it at ``device.build()`` (or at the
-    first ``run`` with ``build_on_run=True``); brianjit has run each ``run`` at once, which gives
-    the same results for everything but ``run_args``."""
+    first ``run`` with ``build_on_run=True``); brianjit runs each ``run`` at once and records it
+    (``replay.Recording``), so that ``device.run(run_args=...)`` and
+    ``device.build(run_args=...)`` simulate the script again with other initial values, as the
+    standalone binary does, without compiling anything."""
 
     name = "cpp_standalone"
 
-    def build(self, direct_call=True, run_args=None, **kwargs):
+    def __init__(self):
+        super().__init__()
+        self.recording = Recording()
+
+    def reinit(self):
+        """Forget the recorded simulation (Brian2 starts a new project)."""
+        self.recording = Recording()
+
+    def network_run(self, call):
+        if self.recording.replaying:
+            return call.execute()
+        first = not self.recording.initial
+        result = self.recording.record(call)
+        if first and self.build_on_run:
+            # Brian2 builds and runs the project at the first run, with the build options
+            self.build(direct_call=False, **self.build_options)
+        return result
+
+    def build(self, direct_call=True, run_args=None, run=True, **kwargs):
         if self.build_on_run and direct_call:
             raise RuntimeError(
                 "You used set_device with build_on_run=True (the default option), which builds "
                 "the simulation at the first run call: do not call device.build manually in "
                 "this case. To call it yourself, use set_device with build_on_run=False.")
-        super().build(direct_call=direct_call, run_args=run_args, **kwargs)
+        if run and run_args:
+            self.run(run_args=run_args)
 
     def run(self, directory=None, results_directory=None, with_output=True, run_args=None):
-        """Run the built project again: the results of the one run are already there."""
-        _refuse_run_args(run_args, "device.run")
+        """Simulate the recorded script again from its initial state, with ``run_args`` (a dict
+        ``{G.tau: 5*ms, G.v: array}`` or strings ``'G.tau=0.005'``, SI units) replacing the
+        initial values where ``apply_run_args()`` was called (by default before the first
+        run). Monitors and state afterwards are those of this run."""
+        values = resolve_run_args(run_args, self.recording)
+        self.recording.replay(values)
 
     def apply_run_args(self):
-        """Where ``run_args`` would apply; without them (the only case here) nothing to do."""
-
-
-def _refuse_run_args(run_args, where):
-    if run_args:
-        raise NotImplementedError(
-            f"{where}(run_args=...) re-runs a compiled standalone project with other initial "
-            "values; brianjit runs each simulation when run() is called, so there is no project "
-            "to re-run. Set the values and call run() again instead (docs/differences.md).")
+        """Where ``run_args`` apply: here, rather than just before the first run."""
+        from ..objects.magic import collect
+        self.recording.apply_here(collect())
 
 
 runtime_device = RuntimeDevice()

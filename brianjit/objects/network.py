@@ -64,6 +64,24 @@ class _Program:
         self.keys, self.compiled, self.timings, self.profile = keys, compiled, timings, profile
 
 
+class RunCall:
+    """One ``Network.run`` call, with what it needs to be made again: the network, the objects
+    it held (the magic network's are those of the caller's frame), and the arguments, the
+    namespace already resolved. ``execute()`` runs it (again)."""
+
+    def __init__(self, network, objects, duration, report, report_period, namespace, profile):
+        self.network, self.objects = network, objects
+        self.args = (duration, report, report_period, namespace, profile)
+
+    def execute(self):
+        network, current = self.network, self.network.objects
+        network.objects = list(self.objects)
+        try:
+            return Network._run_now(network, *self.args)
+        finally:
+            network.objects = current
+
+
 @contextmanager
 def _preparing(obj):
     """Errors while ``obj`` is prepared for a run reach the user as a BrianObjectException."""
@@ -313,7 +331,17 @@ class Network(Nameable):
     # -- the run ---------------------------------------------------------------------------------
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
             profile=None, level=0):
-        """Simulate for ``duration``; see the module docstring."""
+        """Simulate for ``duration``; see the module docstring. The run goes through the active
+        device (``Device.network_run``): the standalone device records it to replay it for
+        ``device.run(run_args=...)``."""
+        from ..devices.device import get_device  # the devices module records runs: it imports us
+        if namespace is None:
+            namespace = user_frame_namespace(level)
+        return get_device().network_run(
+            RunCall(self, list(self.objects), duration, report, report_period, namespace,
+                    profile))
+
+    def _run_now(self, duration, report, report_period, namespace, profile):
         fail_for_dimension_mismatch(duration, second, "duration has to be a time")
         duration_ = float(np.asarray(duration))
         if not np.isfinite(duration_) or duration_ < 0:
@@ -331,8 +359,6 @@ class Network(Nameable):
             return  # nothing runs, no clock: the time stays (Brian2)
         objects = sorted(self._all_objects(active_only=True), key=lambda o: sort_key(o, schedule))
         python_objects = [o for o in objects if o.runs_in_python]
-        if namespace is None:
-            namespace = user_frame_namespace(level)
         periods, base_dt = self._clock_periods(every)
         for clock in periods:
             clock.set_interval(self.t, Quantity(self._t + duration_, dim=second.dim))
