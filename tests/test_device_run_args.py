@@ -196,3 +196,25 @@ def test_nothing_to_run_again(standalone):
     device.run()
     with pytest.raises(RuntimeError, match="no simulation to run again"):
         device.run(run_args={group.tau: 5 * ms})
+
+
+def test_unseeded_noise_is_fresh_on_a_replay_as_a_new_standalone_binary(standalone):
+    group = NeuronGroup(5, "dv/dt = -v/(10*ms) + sigma*xi/sqrt(ms) : 1\nsigma : 1", name="N")
+    group.sigma = 0.5
+    trace = StateMonitor(group, "v", record=True)
+    seed()                                  # a seed from the OS, as if seed(k) was never called
+    run(10 * ms)
+    first = trace.v[:].copy()
+    device.run()
+    assert first.shape == trace.v[:].shape
+    assert not np.array_equal(first, trace.v[:])
+
+
+def test_run_args_among_the_build_options_of_a_build_on_run_script(standalone):
+    set_device("cpp_standalone", run_args=["G.tau=0.005"])   # the first run builds with them
+    group, spikes, trace = lif()
+    run(50 * ms)
+    replayed = results(spikes, trace)
+    reset_device()
+    reset_device()
+    assert_same(replayed, fresh(tau=5 * ms))
