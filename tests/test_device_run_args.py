@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from brianjit import (DimensionMismatchError, all_devices, Network, NeuronGroup, SpikeMonitor, StateMonitor,
-                      device, mV, ms, reset_device, run, seed, set_device)
+                      TimedArray, device, mV, ms, reset_device, run, seed, set_device)
 from brianjit.devices.device import previous_devices
 from brianjit.jit import compile_counts
 
@@ -43,6 +43,13 @@ def results(spikes, trace):
     return spikes.t_[:].copy(), spikes.i[:].copy(), trace.v_[:].copy()
 
 
+def assert_as_fresh(replayed, tau, devices_set=1):
+    """``replayed`` is bit for bit what a fresh run with ``tau`` gives on the runtime device."""
+    for _ in range(devices_set):
+        reset_device()
+    assert_same(replayed, fresh(tau=tau))
+
+
 def assert_same(got, expected):
     for a, b in zip(got, expected):
         assert a.shape == b.shape and a.tobytes() == b.tobytes()
@@ -57,9 +64,7 @@ def test_run_args_change_the_rate_as_a_fresh_run_does_without_compiling(standalo
     device.run(run_args={group.tau: 5 * ms})
     assert compile_counts()["compiled"] == compiled
     assert spikes.num_spikes > before_count            # a shorter time constant fires faster
-    replayed = results(spikes, trace)
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    assert_as_fresh(results(spikes, trace), tau=5 * ms)
 
 
 def test_several_runs_in_a_row_each_start_from_the_initial_state(standalone):
@@ -96,9 +101,7 @@ def test_string_run_args_in_si_units(standalone):
     group, spikes, trace = lif()
     run(50 * ms)
     device.run(run_args=["G.tau=0.005"])
-    replayed = results(spikes, trace)
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    assert_as_fresh(results(spikes, trace), tau=5 * ms)
 
 
 def test_several_runs_are_replayed(standalone):
@@ -106,9 +109,7 @@ def test_several_runs_are_replayed(standalone):
     run(20 * ms)
     run(30 * ms)
     device.run(run_args={group.tau: 5 * ms})
-    replayed = results(spikes, trace)
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    assert_as_fresh(results(spikes, trace), tau=5 * ms)
 
 
 def test_apply_run_args_before_the_first_run(standalone):
@@ -118,9 +119,7 @@ def test_apply_run_args_before_the_first_run(standalone):
     with pytest.raises(RuntimeError, match="only be called once"):
         device.apply_run_args()
     device.run(run_args={group.tau: 5 * ms})
-    replayed = results(spikes, trace)
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    assert_as_fresh(results(spikes, trace), tau=5 * ms)
 
 
 def test_values_set_after_apply_run_args_are_refused_not_lost(standalone):
@@ -137,19 +136,14 @@ def test_build_on_run_scripts_can_run_again(standalone):
     group, spikes, trace = lif()
     run(50 * ms)
     device.run(run_args={group.tau: 5 * ms})
-    replayed = results(spikes, trace)
-    reset_device()
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    assert_as_fresh(results(spikes, trace), tau=5 * ms, devices_set=2)
 
 
 def test_build_with_run_args(standalone):
     group, spikes, trace = lif()
     run(50 * ms)
     device.build(run_args={group.tau: 5 * ms})
-    replayed = results(spikes, trace)
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    assert_as_fresh(results(spikes, trace), tau=5 * ms)
 
 
 def test_seeded_noise_repeats_on_a_replay(standalone):
@@ -214,7 +208,30 @@ def test_run_args_among_the_build_options_of_a_build_on_run_script(standalone):
     set_device("cpp_standalone", run_args=["G.tau=0.005"])   # the first run builds with them
     group, spikes, trace = lif()
     run(50 * ms)
+    assert_as_fresh(results(spikes, trace), tau=5 * ms, devices_set=2)
+
+
+def test_timed_array_values_as_run_args(standalone):
+    drive = TimedArray(np.array([20.0, 12.0, 30.0]) * mV, dt=15 * ms, name="drive")
+    group = NeuronGroup(1, "dv/dt = (drive(t) - v) / (5*ms) : volt", threshold="v > 10*mV",
+                        reset="v = 0*mV", method="exact", name="G")
+    spikes = SpikeMonitor(group)
+    trace = StateMonitor(group, "v", record=True)
+    run(45 * ms)
+    first = results(spikes, trace)
+    new = np.array([30.0, 5.0, 15.0]) * mV
+    with pytest.raises(TypeError, match="Incorrect size for variable 'drive.values'"):
+        device.run(run_args={drive: new[:2]})
+    compiled = compile_counts()["compiled"]
+    device.run(run_args={drive: new})
+    assert compile_counts()["compiled"] == compiled
     replayed = results(spikes, trace)
+    device.run()                                  # the script's values again
+    assert_same(results(spikes, trace), first)
     reset_device()
-    reset_device()
-    assert_same(replayed, fresh(tau=5 * ms))
+    drive.values = new
+    group2 = NeuronGroup(1, "dv/dt = (drive(t) - v) / (5*ms) : volt", threshold="v > 10*mV",
+                         reset="v = 0*mV", method="exact")
+    spikes2, trace2 = SpikeMonitor(group2), StateMonitor(group2, "v", record=True)
+    Network(group2, spikes2, trace2).run(45 * ms)
+    assert_same(replayed, results(spikes2, trace2))

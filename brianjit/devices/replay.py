@@ -2,7 +2,8 @@
 it again with other initial values, as Brian2's standalone binary does when run again.
 
 Brian2's C++ standalone device turns the script into a program: running it again (with
-``run_args``: ``{G.tau: 5*ms, G.v: array}``, or ``['G.tau=0.005']`` with values in SI units)
+``run_args``: ``{G.tau: 5*ms, G.v: array, timed_array: values}``, or ``['G.tau=0.005']`` with
+values in SI units)
 starts from the initial state, sets those values where ``device.apply_run_args()`` was called
 (by default just before the first run) and makes every run again. brianjit runs each ``run()`` at
 once, so the ``Recording`` keeps: the state of each network just before its first run (a
@@ -29,7 +30,7 @@ from ..objects import seed as seed_state
 from ..objects import storage
 from ..objects.timedarray import TimedArray
 from ..objects.views import VariableView
-from ..units import fail_for_dimension_mismatch
+from ..units import Quantity, fail_for_dimension_mismatch
 
 __all__ = ["Recording", "resolve_run_args"]
 
@@ -46,6 +47,7 @@ class Recording:
         self.after = {}          # network id -> state at the end of its last run
         self.changed = None      # what the script changed that a replay cannot repeat
         self.at_apply = None     # the state where apply_run_args() was called
+        self.tables = {}         # id(TimedArray) -> (it, the script's values) once run_args set it
         self.replaying = False
 
     def apply_here(self, objects):
@@ -97,6 +99,8 @@ class Recording:
                 f"device.run(run_args=...): {self.changed}. Set the values and call run() again "
                 "instead (docs/differences.md).")
         fixed_seed = seed_state._state["fixed"]
+        for table, script_values in self.tables.values():
+            table.values = script_values
         for network, objects, state in self.initial.values():
             network._t = storage.apply(state, objects, restore_random_state=fixed_seed)
         self.replaying = True
@@ -132,19 +136,35 @@ def resolve_run_args(run_args, recording) -> list:
     if run_args is None:
         return []
     if isinstance(run_args, Mapping):
-        return [_view_setter(key, value) for key, value in run_args.items()]
+        return [_timed_array_setter(key, value, recording) if isinstance(key, TimedArray)
+                else _view_setter(key, value) for key, value in run_args.items()]
     if isinstance(run_args, str):
         raise TypeError(f"run_args is a dict {{G.v: value}} or a list of 'G.v=value' strings, "
                         f"not the string {run_args!r}")
     return [_string_setter(arg, recording) for arg in run_args]
 
 
+def _timed_array_setter(table, value, recording):
+    """New values for a TimedArray: one for every entry, or an array of its shape. The replay
+    puts the script's values back first, so a later ``device.run()`` without them uses those."""
+    name = f"{table.name}.values"
+    fail_for_dimension_mismatch(value, Quantity(1.0, dim=table.dim),
+                                f"run_args value for '{name}' has the wrong units")
+    shape = np.shape(table.values)
+    raw = np.asarray(value, dtype=np.float64)
+    if raw.size == 1:
+        raw = np.full(shape, raw.item())
+    elif raw.shape != shape:
+        raise TypeError(f"Incorrect size for variable '{name}'. Shape {shape} ≠ {raw.shape}.")
+    recording.tables.setdefault(id(table), (table, table.values))
+    new = Quantity(raw, dim=table.dim)
+
+    def apply():
+        table.values = new
+    return apply
+
+
 def _view_setter(key, value):
-    if isinstance(key, TimedArray):
-        raise NotImplementedError(
-            f"run_args for the values of the TimedArray '{key.name}' are not supported by "
-            "brianjit (docs/differences.md): give the TimedArray its new values and call run() "
-            "again instead")
     if not isinstance(key, VariableView):
         raise TypeError("The keys for 'run_args' need to be 'VariableView' objects, i.e. "
                         "attributes of groups such as 'neurongroup.v', or a 'TimedArray'. Key "
