@@ -4,8 +4,9 @@ compiling anything, giving bit for bit what a fresh simulation with those values
 import numpy as np
 import pytest
 
-from brianjit import (DimensionMismatchError, all_devices, Network, NeuronGroup, SpikeMonitor, StateMonitor,
-                      TimedArray, device, mV, ms, reset_device, run, seed, set_device)
+from brianjit import (DimensionMismatchError, Network, NeuronGroup, SpikeMonitor, StateMonitor,
+                      TimedArray, all_devices, device, mV, ms, reset_device, run, seed,
+                      set_device)
 from brianjit.devices.device import previous_devices
 from brianjit.jit import compile_counts
 
