@@ -236,3 +236,13 @@ def test_timed_array_values_as_run_args(standalone):
     spikes2, trace2 = SpikeMonitor(group2), StateMonitor(group2, "v", record=True)
     Network(group2, spikes2, trace2).run(45 * ms)
     assert_same(replayed, results(spikes2, trace2))
+
+
+def test_a_failed_run_is_refused_not_replayed_wrongly(standalone):
+    group = NeuronGroup(1, "dv/dt = -v / tau_missing : 1", name="G")
+    with pytest.raises(Exception, match="tau_missing"):
+        run(1 * ms)
+    tau_missing = 5 * ms  # noqa: F841  (found by the next run's namespace)
+    run(1 * ms)
+    with pytest.raises(NotImplementedError, match="a run of 'magicnetwork' failed"):
+        device.run(run_args={group.v: 1})

@@ -80,11 +80,16 @@ class Recording:
                             "one and cannot repeat that change")
         if not any(step is not _APPLY for step in self.steps) and _APPLY not in self.steps:
             self.steps.append(_APPLY)  # Brian2's default: just before the first run
-        self.steps.append(call)
         try:
-            return call.execute()
+            result = call.execute()
+        except BaseException:
+            # whatever the failed run changed cannot be replayed
+            self.changed = self.changed or f"a run of '{network.name}' failed"
+            raise
         finally:
             self.after[network.id] = storage.capture(objects, network._t)
+        self.steps.append(call)
+        return result
 
     def replay(self, values):
         """Simulate the recorded runs again from the initial states, with ``values`` (from
