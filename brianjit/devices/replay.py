@@ -48,6 +48,7 @@ class Recording:
         self.changed = None      # what the script changed that a replay cannot repeat
         self.at_apply = None     # the state where apply_run_args() was called
         self.tables = {}         # id(TimedArray) -> (it, the script's values) once run_args set it
+        self.script_results = True  # whether state and monitors are those the script computed
         self.replaying = False
 
     def apply_here(self, objects):
@@ -89,6 +90,7 @@ class Recording:
         finally:
             self.after[network.id] = storage.capture(objects, network._t)
         self.steps.append(call)
+        self.script_results = True
         return result
 
     def replay(self, values):
@@ -99,7 +101,9 @@ class Recording:
                 return  # nothing ran: running the empty project again does nothing
             raise RuntimeError("device.run(): there is no simulation to run again: call run() "
                                "first (with set_device('cpp_standalone', build_on_run=False))")
-        if values and self.changed is not None:
+        if self.changed is not None:
+            if not values and self.script_results:
+                return  # the script's results are there: the same as running it again
             raise NotImplementedError(
                 f"device.run(run_args=...): {self.changed}. Set the values and call run() again "
                 "instead (docs/differences.md).")
@@ -108,7 +112,7 @@ class Recording:
             table.values = script_values
         for network, objects, state in self.initial.values():
             network._t = storage.apply(state, objects, restore_random_state=fixed_seed)
-        self.replaying = True
+        self.script_results, self.replaying = False, True
         try:
             for step in self.steps:
                 if step is _APPLY:
@@ -120,6 +124,7 @@ class Recording:
             self.replaying = False
         for network, objects, _ in self.initial.values():
             self.after[network.id] = storage.capture(objects, network._t)
+        self.script_results = not values
 
 
 def _changed_names(before, now, all_keys=False) -> list:
