@@ -194,14 +194,15 @@ print(rss() - before)
 
 
 def test_memory_stays_flat_in_a_rebuild_loop():
-    # issue 9: at most 5 MB over 1,000 iterations; here 100 iterations, 0.5 MB (measured:
-    # 16-32 kB; 45 kB over 300)
+    # issue 9: at most 5 MB over 1,000 iterations (benchmarks/rebuild_loop.py: 3.0 MB). Here 100
+    # iterations and 1 MB: the leak this guards against was 0.6 MB per iteration (60 MB here);
+    # allocator noise measured 16 kB to 0.5 MB, depending on where the package sits on disk
     import os
     out = subprocess.run([sys.executable, "-c", _MEMORY, "100"], capture_output=True, text=True,
                          timeout=300, env=dict(os.environ, BRIANJIT_CACHE="0"))
     assert out.returncode == 0, out.stderr[-3000:]
     growth = int(out.stdout.strip().splitlines()[-1])
-    assert growth <= 500_000, growth
+    assert growth <= 1_000_000, growth
 
 
 _CUBA = r"""
