@@ -7,7 +7,7 @@ vectorised channel update with its ``exp`` calls."""
 import numpy as np
 
 from brianjit import (Cylinder, Network, Soma, SpatialNeuron, StateMonitor, cm, ms, mV, msiemens,
-                      nA, ohm, uF, um, defaultclock)
+                      nA, ohm, uF, um)
 
 _HH = """
 Im = gl*(El - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
@@ -43,9 +43,8 @@ def _morphology():
 
 
 def test_branched_hh_neuron_trace_is_bit_identical_to_recorded():
-    defaultclock.dt = 0.025 * ms
     neuron = SpatialNeuron(_morphology(), _HH, Cm=1 * uF / cm ** 2, Ri=100 * ohm * cm,
-                           method="exponential_euler")
+                           method="exponential_euler", dt=0.025 * ms)
     neuron.v = -60 * mV
     neuron.h, neuron.m, neuron.n = 1, 0, 0.5
     neuron.gNa, neuron.gK = 0 * msiemens / cm ** 2, 0 * msiemens / cm ** 2
@@ -53,7 +52,7 @@ def test_branched_hh_neuron_trace_is_bit_identical_to_recorded():
     neuron.axon.gNa, neuron.axon.gK = 100 * msiemens / cm ** 2, 30 * msiemens / cm ** 2
     neuron.I[0] = 2 * nA
     probe = [0, 5, 20, 30, 45, 60, neuron.N - 1]
-    monitor = StateMonitor(neuron, ["v", "m"], record=probe)
+    monitor = StateMonitor(neuron, ["v", "m"], record=probe, dt=0.025 * ms)
     net = Network(neuron, monitor)
     net.run(10 * ms)
     v = np.asarray(monitor.v)[:, ::40]
