@@ -141,14 +141,14 @@ class KernelEmitter:
         ranged function (``codegen.partition``) the range it is called with."""
         return self.range if self.range is not None else (const(0), const(size))
 
-    def for_range(self, start, stop, name="loop"):
+    def for_range(self, start, stop, name="loop", scalar=False):
         """``with em.for_range(start, stop) as k:`` (see ``codegen.loops``)."""
-        return loops.for_range(self.builder, start, stop, name)
+        return loops.for_range(self.builder, start, stop, name, scalar)
 
-    def counted_loop(self, start, stop, body, name="loop"):
+    def counted_loop(self, start, stop, body, name="loop", scalar=False):
         """``for k in range(start, stop): body(k)``: the callback form, kept for the shape
         modules not yet written with :meth:`for_range`."""
-        with self.for_range(start, stop, name) as k:
+        with self.for_range(start, stop, name, scalar) as k:
             body(k)
 
     def while_loop(self, condition, body, name="while"):

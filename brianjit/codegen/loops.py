@@ -21,6 +21,27 @@ __all__ = ["for_range", "while_loop", "WhileLoop"]
 I64 = ir.IntType(64)
 
 
+class _LoopID(ir.values.MDValue):
+    """A loop's ``!llvm.loop`` node: distinct, its first operand itself (LLVM's rule for loop
+    IDs), then the hints."""
+
+    def __init__(self, module: ir.Module, hints):
+        super().__init__(module, [module.add_metadata(hint) for hint in hints],
+                         name=str(len(module.metadata)))
+
+    def descr(self, buf):
+        operands = ", ".join([self.get_reference()] + [op.get_reference() for op in self.operands])
+        buf += (f"distinct !{{ {operands} }}", "\n")
+
+
+def _scalar_hints(module: ir.Module):
+    """Neither vectorise nor unroll: for loops that carry a recurrence or run a few times, where
+    the vectoriser's runtime checks and the unrolled copies only cost compile time."""
+    off = ir.Constant(ir.IntType(1), 0)
+    return [[ir.MetaDataString(module, "llvm.loop.vectorize.enable"), off],
+            [ir.MetaDataString(module, "llvm.loop.unroll.disable")]]
+
+
 def _blocks(b: ir.IRBuilder, name: str):
     """(head, body, done) blocks of a new loop; the builder branches into the head and moves there."""
     func = b.block.function
@@ -32,8 +53,10 @@ def _blocks(b: ir.IRBuilder, name: str):
 
 
 @contextlib.contextmanager
-def for_range(b: ir.IRBuilder, start, stop, name: str = "loop"):
-    """``for k in range(start, stop)`` (i64 values, step 1); yields ``k``."""
+def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = False):
+    """``for k in range(start, stop)`` (i64 values, step 1); yields ``k``. ``scalar``: tell
+    LLVM to neither vectorise nor unroll the loop (:func:`_scalar_hints`); the code it runs
+    computes the same bits either way."""
     pre = b.block
     head, body, done = _blocks(b, name)
     k = b.phi(I64, name=f"{name}.k")
@@ -42,7 +65,10 @@ def for_range(b: ir.IRBuilder, start, stop, name: str = "loop"):
     b.position_at_end(body)
     yield k
     k.add_incoming(b.add(k, ir.Constant(I64, 1)), b.block)
-    b.branch(head)
+    latch = b.branch(head)
+    if scalar:
+        module = b.block.function.module
+        latch.set_metadata("llvm.loop", _LoopID(module, _scalar_hints(module)))
     b.position_at_end(done)
 
 

@@ -101,10 +101,10 @@ def _cable_step(em: KernelEmitter, shape: K.CableStep):
     sections = dynarray.emit_load_size(em.prologue, em.header(shape.starts))
     _linearise(em, solver, shape, n, values["dt"])
     em.counted_loop(const(0), sections, lambda s: _solve_section(em, solver, shape, s),
-                    name="section")
+                    name="section", scalar=True)
     _branch_points(em, solver, shape, sections)
     em.counted_loop(const(0), sections, lambda s: _combine(em, solver, shape, s, values["dt"]),
-                    name="combine")
+                    name="combine", scalar=True)
 
 
 def _linearise(em, solver, shape, n, dt):
@@ -149,7 +149,7 @@ def _solve_section(em, solver, shape, s):
         for register, value in ((c_prev, c), (v_prev, v_star), (minus_prev, minus),
                                 (minus_rhs, _number(0.0)), (m_last, m)):
             solver.write(register, value)
-    em.counted_loop(first, end, forward, name="forward")
+    em.counted_loop(first, end, forward, name="forward", scalar=True)
 
     last = b.sub(end, const(1))
     plus = solver.mul(solver.load(shape.end_rhs, s), solver.read(m_last))
@@ -168,7 +168,7 @@ def _solve_section(em, solver, shape, s):
         solver.store(shape.u_minus, j, minus)
         for register, value in ((v_next, v_star), (plus_next, plus), (minus_next, minus)):
             solver.write(register, value)
-    em.counted_loop(const(0), b.sub(last, first), backward, name="backward")
+    em.counted_loop(const(0), b.sub(last, first), backward, name="backward", scalar=True)
 
 
 def _branch_points(em, solver, shape, sections):
@@ -212,7 +212,7 @@ def _branch_points(em, solver, shape, sections):
                                                  solver.mul(solver.load(shape.v_star, first),
                                                             invr0)))
         towards_children(s, last)
-    em.counted_loop(const(1), sections, section, name="assemble")
+    em.counted_loop(const(1), sections, section, name="assemble", scalar=True)
 
     def eliminate(k):
         node = b.sub(sections, k)
@@ -229,8 +229,9 @@ def _branch_points(em, solver, shape, sections):
                                                    solver.mul(factor, solver.load(shape.b, below))))
         em.counted_loop(solver.index(shape.node_offsets, node),
                         solver.index(shape.node_offsets, b.add(node, const(1))), child,
-                        name="child")
-    em.counted_loop(const(0), b.add(sections, const(1)), eliminate, name="eliminate")
+                        name="child", scalar=True)
+    em.counted_loop(const(0), b.add(sections, const(1)), eliminate, name="eliminate",
+                    scalar=True)
 
     solver.store(shape.b, root, solver.div(solver.load(shape.b, root),
                                            solver.load(shape.p_diag, root)))
@@ -241,7 +242,7 @@ def _branch_points(em, solver, shape, sections):
         value = solver.sub(solver.load(shape.b, node),
                            solver.mul(solver.load(shape.p_parent, s), solver.load(shape.b, parent)))
         solver.store(shape.b, node, solver.div(value, solver.load(shape.p_diag, node)))
-    em.counted_loop(const(0), sections, substitute, name="substitute")
+    em.counted_loop(const(0), sections, substitute, name="substitute", scalar=True)
 
 
 def _combine(em, solver, shape, s, dt):
