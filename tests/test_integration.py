@@ -387,7 +387,9 @@ def test_hodgkin_huxley_exponential_euler_is_cheap():
     statements = integrate(rhs, "exponential_euler")
     elapsed = time.perf_counter() - start
     assert statements.method == "exponential_euler"
-    assert elapsed < 0.5   # ~0.02-0.08 s measured; generous for a shared machine
+    # a guard against symbolic blow-up, not a speed target: ~0.02-0.08 s measured, 0.59 s on
+    # a machine at load 10
+    assert elapsed < 5
     with pytest.raises(UnsupportedEquationsException, match="not linear"):
         integrate(rhs, "exact")
     assert integrate(rhs).method == "euler"
