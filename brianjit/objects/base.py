@@ -27,6 +27,7 @@ import itertools
 import linecache
 import re
 import sys
+import threading
 import uuid
 import weakref
 from typing import NamedTuple
@@ -42,12 +43,24 @@ _NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*\*?")
 _creation = itertools.count()
 #: how many live Nameables use each name (for the stems of automatic names)
 _live_names: dict = {}
+#: objects are made in several threads at once and released by finalizers in any thread; the
+#: count of a name is read, changed and written under this lock (re-entrant: a finalizer may
+#: run in the thread that holds it, when a collection starts inside the locked code)
+_names_lock = threading.RLock()
 
 
 def _release_name(name):
-    _live_names[name] -= 1
-    if not _live_names[name]:
-        del _live_names[name]
+    with _names_lock:
+        _live_names[name] -= 1
+        if not _live_names[name]:
+            del _live_names[name]
+
+
+def _count_name(obj):
+    """Count ``obj._name`` among the live names until ``obj`` is collected."""
+    with _names_lock:
+        _live_names[obj._name] = _live_names.get(obj._name, 0) + 1
+    weakref.finalize(obj, _release_name, obj._name).atexit = False
 
 
 def _find_name(name: str) -> str:
@@ -71,18 +84,17 @@ class Nameable:
             raise ValueError(f"Name '{name}' is not a valid name: use letters, digits and "
                              f"underscores, not starting with a digit (an optional '*' at the "
                              f"end asks for a unique variant)")
-        self._name = _find_name(name)
+        with _names_lock:  # two threads must not find the same free automatic name
+            self._name = _find_name(name)
+            _count_name(self)
         self._id = uuid.uuid4()
-        _live_names[self._name] = _live_names.get(self._name, 0) + 1
-        weakref.finalize(self, _release_name, self._name).atexit = False
 
     def __setstate__(self, state):
         """An unpickled object (e.g. sent to another process) keeps its id, so that objects
         pickled together still know each other (dependencies are ids); its name counts among
         the live ones."""
         self.__dict__.update(state)
-        _live_names[self._name] = _live_names.get(self._name, 0) + 1
-        weakref.finalize(self, _release_name, self._name).atexit = False
+        _count_name(self)
 
     @property
     def name(self) -> str:
