@@ -348,7 +348,7 @@ class Network(Nameable):
             raise ValueError(f"Function 'run' expected a non-negative, finite duration but got "
                              f"'{duration!r}'")
         reporter = make_reporter(report, report_period, duration_, self._t)
-        threads = parallel.thread_count()
+        threads, math_mode = parallel.thread_count(), preferred_math_mode()
         profile = bool(profile)
         schedule = check_schedule(self._schedule)
         every = self._all_objects()
@@ -376,11 +376,11 @@ class Network(Nameable):
                                    else k.dtype) for n, k in d.items()))
                      for oid, d in self._constants.items()),
                tuple(sorted((c.id, p) for c, p in periods.items())), schedule,
-               bool(python_objects), profile, preferred_math_mode(), threads)
+               bool(python_objects), profile, math_mode, threads)
         if key != self._key:
             self._program = None  # the old program's arrays can go before the new one is built
             self._program = self._build(objects, periods, schedule, bool(python_objects), profile,
-                                        threads)
+                                        threads, math_mode)
             self._key = key
             self.timings = dict(self._program.timings)
         else:
@@ -522,7 +522,7 @@ class Network(Nameable):
             self._dt_arrays[clock.id].data[0] = clock.dt_
         return self._dt_arrays[clock.id]
 
-    def _build(self, objects, periods, schedule, partial, profile, threads):
+    def _build(self, objects, periods, schedule, partial, profile, threads, math_mode):
         timings = {"parse": sum(o.parse_time for o in objects)}
         t0 = time.perf_counter()
         for obj in objects:
@@ -547,7 +547,6 @@ class Network(Nameable):
         profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
         threaded = threads > 1 and not profile and worth_threads(scheduled)
         profile_slot = slots.slot(profile_array) if profile else None
-        math_mode = preferred_math_mode()
         lowering = {}
 
         def make_ir():
