@@ -33,9 +33,9 @@ ever). ``ast.parse`` runs under a lock: CPython 3.11's AST constructor is not th
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 import threading
-from collections import OrderedDict
 
 import sympy
 from sympy.calculus.accumulationbounds import AccumBounds
@@ -352,26 +352,14 @@ def parse_expression(text: str, evaluate: bool = True) -> sympy.Basic:
     meets the same expression objects, whose exact text ``kernel_key`` remembers too."""
     if not isinstance(text, str):
         raise TypeError(f"a model expression must be a string, not {type(text).__name__}")
-    key = (text, bool(evaluate))
-    with _remembered_lock:
-        expr = _remembered.get(key)
-        if expr is not None:
-            _remembered.move_to_end(key)
-            return expr
-    expr = _parse_expression(text, evaluate)
-    with _remembered_lock:
-        _remembered[key] = expr
-        while len(_remembered) > REMEMBERED_EXPRESSIONS:
-            _remembered.popitem(last=False)
-    return expr
+    return _parse_expression(text, bool(evaluate))
 
 
 #: how many parsed expressions ``parse_expression`` remembers
 REMEMBERED_EXPRESSIONS = 1024
-_remembered: OrderedDict = OrderedDict()
-_remembered_lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=REMEMBERED_EXPRESSIONS)
 def _parse_expression(text: str, evaluate: bool) -> sympy.Basic:
     source = text.strip()
     if not source:
