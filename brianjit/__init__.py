@@ -8,18 +8,18 @@ brianjit's own names (:mod:`brianjit.only`), which win.
 
 ``import brianjit`` imports numpy and the units, nothing more: brianjit's other names are taken
 from :mod:`brianjit.only` when first used (its modules, and with them sympy and llvmlite's engine,
-load then), and the pylab names are found by this module's ``__getattr__``, so matplotlib
-(0.3-0.5 s) is imported only when one is used (``brianjit.plot``) or when the star import asks
-for ``__all__``, which is computed then: with pylab's names if ``matplotlib.pylab`` imports,
-without them otherwise (as Brian2 falls back when it does not).
+load then), and the pylab names are found by this module's ``__getattr__``: stand-ins that
+import matplotlib (0.3-1.2 s) when first used (:mod:`brianjit.pylab_names`), bound only where
+matplotlib is installed (as Brian2 falls back when it is not); ``__all__`` is computed when
+the star import asks for it.
 """
 from importlib import import_module as _import_module
 
 from .units.numpy_names import *  # noqa: F401,F403  (numpy's names first: Brian2's come after)
-from .units.numpy_names import KEPT_BUILTINS as _KEPT_BUILTINS
 from .units.numpy_names import __all__ as _numpy_names
 from . import only as _only
 from .lazy import lazy_names
+from .pylab_names import pylab_name as _pylab_name, pylab_names as _pylab_names
 
 # brianjit.only's names it has bound already (the units, which win over numpy's), then the rest
 # taken from brianjit.only on first use, and brianjit's own, reachable as brianjit.X but not
@@ -46,24 +46,6 @@ _EXTRA_NAMES = ["logging", "codegen"]
 _DELETED_PYLAB_NAMES = {"x", "f", "rate"}
 
 
-_pylab_cache = None
-
-
-def _pylab_names():
-    """pylab's names as Brian2 binds them, or none without matplotlib; matplotlib is imported
-    by the first call only."""
-    global _pylab_cache
-    if _pylab_cache is None:
-        try:
-            import matplotlib.pylab as pylab
-        except ImportError:
-            pylab = None
-        _pylab_cache = {} if pylab is None else {
-            name: value for name, value in vars(pylab).items() if not name.startswith("_")
-            and name not in _DELETED_PYLAB_NAMES and name not in _KEPT_BUILTINS}
-    return _pylab_cache
-
-
 def __getattr__(name):
     if name == "__all__":
         global __all__
@@ -78,12 +60,15 @@ def __getattr__(name):
     except AttributeError:
         if name.startswith("_"):
             raise
-        # a submodule not imported yet (``from . import kernel`` asks first; pylab's ``core``
-        # is numpy's, but Brian2's star import binds its own package ``core``, as this does)
+        # pylab's (a stand-in: brianjit.pylab_names; its ``core`` is this package's own, as
+        # Brian2's star import binds its own package ``core``)
+        try:
+            return _pylab_name(name)
+        except KeyError:
+            pass
+        # a submodule not imported yet (``from . import kernel`` asks first)
         if _is_submodule(name):
             return _import_module(f"{__name__}.{name}")
-        if name in _pylab_names():
-            return _pylab_names()[name]
         raise
 
 
@@ -92,7 +77,7 @@ _submodule_names = None
 
 def _is_submodule(name):
     global _submodule_names
-    if _submodule_names is None:   # listed once: the star import asks for ~300 pylab names
+    if _submodule_names is None:   # listed once
         import pkgutil   # (pkgutil loads typing: 10-50 ms, only on a missing name)
         _submodule_names = frozenset(module.name for module in pkgutil.iter_modules(__path__))
     return name in _submodule_names
