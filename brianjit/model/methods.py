@@ -27,6 +27,7 @@ indexed temporary) without ``dW`` gets one copy per noise symbol (a support poin
 from __future__ import annotations
 
 import ast
+import functools
 import textwrap
 from dataclasses import dataclass, field
 
@@ -242,14 +243,39 @@ class ExplicitStateUpdater(IntegrationMethod):
 
     def __init__(self, description: str, stochastic: str | None = None, *,
                  diagonal_noise: bool = False, name: str = "explicit method"):
+        self._set_up(description, stochastic, diagonal_noise, name)
+        self._parsed  # noqa: B018  (a description that is not valid notation fails here)
+
+    @classmethod
+    def _known_valid(cls, description: str, stochastic: str | None = None, *,
+                     diagonal_noise: bool = False, name: str) -> "ExplicitStateUpdater":
+        """A method whose notation is parsed when it is first used: brianjit's own methods
+        (below), whose notation is known to be valid, so that importing them (every star import)
+        costs no sympy work (their parse took 40-130 ms of processor time, the largest part of
+        the model language's import)."""
+        method = cls.__new__(cls)
+        method._set_up(description, stochastic, diagonal_noise, name)
+        return method
+
+    def _set_up(self, description, stochastic, diagonal_noise, name):
         if stochastic not in (None, "additive", "multiplicative"):
             raise ValueError(f"stochastic must be None, 'additive' or 'multiplicative', not {stochastic!r}")
         self.name = name
         self.stochastic = stochastic
         self.diagonal_noise = diagonal_noise
-        notation = _parse_notation(description)
-        self.description = "\n".join(f"{target} = {expr}" for target, expr in notation)
-        self._statements, self._problem = self._classify(notation)
+        self._notation = description
+
+    @functools.cached_property
+    def _parsed(self):
+        """(description as printed, statements split into terms, problem or None)."""
+        notation = _parse_notation(self._notation)
+        statements, problem = self._classify(notation)
+        return "\n".join(f"{target} = {expr}" for target, expr in notation), statements, problem
+
+    @property
+    def description(self) -> str:
+        """The notation, one ``name = expression`` per line, as sympy prints it."""
+        return self._parsed[0]
 
     def __repr__(self):
         return f"ExplicitStateUpdater({self.description!r}, stochastic={self.stochastic!r})"
@@ -285,8 +311,9 @@ class ExplicitStateUpdater(IntegrationMethod):
 
     def validate(self):
         """ValueError if the description cannot be applied (Brian2 raises it at use)."""
-        if self._problem:
-            raise ValueError(self._problem)
+        problem = self._parsed[2]
+        if problem:
+            raise ValueError(problem)
 
     def check(self, system: OdeSystem) -> None:
         """Raise UnsupportedEquationsException if this method cannot integrate ``system``."""
@@ -317,7 +344,7 @@ class ExplicitStateUpdater(IntegrationMethod):
     def step(self, system: OdeSystem):
         self.validate()
         self.check(system)
-        return _Instantiation(self._statements, system).run()
+        return _Instantiation(self._parsed[1], system).run()
 
 
 class _Instantiation:
@@ -381,16 +408,16 @@ class _Instantiation:
 
 # ---- the methods ------------------------------------------------------------------------------
 
-euler = ExplicitStateUpdater("""
+euler = ExplicitStateUpdater._known_valid("""
 x_new = x + dt*f(x, t) + dW*g(x, t)
 """, stochastic="additive", name="euler")
 
-rk2 = ExplicitStateUpdater("""
+rk2 = ExplicitStateUpdater._known_valid("""
 k = dt*f(x, t)
 x_new = x + dt*f(x + k/2, t + dt/2)
 """, name="rk2")
 
-rk4 = ExplicitStateUpdater("""
+rk4 = ExplicitStateUpdater._known_valid("""
 k1 = dt*f(x, t)
 k2 = dt*f(x + k1/2, t + dt/2)
 k3 = dt*f(x + k2/2, t + dt/2)
@@ -399,13 +426,13 @@ x_new = x + (k1 + 2*k2 + 2*k3 + k4)/6
 """, name="rk4")
 
 # Stochastic Heun (Stratonovich): one Euler predictor, then the trapezoid average of drift and noise.
-heun = ExplicitStateUpdater("""
+heun = ExplicitStateUpdater._known_valid("""
 x_support = x + dt*f(x, t) + dW*g(x, t)
 x_new = x + dt/2*(f(x, t) + f(x_support, t + dt)) + dW/2*(g(x, t) + g(x_support, t + dt))
 """, stochastic="multiplicative", name="heun")
 
 # Derivative-free Milstein (Stratonovich): the derivative of g is a difference at a support point.
-milstein = ExplicitStateUpdater("""
+milstein = ExplicitStateUpdater._known_valid("""
 x_support = x + dt*f(x, t) + sqrt(dt)*g(x, t)
 x_new = x + dt*f(x, t) + dW*g(x, t) + dW**2/(2*sqrt(dt))*(g(x_support, t) - g(x, t))
 """, stochastic="multiplicative", diagonal_noise=True, name="milstein")
