@@ -1,10 +1,12 @@
-"""Compiled machine code kept on disk between processes, keyed like the in-process JIT cache.
+"""Compiled machine code (and the front end's results) kept on disk between processes, keyed
+like the in-process caches.
 
 Re-running a script, restarting a notebook kernel or a benchmark's fresh process otherwise pays
 LLVM's optimisation and code generation again for the very same IR. An entry is the object code
 the engine links plus texts (``jit`` keeps the optimised IR and the IR, for ``obj.code``, and the
 names of the functions), stored under the key ``jit`` computes (a hash of the IR text or of the
-kernels' structure, the CPU name and features, and the versions).
+kernels' structure, the CPU name and features, and the versions). ``objects.frontend_memo``
+keeps integrations the same way (one binary part: a pickle, under a key of its own inputs).
 
 An entry is machine code that this process will execute, so the cache trusts nothing it did not
 write itself:
@@ -42,7 +44,8 @@ import stat
 
 from .utils import debug, warn
 
-__all__ = ["MAX_ENTRY_BYTES", "enabled", "cache_dir", "key_file", "load", "store"]
+__all__ = ["MAX_ENTRY_BYTES", "enabled", "cache_dir", "code_fingerprint", "key_file", "load",
+           "store"]
 
 _MAGIC = b"brianjit-object-v3\n"
 #: entries larger than this are neither written nor read (a network's entry is ~0.1-1 MB)
@@ -54,6 +57,23 @@ _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 class _Untrusted(Exception):
     """A file or folder the cache must not rely on; the message says which and why."""
+
+
+_fingerprint: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of brianjit's own source files: a key that stands for what *this* version of
+    brianjit makes (machine code of a structure, an integration) must not find an older
+    version's entry. (About 1 MB of text, hashed once per process, when first needed.)"""
+    if not _fingerprint:
+        package = pathlib.Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for path in sorted(package.rglob("*.py")):
+            digest.update(str(path.relative_to(package)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+        _fingerprint.append(digest.hexdigest())
+    return _fingerprint[0]
 
 
 def enabled() -> bool:

@@ -10,7 +10,7 @@ CPU (or a generic x86-64 CPU for clusters of mixed machines), the O3 pass pipeli
 * :func:`compile_ir` keys by the IR text itself (one-off modules, tests).
 
 Both add the CPU name and features and the llvmlite/LLVM versions; the structural key also
-brianjit's own source (``_code_fingerprint``), since it stands for the IR this version makes.
+brianjit's own source (``diskcache.code_fingerprint``), since it stands for the IR this version makes.
 Hits come from this process (``_cache``) or from the disk (``brianjit.diskcache``), whose entry
 holds the object code, the optimised IR, the IR and the function names, so a disk hit needs
 neither the lowering nor LLVM's parser.
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import pathlib
 import threading
 import time
 import weakref
@@ -272,21 +271,6 @@ def _load(engine, object_code: bytes, names: dict[str, str]) -> dict[str, int]:
     return addresses
 
 
-def _code_fingerprint() -> str:
-    """SHA-256 of brianjit's own source files: a structural key stands for the IR that *this*
-    version of the lowering makes, so a changed brianjit must not find the old machine code on
-    disk. (About 1 MB of text, hashed once per process, only when a structural key is made.)"""
-    fingerprint = _state.get("code_fingerprint")
-    if fingerprint is None:
-        package = pathlib.Path(__file__).resolve().parent
-        digest = hashlib.sha256()
-        for path in sorted(package.rglob("*.py")):
-            digest.update(str(path.relative_to(package)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-        fingerprint = _state["code_fingerprint"] = digest.hexdigest()
-    return fingerprint
-
-
 def _full_key(*parts: str) -> str:
     """The cache key: ``parts`` plus the CPU and the llvmlite/LLVM versions (callers hold
     ``_lock``)."""
@@ -340,7 +324,7 @@ def compile_structure(structure_key: str, make_ir: Callable[[], str]) -> Compile
     ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key also covers the
     CPU, the llvmlite/LLVM versions and brianjit's own code."""
     with _lock:
-        return _compile(_full_key("structure", structure_key, _code_fingerprint()), make_ir)
+        return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), make_ir)
 
 
 def _compile(key: str, make_ir: Callable[[], str]) -> CompiledModule:
