@@ -88,6 +88,14 @@ def test_what_changes_the_integration_misses(counted, changed, kwargs):
     assert len(computed) == 2
 
 
+def test_a_method_that_warns_when_used_is_never_stored(counted):
+    computed, integrate_group = counted
+    model = "dv/dt = -v/tau : volt"
+    integrate_group(model, method="independent")
+    integrate_group(model, method="independent")
+    assert len(computed) == 2   # a later process gives the deprecation warning again
+
+
 def test_locally_constant_functions_are_part_of_the_key():
     text = "canonical"
     method_key = frontend_memo._method_key("exact")
