@@ -10,8 +10,8 @@ Only the names Brian2's star import takes from pylab and from nowhere else are l
 (bound by ``brianjit.units.numpy_names``) and Brian2's own (``brianjit.only``) win over pylab's.
 A name's source is ``"pylab"`` (a stand-in that imports ``matplotlib.pylab`` on first use),
 ``"module:X"`` (the module ``X``, not matplotlib's: one of the standard library or of brianjit
-is bound itself, any other one by a stand-in; ``core`` is brianjit's, as Brian2 binds its own) or ``"X"`` (the attribute of that name of the module
-``X``, outside matplotlib: bound itself).
+is bound itself, any other one by a stand-in; ``core`` is brianjit's, as Brian2 binds its own)
+or ``"X"`` (the attribute of that name of the module ``X``, outside matplotlib: bound itself).
 """
 import importlib
 import pathlib

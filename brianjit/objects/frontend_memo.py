@@ -13,15 +13,16 @@ constant during a step, so its result is shared: sympy expressions are immutable
 A later process (re-running a script: issue 9, target 2) finds the result in the disk cache
 (``brianjit.diskcache``) under a key of the same inputs written as text, with the method written
 as what defines it (brianjit's own method objects by name, a user's ``ExplicitStateUpdater`` by
-its notation and options), brianjit's own source and sympy's version. CUBA's ``exact`` step
-in a fresh process: ~80 ms of processor time computed, ~25 ms found on disk (of which unpickling,
-which has sympy build the expressions again, is 12 ms; measured on a loaded 2-core machine). Results are stored only when every candidate method has such a text, the
-chosen one logs nothing when it integrates (``independent``'s deprecation warning), the
-result calls no random function (the ids that keep ``rand()`` calls apart count up per process,
-so a stored id could meet a new call's id) and unpickling gives exactly the same expressions
-(sympy evaluates them again when it rebuilds them), so a hit builds the kernels a cold build
-builds, bit for bit. An entry is a pickle: the disk cache loads only entries it authenticated as
-written by this user, the same trust it gives machine code.
+its notation and options), brianjit's own source and sympy's version. CUBA's ``exact`` step in a
+fresh process: ~80 ms of processor time computed, ~25 ms found on disk (of which unpickling,
+which has sympy build the expressions again, is 12 ms; measured on a loaded 2-core machine).
+Results are stored only when every candidate method has such a text, the chosen one logs nothing
+when it integrates (``independent``'s deprecation warning), the result calls no random function
+(the ids that keep ``rand()`` calls apart count up per process, so a stored id could meet a new
+call's id) and unpickling gives exactly the same expressions (sympy evaluates them again when it
+rebuilds them), so a hit builds the kernels a cold build builds, bit for bit. An entry is a
+pickle: the disk cache loads only entries it authenticated as written by this user, the same
+trust it gives machine code.
 """
 from __future__ import annotations
 
