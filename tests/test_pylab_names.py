@@ -98,3 +98,18 @@ def test_no_pylab_names_without_matplotlib():
         print("plot" in brianjit.__all__, hasattr(brianjit, "plot"))
         """)
     assert out.split() == ["False", "False"]
+
+
+def test_a_script_that_plots_nothing_never_loads_matplotlib():
+    pytest.importorskip("matplotlib")
+    out = run_script("""
+        import sys
+        from brianjit import *
+        G = NeuronGroup(5, 'dv/dt = -v/(10*ms) : 1', threshold='v > 1', reset='v = 0',
+                        method='exact')
+        G.v = 'rand()'
+        M = SpikeMonitor(G)
+        run(1*ms)
+        print("matplotlib" in sys.modules)
+        """)
+    assert out.split()[-1] == "False"
