@@ -48,7 +48,7 @@ def test_first_model_then_imports_what_it_needs_and_runs():
 
 @pytest.mark.parametrize("statement", ["from brianjit.only import *", "from brianjit import *"])
 def test_star_imports_leave_llvm_to_the_first_compile(statement):
-    # (they import sympy: DEFAULT_FUNCTIONS, euler ... are sympy tables and templates)
+    # (they import sympy: DEFAULT_FUNCTIONS and the function table are sympy objects)
     assert "llvmlite.binding" not in _loaded_after(statement)
 
 
