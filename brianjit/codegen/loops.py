@@ -2,7 +2,9 @@
 
 ``with for_range(b, start, stop) as k:`` is ``for k in range(start, stop)`` with ``k`` an i64
 value; ``with while_loop(b) as loop:`` emits the test first (``loop.enter_if(i1)``: code before
-it runs in the loop's head, on every iteration) and the body after it. Both leave the builder
+it runs in the loop's head, on every iteration) and the body after it. Several ``enter_if`` calls
+are ``while a and b:``, short-circuit: the code between them runs only while the tests before it
+held (``b`` may read what ``a`` bounds). Both leave the builder
 after the loop. Bodies may add blocks of their own (``if_then``, nested loops): the loop's
 latch is closed from wherever the body ended.
 
@@ -73,19 +75,21 @@ def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = F
 
 
 class WhileLoop:
-    """The loop of a ``with while_loop(b)`` block: :meth:`enter_if` ends the test."""
+    """The loop of a ``with while_loop(b)`` block: each :meth:`enter_if` ends one test."""
 
     def __init__(self, b, body, done):
         self._b, self._body, self._done = b, body, done
         self.entered = False
 
     def enter_if(self, condition):
-        """Run the body while the i1 ``condition`` (emitted in the head) holds."""
-        if self.entered:
-            raise RuntimeError("a while_loop has one test")
+        """Go on (to the next test or the body) while the i1 ``condition`` holds; else leave
+        the loop."""
+        b = self._b
+        following = self._body if not self.entered else b.block.function.append_basic_block(
+            f"{self._body.name}.and")
         self.entered = True
-        self._b.cbranch(condition, self._body, self._done)
-        self._b.position_at_end(self._body)
+        b.cbranch(condition, following, self._done)
+        b.position_at_end(following)
 
 
 @contextlib.contextmanager

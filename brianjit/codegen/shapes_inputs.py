@@ -31,9 +31,11 @@ def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
     spikes = em.data(shape.spikespace)
     last_ptr = em.data(shape.lastindex)
     period = b.load(em.data(shape.period_bins), typ=I64)
-    last = b.load(last_ptr, typ=I64)
-    last = b.select(b.icmp_signed("<", last, const(0)),
-                    _count_before(em, bins, n_spikes, em.step), last)
+    pointer = em.alloca(I64)
+    b.store(b.load(last_ptr, typ=I64), pointer)
+    with b.if_then(b.icmp_signed("<", b.load(pointer, typ=I64), const(0))):
+        b.store(_count_before(em, bins, n_spikes, em.step), pointer)
+    last = b.load(pointer, typ=I64)
     periodic = b.icmp_signed(">", period, const(0))
     safe_period = b.select(periodic, period, const(1))
     timebin = b.select(periodic, b.srem(em.step, safe_period), em.step)
@@ -44,27 +46,19 @@ def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
                                       b.icmp_signed(">=", previous_bin, timebin)))
     first = b.select(restart, const(0), last)
 
-    head = em.func.append_basic_block("emit.head")
-    test_bin = em.func.append_basic_block("emit.bin")
-    body = em.func.append_basic_block("emit.body")
-    done = em.func.append_basic_block("emit.done")
-    entry = b.block
-    b.branch(head)
-    b.position_at_end(head)
-    n = b.phi(I64, name="n")
-    n.add_incoming(const(0), entry)
-    k = b.add(first, n)
-    room = b.and_(b.icmp_signed("<", k, n_spikes), b.icmp_signed("<", n, const(shape.size)))
-    b.cbranch(room, test_bin, done)
-    b.position_at_end(test_bin)
-    spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
-    b.cbranch(b.icmp_signed("<=", spike_bin, timebin), body, done)
-    b.position_at_end(body)
-    neuron = b.load(b.gep(neurons, [k], source_etype=I32), typ=I32)
-    b.store(neuron, b.gep(spikes, [n], source_etype=I32))
-    n.add_incoming(b.add(n, const(1)), body)
-    b.branch(head)
-    b.position_at_end(done)
+    count = em.alloca(I64)
+    b.store(const(0), count)
+    with loops.while_loop(b, name="emit") as loop:
+        n = b.load(count, typ=I64)
+        k = b.add(first, n)
+        room = b.icmp_signed("<", n, const(shape.size))   # the spike space's
+        loop.enter_if(b.and_(b.icmp_signed("<", k, n_spikes), room))
+        spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
+        loop.enter_if(b.icmp_signed("<=", spike_bin, timebin))
+        neuron = b.load(b.gep(neurons, [k], source_etype=I32), typ=I32)
+        b.store(neuron, b.gep(spikes, [n], source_etype=I32))
+        b.store(b.add(n, const(1)), count)
+    n = b.load(count, typ=I64)
     b.store(b.add(first, n), last_ptr)
     b.store(b.trunc(n, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
 
@@ -73,24 +67,15 @@ def _count_before(em, bins, n_spikes, step):
     """How many spikes (sorted by bin) lie in bins before ``step``: where a pointer not yet
     placed (-1, new spikes) starts, so spikes already in the past are skipped as in Brian2."""
     b = em.builder
-    entry = b.block
-    head = em.func.append_basic_block("skip.head")
-    test = em.func.append_basic_block("skip.test")
-    done = em.func.append_basic_block("skip.done")
-    b.branch(head)
-    b.position_at_end(head)
-    k = b.phi(I64, name="k")
-    k.add_incoming(const(0), entry)
-    b.cbranch(b.icmp_signed("<", k, n_spikes), test, done)
-    b.position_at_end(test)
-    spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
-    k.add_incoming(b.add(k, const(1)), test)
-    b.cbranch(b.icmp_signed("<", spike_bin, step), head, done)
-    b.position_at_end(done)
-    result = b.phi(I64)
-    result.add_incoming(k, head)
-    result.add_incoming(k, test)
-    return result
+    count = em.alloca(I64)
+    b.store(const(0), count)
+    with loops.while_loop(b, name="skip") as loop:
+        k = b.load(count, typ=I64)
+        loop.enter_if(b.icmp_signed("<", k, n_spikes))
+        spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
+        loop.enter_if(b.icmp_signed("<", spike_bin, step))
+        b.store(b.add(k, const(1)), count)
+    return b.load(count, typ=I64)
 
 
 # ---- TimedArray --------------------------------------------------------------------------------
