@@ -36,6 +36,27 @@ class _LoopID(ir.values.MDValue):
         buf += (f"distinct !{{ {operands} }}", "\n")
 
 
+class _AccessGroup(ir.values.MDValue):
+    """An access group: a distinct node without operands (LLVM's ``!llvm.access.group``)."""
+
+    def __init__(self, module: ir.Module):
+        super().__init__(module, [], name=str(len(module.metadata)))
+
+    def descr(self, buf):
+        buf += ("distinct !{}", "\n")
+
+
+def _independent(module: ir.Module, blocks):
+    """Tag every load and store of ``blocks`` with a new access group; the loop hint that says
+    their iterations do not depend on each other (``llvm.loop.parallel_accesses``)."""
+    group = _AccessGroup(module)
+    for block in blocks:
+        for instruction in block.instructions:
+            if isinstance(instruction, (ir.LoadInstr, ir.StoreInstr)):
+                instruction.set_metadata("llvm.access.group", group)
+    return [[ir.MetaDataString(module, "llvm.loop.parallel_accesses"), group]]
+
+
 def _scalar_hints(module: ir.Module):
     """Neither vectorise nor unroll: for loops that carry a recurrence or run a few times, where
     the vectoriser's runtime checks and the unrolled copies only cost compile time."""
@@ -55,10 +76,15 @@ def _blocks(b: ir.IRBuilder, name: str):
 
 
 @contextlib.contextmanager
-def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = False):
+def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = False,
+              independent: bool = False):
     """``for k in range(start, stop)`` (i64 values, step 1); yields ``k``. ``scalar``: tell
-    LLVM to neither vectorise nor unroll the loop (:func:`_scalar_hints`); the code it runs
-    computes the same bits either way."""
+    LLVM to neither vectorise nor unroll the loop (:func:`_scalar_hints`); ``independent``:
+    promise that no iteration reads what another writes (:func:`_independent`), so LLVM
+    vectorises without checking at run time whether the arrays overlap. The code either hint
+    leads to computes the same bits."""
+    if scalar and independent:
+        raise ValueError("a loop is either scalar or vectorised without checks, not both")
     pre = b.block
     head, body, done = _blocks(b, name)
     k = b.phi(I64, name=f"{name}.k")
@@ -68,9 +94,12 @@ def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = F
     yield k
     k.add_incoming(b.add(k, ir.Constant(I64, 1)), b.block)
     latch = b.branch(head)
-    if scalar:
-        module = b.block.function.module
-        latch.set_metadata("llvm.loop", _LoopID(module, _scalar_hints(module)))
+    func = b.block.function
+    module = func.module
+    hints = (_scalar_hints(module) if scalar else
+             _independent(module, func.blocks[func.blocks.index(body):]) if independent else None)
+    if hints:
+        latch.set_metadata("llvm.loop", _LoopID(module, hints))
     b.position_at_end(done)
 
 
