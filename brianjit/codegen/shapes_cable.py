@@ -112,6 +112,9 @@ def _linearise(em, solver, shape, n, dt):
     variables = em.kernel.variables
     membrane = [K.Assign("_gtot", shape.gtot), K.Assign("_I0", shape.I0)]
 
+    # independent: every compartment reads and writes only its own elements (Python functions,
+    # whose results are read through a counter carried from one iteration to the next, are
+    # refused in this kernel: callbacks.lower_python_call)
     with loops.for_range(em.builder, const(0), n, name="linearise", independent=True) as j:
         current = em.run_statements(membrane, j, n,
                                     declared={"_gtot": "float", "_I0": "float"})
