@@ -521,8 +521,8 @@ def lowers(shape_class, table=SHAPE_LOWERINGS):
 def _compiled_for_size(kern: K.Kernel) -> bool:
     """Whether ``kern`` is compiled for size (LLVM's ``optsize``: its loops neither vectorised nor
     unrolled): a shape that runs per event (``K.runs_per_event``) whose statements call no
-    function. A third less compile time for synaptic delivery, resets and spike monitors, the
-    same code per iteration. Calls keep O3: vectorised, ``exp`` and its kind would come from
+    function: less compile time for resets, spike monitors and spike generators, the same code
+    per iteration. Calls keep O3: vectorised, ``exp`` and its kind would come from
     libmvec, whose last bits differ from libm's, so the results would change."""
     return K.runs_per_event(kern.shape) and not any(
         stmt.expr.atoms(sympy.Function) for stmt in kern.statements)
