@@ -392,3 +392,20 @@ class PythonFunction:
     callback: int
     arg_types: tuple
     result_type: str
+
+
+# ---- how shapes are compiled ----------------------------------------------------------------------
+__all__ += ["EVENT_SHAPES", "runs_per_event"]
+
+#: Shapes whose loops run once per event of the step (a spike, a generated spike), not once per
+#: element. Their trip counts are small and unknown, so vectorising and unrolling them rarely
+#: pays at run time, yet costs LLVM time in every build: ``codegen.kernels.lower_kernel``
+#: compiles them for size (docs/architecture.md, "Compile time"). Not ``Propagate``: its
+#: synapse loop is CUBA's hot loop, which O3 unswitches and unrolls (compiled for size, CUBA's
+#: native run measured ~3 % slower).
+EVENT_SHAPES = (ForEachSpike, RecordSpikes, SpikeGenerator)
+
+
+def runs_per_event(shape) -> bool:
+    """Whether ``shape``'s loops run per event rather than per element (:data:`EVENT_SHAPES`)."""
+    return isinstance(shape, EVENT_SHAPES)

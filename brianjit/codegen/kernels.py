@@ -518,6 +518,16 @@ def lowers(shape_class, table=SHAPE_LOWERINGS):
     return register
 
 
+def _compiled_for_size(kern: K.Kernel) -> bool:
+    """Whether ``kern`` is compiled for size (LLVM's ``optsize``: its loops neither vectorised nor
+    unrolled): a shape that runs per event (``K.runs_per_event``) whose statements call no
+    function: less compile time for resets, spike monitors and spike generators, the same code
+    per iteration. Calls keep O3: vectorised, ``exp`` and its kind would come from
+    libmvec, whose last bits differ from libm's, so the results would change."""
+    return K.runs_per_event(kern.shape) and not any(
+        stmt.expr.atoms(sympy.Function) for stmt in kern.statements)
+
+
 def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> ir.Function:
     """Emit ``kern`` into ``module`` as ``i32 name(ptr slots, i64 step)``."""
     lower_shape = SHAPE_LOWERINGS.get(type(kern.shape))
@@ -526,6 +536,8 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
     dynarray.declare_runtime(module)
     em = KernelEmitter(module, kern, name or kern.name)
     em.func.args[0].add_attribute("noalias")
+    if _compiled_for_size(kern):
+        em.func.attributes.add("optsize")
     lower_shape(em, kern.shape)
     if not em.builder.block.is_terminated:
         em.builder.ret(ir.Constant(I32, 0))

@@ -2,7 +2,9 @@
 
 ``with for_range(b, start, stop) as k:`` is ``for k in range(start, stop)`` with ``k`` an i64
 value; ``with while_loop(b) as loop:`` emits the test first (``loop.enter_if(i1)``: code before
-it runs in the loop's head, on every iteration) and the body after it. Both leave the builder
+it runs in the loop's head, on every iteration) and the body after it. Several ``enter_if`` calls
+are ``while a and b:``, short-circuit: the code between them runs only while the tests before it
+held (``b`` may read what ``a`` bounds). Both leave the builder
 after the loop. Bodies may add blocks of their own (``if_then``, nested loops): the loop's
 latch is closed from wherever the body ended.
 
@@ -34,6 +36,27 @@ class _LoopID(ir.values.MDValue):
         buf += (f"distinct !{{ {operands} }}", "\n")
 
 
+class _AccessGroup(ir.values.MDValue):
+    """An access group: a distinct node without operands (LLVM's ``!llvm.access.group``)."""
+
+    def __init__(self, module: ir.Module):
+        super().__init__(module, [], name=str(len(module.metadata)))
+
+    def descr(self, buf):
+        buf += ("distinct !{}", "\n")
+
+
+def _independent(module: ir.Module, blocks):
+    """Tag every load and store of ``blocks`` with a new access group; the loop hint that says
+    their iterations do not depend on each other (``llvm.loop.parallel_accesses``)."""
+    group = _AccessGroup(module)
+    for block in blocks:
+        for instruction in block.instructions:
+            if isinstance(instruction, (ir.LoadInstr, ir.StoreInstr)):
+                instruction.set_metadata("llvm.access.group", group)
+    return [[ir.MetaDataString(module, "llvm.loop.parallel_accesses"), group]]
+
+
 def _scalar_hints(module: ir.Module):
     """Neither vectorise nor unroll: for loops that carry a recurrence or run a few times, where
     the vectoriser's runtime checks and the unrolled copies only cost compile time."""
@@ -53,10 +76,15 @@ def _blocks(b: ir.IRBuilder, name: str):
 
 
 @contextlib.contextmanager
-def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = False):
+def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = False,
+              independent: bool = False):
     """``for k in range(start, stop)`` (i64 values, step 1); yields ``k``. ``scalar``: tell
-    LLVM to neither vectorise nor unroll the loop (:func:`_scalar_hints`); the code it runs
-    computes the same bits either way."""
+    LLVM to neither vectorise nor unroll the loop (:func:`_scalar_hints`); ``independent``:
+    promise that no iteration reads what another writes (:func:`_independent`), so LLVM
+    vectorises without checking at run time whether the arrays overlap. The code either hint
+    leads to computes the same bits."""
+    if scalar and independent:
+        raise ValueError("a loop is either scalar or vectorised without checks, not both")
     pre = b.block
     head, body, done = _blocks(b, name)
     k = b.phi(I64, name=f"{name}.k")
@@ -66,26 +94,31 @@ def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = F
     yield k
     k.add_incoming(b.add(k, ir.Constant(I64, 1)), b.block)
     latch = b.branch(head)
-    if scalar:
-        module = b.block.function.module
-        latch.set_metadata("llvm.loop", _LoopID(module, _scalar_hints(module)))
+    func = b.block.function
+    module = func.module
+    hints = (_scalar_hints(module) if scalar else
+             _independent(module, func.blocks[func.blocks.index(body):]) if independent else None)
+    if hints:
+        latch.set_metadata("llvm.loop", _LoopID(module, hints))
     b.position_at_end(done)
 
 
 class WhileLoop:
-    """The loop of a ``with while_loop(b)`` block: :meth:`enter_if` ends the test."""
+    """The loop of a ``with while_loop(b)`` block: each :meth:`enter_if` ends one test."""
 
     def __init__(self, b, body, done):
         self._b, self._body, self._done = b, body, done
         self.entered = False
 
     def enter_if(self, condition):
-        """Run the body while the i1 ``condition`` (emitted in the head) holds."""
-        if self.entered:
-            raise RuntimeError("a while_loop has one test")
+        """Go on (to the next test or the body) while the i1 ``condition`` holds; else leave
+        the loop."""
+        b = self._b
+        following = self._body if not self.entered else b.block.function.append_basic_block(
+            f"{self._body.name}.and")
         self.entered = True
-        self._b.cbranch(condition, self._body, self._done)
-        self._b.position_at_end(self._body)
+        b.cbranch(condition, following, self._done)
+        b.position_at_end(following)
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from llvmlite import ir
 from .mathfuncs import FAST_MATH, call_math
 
 __all__ = ["RandomContext", "emit_philox", "emit_block", "emit_uniform", "emit_normal",
+           "philox_function", "emit_key_call", "emit_uniform_call",
            "philox4x32_10", "uniform", "normal", "emit_binomial", "binomial", "binomial_constants",
            "BINOMIAL_STREAMS", "emit_poisson", "poisson", "POISSON_STREAMS"]
 
@@ -116,6 +117,53 @@ def emit_normal(builder: ir.IRBuilder, seed, stream, index, step) -> ir.Value:
                                                       flags=FAST_MATH)])
     angle = builder.fmul(angle_uniform, ir.Constant(_DOUBLE, 2 * math.pi), flags=FAST_MATH)
     return builder.fmul(radius, call_math(builder, "cos", [angle]), flags=FAST_MATH)
+
+
+# --- out of line: one copy of the rounds per module ------------------------------------------------
+# An inlined Philox4x32-10 costs LLVM ~13 ms to optimise and compile (processor time; InstCombine
+# and instruction selection on its chain of 64-bit products), so code that draws at a few places
+# per step, not in a vectorised loop (PoissonGroup's skips), calls one internal function instead.
+
+_PHILOX_NAME = "brianjit.philox4x32_10"
+_WORDS = ir.LiteralStructType([_I32] * 4)
+
+
+def philox_function(module: ir.Module) -> ir.Function:
+    """Philox4x32-10 as one internal, never inlined function of ``module``,
+    ``{i32, i32, i32, i32} (i32 c0, c1, c2, c3, k0, k1)``; the same bits as :func:`emit_philox`."""
+    fn = module.globals.get(_PHILOX_NAME)
+    if fn is None:
+        fn = ir.Function(module, ir.FunctionType(_WORDS, [_I32] * 6), name=_PHILOX_NAME)
+        fn.linkage = "internal"
+        for attribute in ("noinline", "nounwind"):
+            fn.attributes.add(attribute)
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        result = ir.Constant(_WORDS, ir.Undefined)
+        for k, word in enumerate(emit_philox(b, fn.args[:4], fn.args[4:])):
+            result = b.insert_value(result, word, k)
+        b.ret(result)
+    return fn
+
+
+def _call(builder, counter, key):
+    words = builder.call(philox_function(builder.module), [*counter, *key])
+    return [builder.extract_value(words, k) for k in range(4)]
+
+
+def emit_key_call(builder: ir.IRBuilder, seed, stream):
+    """The Philox key (two i32 words) of (seed, stream), as :func:`emit_block` derives it,
+    through :func:`philox_function`."""
+    seed, stream = _as_i64(seed), _as_i64(stream)
+    zero = ir.Constant(_I32, 0)
+    return _call(builder, [*_split(builder, stream), zero, zero], _split(builder, seed))[:2]
+
+
+def emit_uniform_call(builder: ir.IRBuilder, key, index, step) -> ir.Value:
+    """:func:`emit_uniform` for the key of :func:`emit_key_call`, through
+    :func:`philox_function`: the same double."""
+    index, step = _as_i64(index), _as_i64(step)
+    w = _call(builder, [*_split(builder, index), *_split(builder, step)], key)
+    return _unit(builder, w[0], w[1], 0)
 
 
 # --- numpy reference -----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from __future__ import annotations
 from llvmlite import ir
 
 from .. import kernel as K
-from . import dynarray
+from . import dynarray, loops
 from .kernels import F64, I32, I64, KernelEmitter, const, lowers
 from .mathfuncs import FAST_MATH
 
@@ -100,11 +100,11 @@ def _cable_step(em: KernelEmitter, shape: K.CableStep):
     n = dynarray.emit_load_size(em.prologue, em.header(shape.bi))
     sections = dynarray.emit_load_size(em.prologue, em.header(shape.starts))
     _linearise(em, solver, shape, n, values["dt"])
-    em.counted_loop(const(0), sections, lambda s: _solve_section(em, solver, shape, s),
-                    name="section", scalar=True)
+    with em.for_range(const(0), sections, name="section", scalar=True) as s:
+        _solve_section(em, solver, shape, s)
     _branch_points(em, solver, shape, sections)
-    em.counted_loop(const(0), sections, lambda s: _combine(em, solver, shape, s, values["dt"]),
-                    name="combine", scalar=True)
+    with em.for_range(const(0), sections, name="combine", scalar=True) as s:
+        _combine(em, solver, shape, s, values["dt"])
 
 
 def _linearise(em, solver, shape, n, dt):
@@ -112,7 +112,10 @@ def _linearise(em, solver, shape, n, dt):
     variables = em.kernel.variables
     membrane = [K.Assign("_gtot", shape.gtot), K.Assign("_I0", shape.I0)]
 
-    def compartment(j):
+    # independent: every compartment reads and writes only its own elements (Python functions,
+    # whose results are read through a counter carried from one iteration to the next, are
+    # refused in this kernel: callbacks.lower_python_call)
+    with loops.for_range(em.builder, const(0), n, name="linearise", independent=True) as j:
         current = em.run_statements(membrane, j, n,
                                     declared={"_gtot": "float", "_I0": "float"})
         v, cm = em.load(variables["v"], j), em.load(variables["Cm"], j)
@@ -120,7 +123,6 @@ def _linearise(em, solver, shape, n, dt):
         solver.store(shape.bi, j, solver.sub(solver.load(shape.diagonal, j), current["_gtot"]))
         solver.store(shape.v_star, j, solver.sub(solver.neg(solver.mul(solver.div(cm, dt), v)),
                                                  current["_I0"]))
-    em.counted_loop(const(0), n, compartment, name="linearise")
 
 
 def _solve_section(em, solver, shape, s):
@@ -133,7 +135,7 @@ def _solve_section(em, solver, shape, s):
     minus_rhs = solver.register(solver.load(shape.start_rhs, s))
     m_last = solver.register()
 
-    def forward(j):
+    with em.for_range(first, end, name="forward", scalar=True) as j:
         lower = solver.load(shape.lower, j)   # 0 at the section's first compartment
         pivot = solver.sub(solver.load(shape.bi, j), solver.mul(lower, solver.read(c_prev)))
         m = solver.div(_number(1.0), pivot)
@@ -149,7 +151,6 @@ def _solve_section(em, solver, shape, s):
         for register, value in ((c_prev, c), (v_prev, v_star), (minus_prev, minus),
                                 (minus_rhs, _number(0.0)), (m_last, m)):
             solver.write(register, value)
-    em.counted_loop(first, end, forward, name="forward", scalar=True)
 
     last = b.sub(end, const(1))
     plus = solver.mul(solver.load(shape.end_rhs, s), solver.read(m_last))
@@ -157,7 +158,7 @@ def _solve_section(em, solver, shape, s):
     v_next, plus_next = solver.register(solver.load(shape.v_star, last)), solver.register(plus)
     minus_next = solver.register(solver.load(shape.u_minus, last))
 
-    def backward(k):
+    with em.for_range(const(0), b.sub(last, first), name="backward", scalar=True) as k:
         j = b.sub(b.sub(last, const(1)), k)
         c = solver.load(shape.c, j)
         v_star = solver.sub(solver.load(shape.v_star, j), solver.mul(c, solver.read(v_next)))
@@ -168,7 +169,6 @@ def _solve_section(em, solver, shape, s):
         solver.store(shape.u_minus, j, minus)
         for register, value in ((v_next, v_star), (plus_next, plus), (minus_next, minus)):
             solver.write(register, value)
-    em.counted_loop(const(0), b.sub(last, first), backward, name="backward", scalar=True)
 
 
 def _branch_points(em, solver, shape, sections):
@@ -199,7 +199,7 @@ def _branch_points(em, solver, shape, sections):
     solver.store(shape.b, root, solver.neg(solver.load(shape.v_star, first)))
     towards_children(root, last)
 
-    def section(s):
+    with em.for_range(const(1), sections, name="assemble", scalar=True) as s:
         first, last = ends(s)
         invr0 = solver.load(shape.invr0, s)
         parent = solver.index(shape.parent_node, s)
@@ -212,12 +212,12 @@ def _branch_points(em, solver, shape, sections):
                                                  solver.mul(solver.load(shape.v_star, first),
                                                             invr0)))
         towards_children(s, last)
-    em.counted_loop(const(1), sections, section, name="assemble", scalar=True)
 
-    def eliminate(k):
+    with em.for_range(const(0), b.add(sections, const(1)), name="eliminate", scalar=True) as k:
         node = b.sub(sections, k)
-
-        def child(q):
+        with em.for_range(solver.index(shape.node_offsets, node),
+                          solver.index(shape.node_offsets, b.add(node, const(1))), name="child",
+                          scalar=True) as q:
             section_ = solver.index(shape.node_children, q)
             below = b.add(section_, const(1))
             factor = solver.div(solver.load(shape.p_child, section_),
@@ -227,22 +227,16 @@ def _branch_points(em, solver, shape, sections):
                 solver.mul(factor, solver.load(shape.p_parent, section_))))
             solver.store(shape.b, node, solver.sub(solver.load(shape.b, node),
                                                    solver.mul(factor, solver.load(shape.b, below))))
-        em.counted_loop(solver.index(shape.node_offsets, node),
-                        solver.index(shape.node_offsets, b.add(node, const(1))), child,
-                        name="child", scalar=True)
-    em.counted_loop(const(0), b.add(sections, const(1)), eliminate, name="eliminate",
-                    scalar=True)
 
     solver.store(shape.b, root, solver.div(solver.load(shape.b, root),
                                            solver.load(shape.p_diag, root)))
 
-    def substitute(s):
+    with em.for_range(const(0), sections, name="substitute", scalar=True) as s:
         node = b.add(s, const(1))
         parent = solver.index(shape.parent_node, s)
         value = solver.sub(solver.load(shape.b, node),
                            solver.mul(solver.load(shape.p_parent, s), solver.load(shape.b, parent)))
         solver.store(shape.b, node, solver.div(value, solver.load(shape.p_diag, node)))
-    em.counted_loop(const(0), sections, substitute, name="substitute", scalar=True)
 
 
 def _combine(em, solver, shape, s, dt):
@@ -252,7 +246,8 @@ def _combine(em, solver, shape, s, dt):
     start_voltage = solver.load(shape.b, solver.index(shape.parent_node, s))
     end_voltage = solver.load(shape.b, b.add(s, const(1)))
 
-    def compartment(j):
+    with loops.for_range(b, solver.index(shape.starts, s), solver.index(shape.ends, s),
+                         name="compartment", independent=True) as j:
         v = solver.add(solver.add(solver.load(shape.v_star, j),
                                   solver.mul(start_voltage, solver.load(shape.u_minus, j))),
                        solver.mul(end_voltage, solver.load(shape.u_plus, j)))
@@ -260,5 +255,3 @@ def _combine(em, solver, shape, s, dt):
         capacitive = solver.mul(em.load(variables["Cm"], j),
                                 solver.sub(v, solver.load(shape.v_previous, j)))
         em.store(variables["Ic"], solver.div(capacitive, dt), j)
-    em.counted_loop(solver.index(shape.starts, s), solver.index(shape.ends, s), compartment,
-                    name="compartment")

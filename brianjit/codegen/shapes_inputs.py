@@ -11,7 +11,7 @@ import math
 from llvmlite import ir
 
 from .. import kernel as K
-from . import callbacks, dynarray, rng
+from . import callbacks, dynarray, loops, rng
 from .kernels import FUNCTION_LOWERINGS, KernelEmitter, const, lowers
 from .mathfuncs import call_math
 
@@ -31,9 +31,11 @@ def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
     spikes = em.data(shape.spikespace)
     last_ptr = em.data(shape.lastindex)
     period = b.load(em.data(shape.period_bins), typ=I64)
-    last = b.load(last_ptr, typ=I64)
-    last = b.select(b.icmp_signed("<", last, const(0)),
-                    _count_before(em, bins, n_spikes, em.step), last)
+    pointer = em.alloca(I64)
+    b.store(b.load(last_ptr, typ=I64), pointer)
+    with b.if_then(b.icmp_signed("<", b.load(pointer, typ=I64), const(0))):
+        b.store(_count_before(em, bins, n_spikes, em.step), pointer)
+    last = b.load(pointer, typ=I64)
     periodic = b.icmp_signed(">", period, const(0))
     safe_period = b.select(periodic, period, const(1))
     timebin = b.select(periodic, b.srem(em.step, safe_period), em.step)
@@ -44,27 +46,19 @@ def _spike_generator(em: KernelEmitter, shape: K.SpikeGenerator):
                                       b.icmp_signed(">=", previous_bin, timebin)))
     first = b.select(restart, const(0), last)
 
-    head = em.func.append_basic_block("emit.head")
-    test_bin = em.func.append_basic_block("emit.bin")
-    body = em.func.append_basic_block("emit.body")
-    done = em.func.append_basic_block("emit.done")
-    entry = b.block
-    b.branch(head)
-    b.position_at_end(head)
-    n = b.phi(I64, name="n")
-    n.add_incoming(const(0), entry)
-    k = b.add(first, n)
-    room = b.and_(b.icmp_signed("<", k, n_spikes), b.icmp_signed("<", n, const(shape.size)))
-    b.cbranch(room, test_bin, done)
-    b.position_at_end(test_bin)
-    spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
-    b.cbranch(b.icmp_signed("<=", spike_bin, timebin), body, done)
-    b.position_at_end(body)
-    neuron = b.load(b.gep(neurons, [k], source_etype=I32), typ=I32)
-    b.store(neuron, b.gep(spikes, [n], source_etype=I32))
-    n.add_incoming(b.add(n, const(1)), body)
-    b.branch(head)
-    b.position_at_end(done)
+    count = em.alloca(I64)
+    b.store(const(0), count)
+    with loops.while_loop(b, name="emit") as loop:
+        n = b.load(count, typ=I64)
+        k = b.add(first, n)
+        room = b.icmp_signed("<", n, const(shape.size))   # the spike space's
+        loop.enter_if(b.and_(b.icmp_signed("<", k, n_spikes), room))
+        spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
+        loop.enter_if(b.icmp_signed("<=", spike_bin, timebin))
+        neuron = b.load(b.gep(neurons, [k], source_etype=I32), typ=I32)
+        b.store(neuron, b.gep(spikes, [n], source_etype=I32))
+        b.store(b.add(n, const(1)), count)
+    n = b.load(count, typ=I64)
     b.store(b.add(first, n), last_ptr)
     b.store(b.trunc(n, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
 
@@ -73,24 +67,15 @@ def _count_before(em, bins, n_spikes, step):
     """How many spikes (sorted by bin) lie in bins before ``step``: where a pointer not yet
     placed (-1, new spikes) starts, so spikes already in the past are skipped as in Brian2."""
     b = em.builder
-    entry = b.block
-    head = em.func.append_basic_block("skip.head")
-    test = em.func.append_basic_block("skip.test")
-    done = em.func.append_basic_block("skip.done")
-    b.branch(head)
-    b.position_at_end(head)
-    k = b.phi(I64, name="k")
-    k.add_incoming(const(0), entry)
-    b.cbranch(b.icmp_signed("<", k, n_spikes), test, done)
-    b.position_at_end(test)
-    spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
-    k.add_incoming(b.add(k, const(1)), test)
-    b.cbranch(b.icmp_signed("<", spike_bin, step), head, done)
-    b.position_at_end(done)
-    result = b.phi(I64)
-    result.add_incoming(k, head)
-    result.add_incoming(k, test)
-    return result
+    count = em.alloca(I64)
+    b.store(const(0), count)
+    with loops.while_loop(b, name="skip") as loop:
+        k = b.load(count, typ=I64)
+        loop.enter_if(b.icmp_signed("<", k, n_spikes))
+        spike_bin = b.sext(b.load(b.gep(bins, [k], source_etype=I32), typ=I32), I64)
+        loop.enter_if(b.icmp_signed("<", spike_bin, step))
+        b.store(b.add(k, const(1)), count)
+    return b.load(count, typ=I64)
 
 
 # ---- TimedArray --------------------------------------------------------------------------------
@@ -176,61 +161,64 @@ def _bernoulli_spikes(em: KernelEmitter, shape: K.BernoulliSpikes):
     the number of spikes. Random numbers are indexed by (stream, draw number, step)."""
     b = em.builder
     em.base_values()
-    spikes, scratch = em.data(shape.spikespace), em.data(shape.scratch)
-    size = const(shape.size)
+    scratch = em.data(shape.scratch)
     top = em.alloca(F64)
     b.store(ir.Constant(F64, 0.0), top)
 
-    def probability(i):
-        p = em.run_statements([K.Assign("_p", shape.probability)], i, shape.size,
-                              declared={"_p": "float"})["_p"]
-        if em.python_calls.capturing:
-            return
-        # as Brian2's ``rand() < rates*dt``: NaN and negative never spike, >= 1 (inf) always
-        p = b.select(b.fcmp_ordered(">", p, ir.Constant(F64, 0.0)), p, ir.Constant(F64, 0.0))
-        p = b.select(b.fcmp_ordered("<", p, ir.Constant(F64, 1.0)), p, ir.Constant(F64, 1.0))
-        b.store(p, b.gep(scratch, [i], source_etype=F64))
-        maxnum = em.module.declare_intrinsic("llvm.maxnum", [F64], ir.FunctionType(F64, [F64, F64]))
-        b.store(b.call(maxnum, [b.load(top, typ=F64), p], fastmath=("nnan", "nsz")), top)
-    # the rates may call Python functions
-    em.with_python_calls(lambda: em.counted_loop(const(0), size, probability, name="probability"))
+    def probabilities():  # the rates may call Python functions
+        with em.for_range(const(0), const(shape.size), name="probability") as i:
+            p = em.run_statements([K.Assign("_p", shape.probability)], i, shape.size,
+                                  declared={"_p": "float"})["_p"]
+            if em.python_calls.capturing:
+                return
+            # as Brian2's ``rand() < rates*dt``: NaN and negative never spike, >= 1 (inf) always
+            p = b.select(b.fcmp_ordered(">", p, ir.Constant(F64, 0.0)), p, ir.Constant(F64, 0.0))
+            p = b.select(b.fcmp_ordered("<", p, ir.Constant(F64, 1.0)), p, ir.Constant(F64, 1.0))
+            b.store(p, b.gep(scratch, [i], source_etype=F64))
+            maxnum = em.module.declare_intrinsic("llvm.maxnum", [F64],
+                                                 ir.FunctionType(F64, [F64, F64]))
+            b.store(b.call(maxnum, [b.load(top, typ=F64), p], fastmath=("nnan", "nsz")), top)
+    em.with_python_calls(probabilities)
+    _draw_candidates(em, shape, b.load(top, typ=F64))
 
-    q = b.load(top, typ=F64)
+
+def _draw_candidates(em: KernelEmitter, shape: K.BernoulliSpikes, q):
+    """Pass 2 of :func:`_bernoulli_spikes`: the spikes among the candidates, into the spike
+    space. A loop whose trip count is the number of candidates (about one per spike), so it is
+    written for compile time: the two draws per candidate call one out-of-line Philox
+    (``rng.philox_function``) instead of inlining four copies of it (~0.04 s of LLVM's time),
+    with the same bits."""
+    b = em.builder
+    spikes, scratch = em.data(shape.spikespace), em.data(shape.scratch)
+    size = const(shape.size)
     seed = em.base_values().get("_seed", const(0))
-    skip_stream = const(em.kernel.first_stream)
-    accept_stream = const(em.kernel.first_stream + 1)
     certain = b.fcmp_ordered(">=", q, ir.Constant(F64, 1.0))
-    # log(1 - q) < 0 for 0 < q < 1; with q >= 1 every element is a candidate
+    # log(1 - q) < 0 for 0 < q < 1; with q >= 1 every element is a candidate: the gap's bound is
+    # 0, not a test of ``certain`` in the loop (LLVM would unswitch the loop on it and, to do so,
+    # freeze q, which stops it from vectorising the maximum that computes q)
     log_miss = call_math(b, "log1p", [b.fneg(b.select(certain, ir.Constant(F64, 0.5), q))])
+    longest = b.select(certain, ir.Constant(F64, 0.0), ir.Constant(F64, float(shape.size)))
     count, position, draws = em.alloca(I64), em.alloca(I64), em.alloca(I64)
     for slot, value in ((count, 0), (position, -1), (draws, 0)):
         b.store(const(value), slot)
-    func = em.func
-    head, body, done = (func.append_basic_block(f"bernoulli.{n}") for n in ("head", "body", "done"))
-    b.cbranch(b.fcmp_ordered(">", q, ir.Constant(F64, 0.0)), head, done)
-
-    b.position_at_end(head)
-    draw = b.load(draws, typ=I64)
-    b.store(b.add(draw, const(1)), draws)
-    u = rng.emit_uniform(b, seed, skip_stream, draw, em.step)
-    gap = call_math(b, "floor", [b.fdiv(call_math(b, "log1p", [b.fneg(u)]), log_miss)])
-    gap = b.select(certain, ir.Constant(F64, 0.0),
-                   b.select(b.fcmp_ordered("<", gap, ir.Constant(F64, float(shape.size))), gap,
-                            ir.Constant(F64, float(shape.size))))
-    k = b.add(b.load(position, typ=I64), b.add(b.fptosi(gap, I64), const(1)))
-    b.store(k, position)
-    b.cbranch(b.icmp_signed("<", k, size), body, done)
-
-    b.position_at_end(body)
-    p = b.load(b.gep(scratch, [k], source_etype=F64), typ=F64)
-    v = rng.emit_uniform(b, seed, accept_stream, draw, em.step)
-    with b.if_then(b.fcmp_ordered("<", b.fmul(v, q), p)):
-        n = b.load(count, typ=I64)
-        b.store(b.trunc(k, I32), b.gep(spikes, [n], source_etype=I32))
-        b.store(b.add(n, const(1)), count)
-    b.branch(head)
-
-    b.position_at_end(done)
+    with b.if_then(b.fcmp_ordered(">", q, ir.Constant(F64, 0.0))):
+        skip_key = rng.emit_key_call(b, seed, em.kernel.first_stream)
+        accept_key = rng.emit_key_call(b, seed, em.kernel.first_stream + 1)
+        with loops.while_loop(b, name="bernoulli") as loop:
+            draw = b.load(draws, typ=I64)
+            b.store(b.add(draw, const(1)), draws)
+            u = rng.emit_uniform_call(b, skip_key, draw, em.step)
+            gap = call_math(b, "floor", [b.fdiv(call_math(b, "log1p", [b.fneg(u)]), log_miss)])
+            gap = b.select(b.fcmp_ordered("<", gap, longest), gap, longest)
+            k = b.add(b.load(position, typ=I64), b.add(b.fptosi(gap, I64), const(1)))
+            b.store(k, position)
+            loop.enter_if(b.icmp_signed("<", k, size))
+            p = b.load(b.gep(scratch, [k], source_etype=F64), typ=F64)
+            v = rng.emit_uniform_call(b, accept_key, draw, em.step)
+            with b.if_then(b.fcmp_ordered("<", b.fmul(v, q), p)):
+                n = b.load(count, typ=I64)
+                b.store(b.trunc(k, I32), b.gep(spikes, [n], source_etype=I32))
+                b.store(b.add(n, const(1)), count)
     b.store(b.trunc(b.load(count, typ=I64), I32), b.gep(spikes, [size], source_etype=I32))
 
 
