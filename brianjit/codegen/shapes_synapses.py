@@ -290,6 +290,20 @@ def _synapse_arrays(kern: K.Kernel):
             and (v.name in names or v.name in indices)]
 
 
+def _line_ends(arrays):
+    """One variable per array, or for interleaved variables (columns of one slot) the first
+    and the last column a synapse's row has, which lie in the one or two cache lines the row
+    spans."""
+    by_slot = {}
+    for var in arrays:
+        by_slot.setdefault(var.slot, []).append(var)
+    ends = []
+    for columns in by_slot.values():
+        columns.sort(key=lambda v: v.field)
+        ends += dict.fromkeys([columns[0], columns[-1]])
+    return ends
+
+
 def _prefetch_ahead(em, order, q, last, arrays):
     """Prefetch, for writing, the elements of ``arrays`` of the synapse that a walk through
     ``order`` reaches :data:`PREFETCH_AHEAD` positions after ``q`` (clamped to ``last - 1``, the
@@ -305,8 +319,8 @@ def _prefetch_ahead(em, order, q, last, arrays):
                                            b.sub(last, const(1))))
     prefetch = em.module.globals.get("llvm.prefetch.p0") or ir.Function(
         em.module, ir.FunctionType(ir.VoidType(), [PTR, I32, I32, I32]), name="llvm.prefetch.p0")
-    for var in arrays:
-        address = b.gep(em.data(var.slot), [b.add(synapse, const(var.offset))],
+    for var in _line_ends(arrays):
+        address = b.gep(em.data(var.slot), [em.position(b, var, element=synapse)],
                         source_etype=STORAGE[var.dtype])
         # (address, write, keep in all cache levels, data)
         b.call(prefetch, [address, ir.Constant(I32, 1), ir.Constant(I32, 3),
