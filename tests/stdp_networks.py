@@ -1,9 +1,9 @@
-"""Small STDP networks whose results are pinned bit for bit (tests/test_synapse_records.py).
+"""Small STDP networks whose results are pinned bit for bit (test_synapse_records.py).
 
 Each function builds, runs and returns ``{name: numpy array}`` of the final state: every
 synaptic variable in the order users see (``S.w[:]``), ``i``/``j``, neuron state, spikes and
-monitors. ``python tests/stdp_networks.py [math mode]`` prints the sha256 of each array, which is how the
-golden values of the test were recorded (on main before the synaptic variables were stored
+monitors. ``python tests/stdp_networks.py [math mode]`` prints the sha256 of each array: how
+the golden values of the test were recorded (on main, before the synaptic variables were stored
 interleaved).
 """
 import hashlib
@@ -90,7 +90,8 @@ def pathways_and_sums():
     clock-driven synaptic variable."""
     seed(13)
     inputs, neurons = _groups(30, 10, 150 * Hz)
-    model = STDP_MODEL + "dc/dt = -c / (7*ms) : 1 (clock-driven)\ntotal_post = w * c : 1 (summed)\n"
+    model = STDP_MODEL + ("dc/dt = -c / (7*ms) : 1 (clock-driven)\n"
+                          "total_post = w * c : 1 (summed)\n")
     S = Synapses(inputs, neurons, model,
                  on_pre={"pre": ON_PRE, "late": "c += 0.5\nApre += dApre / 2"},
                  on_post=ON_POST, namespace=NAMESPACE, delay={"late": 2 * ms},
