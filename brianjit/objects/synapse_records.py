@@ -16,7 +16,7 @@ variable's ``DynamicArray`` (``data`` is a strided zero-copy view of the column;
 :func:`placement` tells the slot table where native code finds element ``k`` of a variable:
 ``data[(k + offset) * stride + field]`` of the record's slot (``kernel.ArrayVar``).
 
-Which variables: the float variables of one synapse that its pathways' code names, its
+Which variables: the float64 variables of one synapse that its pathways' code names, its
 event-driven variables and ``lastupdate`` (what the walks read and write), when the Synapses have
 pathways on both sides and at least two such variables. Clock-driven variables the pathways do not
 name stay in arrays of their own: their per-step update over all synapses is a contiguous,
@@ -68,11 +68,7 @@ class RecordField:
         if rows != len(self.record) or self.record.capacity != rows:
             self.record.shrink(rows)
 
-    def __array__(self, dtype=None, copy=None):
-        view = self.data
-        if copy:
-            view = view.copy()
-        return view if dtype is None else view.astype(dtype, copy=bool(copy))
+    __array__ = DynamicArray.__array__  # it reads only ``data``
 
     def __repr__(self) -> str:
         return f"RecordField(field {self.field} of {self.record!r})"
@@ -102,7 +98,8 @@ def interleave_pathway_variables(synapses) -> list[str]:
     variables = synapses.variables
     names = [name for name, var in variables.items()
              if name in named and var.dtype == "float" and not var.scalar and not var.linked
-             and isinstance(var.array, DynamicArray) and len(var.array) == 0]
+             and isinstance(var.array, DynamicArray) and var.array.dtype == np.float64
+             and len(var.array) == 0]
     if len(names) < 2:
         return []
     record = DynamicArray((0, len(names)), dtype=np.float64, label=f"{synapses.name}.record")
