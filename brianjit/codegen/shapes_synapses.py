@@ -255,8 +255,9 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
 
 
 #: how many synapses ahead a walk through ``order`` prefetches (measured on STDP 1,000 x 1,000,
-#: whose on_post walk strides 8 kB from synapse to synapse: 8 ahead saved 20 %, 16 ahead 30 %,
-#: 24 no more than 16; one line per array and synapse is the whole cost of that walk)
+#: whose on_post walk strides 8 kB from synapse to synapse, with one array per variable: 8 ahead
+#: saved 20 %, 16 ahead 30 %, 24 no more than 16; one line per array and synapse was the whole
+#: cost of that walk, which interleaved storage, ``objects/synapse_records.py``, then cut)
 PREFETCH_AHEAD = 16
 
 
@@ -290,7 +291,7 @@ def _prefetch_ahead(em, order, q, last, arrays):
     """Prefetch, for writing, the elements of ``arrays`` of the synapse that a walk through
     ``order`` reaches :data:`PREFETCH_AHEAD` positions after ``q`` (clamped to ``last - 1``, the
     end of the range it walks). Such walks (on_post through the source-ordered table) touch a
-    new cache line per array and synapse; without prefetching each synapse waits for its lines
+    new cache line per array (or row of interleaved variables) and synapse; without prefetching each synapse waits for its lines
     in turn, since the code between two synapses (exp() for event-driven variables) is too long
     for the processor to look ahead by itself. A prefetch has no effect on results."""
     if not arrays:
