@@ -291,9 +291,10 @@ def _prefetch_ahead(em, order, q, last, arrays):
     """Prefetch, for writing, the elements of ``arrays`` of the synapse that a walk through
     ``order`` reaches :data:`PREFETCH_AHEAD` positions after ``q`` (clamped to ``last - 1``, the
     end of the range it walks). Such walks (on_post through the source-ordered table) touch a
-    new cache line per array (or row of interleaved variables) and synapse; without prefetching each synapse waits for its lines
-    in turn, since the code between two synapses (exp() for event-driven variables) is too long
-    for the processor to look ahead by itself. A prefetch has no effect on results."""
+    new cache line per array (or row of interleaved variables) and synapse; without prefetching
+    each synapse waits for its lines in turn, since the code between two synapses (exp() for
+    event-driven variables) is too long for the processor to look ahead by itself. A prefetch
+    has no effect on results."""
     if not arrays:
         return
     b = em.builder
