@@ -3,8 +3,9 @@
 Storage: every synapse is one row of 1D DynamicArrays in creation order (``i``, ``j`` relative to
 the source/target (sub)groups, then one array per model variable, except that the variables the
 pathways of a Synapses with both ``on_pre`` and ``on_post`` walk over share one 2D array, a row
-per synapse: ``synapse_records.py``); ``S.w[k]`` is the k-th synapse created, as in Brian2. Per-synapse code reads neuron variables through those index arrays
-(``v_post`` is ``v[j]``, an ``ArrayVar`` with ``index='j'``), so nothing is copied per synapse.
+per synapse: ``synapse_records.py``); ``S.w[k]`` is the k-th synapse created, as in Brian2.
+Per-synapse code reads neuron variables through those index arrays (``v_post`` is ``v[j]``, an
+``ArrayVar`` with ``index='j'``), so nothing is copied per synapse.
 
 Kernels: clock-driven equations update every synapse at ``groups`` (the synapse count is read at
 run time, so ``connect()`` after a build needs no rebuild); each ``(summed)`` variable zeroes its
