@@ -31,7 +31,9 @@ class ArrayVar:
     ``write_condition``: the name of a boolean variable of the same kernel, read at the same
     element; an assignment to this variable takes effect only where it holds (Brian2's
     "conditional write": ``(unless refractory)`` variables change only where
-    ``not_refractory``)."""
+    ``not_refractory``). ``stride`` and ``field``: the variable is one column of a 2D array
+    (per-synapse variables stored interleaved, ``objects/synapse_records.py``): element ``e`` is
+    ``data[(e + offset) * stride + field]`` of the slot's array."""
 
     name: str
     slot: int
@@ -40,6 +42,8 @@ class ArrayVar:
     offset: int = 0
     index: str | None = None
     write_condition: str | None = None
+    stride: int = 1
+    field: int = 0
 
 
 @dataclass(frozen=True)

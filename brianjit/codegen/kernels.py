@@ -87,6 +87,19 @@ class KernelEmitter:
             return self.index_values[var.index]
         return self.load(self.kernel.variables[var.index], index)
 
+    def position(self, b, var: K.ArrayVar, index=None, element=None):
+        """Where in its slot's data ``var``'s element for loop index ``index`` is (or, given, at
+        ``element``): ``(element + offset) * stride + field`` (the last two only for a column of
+        interleaved variables: no extra instruction otherwise)."""
+        if var.scalar or (index is None and element is None):
+            return const(var.offset * var.stride + var.field)
+        if element is None:
+            element = self.element(var, index)
+        idx = b.add(element, const(var.offset)) if var.offset else element
+        if var.stride != 1:
+            idx = b.mul(idx, const(var.stride))
+        return b.add(idx, const(var.field)) if var.field else idx
+
     def alloca(self, typ):
         return self.prologue.alloca(typ)
 
@@ -94,8 +107,7 @@ class KernelEmitter:
         """The value of ``var`` (at element ``index``, relative to the variable's group); scalars
         are loaded in the entry block."""
         b = self.prologue if var.scalar else self.builder
-        idx = const(var.offset) if index is None or var.scalar else b.add(self.element(var, index),
-                                                                           const(var.offset))
+        idx = self.position(b, var, index)
         raw = b.load(b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]),
                      typ=_STORAGE[var.dtype])
         if var.dtype == "integer":
@@ -112,8 +124,7 @@ class KernelEmitter:
             value = store_int32(b, value)
         elif var.dtype == "boolean":
             value = b.zext(value, I8)
-        idx = const(var.offset) if index is None or var.scalar else b.add(self.element(var, index),
-                                                                           const(var.offset))
+        idx = self.position(b, var, index)
         b.store(value, b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]))
 
     # -- values available to every body ----------------------------------------------------------
@@ -144,18 +155,6 @@ class KernelEmitter:
     def for_range(self, start, stop, name="loop", scalar=False):
         """``with em.for_range(start, stop) as k:`` (see ``codegen.loops``)."""
         return loops.for_range(self.builder, start, stop, name, scalar)
-
-    def counted_loop(self, start, stop, body, name="loop", scalar=False):
-        """``for k in range(start, stop): body(k)``: the callback form, kept for the shape
-        modules not yet written with :meth:`for_range`."""
-        with self.for_range(start, stop, name, scalar) as k:
-            body(k)
-
-    def while_loop(self, condition, body, name="while"):
-        """``while condition(): body()``: the callback form of ``codegen.loops.while_loop``."""
-        with loops.while_loop(self.builder, name) as loop:
-            loop.enter_if(condition())
-            body()
 
     # -- bodies ----------------------------------------------------------------------------------
     def run_statements(self, statements, index, size, extra_condition=None, declared=None,

@@ -25,6 +25,7 @@ from ..model.symbols import rand
 from . import dynarray
 from .kernels import (I32, I64, F64, PTR, KernelEmitter, _append, _append_to_all, _spike_range,
                       _STORAGE as STORAGE, const, lowers)
+from .loops import for_range, while_loop
 from .mathfuncs import call_math
 from .rng import emit_uniform
 
@@ -39,9 +40,11 @@ def _load_i32(b, base, index):
 def _for_each_row(em: KernelEmitter, shape: K.ForEachRow):
     em.base_values()
     n = dynarray.emit_load_size(em.prologue, em.header(shape.rows))
-    em.with_python_calls(lambda: em.counted_loop(
-        const(0), n, lambda s: em.run_statements(em.kernel.statements, s, n, shape.condition),
-        name="synapse"))
+
+    def loop():  # emitted again as a pre-pass if the code calls Python functions
+        with em.for_range(const(0), n, "synapse") as s:
+            em.run_statements(em.kernel.statements, s, n, shape.condition)
+    em.with_python_calls(loop)
 
 
 def _load_i64(b, base, index):
@@ -54,7 +57,7 @@ def _store_i64(b, value, base, index):
 
 def _and_then(em, first, second):
     """``first and second()`` where ``second`` is only evaluated (e.g. a load only made) when
-    ``first`` holds; for the conditions of ``KernelEmitter.while_loop``."""
+    ``first`` holds; for the tests of ``while_loop``s."""
     b = em.builder
     before = b.block
     check = em.func.append_basic_block("and.then")
@@ -97,9 +100,9 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
                             dynarray.emit_load_data(b, em.header(shape.steps)),   # may have
                             dynarray.emit_load_size(b, em.header(shape.steps)))   # moved them
         # from the largest delay down: older spikes first, as Brian2 delivers them
-        em.counted_loop(const(0), n_classes,
-                        lambda k: _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k),
-                                                 classes, n_classes, lists, reach), name="class")
+        with em.for_range(const(0), n_classes, "class") as k:
+            _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k), classes, n_classes,
+                           lists, reach)
     em.with_python_calls(deliveries)
 
 
@@ -140,8 +143,7 @@ def _drop_function(module):
     for attr in ("noinline", "cold", "nounwind", "optsize", "minsize"):
         fn.attributes.add(attr)
     steps, spikes, classes, n_classes = fn.args
-    entry, shift, done = (fn.append_basic_block(n) for n in ("entry", "shift", "done"))
-    b = ir.IRBuilder(entry)
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
     last = b.mul(b.sub(n_classes, const(1)), const(3))
     head, first_live = (_load_i64(b, classes, b.add(last, const(1))),
                         _load_i64(b, classes, b.add(last, const(2))))
@@ -152,17 +154,10 @@ def _drop_function(module):
                                      source_etype=ir.IntType(8)),
                          b.mul(b.sub(n, first), const(rowbytes)), ir.Constant(ir.IntType(1), 0)])
         dynarray.emit_store_size(b, header, b.sub(n, first))
-    b.branch(shift)
-    b.position_at_end(shift)
-    c = b.phi(I64)
-    c.add_incoming(const(0), entry)
-    for column, amount in ((1, head), (2, first_live)):
-        at = b.add(b.mul(c, const(3)), const(column))
-        _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
-    following = b.add(c, const(1))
-    c.add_incoming(following, shift)
-    b.cbranch(b.icmp_signed("<", following, n_classes), shift, done)
-    b.position_at_end(done)
+    with for_range(b, const(0), n_classes, "shift") as c:
+        for column, amount in ((1, head), (2, first_live)):
+            at = b.add(b.mul(c, const(3)), const(column))
+            _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
     b.ret_void()
     return fn
 
@@ -212,17 +207,12 @@ def _deliver_pending(em, shape, reach):
     next_row = em.data(shape.pending_next)
     cursor = em.alloca(I64)
     b.store(_load_i64(b, next_row, const(0)), cursor)
-
-    def due():
+    with while_loop(b, "pending") as loop:  # while the next event is due
         k = b.load(cursor, typ=I64)
-        return _and_then(em, b.icmp_signed("<", k, n_pending), lambda: b.icmp_signed(
-            "<=", _load_i64(b, pending, b.mul(k, const(2))), em.step))
-
-    def deliver():
-        k = b.load(cursor, typ=I64)
+        loop.enter_if(_and_then(em, b.icmp_signed("<", k, n_pending), lambda: b.icmp_signed(
+            "<=", _load_i64(b, pending, b.mul(k, const(2))), em.step)))
         reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
         b.store(b.add(k, const(1)), cursor)
-    em.while_loop(due, deliver, "pending")
     if not em.python_calls.capturing:
         _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
 
@@ -241,40 +231,33 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
                              const(0))
     touched = _synapse_arrays(em.kernel)
 
-    def due():
+    with while_loop(b, "list") as loop:  # while the list at the row is `delay` steps old
         k = b.load(row, typ=I64)
-        return _and_then(em, b.icmp_signed("<", k, lists.n_steps), lambda: b.icmp_signed(
-            "<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))), delay), em.step))
-
-    def each_spike(m):
-        first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
-
-        def each_synapse(q):
-            # an empty order means "already in source order" (LLVM unswitches the loop on it)
-            with b.if_else(permuted) as (through_order, in_place):
-                with through_order:
-                    _prefetch_ahead(em, order, q, last, touched)
-                    reach(_load_i32(b, order, q))
-                with in_place:
-                    reach(q)
-        em.counted_loop(first, last, each_synapse, name="synapse")
-
-    def deliver():
-        k = b.load(row, typ=I64)
+        loop.enter_if(_and_then(em, b.icmp_signed("<", k, lists.n_steps), lambda: b.icmp_signed(
+            "<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))), delay), em.step)))
         start = b.load(position, typ=I64)
         stop = b.add(start, _load_i64(b, lists.steps, b.add(b.mul(k, const(2)), const(1))))
-        em.counted_loop(start, stop, each_spike, name="spike")
+        with em.for_range(start, stop, "spike") as m:
+            first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
+            with em.for_range(first, last, "synapse") as q:
+                # an empty order means "already in source order" (LLVM unswitches the loop)
+                with b.if_else(permuted) as (through_order, in_place):
+                    with through_order:
+                        _prefetch_ahead(em, order, q, last, touched)
+                        reach(_load_i32(b, order, q))
+                    with in_place:
+                        reach(q)
         b.store(stop, position)
         b.store(b.add(k, const(1)), row)
-    em.while_loop(due, deliver, "list")
     if not em.python_calls.capturing:
         _store_i64(b, b.load(row, typ=I64), classes, row_at)
         _store_i64(b, b.load(position, typ=I64), classes, spike_at)
 
 
 #: how many synapses ahead a walk through ``order`` prefetches (measured on STDP 1,000 x 1,000,
-#: whose on_post walk strides 8 kB from synapse to synapse: 8 ahead saved 20 %, 16 ahead 30 %,
-#: 24 no more than 16; one line per array and synapse is the whole cost of that walk)
+#: whose on_post walk strides 8 kB from synapse to synapse, with one array per variable: 8 ahead
+#: saved 20 %, 16 ahead 30 %, 24 no more than 16; one line per array and synapse was the whole
+#: cost of that walk, which interleaved storage, ``objects/synapse_records.py``, then cut)
 PREFETCH_AHEAD = 16
 
 
@@ -290,13 +273,28 @@ def _synapse_arrays(kern: K.Kernel):
             and (v.name in names or v.name in indices)]
 
 
+def _line_ends(arrays):
+    """One variable per array, or for interleaved variables (columns of one slot) the first
+    and the last column a synapse's row has, which lie in the one or two cache lines the row
+    spans."""
+    by_slot = {}
+    for var in arrays:
+        by_slot.setdefault(var.slot, []).append(var)
+    ends = []
+    for columns in by_slot.values():
+        columns.sort(key=lambda v: v.field)
+        ends += dict.fromkeys([columns[0], columns[-1]])
+    return ends
+
+
 def _prefetch_ahead(em, order, q, last, arrays):
     """Prefetch, for writing, the elements of ``arrays`` of the synapse that a walk through
     ``order`` reaches :data:`PREFETCH_AHEAD` positions after ``q`` (clamped to ``last - 1``, the
     end of the range it walks). Such walks (on_post through the source-ordered table) touch a
-    new cache line per array and synapse; without prefetching each synapse waits for its lines
-    in turn, since the code between two synapses (exp() for event-driven variables) is too long
-    for the processor to look ahead by itself. A prefetch has no effect on results."""
+    new cache line per array (or row of interleaved variables) and synapse; without prefetching
+    each synapse waits for its lines in turn, since the code between two synapses (exp() for
+    event-driven variables) is too long for the processor to look ahead by itself. A prefetch
+    has no effect on results."""
     if not arrays:
         return
     b = em.builder
@@ -305,8 +303,8 @@ def _prefetch_ahead(em, order, q, last, arrays):
                                            b.sub(last, const(1))))
     prefetch = em.module.globals.get("llvm.prefetch.p0") or ir.Function(
         em.module, ir.FunctionType(ir.VoidType(), [PTR, I32, I32, I32]), name="llvm.prefetch.p0")
-    for var in arrays:
-        address = b.gep(em.data(var.slot), [b.add(synapse, const(var.offset))],
+    for var in _line_ends(arrays):
+        address = b.gep(em.data(var.slot), [em.position(b, var, element=synapse)],
                         source_etype=STORAGE[var.dtype])
         # (address, write, keep in all cache levels, data)
         b.call(prefetch, [address, ir.Constant(I32, 1), ir.Constant(I32, 3),
@@ -351,25 +349,20 @@ def _search_function(module):
     for attr in ("noinline", "nounwind"):
         fn.attributes.add(attr)
     neuron_groups, groups, neuron, c = fn.args
-    entry, head, step, done = (fn.append_basic_block(n) for n in ("entry", "head", "step",
-                                                                   "done"))
-    b = ir.IRBuilder(entry)  # while lo < hi: halve [lo, hi) around the first class >= c
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
     end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
-    start = _load_i32(b, neuron_groups, neuron)
-    b.branch(head)
-    b.position_at_end(head)
-    lo, hi = b.phi(I64), b.phi(I64)
-    lo.add_incoming(start, entry)
-    hi.add_incoming(end, entry)
-    b.cbranch(b.icmp_signed("<", lo, hi), step, done)
-    b.position_at_end(step)
-    mid = b.lshr(b.add(lo, hi), const(1))
-    below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
-    lo.add_incoming(b.select(below, b.add(mid, const(1)), lo), step)
-    hi.add_incoming(b.select(below, hi, mid), step)
-    b.branch(head)
-
-    b.position_at_end(done)  # lo <= end <= the sentinel row: reading it is safe
+    bounds = b.alloca(I64), b.alloca(I64)
+    b.store(_load_i32(b, neuron_groups, neuron), bounds[0])
+    b.store(end, bounds[1])
+    # while lo < hi: halve [lo, hi) around the first class >= c
+    with while_loop(b, "halve") as loop:
+        lo, hi = (b.load(bound, typ=I64) for bound in bounds)
+        loop.enter_if(b.icmp_signed("<", lo, hi))
+        mid = b.lshr(b.add(lo, hi), const(1))
+        below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
+        b.store(b.select(below, b.add(mid, const(1)), lo), bounds[0])
+        b.store(b.select(below, hi, mid), bounds[1])
+    lo = b.load(bounds[0], typ=I64)  # lo <= end <= the sentinel row: reading it is safe
     found = b.and_(b.icmp_signed("<", lo, end),
                    b.icmp_signed("==", _load_i32(b, groups, b.mul(lo, const(2))), c))
     group = b.select(found, lo, const(0))  # not found: an empty range at group 0
@@ -447,7 +440,8 @@ def _connect(em: KernelEmitter, shape: K.Connect):
                     error)
             return
         if skip_stream is None:
-            em.counted_loop(const(0), n_positions, candidate, name="candidate")
+            with em.for_range(const(0), n_positions, "candidate") as pos:
+                candidate(pos)
             return
         # geometric skipping: the gap to the next kept candidate is floor(log(u) / log(1 - p))
         position, draws = em.alloca(I64), em.alloca(I64)
@@ -462,14 +456,13 @@ def _connect(em: KernelEmitter, shape: K.Connect):
                             ir.Constant(F64, 2.0 ** 62))
             return b.fptosi(skip, I64)
         b.store(gap(), position)
-
-        def next_kept():
+        with while_loop(b, "skip") as loop:  # while the next kept candidate exists
+            loop.enter_if(b.icmp_signed("<", b.load(position, typ=I64), n_positions))
             candidate(b.load(position, typ=I64))
             b.store(b.add(b.add(b.load(position, typ=I64), const(1)), gap()), position)
-        em.while_loop(lambda: b.icmp_signed("<", b.load(position, typ=I64), n_positions),
-                      next_kept, "skip")
 
-    em.counted_loop(const(0), const(shape.outer_size), outer, name="outer")
+    with em.for_range(const(0), const(shape.outer_size), "outer") as a:
+        outer(a)
 
 
 def _sample(em, shape, a, size, n_positions, candidate, seed, stream, error):
@@ -489,14 +482,13 @@ def _sample(em, shape, a, size, n_positions, candidate, seed, stream, error):
     selected = em.alloca(I64)
     b.store(const(0), selected)
 
-    def maybe(pos):
+    with em.for_range(const(0), n_positions, "sample") as pos:
         needed = b.sub(size, b.load(selected, typ=I64))
         u = emit_uniform(b, seed, stream, a, pos)
         left = b.sitofp(b.sub(n_positions, pos), F64)
         with b.if_then(b.fcmp_ordered("<", b.fmul(u, left), b.sitofp(needed, F64))):
             b.store(b.add(b.load(selected, typ=I64), const(1)), selected)
             candidate(pos)
-    em.counted_loop(const(0), n_positions, maybe, name="sample")
 
 
 def _inside_other_group(em, shape, target, i, j, error, body):
@@ -543,9 +535,7 @@ def _append_pairs(em, shape, i, j, n):
     b = em.builder
     # both or neither: i and j of the synapses never differ in length, even when memory runs out
     pre_rows, post_rows = _append_to_all(em, (shape.pre, shape.post), n, zero=False)
-
-    def fill(r):
+    with em.for_range(const(0), n, "copy") as r:
         b.store(b.trunc(i, I32), b.gep(pre_rows, [r], source_etype=I32))
         b.store(b.trunc(j, I32), b.gep(post_rows, [r], source_etype=I32))
-    em.counted_loop(const(0), n, fill, name="copy")
 

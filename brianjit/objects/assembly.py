@@ -14,6 +14,7 @@ from ..kernel import ArrayVar
 from ..memory import DynamicArray
 from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES, USER_DEFAULTS
 from .functions import ModelFunction
+from .synapse_records import placement
 
 __all__ = ["SlotTable", "BuildContext", "ExternalConstant", "environment"]
 
@@ -32,6 +33,8 @@ class SlotTable:
         self._kept.append(obj)
 
     def slot(self, array: DynamicArray) -> int:
+        """The slot of ``array`` (a column of interleaved variables: its record's)."""
+        array = placement(array)[0]
         key = id(array)
         if key not in self._index:
             self._index[key] = len(self.arrays)
@@ -40,7 +43,8 @@ class SlotTable:
         return self._index[key]
 
     def array_var(self, name, array, dtype, scalar=False, offset=0) -> ArrayVar:
-        return ArrayVar(name, self.slot(array), dtype, scalar, offset)
+        _, stride, field = placement(array)
+        return ArrayVar(name, self.slot(array), dtype, scalar, offset, stride=stride, field=field)
 
     def state_var(self, name, var, offset=0, index=None, suffix="") -> ArrayVar:
         """How a kernel sees the group variable ``var`` (an ``objects.variables.Variable``) as
@@ -56,8 +60,9 @@ class SlotTable:
             offset, index = var.offset, var.index
         else:
             offset += var.offset
+        _, stride, field = placement(var.array)
         return ArrayVar(name, self.slot(var.array), var.dtype, var.scalar, offset, index,
-                        condition)
+                        condition, stride, field)
 
     def addresses(self):
         if self._table is None:

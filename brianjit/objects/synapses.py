@@ -1,9 +1,11 @@
 """Synapses: a table of connections between two groups, with its own equations and pathways.
 
 Storage: every synapse is one row of 1D DynamicArrays in creation order (``i``, ``j`` relative to
-the source/target (sub)groups, then one array per model variable); ``S.w[k]`` is the k-th synapse
-created, as in Brian2. Per-synapse code reads neuron variables through those index arrays
-(``v_post`` is ``v[j]``, an ``ArrayVar`` with ``index='j'``), so nothing is copied per synapse.
+the source/target (sub)groups, then one array per model variable, except that the variables the
+pathways of a Synapses with both ``on_pre`` and ``on_post`` walk over share one 2D array, a row
+per synapse: ``synapse_records.py``); ``S.w[k]`` is the k-th synapse created, as in Brian2.
+Per-synapse code reads neuron variables through those index arrays (``v_post`` is ``v[j]``, an
+``ArrayVar`` with ``index='j'``), so nothing is copied per synapse.
 
 Kernels: clock-driven equations update every synapse at ``groups`` (the synapse count is read at
 run time, so ``connect()`` after a build needs no rebuild); each ``(summed)`` variable zeroes its
@@ -34,6 +36,7 @@ from .events import event_space
 from .frontend_memo import integrated_unless_refractory
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
+from .synapse_records import interleave_pathway_variables
 from .synaptic_pathway import SynapticPathway, checked_delay
 from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
@@ -183,6 +186,8 @@ class Synapses(Group, BrianObject, Stateful):
             pathway = SynapticPathway(self, path, code, side, delays.get(path), event)
             self.pathways.append(pathway)
             self.variables[pathway.delay_name] = pathway.delay_variable
+        #: the variables stored interleaved, one row per synapse (``synapse_records.py``)
+        self.interleaved = interleave_pathway_variables(self)
         self._check_shared_subexpressions()
         self._lock_attributes()
 
