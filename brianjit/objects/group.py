@@ -165,6 +165,25 @@ class Group(ElementSet, VariableOwner):
             return self.variables[name]
         raise KeyError(f"{self.name} has no variable '{name}'")
 
+    @property
+    def float_dtype(self) -> np.dtype:
+        """The numpy dtype of this group's float values without storage of their own
+        (subexpressions): ``core.default_float_dtype`` (or the ``dtype`` argument) as it was
+        when the group was made, as in Brian2 (objects/dtypes.py)."""
+        return self.owner.__dict__.get("_float_dtype", np.dtype(np.float64))
+
+    def value_dtype(self, name) -> np.dtype:
+        """The numpy dtype of ``name``'s values as users see them (``G.v[:]``, a monitor's
+        record): a stored variable's array's, a float subexpression's :attr:`float_dtype`;
+        ``t``, ``dt`` and the other implicit names keep theirs (time is float64)."""
+        var = self.variables.get(name)
+        if var is not None:
+            return var.array.dtype
+        info = self.variable_info(name)
+        if info.dtype == "float" and self._is_subexpression(name):
+            return self.float_dtype
+        return np.dtype(NUMPY_DTYPES[info.dtype])
+
     def raw_values(self, name):
         """Numpy values of ``name`` for this group's elements: a zero-copy view of a stored
         variable (a copy for a linked variable with an index, freshly computed values for a
@@ -580,8 +599,9 @@ class Group(ElementSet, VariableOwner):
         if not self._is_subexpression(name):
             raise KeyError(f"{self.name} has no variable '{name}'")
         expr, _, var_type = self._subexpression(name)[:3]
-        return self._evaluate(self._substitute_subexpressions(expr), var_type,
-                              f"the subexpression {self.name}.{name}")
+        values = self._evaluate(self._substitute_subexpressions(expr), var_type,
+                                f"the subexpression {self.name}.{name}")
+        return values.astype(self.value_dtype(name), copy=False)
 
     def _target_array_vars(self, name, slots):
         """ArrayVars through which a one-off kernel writes ``name`` (Synapses: also ``v_post``)."""

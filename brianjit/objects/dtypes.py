@@ -1,0 +1,76 @@
+"""The numpy dtype a new variable is stored in: Brian2's ``get_dtype`` rules.
+
+Brian2 takes a float variable's dtype when the variable is made: the group's ``dtype`` argument
+(one dtype for every float variable, or ``{name: dtype}``), else the preference
+``core.default_float_dtype`` as it is at that moment. Changing the preference later changes
+neither the variable nor what is recorded from it (a monitor stores what its source stores);
+only objects made afterwards see the new value. Time keeps float64 whatever the preference
+(``t``, ``dt``, clocks, spike and event times, ``lastspike``, ``lastupdate``, delays), as
+in Brian2. Integers are int32 and booleans bytes (brianjit computes with no other integer
+type: ``core.default_integer_dtype`` is remembered with a warning, see preferences.py).
+
+Native code reads each array by its numpy dtype (``kernel.storage_kind``), so a float32 array is
+loaded into double, computed on and rounded to float32 when stored (codegen/types.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = ["default_float_dtype", "numpy_dtype", "group_float_dtype", "variable_dtype"]
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_FIXED = {"integer": np.dtype(np.int32), "boolean": np.dtype(np.bool_)}
+_KINDS = {"float": "f", "integer": "iu", "boolean": "b"}
+
+
+def default_float_dtype() -> np.dtype:
+    """``prefs.core.default_float_dtype`` now, as a numpy dtype (float32 or float64)."""
+    from ..preferences import prefs
+    return np.dtype(prefs["core.default_float_dtype"])
+
+
+def numpy_dtype(var_type: str) -> np.dtype:
+    """The dtype of a new variable of model type ``var_type`` with no dtype of its own."""
+    return default_float_dtype() if var_type == "float" else _FIXED[var_type]
+
+
+def group_float_dtype(user_dtype=None) -> np.dtype:
+    """The dtype of a new group's float values without a dtype of their own (its
+    subexpressions'): the group's ``dtype`` argument when it is one dtype, else the
+    preference now."""
+    if user_dtype is None or isinstance(user_dtype, Mapping):
+        return default_float_dtype()
+    return _checked(_as_dtype(user_dtype, "float variables"), "float", "float variables")
+
+
+def variable_dtype(name: str, var_type: str, user_dtype=None) -> np.dtype:
+    """The dtype of the new variable ``name`` of model type ``var_type``, given its group's
+    ``dtype`` argument (None, a float dtype, or ``{name: dtype}``), as Brian2's ``get_dtype``.
+    A dtype of the wrong kind is a TypeError naming the variable; one brianjit does not store
+    (an int64 integer, a float16 float) a NotImplementedError."""
+    if isinstance(user_dtype, Mapping) and name in user_dtype:
+        return _checked(_as_dtype(user_dtype[name], name), var_type, f"variable '{name}'")
+    if var_type == "float":
+        return group_float_dtype(user_dtype)
+    return _FIXED[var_type]
+
+
+def _checked(dtype: np.dtype, var_type: str, what: str) -> np.dtype:
+    if dtype.kind not in _KINDS[var_type]:
+        raise TypeError(f"Error determining dtype for {what}: {dtype.name} is not a correct "
+                        f"type for {var_type} variables")
+    supported = _FLOATS if var_type == "float" else (_FIXED[var_type],)
+    if dtype not in supported:
+        raise NotImplementedError(
+            f"{what}: brianjit stores {var_type} variables as "
+            f"{' or '.join(d.name for d in supported)}, not {dtype.name}")
+    return dtype
+
+
+def _as_dtype(value, what):
+    try:
+        return np.dtype(value)
+    except TypeError:
+        raise TypeError(f"dtype of {what}: {value!r} is not a numpy dtype") from None
