@@ -25,11 +25,12 @@ from .types import STORAGE, check_stored_constant, load_stored, to_stored
 __all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
            "KERNEL_TYPE", "RANGED_KERNEL_TYPE"]
 
-I1, I8, I32, I64, F64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
+I8, I32, I64, F64 = ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
 PTR = ir.PointerType()
 KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64])
 #: ``i32 part(ptr slots, i64 step, i64 lo, i64 hi)``: a kernel's loop over elements ``[lo, hi)``
 RANGED_KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64, I64, I64])
+#: storage kind -> LLVM element type (``types.STORAGE``; the shape modules import it by this name)
 _STORAGE = STORAGE
 
 

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["default_float_dtype", "numpy_dtype", "group_float_dtype", "variable_dtype"]
+__all__ = ["default_float_dtype", "numpy_dtype", "requested_dtype", "group_float_dtype",
+           "variable_dtype"]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _FIXED = {"integer": np.dtype(np.int32), "boolean": np.dtype(np.bool_)}
@@ -36,31 +37,49 @@ def numpy_dtype(var_type: str) -> np.dtype:
     return default_float_dtype() if var_type == "float" else _FIXED[var_type]
 
 
+def requested_dtype(name: str, var_type: str, user_dtype=None) -> np.dtype:
+    """Brian2's ``get_dtype``: the dtype a group's ``dtype`` argument (None, a float dtype, or
+    ``{name: dtype}``) asks for the variable ``name`` of model type ``var_type``, else the
+    default of its type (the preferences'). A dtype of the wrong kind is a TypeError naming
+    the variable."""
+    if isinstance(user_dtype, Mapping) and name in user_dtype:
+        dtype = _as_dtype(user_dtype[name], f"variable '{name}'")
+        if dtype.kind not in _KINDS[var_type]:
+            raise TypeError(f"Error determining dtype for variable {name}: {dtype.name} is not "
+                            f"a correct type for {var_type} variables")
+        return dtype
+    if var_type == "integer":
+        from ..preferences import prefs
+        return np.dtype(prefs["core.default_integer_dtype"])
+    if var_type != "float":
+        return _FIXED[var_type]
+    if user_dtype is None or isinstance(user_dtype, Mapping):
+        return default_float_dtype()
+    dtype = _as_dtype(user_dtype, "float variables")
+    if dtype.kind != "f":
+        raise TypeError(f"{dtype} is not a valid floating point dtype.")
+    return dtype
+
+
 def group_float_dtype(user_dtype=None) -> np.dtype:
     """The dtype of a new group's float values without a dtype of their own (its
     subexpressions'): the group's ``dtype`` argument when it is one dtype, else the
     preference now."""
-    if user_dtype is None or isinstance(user_dtype, Mapping):
-        return default_float_dtype()
-    return _checked(_as_dtype(user_dtype, "float variables"), "float", "float variables")
+    return _stored("float variables", "float", requested_dtype("", "float", (
+        None if isinstance(user_dtype, Mapping) else user_dtype)))
 
 
 def variable_dtype(name: str, var_type: str, user_dtype=None) -> np.dtype:
-    """The dtype of the new variable ``name`` of model type ``var_type``, given its group's
-    ``dtype`` argument (None, a float dtype, or ``{name: dtype}``), as Brian2's ``get_dtype``.
-    A dtype of the wrong kind is a TypeError naming the variable; one brianjit does not store
-    (an int64 integer, a float16 float) a NotImplementedError."""
-    if isinstance(user_dtype, Mapping) and name in user_dtype:
-        return _checked(_as_dtype(user_dtype[name], name), var_type, f"variable '{name}'")
-    if var_type == "float":
-        return group_float_dtype(user_dtype)
-    return _FIXED[var_type]
+    """The dtype brianjit stores the new variable ``name`` in: :func:`requested_dtype`, where
+    an integer default is int32 (the only integer type of compiled code; the preference is
+    remembered with a warning) and a dtype asked for that brianjit does not store (an int64
+    integer, a float16 float) is a NotImplementedError."""
+    if var_type == "integer" and not (isinstance(user_dtype, Mapping) and name in user_dtype):
+        return _FIXED["integer"]
+    return _stored(f"variable '{name}'", var_type, requested_dtype(name, var_type, user_dtype))
 
 
-def _checked(dtype: np.dtype, var_type: str, what: str) -> np.dtype:
-    if dtype.kind not in _KINDS[var_type]:
-        raise TypeError(f"Error determining dtype for {what}: {dtype.name} is not a correct "
-                        f"type for {var_type} variables")
+def _stored(what: str, var_type: str, dtype: np.dtype) -> np.dtype:
     supported = _FLOATS if var_type == "float" else (_FIXED[var_type],)
     if dtype not in supported:
         raise NotImplementedError(
