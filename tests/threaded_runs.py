@@ -215,6 +215,5 @@ NETWORKS = {
     "summed": _summed,
     "operation": _operation,
     "cuba-float32": _in_float32(_benchmark("build_cuba", 4100)),
-    "stdp-float32": _in_float32(_stdp),
     "summed-float32": _in_float32(_summed),
 }
