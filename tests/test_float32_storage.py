@@ -113,10 +113,32 @@ def test_a_groups_dtype_argument_sets_its_float_variables():
     assert S.w[:].dtype == F32 and S.u[:].dtype == F64
 
 
+def test_an_integer_variable_asked_for_as_int64_holds_64_bit_values():
+    G = NeuronGroup(3, "b : integer\nk : integer", dtype={"b": np.int64})
+    assert G.b[:].dtype == np.int64 and G.k[:].dtype == np.int32
+    G.b = 2**40 + np.arange(3)
+    G.b[1:] = "2**41 + i"
+    G.run_regularly("b = b // 3 + 2**33")
+    run(defaultclock.dt)
+    np.testing.assert_array_equal(G.b[:], [(2**40) // 3 + 2**33, (2**41 + 1) // 3 + 2**33,
+                                           (2**41 + 2) // 3 + 2**33])
+    with pytest.raises(OverflowError, match="64-bit"):
+        G.b = 2**63
+    with pytest.raises(OverflowError, match="32-bit"):
+        G.k = 2**40
+
+
+def test_another_integer_dtype_is_stored_as_int32_with_a_warning():
+    with catch_logs(only_from=("brianjit",)) as logs:
+        G = NeuronGroup(2, "k : integer", dtype={"k": np.int16})
+    assert G.k[:].dtype == np.int32
+    assert [entry[1] for entry in logs] == ["brianjit.preferences.unsupported_dtype"]
+
+
 @pytest.mark.parametrize("dtype, error", [
     ({"k": np.float32}, TypeError), ({"a": np.int32}, TypeError), (np.int32, TypeError),
-    ({"a": np.float16}, NotImplementedError), ({"k": np.int64}, NotImplementedError),
-    (np.float16, NotImplementedError), ("nonsense", TypeError)])
+    ({"a": np.float16}, NotImplementedError), (np.float16, NotImplementedError),
+    ("nonsense", TypeError)])
 def test_a_dtype_argument_brianjit_cannot_store_is_refused_naming_it(dtype, error):
     with pytest.raises(error, match="float|int|dtype"):
         NeuronGroup(2, "a : 1\nk : integer", dtype=dtype)

@@ -5,9 +5,10 @@ Brian2 takes a float variable's dtype when the variable is made: the group's ``d
 ``core.default_float_dtype`` as it is at that moment. Changing the preference later changes
 neither the variable nor what is recorded from it (a monitor stores what its source stores);
 only objects made afterwards see the new value. Time keeps float64 whatever the preference
-(``t``, ``dt``, clocks, spike and event times, ``lastspike``, ``lastupdate``, delays), as
-in Brian2. Integers are int32 and booleans bytes (brianjit computes with no other integer
-type: ``core.default_integer_dtype`` is remembered with a warning, see preferences.py).
+(``t``, ``dt``, clocks, spike and event times, ``lastspike``, ``lastupdate``; delays too, which
+Brian2 stores as float32). Integers are int32 unless a group's ``dtype`` asks for int64 by name
+(``core.default_integer_dtype`` is remembered with a warning, see preferences.py); booleans
+are bytes.
 
 Native code reads each array by its numpy dtype (``kernel.storage_kind``), so a float32 array is
 loaded into double, computed on and rounded to float32 when stored (codegen/types.py).
@@ -22,6 +23,7 @@ __all__ = ["default_float_dtype", "numpy_dtype", "requested_dtype", "group_float
            "variable_dtype"]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_INTEGERS = (np.dtype(np.int32), np.dtype(np.int64))
 _FIXED = {"integer": np.dtype(np.int32), "boolean": np.dtype(np.bool_)}
 _KINDS = {"float": "f", "integer": "iu", "boolean": "b"}
 
@@ -71,10 +73,19 @@ def group_float_dtype(user_dtype=None) -> np.dtype:
 
 def variable_dtype(name: str, var_type: str, user_dtype=None) -> np.dtype:
     """The dtype brianjit stores the new variable ``name`` in: :func:`requested_dtype`, where
-    an integer default is int32 (the only integer type of compiled code; the preference is
-    remembered with a warning) and a dtype asked for that brianjit does not store (an int64
-    integer, a float16 float) is a NotImplementedError."""
-    if var_type == "integer" and not (isinstance(user_dtype, Mapping) and name in user_dtype):
+    an integer default is int32 (the preference is remembered with a warning), an integer
+    asked for by name is int32 or int64 (another integer dtype: int32, with a warning), and
+    a float dtype other than float32/float64 is a NotImplementedError."""
+    if var_type == "integer":
+        if not (isinstance(user_dtype, Mapping) and name in user_dtype):
+            return _FIXED["integer"]
+        dtype = requested_dtype(name, var_type, user_dtype)
+        if dtype in _INTEGERS:
+            return dtype
+        from ..utils import warn
+        warn("brianjit.preferences.unsupported_dtype",
+             f"variable '{name}': brianjit stores integer variables as int32 or int64; "
+             f"{dtype.name} is stored as int32", once=True)
         return _FIXED["integer"]
     return _stored(f"variable '{name}'", var_type, requested_dtype(name, var_type, user_dtype))
 

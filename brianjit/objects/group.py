@@ -393,7 +393,7 @@ class Group(ElementSet, VariableOwner):
             index = self.check_index(item)
             expr, written = self._parse(value)
             values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
-                                    None if unitless else var.dim)
+                                    None if unitless else var.dim, var.array.dtype)
             if var.write_condition is not None:  # as the native kernel of a full assignment
                 allowed = np.zeros(len(self), dtype=bool)
                 allowed[index] = True
@@ -563,17 +563,20 @@ class Group(ElementSet, VariableOwner):
                              f"{', '.join(vector)}")
         expr = substitute(expr, {symbol("N"): sympy.Integer(len(self.owner))}, expr_text,
                           f"the size of {self.owner.name}")
-        out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
+        out = DynamicArray(1, dtype=var.array.dtype)
         variables["_out"] = slots.array_var("_out", out, var.dtype)
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
                           first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions),
                  slots)
         var.array.data[var.offset] = out.data[0]
 
-    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None):
-        """Values of ``expr`` for every element, computed natively (a fresh numpy array).
-        ``written`` (the expression as ``text`` was written) is checked for consistent units, and
-        against ``expected_dim`` when given."""
+    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None,
+                  numpy_dtype=None):
+        """Values of ``expr`` for every element, computed natively (a fresh numpy array of
+        ``numpy_dtype``, by default the one of model type ``dtype``: a variable's own dtype
+        makes them what the native store into it would make them). ``written`` (the expression
+        as ``text`` was written) is checked for consistent units, and against ``expected_dim``
+        when given."""
         variables, slots, dims, functions = self._expression_context([expr, written], where)
         if written is not None:
             found = get_expr_dimensions(written, dims, text=text)
@@ -581,7 +584,7 @@ class Group(ElementSet, VariableOwner):
                 fail_for_dimension_mismatch(found, expected_dim,
                                             f"The expression '{text}' does not have the unit "
                                             f"of {where}")
-        out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
+        out = DynamicArray(len(self), dtype=numpy_dtype or NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
                         first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
