@@ -297,3 +297,18 @@ def test_one_to_four_threads_compute_the_same_float32_bits():
     names = ["cuba-float32", "summed-float32"]   # (STDP: test_float32_every_object.py)
     results = run_with_threads(names)
     assert distinct_results(results) == dict.fromkeys(names, 1)
+
+
+def test_the_after_run_check_of_float32_values_warns_only_for_invalid_ones(float32):
+    import warnings
+    G = NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", method="exact")
+    G.v = [1, 2, np.float32(3e38)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")            # numpy's cast of 1e50 to float32 overflowed
+        with catch_logs() as logs:
+            run(defaultclock.dt)
+    assert logs == []
+    G.v = [1, np.nan, 2]
+    with catch_logs() as logs:
+        run(defaultclock.dt)
+    assert [entry[1] for entry in logs] == ["brian2.groups.group.invalid_values"]
