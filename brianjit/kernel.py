@@ -11,19 +11,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import sympy
 
 __all__ = [
-    "ArrayVar", "Assign", "Kernel",
+    "ArrayVar", "Assign", "Kernel", "STORAGE_KINDS", "storage_kind", "value_type",
     "ForEach", "Threshold", "ForEachSpike", "RecordState", "RecordSpikes", "RecordRate",
     "ForEachRow", "Propagate", "Connect",
 ]
 
 
+#: the storage kinds of :attr:`ArrayVar.dtype` (how an element is held in memory) -> the model
+#: type of its value inside expressions: 'float' is float64, 'float32' a float rounded when
+#: stored (``prefs.core.default_float_dtype = float32``), 'integer' int32, 'int64', 'boolean' a byte
+STORAGE_KINDS = {"float": "float", "float32": "float", "integer": "integer", "int64": "integer",
+                 "boolean": "boolean"}
+_NUMPY_STORAGE = {("f", 8): "float", ("f", 4): "float32", ("i", 4): "integer",
+                  ("i", 8): "int64", ("b", 1): "boolean"}
+
+
+def storage_kind(declared: str, numpy_dtype) -> str:
+    """The storage kind of an array of ``numpy_dtype`` that a kernel reads as ``declared`` (a
+    model type or a storage kind): a float variable stored as float32 is 'float32'. A numpy
+    dtype that does not hold values of that type is a ValueError (native code would misread
+    the bytes)."""
+    dtype = np.dtype(numpy_dtype)
+    kind = _NUMPY_STORAGE.get((dtype.kind, dtype.itemsize))
+    if kind is None or STORAGE_KINDS[kind] != STORAGE_KINDS.get(declared):
+        raise ValueError(f"a {declared} variable cannot be stored in an array of {dtype}")
+    return kind
+
+
+def value_type(kind: str) -> str:
+    """The model type ('float', 'integer', 'boolean') of the values of storage ``kind``."""
+    return STORAGE_KINDS[kind]
+
+
 @dataclass(frozen=True)
 class ArrayVar:
     """How a kernel sees one state array: ``name`` in the statements, ``slot`` in the network's slot
-    table, storage ``dtype`` ('float' | 'integer' | 'boolean'), ``scalar`` for one shared value, and
+    table, storage ``dtype`` (a key of :data:`STORAGE_KINDS`), ``scalar`` for one shared value, and
     ``offset`` (the first element, for subgroups that view part of their parent's arrays), and
     ``index``: the name of an integer value of the same kernel (a variable or a loop index such as
     ``i``) that gives the element to read, so a per-synapse kernel reads ``v_post`` as
@@ -97,7 +124,8 @@ class ForEachSpike:
 class RecordState:
     """Append one row to each 2D ``targets`` array holding, at the element indices of the
     ``indices`` array (int32), the value of the matching expression of ``sources`` (a variable's
-    symbol or a substituted subexpression) stored as the matching ``dtypes``; and append the time
+    symbol or a substituted subexpression) stored as the matching ``dtypes`` (storage kinds,
+    :data:`STORAGE_KINDS`); and append the time
     to the ``times`` array."""
 
     indices: int

@@ -8,9 +8,10 @@ not know is a ``PreferenceError`` ("Spelling error?"), as in Brian2.
 
 Most preferences select among Brian2's code generation targets and compilers, which brianjit does
 not have: they are remembered and read back, nothing more. The ones that act here: ``logging.*``
-(brianjit.utils.logger watches them, so a change takes effect at once) and the two default dtypes
-(brianjit computes in float64 and int32: another value is accepted with a warning, see
-docs/differences.md). ``load_preferences()`` reads Brian2's preference files
+(brianjit.utils.logger watches them, so a change takes effect at once), ``core.default_float_dtype``
+(float32 or float64: the dtype of float variables made from then on, objects/dtypes.py; anything
+else is refused) and ``core.default_integer_dtype`` (brianjit's integers are int32: another value
+is accepted with a warning, see docs/differences.md). ``load_preferences()`` reads Brian2's preference files
 (``~/.brian/user_preferences``, ``./brian_preferences``) as Brian2 does when it is imported;
 brianjit reads them when ``prefs`` is first used, and evaluates their values without ``eval``.
 """
@@ -57,10 +58,15 @@ def _none_or(*types):
 
 
 def _is_float_dtype(value):
+    """float32 or float64 (a numpy type, dtype or name); anything else is refused with a
+    message that says so (Brian2 accepts these two only)."""
     try:
-        return np.dtype(value) in (np.dtype(np.float32), np.dtype(np.float64))
+        if np.dtype(value) in (np.dtype(np.float32), np.dtype(np.float64)):
+            return True
     except TypeError:
-        return False
+        pass
+    raise PreferenceError(f"Value {value!r} for preference 'core.default_float_dtype' is invalid: "
+                          "the float dtype is float32 or float64")
 
 
 def _is_integer_dtype(value):
@@ -112,8 +118,9 @@ BRIAN2_PREFERENCES = {
     "codegen.runtime.numpy": ("numpy target (not used by brianjit)", {
         "discard_units": _p(False)}),
     "core": ("Core preferences", {
-        "default_float_dtype": _p(np.float64, "float64 only in brianjit", _is_float_dtype,
-                                  _dtype_name),
+        "default_float_dtype": _p(np.float64, "Default dtype for all arrays of scalars (state "
+                                  "variables, weights, etc.): float32 or float64",
+                                  _is_float_dtype, _dtype_name),
         "default_integer_dtype": _p(np.int32, "int32 only in brianjit", _is_integer_dtype,
                                     _dtype_name),
         "outdated_dependency_error": _p(True),
@@ -434,14 +441,12 @@ brian_prefs = _RenamedPreferences()
 
 
 def _warn_unsupported_dtype(name, value):
-    supported = {"core.default_float_dtype": np.float64, "core.default_integer_dtype": np.int32}
-    if name in supported and np.dtype(value) != np.dtype(supported[name]):
+    if np.dtype(value) != np.dtype(np.int32):
         from .utils import warn
         warn("brianjit.preferences.unsupported_dtype",
-             f"prefs['{name}'] = {np.dtype(value).name}: brianjit stores and computes "
-             f"{'floating point' if 'float' in name else 'integer'} variables as "
-             f"{np.dtype(supported[name]).name} only; this preference is remembered but has no "
-             "effect.", once=True)
+             f"prefs['{name}'] = {np.dtype(value).name}: brianjit stores and computes integer "
+             "variables as int32 only; this preference is remembered but has no effect.",
+             once=True)
 
 
-prefs.watch("core.default_", _warn_unsupported_dtype)
+prefs.watch("core.default_integer_dtype", _warn_unsupported_dtype)

@@ -58,15 +58,6 @@ def test_categories_behave_like_mappings():
     assert "codegen" in prefs.toplevel_categories
 
 
-def test_float32_is_accepted_with_a_warning_that_it_has_no_effect():
-    from brianjit.utils.logger import catch_logs
-    with catch_logs(only_from=("brianjit",)) as logs:
-        prefs.core.default_float_dtype = np.float32
-    assert prefs.core.default_float_dtype is np.float32
-    assert len(logs) == 1 and logs[0][1] == "brianjit.preferences.unsupported_dtype"
-    assert "float64" in logs[0][2]
-
-
 def test_a_preference_file_is_read_without_eval():
     prefs.read_preference_file(io.StringIO(
         "[codegen]\ntarget = 'cython'  # a comment\n\n[core]\n"

@@ -49,8 +49,9 @@ def test_new_objects_of_the_same_model_share_the_module():
     dict(model="dv/dt = (I - v)/(10*ms) + 0.1*cos(v)/ms : 1\nI : 1", method="euler"),
     dict(size=11),
     dict(reset="v = 0.5"),
+    dict(dtype=np.float32),
 ], ids=["flag", "unit", "dtype", "method", "clock-ratio", "constant", "function-sin",
-        "function-cos", "size", "reset"])
+        "function-cos", "size", "reset", "float32-storage"])
 def test_a_changed_structure_gets_another_module(change):
     reference = _program()
     assert _program(**change) is not reference

@@ -194,6 +194,17 @@ def _operation(b2):
     return net, lambda: {**record(), "seen": np.array(seen)}
 
 
+def _in_float32(build):
+    """``build`` with ``prefs.core.default_float_dtype = float32`` while its objects are made."""
+    def built(b2):
+        b2.prefs.core.default_float_dtype = np.float32
+        try:
+            return build(b2)
+        finally:
+            b2.prefs.core.default_float_dtype = np.float64
+    return built
+
+
 NETWORKS = {
     "cuba": _benchmark("build_cuba", 4100),
     "cobahh": _benchmark("build_cobahh", 4100),
@@ -203,4 +214,6 @@ NETWORKS = {
     "stdp": _stdp,
     "summed": _summed,
     "operation": _operation,
+    "cuba-float32": _in_float32(_benchmark("build_cuba", 4100)),
+    "summed-float32": _in_float32(_summed),
 }

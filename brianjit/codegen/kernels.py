@@ -20,18 +20,18 @@ from ..model.symbols import floordiv, symbol
 from . import callbacks, dynarray, loops
 from .expressions import ExprLowerer
 from .rng import RandomContext
-from .types import check_stored_constant, store_int32
+from .types import STORAGE, check_stored_constant, load_stored, to_stored
 
 __all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
            "KERNEL_TYPE", "RANGED_KERNEL_TYPE"]
 
-I1, I8, I32, I64, F64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
+I8, I32, I64, F64 = ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
 PTR = ir.PointerType()
 KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64])
 #: ``i32 part(ptr slots, i64 step, i64 lo, i64 hi)``: a kernel's loop over elements ``[lo, hi)``
 RANGED_KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64, I64, I64])
-_STORAGE = {"float": F64, "integer": I32, "boolean": I8, "int64": I64}
-_VALUE = {"float": F64, "integer": I64, "boolean": I1, "int64": I64}
+#: storage kind -> LLVM element type (``types.STORAGE``; the shape modules import it by this name)
+_STORAGE = STORAGE
 
 
 def const(value, typ=I64):
@@ -110,20 +110,13 @@ class KernelEmitter:
         idx = self.position(b, var, index)
         raw = b.load(b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]),
                      typ=_STORAGE[var.dtype])
-        if var.dtype == "integer":
-            return b.sext(raw, I64)
-        if var.dtype == "boolean":
-            return b.icmp_unsigned("!=", raw, ir.Constant(I8, 0))
-        return raw
+        return load_stored(b, raw, var.dtype)
 
     def store(self, var: K.ArrayVar, value, index=None):
         if self.python_calls.capturing:
             return  # a pre-pass that collects arguments of Python calls changes nothing
         b = self.builder
-        if var.dtype == "integer":
-            value = store_int32(b, value)
-        elif var.dtype == "boolean":
-            value = b.zext(value, I8)
+        value = to_stored(b, value, var.dtype)
         idx = self.position(b, var, index)
         b.store(value, b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]))
 
@@ -141,8 +134,7 @@ class KernelEmitter:
         return self._scalars
 
     def types(self):
-        types = {name: ("integer" if v.dtype == "int64" else v.dtype)
-                 for name, v in self.kernel.variables.items()}
+        types = {name: K.value_type(v.dtype) for name, v in self.kernel.variables.items()}
         types.update(t="float", i="integer", N="integer")
         return types
 
@@ -231,7 +223,7 @@ class KernelEmitter:
                 if var.scalar:
                     raise ValueError(f"'{stmt}': cannot write the shared variable "
                                      f"'{stmt.target}' in code that runs for every element")
-                typ = "integer" if var.dtype == "int64" else var.dtype
+                typ = K.value_type(var.dtype)
                 if var.dtype == "integer":
                     check_stored_constant(expr, stmt.target, typ)
             else:
@@ -392,7 +384,7 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
             with em.for_range(const(0), const(shape.n_indices), name=f"recargs{n}") as k:
                 idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
                 em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
-                                  declared={name: dtype})
+                                  declared={name: K.value_type(dtype)})
     em.python_calls.prepass(evaluate_all)
     time_row, *rows = _append_to_all(em, (shape.times, *shape.targets), const(1), zero=False)
     b.store(t, time_row)
@@ -402,18 +394,11 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
         with em.for_range(const(0), const(shape.n_indices), name=f"rec{n}") as k:
             idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
             value = em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
-                                      declared={name: dtype})[name]
-            b.store(_raw(em, dtype, value), b.gep(row, [k], source_etype=_STORAGE[dtype]))
+                                      declared={name: K.value_type(dtype)})[name]
+            b.store(to_stored(b, value, dtype), b.gep(row, [k], source_etype=_STORAGE[dtype]))
     em.python_calls.finish()
 
 
-def _raw(em, dtype, value):
-    """A loaded value converted back to the storage type of ``dtype``."""
-    if dtype == "integer":
-        return store_int32(em.builder, value)
-    if dtype == "boolean":
-        return em.builder.zext(value, I8)
-    return value
 
 
 def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
@@ -466,7 +451,7 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
             if t_rows is not None:
                 b.store(t, b.gep(t_rows, [k], source_etype=F64))
             for var, target in var_rows:
-                b.store(_raw(em, var.dtype, em.load(var, i)),
+                b.store(to_stored(b, em.load(var, i), var.dtype),
                         b.gep(target, [k], source_etype=_STORAGE[var.dtype]))
             b.store(b.add(k, const(1)), pos)
 

@@ -18,6 +18,15 @@ the storage and the integer rules:
   as numpy's cast on x86 (Brian2's ``int()``);
 * storing an i64 into an int32 variable saturates to the int32 range (so ``int(inf)`` is stored as
   -2**31, Brian2's value); a constant that does not fit is an ``OverflowError`` at build time.
+
+Storage and value types are separate (``STORAGE``, :func:`load_stored`, :func:`to_stored`): a
+value is loaded from its storage kind (``kernel.ArrayVar.dtype``) into its value type, computed
+on, and converted back when stored. Floats are computed in ``COMPUTE_FLOAT`` (double) whatever
+they are stored as: a float32 variable (``prefs.core.default_float_dtype = float32``) is
+extended exactly when loaded and rounded to nearest when stored, so one expression rounds once,
+at its store (Brian2's C++ rounds every ``float`` temporary as well; docs/differences.md).
+A target that computes floats in single precision (a GPU) would change ``COMPUTE_FLOAT`` for
+its lowering together with the math functions it calls; the storage side stays as it is.
 """
 from __future__ import annotations
 
@@ -30,11 +39,17 @@ from sympy.logic.boolalg import Boolean, BooleanAtom
 from ..model.functions import SYMPY_HEADS
 
 __all__ = ["FLOAT", "INTEGER", "BOOLEAN", "TYPES", "ir_type", "infer_type", "convert", "join",
-           "fits_i64", "INT32_RANGE", "store_int32", "check_stored_constant"]
+           "fits_i64", "INT32_RANGE", "store_int32", "check_stored_constant", "COMPUTE_FLOAT",
+           "STORAGE", "load_stored", "to_stored"]
 
 FLOAT, INTEGER, BOOLEAN = "float", "integer", "boolean"
 TYPES = (FLOAT, INTEGER, BOOLEAN)
-_IR = {FLOAT: ir.DoubleType(), INTEGER: ir.IntType(64), BOOLEAN: ir.IntType(1)}
+#: the type floats are computed in, whatever they are stored as
+COMPUTE_FLOAT = ir.DoubleType()
+_IR = {FLOAT: COMPUTE_FLOAT, INTEGER: ir.IntType(64), BOOLEAN: ir.IntType(1)}
+#: storage kind (``kernel.STORAGE_KINDS``) -> the LLVM type of one element in memory
+STORAGE = {"float": ir.DoubleType(), "float32": ir.FloatType(), "integer": ir.IntType(32),
+           "boolean": ir.IntType(8), "int64": ir.IntType(64)}
 
 
 def ir_type(typ: str) -> ir.Type:
@@ -157,3 +172,29 @@ def check_stored_constant(expr: sympy.Basic, target: str, typ: str) -> None:
     if not low <= int(value) <= high:
         raise OverflowError(f"the value {expr} does not fit in the 32-bit integer variable "
                             f"'{target}' (range {low} to {high}), in '{target} = {expr}'")
+
+
+def load_stored(builder: ir.IRBuilder, raw: ir.Value, kind: str) -> ir.Value:
+    """An element loaded from storage ``kind`` as the value inside expressions: int32
+    sign-extended to i64, a byte compared with 0, a float32 extended (exactly) to double."""
+    if kind == "integer":
+        return builder.sext(raw, _IR[INTEGER])
+    if kind == "boolean":
+        return builder.icmp_unsigned("!=", raw, ir.Constant(STORAGE["boolean"], 0))
+    if raw.type != STORAGE[kind]:
+        raise TypeError(f"a {raw.type} value loaded as {kind}")
+    if kind == "float32":
+        return builder.fpext(raw, COMPUTE_FLOAT)
+    return raw
+
+
+def to_stored(builder: ir.IRBuilder, value: ir.Value, kind: str) -> ir.Value:
+    """A value inside expressions as the element storage ``kind`` holds: saturated to int32
+    (:func:`store_int32`), a boolean as a byte, a double rounded to nearest float32."""
+    if kind == "integer":
+        return store_int32(builder, value)
+    if kind == "boolean":
+        return builder.zext(value, STORAGE["boolean"])
+    if kind == "float32":
+        return builder.fptrunc(value, STORAGE["float32"])
+    return value

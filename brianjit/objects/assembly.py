@@ -10,7 +10,7 @@ import ctypes
 
 import numpy as np
 
-from ..kernel import ArrayVar
+from ..kernel import ArrayVar, storage_kind
 from ..memory import DynamicArray
 from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES, USER_DEFAULTS
 from .functions import ModelFunction
@@ -43,8 +43,13 @@ class SlotTable:
         return self._index[key]
 
     def array_var(self, name, array, dtype, scalar=False, offset=0) -> ArrayVar:
+        """How a kernel sees ``array`` as ``name`` of model type (or storage kind) ``dtype``:
+        the storage kind follows the array's numpy dtype (a float32 array is 'float32'), so
+        kernels always read the bytes the array holds; a record's field is addressed by its
+        column (``synapse_records.placement``)."""
         _, stride, field = placement(array)
-        return ArrayVar(name, self.slot(array), dtype, scalar, offset, stride=stride, field=field)
+        return ArrayVar(name, self.slot(array), storage_kind(dtype, array.dtype), scalar, offset,
+                        stride=stride, field=field)
 
     def state_var(self, name, var, offset=0, index=None, suffix="") -> ArrayVar:
         """How a kernel sees the group variable ``var`` (an ``objects.variables.Variable``) as
@@ -61,8 +66,8 @@ class SlotTable:
         else:
             offset += var.offset
         _, stride, field = placement(var.array)
-        return ArrayVar(name, self.slot(var.array), var.dtype, var.scalar, offset, index,
-                        condition, stride, field)
+        return ArrayVar(name, self.slot(var.array), storage_kind(var.dtype, var.array.dtype),
+                        var.scalar, offset, index, condition, stride, field)
 
     def addresses(self):
         if self._table is None:

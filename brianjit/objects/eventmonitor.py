@@ -22,7 +22,7 @@ from .group import implicit_variables
 from .hierarchy import SpikeSource
 from .monitors import Recorder, record_indices, record_variable, source_range
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, Variable, array_vars, own_indices
+from .variables import Variable, array_vars, own_indices
 
 __all__ = ["EventMonitor", "SpikeMonitor"]
 
@@ -73,7 +73,7 @@ class EventMonitor(Recorder, BrianObject, Stateful):
         self._t = DynamicArray(0, dtype=np.float64, label=f"{self.name}.t")
         # 64-bit: a neuron can spike on more than 2**31 steps of a long run
         self._count = DynamicArray(stop - start, dtype=np.int64, label=f"{self.name}.count")
-        self._values = {v: DynamicArray(0, dtype=NUMPY_DTYPES[owner.variables[v].dtype],
+        self._values = {v: DynamicArray(0, dtype=owner.variables[v].array.dtype,
                                         label=f"{self.name}.{v}")
                         for v in variables}
         records = {v: record_variable(v, self._values[v], owner.variables[v].dim,

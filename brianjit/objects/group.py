@@ -165,6 +165,25 @@ class Group(ElementSet, VariableOwner):
             return self.variables[name]
         raise KeyError(f"{self.name} has no variable '{name}'")
 
+    @property
+    def float_dtype(self) -> np.dtype:
+        """The numpy dtype of this group's float values without storage of their own
+        (subexpressions): ``core.default_float_dtype`` (or the ``dtype`` argument) as it was
+        when the group was made, as in Brian2 (objects/dtypes.py)."""
+        return self.owner.__dict__.get("_float_dtype", np.dtype(np.float64))
+
+    def value_dtype(self, name) -> np.dtype:
+        """The numpy dtype of ``name``'s values as users see them (``G.v[:]``, a monitor's
+        record): a stored variable's array's, a float subexpression's :attr:`float_dtype`;
+        ``t``, ``dt`` and the other implicit names keep theirs (time is float64)."""
+        var = self.variables.get(name)
+        if var is not None:
+            return var.array.dtype
+        info = self.variable_info(name)
+        if info.dtype == "float" and self._is_subexpression(name):
+            return self.float_dtype
+        return np.dtype(NUMPY_DTYPES[info.dtype])
+
     def raw_values(self, name):
         """Numpy values of ``name`` for this group's elements: a zero-copy view of a stored
         variable (a copy for a linked variable with an index, freshly computed values for a
@@ -374,7 +393,7 @@ class Group(ElementSet, VariableOwner):
             index = self.check_index(item)
             expr, written = self._parse(value)
             values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
-                                    None if unitless else var.dim)
+                                    None if unitless else var.dim, var.array.dtype)
             if var.write_condition is not None:  # as the native kernel of a full assignment
                 allowed = np.zeros(len(self), dtype=bool)
                 allowed[index] = True
@@ -544,17 +563,20 @@ class Group(ElementSet, VariableOwner):
                              f"{', '.join(vector)}")
         expr = substitute(expr, {symbol("N"): sympy.Integer(len(self.owner))}, expr_text,
                           f"the size of {self.owner.name}")
-        out = DynamicArray(1, dtype=NUMPY_DTYPES[var.dtype])
+        out = DynamicArray(1, dtype=var.array.dtype)
         variables["_out"] = slots.array_var("_out", out, var.dtype)
         run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
                           first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions),
                  slots)
         var.array.data[var.offset] = out.data[0]
 
-    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None):
-        """Values of ``expr`` for every element, computed natively (a fresh numpy array).
-        ``written`` (the expression as ``text`` was written) is checked for consistent units, and
-        against ``expected_dim`` when given."""
+    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None,
+                  numpy_dtype=None):
+        """Values of ``expr`` for every element, computed natively (a fresh numpy array of
+        ``numpy_dtype``, by default the one of model type ``dtype``: a variable's own dtype
+        makes them what the native store into it would make them). ``written`` (the expression
+        as ``text`` was written) is checked for consistent units, and against ``expected_dim``
+        when given."""
         variables, slots, dims, functions = self._expression_context([expr, written], where)
         if written is not None:
             found = get_expr_dimensions(written, dims, text=text)
@@ -562,7 +584,7 @@ class Group(ElementSet, VariableOwner):
                 fail_for_dimension_mismatch(found, expected_dim,
                                             f"The expression '{text}' does not have the unit "
                                             f"of {where}")
-        out = DynamicArray(len(self), dtype=NUMPY_DTYPES[dtype])
+        out = DynamicArray(len(self), dtype=numpy_dtype or NUMPY_DTYPES[dtype])
         variables["_out"] = slots.array_var("_out", out, dtype)
         kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
                         first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
@@ -580,8 +602,9 @@ class Group(ElementSet, VariableOwner):
         if not self._is_subexpression(name):
             raise KeyError(f"{self.name} has no variable '{name}'")
         expr, _, var_type = self._subexpression(name)[:3]
-        return self._evaluate(self._substitute_subexpressions(expr), var_type,
-                              f"the subexpression {self.name}.{name}")
+        values = self._evaluate(self._substitute_subexpressions(expr), var_type,
+                                f"the subexpression {self.name}.{name}")
+        return values.astype(self.value_dtype(name), copy=False)
 
     def _target_array_vars(self, name, slots):
         """ArrayVars through which a one-off kernel writes ``name`` (Synapses: also ``v_post``)."""

@@ -24,7 +24,8 @@ from .group import Group
 __all__ = ["LARGE", "warn_about_invalid_values"]
 
 #: Brian2's bound: values of larger magnitude are reported as a sign of an unstable integration
-LARGE = 1e50
+#: (a float64 scalar: compared with a float32 array it does not become float32's inf)
+LARGE = np.float64(1e50)
 
 
 def warn_about_invalid_values(objects) -> None:

@@ -27,7 +27,7 @@ from .group import Group, implicit_variables
 from .indexing import ElementSet, relative_indices
 from .model_warnings import warn_shared_recorded
 from .stateful import Stateful
-from .variables import (NUMPY_DTYPES, Variable, Variables, array_vars, integer_indices,
+from .variables import (Variable, Variables, array_vars, integer_indices,
                         own_indices)
 
 __all__ = ["StateMonitor", "PopulationRateMonitor", "Recorder", "record_indices", "source_range"]
@@ -121,8 +121,11 @@ class StateMonitor(Recorder, BrianObject, Stateful):
             stored = owner.variables.get(v) is not None
             self._recorded[v] = (var.dim, var.dtype if stored or var.dtype == "boolean"
                                  else "float")
-        self._values = {v: DynamicArray((0, len(indices)), dtype=NUMPY_DTYPES[dtype],
-                                        label=f"{self.name}.{v}")
+        # Brian2: a record holds what its source holds (a float32 variable as float32)
+        self._values = {v: DynamicArray((0, len(indices)), label=f"{self.name}.{v}",
+                                        dtype=owner.value_dtype(v) if dtype != "float"
+                                        or owner.variable_info(v).dtype == "float"
+                                        else owner.float_dtype)
                         for v, (_, dtype) in self._recorded.items()}
         self._init_records({"t": record_variable("t", self._t, second.dim, "float")})
         self._lock_attributes()
@@ -138,7 +141,8 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         variables.update(ctx.environment(owner, self.clock))
         shape = K.RecordState(ctx.slots.slot(self._indices), len(self.record), sources,
                               tuple(ctx.slots.slot(self._values[v]) for v in self.record_variables),
-                              tuple(self._recorded[v][1] for v in self.record_variables),
+                              tuple(K.storage_kind(self._recorded[v][1], self._values[v].dtype)
+                                    for v in self.record_variables),
                               ctx.slots.slot(self._t))
         return [(self.when, K.Kernel(f"{self.name}_record", shape, variables,
                                      functions=ctx.functions(owner)))]

@@ -34,7 +34,8 @@ from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
 from .model_warnings import check_neurongroup_arguments, internal_names_used
 from .stateful import Stateful
-from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
+from .dtypes import group_float_dtype, variable_dtype
+from .variables import Variable, Variables, array_vars
 
 __all__ = ["NeuronGroup"]
 
@@ -109,8 +110,10 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         #: linked variables: hidden index array -> (index variable, size of the source), and
         #: linked subexpressions: name -> (expression, dimension, type); see linked.py
         self._link_indices, self._linked_subexpressions = {}, {}
+        #: the float dtype of the subexpressions' values (Brian2 takes it at creation)
+        self._float_dtype = group_float_dtype(dtype)
         self.variables = Variables(self._implicit_variables,
-                                   self._create_variables(eqs, int(N), self.name))
+                                   self._create_variables(eqs, int(N), self.name, dtype))
         if refractory is not False:
             # Brian2's reserved names for refractoriness: when the neuron last spiked, and whether
             # it integrates its "(unless refractory)" equations at the current step
@@ -131,7 +134,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         self._lock_attributes()
 
     @staticmethod
-    def _create_variables(eqs, N, group_name):
+    def _create_variables(eqs, N, group_name, user_dtype=None):
         variables = {}
         for name in list(eqs.diff_eq_names) + list(eqs.parameter_names) + \
                 list(eqs.constant_over_dt_names):
@@ -139,7 +142,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             if "linked" in eq.flags:
                 continue   # no storage of its own: linked_var gives it another group's
             scalar = "shared" in eq.flags
-            array = DynamicArray(1 if scalar else N, dtype=NUMPY_DTYPES[eq.var_type],
+            array = DynamicArray(1 if scalar else N,
+                                 dtype=variable_dtype(name, eq.var_type, user_dtype),
                                  label=f"{group_name}.{name}")
             variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
                                        constant="constant" in eq.flags)

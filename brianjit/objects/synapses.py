@@ -43,7 +43,8 @@ from .linked import LinkedVariable, check_links_set, refresh_link_indices
 from .summed_updaters import SummedVariableUpdater
 from .model_warnings import (internal_names_used, note_clock_driven, synaptic_code_arguments,
                              warn_dt_mismatch, warn_order_dependent)
-from .variables import NUMPY_DTYPES, Variable, Variables, array_vars
+from .dtypes import group_float_dtype, variable_dtype
+from .variables import Variable, Variables, array_vars
 
 __all__ = ["Synapses"]
 
@@ -152,8 +153,9 @@ class Synapses(Group, BrianObject, Stateful):
         self.start = 0
         self._link_indices, self._linked_subexpressions = {}, {}   # see linked.py
         self._connect_called = False   # variables can be set only after connect(), as Brian2
+        self._float_dtype = group_float_dtype(dtype)
         self.variables = Variables(self._implicit_variables,
-                                   self._create_variables(eqs, self.name))
+                                   self._create_variables(eqs, self.name, dtype))
         self._multisynaptic_index = self._check_multisynaptic_index(multisynaptic_index)
         self.event_driven = [n for n in eqs.diff_eq_names if "event-driven" in eqs[n].flags]
         self.clock_driven = [n for n in eqs.diff_eq_names if n not in self.event_driven]
@@ -193,7 +195,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     # -- variables -------------------------------------------------------------------------------
     @staticmethod
-    def _create_variables(eqs, name):
+    def _create_variables(eqs, name, user_dtype=None):
         def index_array(side):
             return DynamicArray(0, dtype=np.int32, max_rows=MAX_SYNAPSES, label=f"{name}.{side}",
                                 limit_reason="synapses are numbered with 32-bit integers")
@@ -206,7 +208,8 @@ class Synapses(Group, BrianObject, Stateful):
             if "linked" in eq.flags:
                 continue   # no storage of its own: linked_var gives it a group's
             scalar = "shared" in eq.flags
-            array = DynamicArray(1 if scalar else 0, dtype=NUMPY_DTYPES[eq.var_type])
+            array = DynamicArray(1 if scalar else 0,
+                                 dtype=variable_dtype(name, eq.var_type, user_dtype))
             variables[name] = Variable(name, array, eq.dim, eq.var_type, scalar=scalar,
                                        constant="constant" in eq.flags)
         return variables
@@ -712,14 +715,14 @@ class Synapses(Group, BrianObject, Stateful):
                         f"Multiple 'summed variables' target the variable '{base}' in group "
                         f"'{owner.name}'. Use multiple variables in the target group instead.")
             claimed.setdefault(id(var.array), []).append((span, self))
-            slot = ctx.slots.slot(var.array)
-            zero = {"_summed": K.ArrayVar("_summed", slot, var.dtype, False, offset)}
+            slot, kind = ctx.slots.slot(var.array), K.storage_kind(var.dtype, var.array.dtype)
+            zero = {"_summed": K.ArrayVar("_summed", slot, kind, False, offset)}
             when = self.summed_updaters[name].when
             result.append((when, K.Kernel(
                 f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
             add = dict(variables)
-            add["_summed"] = K.ArrayVar("_summed", slot, var.dtype, False, offset, "j"
+            add["_summed"] = K.ArrayVar("_summed", slot, kind, False, offset, "j"
                                         if group is self.target else "i")
             expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
             result.append((when, K.Kernel(

@@ -134,17 +134,20 @@ def coerce_value(variable: Variable, value, unitless=False):
     elif not unitless and get_dimensions(value) is not DIMENSIONLESS:
         fail_for_dimension_mismatch(value, 1, f"Variable '{variable.name}' has no unit")
     raw = np.asarray(value)
+    stored = variable.array.dtype if variable.array is not None else \
+        np.dtype(NUMPY_DTYPES[variable.dtype])
     if variable.dtype == "integer" and raw.dtype.kind in "fiuO":
-        _check_integer_values(variable.name, raw)
+        _check_integer_values(variable.name, raw, stored)
     if variable.dtype == "boolean" and raw.dtype.kind not in "bi":
         raise TypeError(f"Variable '{variable.name}' is a boolean variable; got {value!r}")
-    return raw.astype(NUMPY_DTYPES[variable.dtype])
+    return raw.astype(stored)
 
 
-def _check_integer_values(name, raw):
-    """Refuse values an int32 variable cannot hold exactly: non-integers (TypeError) and numbers
-    outside its range (OverflowError, as numpy and Brian2; never a silent wrap-around).
-    Python integers beyond 64 bits (an object array) are compared exactly."""
+def _check_integer_values(name, raw, stored):
+    """Refuse values an integer variable stored as ``stored`` (int32 or int64) cannot hold
+    exactly: non-integers (TypeError) and numbers outside its range (OverflowError, as numpy
+    and Brian2; never a silent wrap-around). Python integers beyond 64 bits (an object array)
+    are compared exactly."""
     as_float = raw.astype(np.float64)
     if raw.dtype.kind in "fO" and (not np.all(np.isfinite(as_float))
                                    or np.any(as_float != np.round(as_float))):
@@ -157,11 +160,11 @@ def _check_integer_values(name, raw):
         low, high = min(exact), max(exact)
     else:
         low, high = raw.min(), raw.max()
-    info = np.iinfo(NUMPY_DTYPES["integer"])
+    info = np.iinfo(stored)
     if low < info.min or high > info.max:
         bad = int(high) if high > info.max else int(low)
-        raise OverflowError(f"Variable '{name}' is a 32-bit integer variable; {bad} is out of its "
-                            f"range [{info.min}, {info.max}]")
+        raise OverflowError(f"Variable '{name}' is a {info.bits}-bit integer variable; {bad} is "
+                            f"out of its range [{info.min}, {info.max}]")
 
 
 def integer_indices(item, size):
