@@ -33,7 +33,7 @@ __all__ = ["run_tasks", "batch_size", "GUIDED_SHARE", "BATCH_SECONDS"]
 #: a batch holds at most this fraction's inverse of the tasks left per worker slot
 GUIDED_SHARE = 2
 #: a batch lasts about this long (seconds) at the mean task duration measured so far
-BATCH_SECONDS = 1.0
+BATCH_SECONDS = 5.0
 
 
 def _run_task(func, params: dict, seed_value: int) -> dict:
@@ -108,6 +108,7 @@ def run_tasks(client, func, sets: list, seeds: list, on_done) -> list:
     left = collections.deque(range(len(placed), len(sets)))
     durations = []
     pending = set()
+    alone = set()  # tasks of a batch that did not finish: they run one by one from then on
 
     def submit(batch, worker=None):
         placement = {} if worker is None else {"workers": [worker], "allow_other_workers": True}
@@ -123,6 +124,7 @@ def run_tasks(client, func, sets: list, seeds: list, on_done) -> list:
             results = future.result()
         elif len(future.batch) > 1:  # run its tasks one by one: only the culprit fails
             left.extendleft(reversed(future.batch))
+            alone.update(future.batch)
             return
         else:
             results = [(future.batch[0], _failed(future.exception()))]
@@ -142,8 +144,11 @@ def run_tasks(client, func, sets: list, seeds: list, on_done) -> list:
         while left or pending:
             while left and len(pending) < 2 * max(slots, 1):
                 mean = sum(durations) / len(durations) if durations else None
-                size = batch_size(len(left), slots, mean)
-                flow.add(submit([left.popleft() for _ in range(size)]))
+                size = 1 if left[0] in alone else batch_size(len(left), slots, mean)
+                batch = [left.popleft()]
+                while len(batch) < size and left and left[0] not in alone:
+                    batch.append(left.popleft())
+                flow.add(submit(batch))
             future = next(flow)
             finish(future)
             durations.extend(outcomes[k]["seconds"] for k in future.batch

@@ -64,6 +64,37 @@ def _default_workers() -> int:
     return os.cpu_count() or 1
 
 
+#: what the forkserver that starts the local cluster's workers imports once, for all of them
+WORKER_PRELOAD = ("distributed", "brianjit", "sympy")
+#: Dask settings of the local cluster: no dashboard, so none of the diagnostics that feed it
+#: (the statistical profiler alone, sampling every 10 ms, cost each worker ~35 % more processor
+#: time per task; the event-loop tick and the system monitor woke every process 50 and 2 times
+#: a second)
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False,
+                        "distributed.admin.tick.interval": "1s",
+                        "distributed.admin.system-monitor.interval": "5s"}
+
+
+def _local_cluster(distributed, workers: int):
+    """A cluster of ``workers`` processes on this machine, forked from a server that imported
+    Dask and brianjit once (``WORKER_PRELOAD``: each spawned worker paid ~2 s of processor time
+    for its imports); spawned where there is no forkserver (Windows)."""
+    import multiprocessing
+
+    import dask
+
+    config = dict(LOCAL_CLUSTER_CONFIG)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        config["distributed.worker.multiprocessing-method"] = "forkserver"
+    with dask.config.set(config):
+        if "forkserver" in config.values():
+            distributed.utils.get_mp_context()  # Dask sets its preload list first ...
+            multiprocessing.get_context("forkserver").set_forkserver_preload(
+                list(WORKER_PRELOAD))  # ... which ours replaces (a running server keeps its own)
+        return distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
+
+
 def _connect(client, workers):
     """The Dask client to use, and what to close afterwards (only what the sweep opened)."""
     distributed = _require("distributed")
@@ -74,9 +105,7 @@ def _connect(client, workers):
         if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
             raise ValueError(f"sweep: workers must be a positive integer, not {workers!r}")
     if client is None:
-        cluster = distributed.LocalCluster(n_workers=int(workers or _default_workers()),
-                                           threads_per_worker=1, processes=True,
-                                           dashboard_address=None)
+        cluster = _local_cluster(distributed, int(workers or _default_workers()))
         opened = distributed.Client(cluster)
         return opened, [opened, cluster]
     if isinstance(client, str):
