@@ -78,10 +78,15 @@ LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False,
 def _local_cluster(distributed, workers: int):
     """A cluster of ``workers`` processes on this machine, forked from a server that imported
     Dask and brianjit once (``WORKER_PRELOAD``: each spawned worker paid ~2 s of processor time
-    for its imports); spawned where there is no forkserver (Windows)."""
+    for its imports); spawned where there is no forkserver (Windows). Its simulations run on one
+    thread each (unless ``BRIANJIT_THREADS`` says otherwise): the sweep already keeps every core
+    busy with a task, and two threads per task on shared cores wait for each other at barriers
+    (results are the same on any number of threads)."""
     import multiprocessing
 
     import dask
+
+    from .parallel import ENVIRONMENT_VARIABLE
 
     config = dict(LOCAL_CLUSTER_CONFIG)
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -91,8 +96,9 @@ def _local_cluster(distributed, workers: int):
             distributed.utils.get_mp_context()  # Dask sets its preload list first ...
             multiprocessing.get_context("forkserver").set_forkserver_preload(
                 list(WORKER_PRELOAD))  # ... which ours replaces (a running server keeps its own)
-        return distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+        return distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            env={ENVIRONMENT_VARIABLE: os.environ.get(ENVIRONMENT_VARIABLE, "1")})
 
 
 def _connect(client, workers):

@@ -94,3 +94,36 @@ def test_batch_with_a_worker_killer_is_rerun_task_by_task(tmp_path):
             assert result is None and error.startswith("KilledWorker")
         else:  # its batch-mates were run again, alone, and succeeded
             assert error is None and result == k * k
+
+
+def _threads_and_pid():
+    import os
+
+    from brianjit.parallel import thread_count
+    return {"threads": thread_count(), "pid": os.getpid()}
+
+
+def test_local_cluster_runs_each_simulation_on_one_thread(monkeypatch):
+    """client=None: a cluster of its own (workers forked from a server that imported brianjit),
+    one worker process per core, each simulation on one thread (the tasks fill the cores)."""
+    pytest.importorskip("distributed")
+    pytest.importorskip("pandas")
+    cloudpickle = pytest.importorskip("cloudpickle")
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    from brianjit import sweep
+    from brianjit.parallel import ENVIRONMENT_VARIABLE
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
+    table = sweep(_threads_and_pid, [{}, {}], seed=1, progress=False, workers=1)
+    assert table.error.isna().all(), table.attrs["tracebacks"]
+    assert list(table.threads) == [1, 1]
+    assert table.pid.nunique() == 1 and table.pid[0] != os.getpid()
+
+
+def test_workers_only_for_the_local_cluster():
+    pytest.importorskip("distributed")
+    pytest.importorskip("pandas")
+    from brianjit import sweep
+    with pytest.raises(ValueError, match="workers"):
+        sweep(_threads_and_pid, [{}], client="tcp://127.0.0.1:1", workers=2, progress=False)
+    with pytest.raises(ValueError, match="positive integer"):
+        sweep(_threads_and_pid, [{}], workers=0, progress=False)
