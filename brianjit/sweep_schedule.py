@@ -125,7 +125,7 @@ def run_tasks(client, func, sets: list, seeds: list, on_done) -> list:
         elif len(future.batch) > 1:  # run its tasks one by one: only the culprit fails
             left.extendleft(reversed(future.batch))
             alone.update(future.batch)
-            return
+            results = []
         else:
             results = [(future.batch[0], _failed(future.exception()))]
         future.release()
