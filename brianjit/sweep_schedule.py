@@ -17,8 +17,9 @@ worker's share. So tasks travel in batches once their duration is known:
    measured so far; the last batches are single tasks, so the workers finish together. Two
    batches per worker slot are in flight, so a worker never waits for the client.
 
-A batch that did not finish (its worker died too often: Dask's ``KilledWorker``) is sent again
-task by task, so only a task that kills workers is reported failed. Results do not depend on
+The tasks of a batch that did not finish (its worker died too often: Dask's ``KilledWorker``,
+which also hits the tasks that were merely waiting on that worker) are sent again one at a time,
+with nothing else in flight, so only a task that kills workers on its own is reported failed. Results do not depend on
 batching: each task's seed is a function of the sweep's seed and its parameters alone.
 """
 from __future__ import annotations
@@ -122,7 +123,7 @@ def run_tasks(client, func, sets: list, seeds: list, on_done) -> list:
         pending.discard(future)
         if future.status == "finished":
             results = future.result()
-        elif len(future.batch) > 1:  # run its tasks one by one: only the culprit fails
+        elif not alone.issuperset(future.batch):  # again, alone: only the culprit fails
             left.extendleft(reversed(future.batch))
             alone.update(future.batch)
             results = []
@@ -143,8 +144,12 @@ def run_tasks(client, func, sets: list, seeds: list, on_done) -> list:
         flow = distributed.as_completed()
         while left or pending:
             while left and len(pending) < 2 * max(slots, 1):
+                if left[0] in alone:  # nothing else in flight: a culprit kills only itself
+                    if not pending:
+                        flow.add(submit([left.popleft()]))
+                    break
                 mean = sum(durations) / len(durations) if durations else None
-                size = 1 if left[0] in alone else batch_size(len(left), slots, mean)
+                size = batch_size(len(left), slots, mean)
                 batch = [left.popleft()]
                 while len(batch) < size and left and left[0] not in alone:
                     batch.append(left.popleft())
