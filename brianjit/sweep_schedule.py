@@ -19,8 +19,9 @@ worker's share. So tasks travel in batches once their duration is known:
 
 The tasks of a batch that did not finish (its worker died too often: Dask's ``KilledWorker``,
 which also hits the tasks that were merely waiting on that worker) are sent again one at a time,
-with nothing else in flight, so only a task that kills workers on its own is reported failed. Results do not depend on
-batching: each task's seed is a function of the sweep's seed and its parameters alone.
+with nothing else in flight, so only a task that kills workers on its own is reported failed.
+Results do not depend on batching: each task's seed is a function of the sweep's seed and its
+parameters alone.
 """
 from __future__ import annotations
 
