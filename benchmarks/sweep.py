@@ -1,26 +1,44 @@
-"""Parameter sweep: 64 points of a short CUBA network on 2 local Dask workers vs a serial loop.
+"""Parameter sweep: 64 points of a 1 s CUBA on 2 local workers, three ways, in one run.
 
     python benchmarks/sweep.py                       # 64 points, 4000 neurons, 1 s each
-    python benchmarks/sweep.py --n 1000 --duration 0.1 --points 16    # a quick look
+    python benchmarks/sweep.py --points 16 --duration 0.1 --skip-brian2    # a quick look
 
 Each point is one simulation of benchmarks/models.py's CUBA with its own seed (so its own
-connectivity and initial state): exactly the task of a "function of parameters" sweep. The serial
-loop runs the same function with the same seeds in this process, so both give the same spike
-counts (checked). Printed: wall times of the serial loop and of ``brianjit.sweep`` on a
-LocalCluster of ``--workers`` processes (its start-up included, as a user pays it), and the speed-up.
-Both start with the disk cache of machine code empty, so each pays one compilation.
+connectivity and initial state): exactly the task of a "function of parameters" sweep. Timed,
+each in a fresh process started by this script (so interpreter start, imports and compilation are
+paid as a user pays them):
+
+* ``brianjit serial``: a loop ``start_scope(); seed(k); cuba_point(...)`` in one process;
+* ``brianjit.sweep``: the same function and seeds through ``brianjit.sweep`` on the local cluster
+  it starts itself (``--workers`` processes; its start-up and shut-down included);
+* ``Brian2 Pool``: Brian2's recipe (``benchmarks/sweep_brian2.py``): ``multiprocessing.Pool``
+  over the same model in runtime mode with the Cython target, in the Brian2 venv.
+
+Every one starts with an empty cache of compiled code (brianjit's disk cache, Brian2's Cython
+cache), so each pays its compilations once. Printed per variant: wall time, and processor time
+(user + system of the process and every process it waited for: workers included), whole and per
+point. On a machine shared with other work the wall times stretch with the load (printed before
+and after); processor time much less. The sweep's spike counts must equal the serial loop's, point
+for point (checked: the seed of each task is the serial loop's seed).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pathlib
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+BENCH_DIR = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
 import models  # noqa: E402  (benchmarks/models.py)
+from envs import BRIAN2_VENV, REPO_ROOT, is_ready  # noqa: E402
+
+SWEEP_SEED = 2024
 
 
 def cuba_point(trial, n, duration):
@@ -31,15 +49,60 @@ def cuba_point(trial, n, duration):
     return {"spikes": int(built.spikes.num_spikes)}
 
 
-def serial_loop(sets, sweep_seed):
+def point_sets(args):
+    return [{"trial": k, "n": args.n, "duration": args.duration} for k in range(args.points)]
+
+
+def run_serial(args):
     from brianjit import seed, start_scope
     from brianjit.sweeps import task_seed
     counts = []
-    for p in sets:
+    for p in point_sets(args):
         start_scope()
-        seed(task_seed(sweep_seed, p))
+        seed(task_seed(SWEEP_SEED, p))
         counts.append(cuba_point(**p)["spikes"])
     return counts
+
+
+def run_sweep(args):
+    import cloudpickle
+    from brianjit import sweep
+    cloudpickle.register_pickle_by_value(models)  # workers cannot import benchmarks/models.py
+    table = sweep(cuba_point, point_sets(args), seed=SWEEP_SEED, progress=False,
+                  workers=args.workers)
+    assert table.error.isna().all(), table.error.dropna().tolist()
+    _stop_forkserver()
+    return [int(s) for s in table.spikes]
+
+
+def _stop_forkserver():
+    """Stop (and wait for) the server the sweep's workers were forked from, which reaped them, so
+    that their processor time reaches this process's ``RUSAGE_CHILDREN`` and the driver's; a user
+    keeps it for the next sweep (Python has no public call for this: its own tests use
+    ``_stop``)."""
+    from multiprocessing import forkserver
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        stop()
+
+
+def timed(command, env):
+    """(wall seconds, processor seconds of the command and the processes it waited for, the
+    JSON of its last output line)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{done.stderr[-3000:]}")
+    processor = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, processor, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def sizes(args):
+    return ["--points", str(args.points), "--n", str(args.n), "--duration", str(args.duration),
+            "--workers", str(args.workers)]
 
 
 def main():
@@ -48,37 +111,50 @@ def main():
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--duration", type=float, default=1.0, help="seconds simulated")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-brian2", action="store_true", help="only the brianjit variants")
+    parser.add_argument("--variant", choices=("serial", "sweep"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    import cloudpickle
-    import distributed
-    from brianjit import sweep
+    if args.variant is not None:  # one variant, in the fresh process the driver started
+        counts = (run_serial if args.variant == "serial" else run_sweep)(args)
+        print(json.dumps({"spikes": counts}))
+        return
 
-    cloudpickle.register_pickle_by_value(models)  # workers cannot import benchmarks/models.py
-    sets = [{"trial": k, "n": args.n, "duration": args.duration} for k in range(args.points)]
-    sweep_seed = 2024
-    print(f"{args.points} points of CUBA, {args.n} neurons, {args.duration} s each")
-
-    os.environ["BRIANJIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="brianjit-sweep-serial-")
-    t0 = time.perf_counter()
-    serial = serial_loop(sets, sweep_seed)
-    t_serial = time.perf_counter() - t0
-    print(f"serial loop:                {t_serial:7.2f} s")
-
-    os.environ["BRIANJIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="brianjit-sweep-dask-")
-    t0 = time.perf_counter()
-    with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        t_start = time.perf_counter() - t0
-        table = sweep(cuba_point, sets, client=client, seed=sweep_seed, progress=False)
-    t_sweep = time.perf_counter() - t0
-    print(f"sweep, {args.workers} workers:          {t_sweep:7.2f} s "
-          f"(cluster start {t_start:.2f} s)")
-    print(f"speed-up:                   {t_serial / t_sweep:7.2f}x")
-    assert table.error.isna().all(), table.error.dropna().tolist()
-    assert list(table.spikes) == serial, "the sweep's results differ from the serial loop's"
-    print(f"spike counts identical (mean {sum(serial) / len(serial):.0f} per point)")
+    print(f"{args.points} points of CUBA, {args.n} neurons, {args.duration} s each, "
+          f"{args.workers} workers; load average before: {os.getloadavg()[0]:.1f}")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    rows = []
+    for variant in ("serial", "sweep"):
+        env["BRIANJIT_CACHE_DIR"] = tempfile.mkdtemp(prefix=f"brianjit-sweep-{variant}-")
+        rows.append((variant, *timed([sys.executable, __file__, "--variant", variant,
+                                      *sizes(args)], env)))
+    if not args.skip_brian2:
+        if not is_ready(BRIAN2_VENV):
+            raise SystemExit(f"no Brian2 venv at {BRIAN2_VENV.path} (see benchmarks/README.md; "
+                             f"or --skip-brian2)")
+        cache = tempfile.mkdtemp(prefix="brian2-sweep-cython-")
+        rows.append(("Brian2", *timed([str(BRIAN2_VENV.python), str(BENCH_DIR / "sweep_brian2.py"),
+                                       "--cache-dir", cache, *sizes(args)],
+                                      dict(os.environ))))
+    names = {"serial": "brianjit serial loop",
+             "sweep": f"brianjit.sweep, {args.workers} workers",
+             "Brian2": f"Brian2 Cython, Pool({args.workers})"}
+    print(f"{'':32} {'wall s':>8} {'processor s':>12} {'wall/point ms':>14} "
+          f"{'processor/point ms':>19}")
+    for variant, wall, processor, _ in rows:
+        print(f"{names[variant]:32} {wall:8.2f} {processor:12.2f} "
+              f"{1e3 * wall / args.points:14.1f} {1e3 * processor / args.points:19.1f}")
+    walls = {variant: wall for variant, wall, _, _ in rows}
+    for variant in ("serial", "Brian2"):
+        if variant in walls:
+            print(f"sweep speed-up over {names[variant]}: {walls[variant] / walls['sweep']:.2f}x "
+                  f"(wall)")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    serial, swept = rows[0][3]["spikes"], rows[1][3]["spikes"]
+    assert swept == serial, "the sweep's spike counts differ from the serial loop's"
+    print(f"sweep and serial spike counts identical (mean {sum(serial) / len(serial):.0f} per "
+          f"point)")
 
 
 if __name__ == "__main__":

@@ -15,30 +15,33 @@ only adds what makes the results a function of the parameters alone:
   as it found it, so what one task leaves behind does not change the next one on the same worker.
   Its objects are collected as it ends (``gc.collect()``: they form reference cycles): until
   then they keep their names (``neurongroup``), the next task's objects would be named
-  ``neurongroup_1``, and since names are part of the generated IR, the next task would compile
-  its network again instead of finding it in the worker's cache.
+  ``neurongroup_1``, and objects of one time slot run in the order of their names (as in Brian2),
+  so a task's results would depend on what ran before it on that worker. What survives the
+  collection (modules, caches) is then frozen (``gc.freeze()``), so the next task's collection
+  looks only at the objects that task made: a full collection of a worker that has imported
+  sympy costs ~50 ms, as much as a short task (a 1 s CUBA: ~130 ms), a frozen one < 1 ms.
+  (The price: a frozen object that later becomes part of unreachable cycles is not collected;
+  reference counting still frees everything else.)
 * **Failures are rows.** An exception in ``func`` is caught in the task and reported in the
   ``error`` column of that task's row (the traceback in ``df.attrs["tracebacks"]``); a worker
   that dies is replaced and its tasks re-run by Dask, and a task that kills workers repeatedly
   (Dask's ``KilledWorker``) is reported the same way. No result is lost.
-* **One compilation per machine.** Workers share the disk cache of machine code
-  (``brianjit.diskcache``: same user, same cache folder). The first task of the sweep runs alone
-  on each machine (``_first_wave``) before the others are submitted, so the other workers find its
-  code on disk instead of compiling the same network at the same moment.
+* **One compilation per machine, few messages.** Workers share the disk cache of machine code
+  (``brianjit.diskcache``: same user, same cache folder); the first task runs alone on each
+  machine, then the others go out in batches (``brianjit.sweep_schedule``).
 
 Dask and pandas are optional (``pip install "brianjit[sweep]"``) and imported only when a sweep
 runs, so ``import brianjit`` does not pay for them.
 """
 from __future__ import annotations
 
-import gc
 import numbers
 import os
 import sys
 import time
-import traceback
 
 from .sweep_params import parameter_sets, task_seed
+from .sweep_schedule import run_tasks
 
 __all__ = ["sweep", "task_seed"]
 
@@ -55,25 +58,6 @@ def _require(module: str):
                           f'pip install "brianjit[sweep]"') from exc
 
 
-def _run_task(func, params: dict, seed_value: int):
-    """One task, on a worker: a fresh scope, the task's seed, then ``func(**params)``."""
-    from .objects.clock import defaultclock
-    from .objects.magic import start_scope
-    from .objects.seed import seed
-
-    dt = defaultclock.dt
-    start_scope()
-    seed(seed_value)
-    try:
-        return {"value": func(**params), "error": None}
-    except Exception as exc:  # reported in the task's row; BaseException (Ctrl-C) goes through
-        return {"value": None, "error": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc()}
-    finally:
-        defaultclock.dt = dt
-        gc.collect()  # the task's objects hold their names until collected; see the docstring
-
-
 def _default_workers() -> int:
     if hasattr(os, "process_cpu_count"):
         return os.process_cpu_count() or 1
@@ -82,12 +66,54 @@ def _default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _connect(client):
+#: what the forkserver that starts the local cluster's workers imports once, for all of them
+WORKER_PRELOAD = ("distributed", "brianjit", "sympy")
+#: Dask settings of the local cluster: no dashboard, so none of the diagnostics that feed it
+#: (the statistical profiler alone, sampling every 10 ms, cost each worker ~35 % more processor
+#: time per task; the event-loop tick and the system monitor woke every process 50 and 2 times
+#: a second)
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False,
+                        "distributed.admin.tick.interval": "1s",
+                        "distributed.admin.system-monitor.interval": "5s"}
+
+
+def _local_cluster(distributed, workers: int):
+    """A cluster of ``workers`` processes on this machine, forked from a server that imported
+    Dask and brianjit once (``WORKER_PRELOAD``: each spawned worker paid ~2 s of processor time
+    for its imports); spawned where there is no forkserver (Windows). Its simulations run on one
+    thread each (unless ``BRIANJIT_THREADS`` says otherwise): the sweep already keeps every core
+    busy with a task, and two threads per task on shared cores wait for each other at barriers
+    (results are the same on any number of threads)."""
+    import multiprocessing
+
+    import dask
+
+    from .parallel import ENVIRONMENT_VARIABLE
+
+    config = dict(LOCAL_CLUSTER_CONFIG)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        config["distributed.worker.multiprocessing-method"] = "forkserver"
+    with dask.config.set(config):
+        if "forkserver" in config.values():
+            distributed.utils.get_mp_context()  # Dask sets its preload list first ...
+            multiprocessing.get_context("forkserver").set_forkserver_preload(
+                list(WORKER_PRELOAD))  # ... which ours replaces (a running server keeps its own)
+        return distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            env={ENVIRONMENT_VARIABLE: os.environ.get(ENVIRONMENT_VARIABLE, "1")})
+
+
+def _connect(client, workers):
     """The Dask client to use, and what to close afterwards (only what the sweep opened)."""
     distributed = _require("distributed")
+    if workers is not None:
+        if client is not None:
+            raise ValueError("sweep: workers= is the size of the local cluster the sweep starts; "
+                             "it cannot be given with client= (size your cluster yourself)")
+        if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+            raise ValueError(f"sweep: workers must be a positive integer, not {workers!r}")
     if client is None:
-        cluster = distributed.LocalCluster(n_workers=_default_workers(), threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
+        cluster = _local_cluster(distributed, int(workers or _default_workers()))
         opened = distributed.Client(cluster)
         return opened, [opened, cluster]
     if isinstance(client, str):
@@ -98,17 +124,6 @@ def _connect(client):
     raise TypeError(f"client must be None (a local cluster), a dask.distributed Client or a "
                     f"scheduler address such as 'tcp://127.0.0.1:8786', not "
                     f"{type(client).__name__} {client!r}")
-
-
-def _first_wave(client, count: int) -> list[tuple[int, str | None]]:
-    """(task, worker) pairs to run before all others: one task per machine, on one of its
-    workers, so that each machine compiles the sweep's networks once."""
-    hosts = {}
-    for address, info in sorted(client.scheduler_info()["workers"].items()):
-        hosts.setdefault(info.get("host", address), address)
-    if not count:
-        return []
-    return list(zip(range(count), hosts.values())) or [(0, None)]
 
 
 class _Progress:
@@ -145,43 +160,6 @@ class _Progress:
             self.bar.close()
 
 
-def _outcome(future) -> dict:
-    """A finished future's result, or the error that ended it (``KilledWorker`` ...)."""
-    if future.status == "finished":
-        return future.result()
-    exc = future.exception()
-    return {"value": None, "error": f"{type(exc).__name__}: {exc}",
-            "traceback": "".join(traceback.format_exception(exc))}
-
-
-def _gather(client, func, sets, seeds, progress):
-    distributed = _require("distributed")
-    outcomes = [None] * len(sets)
-
-    def submit(k, worker=None):
-        placement = {} if worker is None else {"workers": [worker], "allow_other_workers": True}
-        future = client.submit(_run_task, func, sets[k], seeds[k], pure=False, **placement)
-        future.task_index = k
-        return future
-
-    first = _first_wave(client, len(sets))
-    waves = (lambda: [submit(k, w) for k, w in first],
-             lambda: [submit(k) for k in range(len(first), len(sets))])
-    for wave in waves:  # the second is submitted when the first has finished
-        pending = set(wave())
-        try:
-            for future in distributed.as_completed(list(pending)):
-                pending.discard(future)
-                k = future.task_index
-                outcomes[k] = _outcome(future)
-                progress.update(outcomes[k]["error"] is not None)
-                future.release()
-        finally:  # Ctrl-C: leave nothing running on the user's cluster
-            if pending:
-                client.cancel(list(pending))
-    return outcomes
-
-
 def _table(sets, seeds, outcomes, sweep_seed):
     pd = _require("pandas")
     rows, tracebacks = [], {}
@@ -206,15 +184,16 @@ def _table(sets, seeds, outcomes, sweep_seed):
     return table
 
 
-def sweep(func, params, client=None, seed=None, progress=True):
+def sweep(func, params, client=None, seed=None, progress=True, workers=None):
     """Run ``func(**p)`` for every parameter set ``p`` of ``params`` on Dask.
 
     ``params``: a list of dicts (one per task), or a dict of lists (every combination, the last
     name varying fastest). ``func`` returns a dict (one column per key) or anything else (the
     ``result`` column). ``client``: None for a local cluster with one worker process per core
     (started and closed by this call), a ``dask.distributed.Client``, or a scheduler address.
-    ``seed``: the sweep's seed (an integer in [0, 2**32)); None draws one, kept in
-    ``df.attrs["seed"]``. ``progress``: a progress bar (tqdm if installed).
+    ``workers``: the number of worker processes of that local cluster (default: one per core;
+    only with ``client=None``). ``seed``: the sweep's seed (an integer in [0, 2**32)); None
+    draws one, kept in ``df.attrs["seed"]``. ``progress``: a progress bar (tqdm if installed).
 
     Returns a pandas DataFrame in the order of ``params``: the parameters, the returned values,
     ``seed`` (the task's seed: ``brianjit.seed(row.seed); func(**p)`` repeats the task) and
@@ -233,10 +212,11 @@ def sweep(func, params, client=None, seed=None, progress=True):
     sets = parameter_sets(params, RESERVED_COLUMNS)
     seed = int(seed)
     seeds = [task_seed(seed, p) for p in sets]
-    dask_client, to_close = _connect(client)
+    dask_client, to_close = _connect(client, workers)
     bar = _Progress(len(sets), bool(progress))
     try:
-        outcomes = _gather(dask_client, func, sets, seeds, bar)
+        outcomes = run_tasks(dask_client, func, sets, seeds,
+                             lambda outcome: bar.update(outcome["error"] is not None))
     finally:
         bar.close()
         for thing in to_close:

@@ -1,7 +1,7 @@
 """brianjit.sweep on Dask: results equal a serial loop bit for bit, whatever ran where; failures
 are rows; a crashed worker loses nothing; one compilation per machine; an external scheduler and
 worker (the `dask` command line) are used through their address. Also: forked children of an
-unseeded script draw different random numbers, and run(report='tqdm')."""
+unseeded script draw different random numbers (multiprocessing, joblib), and run(report='tqdm')."""
 import json
 import os
 import subprocess
@@ -223,27 +223,38 @@ FORK_SCRIPT = textwrap.dedent("""
         return [float(x) for x in group.v[:]]
 
     if __name__ == "__main__":
-        if sys.argv[1] != "none":
-            seed(int(sys.argv[1]))
+        pool, parent_seed = sys.argv[1], sys.argv[2]
+        if parent_seed != "none":
+            seed(int(parent_seed))
         draw(0)  # the parent has drawn: its generator state exists before the fork
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            print(json.dumps(pool.map(draw, [0, 1], chunksize=1)))
+        if pool == "multiprocessing":
+            with multiprocessing.get_context("fork").Pool(2) as workers:
+                draws = workers.map(draw, [0, 1], chunksize=1)
+        else:  # joblib's backend: "multiprocessing" (forked) or "loky" (fresh processes)
+            from joblib import Parallel, delayed
+            backend = pool.split("-")[1]
+            draws = Parallel(n_jobs=2, backend=backend)(delayed(draw)(k) for k in range(2))
+        print(json.dumps(draws))
 """)
 
 
 @pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no fork on this platform")
-@pytest.mark.parametrize("parent_seed", ["none", "5"])
-def test_forked_children_draw_fresh_numbers_unless_seeded(tmp_path, parent_seed):
+@pytest.mark.parametrize("pool, parent_seed, same", [
+    ("multiprocessing", "none", False), ("multiprocessing", "5", True),
+    ("joblib-multiprocessing", "none", False), ("joblib-multiprocessing", "5", True),
+    ("joblib-loky", "none", False)])
+def test_forked_children_draw_fresh_numbers_unless_seeded(tmp_path, pool, parent_seed, same):
+    """Unseeded: fresh entropy in each child. Seeded: forked children repeat the parent's
+    numbers, as in Brian2. (loky's workers are fresh processes, not forks.)"""
+    if pool.startswith("joblib"):
+        pytest.importorskip("joblib")
     script = tmp_path / "fork.py"
     script.write_text(FORK_SCRIPT)
-    out = subprocess.run([sys.executable, str(script), parent_seed], capture_output=True,
-                         text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    first, second = json.loads(out.stdout)
-    if parent_seed == "none":
-        assert first != second  # fresh entropy in each child
-    else:
-        assert first == second  # seed(k) fixed the numbers, as in Brian2
+    out = subprocess.run([sys.executable, str(script), pool, parent_seed], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    first, second = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (first == second) is same
 
 
 def test_run_report_tqdm(capsys):
