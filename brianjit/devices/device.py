@@ -54,6 +54,12 @@ class Device:
     def delete(self, data=True, code=True, directory=True, force=False):
         """Brian2 deletes a standalone project's files; brianjit writes none."""
 
+    def program_target(self):
+        """What compiles and runs networks on this device: None for the CPU back-end, or an
+        object with ``build(scheduled, slots, partial, profile, lowering_context) -> (driver,
+        compiled)`` (the GPU target), also part of the network's structural key."""
+        return None
+
     def seed(self, seed=None):
         from ..objects.seed import seed as set_seed
         set_seed(seed)
@@ -171,7 +177,15 @@ def reset_device(device=None):
     _activate(device, build_on_run, options)
 
 
+#: devices whose module is imported when first named (the GPU's loads the GPU target)
+_LATER = {"cuda_standalone": ("brianjit.gpu.device", "CUDAStandaloneDevice")}
+
+
 def _resolve(device):
+    if isinstance(device, str) and device not in all_devices and device in _LATER:
+        import importlib
+        module, cls = _LATER[device]
+        all_devices[device] = getattr(importlib.import_module(module), cls)()
     if isinstance(device, str):
         try:
             return all_devices[device]

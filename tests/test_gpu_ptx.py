@@ -1,0 +1,116 @@
+"""Every kernel shape lowers to PTX for an NVIDIA GPU (llvmlite's NVPTX back-end, no toolkit):
+for every benchmark model and the networks of the GPU emulation tests, the NVPTX form of the
+network verifies, PTX is emitted, it has one ``.entry`` per launch (partitionable kernels one
+thread per element, the rest one thread) and leaves to the driver nothing but PTX's system calls
+``malloc`` and ``free`` (dynamic-array growth). Running that PTX needs a GPU
+(``benchmarks/gpu_check.py``)."""
+import sys
+
+import numpy as np
+import pytest
+
+import brianjit as b2
+from brianjit.devices.device import Device, reset_device, set_device
+from brianjit.gpu import lowering, ptx
+from brianjit.gpu.targets import EmulatedTarget
+
+import gpu_runs
+import threaded_runs
+
+
+class _PtxChecking(EmulatedTarget):
+    """Lowers every network it builds to PTX (kept in ``found``), then runs it emulated."""
+
+    def __init__(self):
+        self.found = []
+
+    def build(self, scheduled, *args, **kwargs):
+        form = lowering.build_gpu_module(scheduled, "nvptx")
+        self.found.append((form.launches, ptx.compile_ptx(str(form.module))))
+        return super().build(scheduled, *args, **kwargs)
+
+
+class _PtxDevice(Device):
+    name = "ptx_check"
+
+    def __init__(self):
+        super().__init__()
+        self.target = _PtxChecking()
+
+    def program_target(self):
+        return self.target
+
+
+@pytest.fixture
+def ptx_device():
+    device = _PtxDevice()
+    set_device(device)
+    yield device
+    reset_device()
+
+
+def _check(found):
+    assert found
+    for launches, text in found:
+        assert ptx.entries(text) == {launch.name for launch in launches}
+        assert ptx.externals(text) <= ptx.PTX_SYSTEM_CALLS
+        for launch in launches:
+            assert launch.threads >= 1
+            if launch.name.endswith("_serial"):
+                assert launch.threads == 1
+
+
+def _models():
+    sys.path.insert(0, threaded_runs.BENCHMARKS)
+    import models
+    seen, chosen = set(), []
+    for model in models.MODELS.values():
+        if model.build not in seen:
+            seen.add(model.build)
+            chosen.append(model)
+    return chosen
+
+
+@pytest.mark.parametrize("model", _models(), ids=lambda m: m.name)
+def test_every_benchmark_model_lowers_to_ptx(ptx_device, model):
+    b2.start_scope()
+    b2.seed(1)
+    n = 1000 if model.name.startswith("create") else min(model.n, 200)
+    built = model.build(b2, n)
+    if built.connect:
+        built.connect()
+    b2.Network(*built.objects).run(0.2 * b2.ms)
+    _check(ptx_device.target.found)
+
+
+@pytest.mark.parametrize("name", sorted(gpu_runs.NETWORKS))
+def test_feature_networks_lower_to_ptx(ptx_device, name):
+    b2.start_scope()
+    b2.seed(1)
+    net, _ = gpu_runs.NETWORKS[name](b2)
+    net.run(0.2 * b2.ms)
+    _check(ptx_device.target.found)
+    elements = [launch for launches, _ in ptx_device.target.found for launch in launches
+                if launch.name.endswith("_elements")]
+    assert elements  # state updates and thresholds run one thread per element
+
+
+def test_entries_read_the_thread_index_and_stay_inside_the_group():
+    kern_text = _one_group_ptx()
+    assert "%ctaid.x" in kern_text and "%ntid.x" in kern_text and "%tid.x" in kern_text
+    assert "setp" in kern_text  # threads past the last element do nothing
+
+
+def _one_group_ptx():
+    device = _PtxDevice()
+    set_device(device)
+    try:
+        b2.start_scope()
+        G = b2.NeuronGroup(1000, "dv/dt = -v/(10*ms) : 1", method="exact")
+        G.v = np.linspace(0, 1, 1000)
+        b2.Network(G).run(0.1 * b2.ms)
+    finally:
+        reset_device()
+    (launches, text), = device.target.found
+    assert [(launch.name, launch.threads) for launch in launches] == [("k0_elements", 1000)]
+    return text
