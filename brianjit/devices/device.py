@@ -159,8 +159,8 @@ def set_device(device, build_on_run=True, **kwargs):
     ``reset_device()`` goes back to the one before."""
     device = _resolve(device)
     current = get_device()
+    _activate(device, build_on_run, kwargs)  # a device that cannot start changes nothing
     previous_devices.append((current, current.build_on_run, current.build_options))
-    _activate(device, build_on_run, kwargs)
 
 
 def reset_device(device=None):
@@ -199,8 +199,8 @@ def _resolve(device):
 
 
 def _activate(device, build_on_run, options):
-    _active["device"] = device
     device.activate(build_on_run=build_on_run, **options)
+    _active["device"] = device
 
 
 class _Ignored:

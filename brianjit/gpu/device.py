@@ -49,8 +49,8 @@ class CUDAStandaloneDevice(Device):
         self._targets = {}
 
     def activate(self, build_on_run=True, **kwargs):
+        self.program_target()  # no usable GPU: say so now, before the device changes
         super().activate(build_on_run=build_on_run, **kwargs)
-        self.program_target()  # no usable GPU: say so now
 
     def build(self, direct_call=True, run_args=None, **kwargs):
         """Nothing to build: every run has already been simulated."""

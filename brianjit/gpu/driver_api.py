@@ -2,8 +2,9 @@
 
 Both implement one small interface, :class:`DriverApi`, which is all the device runtime
 (``gpu.runtime``) uses: ``load(scheduled)`` compiles the network's GPU form and returns a module
-whose ``function(name)`` is an entry; ``launch(function, threads, slots, step, status)`` runs an
-entry on ``threads`` threads; ``alloc``/``free``/``to_device``/``to_host`` manage and copy device
+whose ``function(name, argtypes)`` is an entry (``argtypes``: its ctypes parameter types);
+``launch(function, threads, *args)`` runs an entry on ``threads`` threads with ``args`` (ctypes
+values); ``alloc``/``free``/``to_device``/``to_host`` manage and copy device
 memory (addresses are ints); ``synchronize()`` waits for the launches.
 
 :class:`CudaApi` finds the driver library portably (``libcuda.so.1`` on Linux, ``nvcuda.dll`` on
@@ -41,7 +42,7 @@ class DriverApi:
     def load(self, scheduled, lowering_context=None):
         raise NotImplementedError
 
-    def launch(self, function, threads, slots, step, status):
+    def launch(self, function, threads, *args):
         raise NotImplementedError
 
     def alloc(self, nbytes: int) -> int:
@@ -66,8 +67,8 @@ class _HostModule:
     def __init__(self, compiled):
         self.compiled = compiled
 
-    def function(self, name):
-        return self.compiled.cfunc(name, None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)
+    def function(self, name, argtypes):
+        return self.compiled.cfunc(name, None, *argtypes)
 
 
 class HostApi(DriverApi):
@@ -88,8 +89,8 @@ class HostApi(DriverApi):
         compiled, _ = compile_host_form(scheduled, lowering_context)
         return _HostModule(compiled)
 
-    def launch(self, function, threads, slots, step, status):
-        function(slots, step, status)
+    def launch(self, function, threads, *args):
+        function(*args)
 
     def alloc(self, nbytes):
         address = self._calloc(max(nbytes, 1), 1)
@@ -139,7 +140,7 @@ class _CudaModule:
     def __init__(self, api, handle):
         self.api, self.handle = api, handle
 
-    def function(self, name):
+    def function(self, name, argtypes):
         fn = ctypes.c_void_p()
         self.api._call("cuModuleGetFunction", ctypes.byref(fn), self.handle,
                        name.encode())
@@ -217,9 +218,8 @@ class CudaApi(DriverApi):
                             f"{log.value.decode(errors='replace')}")
         return _CudaModule(self, handle)
 
-    def launch(self, function, threads, slots, step, status):
-        args = (ctypes.c_void_p(slots), ctypes.c_int64(step), ctypes.c_void_p(status))
-        params = (ctypes.c_void_p * 3)(*(ctypes.addressof(a) for a in args))
+    def launch(self, function, threads, *args):
+        params = (ctypes.c_void_p * len(args))(*(ctypes.addressof(a) for a in args))
         block = min(threads, _BLOCK)
         grid = (threads + block - 1) // block
         self._call("cuLaunchKernel", function, grid, 1, 1, block, 1, 1, 0, None, params, None)

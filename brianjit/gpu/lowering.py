@@ -43,11 +43,14 @@ from ..codegen.loops import for_range
 from ..codegen.mathfuncs import set_math_mode
 from ..codegen.partition import PARTITIONED, lower_partitioned, partitionable
 
-__all__ = ["Launch", "GpuModule", "build_gpu_module", "plan_launches", "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
+__all__ = ["Launch", "GpuModule", "build_gpu_module", "plan_launches", "HEAP_COPY", "HEAP_FREE",
+           "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
 
 I32, I64, PTR = ir.IntType(32), ir.IntType(64), ir.PointerType()
 ENTRY_TYPE = ir.FunctionType(ir.VoidType(), [PTR, I64, PTR])
 NVPTX_TRIPLE = "nvptx64-nvidia-cuda"
+#: the entries that copy and free a buffer a kernel grew on the device (see ``gpu.runtime``)
+HEAP_COPY, HEAP_FREE = "brianjit_heap_copy", "brianjit_heap_free"
 TARGETS = ("nvptx", "host")
 
 
@@ -93,6 +96,7 @@ def build_gpu_module(schedule: list[ScheduledKernel], target: str, name: str = "
         for launch, body in zip(_launches_of(n, item), bodies):
             _entry(module, target, launch, body)
             launches.append(launch)
+    _emit_heap_entries(module, target)
     if target == "nvptx":
         _hide_helpers(module, launches)
     else:
@@ -115,10 +119,46 @@ def _launches_of(n, item):
     return elements + ([Launch(f"{fname}_serial", item.period, 1)] if partition.rest else [])
 
 
+def _emit_heap_entries(module, target):
+    """Two entries for buffers that kernels grew on the device (``malloc`` of the device heap,
+    which the driver's copies may not read): ``void HEAP_COPY(ptr dst, ptr src, i64 nbytes)``,
+    each thread copying the bytes ``k, k + threads, ...`` (host: one loop), and ``void
+    HEAP_FREE(ptr buffer)`` on one thread."""
+    i8 = ir.IntType(8)
+    copy = ir.Function(module, ir.FunctionType(ir.VoidType(), [PTR, PTR, I64]), name=HEAP_COPY)
+    dst, src, nbytes = copy.args
+    b = ir.IRBuilder(copy.append_basic_block("entry"))
+    if target == "nvptx":
+        copy.calling_convention = "ptx_kernel"
+        first, stride = _global_thread_index(module, b), _thread_count(module, b)
+    else:
+        first, stride = ir.Constant(I64, 0), ir.Constant(I64, 1)
+    loop, body, done = (copy.append_basic_block(n) for n in ("loop", "body", "done"))
+    b.branch(loop)
+    b.position_at_end(loop)
+    k = b.phi(I64)
+    k.add_incoming(first, copy.entry_basic_block)
+    b.cbranch(b.icmp_signed("<", k, nbytes), body, done)
+    b.position_at_end(body)
+    b.store(b.load(b.gep(src, [k], source_etype=i8), typ=i8), b.gep(dst, [k], source_etype=i8))
+    k.add_incoming(b.add(k, stride), body)
+    b.branch(loop)
+    b.position_at_end(done)
+    b.ret_void()
+    free = module.globals.get("free") or ir.Function(
+        module, ir.FunctionType(ir.VoidType(), [PTR]), name="free")
+    release = ir.Function(module, ir.FunctionType(ir.VoidType(), [PTR]), name=HEAP_FREE)
+    if target == "nvptx":
+        release.calling_convention = "ptx_kernel"
+    b = ir.IRBuilder(release.append_basic_block("entry"))
+    b.call(free, [release.args[0]])
+    b.ret_void()
+
+
 def _hide_helpers(module, launches):
     """Every defined function but the entries internal: PTX names may not hold ``.``, and LLVM
     renames internal functions to valid names (the entries are named validly here)."""
-    entries = {launch.name for launch in launches}
+    entries = {launch.name for launch in launches} | {HEAP_COPY, HEAP_FREE}
     for fn in module.functions:
         if not fn.is_declaration and fn.name not in entries:
             fn.linkage = "internal"
@@ -170,11 +210,20 @@ def _entry(module, target, launch, body):
 
 def _global_thread_index(module, b):
     """``ctaid.x * ntid.x + tid.x`` as an i64, from the NVVM special registers."""
-    def sreg(name):
-        full = f"llvm.nvvm.read.ptx.sreg.{name}"
-        fn = module.globals.get(full) or ir.Function(module, ir.FunctionType(I32, []), name=full)
-        return b.zext(b.call(fn, []), I64)
-    return b.add(b.mul(sreg("ctaid.x"), sreg("ntid.x")), sreg("tid.x"))
+    return b.add(b.mul(_sreg(module, b, "ctaid.x"), _sreg(module, b, "ntid.x")),
+                 _sreg(module, b, "tid.x"))
+
+
+def _sreg(module, b, name):
+    """The NVVM special register ``name`` (``tid.x``, ...) as an i64."""
+    full = f"llvm.nvvm.read.ptx.sreg.{name}"
+    fn = module.globals.get(full) or ir.Function(module, ir.FunctionType(I32, []), name=full)
+    return b.zext(b.call(fn, []), I64)
+
+
+def _thread_count(module, b):
+    """``nctaid.x * ntid.x``: the threads of the launch."""
+    return b.mul(_sreg(module, b, "nctaid.x"), _sreg(module, b, "ntid.x"))
 
 
 def _emit_host_driver(module, launches):

@@ -12,24 +12,32 @@ so ``Network`` and its ``Stepper`` run it unchanged. One call (a chunk of steps)
    as ``gpu.lowering`` describes), then waits for them;
 3. reads every device header back and copies the rows in use into the host DynamicArrays (grown
    there as needed), with the ``refused`` rows of a failed growth, and returns the first
-   non-zero status of the chunk (read from the device's status word).
+   non-zero status of the chunk (read from the device's status word). A buffer a kernel grew
+   on the device (PTX ``malloc``: the device heap, which the driver's copies may not read) is
+   first copied into a buffer of the driver's by the ``HEAP_COPY`` entry and freed by
+   ``HEAP_FREE`` (``gpu.lowering``), so the device heap holds nothing between chunks.
 
 Users keep seeing the host arrays and their zero-copy views; between chunks the device holds no
 state Python could miss. The upload of every array each chunk is simple and costs bandwidth
 (the next step: upload only what Python changed, and replay the steps as a CUDA graph or a
-persistent kernel). Rows a kernel appended by growing on the device (PTX ``malloc``) are copied
-from the grown buffer, which stays on the device heap.
+persistent kernel). A kernel's failure (status) is seen at the end of its chunk: the launches
+after it in the chunk have run, unlike on the CPU, where the step stops; either way the run
+ends with the error.
 """
 from __future__ import annotations
 
 import ctypes
 
 from ..memory_blocks import Header
-from .lowering import plan_launches
+from .lowering import HEAP_COPY, HEAP_FREE, plan_launches
 
 __all__ = ["DeviceProgram"]
 
 _HEADER_BYTES = ctypes.sizeof(Header)
+_ENTRY_ARGS = (ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)
+_COPY_ARGS = (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
+#: threads of a ``HEAP_COPY`` launch (each copies every 65536th byte)
+_COPY_THREADS = 1 << 16
 
 
 class _DeviceArray:
@@ -56,9 +64,11 @@ class _DeviceArray:
         mirror.refused = 0
         self.api.to_device(self.header, ctypes.addressof(mirror), _HEADER_BYTES)
 
-    def download(self, array):
+    def download(self, array, heap):
         mirror = Header()
         self.api.to_host(ctypes.addressof(mirror), self.header, _HEADER_BYTES)
+        if mirror.data != self.buffer:
+            self._adopt_grown(mirror, heap)
         host = Header.from_address(array.header_address)
         if mirror.size > host.capacity:
             array.reserve(mirror.size)
@@ -66,6 +76,19 @@ class _DeviceArray:
         self.api.to_host(host.data, mirror.data, mirror.size * mirror.rowbytes)
         host.size = mirror.size  # the rows were just written (Python may grow ``size``)
         host.refused = mirror.refused
+
+    def _adopt_grown(self, mirror, heap):
+        """Move the buffer a kernel grew on the device heap into one of the driver's."""
+        copy, free = heap
+        buffer = self.api.alloc(mirror.capacity * mirror.rowbytes)
+        nbytes = mirror.size * mirror.rowbytes
+        self.api.launch(copy, min(max(nbytes, 1), _COPY_THREADS), ctypes.c_void_p(buffer),
+                        ctypes.c_void_p(mirror.data), ctypes.c_int64(nbytes))
+        self.api.launch(free, 1, ctypes.c_void_p(mirror.data))
+        self.api.synchronize()
+        self.api.free(self.buffer)
+        self.buffer, self.capacity = buffer, mirror.capacity
+        mirror.data = buffer
 
     def release(self):
         if self.buffer:
@@ -78,8 +101,10 @@ class DeviceProgram:
 
     def __init__(self, api, module, launches, slots):
         self.api, self.module, self.slots = api, module, slots
-        self.launches = [(api_fn, launch) for api_fn, launch in
-                         ((module.function(launch.name), launch) for launch in launches)]
+        self.launches = [(module.function(launch.name, _ENTRY_ARGS), launch)
+                         for launch in launches]
+        self.heap = (module.function(HEAP_COPY, _COPY_ARGS),
+                     module.function(HEAP_FREE, (ctypes.c_void_p,)))
         self.arrays = []
         self.table = api.alloc(8)
         self.table_slots = 0
@@ -95,11 +120,12 @@ class DeviceProgram:
     def __call__(self, table, start, stop):
         self._upload()
         api = self.api
+        table, status = ctypes.c_void_p(self.table), ctypes.c_void_p(self.status)
         for step in range(start, stop):
             for fn, launch in self.launches:
                 if step % launch.period == 0:
-                    api.launch(fn, launch.threads, self.table, step // launch.period,
-                               self.status)
+                    api.launch(fn, launch.threads, table, ctypes.c_int64(step // launch.period),
+                               status)
         api.synchronize()
         self._download()
         status = ctypes.c_int32()
@@ -132,7 +158,7 @@ class DeviceProgram:
 
     def _download(self):
         for device, array in zip(self.arrays, self.slots.arrays):
-            device.download(array)
+            device.download(array, self.heap)
 
     def __del__(self):
         for device in getattr(self, "arrays", ()):
