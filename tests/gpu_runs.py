@@ -13,24 +13,16 @@ from subprocess_script import run_script
 #: argv: network names (comma separated), targets (comma separated: 'cpu' or a GPU mode),
 #: the tests' directory, the benchmarks' directory
 SCRIPT = r"""
-import gc, hashlib, json, sys
+import gc, json, sys
 import numpy as np
 sys.path[:0] = [sys.argv[3], sys.argv[4]]
 import brianjit as b2
 from brianjit import prefs
 import gpu_runs
+from threaded_runs import digest
 
 prefs.codegen.brianjit.math = 'ir'
 prefs.brianjit.threads = 1
-
-
-def digest(values):
-    h = hashlib.sha256()
-    for key in sorted(values):
-        array = np.ascontiguousarray(values[key])
-        h.update(key.encode() + str(array.dtype).encode() + str(array.shape).encode())
-        h.update(array.tobytes())
-    return h.hexdigest()
 
 
 results = {}
