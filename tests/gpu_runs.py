@@ -65,8 +65,26 @@ def _inputs(b2):
                                              spikes=spikes)
 
 
+def _model(builder, n):
+    """A benchmark model the threaded runs do not have (its synapses connected if the model
+    leaves that to its caller)."""
+    def build(b2):
+        import models
+        built = getattr(models, builder)(b2, n)
+        if built.connect:
+            built.connect()
+        groups = [o for o in built.objects if isinstance(o, b2.NeuronGroup)]
+        record = threaded_runs._state(*groups)
+        if built.spikes is not None:
+            record = threaded_runs._with_monitors(record, spikes=built.spikes)
+        return b2.Network(*built.objects), record
+    return build
+
+
 NETWORKS = {**{k: v for k, v in threaded_runs.NETWORKS.items() if k != "operation"},
-            "inputs": _inputs}
+            "inputs": _inputs, "stdp-model": _model("build_stdp", 30),
+            "creation": _model("build_creation", 20_000), "hh-axon": _model("build_hh_axon", 200),
+            "swc-neuron": _model("build_swc_neuron", 50)}
 
 
 def run_on_targets(names, targets, timeout=600):

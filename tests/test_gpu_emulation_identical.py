@@ -10,7 +10,8 @@ from gpu_runs import run_on_targets
 
 
 @pytest.mark.parametrize("names", [("cuba", "cobahh", "lif"), ("hh", "delays", "summed"),
-                                   ("stdp", "inputs")])
+                                   ("stdp", "inputs"),
+                                   ("stdp-model", "creation", "hh-axon", "swc-neuron")])
 def test_the_gpu_form_on_the_cpu_equals_the_cpu_back_end(names):
     results = run_on_targets(names, ("cpu", "emulate", "host"))
     for name in names:

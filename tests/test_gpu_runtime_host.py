@@ -10,6 +10,14 @@ from brianjit.gpu import runtime
 from brianjit.memory_budget import set_memory_limit
 
 
+@pytest.fixture(autouse=True)
+def math_in_ir():
+    """The GPU has math written in IR only: the CPU back-end computes with the same."""
+    prefs.codegen.brianjit.math = "ir"
+    yield
+    prefs.codegen.brianjit.math = "auto"
+
+
 @pytest.fixture
 def host_gpu():
     prefs.brianjit.gpu = "host"
@@ -70,3 +78,25 @@ def test_a_monitor_that_cannot_grow_is_a_memory_error_naming_it(host_gpu):
             b2.run(50 * b2.ms)
     finally:
         set_memory_limit(None)
+
+
+def test_a_network_continues_on_the_gpu_where_the_cpu_left_it():
+    """The device is part of the network's key: switching it between two runs rebuilds the
+    program, and the state carries over (3 ms on the CPU + 7 ms on the GPU = 10 ms on the CPU)."""
+    prefs.brianjit.gpu = "host"
+    try:
+        G, M = _spiking()
+        net = b2.Network(G, M)
+        net.run(3 * b2.ms)
+        b2.set_device("cuda_standalone")
+        try:
+            net.run(7 * b2.ms)
+        finally:
+            b2.reset_device()
+        split = np.asarray(G.v), np.asarray(M.i), np.asarray(M.t_)
+        G, M = _spiking()
+        b2.Network(G, M).run(10 * b2.ms)
+        for a, b in zip(split, (np.asarray(G.v), np.asarray(M.i), np.asarray(M.t_))):
+            np.testing.assert_array_equal(a, b)
+    finally:
+        prefs.brianjit.gpu = None
