@@ -52,9 +52,6 @@ class CUDAStandaloneDevice(Device):
         self.program_target()  # no usable GPU: say so now, before the device changes
         super().activate(build_on_run=build_on_run, **kwargs)
 
-    def build(self, direct_call=True, run_args=None, **kwargs):
-        """Nothing to build: every run has already been simulated."""
-
     def program_target(self):
         mode = gpu_mode()
         target = self._targets.get(mode)

@@ -40,6 +40,7 @@ def compile_ptx(ir_text: str, arch: str = DEFAULT_ARCH) -> str:
     with _lock:
         tm = _machine(arch)
         mod = llvm.parse_assembly(ir_text)
+        mod.data_layout = str(tm.target_data)  # the optimiser's sizes and alignments: NVPTX's
         mod.verify()
         pto = llvm.create_pipeline_tuning_options(speed_level=3)
         pb = llvm.create_pass_builder(tm, pto)
