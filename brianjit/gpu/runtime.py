@@ -46,20 +46,22 @@ class _DeviceArray:
     def __init__(self, api):
         self.api = api
         self.header = api.alloc(_HEADER_BYTES)
-        self.buffer, self.capacity = 0, -1
+        #: the device buffer and its size in bytes (rows differ if the host changed columns)
+        self.buffer, self.nbytes = 0, 0
 
     def upload(self, array, room_address):
-        host = Header.from_address(array.header_address)
         array.sync()
-        if host.capacity > self.capacity:
+        host = Header.from_address(array.header_address)
+        if host.capacity * host.rowbytes > self.nbytes or not self.buffer:
             if self.buffer:
                 self.api.free(self.buffer)
-            self.capacity = max(host.capacity, 1)
-            self.buffer = self.api.alloc(self.capacity * host.rowbytes)
-        self.api.to_device(self.buffer, host.data, host.size * host.rowbytes)
+            self.nbytes = max(host.capacity * host.rowbytes, host.rowbytes, 1)
+            self.buffer = self.api.alloc(self.nbytes)
+        if host.size:
+            self.api.to_device(self.buffer, host.data, host.size * host.rowbytes)
         mirror = Header.from_buffer_copy(host)
         mirror.data = mirror.pinned = self.buffer
-        mirror.capacity = self.capacity
+        mirror.capacity = self.nbytes // host.rowbytes if host.rowbytes else host.capacity
         mirror.budget = room_address
         mirror.refused = 0
         self.api.to_device(self.header, ctypes.addressof(mirror), _HEADER_BYTES)
@@ -73,7 +75,8 @@ class _DeviceArray:
         if mirror.size > host.capacity:
             array.reserve(mirror.size)
             host = Header.from_address(array.header_address)
-        self.api.to_host(host.data, mirror.data, mirror.size * mirror.rowbytes)
+        if mirror.size:
+            self.api.to_host(host.data, mirror.data, mirror.size * mirror.rowbytes)
         host.size = mirror.size  # the rows were just written (Python may grow ``size``)
         host.refused = mirror.refused
 
@@ -87,7 +90,7 @@ class _DeviceArray:
         self.api.launch(free, 1, ctypes.c_void_p(mirror.data))
         self.api.synchronize()
         self.api.free(self.buffer)
-        self.buffer, self.capacity = buffer, mirror.capacity
+        self.buffer, self.nbytes = buffer, mirror.capacity * mirror.rowbytes
         mirror.data = buffer
 
     def release(self):
