@@ -9,7 +9,7 @@ import pytest
 
 import brianjit as b2
 from brianjit import prefs
-from brianjit.devices.device import get_device
+from brianjit.devices.device import Device, get_device
 from brianjit.gpu import device as gpu_device
 from brianjit.gpu import driver_api
 from brianjit.gpu.driver_api import CudaApi, GpuUnavailableError
@@ -132,3 +132,64 @@ def test_a_driver_that_cannot_start_is_named():
 def test_a_library_without_cuinit_is_not_taken_for_a_driver():
     with pytest.raises(GpuUnavailableError, match="no cuInit"):
         CudaApi(ctypes.CDLL(None))
+
+
+class _RecordingCuda(_FakeCuda):
+    """Every other call succeeds and is recorded; the device is compute capability 10.0."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def cuDeviceGetAttribute(self, out, attribute, device):
+        out._obj.value = {75: 10, 76: 0}[attribute]
+        return 0
+
+    def __getattr__(self, name):
+        def call(*args):
+            self.calls.append((name, args))
+            return 0
+        return call
+
+
+def test_launch_geometry_and_architecture():
+    lib = _RecordingCuda()
+    api = CudaApi(lib)
+    assert api.arch == "sm_90"  # newer GPUs JIT the PTX of the newest architecture asked for
+    assert any(name == "cuCtxSetLimit" for name, _ in lib.calls)
+    lib.calls.clear()
+    api.launch(ctypes.c_void_p(1), 1000, ctypes.c_void_p(2), ctypes.c_int64(7))
+    (name, args), = lib.calls
+    assert name == "cuLaunchKernel"
+    assert args[1:7] == (4, 1, 1, 256, 1, 1)  # ceil(1000 / 256) blocks of 256 threads
+    params = args[9]
+    assert ctypes.c_int64.from_address(params[1]).value == 7
+
+
+def test_a_refused_module_reports_the_jit_log():
+    lib = _RecordingCuda()
+    api = CudaApi(lib)
+
+    def refuse(handle, image, count, options, values):
+        ctypes.memmove(values[0], b"ptxas fatal: bad\0", 17)
+        return 218  # CUDA_ERROR_INVALID_PTX
+    lib.cuModuleLoadDataEx = refuse
+    b2.start_scope()
+    G = b2.NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", method="exact")
+    b2.set_device(_DeviceWith(DeviceTarget(api)))
+    try:
+        with pytest.raises(driver_api.CudaError, match="refused the PTX.*ptxas fatal: bad"):
+            b2.Network(G).run(0.1 * b2.ms)
+    finally:
+        b2.reset_device()
+
+
+class _DeviceWith(Device):
+    name = "with_target"
+
+    def __init__(self, target):
+        super().__init__()
+        self.target = target
+
+    def program_target(self):
+        return self.target
