@@ -100,3 +100,19 @@ def test_a_network_continues_on_the_gpu_where_the_cpu_left_it():
             np.testing.assert_array_equal(a, b)
     finally:
         prefs.brianjit.gpu = None
+
+
+def test_chunks_of_one_to_three_steps_change_nothing(host_gpu, monkeypatch):
+    """Every chunk uploads and downloads the whole state and adopts what grew on the device:
+    cutting the run into chunks of 1-3 steps gives the bits of the CPU back-end's run."""
+    from brianjit.objects import stepping
+    sizes = iter(range(10**9))
+    monkeypatch.setattr(stepping, "_FIRST_CHUNK", 1)
+    monkeypatch.setattr(stepping, "next_chunk", lambda chunk, steps, elapsed: 1 + next(sizes) % 3)
+    on_device = _run_spiking(2)
+    monkeypatch.undo()
+    b2.reset_device()
+    on_cpu = _run_spiking(2)
+    b2.set_device("cuda_standalone")
+    for a, b in zip(on_device, on_cpu):
+        np.testing.assert_array_equal(a, b)
