@@ -5,6 +5,8 @@ thread per element, the rest one thread; two more copy and free buffers grown on
 heap) and leaves to the driver nothing but PTX's system calls
 ``malloc`` and ``free`` (dynamic-array growth). Running that PTX needs a GPU
 (``benchmarks/gpu_check.py``)."""
+import json
+import os
 import sys
 
 import numpy as np
@@ -17,6 +19,7 @@ from brianjit.gpu.targets import EmulatedTarget
 
 import gpu_runs
 import threaded_runs
+from subprocess_script import run_script
 
 
 class _PtxChecking(EmulatedTarget):
@@ -73,16 +76,43 @@ def _models():
     return chosen
 
 
+#: runs one benchmark model (argv: its name, the tests' directory) in a fresh interpreter, since
+#: the models build SpatialNeurons and large groups that the rest of the suite should not share
+#: a process with; prints what the PTX-checking device found
+MODEL_SCRIPT = r"""
+import json, sys
+sys.path[:0] = [sys.argv[2], sys.argv[3]]
+import brianjit as b2
+from brianjit.devices.device import set_device
+from brianjit.gpu import ptx
+from test_gpu_ptx import _PtxDevice, _models
+
+device = _PtxDevice()
+set_device(device)
+model, = [m for m in _models() if m.name == sys.argv[1]]
+b2.seed(1)
+built = model.build(b2, 1000 if model.name.startswith("create") else min(model.n, 200))
+if built.connect:
+    built.connect()
+b2.Network(*built.objects).run(0.2 * b2.ms)
+print(json.dumps([[[[launch.name, launch.threads] for launch in launches],
+                  sorted(ptx.entries(text)), sorted(ptx.externals(text))]
+                 for launches, text in device.target.found]))
+"""
+
+
 @pytest.mark.parametrize("model", _models(), ids=lambda m: m.name)
-def test_every_benchmark_model_lowers_to_ptx(ptx_device, model):
-    b2.start_scope()
-    b2.seed(1)
-    n = 1000 if model.name.startswith("create") else min(model.n, 200)
-    built = model.build(b2, n)
-    if built.connect:
-        built.connect()
-    b2.Network(*built.objects).run(0.2 * b2.ms)
-    _check(ptx_device.target.found)
+def test_every_benchmark_model_lowers_to_ptx(model):
+    here = os.path.dirname(os.path.abspath(__file__))
+    found = json.loads(run_script(MODEL_SCRIPT, model.name, here, threaded_runs.BENCHMARKS,
+                                  timeout=600).strip().splitlines()[-1])
+    assert found
+    for launches, entries, externals in found:
+        assert set(entries) == ({name for name, _ in launches}
+                                | {lowering.HEAP_COPY, lowering.HEAP_FREE})
+        assert set(externals) <= ptx.PTX_SYSTEM_CALLS
+        for name, threads in launches:
+            assert threads >= 1 and (threads == 1 or name.endswith("_elements"))
 
 
 @pytest.mark.parametrize("name", ["delays", "summed", "stdp", "inputs"])
