@@ -165,7 +165,12 @@ BRIANJIT_PREFERENCES = {
     "brianjit": ("brianjit's own preferences", {
         "threads": _p(None, "Threads of a run (None: BRIANJIT_THREADS, else Brian2's "
                       "devices.cpp_standalone.openmp_threads when above 0, else the physical "
-                      "cores available; see brianjit.parallel)", _none_or(int))}),
+                      "cores available; see brianjit.parallel)", _none_or(int)),
+        "gpu": _p(None, "Where set_device('cuda_standalone') runs networks: 'cuda' (an NVIDIA "
+                  "GPU through the CUDA driver), 'host' (the same device runtime with host "
+                  "memory, to check a model without a GPU), 'emulate' (the GPU kernels run on "
+                  "the CPU by a native driver); None: BRIANJIT_GPU, else 'cuda'",
+                  lambda v: v in (None, "cuda", "host", "emulate"))}),
 }
 
 

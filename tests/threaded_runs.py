@@ -2,6 +2,7 @@
 than 2 x 1,024 elements per thread count tested), and a script that runs one of them with
 several thread counts in a fresh interpreter and says whether every count computed the same
 bits as one thread (state, spikes, monitors)."""
+import hashlib
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ BENCHMARKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 #: ('fixed': every chunk on all threads, 'tiny': the same with 1 to 3 steps per native call,
 #: 'adaptive': threads only while faster, as users run), repetitions
 SCRIPT = r"""
-import gc, hashlib, json, sys
+import gc, json, sys
 import numpy as np
 sys.path[:0] = [sys.argv[5], sys.argv[6]]
 import brianjit as b2
@@ -33,14 +34,7 @@ if chunking == "tiny":
     stepping._FIRST_CHUNK = 1
     stepping.next_chunk = lambda chunk, steps, elapsed: 1 + next(sizes) % 3
 
-
-def digest(values):
-    h = hashlib.sha256()
-    for key in sorted(values):
-        array = np.ascontiguousarray(values[key])
-        h.update(key.encode() + str(array.dtype).encode() + str(array.shape).encode())
-        h.update(array.tobytes())
-    return h.hexdigest()
+digest = threaded_runs.digest
 
 
 results = {}
@@ -64,6 +58,16 @@ for name in names.split(","):
         gc.collect()
 print(json.dumps(results))
 """
+
+
+def digest(values):
+    """SHA-256 of ``{name: array}``: names, dtypes, shapes and bytes."""
+    h = hashlib.sha256()
+    for key in sorted(values):
+        array = np.ascontiguousarray(values[key])
+        h.update(key.encode() + str(array.dtype).encode() + str(array.shape).encode())
+        h.update(array.tobytes())
+    return h.hexdigest()
 
 
 def run_with_threads(names, counts=(1, 2, 3, 4), chunking="fixed", repeats=1, timeout=300):

@@ -54,6 +54,12 @@ class Device:
     def delete(self, data=True, code=True, directory=True, force=False):
         """Brian2 deletes a standalone project's files; brianjit writes none."""
 
+    def program_target(self):
+        """What compiles and runs networks on this device: None for the CPU back-end, or an
+        object with ``build(scheduled, slots, partial, profile, lowering_context) -> (driver,
+        compiled)`` (the GPU target), also part of the network's structural key."""
+        return None
+
     def seed(self, seed=None):
         from ..objects.seed import seed as set_seed
         set_seed(seed)
@@ -153,8 +159,8 @@ def set_device(device, build_on_run=True, **kwargs):
     ``reset_device()`` goes back to the one before."""
     device = _resolve(device)
     current = get_device()
+    _activate(device, build_on_run, kwargs)  # a device that cannot start changes nothing
     previous_devices.append((current, current.build_on_run, current.build_options))
-    _activate(device, build_on_run, kwargs)
 
 
 def reset_device(device=None):
@@ -171,7 +177,15 @@ def reset_device(device=None):
     _activate(device, build_on_run, options)
 
 
+#: devices whose module is imported when first named (the GPU's loads the GPU target)
+_LATER = {"cuda_standalone": ("brianjit.gpu.device", "CUDAStandaloneDevice")}
+
+
 def _resolve(device):
+    if isinstance(device, str) and device not in all_devices and device in _LATER:
+        import importlib
+        module, cls = _LATER[device]
+        all_devices[device] = getattr(importlib.import_module(module), cls)()
     if isinstance(device, str):
         try:
             return all_devices[device]
@@ -185,8 +199,8 @@ def _resolve(device):
 
 
 def _activate(device, build_on_run, options):
-    _active["device"] = device
     device.activate(build_on_run=build_on_run, **options)
+    _active["device"] = device
 
 
 class _Ignored:

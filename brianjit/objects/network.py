@@ -348,6 +348,8 @@ class Network(Nameable):
             raise ValueError(f"Function 'run' expected a non-negative, finite duration but got "
                              f"'{duration!r}'")
         reporter = make_reporter(report, report_period, duration_, self._t)
+        from ..devices.device import get_device
+        target = get_device().program_target()
         threads, math_mode = parallel.thread_count(), preferred_math_mode()
         profile = bool(profile)
         schedule = check_schedule(self._schedule)
@@ -376,11 +378,11 @@ class Network(Nameable):
                                    else k.dtype) for n, k in d.items()))
                      for oid, d in self._constants.items()),
                tuple(sorted((c.id, p) for c, p in periods.items())), schedule,
-               bool(python_objects), profile, math_mode, threads)
+               bool(python_objects), profile, math_mode, threads, target)
         if key != self._key:
             self._program = None  # the old program's arrays can go before the new one is built
             self._program = self._build(objects, periods, schedule, bool(python_objects), profile,
-                                        threads, math_mode)
+                                        threads, math_mode, target)
             self._key = key
             self.timings = dict(self._program.timings)
         else:
@@ -522,7 +524,10 @@ class Network(Nameable):
             self._dt_arrays[clock.id].data[0] = clock.dt_
         return self._dt_arrays[clock.id]
 
-    def _build(self, objects, periods, schedule, partial, profile, threads, math_mode):
+    def _build(self, objects, periods, schedule, partial, profile, threads, math_mode,
+               target=None):
+        """The program for ``objects``: compiled for the CPU, or, when the device has a
+        ``target`` (``Device.program_target``), built by that target from the same kernels."""
         timings = {"parse": sum(o.parse_time for o in objects)}
         t0 = time.perf_counter()
         for obj in objects:
@@ -544,6 +549,12 @@ class Network(Nameable):
                 entries.append((key, obj, ScheduledKernel(kern, periods[obj.clock])))
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]
+        if target is not None:
+            driver, compiled = target.build(scheduled, slots, partial=partial, profile=profile,
+                                            lowering_context=lambda n: _preparing(entries[n][1]))
+            timings["build"] = time.perf_counter() - t0
+            return _Program(driver, None, slots, [s.kernel for s in scheduled],
+                            [e[0] for e in entries], compiled, timings, None)
         profile_array = DynamicArray(len(scheduled), dtype=np.int64) if profile else None
         threaded = threads > 1 and not profile and worth_threads(scheduled)
         profile_slot = slots.slot(profile_array) if profile else None

@@ -1,0 +1,95 @@
+"""Shared by the GPU-target tests: networks (the threaded-run tests' networks plus one with
+Poisson inputs and a TimedArray) and a script that runs them on the CPU back-end and under
+``set_device('cuda_standalone')`` in a fresh interpreter (a crash fails the test), math written
+in IR on both, and prints a digest of every state variable and monitor per target."""
+import json
+import os
+
+import numpy as np
+
+import threaded_runs
+from subprocess_script import run_script
+
+#: argv: network names (comma separated), targets (comma separated: 'cpu' or a GPU mode),
+#: the tests' directory, the benchmarks' directory
+SCRIPT = r"""
+import gc, json, sys
+import numpy as np
+sys.path[:0] = [sys.argv[3], sys.argv[4]]
+import brianjit as b2
+from brianjit import prefs
+import gpu_runs
+from threaded_runs import digest
+
+prefs.codegen.brianjit.math = 'ir'
+prefs.brianjit.threads = 1
+
+
+results = {}
+for name in sys.argv[1].split(","):
+    for target in sys.argv[2].split(","):
+        if target == "cpu":
+            b2.set_device("runtime")
+        else:
+            prefs.brianjit.gpu = target
+            b2.set_device("cuda_standalone")
+        b2.seed(1234)
+        np.random.seed(1234)
+        net, record = gpu_runs.NETWORKS[name](b2)
+        net.run(3 * b2.ms)
+        net.run(7 * b2.ms)
+        values = record()
+        results.setdefault(name, {})[target] = [digest(values), len(values)]
+        del net, record
+        gc.collect()
+print(json.dumps(results))
+"""
+
+
+def _inputs(b2):
+    """Poisson inputs (a PoissonGroup and a PoissonInput), a TimedArray, a rate monitor."""
+    stimulus = b2.TimedArray(np.linspace(0.5, 2.0, 20), dt=0.5 * b2.ms)
+    G = b2.NeuronGroup(300, "dv/dt = (stimulus(t) - v)/(10*ms) : 1", threshold="v > 1",
+                       reset="v = 0", method="euler", name="g",
+                       namespace={"stimulus": stimulus})
+    P = b2.PoissonGroup(200, rates="(50 + i)*Hz", name="p")
+    S = b2.Synapses(P, G, "w : 1", on_pre="v += w", delay=0.5 * b2.ms, name="s")
+    S.connect(p=0.05)
+    S.w = "0.1*rand()"
+    extra = b2.PoissonInput(G, "v", 20, 30 * b2.Hz, weight=0.05)
+    M = b2.StateMonitor(G, "v", record=[0, 150, 299])
+    R = b2.PopulationRateMonitor(G)
+    spikes = b2.SpikeMonitor(G)
+    net = b2.Network(G, P, S, extra, M, R, spikes)
+    return net, threaded_runs._with_monitors(threaded_runs._state(G, S), state=M, rate=R,
+                                             spikes=spikes)
+
+
+def _model(builder, n):
+    """A benchmark model the threaded runs do not have (its synapses connected if the model
+    leaves that to its caller)."""
+    def build(b2):
+        import models
+        built = getattr(models, builder)(b2, n)
+        if built.connect:
+            built.connect()
+        groups = [o for o in built.objects if isinstance(o, b2.NeuronGroup)]
+        record = threaded_runs._state(*groups)
+        if built.spikes is not None:
+            record = threaded_runs._with_monitors(record, spikes=built.spikes)
+        return b2.Network(*built.objects), record
+    return build
+
+
+NETWORKS = {**{k: v for k, v in threaded_runs.NETWORKS.items() if k != "operation"},
+            "inputs": _inputs, "stdp-model": _model("build_stdp", 30),
+            "creation": _model("build_creation", 20_000), "hh-axon": _model("build_hh_axon", 200),
+            "swc-neuron": _model("build_swc_neuron", 50)}
+
+
+def run_on_targets(names, targets, timeout=600):
+    """{network: {target: [digest, number of arrays digested]}}."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = run_script(SCRIPT, ",".join(names), ",".join(targets), here,
+                     threaded_runs.BENCHMARKS, timeout=timeout)
+    return json.loads(out.strip().splitlines()[-1])
