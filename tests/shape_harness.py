@@ -25,9 +25,14 @@ def lower_alone(h: Harness, kern):
 
 
 def scalar(h: Harness, name, value, dtype="float"):
-    """A shared value (one element) as the kernel's ``name``, e.g. ``dt`` or ``_seed``."""
-    var = h.array(name, [value], dtype)
-    return dataclasses.replace(var, scalar=True)
+    """A shared value (one element) as the kernel's ``name``, e.g. ``dt`` or ``_seed`` (dtype
+    'int64')."""
+    if dtype == "int64":
+        array = DynamicArray(1, dtype=np.int64)
+        array.data[0] = value
+        h.arrays[name] = array
+        return h.slots.array_var(name, array, dtype, scalar=True)
+    return dataclasses.replace(h.array(name, [value], dtype), scalar=True)
 
 
 def grown(h: Harness, name, shape, dtype):
