@@ -7,26 +7,15 @@ import gc
 
 import numpy as np
 
-from brianjit import Cylinder, Soma, SpatialNeuron, amp, farad, meter, ohm, second, siemens, \
-    um, volt
+from brianjit import SpatialNeuron, amp, farad, meter, ohm, second, siemens, volt
 from brianjit import kernel as K
 from brianjit.model.symbols import symbol
 from brianjit.utils.logger import catch_logs
 from shape_harness import Harness, lower_alone, scalar
+from test_spatialneuron_model import tree
 from test_spatialneuron_solver import _MODEL, dense_step
 
 DT = 25e-6
-
-
-def _morphology():
-    """A soma, a dendrite branching into a one-compartment and a three-compartment section, and
-    an axon: sections of 1, 5, 1, 3 and 7 compartments, two branch points with children."""
-    soma = Soma(diameter=20 * um)
-    soma.dend = Cylinder(diameter=2 * um, length=100 * um, n=5)
-    soma.dend.a = Cylinder(diameter=1 * um, length=20 * um, n=1)
-    soma.dend.b = Cylinder(diameter=1.5 * um, length=60 * um, n=3)
-    soma.axon = Cylinder(diameter=1 * um, length=300 * um, n=7)
-    return soma
 
 
 def test_cable_step_equals_a_dense_solve_step_after_step():
@@ -36,7 +25,7 @@ def test_cable_step_equals_a_dense_solve_step_after_step():
     Ri = 1.5   # ohm*m
     r = np.random.default_rng(8)
     with catch_logs():   # the neuron only lends its arrays; it is never run
-        neuron = SpatialNeuron(_morphology(), _MODEL, Ri=Ri * ohm * meter, dt=DT * second)
+        neuron = SpatialNeuron(tree(), _MODEL, Ri=Ri * ohm * meter, dt=DT * second)
         flat, n = neuron.flat_morphology, neuron.flat_morphology.n
         Cm, g = r.uniform(0.005, 0.02, n), r.uniform(0, 20, n)
         E, I_in = r.uniform(-0.09, 0.05, n), r.normal(0, 1e-10, n)

@@ -5,7 +5,6 @@ from the shape's definition in brianjit/kernel.py (Brian2's StateMonitor, SpikeM
 EventMonitor and PopulationRateMonitor)."""
 import numpy as np
 import pytest
-import sympy
 
 from brianjit import kernel as K
 from brianjit.model.symbols import symbol

@@ -7,7 +7,6 @@ reference of the same counter-based streams."""
 import math
 
 import numpy as np
-import pytest
 import sympy
 
 from brianjit import kernel as K
