@@ -7,6 +7,7 @@ reference of the same counter-based streams."""
 import math
 
 import numpy as np
+import pytest
 import sympy
 
 from brianjit import kernel as K
@@ -95,7 +96,8 @@ def test_for_each_row_with_a_condition_and_a_summed_variable():
 # ---- Connect -------------------------------------------------------------------------------------
 
 def _connect(outer_size, other_size, condition=None, p=None, p_constant=False, n=1,
-             outer_is_pre=True, inner=None, skip_if_invalid=False, prefilter=None):
+             outer_is_pre=True, inner=None, skip_if_invalid=False, prefilter=None,
+             sample_size=None):
     """A Connect kernel as objects/connect.py builds it: ``inner`` is a generator's
     (name, start, stop, step, target), None for every pair."""
     h = Harness()
@@ -107,7 +109,7 @@ def _connect(outer_size, other_size, condition=None, p=None, p_constant=False, n
     name, start, stop, step, target = inner
     shape = K.Connect(outer_size, other_size, outer_name, name, start, stop, step, target,
                       condition, p, p_constant, sympy.Integer(n) if isinstance(n, int) else n,
-                      outer_is_pre, skip_if_invalid, pre, post, error, prefilter)
+                      outer_is_pre, skip_if_invalid, pre, post, error, prefilter, sample_size)
     kern = K.Kernel("connect", shape, {"_seed": scalar(h, "_seed", SEED, "int64")},
                     first_stream=ONEOFF_FIRST_STREAM)
     return h, lower_alone(h, kern)
@@ -185,3 +187,36 @@ def test_connect_stops_at_the_first_out_of_range_pair():
     assert f(0) == 2
     assert h.arrays["error"].data.tolist() == [3, 5]
     assert _pairs(h) == [(a, b) for a in range(4) for b in range(a, a + 3)][:-1]
+
+
+def test_connect_samples_distinct_targets_by_selection_sampling():
+    """``j = k for k in sample(N_post, size=i % 4 + 1)``: position ``pos`` of the ``n``
+    candidates is taken when ``u*(n - pos) < still needed``, ``u`` the uniform of stream
+    ``first_stream`` at (outer index, pos): exactly ``size`` distinct targets, in order."""
+    inner = ("k", sympy.Integer(0), sympy.Integer(8), 1, k)
+    h, f = _connect(10, 8, inner=inner, sample_size=sympy.Mod(i, 4) + 1)
+    assert f(0) == 0
+    want = []
+    for a in range(10):
+        needed = a % 4 + 1
+        for pos in range(8):
+            if float(rng.uniform(SEED, ONEOFF_FIRST_STREAM, a, pos)) * (8 - pos) < needed:
+                needed -= 1
+                want.append((a, pos))
+        assert sum(1 for pair in want if pair[0] == a) == a % 4 + 1
+    assert _pairs(h) == want
+
+
+@pytest.mark.parametrize("skip_if_invalid", [False, True])
+def test_connect_sample_size_outside_the_population(skip_if_invalid):
+    """A size above the number of candidates stops the kernel with ``INVALID_SAMPLE_SIZE`` and
+    (outer index, size) in ``error``, or with ``skip_if_invalid`` is clipped: all of them."""
+    inner = ("k", sympy.Integer(0), sympy.Integer(3), 1, k)
+    h, f = _connect(4, 3, inner=inner, sample_size=i + 1, skip_if_invalid=skip_if_invalid)
+    if skip_if_invalid:
+        assert f(0) == 0
+        assert [a for a, _ in _pairs(h)] == [0, 1, 1, 2, 2, 2, 3, 3, 3]
+        assert _pairs(h)[3:] == [(a, b) for a in (2, 3) for b in range(3)]
+    else:
+        assert f(0) == K.INVALID_SAMPLE_SIZE
+        assert h.arrays["error"].data.tolist() == [3, 4]
