@@ -88,7 +88,7 @@ class Harness:
 
     def array(self, name, values, dtype="float"):
         array = DynamicArray(len(values), dtype={"float": np.float64, "integer": np.int32,
-                                                 "boolean": np.uint8}[dtype])
+                                                 "boolean": np.bool_}[dtype])
         array.data[:] = values
         self.arrays[name] = array
         return self.slots.array_var(name, array, dtype)

@@ -56,7 +56,9 @@ from .partition import (ALIGNMENT, MIN_ELEMENTS_PER_THREAD, PARTITIONED, element
                         lower_partitioned, partitionable)
 
 __all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "worth_threads",
-           "DRIVER_NAME", "PARTIAL_NAME", "THREADED_NAME"]
+           "DRIVER_NAME", "PARTIAL_NAME", "THREADED_NAME",
+           # the pieces another target's driver reuses (gpu/lowering.py)
+           "export_with_subnormals_flushed", "on_tick", "StatusExit"]
 
 I32, I64, PTR = ir.IntType(32), ir.IntType(64), ir.PointerType()
 DRIVER_NAME = "run_steps"
@@ -123,11 +125,11 @@ def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
     for name, emit in emitters:
         body = emit(module, schedule, functions, name + suffix, profile_slot)
         if flush:
-            _export_with_subnormals_flushed(module, body, name)
+            export_with_subnormals_flushed(module, body, name)
     return module
 
 
-def _export_with_subnormals_flushed(module, body, name):
+def export_with_subnormals_flushed(module, body, name):
     """Export ``body`` as ``name`` through a wrapper that runs it with FTZ/DAZ set and restores
     the caller's MXCSR afterwards."""
     body.linkage = "internal"
@@ -146,7 +148,7 @@ def _export_with_subnormals_flushed(module, body, name):
     b.ret(status)
 
 
-class _StatusExit:
+class StatusExit:
     """The ``failed`` block of a driver function: returns the status of the kernel that failed."""
 
     def __init__(self, func):
@@ -210,14 +212,14 @@ def _call_if_ticking(b, exit_, item, fn, slots, step, timer=None, n=0):
         if timer:
             timer.add(b, n, start)
         exit_.check(b, status)
-    _on_tick(b, item.period, step, call)
+    on_tick(b, item.period, step, call)
 
 
 def _emit_run_steps(module, schedule, functions, name, profile_slot):
     driver = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64]), name=name)
     slots, start, stop = driver.args
     b = ir.IRBuilder(driver.append_basic_block("entry"))
-    exit_ = _StatusExit(driver)
+    exit_ = StatusExit(driver)
     timer = _KernelTimer(module, b, slots, profile_slot) if profile_slot is not None else None
     with for_range(b, start, stop, name="step") as step:
         for n, (item, fn) in enumerate(zip(schedule, functions)):
@@ -232,7 +234,7 @@ def _emit_run_partial(module, schedule, functions, name, profile_slot):
     slots, step, first, last = func.args
     b = ir.IRBuilder(func.append_basic_block("entry"))
     timer = _KernelTimer(module, b, slots, profile_slot) if profile_slot is not None else None
-    exit_ = _StatusExit(func)
+    exit_ = StatusExit(func)
     for n, (item, fn) in enumerate(zip(schedule, functions)):
         position = ir.Constant(I64, n)
         inside = b.and_(b.icmp_signed("<=", first, position), b.icmp_signed("<", position, last))
@@ -335,14 +337,14 @@ def _emit_run_steps_threaded(module, schedule, functions, name, parts):
                         b.branch(done)
                         b.position_at_end(done)
                     meet()
-            _on_tick(b, unit.period, step, run_unit)
+            on_tick(b, unit.period, step, run_unit)
     b.ret(ir.Constant(I32, 0))
     fb = ir.IRBuilder(failed)
     fb.ret(fb.trunc(fb.load_atomic(status_word, "monotonic", 8, typ=I64), I32))
     return func
 
 
-def _on_tick(b, period, step, emit):
+def on_tick(b, period, step, emit):
     """``emit(own_step)`` where a clock of ``period`` base steps ticks at base step ``step``."""
     if period == 1:
         emit(step)

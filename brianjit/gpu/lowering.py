@@ -36,8 +36,8 @@ from llvmlite import ir
 
 from .. import jit
 from .. import kernel as K
-from ..codegen.driver import (DRIVER_NAME, ScheduledKernel, _export_with_subnormals_flushed,
-                              _on_tick, _StatusExit, kernel_function_name)
+from ..codegen.driver import (DRIVER_NAME, ScheduledKernel, export_with_subnormals_flushed,
+                              on_tick, StatusExit, kernel_function_name)
 from ..codegen.kernels import lower_kernel
 from ..codegen.loops import for_range
 from ..codegen.mathfuncs import set_math_mode
@@ -237,14 +237,14 @@ def _emit_host_driver(module, launches):
     b = ir.IRBuilder(driver.append_basic_block("entry"))
     status = b.alloca(I32, name="status")
     b.store(ir.Constant(I32, 0), status)
-    exit_ = _StatusExit(driver)
+    exit_ = StatusExit(driver)
     with for_range(b, start, stop, name="step") as step:
         for launch in launches:
             def call(own_step, launch=launch):
                 b.call(module.globals[launch.name], [slots, own_step, status])
                 exit_.check(b, b.load(status, typ=I32))
-            _on_tick(b, launch.period, step, call)
+            on_tick(b, launch.period, step, call)
     b.ret(ir.Constant(I32, 0))
     exit_.finish()
     if flush:
-        _export_with_subnormals_flushed(module, driver, DRIVER_NAME)
+        export_with_subnormals_flushed(module, driver, DRIVER_NAME)
