@@ -4,7 +4,11 @@ reaches the user, and the next run computes exactly what an uninterrupted build 
 A Ctrl-C is simulated by sending SIGINT to the process just before or just after each step of
 ``compile_ir`` that calls into LLVM or the disk cache (patched in a subprocess), for builds that
 miss the disk cache and builds that hit it (the case where an interrupted build used to leave the
-unoptimised module in the engine)."""
+unoptimised module in the engine).
+
+Every test first gives SIGINT Python's own handler, as at a terminal: a process started in the
+background by a non-interactive shell inherits SIGINT ignored, and then there is nothing to
+deliver (``sigint_deferred`` leaves an ignored SIGINT alone)."""
 import json
 import os
 import signal
@@ -17,6 +21,7 @@ from brianjit.interrupts import sigint_deferred
 
 _SCRIPT = r"""
 import json, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import numpy as np
 import llvmlite.binding as llvm
 from llvmlite.binding.newpassmanagers import ModulePassManager
@@ -83,6 +88,13 @@ for size, name in enumerate(sys.argv[2:], start=64):
                      "v": G.v_[:].tolist(), "t": float(net.t_)}
 print(json.dumps(results))
 """
+
+@pytest.fixture(autouse=True)
+def python_handles_sigint():
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
 
 _POINTS = ["parse", "optimise", "emit_object", "disk_load", "disk_store", "add_object",
            "add_module", "finalize", "address"]
