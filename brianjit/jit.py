@@ -318,11 +318,14 @@ def compile_ir(ir_text: str) -> CompiledModule:
         return _compile(_full_key("ir", ir_text), lambda: ir_text)
 
 
-def compile_structure(structure_key: str, make_ir: Callable[[], str]) -> CompiledModule:
+def compile_structure(structure_key: str | None, make_ir: Callable[[], str]) -> CompiledModule:
     """The module whose IR ``make_ir()`` gives, found by ``structure_key`` (what determines that
     IR: ``brianjit.kernel_key.kernels_key``) in this process's cache or on disk without calling
     ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key also covers the
-    CPU, the llvmlite/LLVM versions and brianjit's own code."""
+    CPU, the llvmlite/LLVM versions and brianjit's own code. Without a key (kernels that
+    ``kernels_key`` cannot describe), the IR is made and keyed by its text."""
+    if structure_key is None:
+        return compile_ir(make_ir())
     with _lock:
         return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), make_ir)
 

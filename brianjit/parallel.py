@@ -18,6 +18,7 @@ mask, hyperthreads of one core counted once).
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import queue
 import threading
@@ -37,6 +38,12 @@ def physical_cores() -> int:
     """Cores (not hyperthreads) among the CPUs this process may run on."""
     cpus = (os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity")
             else range(os.cpu_count() or 1))
+    return _cores(frozenset(cpus))
+
+
+@functools.cache
+def _cores(cpus: frozenset) -> int:
+    """The cores of ``cpus``, read from sysfs once per set of CPUs (not at every run)."""
     cores = set()
     for cpu in cpus:
         try:

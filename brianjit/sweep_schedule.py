@@ -52,8 +52,7 @@ def _run_task(func, params: dict, seed_value: int) -> dict:
     try:
         outcome = {"value": func(**params), "error": None}
     except Exception as exc:  # reported in the task's row; BaseException (Ctrl-C) goes through
-        outcome = {"value": None, "error": f"{type(exc).__name__}: {exc}",
-                   "traceback": traceback.format_exc()}
+        outcome = _failed(exc)
     finally:
         defaultclock.dt = dt
         gc.collect()  # the task's objects hold their names until collected

@@ -5,9 +5,11 @@ can call no libm at all. The functions of :mod:`.irmath` are therefore written o
 IR over a value type that is either ``double`` or ``<n x double>``: branches become selects, so the
 same text is the scalar function and every vector variant, and lane *i* of a vector call gives
 bit for bit what the scalar call gives for that element (chunking and vector width never change a
-result). No fast-math flags are used here: range reductions and double-double steps depend on
-every rounding happening as written, and without ``contract`` no FMA is formed, so results are the
-same on CPUs with and without FMA and on the GPU.
+result). Range reductions and double-double steps carry no fast-math flag: they depend on every
+rounding happening as written. Only the polynomial evaluations (:meth:`Arith.poly`) carry
+``contract``, so where the CPU (or the GPU) has an FMA instruction their steps may fuse: results
+stay within the measured ulps, but their last bits can differ between machines with and without
+FMA.
 
 :class:`Arith` wraps an ``IRBuilder`` and that value type: constants are splatted, comparisons give
 ``i1`` or ``<n x i1>``, integers are ``i64`` lanes of the same width. Double-double helpers

@@ -30,8 +30,6 @@ PTR = ir.PointerType()
 KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64])
 #: ``i32 part(ptr slots, i64 step, i64 lo, i64 hi)``: a kernel's loop over elements ``[lo, hi)``
 RANGED_KERNEL_TYPE = ir.FunctionType(I32, [PTR, I64, I64, I64])
-#: storage kind -> LLVM element type (``types.STORAGE``; the shape modules import it by this name)
-_STORAGE = STORAGE
 
 
 def const(value, typ=I64):
@@ -108,8 +106,8 @@ class KernelEmitter:
         are loaded in the entry block."""
         b = self.prologue if var.scalar else self.builder
         idx = self.position(b, var, index)
-        raw = b.load(b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]),
-                     typ=_STORAGE[var.dtype])
+        raw = b.load(b.gep(self.data(var.slot), [idx], source_etype=STORAGE[var.dtype]),
+                     typ=STORAGE[var.dtype])
         return load_stored(b, raw, var.dtype)
 
     def store(self, var: K.ArrayVar, value, index=None):
@@ -118,7 +116,7 @@ class KernelEmitter:
         b = self.builder
         value = to_stored(b, value, var.dtype)
         idx = self.position(b, var, index)
-        b.store(value, b.gep(self.data(var.slot), [idx], source_etype=_STORAGE[var.dtype]))
+        b.store(value, b.gep(self.data(var.slot), [idx], source_etype=STORAGE[var.dtype]))
 
     # -- values available to every body ----------------------------------------------------------
     def base_values(self):
@@ -395,7 +393,7 @@ def _record_state(em: KernelEmitter, shape: K.RecordState):
             idx = b.sext(b.load(b.gep(indices, [k], source_etype=I32), typ=I32), I64)
             value = em.run_statements([K.Assign(name, source)], idx, shape.n_indices,
                                       declared={name: K.value_type(dtype)})[name]
-            b.store(to_stored(b, value, dtype), b.gep(row, [k], source_etype=_STORAGE[dtype]))
+            b.store(to_stored(b, value, dtype), b.gep(row, [k], source_etype=STORAGE[dtype]))
     em.python_calls.finish()
 
 
@@ -452,7 +450,7 @@ def _record_spikes(em: KernelEmitter, shape: K.RecordSpikes):
                 b.store(t, b.gep(t_rows, [k], source_etype=F64))
             for var, target in var_rows:
                 b.store(to_stored(b, em.load(var, i), var.dtype),
-                        b.gep(target, [k], source_etype=_STORAGE[var.dtype]))
+                        b.gep(target, [k], source_etype=STORAGE[var.dtype]))
             b.store(b.add(k, const(1)), pos)
 
         def record(i):

@@ -32,6 +32,7 @@ parameter of the lowering, not a process global; the network passes
 """
 from __future__ import annotations
 
+import functools
 import weakref
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ from llvmlite import ir
 from .. import jit
 from .irmath import IR_MATH, OUT_OF_LINE, ir_function
 
-__all__ = ["FAST_MATH", "INTRINSICS", "LIBM", "MATH_MODES", "call_math", "math_mode",
+__all__ = ["FAST_MATH", "INTRINSICS", "LIBM", "MATH_MODES", "call_math",
            "resolve_math_mode", "set_math_mode"]
 
 #: the modes of lowering libm calls (see the module docstring); 'auto' picks one per process
@@ -107,9 +108,14 @@ def resolve_math_mode(mode: str = "auto") -> str:
     """``mode`` checked, with ``'auto'`` replaced by this process's default."""
     if mode not in MATH_MODES:
         raise ValueError(f"unknown math mode {mode!r}: use one of {', '.join(MATH_MODES)}")
-    if mode == "auto":
-        return "libmvec" if jit.vector_math_variants("exp", 1) else "libm+ir"
-    return mode
+    return _auto_mode() if mode == "auto" else mode
+
+
+@functools.cache
+def _auto_mode() -> str:
+    """What ``'auto'`` is in this process (libmvec is loaded or not: it does not change), found
+    once instead of at every build."""
+    return "libmvec" if jit.vector_math_variants("exp", 1) else "libm+ir"
 
 
 def preferred_math_mode() -> str:
@@ -129,11 +135,6 @@ def _module_math(module: ir.Module) -> _ModuleMath:
     if state is None:
         state = _modules[module] = _ModuleMath(resolve_math_mode())
     return state
-
-
-def math_mode(module: ir.Module) -> str:
-    """The mode ``module``'s libm calls are lowered in (the process default if none was set)."""
-    return _module_math(module).mode
 
 
 def _vector_lanes() -> tuple[int, ...]:

@@ -24,10 +24,11 @@ from .. import kernel as K
 from ..model.symbols import rand
 from . import dynarray
 from .kernels import (I32, I64, F64, PTR, KernelEmitter, _append, _append_to_all, _spike_range,
-                      _STORAGE as STORAGE, const, lowers)
+                      const, lowers)
 from .loops import for_range, while_loop
 from .mathfuncs import call_math
 from .rng import emit_uniform
+from .types import STORAGE
 
 __all__ = []
 

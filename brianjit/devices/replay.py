@@ -79,7 +79,7 @@ class Recording:
             self.changed = (f"the script changed the state of '{network.name}' between two "
                             "runs; brianjit replays the runs from the state before the first "
                             "one and cannot repeat that change")
-        if not any(step is not _APPLY for step in self.steps) and _APPLY not in self.steps:
+        if not self.steps:
             self.steps.append(_APPLY)  # Brian2's default: just before the first run
         try:
             result = call.execute()

@@ -86,7 +86,7 @@ class HostApi(DriverApi):
 
     def load(self, scheduled, lowering_context=None):
         from .targets import compile_host_form
-        compiled, _ = compile_host_form(scheduled, lowering_context)
+        compiled = compile_host_form(scheduled, lowering_context)
         return _HostModule(compiled)
 
     def launch(self, function, threads, *args):

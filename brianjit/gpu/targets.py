@@ -18,9 +18,9 @@ from __future__ import annotations
 import ctypes
 
 from ..codegen.driver import DRIVER_NAME
-from ..jit import compile_ir, compile_structure
+from ..jit import compile_structure
 from ..kernel_key import kernels_key
-from .lowering import build_gpu_module, plan_launches
+from .lowering import build_gpu_module
 
 __all__ = ["EmulatedTarget", "DeviceTarget"]
 
@@ -36,13 +36,11 @@ def _refuse(partial, profile):
 
 
 def compile_host_form(scheduled, lowering_context=None):
-    """The host form of ``scheduled`` compiled (cached by structure), and its launches."""
+    """The host form of ``scheduled`` compiled (cached by structure)."""
     def make_ir():
         return str(build_gpu_module(scheduled, "host", lowering_context=lowering_context).module)
     structure = kernels_key([(s.period, s.kernel) for s in scheduled], gpu="host")
-    compiled = (compile_structure(structure, make_ir) if structure is not None
-                else compile_ir(make_ir()))
-    return compiled, plan_launches(scheduled)
+    return compile_structure(structure, make_ir)
 
 
 class EmulatedTarget:
@@ -53,7 +51,7 @@ class EmulatedTarget:
 
     def build(self, scheduled, slots, partial, profile, lowering_context=None):
         _refuse(partial, profile)
-        compiled, _ = compile_host_form(scheduled, lowering_context)
+        compiled = compile_host_form(scheduled, lowering_context)
         driver = compiled.cfunc(DRIVER_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
                                 ctypes.c_int64)
         return driver, compiled

@@ -42,14 +42,15 @@ class SlotTable:
             self._table = None
         return self._index[key]
 
-    def array_var(self, name, array, dtype, scalar=False, offset=0) -> ArrayVar:
+    def array_var(self, name, array, dtype, scalar=False, offset=0, index=None,
+                  condition=None) -> ArrayVar:
         """How a kernel sees ``array`` as ``name`` of model type (or storage kind) ``dtype``:
         the storage kind follows the array's numpy dtype (a float32 array is 'float32'), so
         kernels always read the bytes the array holds; a record's field is addressed by its
         column (``synapse_records.placement``)."""
         _, stride, field = placement(array)
         return ArrayVar(name, self.slot(array), storage_kind(dtype, array.dtype), scalar, offset,
-                        stride=stride, field=field)
+                        index, condition, stride, field)
 
     def state_var(self, name, var, offset=0, index=None, suffix="") -> ArrayVar:
         """How a kernel sees the group variable ``var`` (an ``objects.variables.Variable``) as
@@ -65,9 +66,7 @@ class SlotTable:
             offset, index = var.offset, var.index
         else:
             offset += var.offset
-        _, stride, field = placement(var.array)
-        return ArrayVar(name, self.slot(var.array), storage_kind(var.dtype, var.array.dtype),
-                        var.scalar, offset, index, condition, stride, field)
+        return self.array_var(name, var.array, var.dtype, var.scalar, offset, index, condition)
 
     def addresses(self):
         if self._table is None:

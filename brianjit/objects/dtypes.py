@@ -19,8 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["default_float_dtype", "numpy_dtype", "requested_dtype", "group_float_dtype",
-           "variable_dtype"]
+__all__ = ["default_float_dtype", "requested_dtype", "group_float_dtype", "variable_dtype"]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _INTEGERS = (np.dtype(np.int32), np.dtype(np.int64))
@@ -32,11 +31,6 @@ def default_float_dtype() -> np.dtype:
     """``prefs.core.default_float_dtype`` now, as a numpy dtype (float32 or float64)."""
     from ..preferences import prefs
     return np.dtype(prefs["core.default_float_dtype"])
-
-
-def numpy_dtype(var_type: str) -> np.dtype:
-    """The dtype of a new variable of model type ``var_type`` with no dtype of its own."""
-    return default_float_dtype() if var_type == "float" else _FIXED[var_type]
 
 
 def requested_dtype(name: str, var_type: str, user_dtype=None) -> np.dtype:

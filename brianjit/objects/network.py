@@ -31,7 +31,7 @@ from .. import parallel
 from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, ScheduledKernel,
                               build_network_module, kernel_function_name, worth_threads)
 from ..codegen.mathfuncs import preferred_math_mode
-from ..jit import compile_counts, compile_ir, compile_structure
+from ..jit import compile_counts, compile_structure
 from ..kernel_key import kernels_key
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
@@ -572,8 +572,7 @@ class Network(Nameable):
                                 profile_slot=profile_slot, math_mode=math_mode, threaded=threaded)
         t2 = time.perf_counter()
         found = compile_counts()["memory"]
-        compiled = (compile_structure(structure, make_ir) if structure is not None
-                    else compile_ir(make_ir()))
+        compiled = compile_structure(structure, make_ir)
         timings["ir"] = t2 - t1 + lowering.get("seconds", 0.0)
         # a module this process had already compiled cost this build nothing
         fresh = compile_counts()["memory"] == found

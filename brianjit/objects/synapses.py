@@ -715,15 +715,14 @@ class Synapses(Group, BrianObject, Stateful):
                         f"Multiple 'summed variables' target the variable '{base}' in group "
                         f"'{owner.name}'. Use multiple variables in the target group instead.")
             claimed.setdefault(id(var.array), []).append((span, self))
-            slot, kind = ctx.slots.slot(var.array), K.storage_kind(var.dtype, var.array.dtype)
-            zero = {"_summed": K.ArrayVar("_summed", slot, kind, False, offset)}
+            zero = {"_summed": ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset)}
             when = self.summed_updaters[name].when
             result.append((when, K.Kernel(
                 f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
             add = dict(variables)
-            add["_summed"] = K.ArrayVar("_summed", slot, kind, False, offset, "j"
-                                        if group is self.target else "i")
+            add["_summed"] = ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset,
+                                                 index="j" if group is self.target else "i")
             expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
             result.append((when, K.Kernel(
                 f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
