@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy
+from .lazy import lazy_module
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = [
     "ArrayVar", "Assign", "Kernel", "STORAGE_KINDS", "storage_kind", "value_type",

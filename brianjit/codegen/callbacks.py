@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import dataclasses
 
-import sympy
+from ..lazy import lazy_module
 from llvmlite import ir
 
 from .. import kernel as K
 from . import dynarray
 from .types import BOOLEAN, FLOAT, INTEGER, convert, join
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["PythonCalls", "lower_python_call", "result_type_of"]
 

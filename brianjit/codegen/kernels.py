@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import functools
 
-import sympy
+from ..lazy import lazy_module
 from llvmlite import ir
 
 from .. import kernel as K
-from ..model.symbols import floordiv, symbol
 from . import callbacks, dynarray, loops
-from .expressions import ExprLowerer
 from .rng import RandomContext
 from .types import STORAGE, check_stored_constant, load_stored, to_stored
 
@@ -153,6 +151,7 @@ class KernelEmitter:
         store what they write (per-element arrays only; temporaries stay in registers).
         ``size`` (N) is an int or an i64 value; ``extra`` maps further names to i64 values
         (loop indices such as a synapse's ``i`` and ``j``), which ArrayVar.index may name."""
+        from .expressions import ExprLowerer
         b = self.builder
         kern = self.kernel
         values = dict(self.base_values())
@@ -210,6 +209,7 @@ class KernelEmitter:
         return hooks
 
     def _assignments(self, lowerer, statements, values, types, index):
+        from ..model.symbols import symbol
         kern = self.kernel
         written = []
         for stmt in statements:
@@ -241,6 +241,7 @@ class KernelEmitter:
 
 def _augmented(op, target, expr):
     """``target op= expr`` as the expression assigned to ``target``."""
+    from ..model.symbols import floordiv
     return {
         "+=": lambda: target + expr, "-=": lambda: target - expr, "*=": lambda: target * expr,
         "/=": lambda: target / expr, "**=": lambda: target ** expr,
@@ -529,3 +530,5 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
 from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop shapes)
 from . import shapes_inputs  # noqa: E402,F401  (input shapes and functions)
 from . import shapes_cable  # noqa: E402,F401  (the cable equation of SpatialNeurons)
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it

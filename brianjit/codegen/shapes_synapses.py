@@ -18,10 +18,8 @@ from __future__ import annotations
 import math
 
 from llvmlite import ir
-from sympy import And, StrictLessThan
 
 from .. import kernel as K
-from ..model.symbols import rand
 from . import dynarray
 from .kernels import (I32, I64, F64, PTR, KernelEmitter, _append, _append_to_all, _spike_range,
                       const, lowers)
@@ -384,6 +382,8 @@ def _positions(b, start, stop, step: int):
 
 @lowers(K.Connect)
 def _connect(em: KernelEmitter, shape: K.Connect):
+    from ..model.symbols import rand
+    from sympy import And, StrictLessThan
     b = em.builder
     em.base_values()
     error = em.data(shape.error)

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import sympy
+from ..lazy import lazy_module
 from llvmlite import ir
-from sympy.logic.boolalg import Boolean, BooleanAtom
 
-from ..model.functions import SYMPY_HEADS
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["FLOAT", "INTEGER", "BOOLEAN", "TYPES", "ir_type", "infer_type", "convert", "join",
            "fits_i64", "INT32_RANGE", "store_int32", "check_stored_constant", "COMPUTE_FLOAT",
@@ -89,13 +89,14 @@ def infer_type(expr: sympy.Basic, types: Mapping[str, str], functions=None) -> s
     """Type of ``expr`` given the types of its names (and, in ``functions``, a callable of the
     argument types giving the result type of each user function by name; unknown functions
     return floats). Raises KeyError naming an unknown name."""
+    from ..model.functions import SYMPY_HEADS
     if isinstance(expr, sympy.Symbol):
         if expr.name not in types:
             raise KeyError(f"no type known for name {expr.name!r} in {expr}")
         return types[expr.name]
-    if isinstance(expr, (BooleanAtom, sympy.core.relational.Relational)):
+    if isinstance(expr, (sympy.logic.boolalg.BooleanAtom, sympy.core.relational.Relational)):
         return BOOLEAN
-    if isinstance(expr, Boolean) and not isinstance(expr, sympy.Expr):
+    if isinstance(expr, sympy.logic.boolalg.Boolean) and not isinstance(expr, sympy.Expr):
         return BOOLEAN  # And, Or, Not, Xor
     if isinstance(expr, sympy.Integer):
         return INTEGER if fits_i64(expr) else FLOAT

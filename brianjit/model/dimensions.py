@@ -22,14 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import sympy
-from sympy.logic.boolalg import BooleanAtom, BooleanFunction
+from ..lazy import lazy_module
 
 import brianjit.units as units
-from brianjit.model.functions import DEFAULT_FUNCTIONS, FunctionSpec, spec_for_node
 from brianjit.model.parse import parse_expression
-from brianjit.model.symbols import is_noise_name
+from brianjit.model.function_spec import FunctionSpec
+from brianjit.model.names import is_noise_name
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["get_expr_dimensions", "UnknownIdentifierError", "reserved_dimensions",
            "unit_dimensions"]
@@ -126,7 +127,7 @@ class _Checker:
                 raise TypeError(f"{node.name!r} is a function: call it, in expression "
                                 f"{self.text!r}")
             return dim
-        if isinstance(node, BooleanAtom) or (not node.args and node.is_number):
+        if isinstance(node, sympy.logic.boolalg.BooleanAtom) or (not node.args and node.is_number):
             return DIMENSIONLESS
         if isinstance(node, sympy.Add):
             return self.same_dims(node.args, "addition/subtraction")
@@ -142,7 +143,7 @@ class _Checker:
         if isinstance(node, sympy.core.relational.Relational):
             self.same_dims(node.args, "comparison")
             return DIMENSIONLESS
-        if isinstance(node, BooleanFunction):
+        if isinstance(node, sympy.logic.boolalg.BooleanFunction):
             for arg in node.args:
                 self.dims(arg)
             return DIMENSIONLESS
@@ -165,6 +166,7 @@ class _Checker:
         return base_dim ** float(exponent)
 
     def call(self, node: sympy.Function) -> Dimension:
+        from brianjit.model.functions import spec_for_node
         spec = spec_for_node(node, self.functions)
         name = getattr(node.func, "__name__", str(node.func))
         if spec is None and isinstance(self.lookup(name), FunctionSpec):
@@ -220,6 +222,7 @@ def get_expr_dimensions(expr: sympy.Basic | str, dims_of_name: DimsOfName | None
     are always known); ``text`` is quoted in error messages (default: the expression).
     Raises ``DimensionMismatchError`` for inconsistent units and :class:`UnknownIdentifierError`
     (a ``KeyError``) for names or functions nobody knows."""
+    from brianjit.model.functions import DEFAULT_FUNCTIONS
     if isinstance(expr, str):
         text = expr if text is None else text
         expr = parse_expression(expr, evaluate=False)

@@ -32,16 +32,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 import brianjit.units as units
 from brianjit.model.codestrings import Expression
 from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
                                        unit_dimensions)
-from brianjit.model.functions import DEFAULT_FUNCTIONS, is_stateful_call
 from brianjit.model.parse import ParseError, parse_expression, substitute
-from brianjit.model.symbols import int_, is_noise_name, symbol
+from brianjit.model.names import is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = [
     "Equations", "SingleEquation", "EquationError", "DIFFERENTIAL_EQUATION", "SUBEXPRESSION",
@@ -158,6 +159,7 @@ class SingleEquation:
         """The right-hand side as a value of the declared type, what a name standing for this
         subexpression means elsewhere: ``int(...)`` of it for an ``integer`` subexpression
         (``clip(n, -0.5, 1.5) : integer`` is 0 or 1, as in Brian2), else ``sympy_expr``."""
+        from brianjit.model.symbols import int_
         if self.expr is not None and self.var_type == "integer":
             return int_(self.sympy_expr)
         return self.sympy_expr
@@ -243,6 +245,7 @@ def check_identifier_constants(name: str, line: str | None = None) -> None:
 
 def check_identifier_functions(name: str, line: str | None = None) -> None:
     """Refuse the names of default functions (``exp``, ``sin`` ...)."""
+    from brianjit.model.functions import DEFAULT_FUNCTIONS
     _refuse_name(name, "is the name of a default function" if name in DEFAULT_FUNCTIONS else None,
                  line)
 
@@ -728,6 +731,7 @@ class Equations(Mapping):
         """Brian2's rule: a subexpression that draws random numbers (``rand()``, ``randn()``,
         ``poisson()``) must be ``(constant over dt)``, else each use would draw anew
         (SyntaxError, raised when a run starts)."""
+        from brianjit.model.functions import is_stateful_call
         for name in self._subexpr_order:
             eq = self[name]
             if "constant over dt" not in eq.flags and \
@@ -777,6 +781,7 @@ class Equations(Mapping):
     def _dimensions_for(self, group, run_namespace) -> dict:
         """``{name: dimensions (or a function's FunctionSpec)}`` of the names these equations
         use but do not define, as ``group`` resolves them when it runs."""
+        from brianjit.model.functions import DEFAULT_FUNCTIONS
         from brianjit.model.namespace import resolve_names
         from brianjit.objects.functions import ModelFunction, as_function
         variables = group.variables

@@ -19,12 +19,12 @@ like ``int_(not_refractory)`` common to ``A`` and ``B`` cancels), and
 """
 from __future__ import annotations
 
-import sympy
-from sympy.core.function import AppliedUndef
+from ..lazy import lazy_module
 
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
-from .symbols import exprel
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "linear_step",
            "affine_parts", "NotLinear"]
@@ -32,6 +32,7 @@ __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "
 
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
     """x after a step dt of dx/dt = A*x + B with A and B constant during the step."""
+    from .symbols import exprel
     if A.is_zero:
         return x + dt * B
     ratio = B / A
@@ -166,7 +167,7 @@ def _frozen_calls(system):
     (``system.locally_constant``) replaced by a stand-in constant, and the map back."""
     stand_ins: dict[sympy.Expr, sympy.Symbol] = {}
     for f in system.drift.values():
-        for call in sorted(f.atoms(AppliedUndef), key=str):
+        for call in sorted(f.atoms(sympy.core.function.AppliedUndef), key=str):
             # Brian2: only a call of t itself is constant during a step (ta(t/2) is not)
             if call.func.__name__ in system.locally_constant and call.args == (system.t,):
                 stand_ins.setdefault(call, sympy.Dummy(call.func.__name__, real=True))

@@ -18,11 +18,13 @@ The step is ``exact.linear_step`` (the single-variable closed form), as Brian2's
 """
 from __future__ import annotations
 
-import sympy
+from ..lazy import lazy_module
 
 from .exact import NotLinear, affine_parts, linear_step
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["exponential_euler", "ExponentialEulerStateUpdater", "conditionally_linear_parts"]
 

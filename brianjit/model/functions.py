@@ -38,8 +38,6 @@ to this table; their lowering is their kernel description (``Kernel.functions``)
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import sympy
@@ -48,58 +46,14 @@ from sympy.codegen import cfunctions
 from sympy.codegen.cfunctions import expm1, log1p, log10
 
 from brianjit.model.symbols import clip, exprel, floordiv, int_, new_rand, new_randn, rand, randn
-from brianjit.units.dimensions import Dimension
+from brianjit.model.function_spec import (ARG_RULES, ARG_TYPES, RESULT_RULES, RESULT_TYPES,  # noqa: F401
+                                          USER_DEFAULTS, FunctionSpec, timestep_of)
 
 __all__ = [
     "FunctionSpec", "DEFAULT_FUNCTIONS", "SYMPY_HEADS", "poisson", "timestep", "new_poisson",
     "spec_for_node", "is_stateful_call", "user_function_names", "TABLE", "timestep_of",
     "USER_DEFAULTS",
 ]
-
-ARG_RULES = ("1", "any", "first", "second")
-RESULT_RULES = ("1", "first", "sqrt(first)", "first/second")
-RESULT_TYPES = ("float", "integer", "boolean", "highest")
-ARG_TYPES = ("any", "float", "integer", "boolean")
-
-
-@dataclass(frozen=True)
-class FunctionSpec:
-    """How one function is built, dimension-checked and typed (see the module docstring)."""
-
-    name: str | None
-    nargs: int
-    build: Callable[..., sympy.Basic] | None
-    head: type | None
-    arg_dims: tuple[str, ...]
-    result_dims: str
-    result_type: str = "float"
-    stateful: bool = False
-    accepts_boolean: bool = False
-    lowering: str | None = None
-    arg_types: tuple[str, ...] | None = None
-    python: Callable | None = None
-
-    def __post_init__(self):
-        if len(self.arg_dims) != self.nargs:
-            raise ValueError(f"function {self.name!r}: {self.nargs} arguments but "
-                             f"{len(self.arg_dims)} argument dimension rules")
-        bad = [r for r in self.arg_dims if not _valid_arg_rule(r, self.nargs)]
-        # a Dimension (a TimedArray's unit) or a callable of the arguments' Dimensions
-        fixed = not isinstance(self.result_dims, str)
-        types_ok = self.arg_types is None or (len(self.arg_types) == self.nargs and
-                                              all(t in ARG_TYPES for t in self.arg_types))
-        if bad or not (fixed or self.result_dims in RESULT_RULES) \
-                or self.result_type not in RESULT_TYPES or not types_ok:
-            raise ValueError(f"function {self.name!r}: unknown rule in {self}")
-
-
-def _valid_arg_rule(rule, nargs) -> bool:
-    if isinstance(rule, str):
-        return rule in ARG_RULES
-    if isinstance(rule, int) and not isinstance(rule, bool):
-        return 0 <= rule < nargs
-    return isinstance(rule, Dimension)
-
 
 poisson = sympy.Function("poisson")
 """Poisson random integer with mean ``lam``: ``poisson(lam, k)``, ``k`` a unique call id."""
@@ -113,14 +67,6 @@ _poisson_ids = itertools.count()
 def new_poisson(lam) -> sympy.Expr:
     """A fresh Poisson random number of mean ``lam``: ``poisson(lam, k)`` with a new ``k``."""
     return poisson(lam, sympy.Integer(next(_poisson_ids)))
-
-
-def timestep_of(t, dt):
-    """Brian2's ``timestep(t, dt)`` in Python: the integer step of ``t`` (shifted by a thousandth
-    of ``dt`` so that multiples of ``dt`` never fall into the step before); a scalar stays a
-    Python int, an array stays an array."""
-    steps = np.array((t + 1e-3 * dt) / dt, dtype=np.int64)
-    return steps.item() if steps.shape == () else steps
 
 
 def _exprel(x):
@@ -195,11 +141,6 @@ DEFAULT_FUNCTIONS: dict[str, FunctionSpec] = {s.name: s for s in _TABLE if s.nam
 
 SYMPY_HEADS: dict[type, FunctionSpec] = {s.head: s for s in _TABLE if s.head is not None}
 """Rows by the sympy class of the node they build."""
-
-USER_DEFAULTS: dict = {}
-"""Functions the user put into Brian2's ``DEFAULT_FUNCTIONS`` (``objects/default_functions.py``):
-a new name is found by every model string (after its namespace), a table name is replaced."""
-
 
 def spec_for_node(node: sympy.Basic, user_functions=None) -> FunctionSpec | None:
     """The row describing a sympy function node: default heads first, then user functions by name."""

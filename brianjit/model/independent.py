@@ -8,12 +8,14 @@ go to ``dsolve`` with the old value as the initial condition at ``t``.
 """
 from __future__ import annotations
 
-import sympy
+from ..lazy import lazy_module
 
 from ..utils import warn
 from .exact import exact
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["independent", "IndependentStateUpdater"]
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
-import sympy
+from ..lazy import lazy_module
 
 from .exact import exact, exact_as_brian2_chooses, linear
 from .exponential_euler import exponential_euler
 from .independent import independent
 from .methods import EXPLICIT_METHODS, OdeSystem, TempNamer, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod, NoSuitableMethod, StateUpdateMethod
-from .symbols import is_noise_name, is_random_call, new_randn, symbol
+from .names import is_noise_name, symbol
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "DEFAULT_METHODS"]
 
@@ -48,14 +50,15 @@ class StateUpdate(list):
         self.other_seconds = other_seconds
 
 
-def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), t=symbol("t"),
+def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=None, t=None,
               locally_constant=frozenset()) -> StateUpdate:
     """Integration code for one step of ``d<name>/dt = rhs[name]``.
 
     ``rhs`` maps each state variable name to its sympy right-hand side (subexpressions substituted,
     white noise as symbols ``xi``/``xi_<suffix>``). ``method`` is a registered method name (see
     ``StateUpdateMethod.stateupdaters``), an :class:`IntegrationMethod`, a sequence of those to
-    try in order, or None for Brian2's automatic choice. ``constant_names`` are the model's other names (parameters, constants, variables not
+    try in order, or None for Brian2's automatic choice. ``dt`` and ``t`` are the step's and the
+    time's symbols (by default ``dt`` and ``t``). ``constant_names`` are the model's other names (parameters, constants, variables not
     integrated here): they are constant during a step, like every name in ``rhs`` that is neither a
     state variable nor ``t``, and no temporary will take one of them. ``locally_constant`` names
     functions whose calls are constant during a step (Brian2's ``is_locally_constant``: a TimedArray
@@ -64,6 +67,9 @@ def integrate(rhs: Mapping, method=None, *, constant_names=(), dt=symbol("dt"), 
     Returns a :class:`StateUpdate` (a list of assignments, temporaries first, named ``_...``).
     Raises :class:`UnsupportedEquationsException` when no candidate method can integrate the system.
     """
+    from .symbols import new_randn
+    dt = symbol("dt") if dt is None else dt   # default symbols made here: no sympy at import
+    t = symbol("t") if t is None else t
     rhs = _checked_rhs(rhs, t, dt)
     candidates = _candidates(method)
     reserved = {str(n) for n in constant_names}
@@ -165,6 +171,7 @@ def _all_names(rhs, t, dt) -> set:
 def _hoist_random_calls(rhs, taken):
     """Each rand()/randn() call of the model becomes one draw per step in a temporary, so that
     every stage of a method sees the same number."""
+    from .symbols import is_random_call
     namer, draws, replacement = TempNamer(taken), [], {}
     for expr in rhs.values():
         for node in sympy.preorder_traversal(expr):

@@ -30,12 +30,15 @@ import ast
 import functools
 import textwrap
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-import sympy
+from ..lazy import lazy_module
 
 from .parse import ParseError, parse_source
 from .stateupdaters import IntegrationMethod, UnsupportedEquationsException
-from .symbols import is_noise_name, symbol
+from .names import is_noise_name, symbol
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = [
     "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitStateUpdater",
@@ -133,10 +136,14 @@ class OdeSystem:
 
 # ---- the notation ---------------------------------------------------------------------------
 
-_X, _T, _DT, _DW = sympy.symbols("x t dt dW")
-_F, _G = sympy.Function("f"), sympy.Function("g")
-_FIXED = {"x": _X, "t": _T, "dt": _DT, "dW": _DW}
-_MATH = {"sqrt": sympy.sqrt, "exp": sympy.exp}
+@functools.cache
+def _notation():
+    """The notation's sympy vocabulary, made when a method is first parsed (not at import: the
+    star import binds the methods without sympy)."""
+    x, t, dt, dw = sympy.symbols("x t dt dW")
+    return SimpleNamespace(X=x, T=t, DT=dt, DW=dw, F=sympy.Function("f"), G=sympy.Function("g"),
+                           FIXED={"x": x, "t": t, "dt": dt, "dW": dw},
+                           MATH={"sqrt": sympy.sqrt, "exp": sympy.exp})
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
 
@@ -157,7 +164,7 @@ def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
                 and isinstance(node.targets[0], ast.Name)):
             refuse("expected 'name = expression'")
         target = node.targets[0].id
-        if target in _FIXED or target in _MATH or target in ("f", "g") or target in known:
+        if target in _notation().FIXED or target in _notation().MATH or target in ("f", "g") or target in known:
             refuse(f"cannot assign to {target!r}")
         try:
             expr = _template(node.value, known)
@@ -183,8 +190,8 @@ def _template(node, known):
         # a float stays a float, as written (Brian2 prints ``0.5*dt``, not ``dt/2``)
         return sympy.Float(node.value) if isinstance(node.value, float) else sympy.Integer(node.value)
     if isinstance(node, ast.Name):
-        if node.id in _FIXED:
-            return _FIXED[node.id]
+        if node.id in _notation().FIXED:
+            return _notation().FIXED[node.id]
         if node.id in known:
             return known[node.id]
         raise _NotationError(f"unknown name {node.id!r}", node)
@@ -198,24 +205,24 @@ def _template(node, known):
         if node.func.id in ("f", "g"):
             if len(args) != 2:
                 raise _NotationError(f"{node.func.id}() takes a state and a time", node)
-            if args[1].free_symbols - {_T, _DT}:
+            if args[1].free_symbols - {_notation().T, _notation().DT}:
                 raise _NotationError(f"the time argument of {node.func.id}() may use only t and dt",
                                      node)
-            return (_F if node.func.id == "f" else _G)(*args)
-        if node.func.id in _MATH and len(args) == 1:
-            return _MATH[node.func.id](args[0])
+            return (_notation().F if node.func.id == "f" else _notation().G)(*args)
+        if node.func.id in _notation().MATH and len(args) == 1:
+            return _notation().MATH[node.func.id](args[0])
     raise _NotationError(f"unsupported notation {ast.unparse(node)!r}", node)
 
 
 def _nonlinear_use(term) -> bool:
     """Whether a term uses f() or g() other than as one plain factor (``f(x, t)**2``,
     ``f(x, t)*g(x, t)``, ``exp(f(x, t))``): Brian2's descriptions must be linear in them."""
-    calls = [factor for factor in sympy.Mul.make_args(term) if factor.has(_F, _G)]
-    return len(calls) > 1 or any(c.func not in (_F, _G) for c in calls)
+    calls = [factor for factor in sympy.Mul.make_args(term) if factor.has(_notation().F, _notation().G)]
+    return len(calls) > 1 or any(c.func not in (_notation().F, _notation().G) for c in calls)
 
 
 def _uses_noise(expr, indexed: set) -> bool:
-    return (expr.has(_G, _DW) or any(s.name in indexed for s in expr.free_symbols))
+    return (expr.has(_notation().G, _notation().DW) or any(s.name in indexed for s in expr.free_symbols))
 
 
 @dataclass(frozen=True)
@@ -294,7 +301,7 @@ class ExplicitStateUpdater(IntegrationMethod):
                 if problem is None and _nonlinear_use(term):
                     problem = (f"the method description's line '{name} = {expr}' is not linear "
                                f"in f() and g() (term {term})")
-                if term.has(_DW):
+                if term.has(_notation().DW):
                     summed.append(term)
                 elif _uses_noise(term, indexed):
                     free.append(term)
@@ -389,9 +396,9 @@ class _Instantiation:
             if name == "dW":
                 return system.increments[j]
             return self.temps[(name, var, j if name in self.indexed else None)]
-        if expr.func in (_F, _G):
+        if expr.func in (_notation().F, _notation().G):
             state_arg, time_arg = expr.args
-            if expr.func is _F:
+            if expr.func is _notation().F:
                 base = system.drift[var]
             else:
                 base = system.noise[var].get(j, sympy.S.Zero)

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import units as _units
 from ..units import Unit
-from .functions import USER_DEFAULTS
+from .function_spec import USER_DEFAULTS
 
 __all__ = ["resolve_names", "user_frame_namespace", "warn_shadowed_internal_names",
            "DEFAULT_CONSTANTS", "unit_namespace"]

@@ -36,13 +36,13 @@ import ast
 import functools
 import operator
 import threading
+from types import SimpleNamespace
 
-import sympy
-from sympy.calculus.accumulationbounds import AccumBounds
-from sympy.logic.boolalg import Boolean
+from ..lazy import lazy_module
 
-from brianjit.model.functions import DEFAULT_FUNCTIONS, SYMPY_HEADS
-from brianjit.model.symbols import floordiv, symbol
+from brianjit.model.names import symbol
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
            "is_boolean_expr", "parse_source", "substitute", "MAX_DEPTH", "MAX_NODES",
@@ -56,8 +56,6 @@ MAX_NODES = 5000
 #: most bits of an integer power computed exactly (``2**10000``: 10,000 bits, instant)
 MAX_POWER_BITS = 10_000
 _AST_LOCK = threading.Lock()
-_DOUBLE_MAX = sympy.Float(1.7976931348623157e308)
-_DOUBLE_TINY = sympy.Float(4.9406564584124654e-324)
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -81,19 +79,25 @@ class ParseError(SyntaxError):
         self.lineno = lineno
 
 
-_ARITHMETIC = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-    ast.FloorDiv: floordiv,
-    ast.Mod: sympy.Mod,
-}
-_COMPARISONS = {
-    ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge,
-    ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne,
-}
+@functools.cache
+def _sympy_vocabulary():
+    """The operators' sympy functions and the double range's bounds, made with the first parse
+    (not at import: objects are made without sympy when their kernels are in the disk cache)."""
+    from brianjit.model.symbols import floordiv
+    arithmetic = {
+        ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+        ast.Div: operator.truediv, ast.Pow: operator.pow, ast.FloorDiv: floordiv,
+        ast.Mod: sympy.Mod,
+    }
+    comparisons = {
+        ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge,
+        ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne,
+    }
+    return SimpleNamespace(ARITHMETIC=arithmetic, COMPARISONS=comparisons,
+                           DOUBLE_MAX=sympy.Float(1.7976931348623157e308),
+                           DOUBLE_TINY=sympy.Float(4.9406564584124654e-324))
+
+
 _OPERATOR_TEXT = {
     ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.FloorDiv: "//",
     ast.Mod: "%", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
@@ -119,7 +123,7 @@ def is_boolean_expr(expr: sympy.Basic, boolean_names=None) -> bool:
     ``threshold='v'`` with a float ``v`` is not a condition."""
     if isinstance(expr, sympy.Symbol) and boolean_names is not None:
         return expr.name in boolean_names
-    return isinstance(expr, Boolean)
+    return isinstance(expr, sympy.logic.boolalg.Boolean)
 
 
 def _is_number_like(expr: sympy.Basic) -> bool:
@@ -199,6 +203,7 @@ class _Translator:
         are infinite (sympy's Floats have no overflow: ``exp(exp(exp(exp(50))))`` would be
         computed to ever more digits, for ever); values without a number (``sin(inf)``) are
         refused."""
+        from brianjit.model.functions import SYMPY_HEADS
         spec = SYMPY_HEADS.get(getattr(value, "func", None))
         numeric = value
         if (spec is not None and spec.result_type == "float" and not spec.stateful
@@ -206,11 +211,11 @@ class _Translator:
             numeric = value.evalf()   # exp(1000) stays exact unless it is beyond a double
         if isinstance(numeric, sympy.Float):
             magnitude = abs(numeric)
-            if magnitude > _DOUBLE_MAX:
+            if magnitude > _sympy_vocabulary().DOUBLE_MAX:
                 return sympy.oo if numeric > 0 else -sympy.oo
-            if 0 < magnitude < _DOUBLE_TINY:
+            if 0 < magnitude < _sympy_vocabulary().DOUBLE_TINY:
                 return sympy.Float(0.0)
-        elif isinstance(numeric, (AccumBounds, sympy.core.numbers.NaN,
+        elif isinstance(numeric, (sympy.AccumBounds, sympy.core.numbers.NaN,
                                   sympy.core.numbers.ComplexInfinity)):
             self.fail("this constant is not a number", node)
         return value
@@ -251,7 +256,7 @@ class _Translator:
 
     def visit_BinOp(self, node):
         op = type(node.op)
-        if op not in _ARITHMETIC:
+        if op not in _sympy_vocabulary().ARITHMETIC:
             self.fail(f"operator {type(node.op).__name__} not allowed in model expressions", node)
         context = f"'{_OPERATOR_TEXT[op]}'"
         left = self.number(node.left, context)
@@ -261,7 +266,7 @@ class _Translator:
                       f"{_exact_power_bits(left, right)} bits; write a float base such as "
                       f"2.0**n for a floating point power)", node)
         try:
-            result = _ARITHMETIC[op](left, right)
+            result = _sympy_vocabulary().ARITHMETIC[op](left, right)
         except ZeroDivisionError:
             result = sympy.zoo
         if result.has(sympy.zoo, sympy.nan) and not (left.has(sympy.zoo, sympy.nan)
@@ -290,7 +295,7 @@ class _Translator:
         parts = []
         for k, op in enumerate(node.ops):
             left, right = values[k], values[k + 1]
-            if type(op) not in _COMPARISONS:
+            if type(op) not in _sympy_vocabulary().COMPARISONS:
                 self.fail(f"comparison '{type(op).__name__}' not allowed in model expressions "
                           "(only < <= > >= == !=)", node)
             ordered = type(op) not in (ast.Eq, ast.NotEq)
@@ -299,12 +304,13 @@ class _Translator:
                     self.fail(f"a boolean cannot be compared with '{_OPERATOR_TEXT[type(op)]}'",
                               where)
             try:
-                parts.append(_COMPARISONS[type(op)](left, right))
+                parts.append(_sympy_vocabulary().COMPARISONS[type(op)](left, right))
             except TypeError as err:
                 self.fail(f"cannot compare these operands ({err})", node)
         return sympy.And(*parts) if len(parts) > 1 else parts[0]
 
     def visit_Call(self, node):
+        from brianjit.model.functions import DEFAULT_FUNCTIONS
         if not isinstance(node.func, ast.Name):
             self.fail("only calls of a function by its name are allowed (no attribute access or "
                       "calls of call results)", node)
@@ -372,7 +378,7 @@ def _parse_expression(text: str, evaluate: bool) -> sympy.Basic:
 
 
 def _has_non_number(expr: sympy.Basic) -> bool:
-    return expr.has(sympy.zoo, sympy.nan, sympy.I, AccumBounds)
+    return expr.has(sympy.zoo, sympy.nan, sympy.I, sympy.AccumBounds)
 
 
 def substitute(expr: sympy.Basic, mapping: dict, text: str, what: str) -> sympy.Basic:
@@ -399,6 +405,7 @@ def substitute(expr: sympy.Basic, mapping: dict, text: str, what: str) -> sympy.
 def get_identifiers(expr: sympy.Basic) -> set[str]:
     """Names a parsed expression refers to: its symbols and the names of undefined (user)
     functions it calls. Default functions are not included."""
+    from brianjit.model.functions import DEFAULT_FUNCTIONS
     names = {s.name for s in expr.free_symbols}
     for call in expr.atoms(sympy.core.function.AppliedUndef):
         name = call.func.__name__

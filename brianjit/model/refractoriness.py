@@ -12,9 +12,11 @@ Both systems keep constant coefficients, their exponentials are loop invariant, 
 """
 from __future__ import annotations
 
-import sympy
+from ..lazy import lazy_module
 
 from .integration import StateUpdate, integrate
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["integrate_unless_refractory"]
 

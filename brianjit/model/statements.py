@@ -17,11 +17,13 @@ import ast
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
-import sympy
+from ..lazy import lazy_module
 
 from brianjit.model.dimensions import UnknownIdentifierError, get_expr_dimensions
 from brianjit.model.parse import ParseError, parse_expression, parse_source, shorten
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["Statement", "StatementError", "parse_statements", "check_statements_units",
            "OPERATORS"]

@@ -19,21 +19,12 @@ import math
 
 import sympy
 
+from .names import is_noise_name, symbol  # noqa: F401  (part of the vocabulary)
+
 __all__ = [
     "symbol", "rand", "randn", "new_rand", "new_randn", "is_random_call",
     "exprel", "int_", "floordiv", "clip", "RANDOM_FUNCTIONS", "is_noise_name",
 ]
-
-
-def is_noise_name(name: str) -> bool:
-    """True for the white-noise names ``xi`` and ``xi_<suffix>`` -- and only those: ``xinput`` or
-    ``xi2`` are ordinary names (a constant, a variable), as in Brian2."""
-    return name == "xi" or name.startswith("xi_")
-
-
-def symbol(name: str) -> sympy.Symbol:
-    """The one way to make the sympy symbol for a model name."""
-    return sympy.Symbol(name, real=True)
 
 
 class exprel(sympy.Function):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import kernel as K
-from ..model.functions import FunctionSpec
+from ..model.function_spec import FunctionSpec
 from ..units import DIMENSIONLESS, check_units
 from .base import Nameable
 from .functions import Function

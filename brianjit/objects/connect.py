@@ -16,18 +16,20 @@ import ast
 import numbers
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.parse import (expression_from_ast, is_boolean_expr, parse_expression, parse_source,
                            substitute)
-from ..model.symbols import symbol
+from ..model.names import symbol
 from . import seed as seed_state
 from .exceptions import brian_object_exception
 from .group import run_once
 from .variables import own_indices
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["connect_synapses", "parse_generator"]
 

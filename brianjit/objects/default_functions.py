@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 
-from ..model.functions import TABLE, USER_DEFAULTS, FunctionSpec, timestep_of
+from ..model.function_spec import USER_DEFAULTS, FunctionSpec, timestep_of
 from ..units import Dimension, Quantity, second
 from .functions import Function, ModelFunction
 
@@ -31,7 +31,8 @@ class _DefaultFunctions(MutableMapping):
         self._table = None
 
     def _builtin(self):
-        if self._table is None:
+        if self._table is None:   # the table is made of sympy classes: imported when first read
+            from ..model.functions import TABLE
             self._table = {spec.name: _default_function(spec) for spec in TABLE
                            if spec.name is not None}
         return self._table

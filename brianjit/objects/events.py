@@ -23,7 +23,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..memory import DynamicArray
-from ..model.parse import parse_expression
 from ..model.statements import parse_statements
 from .base import BrianObject, ScheduleEntry
 from .model_warnings import internal_names_used
@@ -104,6 +103,7 @@ class Thresholder(_EventCode):
     """Fills the group's space of ``event`` with the elements whose ``condition`` holds."""
 
     def __init__(self, group, event, condition):
+        from ..model.parse import parse_expression
         _EventCode.__init__(self, group, event, "thresholder",
                             "thresholds" if event == "spike" else "after_thresholds", None)
         self.condition = condition

@@ -32,7 +32,6 @@ from collections import OrderedDict
 
 from .. import diskcache
 from ..kernel_key import canonical_text
-from ..model.functions import is_stateful_call
 from ..model.integration import StateUpdate
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.stateupdaters import StateUpdateMethod
@@ -142,6 +141,7 @@ def _load(key: str, candidates: list) -> StateUpdate | None:
 
 
 def _store(key: str, result: StateUpdate, candidates: list) -> None:
+    from ..model.functions import is_stateful_call
     import sympy
     chosen = [n for n, candidate in enumerate(candidates) if candidate is result.stepper]
     if not chosen or not isinstance(result.label, str) or _warns_at_use(result.stepper) or any(

@@ -27,7 +27,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .. import kernel as K
-from ..model.functions import ARG_TYPES, RESULT_TYPES, FunctionSpec
+from ..model.function_spec import ARG_TYPES, RESULT_TYPES, FunctionSpec
 from ..units import DIMENSIONLESS, Dimension, Quantity, fail_for_dimension_mismatch, get_dimensions
 from .callbacks import CallbackTable
 from .implementations import FunctionImplementationContainer, target_name

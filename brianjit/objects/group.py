@@ -11,19 +11,17 @@ import ctypes
 from typing import NamedTuple
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 from .. import kernel as K
-from ..codegen.kernels import lower_kernel
 from ..jit import compile_structure
 from ..kernel_key import kernels_key
 from .. import memory_budget
 from ..memory import DynamicArray, growth_failure
 from ..model.dimensions import get_expr_dimensions
-from ..model.functions import user_function_names
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..model.parse import parse_expression, substitute
-from ..model.symbols import is_noise_name, symbol
+from ..model.names import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
@@ -36,6 +34,8 @@ from .linked import LinkedVariable, link, refresh_link_indices
 from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
                         is_scalar_number)
 from .views import VariableView
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext", "MAX_GROUP_SIZE",
            "check_group_size", "MAX_SYNAPSES", "implicit_variables"]
@@ -447,6 +447,7 @@ class Group(ElementSet, VariableOwner):
         """Variables, constants and functions the expressions need (an ExpressionContext).
         ``exprs`` may include expressions as written (naming subexpressions: they get their
         dimensions, their own names come from the substituted versions)."""
+        from ..model.functions import user_function_names
         slots = SlotTable()
         refresh_link_indices(self.owner)
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
@@ -498,6 +499,7 @@ class Group(ElementSet, VariableOwner):
         """The names ``exprs`` (code run for this group: event code, ``run_regularly``) use that
         neither the group nor the code defines, with the group's subexpressions substituted
         (the kernel computes what they use)."""
+        from ..model.functions import user_function_names
         names = set()
         for expr in map(self._substitute_subexpressions, exprs):
             names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
@@ -638,6 +640,7 @@ _ONE_OFF_NAME = "one_off_kernel"
 
 
 def _module_for(kern, math_mode):
+    from ..codegen.kernels import lower_kernel
     from llvmlite import ir
     from ..codegen.mathfuncs import set_math_mode
     module = ir.Module(name="one_off")

@@ -23,12 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 from ..memory import DynamicArray
-from ..model.parse import substitute
-from ..model.symbols import symbol
+from ..model.names import symbol
 from ..units import DimensionMismatchError
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["linked_var", "LinkedVariable", "link", "refresh_link_indices", "check_links_set"]
 
@@ -196,6 +197,7 @@ def refresh_link_indices(owner):
 
 def _link_subexpression(group, name, eq, source, target):
     """``linked_var(G.I)`` with ``I`` a subexpression: link what ``I`` reads, use ``I``."""
+    from ..model.parse import substitute
     if eq.var_type != source._subexpression(target.name)[2]:
         raise TypeError(f"Cannot link the {eq.var_type} variable '{name}' to the subexpression "
                         f"'{target.name}' of another type")

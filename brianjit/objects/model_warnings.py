@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 
 from ..model.equations import DIFFERENTIAL_EQUATION
-from ..model.symbols import is_noise_name
+from ..model.names import is_noise_name
 from ..units import Quantity, second
 from ..utils import info, warn
 from .group import SPECIAL_NAMES

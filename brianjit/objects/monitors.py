@@ -18,7 +18,6 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..model.symbols import symbol
 from ..units import DIMENSIONLESS, Hz, Quantity, fail_for_dimension_mismatch, second
 from ..utils import info
 from .base import BrianObject
@@ -131,6 +130,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         self._lock_attributes()
 
     def kernels(self, ctx):
+        from ..model.names import symbol
         owner = self.source_owner
         sources = tuple(owner._substitute_subexpressions(symbol(v)) for v in self.record_variables)
         variables = array_vars(ctx.slots, owner.variables, list(owner.variables))

@@ -13,17 +13,15 @@ import numbers
 import time
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..model.dimensions import get_expr_dimensions
 from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
-from ..model.functions import user_function_names
 from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.statements import StatementError, check_statements_units
-from ..model.symbols import is_noise_name, symbol
+from ..model.names import is_noise_name, symbol
 from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
@@ -36,6 +34,8 @@ from .model_warnings import check_neurongroup_arguments, internal_names_used
 from .stateful import Stateful
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["NeuronGroup"]
 
@@ -207,6 +207,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def check_event_code(self, code, dims):
         """Check the condition of a Thresholder or the statements of a Resetter of this group
         against ``dims`` (the names the code's object resolved)."""
+        from ..model.dimensions import get_expr_dimensions
         dims = self._dims_with_own(dims)
         if isinstance(code, Resetter):
             for st in code.statements:
@@ -241,6 +242,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def external_names(self):
         """Names the model uses but does not define (resolved at each run); those of the
         events' code are their thresholders' and resetters'."""
+        from ..model.functions import user_function_names
         exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
         exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         exprs += [self._refractory_expr]
@@ -271,6 +273,7 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
 
     def check_units(self, dims):
         """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
+        from ..model.dimensions import get_expr_dimensions
         check_links_set(self)
         self.equations.check_stateful_subexpressions()
         dims = self._dims_with_own(dims)

@@ -17,15 +17,16 @@ import inspect
 
 import dataclasses
 
-import sympy
+from ..lazy import lazy_module
 
 from .. import kernel as K
-from ..model.statements import check_statements_units, parse_statements
-from ..model.symbols import symbol
+from ..model.names import symbol
 from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
 from .weak import WeakRef
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["NetworkOperation", "network_operation", "RunRegularly"]
 
@@ -95,6 +96,7 @@ class RunRegularly(BrianObject):
     part_of_a_group = True
 
     def __init__(self, group, code, dt=None, clock=None, when="start", order=0, name=None):
+        from ..model.statements import parse_statements
         if not isinstance(code, str):
             raise TypeError(f"run_regularly needs code as a string, not {code!r}")
         owner = getattr(group, "owner", group)
@@ -166,6 +168,7 @@ class RunRegularly(BrianObject):
                                             self._temporaries())
 
     def check_units(self, dims):
+        from ..model.statements import check_statements_units
         dims = dict(SPECIAL_NAMES, **dims)
         dims.update({name: var.dim for name, var in self.owner.variables.items()})
         for name in self.owner._subexpression_names():   # the model's and linked ones

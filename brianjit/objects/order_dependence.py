@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 
-import sympy
+from ..lazy import lazy_module
 
-from ..model.functions import is_stateful_call
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["is_order_dependent"]
 
@@ -31,6 +32,7 @@ _IN_PLACE = ("+=", "-=", "*=", "/=")
 def is_order_dependent(statements, index_of) -> bool:
     """Whether ``statements`` (with subexpressions substituted) may give results that depend
     on the order of the synapses; ``index_of(name)`` gives a name's index class (see above)."""
+    from ..model.functions import is_stateful_call
     statements = [_in_place(st) for st in statements]
     index = {}
     for st in statements:

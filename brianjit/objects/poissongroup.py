@@ -12,7 +12,6 @@ import dataclasses
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..model.symbols import symbol
 from ..units import Hz, fail_for_dimension_mismatch
 from .neurongroup import NeuronGroup
 
@@ -47,6 +46,7 @@ class PoissonGroup(NeuronGroup):
     def threshold_kernel(self, ctx, thresholder):
         """NeuronGroup's threshold ``rand() < rates*dt``, drawn as Bernoulli spikes: the same
         distribution, with random numbers only for candidates (K.BernoulliSpikes)."""
+        from ..model.names import symbol
         kern = NeuronGroup.threshold_kernel(self, ctx, thresholder)
         probability = self._substitute_subexpressions(symbol("rates") * symbol("dt"))
         return dataclasses.replace(kern, shape=K.BernoulliSpikes(

@@ -10,17 +10,17 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 from .. import kernel as K
-from ..model.dimensions import get_expr_dimensions
-from ..model.functions import user_function_names
 from ..model.parse import parse_expression
 from ..units import DimensionMismatchError, Hz, Quantity, fail_for_dimension_mismatch, \
     get_dimensions
 from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["PoissonInput"]
 
@@ -73,6 +73,7 @@ class PoissonInput(BrianObject):
 
     # -- what a network needs ------------------------------------------------------------------
     def external_names(self):
+        from ..model.functions import user_function_names
         expr = self._weight_expr
         names = {s.name for s in expr.free_symbols} | user_function_names(expr)
         equations = self.owner.equations
@@ -83,6 +84,7 @@ class PoissonInput(BrianObject):
         return None
 
     def check_units(self, dims):
+        from ..model.dimensions import get_expr_dimensions
         if not isinstance(self.weight, str):
             return
         dims = dict(dims)

@@ -17,17 +17,16 @@ over the time since ``lastupdate`` first.
 from __future__ import annotations
 
 import numpy as np
-import sympy
+from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..model.functions import user_function_names
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError, Equations)
 from ..model.integration import integrate
 from ..model.parse import substitute
 from ..model.statements import check_statements_units
 from ..model.stateupdaters import check_group_method_options, report_choice
-from ..model.symbols import is_noise_name, symbol
+from ..model.names import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
 from .base import BrianObject
@@ -45,6 +44,8 @@ from .model_warnings import (internal_names_used, note_clock_driven, synaptic_co
                              warn_dt_mismatch, warn_order_dependent)
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["Synapses"]
 
@@ -542,6 +543,7 @@ class Synapses(Group, BrianObject, Stateful):
         return self._expand_group_subexpressions(Group._substitute_subexpressions(self, expr))
 
     def _linked_names(self):
+        from ..model.functions import user_function_names
         names = set()
         for expr in self._codes():
             names |= {s.name for s in expr.free_symbols} | user_function_names(expr)
@@ -555,6 +557,7 @@ class Synapses(Group, BrianObject, Stateful):
             s.var for p in self.pathways for s in p.statements if not s.temporary])
 
     def external_names(self):
+        from ..model.functions import user_function_names
         names = set()
         for expr in self._codes():
             names |= {s.name for s in expr.free_symbols} | user_function_names(expr)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..model.functions import FunctionSpec
+from ..model.function_spec import FunctionSpec
 from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from .base import Nameable
 from .model_warnings import warn_misaligned_time_grids

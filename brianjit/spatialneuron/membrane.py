@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
-import sympy
+from ..lazy import lazy_module
 
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError,
                                Equations, SingleEquation)
-from ..model.abstract_code import code_string
 from ..model.codestrings import Expression
-from ..model.symbols import symbol
+from ..model.names import symbol
 from ..units import DimensionMismatchError, amp, get_dimensions, meter, volt
+
+sympy = lazy_module("sympy")   # imported when a miss first needs it
 
 __all__ = ["MembraneModel", "membrane_model", "SPATIAL_FLAGS"]
 
@@ -189,4 +190,5 @@ def _freeze(expr, v):
 
 def _model_text(expr, unit: str) -> str:
     """Model text for a computed expression (what the unit check reads): a zero gets the unit."""
+    from ..model.abstract_code import code_string
     return f"0*{unit}" if expr == 0 else code_string(expr)
