@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from .lazy import lazy_module
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = [
     "ArrayVar", "Assign", "Kernel", "STORAGE_KINDS", "storage_kind", "value_type",

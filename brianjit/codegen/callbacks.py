@@ -41,7 +41,7 @@ from .. import kernel as K
 from . import dynarray
 from .types import BOOLEAN, FLOAT, INTEGER, convert, join
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["PythonCalls", "lower_python_call", "result_type_of"]
 

@@ -531,4 +531,4 @@ from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop s
 from . import shapes_inputs  # noqa: E402,F401  (input shapes and functions)
 from . import shapes_cable  # noqa: E402,F401  (the cable equation of SpatialNeurons)
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed

@@ -36,7 +36,7 @@ from ..lazy import lazy_module
 from llvmlite import ir
 
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["FLOAT", "INTEGER", "BOOLEAN", "TYPES", "ir_type", "infer_type", "convert", "join",
            "fits_i64", "INT32_RANGE", "store_int32", "check_stored_constant", "COMPUTE_FLOAT",

@@ -30,7 +30,7 @@ from brianjit.model.function_spec import FunctionSpec
 from brianjit.model.names import is_noise_name
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["get_expr_dimensions", "UnknownIdentifierError", "reserved_dimensions",
            "unit_dimensions"]

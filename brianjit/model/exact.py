@@ -24,7 +24,7 @@ from ..lazy import lazy_module
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "linear_step",
            "affine_parts", "NotLinear"]

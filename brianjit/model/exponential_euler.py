@@ -24,7 +24,7 @@ from .exact import NotLinear, affine_parts, linear_step
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["exponential_euler", "ExponentialEulerStateUpdater", "conditionally_linear_parts"]
 

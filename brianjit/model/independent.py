@@ -15,7 +15,7 @@ from .exact import exact
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["independent", "IndependentStateUpdater"]
 

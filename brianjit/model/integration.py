@@ -21,7 +21,7 @@ from .methods import EXPLICIT_METHODS, OdeSystem, TempNamer, UnsupportedEquation
 from .stateupdaters import IntegrationMethod, NoSuitableMethod, StateUpdateMethod
 from .names import is_noise_name, symbol
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["integrate", "StateUpdate", "UnsupportedEquationsException", "DEFAULT_METHODS"]
 

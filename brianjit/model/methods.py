@@ -38,7 +38,7 @@ from .parse import ParseError, parse_source
 from .stateupdaters import IntegrationMethod, UnsupportedEquationsException
 from .names import is_noise_name, symbol
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = [
     "UnsupportedEquationsException", "OdeSystem", "TempNamer", "ExplicitStateUpdater",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..lazy import lazy_module
 
-sympy = lazy_module("sympy")
+sympy = lazy_module("sympy", rebind=globals())
 
 __all__ = ["symbol", "is_noise_name"]
 

@@ -42,7 +42,7 @@ from ..lazy import lazy_module
 
 from brianjit.model.names import symbol
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
            "is_boolean_expr", "parse_source", "substitute", "MAX_DEPTH", "MAX_NODES",

@@ -16,7 +16,7 @@ from ..lazy import lazy_module
 
 from .integration import StateUpdate, integrate
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["integrate_unless_refractory"]
 

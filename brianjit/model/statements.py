@@ -23,7 +23,7 @@ from brianjit.model.dimensions import UnknownIdentifierError, get_expr_dimension
 from brianjit.model.parse import ParseError, parse_expression, parse_source, shorten
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["Statement", "StatementError", "parse_statements", "check_statements_units",
            "OPERATORS"]

@@ -29,7 +29,7 @@ from .exceptions import brian_object_exception
 from .group import run_once
 from .variables import own_indices
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["connect_synapses", "parse_generator"]
 

@@ -35,7 +35,7 @@ from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
                         is_scalar_number)
 from .views import VariableView
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext", "MAX_GROUP_SIZE",
            "check_group_size", "MAX_SYNAPSES", "implicit_variables"]

@@ -29,7 +29,7 @@ from ..memory import DynamicArray
 from ..model.names import symbol
 from ..units import DimensionMismatchError
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["linked_var", "LinkedVariable", "link", "refresh_link_indices", "check_links_set"]
 

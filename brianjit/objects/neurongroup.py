@@ -35,7 +35,7 @@ from .stateful import Stateful
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["NeuronGroup"]
 

@@ -26,7 +26,7 @@ from .group import SPECIAL_NAMES
 from .variables import array_vars
 from .weak import WeakRef
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["NetworkOperation", "network_operation", "RunRegularly"]
 

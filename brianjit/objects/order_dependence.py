@@ -22,7 +22,7 @@ import dataclasses
 from ..lazy import lazy_module
 
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["is_order_dependent"]
 

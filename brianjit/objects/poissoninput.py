@@ -20,7 +20,7 @@ from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["PoissonInput"]
 

@@ -45,7 +45,7 @@ from .model_warnings import (internal_names_used, note_clock_driven, synaptic_co
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["Synapses"]
 

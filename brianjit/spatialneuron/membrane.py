@@ -23,7 +23,7 @@ from ..model.codestrings import Expression
 from ..model.names import symbol
 from ..units import DimensionMismatchError, amp, get_dimensions, meter, volt
 
-sympy = lazy_module("sympy")   # imported when a miss first needs it
+sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["MembraneModel", "membrane_model", "SPATIAL_FLAGS"]
 
