@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from .lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed

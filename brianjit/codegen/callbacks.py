@@ -34,12 +34,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..lazy import lazy_module
 from llvmlite import ir
 
 from .. import kernel as K
 from . import dynarray
 from .types import BOOLEAN, FLOAT, INTEGER, convert, join
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 
-from ..lazy import lazy_module
 from llvmlite import ir
 
 from .. import kernel as K
@@ -530,5 +529,6 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
 from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop shapes)
 from . import shapes_inputs  # noqa: E402,F401  (input shapes and functions)
 from . import shapes_cable  # noqa: E402,F401  (the cable equation of SpatialNeurons)
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed

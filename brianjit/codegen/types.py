@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..lazy import lazy_module
 from llvmlite import ir
+from ..lazy import lazy_module
 
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from ..lazy import lazy_module
-
 import brianjit.units as units
 from brianjit.model.parse import parse_expression
 from brianjit.model.function_spec import FunctionSpec
 from brianjit.model.names import is_noise_name
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from ..lazy import lazy_module
 
 import brianjit.units as units
 from brianjit.model.codestrings import Expression
@@ -41,6 +40,7 @@ from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensio
 from brianjit.model.parse import ParseError, parse_expression, substitute
 from brianjit.model.names import is_noise_name, symbol
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -19,10 +19,9 @@ like ``int_(not_refractory)`` common to ``A`` and ``B`` cancels), and
 """
 from __future__ import annotations
 
-from ..lazy import lazy_module
-
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

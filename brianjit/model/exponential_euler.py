@@ -18,11 +18,10 @@ The step is ``exact.linear_step`` (the single-variable closed form), as Brian2's
 """
 from __future__ import annotations
 
-from ..lazy import lazy_module
-
 from .exact import NotLinear, affine_parts, linear_step
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

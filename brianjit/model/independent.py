@@ -8,12 +8,11 @@ go to ``dsolve`` with the old value as the initial condition at ``t``.
 """
 from __future__ import annotations
 
-from ..lazy import lazy_module
-
 from ..utils import warn
 from .exact import exact
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

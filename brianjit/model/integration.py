@@ -12,14 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
-from ..lazy import lazy_module
-
 from .exact import exact, exact_as_brian2_chooses, linear
 from .exponential_euler import exponential_euler
 from .independent import independent
 from .methods import EXPLICIT_METHODS, OdeSystem, TempNamer, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod, NoSuitableMethod, StateUpdateMethod
 from .names import is_noise_name, symbol
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -32,11 +32,10 @@ import textwrap
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from ..lazy import lazy_module
-
 from .parse import ParseError, parse_source
 from .stateupdaters import IntegrationMethod, UnsupportedEquationsException
 from .names import is_noise_name, symbol
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -4,7 +4,6 @@ with these without importing sympy, which a script whose models are all in the d
 needs (issue 9, target 2). ``symbol`` imports sympy with its first call.
 """
 from __future__ import annotations
-
 from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())

@@ -38,9 +38,8 @@ import operator
 import threading
 from types import SimpleNamespace
 
-from ..lazy import lazy_module
-
 from brianjit.model.names import symbol
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -12,9 +12,8 @@ Both systems keep constant coefficients, their exponentials are loop invariant, 
 """
 from __future__ import annotations
 
-from ..lazy import lazy_module
-
 from .integration import StateUpdate, integrate
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

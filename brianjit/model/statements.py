@@ -17,11 +17,10 @@ import ast
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
-from ..lazy import lazy_module
-
 from brianjit.model.dimensions import UnknownIdentifierError, get_expr_dimensions
 from brianjit.model.parse import ParseError, parse_expression, parse_source, shorten
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

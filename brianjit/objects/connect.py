@@ -16,7 +16,6 @@ import ast
 import numbers
 
 import numpy as np
-from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..memory import DynamicArray
@@ -28,6 +27,7 @@ from . import seed as seed_state
 from .exceptions import brian_object_exception
 from .group import run_once
 from .variables import own_indices
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -11,7 +11,6 @@ import ctypes
 from typing import NamedTuple
 
 import numpy as np
-from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..jit import compile_structure
@@ -34,6 +33,7 @@ from .linked import LinkedVariable, link, refresh_link_indices
 from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
                         is_scalar_number)
 from .views import VariableView
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ..lazy import lazy_module
 
 from ..memory import DynamicArray
 from ..model.names import symbol
 from ..units import DimensionMismatchError
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

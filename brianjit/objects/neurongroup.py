@@ -13,7 +13,6 @@ import numbers
 import time
 
 import numpy as np
-from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..memory import DynamicArray
@@ -34,6 +33,7 @@ from .model_warnings import check_neurongroup_arguments, internal_names_used
 from .stateful import Stateful
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

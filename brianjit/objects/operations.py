@@ -17,14 +17,13 @@ import inspect
 
 import dataclasses
 
-from ..lazy import lazy_module
-
 from .. import kernel as K
 from ..model.names import symbol
 from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
 from .weak import WeakRef
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -18,7 +18,6 @@ any such block order dependent.
 from __future__ import annotations
 
 import dataclasses
-
 from ..lazy import lazy_module
 
 

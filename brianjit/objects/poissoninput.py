@@ -10,7 +10,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..model.parse import parse_expression
@@ -19,6 +18,7 @@ from ..units import DimensionMismatchError, Hz, Quantity, fail_for_dimension_mis
 from .base import BrianObject
 from .group import SPECIAL_NAMES
 from .variables import array_vars
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

@@ -17,7 +17,6 @@ over the time since ``lastupdate`` first.
 from __future__ import annotations
 
 import numpy as np
-from ..lazy import lazy_module
 
 from .. import kernel as K
 from ..memory import DynamicArray
@@ -44,6 +43,7 @@ from .model_warnings import (internal_names_used, note_clock_driven, synaptic_co
                              warn_dt_mismatch, warn_order_dependent)
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 

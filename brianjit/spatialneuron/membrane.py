@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
-from ..lazy import lazy_module
-
 from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, EquationError,
                                Equations, SingleEquation)
 from ..model.codestrings import Expression
 from ..model.names import symbol
 from ..units import DimensionMismatchError, amp, get_dimensions, meter, volt
+from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
