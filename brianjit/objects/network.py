@@ -473,8 +473,7 @@ class Network(Nameable):
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
         values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
-                               group_name=obj.group.name if obj.part_of_a_group else obj.name,
-                               hints=obj.unresolved_hints())
+                               group_name=obj.group.name if obj.part_of_a_group else obj.name)
         warn_shadowed_internal_names(obj.internal_names_used(), obj.namespace, namespace,
                                      obj.name)
         # a Python function (check_units) called in model strings becomes a Function

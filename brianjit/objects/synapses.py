@@ -575,13 +575,6 @@ class Synapses(Group, BrianObject, Stateful):
     def refractory_constant(self):
         return None
 
-    def unresolved_hints(self):
-        # Brian2 <= 2.1 gave every Synapses a 'lastupdate'; now only event-driven ones have it
-        return {"lastupdate": "Synapses only have a 'lastupdate' variable with event-driven "
-                              "equations; to record the time of the last update, add "
-                              "'lastupdate : second' to the model and 'lastupdate = t' to "
-                              "on_pre/on_post."}
-
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
                 tuple((p.name, p.code) for p in self.pathways),
