@@ -37,6 +37,9 @@ del _name
 _lazy_getattr, __dir__ = lazy_names(globals(), _SOURCES)
 
 __version__ = "0.1.0"
+#: Brian2's: the version's parts, numbers as integers (brianjit's own version, not Brian2's:
+#: docs/differences.md)
+__version_tuple__ = tuple(int(part) if part.isdigit() else part for part in __version__.split("."))
 
 #: names Brian2's star import binds that are neither numpy's nor its own: the logging module,
 #: and ``codegen`` (Brian2's code generation package; here brianjit's: scripts such as Brian2's

@@ -15,9 +15,8 @@ _NOTATION = {
     "rk2": ("k = dt*f(x, t)\nx_new = x + dt*f(x + k/2, t + dt/2)", None, False),
     "rk4": ("k1 = dt*f(x, t)\nk2 = dt*f(x + k1/2, t + dt/2)\nk3 = dt*f(x + k2/2, t + dt/2)\n"
             "k4 = dt*f(x + k3, t + dt)\nx_new = x + (k1 + 2*k2 + 2*k3 + k4)/6", None, False),
-    "heun": ("x_support = x + dt*f(x, t) + dW*g(x, t)\nx_new = x + dt/2*(f(x, t) + "
-             "f(x_support, t + dt)) + dW/2*(g(x, t) + g(x_support, t + dt))", "multiplicative",
-             False),
+    "heun": ("x_support = x + dW*g(x, t)\nx_new = x + dt*f(x, t) + "
+             "dW/2*(g(x, t) + g(x_support, t + dt))", "multiplicative", False),
     "milstein": ("x_support = x + dt*f(x, t) + sqrt(dt)*g(x, t)\nx_new = x + dt*f(x, t) + "
                  "dW*g(x, t) + dW**2/(2*sqrt(dt))*(g(x_support, t) - g(x, t))",
                  "multiplicative", True),

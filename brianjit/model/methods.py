@@ -431,10 +431,12 @@ k4 = dt*f(x + k3, t + dt)
 x_new = x + (k1 + 2*k2 + 2*k3 + k4)/6
 """, name="rk4")
 
-# Stochastic Heun (Stratonovich): one Euler predictor, then the trapezoid average of drift and noise.
+# Brian2's stochastic Heun (Stratonovich, the Euler-Heun scheme): an Euler drift step, and the
+# noise term averaged over x and a support point reached by the noise alone. Without noise it is
+# euler, as in Brian2 (rk2 is the second-order method for deterministic equations).
 heun = ExplicitStateUpdater._known_valid("""
-x_support = x + dt*f(x, t) + dW*g(x, t)
-x_new = x + dt/2*(f(x, t) + f(x_support, t + dt)) + dW/2*(g(x, t) + g(x_support, t + dt))
+x_support = x + dW*g(x, t)
+x_new = x + dt*f(x, t) + dW/2*(g(x, t) + g(x_support, t + dt))
 """, stochastic="multiplicative", name="heun")
 
 # Derivative-free Milstein (Stratonovich): the derivative of g is a difference at a support point.

@@ -75,18 +75,25 @@ def user_frame_namespace(level: int = 0) -> dict:
     return namespace
 
 
+#: advice added to the KeyError for names that code may use by mistake, in any object's code
+#: (as Brian2's name resolution gives it): Brian2 <= 2.1 gave every Synapses a 'lastupdate'
+_HINTS = {"lastupdate": "'lastupdate' is defined automatically only for Synapses with "
+                        "event-driven equations; to record the time of the last update, add "
+                        "'lastupdate : second' to the model and 'lastupdate = t' to "
+                        "on_pre/on_post."}
+
+
 def resolve_names(names, group_namespace=None, run_namespace=None, owner="the model",
-                  group_name=None, hints=None) -> dict:
+                  group_name=None) -> dict:
     """{name: value} for every name in ``names``; see the module docstring for the order and
-    the warnings (``group_name``: the group named in them). ``hints``: ``{name: advice}`` added
-    to the KeyError for a name that is not found."""
+    the warnings (``group_name``: the group named in them)."""
     resolved = {}
     for name in sorted(names):
         matches = _matches(name, group_namespace, run_namespace)
         if not matches:
             raise KeyError(f'The identifier "{name}" used in {owner} could not be resolved: it is '
                            f'not a variable of the group, nor defined in the namespace, nor a unit '
-                           f'or constant.' + (f' {hints[name]}' if hints and name in hints else ''))
+                           f'or constant.' + (f' {_HINTS[name]}' if name in _HINTS else ''))
         (where, value), others = matches[0], matches[1:]
         if any(not _same_value(value, other) for _, other in others):
             _warn_conflict(

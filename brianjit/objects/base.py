@@ -246,11 +246,6 @@ class BrianObject(Nameable):
         """Names the object's code uses but does not define (resolved at each run)."""
         return set()
 
-    def unresolved_hints(self) -> dict:
-        """``{name: advice}`` for names the object's code may use by mistake: the advice is
-        added to the error when such a name cannot be resolved."""
-        return {}
-
     def internal_names_used(self) -> dict:
         """The object's own names its code uses ({name: value if a constant, else None}):
         a run warns about those the namespaces also define, as Brian2 does."""

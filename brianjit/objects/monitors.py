@@ -129,6 +129,14 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         self._init_records({"t": record_variable("t", self._t, second.dim, "float")})
         self._lock_attributes()
 
+    def _implicit_variables(self):
+        """``N`` and, as in Brian2's ``mon.variables``, each recorded variable: its record array
+        (one row per time step, the transpose of ``mon.v``), read-only. Not among the stored
+        variables: no kernel over the records binds a 2D array as one value per record."""
+        return {**Recorder._implicit_variables(self),
+                **{v: record_variable(v, self._values[v], *self._recorded[v])
+                   for v in self.record_variables}}
+
     def kernels(self, ctx):
         from ..model.names import symbol
         owner = self.source_owner

@@ -48,7 +48,7 @@ from .group import constant_dtype
 from .invalid_values import warn_about_invalid_values
 from .profiling import profiling_info
 from .reporting import make_reporter
-from .scheduling import SchedulingSummary, check_schedule, slot_position, sort_key
+from .scheduling import SchedulingSummary, check_schedule, run_schedule, slot_position, sort_key
 from .stepping import ScheduledOperation, Stepper
 
 __all__ = ["Network"]
@@ -352,7 +352,7 @@ class Network(Nameable):
         target = get_device().program_target()
         threads, math_mode = parallel.thread_count(), preferred_math_mode()
         profile = bool(profile)
-        schedule = check_schedule(self._schedule)
+        schedule = run_schedule(check_schedule(self._schedule), get_device())
         every = self._all_objects()
         self._check_names(every)
         self.check_dependencies()
@@ -473,8 +473,7 @@ class Network(Nameable):
     def _set_constants_of(self, obj, namespace):
         names = obj.external_names()
         values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
-                               group_name=obj.group.name if obj.part_of_a_group else obj.name,
-                               hints=obj.unresolved_hints())
+                               group_name=obj.group.name if obj.part_of_a_group else obj.name)
         warn_shadowed_internal_names(obj.internal_names_used(), obj.namespace, namespace,
                                      obj.name)
         # a Python function (check_units) called in model strings becomes a Function

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..utils import warn
 from .base import SCHEDULE
 
-__all__ = ["check_schedule", "default_schedule", "slot_position", "sort_key",
+__all__ = ["check_schedule", "default_schedule", "run_schedule", "slot_position", "sort_key",
            "SchedulingSummary"]
 
 _SLOT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -41,6 +42,24 @@ def check_schedule(schedule) -> tuple:
     if duplicates:
         raise ValueError(f"schedule slots must be unique; repeated: {', '.join(duplicates)}")
     return slots
+
+
+def run_schedule(schedule: tuple, device) -> tuple:
+    """The slots a run uses: the network's ``schedule``, unless ``device`` supports only one
+    (Brian2's ``Device.network_schedule``, e.g. a GeNN-like device of one's own) that differs:
+    then the device's, with Brian2's 'schedule_conflict' warning."""
+    fixed = device.network_schedule
+    if fixed is None or tuple(fixed) == schedule:
+        return schedule
+    from ..devices.device import all_devices
+    name = next((n for n, d in all_devices.items() if d is device), device.name)
+    warn("brian2.core.network.schedule_conflict",
+         f"The selected device '{name}' only supports a fixed schedule, but this schedule is not "
+         f"consistent with the network's schedule. The simulation will use the device's "
+         f"schedule.\nDevice schedule: {list(fixed)}\nNetwork schedule: {list(schedule)}\nSet "
+         f"the network schedule explicitly or set the core.network.default_schedule preference "
+         f"to avoid this warning.", once=True)
+    return check_schedule(fixed)
 
 
 def default_schedule() -> tuple:

@@ -53,6 +53,9 @@ _ALLOWED_FLAGS = {DIFFERENTIAL_EQUATION: ("event-driven", "clock-driven"),
                   SUBEXPRESSION: ("summed", "shared", "constant over dt"),
                   PARAMETER: ("constant", "shared", "linked")}
 _SIDES = (("_pre", "source", "i"), ("_post", "target", "j"))
+#: Brian2's ``_synaptic_pre``/``_synaptic_post``: each synapse's source/target neuron counted in
+#: the group that stores it (a subgroup's start added to ``i``/``j``), and the index they add to
+_ABSOLUTE_INDICES = {"_synaptic_pre": ("i", "source"), "_synaptic_post": ("j", "target")}
 
 
 def _check_group(group, role):
@@ -377,7 +380,7 @@ class Synapses(Group, BrianObject, Stateful):
         names = {**Group._implicit_variables(self), **{
             name: Variable(name, None, DIMENSIONLESS, "integer", scalar=name in ("N_pre", "N_post"),
                            read_only=True)
-            for name in ("N_pre", "N_post", "N_incoming", "N_outgoing")}}
+            for name in ("N_pre", "N_post", "N_incoming", "N_outgoing", *_ABSOLUTE_INDICES)}}
         for suffix, role, _ in reversed(_SIDES):
             group = getattr(self, role)
             for base, var in group.variables.items():
@@ -399,6 +402,9 @@ class Synapses(Group, BrianObject, Stateful):
             return self._connection_counts(name).data
         if name in ("N_pre", "N_post"):
             return np.array([len(self.source if name == "N_pre" else self.target)], np.int32)
+        if name in _ABSOLUTE_INDICES:
+            index, role = _ABSOLUTE_INDICES[name]
+            return self.raw_values(index) + np.int32(getattr(self, role).start)
         return Group.raw_values(self, name)
 
     def _target_array_vars(self, name, slots):
@@ -421,6 +427,8 @@ class Synapses(Group, BrianObject, Stateful):
         for pathway in self.__dict__.get("pathways", ()):
             if pathway.name == name:
                 return _PathwayView(self, pathway)
+        if name in _ABSOLUTE_INDICES and "variables" in self.__dict__:
+            return self.state(name)
         return Group.__getattr__(self, name)
 
     def set_values(self, name, item, value, unitless=False):
@@ -569,13 +577,6 @@ class Synapses(Group, BrianObject, Stateful):
 
     def refractory_constant(self):
         return None
-
-    def unresolved_hints(self):
-        # Brian2 <= 2.1 gave every Synapses a 'lastupdate'; now only event-driven ones have it
-        return {"lastupdate": "Synapses only have a 'lastupdate' variable with event-driven "
-                              "equations; to record the time of the last update, add "
-                              "'lastupdate : second' to the model and 'lastupdate = t' to "
-                              "on_pre/on_post."}
 
     def structure_key(self):
         return (self.name, str(self.equations), self.method,

@@ -11,7 +11,8 @@ it reads -- the same mechanism native code uses for ``v_post`` (``kernel.ArrayVa
 that also answers Brian2's questions about the names a group defines implicitly: ``'t' in
 G.variables``, ``S.variables['v_post']``. Iterating it, ``len``, ``items()`` and ``get()`` see
 the stored variables only; ``in`` and ``[]`` also see the implicit ones, described without an
-array (``array is None``). Code that needs an array asks ``get(name)``.
+array (``array is None``; a StateMonitor's recorded variables are described with their 2D record
+array). Code that needs an array asks ``get(name)``.
 """
 from __future__ import annotations
 
