@@ -1,11 +1,9 @@
-"""Loops marked independent (``codegen.loops.for_range(..., independent=True)``) are vectorised
-without runtime overlap checks, every one of them in a module (not only the first), and the
-kernels whose loops get the mark are exactly those whose iterations cannot see each other's
-writes (``KernelEmitter.elements_independent``)."""
+"""Loops marked independent (``codegen.loops.for_range(..., independent=True)``: the cable
+solver's per-compartment loops) are vectorised without runtime overlap checks, every one of them
+in a module, not only the first."""
 import numpy as np
 from llvmlite import ir
 
-import brianjit as bj
 from brianjit import jit
 from brianjit.codegen.loops import for_range
 
@@ -44,39 +42,3 @@ def test_every_independent_loop_of_a_module_has_its_own_access_group():
     out = np.zeros(37)
     scale(out, a, b, 37)
     assert np.array_equal(out, a * b)
-
-
-def _state_update_loop_hinted(group):
-    net = bj.Network(group)
-    net.run(0.1 * bj.ms)
-    ir_text = net._program.compiled.ir
-    return "llvm.loop.parallel_accesses" in ir_text
-
-
-def test_state_updates_are_independent_unless_a_group_reads_itself_elsewhere():
-    bj.start_scope()
-    plain = bj.NeuronGroup(10, "dv/dt = -v/(10*ms) : 1", method="euler")
-    assert _state_update_loop_hinted(plain)
-    bj.start_scope()
-    # v_next reads another neuron's v, which that neuron's iteration writes
-    linked = bj.NeuronGroup(10, """dv/dt = (v_next - v)/(10*ms) : 1
-                                   v_next : 1 (linked)""", method="euler")
-    linked.v_next = bj.linked_var(linked, "v", index=(np.arange(10) + 1) % 10)
-    assert not _state_update_loop_hinted(linked)
-
-
-def test_self_linked_update_stays_a_sequential_loop():
-    # each neuron reads the v its predecessor has just written (the loop in index order, as
-    # before; a loop vectorised as if independent would read older values in most lanes)
-    bj.start_scope()
-    n = 64
-    group = bj.NeuronGroup(n, """dv/dt = (v_prev - v)/(10*ms) : 1
-                                 v_prev : 1 (linked)""", method="euler")
-    group.v_prev = bj.linked_var(group, "v", index=(np.arange(n) - 1) % n)
-    group.v = np.arange(float(n))
-    bj.Network(group).run(bj.defaultclock.dt)
-    rate = float(bj.defaultclock.dt / (10 * bj.ms))
-    expected = np.arange(float(n))
-    for k in range(n):
-        expected[k] = expected[k] + rate * (expected[k - 1] - expected[k])
-    np.testing.assert_array_equal(np.asarray(group.v[:]), expected)

@@ -142,31 +142,9 @@ class KernelEmitter:
         ranged function (``codegen.partition``) the range it is called with."""
         return self.range if self.range is not None else (const(0), const(size))
 
-    def for_range(self, start, stop, name="loop", scalar=False, independent=False):
+    def for_range(self, start, stop, name="loop", scalar=False):
         """``with em.for_range(start, stop) as k:`` (see ``codegen.loops``)."""
-        return loops.for_range(self.builder, start, stop, name, scalar, independent)
-
-    def elements_independent(self) -> bool:
-        """Whether the iterations of a loop over the kernel's elements, each running the
-        kernel's statements at its own element, are independent (``loops.for_range``'s
-        ``independent``): every array the statements write is reached only at the loop's own
-        element (a variable of that slot with another index, such as a group linked to itself,
-        or another offset would read what another iteration writes), and no Python function is
-        called (its pre-passes append rows to one table). LLVM then vectorises the loop without
-        checking at run time whether a dozen arrays overlap: less code to optimise, the same
-        vector and scalar iterations, so the same bits."""
-        kern = self.kernel
-        if self.python_calls.functions:
-            return False
-        written = {kern.variables[st.target].slot for st in kern.statements
-                   if st.target in kern.variables}
-        layouts = {}
-        for var in kern.variables.values():
-            if var.slot in written and not var.scalar:
-                if var.index is not None:
-                    return False
-                layouts.setdefault(var.slot, set()).add((var.offset, var.stride))
-        return all(len(layout) == 1 for layout in layouts.values())
+        return loops.for_range(self.builder, start, stop, name, scalar)
 
     # -- bodies ----------------------------------------------------------------------------------
     def run_statements(self, statements, index, size, extra_condition=None, declared=None,
@@ -277,7 +255,7 @@ def _for_each(em: KernelEmitter, shape: K.ForEach):
     lo, hi = em.bounds(shape.size)
 
     def loop():
-        with em.for_range(lo, hi, independent=em.elements_independent()) as i:
+        with em.for_range(lo, hi) as i:
             em.run_statements(em.kernel.statements, i, shape.size, shape.condition)
     em.with_python_calls(loop)
 
@@ -301,7 +279,7 @@ def _threshold_test(em: KernelEmitter, shape: K.Threshold):
     lo, hi = em.bounds(shape.size)
 
     def test():  # Python functions may be called in the condition
-        with em.for_range(lo, hi, name="test", independent=em.elements_independent()) as i:
+        with em.for_range(lo, hi, name="test") as i:
             fired = em.run_statements(condition, i, shape.size)["_cond"]
             if not em.python_calls.capturing:
                 b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
