@@ -307,7 +307,10 @@ def _threshold_compact(em: KernelEmitter, shape: K.Threshold):
     count = b.load(counter, typ=I64)
     b.store(b.trunc(count, I32), b.gep(spikes, [const(shape.size)], source_etype=I32))
     if em.kernel.statements:
-        with em.for_range(const(0), count, name="spike") as k:
+        # per spike: the refractoriness bookkeeping, not worth unrolled copies (see
+        # _compiled_for_size for why code with calls keeps O3's loops)
+        with em.for_range(const(0), count, name="spike",
+                          scalar=not _calls_functions(em.kernel)) as k:
             i = b.sext(b.load(b.gep(spikes, [k], source_etype=I32), typ=I32), I64)
             em.run_statements(em.kernel.statements, i, shape.size)
 
@@ -506,8 +509,12 @@ def _compiled_for_size(kern: K.Kernel) -> bool:
     function: less compile time for resets, spike monitors and spike generators, the same code
     per iteration. Calls keep O3: vectorised, ``exp`` and its kind would come from
     libmvec, whose last bits differ from libm's, so the results would change."""
-    return K.runs_per_event(kern.shape) and not any(
-        stmt.expr.atoms(sympy.Function) for stmt in kern.statements)
+    return K.runs_per_event(kern.shape) and not _calls_functions(kern)
+
+
+def _calls_functions(kern: K.Kernel) -> bool:
+    """Whether a statement of ``kern`` calls a function (``exp``, a user's function...)."""
+    return any(stmt.expr.atoms(sympy.Function) for stmt in kern.statements)
 
 
 def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> ir.Function:

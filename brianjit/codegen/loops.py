@@ -37,10 +37,19 @@ class _LoopID(ir.values.MDValue):
 
 
 class _AccessGroup(ir.values.MDValue):
-    """An access group: a distinct node without operands (LLVM's ``!llvm.access.group``)."""
+    """An access group: a distinct node without operands (LLVM's ``!llvm.access.group``).
+
+    Equal only to itself: llvmlite's ``MDValue`` compares (and hashes) by operands, so every
+    group would equal every other one, and ``Module.add_metadata``, which reuses an equal node,
+    would give every loop's ``parallel_accesses`` hint the module's first group: a hint on
+    accesses that are not the loop's, which LLVM ignores (it then checked at run time again)."""
 
     def __init__(self, module: ir.Module):
         super().__init__(module, [], name=str(len(module.metadata)))
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     def descr(self, buf):
         buf += ("distinct !{}", "\n")

@@ -54,25 +54,6 @@ def _store_i64(b, value, base, index):
     b.store(value, b.gep(base, [index], source_etype=I64))
 
 
-def _and_then(em, first, second):
-    """``first and second()`` where ``second`` is only evaluated (e.g. a load only made) when
-    ``first`` holds; for the tests of ``while_loop``s."""
-    b = em.builder
-    before = b.block
-    check = em.func.append_basic_block("and.then")
-    merge = em.func.append_basic_block("and.merge")
-    b.cbranch(first, check, merge)
-    b.position_at_end(check)
-    value = second()
-    after = b.block
-    b.branch(merge)
-    b.position_at_end(merge)
-    result = b.phi(ir.IntType(1))
-    result.add_incoming(ir.Constant(ir.IntType(1), 0), before)
-    result.add_incoming(value, after)
-    return result
-
-
 #: int64 columns of a row of ``Propagate.spikes``: emission step, neuron, next group
 _ROW = 3
 
@@ -208,8 +189,8 @@ def _deliver_pending(em, shape, reach):
     b.store(_load_i64(b, next_row, const(0)), cursor)
     with while_loop(b, "pending") as loop:  # while the next event is due
         k = b.load(cursor, typ=I64)
-        loop.enter_if(_and_then(em, b.icmp_signed("<", k, n_pending), lambda: b.icmp_signed(
-            "<=", _load_i64(b, pending, b.mul(k, const(2))), em.step)))
+        loop.enter_if(b.icmp_signed("<", k, n_pending))
+        loop.enter_if(b.icmp_signed("<=", _load_i64(b, pending, b.mul(k, const(2))), em.step))
         reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
         b.store(b.add(k, const(1)), cursor)
     if not em.python_calls.capturing:
@@ -232,19 +213,23 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
 
     with while_loop(b, "list") as loop:  # while the list at the row is `delay` steps old
         k = b.load(row, typ=I64)
-        loop.enter_if(_and_then(em, b.icmp_signed("<", k, lists.n_steps), lambda: b.icmp_signed(
-            "<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))), delay), em.step)))
+        loop.enter_if(b.icmp_signed("<", k, lists.n_steps))
+        loop.enter_if(b.icmp_signed("<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))),
+                                                delay), em.step))
         start = b.load(position, typ=I64)
         stop = b.add(start, _load_i64(b, lists.steps, b.add(b.mul(k, const(2)), const(1))))
         with em.for_range(start, stop, "spike") as m:
             first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
-            with em.for_range(first, last, "synapse") as q:
-                # an empty order means "already in source order" (LLVM unswitches the loop)
-                with b.if_else(permuted) as (through_order, in_place):
-                    with through_order:
+            # an empty order means "already in source order"; a walk through the order is
+            # neither unrolled nor vectorised: its time goes into cache misses (which the
+            # prefetch hides), and unrolled it cost LLVM a quarter of a pathway's compile time
+            with b.if_else(permuted) as (through_order, in_place):
+                with through_order:
+                    with em.for_range(first, last, "permuted", scalar=True) as q:
                         _prefetch_ahead(em, order, q, last, touched)
                         reach(_load_i32(b, order, q))
-                    with in_place:
+                with in_place:
+                    with em.for_range(first, last, "synapse") as q:
                         reach(q)
         b.store(stop, position)
         b.store(b.add(k, const(1)), row)

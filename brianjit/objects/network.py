@@ -31,6 +31,7 @@ from .. import parallel
 from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, ScheduledKernel,
                               build_network_module, kernel_function_name, worth_threads)
 from ..codegen.mathfuncs import preferred_math_mode
+from ..gc_pause import without_gc
 from ..jit import compile_counts, compile_structure
 from ..kernel_key import kernels_key
 from ..memory import DynamicArray
@@ -523,6 +524,7 @@ class Network(Nameable):
             self._dt_arrays[clock.id].data[0] = clock.dt_
         return self._dt_arrays[clock.id]
 
+    @without_gc
     def _build(self, objects, periods, schedule, partial, profile, threads, math_mode,
                target=None):
         """The program for ``objects``: compiled for the CPU, or, when the device has a
