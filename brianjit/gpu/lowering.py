@@ -42,6 +42,7 @@ from ..codegen.kernels import lower_kernel
 from ..codegen.loops import for_range
 from ..codegen.mathfuncs import set_math_mode
 from ..codegen.partition import PARTITIONED, lower_partitioned, partitionable
+from .compaction import blocks, compacts_in_parallel, lower_compaction
 
 __all__ = ["Launch", "GpuModule", "build_gpu_module", "plan_launches", "HEAP_COPY", "HEAP_FREE",
            "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
@@ -90,7 +91,13 @@ def build_gpu_module(schedule: list[ScheduledKernel], target: str, name: str = "
                 parted = lower_partitioned(module, item.kernel, fname)
                 parted.whole.linkage = "internal"  # the GPU form never calls it
                 bodies = [_ranged_body(parted.part)]
-                bodies += [_whole_body(parted.rest)] if parted.rest is not None else []
+                if compacts_in_parallel(item.kernel):
+                    parted.rest.linkage = "internal"  # nor this
+                    count, scan, scatter = lower_compaction(module, item.kernel, fname,
+                                                            parted.part_streams)
+                    bodies += [_ranged_body(count), _whole_body(scan), _ranged_body(scatter)]
+                elif parted.rest is not None:
+                    bodies.append(_whole_body(parted.rest))
             else:
                 bodies = [_whole_body(lower_kernel(module, item.kernel, fname))]
         for launch, body in zip(_launches_of(n, item), bodies):
@@ -116,6 +123,11 @@ def _launches_of(n, item):
         return [Launch(f"{fname}_serial", item.period, 1)]
     partition = PARTITIONED[type(item.kernel.shape)]
     elements = [Launch(f"{fname}_elements", item.period, partition.size(item.kernel.shape))]
+    if compacts_in_parallel(item.kernel):
+        n = blocks(item.kernel.shape)
+        return elements + [Launch(f"{fname}_count", item.period, n),
+                           Launch(f"{fname}_scan", item.period, 1),
+                           Launch(f"{fname}_scatter", item.period, n)]
     return elements + ([Launch(f"{fname}_serial", item.period, 1)] if partition.rest else [])
 
 
