@@ -6,8 +6,10 @@ an entry ``void entry(ptr slots, i64 step, ptr status)`` executed by ``threads``
 * a kernel that ``codegen.partition`` can partition is lowered once, by the same ranged lowering
   the CPU threads use (``i32 part(slots, step, lo, hi)``), and its entry runs ``part`` on
   ``[i, i + 1)`` for its own element ``i``: one thread per element, no copy of the shapes' code.
-  A shape's serial rest (the spike compaction of a threshold, which keeps spikes in index order)
-  is a second launch of one thread;
+  A threshold compacts its spikes in three more launches (``gpu.compaction``: a thread per block
+  counts, one thread scans, a thread per block writes its spikes in index order) where its
+  statements write only the spiking element; any other shape's serial rest is a second launch
+  of one thread;
 * every other kernel (synaptic delivery, queues, monitors, Poisson inputs, ...) is one launch of
   one thread running the kernel as the CPU runs it, so its results do not depend on scheduling.
   A parallel delivery (each thread owning a target) is a later step.
