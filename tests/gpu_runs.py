@@ -7,6 +7,9 @@ import os
 
 import numpy as np
 
+from brianjit.devices.device import Device
+from brianjit.gpu.targets import EmulatedTarget
+
 import threaded_runs
 from subprocess_script import run_script
 
@@ -105,6 +108,30 @@ NETWORKS = {**{k: v for k, v in threaded_runs.NETWORKS.items() if k != "operatio
             "inputs": _inputs, "blocks": _blocks, "stdp-model": _model("build_stdp", 30),
             "creation": _model("build_creation", 20_000), "hh-axon": _model("build_hh_axon", 200),
             "swc-neuron": _model("build_swc_neuron", 50)}
+
+
+class RecordingTarget(EmulatedTarget):
+    """Keeps the schedule of every network it builds (``scheduled``), then runs it emulated."""
+
+    def __init__(self):
+        self.scheduled = []
+
+    def build(self, scheduled, *args, **kwargs):
+        self.scheduled.append(scheduled)
+        return super().build(scheduled, *args, **kwargs)
+
+
+class RecordingDevice(Device):
+    """A device whose networks are built by a :class:`RecordingTarget` (``target``)."""
+
+    name = "recording"
+
+    def __init__(self):
+        super().__init__()
+        self.target = RecordingTarget()
+
+    def program_target(self):
+        return self.target
 
 
 def run_on_targets(names, targets, timeout=600):

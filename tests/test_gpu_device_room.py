@@ -1,33 +1,21 @@
 """The room native growth has on the device (``DeviceProgram._room``): the process's memory
 budget (grown rows are copied into host arrays at the chunk's end), at most the driver's heap;
 a monitor that outgrows the device heap is a MemoryError naming it, as on the CPU."""
-import numpy as np
 import pytest
 
 import brianjit as b2
-from brianjit import memory_budget, prefs
+from brianjit import memory_budget
 from brianjit.gpu import driver_api
 
-
-@pytest.fixture
-def host_gpu():
-    prefs.brianjit.gpu = "host"
-    b2.set_device("cuda_standalone")
-    yield
-    b2.reset_device()
-    prefs.brianjit.gpu = None
+from test_gpu_runtime_host import _spiking, host_gpu  # noqa: F401  (a fixture)
 
 
-def _network(n=2000):
-    b2.start_scope()
-    G = b2.NeuronGroup(n, "dv/dt = (2 - v)/(5*ms) : 1", threshold="v > 1", reset="v = 0",
-                       method="exact")
-    G.v = np.linspace(0, 1, n)
-    M = b2.SpikeMonitor(G)
+def _network():
+    G, M = _spiking(2000)
     return G, M, b2.Network(G, M)
 
 
-def test_the_room_is_the_budget_at_most_the_heap(host_gpu):
+def test_the_room_is_the_budget_at_most_the_heap(host_gpu, monkeypatch):
     G, M, net = _network()
     net.run(0.1 * b2.ms)
     program = net._program.driver
@@ -36,7 +24,7 @@ def test_the_room_is_the_budget_at_most_the_heap(host_gpu):
         assert program._room() == memory_budget.room()
     finally:
         memory_budget.set_memory_limit(None)
-    program.api.heap_bytes = 12345  # an instance's own heap
+    monkeypatch.setattr(program.api, "heap_bytes", 12345)  # (the device keeps its api)
     assert program._room() == 12345
 
 

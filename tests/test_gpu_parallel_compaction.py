@@ -6,11 +6,10 @@ and past a block and a mask word, blocks full of spikes beside silent ones, refr
 (statements run per spike by the block's thread), a subgroup as a synapse source."""
 import brianjit as b2
 from brianjit import kernel as K
-from brianjit.devices.device import Device, reset_device, set_device
+from brianjit.devices.device import reset_device, set_device
 from brianjit.gpu import compaction, lowering, ptx
-from brianjit.gpu.targets import EmulatedTarget
 
-from gpu_runs import run_on_targets
+from gpu_runs import RecordingDevice, run_on_targets
 
 
 def test_blocks_compact_to_the_cpu_spike_lists():
@@ -20,33 +19,11 @@ def test_blocks_compact_to_the_cpu_spike_lists():
     assert results["host"] == results["cpu"]
 
 
-class _Recording(EmulatedTarget):
-    """Keeps the schedule of every network it builds, then runs it emulated."""
-
-    def __init__(self):
-        self.scheduled = []
-
-    def build(self, scheduled, *args, **kwargs):
-        self.scheduled.append(scheduled)
-        return super().build(scheduled, *args, **kwargs)
-
-
-class _RecordingDevice(Device):
-    name = "recording"
-
-    def __init__(self):
-        super().__init__()
-        self.target = _Recording()
-
-    def program_target(self):
-        return self.target
-
-
 def _threshold_schedule(size, refractory):
     b2.start_scope()
     G = b2.NeuronGroup(size, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v > 1",
                        reset="v = 0", refractory=refractory, method="exact")
-    device = _RecordingDevice()
+    device = RecordingDevice()
     set_device(device)
     try:
         b2.Network(G).run(0.1 * b2.ms)

@@ -6,40 +6,18 @@ import json
 import os
 
 import brianjit as b2
-from brianjit.devices.device import Device, reset_device, set_device
+from brianjit.devices.device import reset_device, set_device
 from brianjit.gpu import ptx_cache
 from brianjit.gpu.driver_api import CudaApi
-from brianjit.gpu.targets import EmulatedTarget
 
+from gpu_runs import RecordingDevice
 from subprocess_script import run_script
 from test_gpu_device import _RecordingCuda
 
 
-class _Recording(EmulatedTarget):
-    """Keeps the schedule of every network it builds, then runs it emulated."""
-
-    def __init__(self):
-        self.scheduled = []
-
-    def build(self, scheduled, *args, **kwargs):
-        self.scheduled.append(scheduled)
-        return super().build(scheduled, *args, **kwargs)
-
-
-class _RecordingDevice(Device):
-    name = "recording"
-
-    def __init__(self):
-        super().__init__()
-        self.target = _Recording()
-
-    def program_target(self):
-        return self.target
-
-
 def _schedules(taus, sizes=None):
     """The schedule of a small network for each ``tau`` (and group size)."""
-    device = _RecordingDevice()
+    device = RecordingDevice()
     set_device(device)
     try:
         for tau, size in zip(taus, sizes or [100] * len(taus)):
