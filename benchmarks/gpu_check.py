@@ -10,9 +10,13 @@
    the GPU fuses multiply-adds in scalar code, the CPU vectorises; the GPU does not flush
    subnormal doubles to zero).
 2. *Speed*: CUBA and COBAHH neurons at 4k, 40k, 400k and 4M neurons, uncoupled (the synaptic
-   delivery of the GPU target is still one thread; with p = 0.02 a 4M network would hold 3*10^11
+   delivery of the GPU target is still one thread (spike compaction is by blocks); with p = 0.02 a 4M network would hold 3*10^11
    synapses anyway), plus the benchmark networks at 4k with their synapses: wall time of a run
    (compilation excluded) on the CPU back-end with one thread and on the GPU, and the ratio.
+
+3. *Cache*: the same small network built twice in one process (``start_scope()`` between):
+   the second build must compile nothing, neither PTX (``gpu.ptx_cache``) nor machine code;
+   both builds' times.
 
 Without a usable GPU (no driver library, no device) it says what is missing and exits 0, so it
 can run anywhere; with one, it exits 1 if a model failed to run on either side. ``--mode host`` checks the script itself on the CPU (the device runtime with
@@ -72,6 +76,7 @@ def main(argv=None):
             report["speed"].append(_speed(b2, model, n, duration, synapses=False))
         if not args.quick:
             report["speed"].append(_speed(b2, model, 4000, 0.2, synapses=True))
+    report["cache"] = _cache_check(b2)
     report["seconds"] = time.perf_counter() - started
     print(f"gpu_check: done in {report['seconds']:.0f} s")
     if args.json:
@@ -79,6 +84,7 @@ def main(argv=None):
             json.dump(report, out, indent=1)
     failed = [line for line in report["checks"] if "error" in line]
     failed += [line for line in report["speed"] if "speedup" not in line]
+    failed += [] if report["cache"].get("second_compiled") == 0 else [report["cache"]]
     return 1 if failed else 0
 
 
@@ -155,6 +161,32 @@ def _check(b2, name, n, duration):
             "max_relative_difference": worst, "spikes_cpu": counts[0], "spikes_gpu": counts[1]}
     verdict = "identical" if identical else f"max rel. diff {worst:.2e}"
     print(f"  {name:12s} n={n:<8d} {verdict:28s} spikes cpu {counts[0]} gpu {counts[1]}")
+    return line
+
+
+def _cache_check(b2):
+    """Two builds of one structure: PTX (and the host's machine code: the host form, one-off
+    kernels) compiled by the first only."""
+    from brianjit.gpu.ptx_cache import ptx_counts
+    from brianjit.jit import compile_counts
+
+    def compiled():
+        return ptx_counts()["compiled"] + compile_counts()["compiled"]
+    line, counts = {"model": "cuba-1s", "n": 4000}, [compiled()]
+    try:
+        for build in ("first", "second"):
+            start = time.perf_counter()
+            _simulate(b2, "gpu", "cuba-1s", 4000, 0.001)
+            line[f"{build}_build_and_run_seconds"] = time.perf_counter() - start
+            counts.append(compiled())
+    except Exception as error:
+        line["error"] = f"{type(error).__name__}: {error}"
+        print(f"  cache: FAILED: {line['error']}")
+        return line
+    line["second_compiled"] = counts[2] - counts[1]
+    print(f"  cache: builds {line['first_build_and_run_seconds']:.2f} s then "
+          f"{line['second_build_and_run_seconds']:.2f} s; modules compiled by the second: "
+          f"{line['second_compiled']}")
     return line
 
 

@@ -20,7 +20,7 @@ sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 __all__ = [
     "ArrayVar", "Assign", "Kernel", "STORAGE_KINDS", "storage_kind", "value_type",
     "ForEach", "Threshold", "ForEachSpike", "RecordState", "RecordSpikes", "RecordRate",
-    "ForEachRow", "Propagate", "Connect",
+    "ForEachRow", "Propagate", "Connect", "COMPACTION_BLOCK", "threshold_mask_bytes",
 ]
 
 
@@ -104,12 +104,24 @@ class Threshold:
     """Evaluate ``condition`` for every element of a group of ``size``; the indices where it holds go,
     in increasing order, into the spike space (``spikespace`` slot: ``size + 1`` int32s, the last one
     the count). The body then runs once for each spiking element. ``mask`` is the slot of a zeroed
-    uint8 scratch array of ``size`` rounded up to a multiple of 8 (see the lowering)."""
+    uint8 scratch array of :func:`threshold_mask_bytes` bytes: a byte per element, rounded up to
+    a multiple of 8 (see the lowering), then an int32 per block of :data:`COMPACTION_BLOCK`
+    elements (the GPU form's parallel compaction, ``gpu/compaction.py``)."""
 
     size: int
     spikespace: int
     condition: sympy.Expr
     mask: int
+
+
+#: elements per block of the GPU form's parallel spike compaction: one thread counts, then
+#: writes, the spikes of a block (``gpu/compaction.py``)
+COMPACTION_BLOCK = 1024
+
+
+def threshold_mask_bytes(size: int) -> int:
+    """Bytes of a :class:`Threshold`'s scratch ``mask`` for a group of ``size``."""
+    return (size + 7) // 8 * 8 + 4 * -(-size // COMPACTION_BLOCK)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ import os
 
 import numpy as np
 
+from brianjit.devices.device import Device
+from brianjit.gpu.targets import EmulatedTarget
+
 import threaded_runs
 from subprocess_script import run_script
 
@@ -65,6 +68,26 @@ def _inputs(b2):
                                              spikes=spikes)
 
 
+def _blocks(b2):
+    """Groups whose sizes end inside, at and past blocks of the parallel compaction (1,024
+    elements) and 8-byte mask words, spiking densely in some blocks and never in others
+    (refractory: the threshold's own statements), a subgroup as a synapse source."""
+    groups, monitors = [], {}
+    for n, size in enumerate((1, 7, 1023, 1025, 2500)):
+        G = b2.NeuronGroup(size, """rate : 1
+                                    dv/dt = -v/(5*ms) : 1 (unless refractory)""",
+                           threshold="rand() < rate", reset="v = 1", refractory=1 * b2.ms,
+                           method="exact", name=f"blocks{n}")
+        G.rate = "0.5*int((i // 1024) % 2 == 0)*int(i % 3 != 1)"
+        groups.append(G)
+        monitors[f"spikes{n}"] = b2.SpikeMonitor(G)
+    S = b2.Synapses(groups[4][1000:2100], groups[3], "w : 1", on_pre="v += w", name="s")
+    S.connect(p=0.01)
+    S.w = "rand()"
+    net = b2.Network(*groups, S, *monitors.values())
+    return net, threaded_runs._with_monitors(threaded_runs._state(*groups), **monitors)
+
+
 def _model(builder, n):
     """A benchmark model the threaded runs do not have (its synapses connected if the model
     leaves that to its caller)."""
@@ -82,9 +105,33 @@ def _model(builder, n):
 
 
 NETWORKS = {**{k: v for k, v in threaded_runs.NETWORKS.items() if k != "operation"},
-            "inputs": _inputs, "stdp-model": _model("build_stdp", 30),
+            "inputs": _inputs, "blocks": _blocks, "stdp-model": _model("build_stdp", 30),
             "creation": _model("build_creation", 20_000), "hh-axon": _model("build_hh_axon", 200),
             "swc-neuron": _model("build_swc_neuron", 50)}
+
+
+class RecordingTarget(EmulatedTarget):
+    """Keeps the schedule of every network it builds (``scheduled``), then runs it emulated."""
+
+    def __init__(self):
+        self.scheduled = []
+
+    def build(self, scheduled, *args, **kwargs):
+        self.scheduled.append(scheduled)
+        return super().build(scheduled, *args, **kwargs)
+
+
+class RecordingDevice(Device):
+    """A device whose networks are built by a :class:`RecordingTarget` (``target``)."""
+
+    name = "recording"
+
+    def __init__(self):
+        super().__init__()
+        self.target = RecordingTarget()
+
+    def program_target(self):
+        return self.target
 
 
 def run_on_targets(names, targets, timeout=600):

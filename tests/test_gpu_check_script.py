@@ -45,3 +45,4 @@ def test_with_the_host_driver_it_checks_and_times(tmp_path):
     assert [c["identical"] for c in report["checks"]] == [True]
     assert {s["model"] for s in report["speed"]} == {"cuba (uncoupled)", "cobahh (uncoupled)"}
     assert all(isinstance(s["gpu"], float) for s in report["speed"])
+    assert report["cache"]["second_compiled"] == 0  # a start_scope() loop compiles once

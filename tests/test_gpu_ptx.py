@@ -1,7 +1,7 @@
 """Every kernel shape lowers to PTX for an NVIDIA GPU (llvmlite's NVPTX back-end, no toolkit):
 for every benchmark model and the networks of the GPU emulation tests, the NVPTX form of the
 network verifies, PTX is emitted, it has one ``.entry`` per launch (partitionable kernels one
-thread per element, the rest one thread; two more copy and free buffers grown on the device
+thread per element, spike compactions a thread per block and a scan, the rest one thread; two more copy and free buffers grown on the device
 heap) and leaves to the driver nothing but PTX's system calls
 ``malloc`` and ``free`` (dynamic-array growth). Running that PTX needs a GPU
 (``benchmarks/gpu_check.py``)."""
@@ -53,6 +53,10 @@ def ptx_device():
     reset_device()
 
 
+#: the launches of many threads: a thread per element, or per block of a spike compaction
+_PARALLEL = ("_elements", "_count", "_scatter")
+
+
 def _check(found):
     assert found
     for launches, text in found:
@@ -61,7 +65,7 @@ def _check(found):
         assert ptx.externals(text) <= ptx.PTX_SYSTEM_CALLS
         for launch in launches:
             assert launch.threads >= 1
-            if launch.name.endswith("_serial"):
+            if launch.name.endswith(("_serial", "_scan")):
                 assert launch.threads == 1
 
 
@@ -112,7 +116,7 @@ def test_every_benchmark_model_lowers_to_ptx(model):
                                 | {lowering.HEAP_COPY, lowering.HEAP_FREE})
         assert set(externals) <= ptx.PTX_SYSTEM_CALLS
         for name, threads in launches:
-            assert threads >= 1 and (threads == 1 or name.endswith("_elements"))
+            assert threads >= 1 and (threads == 1 or name.endswith(_PARALLEL))
 
 
 @pytest.mark.parametrize("name", ["delays", "summed", "stdp", "inputs"])

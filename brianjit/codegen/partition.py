@@ -95,13 +95,16 @@ def elementwise_together(first: K.Kernel, second: K.Kernel) -> bool:
 @dataclass(frozen=True)
 class PartitionedKernel:
     """The functions of one partitioned kernel: ``part`` (ranged) over ``size`` elements, the
-    serial ``rest`` or None, and ``whole``: both for the whole group (``run_partial``)."""
+    serial ``rest`` or None, and ``whole``: both for the whole group (``run_partial``).
+    ``part_streams``: the random streams the part used (code after it numbers its own from
+    there, as the rest does)."""
 
     kernel: K.Kernel
     part: ir.Function
     size: int
     rest: ir.Function | None
     whole: ir.Function
+    part_streams: int = 0
 
 
 def lower_partitioned(module: ir.Module, kern: K.Kernel, name: str) -> PartitionedKernel:
@@ -125,7 +128,8 @@ def lower_partitioned(module: ir.Module, kern: K.Kernel, name: str) -> Partition
             b.ret(status)
         status = b.call(rest.func, [slots, step])
     b.ret(status)
-    return PartitionedKernel(kern, part.func, size, rest.func if rest else None, whole)
+    return PartitionedKernel(kern, part.func, size, rest.func if rest else None, whole,
+                             part.streams_used)
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,8 @@ class CudaApi(DriverApi):
         self._call("cuDeviceGetAttribute", ctypes.byref(minor),
                    _CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, self.device)
         self.arch = f"sm_{min(major.value * 10 + minor.value, _NEWEST_ARCH)}"
+        #: loaded modules by PTX key (see :meth:`load`); never unloaded, as MCJIT's code
+        self._modules = {}
         self.context = ctypes.c_void_p()
         self._call("cuDevicePrimaryCtxRetain", ctypes.byref(self.context), self.device)
         self._call("cuCtxSetCurrent", self.context)
@@ -204,10 +206,19 @@ class CudaApi(DriverApi):
             raise CudaError(f"{name} failed: {self._error_string(status)}")
 
     def load(self, scheduled, lowering_context=None):
-        from .lowering import build_gpu_module
-        from .ptx import compile_ptx
-        form = build_gpu_module(scheduled, "nvptx", lowering_context=lowering_context)
-        ptx = compile_ptx(str(form.module), self.arch).encode() + b"\0"
+        """The module of ``scheduled``'s PTX (``gpu.ptx_cache``), loaded once per structure:
+        networks of one structure share it (their state is in their own buffers)."""
+        from .ptx_cache import ptx_for
+        key, text = ptx_for(scheduled, self.arch, lowering_context)
+        module = self._modules.get(key) if key is not None else None
+        if module is None:
+            module = self._load_ptx(text)
+            if key is not None:
+                self._modules[key] = module
+        return module
+
+    def _load_ptx(self, text):
+        ptx = text.encode() + b"\0"
         log = ctypes.create_string_buffer(16384)
         options = (ctypes.c_int * 2)(_CU_JIT_ERROR_LOG_BUFFER, _CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES)
         values = (ctypes.c_void_p * 2)(ctypes.addressof(log), len(log))

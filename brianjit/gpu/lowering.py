@@ -6,8 +6,10 @@ an entry ``void entry(ptr slots, i64 step, ptr status)`` executed by ``threads``
 * a kernel that ``codegen.partition`` can partition is lowered once, by the same ranged lowering
   the CPU threads use (``i32 part(slots, step, lo, hi)``), and its entry runs ``part`` on
   ``[i, i + 1)`` for its own element ``i``: one thread per element, no copy of the shapes' code.
-  A shape's serial rest (the spike compaction of a threshold, which keeps spikes in index order)
-  is a second launch of one thread;
+  A threshold compacts its spikes in three more launches (``gpu.compaction``: a thread per block
+  counts, one thread scans, a thread per block writes its spikes in index order) where its
+  statements write only the spiking element; any other shape's serial rest is a second launch
+  of one thread;
 * every other kernel (synaptic delivery, queues, monitors, Poisson inputs, ...) is one launch of
   one thread running the kernel as the CPU runs it, so its results do not depend on scheduling.
   A parallel delivery (each thread owning a target) is a later step.
@@ -42,6 +44,7 @@ from ..codegen.kernels import lower_kernel
 from ..codegen.loops import for_range
 from ..codegen.mathfuncs import set_math_mode
 from ..codegen.partition import PARTITIONED, lower_partitioned, partitionable
+from .compaction import blocks, compacts_in_parallel, lower_compaction
 
 __all__ = ["Launch", "GpuModule", "build_gpu_module", "plan_launches", "HEAP_COPY", "HEAP_FREE",
            "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
@@ -90,7 +93,13 @@ def build_gpu_module(schedule: list[ScheduledKernel], target: str, name: str = "
                 parted = lower_partitioned(module, item.kernel, fname)
                 parted.whole.linkage = "internal"  # the GPU form never calls it
                 bodies = [_ranged_body(parted.part)]
-                bodies += [_whole_body(parted.rest)] if parted.rest is not None else []
+                if compacts_in_parallel(item.kernel):
+                    parted.rest.linkage = "internal"  # nor this
+                    count, scan, scatter = lower_compaction(module, item.kernel, fname,
+                                                            parted.part_streams)
+                    bodies += [_ranged_body(count), _whole_body(scan), _ranged_body(scatter)]
+                elif parted.rest is not None:
+                    bodies.append(_whole_body(parted.rest))
             else:
                 bodies = [_whole_body(lower_kernel(module, item.kernel, fname))]
         for launch, body in zip(_launches_of(n, item), bodies):
@@ -116,6 +125,11 @@ def _launches_of(n, item):
         return [Launch(f"{fname}_serial", item.period, 1)]
     partition = PARTITIONED[type(item.kernel.shape)]
     elements = [Launch(f"{fname}_elements", item.period, partition.size(item.kernel.shape))]
+    if compacts_in_parallel(item.kernel):
+        n = blocks(item.kernel.shape)
+        return elements + [Launch(f"{fname}_count", item.period, n),
+                           Launch(f"{fname}_scan", item.period, 1),
+                           Launch(f"{fname}_scatter", item.period, n)]
     return elements + ([Launch(f"{fname}_serial", item.period, 1)] if partition.rest else [])
 
 

@@ -6,7 +6,8 @@ so ``Network`` and its ``Stepper`` run it unchanged. One call (a chunk of steps)
 1. uploads every array of the slot table: a device buffer of the host array's capacity (kept
    between chunks, replaced when the host array outgrew it), its rows in use, and a device copy
    of its 80-byte header pointing at that buffer (``docs/CONTRACTS.md``), whose ``budget``
-   points at the device's room (``DriverApi.heap_bytes``, at most the process's room); the
+   points at the device's room (the process's room, ``memory_budget``, at most
+   ``DriverApi.heap_bytes``); the
    device slot table holds the device headers' addresses;
 2. launches every entry of the GPU form in order, step by step (one launch per kernel per step,
    as ``gpu.lowering`` describes), then waits for them;
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import ctypes
 
+from .. import memory_budget
 from ..memory_blocks import Header
 from .lowering import HEAP_COPY, HEAP_FREE, plan_launches
 
@@ -145,19 +147,18 @@ class DeviceProgram:
             self.table_slots = len(arrays)
         addresses = (ctypes.c_uint64 * max(len(arrays), 1))(*(d.header for d in self.arrays))
         api.to_device(self.table, ctypes.addressof(addresses), 8 * len(arrays))
-        room = ctypes.c_int64(self._room(arrays))
+        room = ctypes.c_int64(self._room())
         api.to_device(self.room, ctypes.addressof(room), 8)
         zero = ctypes.c_int32(0)
         api.to_device(self.status, ctypes.addressof(zero), 4)
         for device, array in zip(self.arrays, arrays):
             device.upload(array, self.room)
 
-    def _room(self, arrays):
-        if not arrays:
-            return self.api.heap_bytes
-        process_room = ctypes.c_int64.from_address(
-            Header.from_address(arrays[0].header_address).budget).value
-        return min(process_room, self.api.heap_bytes)
+    def _room(self):
+        """Bytes native growth may take on the device this chunk: the process's room (what
+        the host may still allocate, since grown rows are copied into host arrays at the
+        chunk's end; ``memory_budget``), at most the device heap's."""
+        return min(memory_budget.room(), self.api.heap_bytes)
 
     def _download(self):
         for device, array in zip(self.arrays, self.slots.arrays):

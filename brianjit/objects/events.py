@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.statements import parse_statements
 from .base import BrianObject, ScheduleEntry
@@ -110,7 +111,7 @@ class Thresholder(_EventCode):
         # a condition that is not a string is Brian2's TypeError when the network is built
         self.expr = parse_expression(condition) if isinstance(condition, str) else None
         #: scratch bytes for the lowering (see kernel.Threshold)
-        self.mask = DynamicArray((len(group) + 7) // 8 * 8, dtype=np.uint8,
+        self.mask = DynamicArray(K.threshold_mask_bytes(len(group)), dtype=np.uint8,
                                  label=f"{self.name}.mask")
 
     def external_names(self):
