@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from llvmlite import ir
 
 from .. import kernel as K
-from . import dynarray
-from .kernels import (I32, KERNEL_TYPE, KernelEmitter, _for_each, _threshold_compact,
-                      _threshold_test)
+from .kernels import I32, KERNEL_TYPE, _for_each, _threshold_compact, _threshold_test, emit_kernel
 
 __all__ = ["Partition", "PARTITIONED", "partitionable", "lower_partitioned", "PartitionedKernel",
            "MIN_ELEMENTS_PER_THREAD", "elementwise_together"]
@@ -107,13 +105,12 @@ class PartitionedKernel:
 def lower_partitioned(module: ir.Module, kern: K.Kernel, name: str) -> PartitionedKernel:
     """Emit ``name.part``, ``name.rest`` (if the shape has one) and ``name`` (the whole kernel)."""
     partition = PARTITIONED[type(kern.shape)]
-    dynarray.declare_runtime(module)
-    part = _emit(module, kern, f"{name}.part", partition.part, ranged=True)
+    part = emit_kernel(module, kern, f"{name}.part", partition.part, ranged=True)
     rest = None
     if partition.rest is not None:
         # the rest's random streams follow those of the part, as in the kernel lowered whole
-        rest = _emit(module, kern, f"{name}.rest", partition.rest,
-                     first_streams=part.streams_used)
+        rest = emit_kernel(module, kern, f"{name}.rest", partition.rest,
+                           first_streams=part.random_streams)
     size = partition.size(kern.shape)
     whole = ir.Function(module, KERNEL_TYPE, name=name)
     b = ir.IRBuilder(whole.append_basic_block("entry"))
@@ -126,19 +123,3 @@ def lower_partitioned(module: ir.Module, kern: K.Kernel, name: str) -> Partition
         status = b.call(rest.func, [slots, step])
     b.ret(status)
     return PartitionedKernel(kern, part.func, size, rest.func if rest else None, whole)
-
-
-@dataclass(frozen=True)
-class _Emitted:
-    func: ir.Function
-    streams_used: int
-
-
-def _emit(module, kern, name, lower, ranged=False, first_streams=0):
-    em = KernelEmitter(module, kern, name, ranged=ranged)
-    em.func.args[0].add_attribute("noalias")
-    em.random_streams = first_streams
-    lower(em, kern.shape)
-    if not em.builder.block.is_terminated:
-        em.builder.ret(ir.Constant(I32, 0))
-    return _Emitted(em.func, em.random_streams)
