@@ -142,9 +142,10 @@ class KernelEmitter:
         ranged function (``codegen.partition``) the range it is called with."""
         return self.range if self.range is not None else (const(0), const(size))
 
-    def for_range(self, start, stop, name="loop", scalar=False):
-        """``with em.for_range(start, stop) as k:`` (see ``codegen.loops``)."""
-        return loops.for_range(self.builder, start, stop, name, scalar)
+    def for_range(self, *args, **kwargs):
+        """``with em.for_range(start, stop, name, scalar=, independent=) as k:``:
+        ``codegen.loops.for_range`` (its arguments and loop hints) on this emitter's builder."""
+        return loops.for_range(self.builder, *args, **kwargs)
 
     # -- bodies ----------------------------------------------------------------------------------
     def run_statements(self, statements, index, size, extra_condition=None, declared=None,
