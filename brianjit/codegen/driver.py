@@ -49,6 +49,7 @@ from .. import jit
 from .. import kernel as K
 from .dynarray import emit_load_data
 from .barrier import STATUS, declare_barrier, word
+from .declarations import declare_function
 from .kernels import lower_kernel
 from .mathfuncs import set_math_mode
 from .loops import for_range
@@ -134,9 +135,8 @@ def export_with_subnormals_flushed(module, body, name):
     the caller's MXCSR afterwards."""
     body.linkage = "internal"
     body.attributes.add("noinline")
-    store_mxcsr, load_mxcsr = (module.globals.get(n) or ir.Function(
-        module, ir.FunctionType(ir.VoidType(), [PTR]), name=n)
-        for n in ("llvm.x86.sse.stmxcsr", "llvm.x86.sse.ldmxcsr"))
+    store_mxcsr, load_mxcsr = (declare_function(module, n, ir.FunctionType(ir.VoidType(), [PTR]))
+                               for n in ("llvm.x86.sse.stmxcsr", "llvm.x86.sse.ldmxcsr"))
     wrapper = ir.Function(module, body.function_type, name=name)
     b = ir.IRBuilder(wrapper.append_basic_block("entry"))
     saved, flushing = b.alloca(I32, name="saved"), b.alloca(I32, name="flushing")
@@ -184,8 +184,7 @@ class _KernelTimer:
         if not hasattr(time, "CLOCK_MONOTONIC"):
             raise NotImplementedError("profiling needs clock_gettime(CLOCK_MONOTONIC), which "
                                       "this platform does not have")
-        self.clock = module.globals.get("clock_gettime") or ir.Function(
-            module, ir.FunctionType(I32, [I32, PTR]), name="clock_gettime")
+        self.clock = declare_function(module, "clock_gettime", ir.FunctionType(I32, [I32, PTR]))
         self.timespec = b.alloca(self._TIMESPEC, name="timespec")
         header = b.load(b.gep(slots, [ir.Constant(I64, slot)], source_etype=PTR), typ=PTR)
         self.totals = emit_load_data(b, header)
