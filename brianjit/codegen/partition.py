@@ -24,11 +24,13 @@ from llvmlite import ir
 from .. import kernel as K
 from .kernels import I32, KERNEL_TYPE, _for_each, _threshold_compact, _threshold_test, emit_kernel
 
-__all__ = ["Partition", "PARTITIONED", "partitionable", "lower_partitioned", "PartitionedKernel",
-           "MIN_ELEMENTS_PER_THREAD", "elementwise_together"]
+__all__ = ["Partition", "PARTITIONED", "partitionable", "partitioned_on_threads",
+           "lower_partitioned", "PartitionedKernel", "MIN_ELEMENTS_PER_THREAD",
+           "elementwise_together"]
 
-#: below this many elements per thread, a shape runs on fewer threads (one for a small group):
-#: a thread's part then costs more in the barrier after it (~1 us) than in its loop
+#: below this many elements per thread, a shape runs on fewer threads: a thread's part then
+#: costs more in the barrier after it (~1 us) than in its loop. A kernel too small for two
+#: threads is not partitioned at all (:func:`partitioned_on_threads`)
 MIN_ELEMENTS_PER_THREAD = 1024
 #: part boundaries are multiples of this, so no two threads write one cache line of a double array
 ALIGNMENT = 64
@@ -70,6 +72,15 @@ def partitionable(kern: K.Kernel) -> bool:
             if other.slot == var.slot and (other.index is not None or other.offset != var.offset):
                 return False
     return True
+
+
+def partitioned_on_threads(kern: K.Kernel) -> bool:
+    """Whether a threaded build partitions ``kern``: it is :func:`partitionable` and at least two
+    threads get :data:`MIN_ELEMENTS_PER_THREAD` of its elements. A smaller one runs whole on
+    thread 0 among the serial kernels next to it, so it adds no barrier of its own (a part for
+    one thread needed one after it, and a serial rest another)."""
+    return (partitionable(kern)
+            and PARTITIONED[type(kern.shape)].size(kern.shape) >= 2 * MIN_ELEMENTS_PER_THREAD)
 
 
 def elementwise_together(first: K.Kernel, second: K.Kernel) -> bool:
