@@ -52,7 +52,7 @@ from .lazy import lazy_module
 
 llvm = lazy_module("llvmlite.binding")   # LLVM itself loads with the first compile
 
-__all__ = ["CompiledModule", "JITError", "compile_counts", "compile_ir", "compile_structure",
+__all__ = ["CompiledModule", "Compiled", "JITError", "compile_counts", "compile_ir", "compile_structure",
            "cpu_description",
            "flushes_subnormals", "set_cpu", "vector_math_variants"]
 
@@ -315,26 +315,44 @@ def compile_ir(ir_text: str) -> CompiledModule:
     compilation either stops it before anything reached the engine or, while the code is being
     linked into the engine, is delivered as soon as that is complete."""
     with _lock:
-        return _compile(_full_key("ir", ir_text), lambda: ir_text)
+        return _compile(_full_key("ir", ir_text), lambda: ir_text).module
 
 
-def compile_structure(structure_key: str | None, make_ir: Callable[[], str]) -> CompiledModule:
+@dataclass(frozen=True)
+class Compiled:
+    """How :func:`compile_structure` answered: the ``module`` and where it came from,
+    ``answer``: ``"memory"`` (this process had it: the build cost nothing), ``"disk"`` (machine
+    code from the disk cache) or ``"compiled"`` (LLVM compiled it now), as counted by
+    :func:`compile_counts`."""
+
+    module: CompiledModule
+    answer: str
+
+    @property
+    def fresh(self) -> bool:
+        """Whether this call loaded the code (its ``module.timings`` are this build's)."""
+        return self.answer != "memory"
+
+
+def compile_structure(structure_key: str | None, make_ir: Callable[[], str]) -> Compiled:
     """The module whose IR ``make_ir()`` gives, found by ``structure_key`` (what determines that
     IR: ``brianjit.kernel_key.kernels_key``) in this process's cache or on disk without calling
     ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key also covers the
     CPU, the llvmlite/LLVM versions and brianjit's own code. Without a key (kernels that
     ``kernels_key`` cannot describe), the IR is made and keyed by its text."""
     if structure_key is None:
-        return compile_ir(make_ir())
+        ir_text = make_ir()
+        with _lock:
+            return _compile(_full_key("ir", ir_text), lambda: ir_text)
     with _lock:
         return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), make_ir)
 
 
-def _compile(key: str, make_ir: Callable[[], str]) -> CompiledModule:
+def _compile(key: str, make_ir: Callable[[], str]) -> Compiled:
     hit = _lookup(key)
     if hit is not None:
         _counts["memory"] += 1
-        return hit
+        return Compiled(hit, "memory")
     tm = _target_machine()
     timings = {"parse": 0.0, "optimise": 0.0}
     t0 = time.perf_counter()
@@ -371,11 +389,12 @@ def _compile(key: str, make_ir: Callable[[], str]) -> CompiledModule:
         result = CompiledModule(addresses, ir_text, optimized, timings,
                                 from_disk=cached is not None, _engine=engine)
         _remember(key, result)
-    _counts["compiled" if cached is None else "disk"] += 1
+    answer = "compiled" if cached is None else "disk"
+    _counts[answer] += 1
     if cached is None:
         diskcache.store(key, object_code, optimized, ir_text,
                         "\n".join(f"{new} {old}" for new, old in original.items()))
-    return result
+    return Compiled(result, answer)
 
 
 def _from_disk(key: str):

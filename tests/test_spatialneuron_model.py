@@ -250,12 +250,12 @@ def test_numpy_sees_variables_with_their_unit():
     assert_allclose(group.v, [1, 2, 3] * mV)      # numpy.testing compares the quantities
 
 
-def test_geometry_without_a_solution_is_refused_before_the_run():
+def test_geometry_without_a_solution_is_refused_when_the_neuron_is_made():
     """A section that narrows to a point has no axial conductance at its end: the branch-point
     system is singular there (Brian2's numpy target fails inside its solver; its compiled
-    targets give NaN). brianjit says so before the run."""
+    targets give NaN). brianjit says so when the SpatialNeuron is made
+    (tests/test_cable_geometry_refused.py has the other cases)."""
     morpho = Soma(diameter=20 * um)
     morpho.dend = Section(diameter=[2, 1, 0] * um, length=[10, 10] * um, n=2)
-    neuron = SpatialNeuron(morpho, PASSIVE, namespace=NAMES)
     with pytest.raises(ValueError, match="axial conductance at the end"):
-        Network(neuron).run(1 * ms)
+        SpatialNeuron(morpho, PASSIVE, namespace=NAMES)

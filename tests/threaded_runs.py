@@ -209,6 +209,20 @@ def _in_float32(build):
     return built
 
 
+def _small_groups(b2):
+    """A partitioned group of 4100 next to groups too small for two threads (run whole on
+    thread 0 among the serial kernels, ``partition.partitioned_on_threads``), with noise."""
+    groups = [b2.NeuronGroup(n, "dv/dt = (I - v)/(10*ms) + 0.1*xi/sqrt(ms) : 1\nI : 1",
+                             threshold="v > 1", reset="v = 0", method="euler", name=f"g{n}")
+              for n in (4100, 300, 2047, 5)]
+    for group in groups:
+        group.I = "1.5 * rand()"
+        group.v = "rand()"
+    P = b2.SpikeMonitor(groups[1])
+    net = b2.Network(*groups, P)
+    return net, _with_monitors(_state(*groups), spikes=P)
+
+
 NETWORKS = {
     "cuba": _benchmark("build_cuba", 4100),
     "cobahh": _benchmark("build_cobahh", 4100),
@@ -218,6 +232,7 @@ NETWORKS = {
     "stdp": _stdp,
     "summed": _summed,
     "operation": _operation,
+    "small-groups": _small_groups,
     "cuba-float32": _in_float32(_benchmark("build_cuba", 4100)),
     "summed-float32": _in_float32(_summed),
 }

@@ -24,6 +24,7 @@ from __future__ import annotations
 from llvmlite import ir
 
 from .. import jit
+from .declarations import declare_function
 from .loops import while_loop
 
 __all__ = ["SYNC_WORDS", "COUNT", "GENERATION", "STATUS", "declare_barrier", "BARRIER_NAME"]
@@ -40,10 +41,6 @@ _SLEEP_NS = 50_000
 def word(b: ir.IRBuilder, sync, index: int):
     """Address of word ``index`` of the sync block."""
     return b.gep(sync, [ir.Constant(I64, index)], source_etype=I64)
-
-
-def _declare(module, name, ftype):
-    return module.globals.get(name) or ir.Function(module, ftype, name=name)
 
 
 def declare_barrier(module: ir.Module) -> ir.Function:
@@ -85,16 +82,16 @@ def _wait_once(module, b, n, timespec):
     with b.if_else(spinning) as (spin, give_way):
         with spin:
             if jit.flushes_subnormals():  # x86-64
-                b.call(_declare(module, "llvm.x86.sse2.pause",
-                                ir.FunctionType(ir.VoidType(), [])), [])
+                b.call(declare_function(module, "llvm.x86.sse2.pause",
+                                        ir.FunctionType(ir.VoidType(), [])), [])
         with give_way:
             yielding = b.icmp_signed("<", n, ir.Constant(I64, _SPINS + _YIELDS))
             with b.if_else(yielding) as (yield_, sleep):
                 with yield_:
-                    b.call(_declare(module, "sched_yield", ir.FunctionType(I32, [])), [])
+                    b.call(declare_function(module, "sched_yield", ir.FunctionType(I32, [])), [])
                 with sleep:
                     for k, value in enumerate((0, _SLEEP_NS)):
                         b.store(ir.Constant(I64, value),
                                 b.gep(timespec, [ir.Constant(I64, k)], source_etype=I64))
-                    b.call(_declare(module, "nanosleep", ir.FunctionType(I32, [PTR, PTR])),
+                    b.call(declare_function(module, "nanosleep", ir.FunctionType(I32, [PTR, PTR])),
                            [timespec, ir.Constant(PTR, None)])

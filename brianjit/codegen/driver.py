@@ -49,11 +49,12 @@ from .. import jit
 from .. import kernel as K
 from .dynarray import emit_load_data
 from .barrier import STATUS, declare_barrier, word
+from .declarations import declare_function
 from .kernels import lower_kernel
 from .mathfuncs import set_math_mode
 from .loops import for_range
-from .partition import (ALIGNMENT, MIN_ELEMENTS_PER_THREAD, PARTITIONED, elementwise_together,
-                        lower_partitioned, partitionable)
+from .partition import (ALIGNMENT, MIN_ELEMENTS_PER_THREAD, elementwise_together,
+                        lower_partitioned, partitioned_on_threads)
 
 __all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "worth_threads",
            "DRIVER_NAME", "PARTIAL_NAME", "THREADED_NAME",
@@ -86,9 +87,7 @@ def kernel_function_name(position: int, kern: K.Kernel) -> str:
 def worth_threads(schedule: list[ScheduledKernel]) -> bool:
     """Whether any kernel of ``schedule`` is partitioned on two threads or more (else a threaded
     build would only add barriers)."""
-    return any(partitionable(item.kernel)
-               and PARTITIONED[type(item.kernel.shape)].size(item.kernel.shape)
-               >= 2 * MIN_ELEMENTS_PER_THREAD for item in schedule)
+    return any(partitioned_on_threads(item.kernel) for item in schedule)
 
 
 def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
@@ -110,7 +109,7 @@ def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
     for n, item in enumerate(schedule):
         fname = kernel_function_name(n, item.kernel)
         with lowering_context(n) if lowering_context else contextlib.nullcontext():
-            if threaded and partitionable(item.kernel):
+            if threaded and partitioned_on_threads(item.kernel):
                 parted = lower_partitioned(module, item.kernel, fname)
                 functions.append(parted.whole)
                 parts.append(parted)
@@ -134,9 +133,8 @@ def export_with_subnormals_flushed(module, body, name):
     the caller's MXCSR afterwards."""
     body.linkage = "internal"
     body.attributes.add("noinline")
-    store_mxcsr, load_mxcsr = (module.globals.get(n) or ir.Function(
-        module, ir.FunctionType(ir.VoidType(), [PTR]), name=n)
-        for n in ("llvm.x86.sse.stmxcsr", "llvm.x86.sse.ldmxcsr"))
+    store_mxcsr, load_mxcsr = (declare_function(module, n, ir.FunctionType(ir.VoidType(), [PTR]))
+                               for n in ("llvm.x86.sse.stmxcsr", "llvm.x86.sse.ldmxcsr"))
     wrapper = ir.Function(module, body.function_type, name=name)
     b = ir.IRBuilder(wrapper.append_basic_block("entry"))
     saved, flushing = b.alloca(I32, name="saved"), b.alloca(I32, name="flushing")
@@ -184,8 +182,7 @@ class _KernelTimer:
         if not hasattr(time, "CLOCK_MONOTONIC"):
             raise NotImplementedError("profiling needs clock_gettime(CLOCK_MONOTONIC), which "
                                       "this platform does not have")
-        self.clock = module.globals.get("clock_gettime") or ir.Function(
-            module, ir.FunctionType(I32, [I32, PTR]), name="clock_gettime")
+        self.clock = declare_function(module, "clock_gettime", ir.FunctionType(I32, [I32, PTR]))
         self.timespec = b.alloca(self._TIMESPEC, name="timespec")
         header = b.load(b.gep(slots, [ir.Constant(I64, slot)], source_etype=PTR), typ=PTR)
         self.totals = emit_load_data(b, header)
@@ -279,12 +276,13 @@ def _units(schedule, functions, parts):
 
 def _thread_range(b, size, tid, nthreads):
     """The elements ``[lo, hi)`` of a group of ``size`` that thread ``tid`` of ``nthreads``
-    runs: at most ``size // MIN_ELEMENTS_PER_THREAD`` threads (at least one) share the group in
+    runs: at most ``size // MIN_ELEMENTS_PER_THREAD`` threads (two or more: a smaller kernel is
+    not partitioned, ``partitioned_on_threads``) share the group in
     parts of equal length, rounded up to a multiple of ``ALIGNMENT``; the others get nothing."""
     def smaller(a, b_):
         return b.select(b.icmp_signed("<", a, b_), a, b_)
     one, size_ = ir.Constant(I64, 1), ir.Constant(I64, size)
-    useful = smaller(nthreads, ir.Constant(I64, max(size // MIN_ELEMENTS_PER_THREAD, 1)))
+    useful = smaller(nthreads, ir.Constant(I64, size // MIN_ELEMENTS_PER_THREAD))
     length = b.sdiv(b.add(size_, b.sub(useful, one)), useful)
     aligned = ir.Constant(I64, ALIGNMENT)
     length = b.mul(b.sdiv(b.add(length, ir.Constant(I64, ALIGNMENT - 1)), aligned), aligned)

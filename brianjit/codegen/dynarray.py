@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from llvmlite import ir
 
+from .declarations import declare_function
+
 __all__ = [
     "HEADER_TYPE", "declare_runtime", "emit_reserve", "emit_append_rows",
     "emit_load_data", "emit_load_size", "emit_load_ncols", "emit_store_size",
@@ -73,15 +75,6 @@ def emit_store_size(builder: ir.IRBuilder, header_ptr, size) -> None:
     builder.store(size, _field_ptr(builder, header_ptr, "size"), align=8)
 
 
-def _declare(module: ir.Module, name: str, fnty: ir.FunctionType) -> ir.Function:
-    existing = module.globals.get(name)
-    if existing is not None:
-        if not isinstance(existing, ir.Function) or existing.function_type != fnty:
-            raise ValueError(f"dynarray runtime: module already defines {name!r} with another type")
-        return existing
-    return ir.Function(module, fnty, name=name)
-
-
 def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free") -> ir.Function:
     """Declare what growth needs (``malloc``, ``free``, ``llvm.memcpy``; MCJIT resolves libc's
     symbols from the process) and define the out-of-line growth function, once per module.
@@ -91,11 +84,11 @@ def declare_runtime(module: ir.Module, malloc: str = "malloc", free: str = "free
     existing = module.globals.get(_GROW_NAME)
     if existing is not None:
         return existing
-    fn_malloc = _declare(module, malloc, ir.FunctionType(_PTR, [_I64]))
-    fn_free = _declare(module, free, ir.FunctionType(ir.VoidType(), [_PTR]))
+    fn_malloc = declare_function(module, malloc, ir.FunctionType(_PTR, [_I64]))
+    fn_free = declare_function(module, free, ir.FunctionType(ir.VoidType(), [_PTR]))
     memcpy = module.declare_intrinsic("llvm.memcpy", [_PTR, _PTR, _I64])
     ceil = module.declare_intrinsic("llvm.ceil", [_F64])
-    umul = _declare(module, "llvm.umul.with.overflow.i64",
+    umul = declare_function(module, "llvm.umul.with.overflow.i64",
                     ir.FunctionType(ir.LiteralStructType([_I64, _I1]), [_I64, _I64]))
 
     grow = ir.Function(module, ir.FunctionType(_I1, [_PTR, _I64]), name=_GROW_NAME)

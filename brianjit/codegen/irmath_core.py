@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from llvmlite import ir
 
+from .declarations import declare_function
+
 __all__ = ["Arith", "DOUBLE", "value_type"]
 
 DOUBLE = ir.DoubleType()
@@ -127,8 +129,8 @@ class Arith:
     def _intrinsic(self, name, *args):
         suffix = "f64" if self.lanes == 1 else f"v{self.lanes}f64"
         full_name = f"llvm.{name}.{suffix}"
-        function = self.b.module.globals.get(full_name) or ir.Function(
-            self.b.module, ir.FunctionType(self.type, [self.type] * len(args)), full_name)
+        function = declare_function(self.b.module, full_name,
+                                    ir.FunctionType(self.type, [self.type] * len(args)))
         return self.b.call(function, list(args))
 
     def fabs(self, x):

@@ -184,12 +184,16 @@ def cosh(a: Arith, x):
 
 
 def tanh(a: Arith, x):
+    """fdlibm's: ``1 - 2/(expm1(2|x|) + 2)`` from |x| = 1 on, ``-t/(t + 2)`` with
+    ``t = expm1(-2|x|)`` below; one expm1 per lane, of the argument its case needs (``-2|x|`` is
+    ``2|x|`` negated exactly: |x| is clamped to 22)."""
     ax = a.fabs(x)
     clamped = a.sel(a.cmp("<", ax, 22.0), ax, 22.0)
-    up = expm1(a, a.mul(2.0, clamped))
-    large = a.sub(1.0, a.div(2.0, a.add(up, 2.0)))
-    down = expm1(a, a.mul(-2.0, clamped))
-    small = a.div(a.neg(down), a.add(down, 2.0))
-    y = a.sel(a.cmp(">=", ax, 1.0), large, small)
+    large_case = a.cmp(">=", ax, 1.0)
+    twice = a.mul(2.0, clamped)
+    t = expm1(a, a.sel(large_case, twice, a.neg(twice)))
+    large = a.sub(1.0, a.div(2.0, a.add(t, 2.0)))
+    small = a.div(a.neg(t), a.add(t, 2.0))
+    y = a.sel(large_case, large, small)
     y = a.sel(a.cmp("<", ax, 22.0), y, 1.0)
     return a.sel(a.isnan(x), x, a.copysign(y, x))

@@ -19,7 +19,7 @@ from . import callbacks, dynarray, loops
 from .rng import RandomContext
 from .types import STORAGE, check_stored_constant, load_stored, to_stored
 
-__all__ = ["lower_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
+__all__ = ["lower_kernel", "emit_kernel", "lowers", "KernelEmitter", "SHAPE_LOWERINGS", "FUNCTION_LOWERINGS",
            "KERNEL_TYPE", "RANGED_KERNEL_TYPE"]
 
 I8, I32, I64, F64 = ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.DoubleType()
@@ -139,9 +139,10 @@ class KernelEmitter:
         ranged function (``codegen.partition``) the range it is called with."""
         return self.range if self.range is not None else (const(0), const(size))
 
-    def for_range(self, start, stop, name="loop", scalar=False):
-        """``with em.for_range(start, stop) as k:`` (see ``codegen.loops``)."""
-        return loops.for_range(self.builder, start, stop, name, scalar)
+    def for_range(self, *args, **kwargs):
+        """``with em.for_range(start, stop, name, scalar=, independent=) as k:``:
+        ``codegen.loops.for_range`` (its arguments and loop hints) on this emitter's builder."""
+        return loops.for_range(self.builder, *args, **kwargs)
 
     # -- bodies ----------------------------------------------------------------------------------
     def run_statements(self, statements, index, size, extra_condition=None, declared=None,
@@ -522,15 +523,25 @@ def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> 
     lower_shape = SHAPE_LOWERINGS.get(type(kern.shape))
     if lower_shape is None:
         raise NotImplementedError(f"no lowering for loop shape {type(kern.shape).__name__}")
+    return emit_kernel(module, kern, name or kern.name, lower_shape).func
+
+
+def emit_kernel(module: ir.Module, kern: K.Kernel, name: str, lower, ranged: bool = False,
+                first_streams: int = 0) -> KernelEmitter:
+    """Emit one function of ``kern``: ``lower(emitter, kern.shape)`` under a new emitter
+    (``ranged``: the ``RANGED_KERNEL_TYPE`` of one thread's part, ``codegen.partition``), whose
+    random streams start after ``first_streams`` others of the kernel; the function returns 0
+    where the lowering did not return. The emitter is returned (``func``, ``random_streams``)."""
     dynarray.declare_runtime(module)
-    em = KernelEmitter(module, kern, name or kern.name)
+    em = KernelEmitter(module, kern, name, ranged=ranged)
     em.func.args[0].add_attribute("noalias")
     if _compiled_for_size(kern):
         em.func.attributes.add("optsize")
-    lower_shape(em, kern.shape)
+    em.random_streams = first_streams
+    lower(em, kern.shape)
     if not em.builder.block.is_terminated:
         em.builder.ret(ir.Constant(I32, 0))
-    return em.func
+    return em
 
 
 from . import shapes_synapses  # noqa: E402,F401  (registers the synaptic loop shapes)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from llvmlite import ir
 
 from .. import jit
+from .declarations import declare_function
 from .irmath import IR_MATH, OUT_OF_LINE, ir_function
 
 __all__ = ["FAST_MATH", "INTRINSICS", "LIBM", "MATH_MODES", "call_math",
@@ -149,8 +150,8 @@ def _variants(module, name, nargs, mode, scalar_name):
         found = []
         for vector_name, lanes in jit.vector_math_variants(name, nargs):
             vector_type = ir.VectorType(_DOUBLE, lanes)
-            function = module.globals.get(vector_name) or ir.Function(
-                module, ir.FunctionType(vector_type, [vector_type] * nargs), vector_name)
+            function = declare_function(module, vector_name,
+                                        ir.FunctionType(vector_type, [vector_type] * nargs))
             found.append((function, f"{vector_name}({vector_name})"))
         return found
     if name not in IR_MATH or (mode == "ir" and name not in OUT_OF_LINE):
@@ -163,8 +164,7 @@ def _variants(module, name, nargs, mode, scalar_name):
 
 
 def _libm_declaration(module, name, nargs):
-    return module.globals.get(name) or ir.Function(
-        module, ir.FunctionType(_DOUBLE, [_DOUBLE] * nargs), name)
+    return declare_function(module, name, ir.FunctionType(_DOUBLE, [_DOUBLE] * nargs))
 
 
 def _math_function(module: ir.Module, name: str, nargs: int) -> ir.Function:

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from llvmlite import ir
 
 from .. import kernel as K
-from . import dynarray
-from .kernels import (I32, KERNEL_TYPE, KernelEmitter, _for_each, _threshold_compact,
-                      _threshold_test)
+from .kernels import I32, KERNEL_TYPE, _for_each, _threshold_compact, _threshold_test, emit_kernel
 
-__all__ = ["Partition", "PARTITIONED", "partitionable", "lower_partitioned", "PartitionedKernel",
-           "MIN_ELEMENTS_PER_THREAD", "elementwise_together"]
+__all__ = ["Partition", "PARTITIONED", "partitionable", "partitioned_on_threads",
+           "lower_partitioned", "PartitionedKernel", "MIN_ELEMENTS_PER_THREAD",
+           "elementwise_together"]
 
-#: below this many elements per thread, a shape runs on fewer threads (one for a small group):
-#: a thread's part then costs more in the barrier after it (~1 us) than in its loop
+#: below this many elements per thread, a shape runs on fewer threads: a thread's part then
+#: costs more in the barrier after it (~1 us) than in its loop. A kernel too small for two
+#: threads is not partitioned at all (:func:`partitioned_on_threads`)
 MIN_ELEMENTS_PER_THREAD = 1024
 #: part boundaries are multiples of this, so no two threads write one cache line of a double array
 ALIGNMENT = 64
@@ -74,6 +74,15 @@ def partitionable(kern: K.Kernel) -> bool:
     return True
 
 
+def partitioned_on_threads(kern: K.Kernel) -> bool:
+    """Whether a threaded build partitions ``kern``: it is :func:`partitionable` and at least two
+    threads get :data:`MIN_ELEMENTS_PER_THREAD` of its elements. A smaller one runs whole on
+    thread 0 among the serial kernels next to it, so it adds no barrier of its own (a part for
+    one thread needed one after it, and a serial rest another)."""
+    return (partitionable(kern)
+            and PARTITIONED[type(kern.shape)].size(kern.shape) >= 2 * MIN_ELEMENTS_PER_THREAD)
+
+
 def elementwise_together(first: K.Kernel, second: K.Kernel) -> bool:
     """Whether partitioned ``second`` may run right after partitioned ``first`` with no barrier
     between them: the same number of elements (so each thread gets the same range of both), and
@@ -110,13 +119,12 @@ class PartitionedKernel:
 def lower_partitioned(module: ir.Module, kern: K.Kernel, name: str) -> PartitionedKernel:
     """Emit ``name.part``, ``name.rest`` (if the shape has one) and ``name`` (the whole kernel)."""
     partition = PARTITIONED[type(kern.shape)]
-    dynarray.declare_runtime(module)
-    part = _emit(module, kern, f"{name}.part", partition.part, ranged=True)
+    part = emit_kernel(module, kern, f"{name}.part", partition.part, ranged=True)
     rest = None
     if partition.rest is not None:
         # the rest's random streams follow those of the part, as in the kernel lowered whole
-        rest = _emit(module, kern, f"{name}.rest", partition.rest,
-                     first_streams=part.streams_used)
+        rest = emit_kernel(module, kern, f"{name}.rest", partition.rest,
+                           first_streams=part.random_streams)
     size = partition.size(kern.shape)
     whole = ir.Function(module, KERNEL_TYPE, name=name)
     b = ir.IRBuilder(whole.append_basic_block("entry"))
@@ -129,20 +137,4 @@ def lower_partitioned(module: ir.Module, kern: K.Kernel, name: str) -> Partition
         status = b.call(rest.func, [slots, step])
     b.ret(status)
     return PartitionedKernel(kern, part.func, size, rest.func if rest else None, whole,
-                             part.streams_used)
-
-
-@dataclass(frozen=True)
-class _Emitted:
-    func: ir.Function
-    streams_used: int
-
-
-def _emit(module, kern, name, lower, ranged=False, first_streams=0):
-    em = KernelEmitter(module, kern, name, ranged=ranged)
-    em.func.args[0].add_attribute("noalias")
-    em.random_streams = first_streams
-    lower(em, kern.shape)
-    if not em.builder.block.is_terminated:
-        em.builder.ret(ir.Constant(I32, 0))
-    return _Emitted(em.func, em.random_streams)
+                             part.random_streams)

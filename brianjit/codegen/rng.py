@@ -82,13 +82,25 @@ def _as_i64(value):
     return ir.Constant(_I64, value) if isinstance(value, int) else value
 
 
+def _key(builder, philox, seed, stream):
+    """The Philox key (two i32 words) of (seed, stream): the first two words of
+    ``philox(counter=(stream, 0), key=seed)``, where ``philox(builder, counter, key)`` is
+    :func:`emit_philox` or a call of :func:`philox_function` (the same bits)."""
+    zero = ir.Constant(_I32, 0)
+    return philox(builder, [*_split(builder, _as_i64(stream)), zero, zero],
+                  _split(builder, _as_i64(seed)))[:2]
+
+
+def _counter(builder, index, step):
+    """The Philox counter of (index, step): four i32 words, low word first."""
+    return [*_split(builder, _as_i64(index)), *_split(builder, _as_i64(step))]
+
+
 def emit_block(builder: ir.IRBuilder, seed, stream, index, step):
     """The 128 random bits (four i32 words) for (seed, stream, index, step), each an i64 ir.Value
     or a Python int."""
-    seed, stream, index, step = map(_as_i64, (seed, stream, index, step))
-    zero = ir.Constant(_I32, 0)
-    key = emit_philox(builder, [*_split(builder, stream), zero, zero], _split(builder, seed))[:2]
-    return emit_philox(builder, [*_split(builder, index), *_split(builder, step)], key)
+    key = _key(builder, emit_philox, seed, stream)
+    return emit_philox(builder, _counter(builder, index, step), key)
 
 
 def _unit(builder, low, high, offset: int):
@@ -153,16 +165,13 @@ def _call(builder, counter, key):
 def emit_key_call(builder: ir.IRBuilder, seed, stream):
     """The Philox key (two i32 words) of (seed, stream), as :func:`emit_block` derives it,
     through :func:`philox_function`."""
-    seed, stream = _as_i64(seed), _as_i64(stream)
-    zero = ir.Constant(_I32, 0)
-    return _call(builder, [*_split(builder, stream), zero, zero], _split(builder, seed))[:2]
+    return _key(builder, _call, seed, stream)
 
 
 def emit_uniform_call(builder: ir.IRBuilder, key, index, step) -> ir.Value:
     """:func:`emit_uniform` for the key of :func:`emit_key_call`, through
     :func:`philox_function`: the same double."""
-    index, step = _as_i64(index), _as_i64(step)
-    w = _call(builder, [*_split(builder, index), *_split(builder, step)], key)
+    w = _call(builder, _counter(builder, index, step), key)
     return _unit(builder, w[0], w[1], 0)
 
 

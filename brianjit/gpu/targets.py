@@ -40,7 +40,7 @@ def compile_host_form(scheduled, lowering_context=None):
     def make_ir():
         return str(build_gpu_module(scheduled, "host", lowering_context=lowering_context).module)
     structure = kernels_key([(s.period, s.kernel) for s in scheduled], gpu="host")
-    return compile_structure(structure, make_ir)
+    return compile_structure(structure, make_ir).module
 
 
 class EmulatedTarget:

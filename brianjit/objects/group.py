@@ -621,7 +621,7 @@ def run_once(kern: K.Kernel, slots: SlotTable):
     from ..codegen.mathfuncs import preferred_math_mode
     math_mode = preferred_math_mode()
     structure = kernels_key([(1, kern)], math_mode=math_mode)
-    compiled = compile_structure(structure, lambda: str(_module_for(kern, math_mode)))
+    compiled = compile_structure(structure, lambda: str(_module_for(kern, math_mode))).module
     fn = compiled.cfunc(_ONE_OFF_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
     memory_budget.refresh_if_stale()
     status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), seed_state.next_oneoff_step())

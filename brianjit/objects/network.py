@@ -32,7 +32,7 @@ from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, Schedule
                               build_network_module, kernel_function_name, worth_threads)
 from ..codegen.mathfuncs import preferred_math_mode
 from ..gc_pause import without_gc
-from ..jit import compile_counts, compile_structure
+from ..jit import compile_structure
 from ..kernel_key import kernels_key
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
@@ -572,11 +572,11 @@ class Network(Nameable):
         structure = kernels_key([(s.period, s.kernel) for s in scheduled], partial=partial,
                                 profile_slot=profile_slot, math_mode=math_mode, threaded=threaded)
         t2 = time.perf_counter()
-        found = compile_counts()["memory"]
-        compiled = compile_structure(structure, make_ir)
+        answered = compile_structure(structure, make_ir)
+        compiled = answered.module
         timings["ir"] = t2 - t1 + lowering.get("seconds", 0.0)
         # a module this process had already compiled cost this build nothing
-        fresh = compile_counts()["memory"] == found
+        fresh = answered.fresh
         timings["optimise"] = (compiled.timings.get("optimise", 0.0)
                                + compiled.timings.get("parse", 0.0)) if fresh else 0.0
         timings["machine_code"] = compiled.timings.get("machine_code", 0.0) if fresh else 0.0

@@ -20,6 +20,7 @@ import numpy as np
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..objects.base import BrianObject
+from .cable_geometry import check_cable_geometry
 
 __all__ = ["SpatialStateUpdater"]
 
@@ -39,6 +40,10 @@ _ARRAYS = {
     "p_diag": ("_P_diag", np.float64, "S+1"), "b": ("_B", np.float64, "S+1"),
     "p_parent": ("_P_parent", np.float64, "S"), "p_child": ("_P_child", np.float64, "S"),
 }
+
+
+#: the per-compartment values ``check_cable_geometry`` reads
+_CHECKED = ("area", "r_length_1", "r_length_2", "length", "diameter")
 
 
 class SpatialStateUpdater(BrianObject):
@@ -79,7 +84,7 @@ class SpatialStateUpdater(BrianObject):
         Cm = values["Cm"].array.data
         dt = self.clock.dt_
         first, last = self._starts, self._ends - 1
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             # axial conductance between compartments j - 1 and j; none across a section's start
             invr = np.zeros(self.n)
             invr[1:] = 1.0 / (Ri * (1 / r_length_2[:-1] + 1 / r_length_1[1:]))
@@ -97,26 +102,10 @@ class SpatialStateUpdater(BrianObject):
             self._diagonal[:] = diagonal
             self._start_rhs[:] = -(self._invr0 / area[first])
             self._end_rhs[:] = -(self._invrn / area[last])
-        self._check(area, invr)
-
-    def _check(self, area, invr):
-        """Refuse geometry the scheme cannot solve (it would give NaN silently): compartments
-        without a positive finite area, and sections whose ends or compartments are joined by
-        no (or an infinite) axial conductance, e.g. a diameter that shrinks to zero."""
-        sections = self.neuron.flat_morphology.sections
-        inner = np.ones(self.n, dtype=bool)
-        inner[self._starts] = False
-        problems = [(area, "area"), (self._invr0, "axial conductance at the start"),
-                    (self._invrn, "axial conductance at the end"),
-                    (np.where(inner, invr, 1.0), "axial conductance between compartments")]
-        for values, what in problems:
-            bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
-            if bad.size:
-                where = (np.searchsorted(self._ends, bad[0], side="right")
-                         if values.size == self.n else bad[0])
-                raise ValueError(f"{self.neuron.name}: {sections[where]!r} has no positive finite "
-                                 f"{what} (a zero length or diameter?); the cable equation has "
-                                 f"no solution there")
+        # checked at construction too; Ri may have been set since
+        check_cable_geometry(self.neuron.name, self.neuron.flat_morphology.sections,
+                             {name: values[name].array.data for name in _CHECKED}, self._starts,
+                             self._ends, Ri)
 
     def kernels(self, ctx):
         neuron = self.neuron

@@ -24,6 +24,7 @@ from ..objects.operations import RunRegularly
 from ..objects.subgroup import Subgroup
 from ..units import DimensionMismatchError, Quantity, cm, get_dimensions, meter, ohm, uF
 from .cable import SpatialStateUpdater
+from .cable_geometry import check_cable_geometry
 from .compartments import SubMorphology
 from .flat import flatten
 from .membrane import membrane_model
@@ -103,6 +104,8 @@ class SpatialNeuron(_Compartments, NeuronGroup):
             note_missing_coordinates(flat.coordinates)
         self.Cm = Cm
         self.Ri = Ri
+        check_cable_geometry(self.name, flat.sections, flat.values, flat.section_start,
+                             flat.section_end, float(self.variables["Ri"].array.data[0]))
         updater = SpatialStateUpdater(self, flat, membrane.gtot, membrane.I0)
         object.__setattr__(self, "diffusion_state_updater", updater)
         self.contained_objects.append(updater)
