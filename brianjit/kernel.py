@@ -20,7 +20,7 @@ sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 __all__ = [
     "ArrayVar", "Assign", "Kernel", "STORAGE_KINDS", "storage_kind", "value_type",
     "ForEach", "Threshold", "ForEachSpike", "RecordState", "RecordSpikes", "RecordRate",
-    "ForEachRow", "Propagate", "Connect", "COMPACTION_BLOCK", "threshold_mask_bytes",
+    "ForEachRow", "Propagate", "OwnerIndex", "marks_bytes", "Connect", "COMPACTION_BLOCK", "threshold_mask_bytes",
 ]
 
 
@@ -230,6 +230,31 @@ class Propagate:
     order: int
     pending: int
     pending_next: int
+    #: GPU builds only (None on the CPU): the index for delivering by target owner
+    by_owner: OwnerIndex | None = None
+
+
+@dataclass(frozen=True)
+class OwnerIndex:
+    """What a pathway needs to be delivered by one thread per *owner* (the element its
+    statements write, e.g. the postsynaptic neuron) on the GPU (``gpu/delivery.py``):
+    ``index``, the kernel's per-synapse integer variable naming the owner (``j``); ``owners``,
+    their number; ``offsets`` (int32, ``owners + 1``: CSR) and ``rows`` (int32 rows
+    ``(source, synapse)``, per owner by increasing source, then synapse: the CPU's order within
+    one delay class), both built by the pathway (``gpu/owner_index.py``); ``marks`` (bytes:
+    one per source, 0 between steps, then three int64 of scratch, :func:`marks_bytes`)."""
+
+    index: str
+    owners: int
+    offsets: int
+    rows: int
+    marks: int
+
+
+def marks_bytes(sources: int) -> int:
+    """Bytes of :attr:`OwnerIndex.marks` for ``sources`` source neurons: a mark per source
+    (rounded up to 8) and three int64 behind them (marked?, first and last marked position)."""
+    return (sources + 7) // 8 * 8 + 24
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from ..codegen.loops import for_range
 from ..codegen.mathfuncs import set_math_mode
 from ..codegen.partition import PARTITIONED, lower_partitioned, partitionable
 from .compaction import blocks, compacts_in_parallel, lower_compaction
+from .delivery import delivers_by_owner, lower_delivery
 
 __all__ = ["Launch", "GpuModule", "build_gpu_module", "plan_launches", "HEAP_COPY", "HEAP_FREE",
            "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
@@ -100,6 +101,9 @@ def build_gpu_module(schedule: list[ScheduledKernel], target: str, name: str = "
                     bodies += [_ranged_body(count), _whole_body(scan), _ranged_body(scatter)]
                 elif parted.rest is not None:
                     bodies.append(_whole_body(parted.rest))
+            elif delivers_by_owner(item.kernel):
+                mark, owners, unmark = lower_delivery(module, item.kernel, fname)
+                bodies = [_whole_body(mark), _ranged_body(owners), _whole_body(unmark)]
             else:
                 bodies = [_whole_body(lower_kernel(module, item.kernel, fname))]
         for launch, body in zip(_launches_of(n, item), bodies):
@@ -121,6 +125,10 @@ def plan_launches(schedule: list[ScheduledKernel]) -> tuple:
 
 def _launches_of(n, item):
     fname = kernel_function_name(n, item.kernel)
+    if delivers_by_owner(item.kernel):
+        return [Launch(f"{fname}_mark", item.period, 1),
+                Launch(f"{fname}_owners", item.period, item.kernel.shape.by_owner.owners),
+                Launch(f"{fname}_unmark", item.period, 1)]
     if not partitionable(item.kernel):
         return [Launch(f"{fname}_serial", item.period, 1)]
     partition = PARTITIONED[type(item.kernel.shape)]

@@ -99,8 +99,11 @@ class BuildContext:
 
     STREAMS_PER_KERNEL = 1 << 16
 
-    def __init__(self, slots: SlotTable, seed_array, dt_array_of, constants_of):
+    def __init__(self, slots: SlotTable, seed_array, dt_array_of, constants_of,
+                 program_target=None):
         self.slots = slots
+        #: the device's program target (``Device.program_target``; None: the CPU back-end)
+        self.program_target = program_target
         self.seed_array = seed_array
         self._dt_array_of = dt_array_of
         self._constants_of = constants_of

@@ -11,6 +11,7 @@ into synapse-level events, as Brian2 keeps them, just before synapses or delays 
 """
 from __future__ import annotations
 
+import dataclasses
 
 import numpy as np
 
@@ -81,6 +82,11 @@ class SynapticPathway:
         self.groups = DynamicArray((1, 2), dtype=np.int32)
         self.order = DynamicArray(0, dtype=np.int32)
         self.pending_next = DynamicArray(1, dtype=np.int64)
+        # GPU builds only: the index by owner (kernel.OwnerIndex), for the owner ``_by_owner``
+        self.owner_offsets = DynamicArray(0, dtype=np.int32)
+        self.owner_rows = DynamicArray((0, 2), dtype=np.int32)
+        self.marks = DynamicArray(0, dtype=np.uint8)
+        self._by_owner = None  # 'i' or 'j': the synapses' index that names the owner
         self._index = build_index(np.zeros(0, dtype=np.int32), np.zeros(0), len(self.group))
         self._index_key = None  # (synapses, delay version, dt, restores) it was built for
         self._restores = 0
@@ -145,10 +151,12 @@ class SynapticPathway:
 
     def _use_index(self, dt, delay_version):
         """Make the index the one of the current synapses and delays at ``dt``."""
-        key = (len(self.synapses), delay_version, dt, self._restores)
+        key = (len(self.synapses), delay_version, dt, self._restores, self._by_owner)
         if self._index_key == key:
             return
         side = self.synapses.variables["i" if self.side == "pre" else "j"].array.data
+        if self._by_owner is not None:
+            self._use_owner_index(side)
         index = build_index(side, self.delay_steps(dt), len(self.group))
         self.neuron_groups.resize(len(index.neuron_groups))
         self.neuron_groups.data[:] = index.neuron_groups
@@ -162,6 +170,20 @@ class SynapticPathway:
         self.order.shrink(len(index.order))  # give back a permutation no longer needed
         self.order.data[:] = index.order
         self._index, self._index_key = index, key
+
+    def _use_owner_index(self, sources):
+        """The index by owner of a GPU build (``gpu/owner_index.py``) and its zeroed marks."""
+        from ..gpu.owner_index import build_owner_index
+        offsets, rows = build_owner_index(sources, self.synapses.variables[self._by_owner]
+                                          .array.data, self._owners())
+        self.owner_offsets.resize(len(offsets))
+        self.owner_offsets.data[:] = offsets
+        _set_rows(self.owner_rows, rows)
+        self.marks.resize(K.marks_bytes(len(self.group)))
+        self.marks.data[:] = 0
+
+    def _owners(self):
+        return len(self.synapses.source if self._by_owner == "i" else self.synapses.target)
 
     def flush(self, t):
         """Turn the spikes in flight into synapse-level events at time ``t`` (seconds); called
@@ -218,5 +240,14 @@ class SynapticPathway:
                             slots.slot(self.neuron_groups), slots.slot(self.groups),
                             slots.slot(self.order), slots.slot(self.pending),
                             slots.slot(self.pending_next))
-        return K.Kernel(f"{self.synapses.name}_{self.name}", shape, variables, statements, stream,
+        kern = K.Kernel(f"{self.synapses.name}_{self.name}", shape, variables, statements, stream,
                         ctx.functions(self.synapses))
+        self._by_owner = None
+        if ctx.program_target is not None:  # a GPU build: deliver by owner where it can
+            from ..gpu.owner_index import owner_index
+            self._by_owner = owner_index(kern, ("i", "j"))
+        if self._by_owner is None:
+            return kern
+        by_owner = K.OwnerIndex(self._by_owner, self._owners(), slots.slot(self.owner_offsets),
+                                slots.slot(self.owner_rows), slots.slot(self.marks))
+        return dataclasses.replace(kern, shape=dataclasses.replace(shape, by_owner=by_owner))

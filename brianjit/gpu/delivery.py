@@ -1,0 +1,178 @@
+"""Synaptic delivery by owner on many threads, in the CPU's order (the GPU form).
+
+The CPU delivers a pathway on one thread: for each spike of the list due, its synapses, each
+applying the statements (``v_post += w``). On a GPU one thread doing that for a large network
+is the step's bottleneck, and threads per spike or per synapse would add into one target at
+once, in an order set by scheduling. A pathway that writes only through one per-synapse index
+(``gpu/owner_index.py`` says which) is instead delivered by three launches:
+
+1. ``mark``, one thread: the queue's work as on the CPU (drop delivered lists, push this step's
+   spikes, deliver the pending synapse-level events, which come first on the CPU too); then,
+   when the pathway has one delay class (no or one homogeneous delay), the index by owner is
+   the current one and at most one spike list is due, it marks that list's sources (a byte per
+   source) and advances the class's cursor. Otherwise (several delay classes, two lists due
+   after a change of ``dt``) it delivers everything itself, in the CPU's order, and marks
+   nothing;
+2. ``owners``, one thread per owner (target neuron): if anything was marked, walk the owner's
+   rows ``(source, synapse)`` (``kernel.OwnerIndex``: by source, then synapse id) and apply the
+   statements of the synapses whose source is marked;
+3. ``unmark``, one thread: clear the marks it set, so they are all 0 between steps.
+
+Within one class, the CPU applies a target's effects by increasing source, then synapse id:
+the order of the owner's rows. So every owner computes the same float operations in the same
+order as the CPU, and the results are the same bits, whatever the threads' schedule. Work per
+step is a check per synapse (the owners walk all their rows) plus the effects: on a GPU far less
+than one thread's walk over the spikes' synapses with a memory latency per synapse.
+"""
+from __future__ import annotations
+
+from llvmlite import ir
+
+from .. import kernel as K
+from ..codegen import dynarray
+from ..codegen.kernels import I8, I32, I64, KernelEmitter, const
+from ..codegen.shapes_synapses import (_SpikeLists, _deliver_class, _deliver_pending,
+                                       _drop_delivered, _load_i32, _load_i64, _push, _store_i64)
+from .owner_index import owner_index
+
+__all__ = ["delivers_by_owner", "lower_delivery"]
+
+_TRUE, _FALSE = ir.Constant(ir.IntType(1), 1), ir.Constant(ir.IntType(1), 0)
+
+
+def delivers_by_owner(kern: K.Kernel) -> bool:
+    """Whether the GPU form delivers ``kern`` by owner: a pathway built with an index by owner
+    whose statements still pass :func:`owner_index` for that index."""
+    if not isinstance(kern.shape, K.Propagate):
+        return False
+    by_owner = kern.shape.by_owner
+    return by_owner is not None and owner_index(kern, (by_owner.index,)) == by_owner.index
+
+
+def lower_delivery(module: ir.Module, kern: K.Kernel, name: str):
+    """Emit ``name.mark`` and ``name.unmark`` (one thread) and ``name.owners`` (ranged over
+    owners); see the module docstring."""
+    mark = KernelEmitter(module, kern, f"{name}.mark")
+    _mark(mark, kern.shape)
+    owners = KernelEmitter(module, kern, f"{name}.owners", ranged=True)
+    _owners(owners, kern.shape)
+    unmark = KernelEmitter(module, kern, f"{name}.unmark")
+    _unmark(unmark, kern.shape)
+    for em in (mark, owners, unmark):
+        em.func.args[0].add_attribute("noalias")
+        em.builder.ret(ir.Constant(I32, 0))
+    return mark.func, owners.func, unmark.func
+
+
+def _reach(em, shape):
+    n_synapses = dynarray.emit_load_size(em.prologue, em.header(shape.synapses))  # N
+
+    def reach(synapse):
+        em.run_statements(em.kernel.statements, synapse, n_synapses)
+    return reach, n_synapses
+
+
+def _scratch(em, shape):
+    """The three int64 behind the marks: marked?, first and last marked position."""
+    sources = shape.stop - shape.start
+    return em.prologue.gep(em.data(shape.by_owner.marks), [const((sources + 7) // 8 * 8)],
+                           source_etype=I8)
+
+
+def _mark(em, shape):
+    b = em.builder
+    em.base_values()
+    reach, n_synapses = _reach(em, shape)
+    classes = em.data(shape.classes)
+    n_classes = dynarray.emit_load_size(em.prologue, em.header(shape.classes))
+    with b.if_then(b.icmp_signed(">", n_classes, const(0))):
+        _drop_delivered(em, shape, classes, n_classes)
+        _push(em, shape)
+    _deliver_pending(em, shape, reach)
+    lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),   # the push may
+                        dynarray.emit_load_data(b, em.header(shape.steps)),    # have moved
+                        dynarray.emit_load_size(b, em.header(shape.steps)))    # them
+    by_owner = shape.by_owner
+    parallel = em.alloca(ir.IntType(1))
+    b.store(_FALSE, parallel)
+    current = b.and_(b.and_(
+        b.icmp_signed("==", n_classes, const(1)),
+        b.icmp_signed("==", _size(em, by_owner.rows), n_synapses)), b.and_(
+        b.icmp_signed("==", _size(em, by_owner.offsets), const(by_owner.owners + 1)),
+        b.icmp_signed("==", _size(em, by_owner.marks),
+                      const(K.marks_bytes(shape.stop - shape.start)))))
+    with b.if_then(current):  # then the class's row may be read
+        delay, row = _load_i64(b, classes, const(0)), _load_i64(b, classes, const(1))
+        b.store(b.not_(_due(em, lists, b.add(row, const(1)), delay)), parallel)
+    with b.if_else(b.load(parallel)) as (by_owners, serial):
+        with by_owners:
+            _mark_due_list(em, shape, classes, lists)
+        with serial:  # the CPU's loop: from the largest delay down
+            with em.for_range(const(0), n_classes, "class") as k:
+                _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k), classes,
+                               n_classes, lists, reach)
+
+
+def _size(em, slot):
+    return dynarray.emit_load_size(em.builder, em.header(slot))
+
+
+def _due(em, lists, k, delay):
+    """Whether list ``k`` exists and is ``delay`` steps old (its step read only if it exists)."""
+    b = em.builder
+    due = em.alloca(ir.IntType(1))
+    b.store(_FALSE, due)
+    with b.if_then(b.icmp_signed("<", k, lists.n_steps)):
+        emitted = _load_i64(b, lists.steps, b.mul(k, const(2)))
+        b.store(b.icmp_signed("<=", b.add(emitted, delay), em.step), due)
+    return b.load(due)
+
+
+def _mark_due_list(em, shape, classes, lists):
+    """The one class's list due now (if any): mark its sources, note its positions in the
+    scratch and move the class's cursor past it (as ``_deliver_class`` would)."""
+    b = em.builder
+    delay, row = _load_i64(b, classes, const(0)), _load_i64(b, classes, const(1))
+    with b.if_then(_due(em, lists, row, delay)):
+        first = _load_i64(b, classes, const(2))
+        last = b.add(first, _load_i64(b, lists.steps, b.add(b.mul(row, const(2)), const(1))))
+        marks = em.data(shape.by_owner.marks)
+        with em.for_range(first, last, "mark", scalar=True) as m:
+            b.store(ir.Constant(I8, 1), b.gep(marks, [_load_i32(b, lists.spikes, m)],
+                                              source_etype=I8))
+        scratch = _scratch(em, shape)
+        for n, value in enumerate((const(1), first, last)):
+            _store_i64(b, value, scratch, const(n))
+        _store_i64(b, b.add(row, const(1)), classes, const(1))
+        _store_i64(b, last, classes, const(2))
+
+
+def _owners(em, shape):
+    b = em.builder
+    em.base_values()
+    reach, _ = _reach(em, shape)
+    by_owner = shape.by_owner
+    marks, offsets, rows = (em.data(s) for s in (by_owner.marks, by_owner.offsets, by_owner.rows))
+    marked = _load_i64(b, _scratch(em, shape), const(0))
+    with b.if_then(b.icmp_signed("!=", marked, const(0))):
+        lo, hi = em.range
+        with em.for_range(lo, hi, "owner", scalar=True) as owner:
+            first, last = _load_i32(b, offsets, owner), _load_i32(b, offsets,
+                                                                  b.add(owner, const(1)))
+            with em.for_range(first, last, "row", scalar=True) as r:
+                source = _load_i32(b, rows, b.mul(r, const(2)))
+                flag = b.load(b.gep(marks, [source], source_etype=I8), typ=I8)
+                with b.if_then(b.icmp_unsigned("!=", flag, ir.Constant(I8, 0))):
+                    reach(_load_i32(b, rows, b.add(b.mul(r, const(2)), const(1))))
+
+
+def _unmark(em, shape):
+    b = em.builder
+    scratch = _scratch(em, shape)
+    marks, spikes = em.data(shape.by_owner.marks), em.data(shape.spikes)
+    with b.if_then(b.icmp_signed("!=", _load_i64(b, scratch, const(0)), const(0))):
+        first, last = _load_i64(b, scratch, const(1)), _load_i64(b, scratch, const(2))
+        with em.for_range(first, last, "unmark", scalar=True) as m:
+            b.store(ir.Constant(I8, 0), b.gep(marks, [_load_i32(b, spikes, m)],
+                                              source_etype=I8))
+        _store_i64(b, const(0), scratch, const(0))

@@ -1,0 +1,69 @@
+"""Which synaptic pathways the GPU delivers by owner, and the index (numpy) they need.
+
+A pathway's effects can be applied by one thread per *owner* (the element its statements
+write, e.g. the postsynaptic neuron for ``v_post += w``) when that thread alone writes
+everything the statements write: every written variable is read through one per-synapse
+index (:func:`owner_index`), nothing else sees a written array at another element (the alias
+rule of ``codegen.partition.partitionable``: ``v_post += v_pre`` within one group reads what
+another owner writes), and the statements draw no random numbers (the CPU numbers a pathway's
+streams by the delivery loop that reaches the synapse, which the owner walk does not have).
+Everything else (STDP, which writes the synapse's own ``w``; ``lastupdate`` of event-driven
+variables) stays on the one thread.
+
+The owner walks its synapses in the order the CPU applies them within one delay class: by
+increasing source (spike lists are compacted in index order), then synapse id (a neuron's
+synapses of a class are in id order). :func:`build_owner_index` gives that order on the host,
+where the pathway builds its source index (``SynapticPathway._use_index``), only for GPU builds.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import kernel as K
+
+__all__ = ["owner_index", "build_owner_index"]
+
+#: functions whose calls draw random numbers
+_RANDOM = ("rand", "randn")
+
+
+def owner_index(kern: K.Kernel, candidates) -> str | None:
+    """The name of the per-synapse index through which ``kern`` (a ``Propagate``) writes all
+    it writes, if the pathway can be delivered by owner (module docstring) and the index is one
+    of ``candidates`` (names of the synapse table's ``i``/``j``); else None."""
+    if not isinstance(kern.shape, K.Propagate) or kern.functions:
+        return None
+    written = {st.target for st in kern.statements if st.target in kern.variables}
+    indices = {kern.variables[name].index for name in written}
+    if len(indices) != 1:
+        return None
+    (index,) = indices
+    if index not in candidates:
+        return None
+    for name in written:
+        var = kern.variables[name]
+        if var.scalar:
+            return None
+        view = (var.index, var.offset, var.stride, var.field)
+        for other in kern.variables.values():
+            if other.slot == var.slot and (other.index, other.offset, other.stride,
+                                           other.field) != view:
+                return None
+    for st in kern.statements:
+        if any(str(f.func) in _RANDOM for f in st.expr.atoms(_applied())):
+            return None
+    return index
+
+
+def _applied():
+    from sympy.core.function import AppliedUndef
+    return AppliedUndef
+
+
+def build_owner_index(sources: np.ndarray, owners: np.ndarray, n_owners: int):
+    """``(offsets, rows)``: int32 CSR over ``n_owners`` owners of rows ``(source, synapse)``,
+    per owner by increasing source, then synapse id (``sources``, ``owners``: per synapse)."""
+    order = np.lexsort((sources, owners))  # stable: equal (owner, source) keep synapse order
+    rows = np.stack([sources[order], order], axis=1).astype(np.int32)
+    offsets = np.searchsorted(owners[order], np.arange(n_owners + 1)).astype(np.int32)
+    return offsets, rows
