@@ -88,6 +88,46 @@ def _blocks(b2):
     return net, threaded_runs._with_monitors(threaded_runs._state(*groups), **monitors)
 
 
+def _owners(b2):
+    """Pathways the GPU delivers by owner (``gpu/delivery.py``): two onto one target variable,
+    one of them with synapses made out of source order (``connect(i=..., j=...)``: the owner's
+    sums then follow the source, not the synapse id) and weights of many magnitudes (so a sum in
+    another order gives other bits), one between subgroups with a homogeneous delay, an
+    ``on_post`` writing the presynaptic side; next to pathways that stay on one thread: one
+    that reads what it writes through another index (``v_post += 0.01*v_pre``), one with
+    heterogeneous delays (serial at run time), and a summed variable."""
+    inputs = b2.NeuronGroup(600, "z : 1", threshold="rand() < 0.05", name="inputs")
+    G = b2.NeuronGroup(500, """dv/dt = (ge - v)/(10*ms) : 1
+                               dge/dt = -ge/(5*ms) : 1
+                               y : 1
+                               I : 1""", threshold="v > 0.5", reset="v = 0", method="exact",
+                       name="g")
+    mixed = b2.Synapses(inputs, G, "w : 1", on_pre="ge += w", name="mixed")
+    pairs = np.random.permutation(np.argwhere(np.random.rand(600, 500) < 0.05))
+    mixed.connect(i=pairs[:, 0], j=pairs[:, 1])
+    mixed.w = "0.05*rand()*10**(3*randn())"
+    sub = b2.Synapses(inputs[100:400], G[50:450], "w : 1", on_pre="ge += 0.5*w",
+                      delay=0.3 * b2.ms, name="sub")
+    sub.connect(p=0.1)
+    sub.w = "rand()"
+    back = b2.Synapses(inputs, G, "w : 1", on_post="z_pre += w", name="back")
+    back.connect(p=0.05)
+    back.w = "rand()"
+    alias = b2.Synapses(G, G, on_pre="v_post += 0.01*v_pre", name="alias")
+    alias.connect(p=0.02)
+    spread = b2.Synapses(inputs, G, "w : 1", on_pre="y_post += w", name="spread")
+    spread.connect(p=0.05)
+    spread.w = "rand()"
+    spread.delay = "rand()*2*ms"
+    summed = b2.Synapses(inputs, G, """w : 1
+                                       I_post = w*z_pre : 1 (summed)""", name="summed")
+    summed.connect(p=0.05)
+    summed.w = "rand()"
+    spikes = b2.SpikeMonitor(G)
+    net = b2.Network(inputs, G, mixed, sub, back, alias, spread, summed, spikes)
+    return net, threaded_runs._with_monitors(threaded_runs._state(inputs, G), spikes=spikes)
+
+
 def _model(builder, n):
     """A benchmark model the threaded runs do not have (its synapses connected if the model
     leaves that to its caller)."""
@@ -105,7 +145,7 @@ def _model(builder, n):
 
 
 NETWORKS = {**{k: v for k, v in threaded_runs.NETWORKS.items() if k != "operation"},
-            "inputs": _inputs, "blocks": _blocks, "stdp-model": _model("build_stdp", 30),
+            "inputs": _inputs, "blocks": _blocks, "owners": _owners, "stdp-model": _model("build_stdp", 30),
             "creation": _model("build_creation", 20_000), "hh-axon": _model("build_hh_axon", 200),
             "swc-neuron": _model("build_swc_neuron", 50)}
 

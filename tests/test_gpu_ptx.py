@@ -53,8 +53,9 @@ def ptx_device():
     reset_device()
 
 
-#: the launches of many threads: a thread per element, or per block of a spike compaction
-_PARALLEL = ("_elements", "_count", "_scatter")
+#: the launches of many threads: a thread per element, per block of a spike compaction, or per
+#: owner of a synaptic delivery
+_PARALLEL = ("_elements", "_count", "_scatter", "_owners")
 
 
 def _check(found):
@@ -65,7 +66,7 @@ def _check(found):
         assert ptx.externals(text) <= ptx.PTX_SYSTEM_CALLS
         for launch in launches:
             assert launch.threads >= 1
-            if launch.name.endswith(("_serial", "_scan")):
+            if launch.name.endswith(("_serial", "_scan", "_mark", "_unmark")):
                 assert launch.threads == 1
 
 

@@ -16,7 +16,8 @@ once, in an order set by scheduling. A pathway that writes only through one per-
 2. ``owners``, one thread per owner (target neuron): if anything was marked, walk the owner's
    rows ``(source, synapse)`` (``kernel.OwnerIndex``: by source, then synapse id) and apply the
    statements of the synapses whose source is marked;
-3. ``unmark``, one thread: clear the marks it set, so they are all 0 between steps.
+3. ``unmark``, one thread: clear the marks it set and the scratch, so every byte of the
+   marks is 0 between steps.
 
 Within one class, the CPU applies a target's effects by increasing source, then synapse id:
 the order of the owner's rows. So every owner computes the same float operations in the same
@@ -175,4 +176,5 @@ def _unmark(em, shape):
         with em.for_range(first, last, "unmark", scalar=True) as m:
             b.store(ir.Constant(I8, 0), b.gep(marks, [_load_i32(b, spikes, m)],
                                               source_etype=I8))
-        _store_i64(b, const(0), scratch, const(0))
+        for n in range(3):  # every byte of the marks 0 again
+            _store_i64(b, const(0), scratch, const(n))
