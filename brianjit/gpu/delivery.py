@@ -80,6 +80,20 @@ def _scratch(em, shape):
                            source_etype=I8)
 
 
+def _marked(em, shape):
+    """Whether the mark launch marked a list this step: the scratch's first int64, read only
+    if the marks have their size (the pathway sized them for this build)."""
+    b = em.builder
+    marked = em.alloca(ir.IntType(1))
+    b.store(_FALSE, marked)
+    sized = b.icmp_signed("==", _size(em, shape.by_owner.marks),
+                          const(K.marks_bytes(shape.stop - shape.start)))
+    with b.if_then(sized):
+        flag = _load_i64(b, _scratch(em, shape), const(0))
+        b.store(b.icmp_signed("!=", flag, const(0)), marked)
+    return b.load(marked)
+
+
 def _mark(em, shape):
     b = em.builder
     em.base_values()
@@ -154,8 +168,7 @@ def _owners(em, shape):
     reach, _ = _reach(em, shape)
     by_owner = shape.by_owner
     marks, offsets, rows = (em.data(s) for s in (by_owner.marks, by_owner.offsets, by_owner.rows))
-    marked = _load_i64(b, _scratch(em, shape), const(0))
-    with b.if_then(b.icmp_signed("!=", marked, const(0))):
+    with b.if_then(_marked(em, shape)):
         lo, hi = em.range
         with em.for_range(lo, hi, "owner", scalar=True) as owner:
             first, last = _load_i32(b, offsets, owner), _load_i32(b, offsets,
@@ -171,7 +184,7 @@ def _unmark(em, shape):
     b = em.builder
     scratch = _scratch(em, shape)
     marks, spikes = em.data(shape.by_owner.marks), em.data(shape.spikes)
-    with b.if_then(b.icmp_signed("!=", _load_i64(b, scratch, const(0)), const(0))):
+    with b.if_then(_marked(em, shape)):
         first, last = _load_i64(b, scratch, const(1)), _load_i64(b, scratch, const(2))
         with em.for_range(first, last, "unmark", scalar=True) as m:
             b.store(ir.Constant(I8, 0), b.gep(marks, [_load_i32(b, spikes, m)],

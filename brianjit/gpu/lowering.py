@@ -10,9 +10,12 @@ an entry ``void entry(ptr slots, i64 step, ptr status)`` executed by ``threads``
   counts, one thread scans, a thread per block writes its spikes in index order) where its
   statements write only the spiking element; any other shape's serial rest is a second launch
   of one thread;
-* every other kernel (synaptic delivery, queues, monitors, Poisson inputs, ...) is one launch of
+* a synaptic pathway built with an index by owner (``kernel.OwnerIndex``: GPU builds of
+  pathways that write only through one per-synapse index) is three launches
+  (``gpu.delivery``): one thread marks the sources of the list due, one thread per owner
+  applies their synapses in the CPU's order, one thread clears the marks;
+* every other kernel (other pathways, queues, monitors, Poisson inputs, ...) is one launch of
   one thread running the kernel as the CPU runs it, so its results do not depend on scheduling.
-  A parallel delivery (each thread owning a target) is a later step.
 
 A kernel's non-zero status (an array that could not grow) is stored into ``*status``.
 

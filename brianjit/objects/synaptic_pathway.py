@@ -7,7 +7,10 @@ synapses by (source neuron, delay class) that delivers them (``objects/spikes_in
 Before a run, with numpy, the index is rebuilt when synapses, delays or ``dt`` changed, and the
 cursors are set: connect() is never inside the time-step loop. The spikes in flight are turned
 into synapse-level events, as Brian2 keeps them, just before synapses or delays change (and when
-``dt`` changes), so a spike reaches the synapses it had, at the time it was given.
+``dt`` changes), so a spike reaches the synapses it had, at the time it was given. For a GPU
+build (``BuildContext.program_target``) whose code writes only through one per-synapse index,
+the kernel also carries an index by owner (``kernel.OwnerIndex``, ``gpu/owner_index.py``),
+rebuilt with the source index; the CPU back-end builds none.
 """
 from __future__ import annotations
 
