@@ -5,6 +5,8 @@ synapse id), a one-thread launch clears the marks. The results are the CPU back-
 (CUBA's and COBAHH's pathways go this way in ``test_gpu_emulation_identical.py``); STDP,
 pathways that read what they write elsewhere, random numbers and several delay classes stay on
 one thread; PTX is emitted for the new launches; the CPU back-end builds no owner index."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -15,6 +17,7 @@ from brianjit.gpu import lowering, ptx
 from brianjit.gpu.delivery import delivers_by_owner
 from brianjit.gpu.owner_index import build_owner_index
 
+import threaded_runs
 from gpu_runs import NETWORKS, RecordingDevice, run_on_targets
 
 
@@ -157,3 +160,22 @@ def test_the_owner_index_is_in_the_cpu_order(seed):
     assert rows[:, 0].tolist() == [sources[s] for s in expected]
     assert offsets.tolist() == [sum(owners < o) for o in range(7)]
     assert offsets.dtype == rows.dtype == np.int32
+
+
+@pytest.mark.parametrize("builder", ["build_cuba", "build_cobahh"])
+def test_the_benchmark_pathways_deliver_by_owner(builder):
+    """(Their results equal the CPU back-end's in test_gpu_emulation_identical.py.)"""
+    if threaded_runs.BENCHMARKS not in sys.path:
+        sys.path.insert(0, threaded_runs.BENCHMARKS)
+    import models
+
+    def make():
+        built = getattr(models, builder)(b2, 400)
+        if built.connect:
+            built.connect()
+        return b2.Network(*built.objects)
+    _, scheduled = _built(make, duration=0.1 * b2.ms)
+    plan = _plan(scheduled)
+    assert len(plan) == 2  # excitatory and inhibitory
+    assert all(launches == [("mark", 1), ("owners", 400), ("unmark", 1)]
+               for launches in plan.values())
