@@ -81,21 +81,13 @@ def test_marks_are_clear_between_steps():
 
 
 def _stdp():
-    inputs = b2.NeuronGroup(50, "", threshold="rand() < 0.1", name="inputs")
-    neurons = b2.NeuronGroup(20, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="v = 0",
-                             method="exact", name="neurons")
-    S = b2.Synapses(inputs, neurons, """w : 1
-                    dApre/dt = -Apre/(20*ms) : 1 (event-driven)
-                    dApost/dt = -Apost/(20*ms) : 1 (event-driven)""",
-                    on_pre="""v_post += w
-                              Apre += 0.01
-                              w = clip(w + Apost, 0, 1)""",
-                    on_post="""Apost -= 0.0105
-                               w = clip(w + Apre, 0, 1)""", name="stdp")
-    S.connect(p=0.3)
-    noisy = b2.Synapses(inputs, neurons, on_pre="v_post += rand()", name="noisy")
-    noisy.connect(p=0.3)
-    return b2.Network(inputs, neurons, S, noisy)
+    """The threaded runs' STDP network and a pathway that draws random numbers."""
+    net, _ = threaded_runs.NETWORKS["stdp"](b2)
+    inputs, neurons = net["inputs"], net["neurons"]
+    noisy = b2.Synapses(inputs, neurons, on_pre="v_post += 0.01*rand()", name="noisy")
+    noisy.connect(p=0.001)
+    net.add(noisy)
+    return net
 
 
 def test_stdp_and_random_effects_stay_serial():
