@@ -81,12 +81,13 @@ def test_marks_are_clear_between_steps():
 
 
 def _stdp():
-    """The threaded runs' STDP network and a pathway that draws random numbers."""
+    """The threaded runs' STDP network and pathways that draw random numbers."""
     net, _ = threaded_runs.NETWORKS["stdp"](b2)
     inputs, neurons = net["inputs"], net["neurons"]
-    noisy = b2.Synapses(inputs, neurons, on_pre="v_post += 0.01*rand()", name="noisy")
-    noisy.connect(p=0.001)
-    net.add(noisy)
+    for name, code in (("noisy", "v_post += 0.01*rand()"), ("counted", "v_post += poisson(2)")):
+        pathway = b2.Synapses(inputs, neurons, on_pre=code, name=name)
+        pathway.connect(p=0.001)
+        net.add(pathway)
     return net
 
 
@@ -94,7 +95,7 @@ def test_stdp_and_random_effects_stay_serial():
     _, scheduled = _built(_stdp)
     plan = _plan(scheduled)
     assert plan == {"stdp_pre": [("serial", 1)], "stdp_post": [("serial", 1)],
-                    "noisy_pre": [("serial", 1)]}
+                    "noisy_pre": [("serial", 1)], "counted_pre": [("serial", 1)]}
 
 
 def _chain(gpu):

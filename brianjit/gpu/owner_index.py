@@ -23,10 +23,6 @@ from .. import kernel as K
 
 __all__ = ["owner_index", "build_owner_index"]
 
-#: functions whose calls draw random numbers
-_RANDOM = ("rand", "randn")
-
-
 def owner_index(kern: K.Kernel, candidates) -> str | None:
     """The name of the per-synapse index through which ``kern`` (a ``Propagate``) writes all
     it writes, if the pathway can be delivered by owner (module docstring) and the index is one
@@ -49,15 +45,15 @@ def owner_index(kern: K.Kernel, candidates) -> str | None:
             if other.slot == var.slot and (other.index, other.offset, other.stride,
                                            other.field) != view:
                 return None
-    for st in kern.statements:
-        if any(str(f.func) in _RANDOM for f in st.expr.atoms(_applied())):
-            return None
+    if any(_draws_random_numbers(st.expr) for st in kern.statements):
+        return None
     return index
 
 
-def _applied():
-    from sympy.core.function import AppliedUndef
-    return AppliedUndef
+def _draws_random_numbers(expr) -> bool:
+    import sympy  # a GPU build has parsed model code: sympy is loaded
+    from ..model.functions import is_stateful_call
+    return any(is_stateful_call(call) for call in expr.atoms(sympy.Function))
 
 
 def build_owner_index(sources: np.ndarray, owners: np.ndarray, n_owners: int):
