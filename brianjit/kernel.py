@@ -240,9 +240,10 @@ class OwnerIndex:
     statements write, e.g. the postsynaptic neuron) on the GPU (``gpu/delivery.py``):
     ``index``, the kernel's per-synapse integer variable naming the owner (``j``); ``owners``,
     their number; ``offsets`` (int32, ``owners + 1``: CSR) and ``rows`` (int32 rows
-    ``(source, synapse)``, per owner by increasing source, then synapse: the CPU's order within
-    one delay class), both built by the pathway (``gpu/owner_index.py``); ``marks`` (bytes:
-    one per source, 0 between steps, then three int64 of scratch, :func:`marks_bytes`)."""
+    ``(key, synapse)``, ``key = class * sources + source``; per owner from the largest delay
+    class down, then by source, then synapse: the CPU's order), both built by the pathway
+    (``gpu/owner_index.py``); ``marks`` (bytes: one per (class, source), 0 between steps, then
+    scratch, :func:`marks_bytes`)."""
 
     index: str
     owners: int
@@ -251,10 +252,11 @@ class OwnerIndex:
     marks: int
 
 
-def marks_bytes(sources: int) -> int:
-    """Bytes of :attr:`OwnerIndex.marks` for ``sources`` source neurons: a mark per source
-    (rounded up to 8) and three int64 behind them (marked?, first and last marked position)."""
-    return (sources + 7) // 8 * 8 + 24
+def marks_bytes(sources: int, classes: int) -> int:
+    """Bytes of :attr:`OwnerIndex.marks` for ``sources`` source neurons and ``classes`` delay
+    classes: a mark per (class, source) (rounded up to 8), then an int64 (marked?) and two per
+    class (the first and last position of the list it marked)."""
+    return (sources * classes + 7) // 8 * 8 + 8 + 16 * classes
 
 
 @dataclass(frozen=True)

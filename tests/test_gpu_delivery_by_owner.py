@@ -61,7 +61,7 @@ def test_the_launch_plan_has_a_thread_per_owner_where_the_rule_allows():
     assert plan["mixed_pre"] == by_owner
     assert plan["sub_pre"] == [("mark", 1), ("owners", 400), ("unmark", 1)]  # G[50:450]
     assert plan["back_post"] == [("mark", 1), ("owners", 600), ("unmark", 1)]  # z_pre: by i
-    assert plan["spread_pre"] == by_owner  # several delays: serial in the mark launch
+    assert plan["spread_pre"] == by_owner  # heterogeneous delays: marks per (class, source)
     assert plan["alias_pre"] == [("serial", 1)]  # reads v_pre, which another owner writes
     form = lowering.build_gpu_module(scheduled, "nvptx")
     text = ptx.compile_ptx(str(form.module))
@@ -73,10 +73,11 @@ def test_the_launch_plan_has_a_thread_per_owner_where_the_rule_allows():
 
 def test_marks_are_clear_between_steps():
     net, _ = _built(lambda: NETWORKS["owners"](b2)[0], duration=2 * b2.ms)
-    for name in ("mixed", "sub", "back"):
+    for name in ("mixed", "sub", "back", "spread"):
         (pathway,) = net[name].pathways
+        classes = len(pathway.classes)
         assert not pathway.marks.data.any() and len(pathway.marks) == K.marks_bytes(
-            len(pathway.group))
+            len(pathway.group), classes)
         assert len(pathway.owner_rows) == len(net[name])
 
 
@@ -146,13 +147,18 @@ def test_the_cpu_back_end_builds_no_owner_index():
 @pytest.mark.parametrize("seed", range(3))
 def test_the_owner_index_is_in_the_cpu_order(seed):
     rng = np.random.default_rng(seed)
-    sources, owners = rng.integers(0, 7, 200), rng.integers(0, 5, 200)
-    offsets, rows = build_owner_index(sources, owners, 6)
-    expected = sorted(range(200), key=lambda s: (owners[s], sources[s], s))
+    sources, classes, owners = (rng.integers(0, 7, 200), rng.integers(0, 3, 200),
+                                rng.integers(0, 5, 200))
+    offsets, rows = build_owner_index(sources, classes, owners, 7, 6)
+    expected = sorted(range(200), key=lambda s: (owners[s], -classes[s], sources[s], s))
     assert rows[:, 1].tolist() == expected
-    assert rows[:, 0].tolist() == [sources[s] for s in expected]
+    assert rows[:, 0].tolist() == [classes[s] * 7 + sources[s] for s in expected]
     assert offsets.tolist() == [sum(owners < o) for o in range(7)]
     assert offsets.dtype == rows.dtype == np.int32
+
+
+def test_keys_beyond_int32_leave_the_pathway_serial():
+    assert build_owner_index(np.array([0]), np.array([2**20]), np.array([0]), 2**11, 1) is None
 
 
 @pytest.mark.parametrize("builder", ["build_cuba", "build_cobahh"])

@@ -10,9 +10,9 @@ streams by the delivery loop that reaches the synapse, which the owner walk does
 Everything else (STDP, which writes the synapse's own ``w``; ``lastupdate`` of event-driven
 variables) stays on the one thread.
 
-The owner walks its synapses in the order the CPU applies them within one delay class: by
-increasing source (spike lists are compacted in index order), then synapse id (a neuron's
-synapses of a class are in id order). :func:`build_owner_index` gives that order on the host,
+The owner walks its synapses in the order the CPU applies them: from the largest delay class
+down (the CPU delivers older spikes first), then by increasing source (spike lists are
+compacted in index order), then synapse id (a neuron's synapses of a class are in id order). :func:`build_owner_index` gives that order on the host,
 where the pathway builds its source index (``SynapticPathway._use_index``), only for GPU builds.
 """
 from __future__ import annotations
@@ -56,10 +56,18 @@ def _draws_random_numbers(expr) -> bool:
     return any(is_stateful_call(call) for call in expr.atoms(sympy.Function))
 
 
-def build_owner_index(sources: np.ndarray, owners: np.ndarray, n_owners: int):
-    """``(offsets, rows)``: int32 CSR over ``n_owners`` owners of rows ``(source, synapse)``,
-    per owner by increasing source, then synapse id (``sources``, ``owners``: per synapse)."""
-    order = np.lexsort((sources, owners))  # stable: equal (owner, source) keep synapse order
-    rows = np.stack([sources[order], order], axis=1).astype(np.int32)
+def build_owner_index(sources: np.ndarray, classes: np.ndarray, owners: np.ndarray,
+                      n_sources: int, n_owners: int):
+    """``(offsets, rows)``: int32 CSR over ``n_owners`` owners of rows ``(key, synapse)``,
+    ``key = class * n_sources + source``, per owner from the largest class down, then by
+    source, then synapse id (``sources``, ``classes``, ``owners``: per synapse); None when a
+    key would not fit an int32 (the pathway then stays on one thread)."""
+    n_classes = int(classes.max()) + 1 if len(classes) else 0
+    if n_classes * n_sources >= 2**31:
+        return None
+    # lexsort's last key is the first; it is stable, so ties keep the synapse order
+    order = np.lexsort((sources, -classes.astype(np.int64), owners))
+    keys = classes[order].astype(np.int64) * n_sources + sources[order]
+    rows = np.stack([keys, order], axis=1).astype(np.int32)
     offsets = np.searchsorted(owners[order], np.arange(n_owners + 1)).astype(np.int32)
     return offsets, rows

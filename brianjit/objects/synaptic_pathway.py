@@ -158,9 +158,10 @@ class SynapticPathway:
         if self._index_key == key:
             return
         side = self.synapses.variables["i" if self.side == "pre" else "j"].array.data
+        steps = self.delay_steps(dt)
+        index = build_index(side, steps, len(self.group))
         if self._by_owner is not None:
-            self._use_owner_index(side)
-        index = build_index(side, self.delay_steps(dt), len(self.group))
+            self._use_owner_index(side, np.searchsorted(index.delays, steps), len(index.delays))
         self.neuron_groups.resize(len(index.neuron_groups))
         self.neuron_groups.data[:] = index.neuron_groups
         _set_rows(self.groups, np.stack([np.r_[index.group_class, -1], index.group_first],
@@ -174,15 +175,19 @@ class SynapticPathway:
         self.order.data[:] = index.order
         self._index, self._index_key = index, key
 
-    def _use_owner_index(self, sources):
-        """The index by owner of a GPU build (``gpu/owner_index.py``) and its zeroed marks."""
+    def _use_owner_index(self, sources, classes, n_classes):
+        """The index by owner of a GPU build (``gpu/owner_index.py``) and its zeroed marks;
+        empty (so the pathway is delivered on one thread) if its keys do not fit an int32."""
         from ..gpu.owner_index import build_owner_index
-        offsets, rows = build_owner_index(sources, self.synapses.variables[self._by_owner]
-                                          .array.data, self._owners())
+        owners = self.synapses.variables[self._by_owner].array.data
+        built = build_owner_index(sources, np.broadcast_to(classes, sources.shape), owners,
+                                  len(self.group), self._owners())
+        offsets, rows = built if built is not None else (np.zeros(0, np.int32),
+                                                         np.zeros((0, 2), np.int32))
         self.owner_offsets.resize(len(offsets))
         self.owner_offsets.data[:] = offsets
         _set_rows(self.owner_rows, rows)
-        self.marks.resize(K.marks_bytes(len(self.group)))
+        self.marks.resize(K.marks_bytes(len(self.group), n_classes) if built is not None else 0)
         self.marks.data[:] = 0
 
     def _owners(self):
