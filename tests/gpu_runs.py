@@ -93,9 +93,9 @@ def _owners(b2):
     one of them with synapses made out of source order (``connect(i=..., j=...)``: the owner's
     sums then follow the source, not the synapse id) and weights of many magnitudes (so a sum in
     another order gives other bits), one between subgroups with a homogeneous delay, an
-    ``on_post`` writing the presynaptic side; next to pathways that stay on one thread: one
-    that reads what it writes through another index (``v_post += 0.01*v_pre``), one with
-    heterogeneous delays (serial at run time), and a summed variable."""
+    ``on_post`` writing the presynaptic side, one with heterogeneous delays (marks per delay
+    class); next to a pathway that stays on one thread (it reads what it writes through
+    another index: ``v_post += 0.01*v_pre``) and a summed variable."""
     inputs = b2.NeuronGroup(600, "z : 1", threshold="rand() < 0.05", name="inputs")
     G = b2.NeuronGroup(500, """dv/dt = (ge - v)/(10*ms) : 1
                                dge/dt = -ge/(5*ms) : 1

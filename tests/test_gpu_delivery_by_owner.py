@@ -1,10 +1,11 @@
 """The GPU form delivers a synaptic pathway that writes only through one per-synapse index by
-owner (``gpu/delivery.py``): a one-thread launch marks the sources of the list due, one thread
-per owner (target neuron) applies the marked sources' synapses in the CPU's order (source, then
-synapse id), a one-thread launch clears the marks. The results are the CPU back-end's bits
-(CUBA's and COBAHH's pathways go this way in ``test_gpu_emulation_identical.py``); STDP,
-pathways that read what they write elsewhere, random numbers and several delay classes stay on
-one thread; PTX is emitted for the new launches; the CPU back-end builds no owner index."""
+owner (``gpu/delivery.py``): a one-thread launch marks the (delay class, source) pairs of the
+lists due, one thread per owner (target neuron) applies the marked synapses in the CPU's order
+(largest delay first, then source, then synapse id), a one-thread launch clears the marks. The
+results are the CPU back-end's bits (CUBA's and COBAHH's pathways go this way in
+``test_gpu_emulation_identical.py``, as do its heterogeneous delays); STDP, pathways that read
+what they write elsewhere and random numbers stay on one thread, as do steps after a change of
+``dt``; PTX is emitted for the new launches; the CPU back-end builds no owner index."""
 import sys
 
 import numpy as np
