@@ -9,10 +9,10 @@
    difference of the state and the spike counts (chaotic networks amplify a last-bit difference:
    the GPU fuses multiply-adds in scalar code, the CPU vectorises; the GPU does not flush
    subnormal doubles to zero).
-2. *Speed*: CUBA and COBAHH neurons at 4k, 40k, 400k and 4M neurons, uncoupled (the synaptic
-   delivery of the GPU target is still one thread (spike compaction is by blocks); with p = 0.02 a 4M network would hold 3*10^11
-   synapses anyway), plus the benchmark networks at 4k with their synapses: wall time of a run
-   (compilation excluded) on the CPU back-end with one thread and on the GPU, and the ratio.
+2. *Speed*: CUBA and COBAHH neurons at 4k, 40k, 400k and 4M neurons, uncoupled (with p = 0.02
+   a 4M network would hold 3*10^11 synapses), plus the benchmark networks at 4k with their
+   synapses (delivered by one thread per target neuron, ``gpu/delivery.py``): wall time of a
+   run (compilation excluded) on the CPU back-end with one thread and on the GPU, and the ratio.
 
 3. *Cache*: the same small network built twice in one process (``start_scope()`` between):
    the second build must compile nothing, neither PTX (``gpu.ptx_cache``) nor machine code;

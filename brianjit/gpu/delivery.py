@@ -32,7 +32,7 @@ from llvmlite import ir
 
 from .. import kernel as K
 from ..codegen import dynarray
-from ..codegen.kernels import I8, I32, I64, KernelEmitter, const
+from ..codegen.kernels import I8, I32, KernelEmitter, const
 from ..codegen.shapes_synapses import (_SpikeLists, _deliver_class, _deliver_pending,
                                        _drop_delivered, _load_i32, _load_i64, _push, _store_i64)
 from .owner_index import owner_index
