@@ -20,7 +20,8 @@ sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 __all__ = [
     "ArrayVar", "Assign", "Kernel", "STORAGE_KINDS", "storage_kind", "value_type",
     "ForEach", "Threshold", "ForEachSpike", "RecordState", "RecordSpikes", "RecordRate",
-    "ForEachRow", "Propagate", "OwnerIndex", "marks_bytes", "Connect", "COMPACTION_BLOCK", "threshold_mask_bytes",
+    "ForEachRow", "Propagate", "OwnerIndex", "marks_bytes", "Connect", "COMPACTION_BLOCK",
+    "threshold_mask_bytes",
 ]
 
 

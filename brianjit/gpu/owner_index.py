@@ -12,8 +12,9 @@ variables) stays on the one thread.
 
 The owner walks its synapses in the order the CPU applies them: from the largest delay class
 down (the CPU delivers older spikes first), then by increasing source (spike lists are
-compacted in index order), then synapse id (a neuron's synapses of a class are in id order). :func:`build_owner_index` gives that order on the host,
-where the pathway builds its source index (``SynapticPathway._use_index``), only for GPU builds.
+compacted in index order), then synapse id (a neuron's synapses of a class are in id order).
+:func:`build_owner_index` gives that order on the host, where the pathway builds its source
+index (``SynapticPathway._use_index``), only for GPU builds.
 """
 from __future__ import annotations
 

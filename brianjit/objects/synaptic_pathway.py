@@ -91,7 +91,7 @@ class SynapticPathway:
         self.marks = DynamicArray(0, dtype=np.uint8)
         self._by_owner = None  # 'i' or 'j': the synapses' index that names the owner
         self._index = build_index(np.zeros(0, dtype=np.int32), np.zeros(0), len(self.group))
-        self._index_key = None  # (synapses, delay version, dt, restores) it was built for
+        self._index_key = None  # (synapses, delay version, dt, restores, owner) it was built for
         self._restores = 0
 
     @property
