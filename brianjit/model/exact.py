@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+from .zero_probe import cannot_be_zero
 from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
@@ -32,7 +33,7 @@ __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
     """x after a step dt of dx/dt = A*x + B with A and B constant during the step."""
     from .symbols import exprel
-    if A.is_zero:
+    if not cannot_be_zero(A) and A.is_zero:   # sympy's proof only where one value cannot tell
         return x + dt * B
     ratio = B / A
     divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]

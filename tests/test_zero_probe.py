@@ -1,0 +1,60 @@
+"""``zero_probe.cannot_be_zero``: exponential Euler's test for a zero coefficient asks sympy's
+assumption system (~10-25 ms per Hodgkin-Huxley gating variable) only where one value at a point
+cannot answer, and every step keeps the form it had."""
+import sympy
+
+from brianjit.model.exact import linear_step
+from brianjit.model.symbols import exprel
+from brianjit.model.zero_probe import cannot_be_zero
+
+v, mV, ms, m, dt, a, b = (sympy.Symbol(n, real=True) for n in ("v", "mV", "ms", "m", "dt", "a", "b"))
+ALPHA = sympy.Float(0.1) * (25 * mV - v) / (mV * ms * (sympy.exp((25 * mV - v) / (10 * mV)) - 1))
+BETA = 4 * sympy.exp(-v / (18 * mV)) / ms
+
+
+def test_gating_coefficient_is_answered_without_sympys_assumptions():
+    A = -ALPHA - BETA
+    assert cannot_be_zero(A)
+    step = linear_step(m, A, ALPHA, dt)
+    assert "zero" not in A._assumptions     # sympy's is_zero was not asked
+    assert step == m + dt * (A * m + ALPHA) * exprel(A * dt)
+
+
+def test_the_step_keeps_its_form_for_every_kind_of_coefficient():
+    tau = sympy.Symbol("tau", real=True)
+    assert linear_step(m, -1 / tau, sympy.S.Zero, dt) == m * sympy.exp(-dt / tau)
+    assert linear_step(m, sympy.S.Zero, a, dt) == m + dt * a
+    assert linear_step(m, sympy.Float(0.0), a, dt) == m + dt * a
+    z = sympy.Symbol("z", zero=True)
+    assert (z * a).is_zero is True and z * a != 0
+    assert linear_step(m, z * a, b, dt) == m + dt * b
+
+
+def test_only_a_clearly_nonzero_value_answers():
+    x = sympy.Symbol("x", real=True)
+    assert cannot_be_zero(x + 1)
+    assert cannot_be_zero(sympy.tanh(x) * sympy.log(x + 2) - sympy.Abs(sympy.cos(x)))
+    assert not cannot_be_zero(sympy.S.Zero)
+    assert not cannot_be_zero(sympy.Float(0.0))
+    # zero everywhere, though sympy does not cancel it: the value is rounding noise
+    assert not cannot_be_zero((x + 1) ** 2 - x ** 2 - 2 * x - 1)
+    assert not cannot_be_zero(sympy.exp(x) ** 3 - sympy.exp(3 * x))
+
+
+def test_what_it_cannot_evaluate_is_left_to_sympy():
+    x = sympy.Symbol("x", real=True)
+    assert not cannot_be_zero(exprel(x))                         # not an elementary function
+    assert not cannot_be_zero(sympy.Symbol("k", integer=True) + 1)   # may not take any real value
+    assert not cannot_be_zero(sympy.Symbol("p", positive=True) + 1)
+    assert not cannot_be_zero(sympy.exp(sympy.exp(sympy.exp(100 * x))))   # overflows
+    assert not cannot_be_zero(sympy.zoo + x)
+
+
+def test_an_answer_never_contradicts_sympy():
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y")
+    expressions = [x - y, x * y + 1, sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1,
+                   sympy.exp(-x / y) / (1 + sympy.exp(x)), sympy.sqrt(x) - x ** sympy.Rational(1, 2),
+                   (x - 1) / (x - 1) - 1, sympy.pi * x - sympy.E, x ** -2 + y ** 3]
+    for expr in expressions:
+        if cannot_be_zero(expr):
+            assert expr.is_zero is not True, expr
