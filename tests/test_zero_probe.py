@@ -58,3 +58,32 @@ def test_an_answer_never_contradicts_sympy():
     for expr in expressions:
         if cannot_be_zero(expr):
             assert expr.is_zero is not True, expr
+
+
+def _step_asking_sympy(x, A, B, dt):
+    """linear_step as it was before the probe: every question to sympy's assumptions."""
+    if A.is_zero:
+        return x + dt * B
+    ratio = B / A
+    if all(base.is_zero is False for base, exponent in
+           (f.as_base_exp() for f in sympy.Mul.make_args(ratio)) if exponent.is_negative):
+        return -ratio + (x + ratio) * sympy.exp(A * dt)
+    return x + dt * (A * x + B) * exprel(A * dt)
+
+
+def test_a_gating_variables_step_divides_by_nothing():
+    A = -ALPHA - BETA
+    linear_step(m, A, ALPHA, dt)
+    assert not any("infinite" in term._assumptions for term in A.args)   # 1/A was not built
+
+
+def test_every_step_is_the_one_sympys_answers_give():
+    tau, g, n = sympy.Symbol("tau", real=True), sympy.Symbol("g", real=True), sympy.Symbol("n")
+    z = sympy.Symbol("z", zero=True)
+    cases = [(-ALPHA - BETA, ALPHA), (-ALPHA - BETA, BETA), (-1 / tau, a / tau),
+             (-1 / tau - g, a), (-(a + b), a / mV), (-(a + b), a * (a + b)), (-(a + b), a / (a + b)),
+             (-(a + b) / mV, a / mV), (a - 1, a / n), (sympy.S.Zero, a), (z * a, b),
+             (-a - sympy.oo * b, b / mV), (-a - sympy.I * b, b / mV), (-(a + b), sympy.zoo / mV),
+             (-(a + b), sympy.S.Zero), (-tau, a / tau), (-(a + mV), b / mV)]
+    for A, B in cases:
+        assert linear_step(m, A, B, dt) == _step_asking_sympy(m, A, B, dt), (A, B)

@@ -33,13 +33,28 @@ __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
     """x after a step dt of dx/dt = A*x + B with A and B constant during the step."""
     from .symbols import exprel
-    if not cannot_be_zero(A) and A.is_zero:   # sympy's proof only where one value cannot tell
+    has_value = cannot_be_zero(A)
+    if not has_value and A.is_zero:   # sympy's proof only where one value cannot tell
         return x + dt * B
-    ratio = B / A
-    divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]
-    if all(_nonzero(base) for base, exponent in divisors if exponent.is_negative):
-        return -ratio + (x + ratio) * sympy.exp(A * dt)
+    if not (has_value and _keeps_unknown_divisor(B, A)):
+        ratio = B / A
+        divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]
+        if all(_nonzero(base) for base, exponent in divisors if exponent.is_negative):
+            return -ratio + (x + ratio) * sympy.exp(A * dt)
     return x + dt * (A * x + B) * exprel(A * dt)
+
+
+def _keeps_unknown_divisor(B, A) -> bool:
+    """Whether ``B/A`` certainly keeps a factor ``s**-k`` of ``B`` (``s`` a symbol not known to
+    be nonzero), answered without dividing: building ``1/A`` of a sum makes sympy ask whether
+    its terms are infinite (~15 ms for a gating variable's rates). ``A`` is a sum with symbols
+    and a finite value (``cannot_be_zero``: no infinity, no ``I``), so ``1/A`` is one factor
+    whose base is ``A`` itself, and multiplying merges only factors of one base."""
+    if not (A.is_Add and A.free_symbols) or not B.as_coeff_Mul()[0].is_finite:
+        return False
+    return any(base.is_Symbol and exponent.is_Integer and exponent.is_negative
+               and not _nonzero(base)
+               for base, exponent in (f.as_base_exp() for f in sympy.Mul.make_args(B)))
 
 
 def _nonzero(expr) -> bool:
