@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
-from .zero_probe import cannot_be_zero
+from .point_value import cannot_be_infinite, cannot_be_zero
 from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
@@ -90,8 +90,18 @@ def affine_parts(expr, variables) -> tuple[dict, sympy.Expr]:
         if len(dependent) == 1:
             factor = sympy.Mul(*[f for f in expr.args if f is not dependent[0]])
             coefficients, rest = affine_parts(dependent[0], variables)
-            return {var: factor * c for var, c in coefficients.items()}, factor * rest
+            return {var: factor * c for var, c in coefficients.items()}, _times(factor, rest)
     raise NotLinear(expr)
+
+
+def _times(factor, rest):
+    """``factor*rest``. Where ``rest`` is zero (the term is all coefficient), sympy asks whether
+    each of ``factor``'s factors is infinite (zero times infinity is nan: ~10 ms for a
+    Hodgkin-Huxley rate); a factor with a finite value at a point cannot be, so zero it is."""
+    if rest is sympy.S.Zero and not factor.is_Number and all(
+            cannot_be_infinite(f) for f in sympy.Mul.make_args(factor)):
+        return sympy.S.Zero
+    return factor * rest
 
 
 def _linear_system(system: OdeSystem):

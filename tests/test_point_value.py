@@ -1,11 +1,11 @@
-"""``zero_probe.cannot_be_zero``: exponential Euler's test for a zero coefficient asks sympy's
+"""``point_value.cannot_be_zero``: exponential Euler's test for a zero coefficient asks sympy's
 assumption system (~10-25 ms per Hodgkin-Huxley gating variable) only where one value at a point
 cannot answer, and every step keeps the form it had."""
 import sympy
 
 from brianjit.model.exact import linear_step
 from brianjit.model.symbols import exprel
-from brianjit.model.zero_probe import cannot_be_zero
+from brianjit.model.point_value import cannot_be_infinite, cannot_be_zero
 
 v, mV, ms, m, dt, a, b = (sympy.Symbol(n, real=True) for n in ("v", "mV", "ms", "m", "dt", "a", "b"))
 ALPHA = sympy.Float(0.1) * (25 * mV - v) / (mV * ms * (sympy.exp((25 * mV - v) / (10 * mV)) - 1))
@@ -87,3 +87,26 @@ def test_every_step_is_the_one_sympys_answers_give():
              (-(a + b), sympy.S.Zero), (-tau, a / tau), (-(a + mV), b / mV)]
     for A, B in cases:
         assert linear_step(m, A, B, dt) == _step_asking_sympy(m, A, B, dt), (A, B)
+
+
+def test_a_gating_variables_terms_are_split_without_asking_whether_rates_are_infinite():
+    from brianjit.model.exact import affine_parts
+    u = sympy.Symbol("u_fresh", real=True)     # expressions no other test has asked about
+    alpha, beta = ALPHA.subs(v, u), BETA.subs(v, u)
+    coefficients, rest = affine_parts(-beta * m + alpha * (1 - m), {m})
+    assert (coefficients[m], rest) == (-beta - alpha, alpha)
+    # -beta*m: beta times m's rest, zero, without asking whether beta's factors are infinite
+    assert not any("finite" in f._assumptions for f in beta.args if u in f.free_symbols)
+
+
+def test_zero_times_a_factor_is_what_sympy_makes_of_it():
+    from brianjit.model.exact import _times
+    z = sympy.Symbol("z", zero=True)
+    factors = [ALPHA, BETA, a * b, sympy.Float(0.5) * a, 1 / a, sympy.oo * a, sympy.zoo * a,
+               a / z, exprel(a) * b, sympy.Float(2.0), sympy.oo, sympy.S.One,
+               sympy.exp(sympy.exp(sympy.exp(100 * a))) * b]
+    for factor in factors:
+        assert _times(factor, sympy.S.Zero) == factor * sympy.S.Zero, factor
+        assert type(_times(factor, sympy.S.Zero)) is type(factor * sympy.S.Zero), factor
+    assert _times(a, b) == a * b
+    assert cannot_be_infinite(ALPHA) and not cannot_be_infinite(sympy.zoo * a)
