@@ -33,10 +33,10 @@ __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
     """x after a step dt of dx/dt = A*x + B with A and B constant during the step."""
     from .symbols import exprel
-    has_value = cannot_be_zero(A)
-    if not has_value and A.is_zero:   # sympy's proof only where one value cannot tell
+    nonzero_somewhere = cannot_be_zero(A)   # a clearly nonzero finite value at one point
+    if not nonzero_somewhere and A.is_zero:   # sympy's proof only where one value cannot tell
         return x + dt * B
-    if not (has_value and _keeps_unknown_divisor(B, A)):
+    if not (nonzero_somewhere and _keeps_unknown_divisor(B, A)):
         ratio = B / A
         divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]
         if all(_nonzero(base) for base, exponent in divisors if exponent.is_negative):
