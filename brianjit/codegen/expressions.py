@@ -52,11 +52,17 @@ class ExprLowerer:
         self.functions = dict(functions or {})
         self.function_types = dict(function_types or {})
         self.streams_used = 0
+        # expr -> type: lowering asks each node's type at every level above it; ``types`` only
+        # gains names (a temporary's type is fixed at its first assignment), so an answer holds
+        self._known_types: dict = {}
 
     # --- public ----------------------------------------------------------------------------------
     def type_of(self, expr: sympy.Basic) -> str:
         """Model type ('float', 'integer', 'boolean') of ``expr``."""
-        return infer_type(expr, self.types, self.function_types)
+        typ = self._known_types.get(expr)
+        if typ is None:
+            typ = self._known_types[expr] = infer_type(expr, self.types, self.function_types)
+        return typ
 
     def lower(self, expr: sympy.Basic) -> ir.Value:
         """Emit ``expr``; the result has the LLVM type of :meth:`type_of`."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from .methods import OdeSystem, UnsupportedEquationsException
 from .stateupdaters import IntegrationMethod
+from .point_value import cannot_be_infinite, cannot_be_zero
 from ..lazy import lazy_module
 
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
@@ -32,13 +33,28 @@ __all__ = ["exact", "linear", "exact_as_brian2_chooses", "LinearStateUpdater", "
 def linear_step(x: sympy.Expr, A: sympy.Expr, B: sympy.Expr, dt: sympy.Expr) -> sympy.Expr:
     """x after a step dt of dx/dt = A*x + B with A and B constant during the step."""
     from .symbols import exprel
-    if A.is_zero:
+    nonzero_somewhere = cannot_be_zero(A)   # a clearly nonzero finite value at one point
+    if not nonzero_somewhere and A.is_zero:   # sympy's proof only where one value cannot tell
         return x + dt * B
-    ratio = B / A
-    divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]
-    if all(_nonzero(base) for base, exponent in divisors if exponent.is_negative):
-        return -ratio + (x + ratio) * sympy.exp(A * dt)
+    if not (nonzero_somewhere and _keeps_unknown_divisor(B, A)):
+        ratio = B / A
+        divisors = [f.as_base_exp() for f in sympy.Mul.make_args(ratio)]
+        if all(_nonzero(base) for base, exponent in divisors if exponent.is_negative):
+            return -ratio + (x + ratio) * sympy.exp(A * dt)
     return x + dt * (A * x + B) * exprel(A * dt)
+
+
+def _keeps_unknown_divisor(B, A) -> bool:
+    """Whether ``B/A`` certainly keeps a factor ``s**-k`` of ``B`` (``s`` a symbol not known to
+    be nonzero), answered without dividing: building ``1/A`` of a sum makes sympy ask whether
+    its terms are infinite (~15 ms for a gating variable's rates). ``A`` is a sum with symbols
+    and a finite value (``cannot_be_zero``: no infinity, no ``I``), so ``1/A`` is one factor
+    whose base is ``A`` itself, and multiplying merges only factors of one base."""
+    if not (A.is_Add and A.free_symbols) or not B.as_coeff_Mul()[0].is_finite:
+        return False
+    return any(base.is_Symbol and exponent.is_Integer and exponent.is_negative
+               and not _nonzero(base)
+               for base, exponent in (f.as_base_exp() for f in sympy.Mul.make_args(B)))
 
 
 def _nonzero(expr) -> bool:
@@ -74,8 +90,18 @@ def affine_parts(expr, variables) -> tuple[dict, sympy.Expr]:
         if len(dependent) == 1:
             factor = sympy.Mul(*[f for f in expr.args if f is not dependent[0]])
             coefficients, rest = affine_parts(dependent[0], variables)
-            return {var: factor * c for var, c in coefficients.items()}, factor * rest
+            return {var: factor * c for var, c in coefficients.items()}, _times(factor, rest)
     raise NotLinear(expr)
+
+
+def _times(factor, rest):
+    """``factor*rest``. Where ``rest`` is zero (the term is all coefficient), sympy asks whether
+    each of ``factor``'s factors is infinite (zero times infinity is nan: ~10 ms for a
+    Hodgkin-Huxley rate); a factor with a finite value at a point cannot be, so zero it is."""
+    if rest is sympy.S.Zero and not factor.is_Number and all(
+            cannot_be_infinite(f) for f in sympy.Mul.make_args(factor)):
+        return sympy.S.Zero
+    return factor * rest
 
 
 def _linear_system(system: OdeSystem):
