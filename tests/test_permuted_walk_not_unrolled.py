@@ -1,4 +1,4 @@
-"""A pathway's walk through its synapse order (``shapes_synapses._deliver_class``) stays one
+"""A pathway's walk through its synapse order (``shapes_synapses.deliver_class``) stays one
 loop, neither unrolled nor vectorised: its time goes into cache misses, and its unrolled copies
 were a quarter of a pathway's compile time. The walk in place (CUBA's hot loop) keeps O3's
 unrolling. Same results either way (the golden tests); here: the shape of the optimised code."""

@@ -28,10 +28,12 @@ from .mathfuncs import call_math
 from .rng import emit_uniform
 from .types import STORAGE
 
-__all__ = []
+# the pieces of the synaptic delivery that the GPU form (gpu/delivery.py) reuses
+__all__ = ["SpikeLists", "deliver_class", "deliver_pending", "drop_delivered", "push_spikes",
+           "load_i32", "load_i64", "store_i64"]
 
 
-def _load_i32(b, base, index):
+def load_i32(b, base, index):
     return b.sext(b.load(b.gep(base, [index], source_etype=I32), typ=I32), I64)
 
 
@@ -46,11 +48,11 @@ def _for_each_row(em: KernelEmitter, shape: K.ForEachRow):
     em.with_python_calls(loop)
 
 
-def _load_i64(b, base, index):
+def load_i64(b, base, index):
     return b.load(b.gep(base, [index], source_etype=I64), typ=I64)
 
 
-def _store_i64(b, value, base, index):
+def store_i64(b, value, base, index):
     b.store(value, b.gep(base, [index], source_etype=I64))
 
 
@@ -72,34 +74,34 @@ def _propagate(em: KernelEmitter, shape: K.Propagate):
     classes = em.data(shape.classes)
     n_classes = dynarray.emit_load_size(p, em.header(shape.classes))
     with b.if_then(b.icmp_signed(">", n_classes, const(0))):
-        _drop_delivered(em, shape, classes, n_classes)
-        _push(em, shape)
+        drop_delivered(em, shape, classes, n_classes)
+        push_spikes(em, shape)
     def deliveries():  # run again as pre-passes if the code calls Python functions
-        _deliver_pending(em, shape, reach)
-        lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push
+        deliver_pending(em, shape, reach)
+        lists = SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),  # the push
                             dynarray.emit_load_data(b, em.header(shape.steps)),   # may have
                             dynarray.emit_load_size(b, em.header(shape.steps)))   # moved them
         # from the largest delay down: older spikes first, as Brian2 delivers them
         with em.for_range(const(0), n_classes, "class") as k:
-            _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k), classes, n_classes,
+            deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k), classes, n_classes,
                            lists, reach)
     em.with_python_calls(deliveries)
 
 
-class _SpikeLists:
+class SpikeLists:
     """Data pointers of ``spikes`` and ``steps`` and the number of rows of ``steps``."""
 
     def __init__(self, spikes, steps, n_steps):
         self.spikes, self.steps, self.n_steps = spikes, steps, n_steps
 
 
-def _drop_delivered(em, shape, classes, n_classes):
+def drop_delivered(em, shape, classes, n_classes):
     """Lists before the last class's row (the largest delay) are delivered everywhere: once
     they are at least half the rows, move the live ones down (amortised O(1) per spike), in
     :func:`_drop_function`, out of line (it is rare, and inline it added a third to the code
     of each pathway, which LLVM takes time to optimise)."""
     b = em.builder
-    head = _load_i64(b, classes, b.sub(b.mul(n_classes, const(3)), const(2)))
+    head = load_i64(b, classes, b.sub(b.mul(n_classes, const(3)), const(2)))
     steps = em.header(shape.steps)
     half = b.and_(b.icmp_signed(">", head, const(0)),
                   b.icmp_signed(">=", b.mul(head, const(2)), dynarray.emit_load_size(b, steps)))
@@ -125,8 +127,8 @@ def _drop_function(module):
     steps, spikes, classes, n_classes = fn.args
     b = ir.IRBuilder(fn.append_basic_block("entry"))
     last = b.mul(b.sub(n_classes, const(1)), const(3))
-    head, first_live = (_load_i64(b, classes, b.add(last, const(1))),
-                        _load_i64(b, classes, b.add(last, const(2))))
+    head, first_live = (load_i64(b, classes, b.add(last, const(1))),
+                        load_i64(b, classes, b.add(last, const(2))))
     memmove = module.declare_intrinsic("llvm.memmove", [PTR, PTR, I64])
     for header, first, rowbytes in ((steps, head, 16), (spikes, first_live, 4)):
         data, n = dynarray.emit_load_data(b, header), dynarray.emit_load_size(b, header)
@@ -137,18 +139,18 @@ def _drop_function(module):
     with for_range(b, const(0), n_classes, "shift") as c:
         for column, amount in ((1, head), (2, first_live)):
             at = b.add(b.mul(c, const(3)), const(column))
-            _store_i64(b, b.sub(_load_i64(b, classes, at), amount), classes, at)
+            store_i64(b, b.sub(load_i64(b, classes, at), amount), classes, at)
     b.ret_void()
     return fn
 
 
-def _push(em, shape):
+def push_spikes(em, shape):
     """Append this step's spikes (relative to ``start``) and ``(step, count)``. Spikes of a
     whole group are copied as they are (a neuron without synapses of any class only costs an
     empty range when its list is delivered)."""
     b = em.builder
     space = em.data(shape.spikespace)
-    count = _load_i32(b, space, const(shape.source_size))
+    count = load_i32(b, space, const(shape.source_size))
     with b.if_then(b.icmp_signed(">", count, const(0))):
         steps, spikes = em.header(shape.steps), em.header(shape.spikes)
         # room for the row of steps first: once the spikes are in, nothing can fail
@@ -175,37 +177,37 @@ def _push(em, shape):
             dynarray.emit_store_size(b, spikes, b.add(before, n))
         with b.if_then(b.icmp_signed(">", n, const(0))):
             row = dynarray.emit_append_rows(b, steps, const(1), zero=False)  # reserved above
-            _store_i64(b, em.step, row, const(0))
-            _store_i64(b, n, row, const(1))
+            store_i64(b, em.step, row, const(0))
+            store_i64(b, n, row, const(1))
 
 
-def _deliver_pending(em, shape, reach):
+def deliver_pending(em, shape, reach):
     """The synapse-level events due now (from before a change of synapses, delays or dt)."""
     b = em.builder
     pending = em.data(shape.pending)
     n_pending = dynarray.emit_load_size(em.prologue, em.header(shape.pending))
     next_row = em.data(shape.pending_next)
     cursor = em.alloca(I64)
-    b.store(_load_i64(b, next_row, const(0)), cursor)
+    b.store(load_i64(b, next_row, const(0)), cursor)
     with while_loop(b, "pending") as loop:  # while the next event is due
         k = b.load(cursor, typ=I64)
         loop.enter_if(b.icmp_signed("<", k, n_pending))
-        loop.enter_if(b.icmp_signed("<=", _load_i64(b, pending, b.mul(k, const(2))), em.step))
-        reach(_load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
+        loop.enter_if(b.icmp_signed("<=", load_i64(b, pending, b.mul(k, const(2))), em.step))
+        reach(load_i64(b, pending, b.add(b.mul(k, const(2)), const(1))))
         b.store(b.add(k, const(1)), cursor)
     if not em.python_calls.capturing:
-        _store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
+        store_i64(b, b.load(cursor, typ=I64), next_row, const(0))
 
 
-def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
+def deliver_class(em, shape, c, classes, n_classes, lists, reach):
     """Class ``c``: the spike lists at its row that are ``delay`` steps old reach their
     neurons' synapses of that delay."""
     b = em.builder
     row_at, spike_at = b.add(b.mul(c, const(3)), const(1)), b.add(b.mul(c, const(3)), const(2))
-    delay = _load_i64(b, classes, b.mul(c, const(3)))
+    delay = load_i64(b, classes, b.mul(c, const(3)))
     row, position = em.alloca(I64), em.alloca(I64)
-    b.store(_load_i64(b, classes, row_at), row)
-    b.store(_load_i64(b, classes, spike_at), position)
+    b.store(load_i64(b, classes, row_at), row)
+    b.store(load_i64(b, classes, spike_at), position)
     order = em.data(shape.order)
     permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
                              const(0))
@@ -214,12 +216,12 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
     with while_loop(b, "list") as loop:  # while the list at the row is `delay` steps old
         k = b.load(row, typ=I64)
         loop.enter_if(b.icmp_signed("<", k, lists.n_steps))
-        loop.enter_if(b.icmp_signed("<=", b.add(_load_i64(b, lists.steps, b.mul(k, const(2))),
+        loop.enter_if(b.icmp_signed("<=", b.add(load_i64(b, lists.steps, b.mul(k, const(2))),
                                                 delay), em.step))
         start = b.load(position, typ=I64)
-        stop = b.add(start, _load_i64(b, lists.steps, b.add(b.mul(k, const(2)), const(1))))
+        stop = b.add(start, load_i64(b, lists.steps, b.add(b.mul(k, const(2)), const(1))))
         with em.for_range(start, stop, "spike") as m:
-            first, last = _synapse_range(em, shape, _load_i32(b, lists.spikes, m), c, n_classes)
+            first, last = _synapse_range(em, shape, load_i32(b, lists.spikes, m), c, n_classes)
             # an empty order means "already in source order"; a walk through the order is
             # neither unrolled nor vectorised: its time goes into cache misses (which the
             # prefetch hides), and unrolled it cost LLVM a quarter of a pathway's compile time
@@ -227,15 +229,15 @@ def _deliver_class(em, shape, c, classes, n_classes, lists, reach):
                 with through_order:
                     with em.for_range(first, last, "permuted", scalar=True) as q:
                         _prefetch_ahead(em, order, q, last, touched)
-                        reach(_load_i32(b, order, q))
+                        reach(load_i32(b, order, q))
                 with in_place:
                     with em.for_range(first, last, "synapse") as q:
                         reach(q)
         b.store(stop, position)
         b.store(b.add(k, const(1)), row)
     if not em.python_calls.capturing:
-        _store_i64(b, b.load(row, typ=I64), classes, row_at)
-        _store_i64(b, b.load(position, typ=I64), classes, spike_at)
+        store_i64(b, b.load(row, typ=I64), classes, row_at)
+        store_i64(b, b.load(position, typ=I64), classes, spike_at)
 
 
 #: how many synapses ahead a walk through ``order`` prefetches (measured on STDP 1,000 x 1,000,
@@ -283,7 +285,7 @@ def _prefetch_ahead(em, order, q, last, arrays):
         return
     b = em.builder
     ahead = b.add(q, const(PREFETCH_AHEAD))
-    synapse = _load_i32(b, order, b.select(b.icmp_signed("<", ahead, last), ahead,
+    synapse = load_i32(b, order, b.select(b.icmp_signed("<", ahead, last), ahead,
                                            b.sub(last, const(1))))
     prefetch = em.module.globals.get("llvm.prefetch.p0") or ir.Function(
         em.module, ir.FunctionType(ir.VoidType(), [PTR, I32, I32, I32]), name="llvm.prefetch.p0")
@@ -307,8 +309,8 @@ def _synapse_range(em, shape, neuron, c, n_classes):
         with table:
             offsets = em.data(shape.offsets)
             key = b.add(b.mul(neuron, n_classes), c)
-            b.store(_load_i32(b, offsets, key), first)
-            b.store(_load_i32(b, offsets, b.add(key, const(1))), last)
+            b.store(load_i32(b, offsets, key), first)
+            b.store(load_i32(b, offsets, b.add(key, const(1))), last)
         with search:
             pair = b.call(_search_function(em.module), [em.data(shape.neuron_groups),
                                                         em.data(shape.groups), neuron, c])
@@ -334,24 +336,24 @@ def _search_function(module):
         fn.attributes.add(attr)
     neuron_groups, groups, neuron, c = fn.args
     b = ir.IRBuilder(fn.append_basic_block("entry"))
-    end = _load_i32(b, neuron_groups, b.add(neuron, const(1)))
+    end = load_i32(b, neuron_groups, b.add(neuron, const(1)))
     bounds = b.alloca(I64), b.alloca(I64)
-    b.store(_load_i32(b, neuron_groups, neuron), bounds[0])
+    b.store(load_i32(b, neuron_groups, neuron), bounds[0])
     b.store(end, bounds[1])
     # while lo < hi: halve [lo, hi) around the first class >= c
     with while_loop(b, "halve") as loop:
         lo, hi = (b.load(bound, typ=I64) for bound in bounds)
         loop.enter_if(b.icmp_signed("<", lo, hi))
         mid = b.lshr(b.add(lo, hi), const(1))
-        below = b.icmp_signed("<", _load_i32(b, groups, b.mul(mid, const(2))), c)
+        below = b.icmp_signed("<", load_i32(b, groups, b.mul(mid, const(2))), c)
         b.store(b.select(below, b.add(mid, const(1)), lo), bounds[0])
         b.store(b.select(below, hi, mid), bounds[1])
     lo = b.load(bounds[0], typ=I64)  # lo <= end <= the sentinel row: reading it is safe
     found = b.and_(b.icmp_signed("<", lo, end),
-                   b.icmp_signed("==", _load_i32(b, groups, b.mul(lo, const(2))), c))
+                   b.icmp_signed("==", load_i32(b, groups, b.mul(lo, const(2))), c))
     group = b.select(found, lo, const(0))  # not found: an empty range at group 0
-    first = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
-    last = _load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
+    first = load_i32(b, groups, b.add(b.mul(group, const(2)), const(1)))
+    last = load_i32(b, groups, b.add(b.mul(group, const(2)), const(3)))
     result = b.insert_value(ir.Constant(pair, None), first, 0)
     b.ret(b.insert_value(result, b.select(found, last, first), 1))
     return fn

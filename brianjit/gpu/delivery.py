@@ -33,8 +33,8 @@ from llvmlite import ir
 from .. import kernel as K
 from ..codegen import dynarray
 from ..codegen.kernels import I8, I32, KernelEmitter, const
-from ..codegen.shapes_synapses import (_SpikeLists, _deliver_class, _deliver_pending,
-                                       _drop_delivered, _load_i32, _load_i64, _push, _store_i64)
+from ..codegen.shapes_synapses import (SpikeLists, deliver_class, deliver_pending,
+                                       drop_delivered, load_i32, load_i64, push_spikes, store_i64)
 from .owner_index import owner_index
 
 __all__ = ["delivers_by_owner", "lower_delivery"]
@@ -101,7 +101,7 @@ def _marked(em, shape, n_classes):
     b.store(_FALSE, marked)
     sized, scratch = _layout(em, shape, n_classes)
     with b.if_then(sized):
-        b.store(b.icmp_signed("!=", _load_i64(b, scratch, const(0)), const(0)), marked)
+        b.store(b.icmp_signed("!=", load_i64(b, scratch, const(0)), const(0)), marked)
     return b.load(marked), scratch
 
 
@@ -112,10 +112,10 @@ def _mark(em, shape):
     classes = em.data(shape.classes)
     n_classes = _n_classes(em, shape)
     with b.if_then(b.icmp_signed(">", n_classes, const(0))):
-        _drop_delivered(em, shape, classes, n_classes)
-        _push(em, shape)
-    _deliver_pending(em, shape, reach)
-    lists = _SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),   # the push may
+        drop_delivered(em, shape, classes, n_classes)
+        push_spikes(em, shape)
+    deliver_pending(em, shape, reach)
+    lists = SpikeLists(dynarray.emit_load_data(b, em.header(shape.spikes)),   # the push may
                         dynarray.emit_load_data(b, em.header(shape.steps)),    # have moved
                         dynarray.emit_load_size(b, em.header(shape.steps)))    # them
     by_owner = shape.by_owner
@@ -128,17 +128,17 @@ def _mark(em, shape):
     with b.if_then(current):  # by owner unless a class has two lists due
         b.store(_TRUE, parallel)
         with em.for_range(const(0), n_classes, "due", scalar=True) as c:
-            delay, row = _load_i64(b, classes, b.mul(c, const(3))), _cursor(b, classes, c, 1)
+            delay, row = load_i64(b, classes, b.mul(c, const(3))), _cursor(b, classes, c, 1)
             with b.if_then(_due(em, lists, b.add(row, const(1)), delay), likely=False):
                 b.store(_FALSE, parallel)
     with b.if_else(b.load(parallel)) as (by_owners, serial):
         with by_owners:
-            _store_i64(b, const(0), scratch, const(0))
+            store_i64(b, const(0), scratch, const(0))
             with em.for_range(const(0), n_classes, "mark_class", scalar=True) as c:
                 _mark_due_list(em, shape, classes, c, lists, scratch)
         with serial:  # the CPU's loop: from the largest delay down
             with em.for_range(const(0), n_classes, "class") as k:
-                _deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k), classes,
+                deliver_class(em, shape, b.sub(b.sub(n_classes, const(1)), k), classes,
                                n_classes, lists, reach)
 
 
@@ -148,7 +148,7 @@ def _size(em, slot):
 
 def _cursor(b, classes, c, column):
     """Column 1 (next row of steps) or 2 (its first spike) of class ``c``'s row."""
-    return _load_i64(b, classes, b.add(b.mul(c, const(3)), const(column)))
+    return load_i64(b, classes, b.add(b.mul(c, const(3)), const(column)))
 
 
 def _due(em, lists, k, delay):
@@ -157,7 +157,7 @@ def _due(em, lists, k, delay):
     due = em.alloca(ir.IntType(1))
     b.store(_FALSE, due)
     with b.if_then(b.icmp_signed("<", k, lists.n_steps)):
-        emitted = _load_i64(b, lists.steps, b.mul(k, const(2)))
+        emitted = load_i64(b, lists.steps, b.mul(k, const(2)))
         b.store(b.icmp_signed("<=", b.add(emitted, delay), em.step), due)
     return b.load(due)
 
@@ -165,25 +165,25 @@ def _due(em, lists, k, delay):
 def _mark_due_list(em, shape, classes, c, lists, scratch):
     """Class ``c``'s list due now (if any): mark its sources, note its positions in the
     scratch (an empty range if none) and move the class's cursor past it (as
-    ``_deliver_class`` would)."""
+    ``deliver_class`` would)."""
     b = em.builder
-    delay, row = _load_i64(b, classes, b.mul(c, const(3))), _cursor(b, classes, c, 1)
+    delay, row = load_i64(b, classes, b.mul(c, const(3))), _cursor(b, classes, c, 1)
     first_at, last_at = b.add(b.mul(c, const(2)), const(1)), b.add(b.mul(c, const(2)), const(2))
-    _store_i64(b, const(0), scratch, first_at)
-    _store_i64(b, const(0), scratch, last_at)
+    store_i64(b, const(0), scratch, first_at)
+    store_i64(b, const(0), scratch, last_at)
     with b.if_then(_due(em, lists, row, delay)):
         first = _cursor(b, classes, c, 2)
-        last = b.add(first, _load_i64(b, lists.steps, b.add(b.mul(row, const(2)), const(1))))
+        last = b.add(first, load_i64(b, lists.steps, b.add(b.mul(row, const(2)), const(1))))
         marks = em.data(shape.by_owner.marks)
         base = b.mul(c, const(_sources(shape)))
         with em.for_range(first, last, "mark", scalar=True) as m:
-            b.store(ir.Constant(I8, 1), b.gep(marks, [b.add(base, _load_i32(b, lists.spikes, m))],
+            b.store(ir.Constant(I8, 1), b.gep(marks, [b.add(base, load_i32(b, lists.spikes, m))],
                                               source_etype=I8))
-        _store_i64(b, const(1), scratch, const(0))
-        _store_i64(b, first, scratch, first_at)
-        _store_i64(b, last, scratch, last_at)
-        _store_i64(b, b.add(row, const(1)), classes, b.add(b.mul(c, const(3)), const(1)))
-        _store_i64(b, last, classes, b.add(b.mul(c, const(3)), const(2)))
+        store_i64(b, const(1), scratch, const(0))
+        store_i64(b, first, scratch, first_at)
+        store_i64(b, last, scratch, last_at)
+        store_i64(b, b.add(row, const(1)), classes, b.add(b.mul(c, const(3)), const(1)))
+        store_i64(b, last, classes, b.add(b.mul(c, const(3)), const(2)))
 
 
 def _owners(em, shape):
@@ -196,13 +196,13 @@ def _owners(em, shape):
     with b.if_then(marked):
         lo, hi = em.range
         with em.for_range(lo, hi, "owner", scalar=True) as owner:
-            first, last = _load_i32(b, offsets, owner), _load_i32(b, offsets,
+            first, last = load_i32(b, offsets, owner), load_i32(b, offsets,
                                                                   b.add(owner, const(1)))
             with em.for_range(first, last, "row", scalar=True) as r:
-                key = _load_i32(b, rows, b.mul(r, const(2)))
+                key = load_i32(b, rows, b.mul(r, const(2)))
                 flag = b.load(b.gep(marks, [key], source_etype=I8), typ=I8)
                 with b.if_then(b.icmp_unsigned("!=", flag, ir.Constant(I8, 0))):
-                    reach(_load_i32(b, rows, b.add(b.mul(r, const(2)), const(1))))
+                    reach(load_i32(b, rows, b.add(b.mul(r, const(2)), const(1))))
 
 
 def _unmark(em, shape):
@@ -215,10 +215,10 @@ def _unmark(em, shape):
             first_at = b.add(b.mul(c, const(2)), const(1))
             last_at = b.add(first_at, const(1))
             base = b.mul(c, const(_sources(shape)))
-            with em.for_range(_load_i64(b, scratch, first_at), _load_i64(b, scratch, last_at),
+            with em.for_range(load_i64(b, scratch, first_at), load_i64(b, scratch, last_at),
                               "unmark", scalar=True) as m:
-                b.store(ir.Constant(I8, 0), b.gep(marks, [b.add(base, _load_i32(b, spikes, m))],
+                b.store(ir.Constant(I8, 0), b.gep(marks, [b.add(base, load_i32(b, spikes, m))],
                                                   source_etype=I8))
             for at in (first_at, last_at):  # every byte of the marks 0 again
-                _store_i64(b, const(0), scratch, at)
-        _store_i64(b, const(0), scratch, const(0))
+                store_i64(b, const(0), scratch, at)
+        store_i64(b, const(0), scratch, const(0))
