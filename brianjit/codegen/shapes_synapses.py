@@ -21,6 +21,7 @@ from llvmlite import ir
 
 from .. import kernel as K
 from . import dynarray
+from .declarations import declare_function
 from .kernels import (I32, I64, F64, PTR, KernelEmitter, _append, _append_to_all, _spike_range,
                       const, lowers)
 from .loops import for_range, while_loop
@@ -287,8 +288,8 @@ def _prefetch_ahead(em, order, q, last, arrays):
     ahead = b.add(q, const(PREFETCH_AHEAD))
     synapse = load_i32(b, order, b.select(b.icmp_signed("<", ahead, last), ahead,
                                            b.sub(last, const(1))))
-    prefetch = em.module.globals.get("llvm.prefetch.p0") or ir.Function(
-        em.module, ir.FunctionType(ir.VoidType(), [PTR, I32, I32, I32]), name="llvm.prefetch.p0")
+    prefetch = declare_function(em.module, "llvm.prefetch.p0",
+                                ir.FunctionType(ir.VoidType(), [PTR, I32, I32, I32]))
     for var in _line_ends(arrays):
         address = b.gep(em.data(var.slot), [em.position(b, var, element=synapse)],
                         source_etype=STORAGE[var.dtype])

@@ -41,6 +41,7 @@ from llvmlite import ir
 
 from .. import jit
 from .. import kernel as K
+from ..codegen.declarations import declare_function
 from ..codegen.driver import (DRIVER_NAME, ScheduledKernel, export_with_subnormals_flushed,
                               on_tick, StatusExit, kernel_function_name)
 from ..codegen.kernels import lower_kernel
@@ -170,8 +171,7 @@ def _emit_heap_entries(module, target):
     b.branch(loop)
     b.position_at_end(done)
     b.ret_void()
-    free = module.globals.get("free") or ir.Function(
-        module, ir.FunctionType(ir.VoidType(), [PTR]), name="free")
+    free = declare_function(module, "free", ir.FunctionType(ir.VoidType(), [PTR]))
     release = ir.Function(module, ir.FunctionType(ir.VoidType(), [PTR]), name=HEAP_FREE)
     if target == "nvptx":
         release.calling_convention = "ptx_kernel"
@@ -242,7 +242,7 @@ def _global_thread_index(module, b):
 def _sreg(module, b, name):
     """The NVVM special register ``name`` (``tid.x``, ...) as an i64."""
     full = f"llvm.nvvm.read.ptx.sreg.{name}"
-    fn = module.globals.get(full) or ir.Function(module, ir.FunctionType(I32, []), name=full)
+    fn = declare_function(module, full, ir.FunctionType(I32, []))
     return b.zext(b.call(fn, []), I64)
 
 
