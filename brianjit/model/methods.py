@@ -155,6 +155,7 @@ def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
     text = textwrap.dedent(text).strip()
     module = parse_source(text, mode="exec")
     statements, known = [], {}
+    notation = _notation()
     for node in module.body:
         def refuse(message, at=node):
             raise ParseError(f"method description, line {node.lineno}: {message}", text, at,
@@ -163,7 +164,7 @@ def _parse_notation(text: str) -> list[tuple[str, sympy.Expr]]:
                 and isinstance(node.targets[0], ast.Name)):
             refuse("expected 'name = expression'")
         target = node.targets[0].id
-        if target in _notation().FIXED or target in _notation().MATH or target in ("f", "g") or target in known:
+        if target in notation.FIXED or target in notation.MATH or target in ("f", "g") or target in known:
             refuse(f"cannot assign to {target!r}")
         try:
             expr = _template(node.value, known)
@@ -185,12 +186,13 @@ class _NotationError(Exception):
 
 
 def _template(node, known):
+    notation = _notation()
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         # a float stays a float, as written (Brian2 prints ``0.5*dt``, not ``dt/2``)
         return sympy.Float(node.value) if isinstance(node.value, float) else sympy.Integer(node.value)
     if isinstance(node, ast.Name):
-        if node.id in _notation().FIXED:
-            return _notation().FIXED[node.id]
+        if node.id in notation.FIXED:
+            return notation.FIXED[node.id]
         if node.id in known:
             return known[node.id]
         raise _NotationError(f"unknown name {node.id!r}", node)
@@ -204,24 +206,26 @@ def _template(node, known):
         if node.func.id in ("f", "g"):
             if len(args) != 2:
                 raise _NotationError(f"{node.func.id}() takes a state and a time", node)
-            if args[1].free_symbols - {_notation().T, _notation().DT}:
+            if args[1].free_symbols - {notation.T, notation.DT}:
                 raise _NotationError(f"the time argument of {node.func.id}() may use only t and dt",
                                      node)
-            return (_notation().F if node.func.id == "f" else _notation().G)(*args)
-        if node.func.id in _notation().MATH and len(args) == 1:
-            return _notation().MATH[node.func.id](args[0])
+            return (notation.F if node.func.id == "f" else notation.G)(*args)
+        if node.func.id in notation.MATH and len(args) == 1:
+            return notation.MATH[node.func.id](args[0])
     raise _NotationError(f"unsupported notation {ast.unparse(node)!r}", node)
 
 
 def _nonlinear_use(term) -> bool:
     """Whether a term uses f() or g() other than as one plain factor (``f(x, t)**2``,
     ``f(x, t)*g(x, t)``, ``exp(f(x, t))``): Brian2's descriptions must be linear in them."""
-    calls = [factor for factor in sympy.Mul.make_args(term) if factor.has(_notation().F, _notation().G)]
-    return len(calls) > 1 or any(c.func not in (_notation().F, _notation().G) for c in calls)
+    f_and_g = (_notation().F, _notation().G)
+    calls = [factor for factor in sympy.Mul.make_args(term) if factor.has(*f_and_g)]
+    return len(calls) > 1 or any(c.func not in f_and_g for c in calls)
 
 
 def _uses_noise(expr, indexed: set) -> bool:
-    return (expr.has(_notation().G, _notation().DW) or any(s.name in indexed for s in expr.free_symbols))
+    notation = _notation()
+    return expr.has(notation.G, notation.DW) or any(s.name in indexed for s in expr.free_symbols)
 
 
 @dataclass(frozen=True)
@@ -395,9 +399,10 @@ class _Instantiation:
             if name == "dW":
                 return system.increments[j]
             return self.temps[(name, var, j if name in self.indexed else None)]
-        if expr.func in (_notation().F, _notation().G):
+        notation = _notation()
+        if expr.func in (notation.F, notation.G):
             state_arg, time_arg = expr.args
-            if expr.func is _notation().F:
+            if expr.func is notation.F:
                 base = system.drift[var]
             else:
                 base = system.noise[var].get(j, sympy.S.Zero)
