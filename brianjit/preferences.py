@@ -170,7 +170,11 @@ BRIANJIT_PREFERENCES = {
                   "GPU through the CUDA driver), 'host' (the same device runtime with host "
                   "memory, to check a model without a GPU), 'emulate' (the GPU kernels run on "
                   "the CPU by a native driver); None: BRIANJIT_GPU, else 'cuda'",
-                  lambda v: v in (None, "cuda", "host", "emulate"))}),
+                  lambda v: v in (None, "cuda", "host", "emulate")),
+        "gpu_graphs": _p(True, "Whether the GPU replays a run's steps as CUDA graphs (a host "
+                         "call per 64 steps) where the driver has them, rather than one launch "
+                         "per kernel per step; see brianjit.gpu.replay",
+                         lambda v: isinstance(v, bool))}),
 }
 
 

@@ -68,7 +68,7 @@ def test_the_launch_plan_has_a_thread_per_owner_where_the_rule_allows():
     text = ptx.compile_ptx(str(form.module))
     names = {launch.name for launch in form.launches}
     assert {name.rsplit("_", 1)[1] for name in names} >= {"mark", "owners", "unmark"}
-    assert ptx.entries(text) == names | {lowering.HEAP_COPY, lowering.HEAP_FREE}
+    assert ptx.entries(text) == names | set(lowering.SERVICE_ENTRIES)
     assert ptx.externals(text) <= ptx.PTX_SYSTEM_CALLS
 
 

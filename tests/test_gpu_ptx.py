@@ -62,7 +62,7 @@ def _check(found):
     assert found
     for launches, text in found:
         assert ptx.entries(text) == ({launch.name for launch in launches}
-                                     | {lowering.HEAP_COPY, lowering.HEAP_FREE})
+                                     | set(lowering.SERVICE_ENTRIES))
         assert ptx.externals(text) <= ptx.PTX_SYSTEM_CALLS
         for launch in launches:
             assert launch.threads >= 1
@@ -114,7 +114,7 @@ def test_every_benchmark_model_lowers_to_ptx(model):
     assert found
     for launches, entries, externals in found:
         assert set(entries) == ({name for name, _ in launches}
-                                | {lowering.HEAP_COPY, lowering.HEAP_FREE})
+                                | set(lowering.SERVICE_ENTRIES))
         assert set(externals) <= ptx.PTX_SYSTEM_CALLS
         for name, threads in launches:
             assert threads >= 1 and (threads == 1 or name.endswith(_PARALLEL))

@@ -5,7 +5,10 @@ Both implement one small interface, :class:`DriverApi`, which is all the device 
 whose ``function(name, argtypes)`` is an entry (``argtypes``: its ctypes parameter types);
 ``launch(function, threads, *args)`` runs an entry on ``threads`` threads with ``args`` (ctypes
 values); ``alloc``/``free``/``to_device``/``to_host`` manage and copy device
-memory (addresses are ints); ``synchronize()`` waits for the launches.
+memory (addresses are ints); ``synchronize()`` waits for the launches. Where ``graphs`` is true,
+``graph(launches)`` records a sequence of launches once (``(function, threads, args)`` each, run
+in this order; the argument values are copied), ``launch_graph(graph)`` replays it with one
+call and ``release_graph(graph)`` frees it.
 
 :class:`CudaApi` finds the driver library portably (``libcuda.so.1`` on Linux, ``nvcuda.dll`` on
 Windows), uses the first device's primary context, loads PTX with ``cuModuleLoadDataEx`` (the
@@ -13,7 +16,12 @@ driver JIT-compiles it: no CUDA toolkit) and reports failures with ``cuGetErrorS
 library, a device or a usable driver is missing, :meth:`CudaApi.open` raises
 :class:`GpuUnavailableError` saying which. :class:`HostApi` allocates C memory, copies with
 ``memmove`` and launches the host form of the same kernels (``gpu.lowering``, target "host"), so
-the device runtime is tested in CI without a GPU.
+the device runtime is tested in CI without a GPU; its graphs are the recorded launches, replayed
+in order (``HostApi(graphs=False)`` has none, as an older driver). :class:`CudaApi` builds a graph
+explicitly (``cuGraphCreate``, one ``cuGraphAddKernelNode`` per launch depending on the one
+before, ``cuGraphInstantiateWithFlags``) and replays it with ``cuGraphLaunch``; a driver
+without those calls (older than CUDA 11.4) has ``graphs`` false and ``missing_graph_calls``
+names what it lacks.
 """
 from __future__ import annotations
 
@@ -38,6 +46,10 @@ class DriverApi:
 
     #: bytes native code may allocate on the device heap (dynamic-array growth)
     heap_bytes = 0
+    #: whether :meth:`graph`, :meth:`launch_graph` and :meth:`release_graph` are available
+    graphs = False
+    #: where ``graphs`` is false, what is missing (the driver's calls)
+    missing_graph_calls = ("graph calls",)
 
     def load(self, scheduled, lowering_context=None):
         raise NotImplementedError
@@ -60,6 +72,16 @@ class DriverApi:
     def synchronize(self) -> None:
         """Wait until every launch so far has finished."""
 
+    def graph(self, launches):
+        """``launches`` (``(function, threads, args)`` each) recorded to replay in this order."""
+        raise NotImplementedError
+
+    def launch_graph(self, graph) -> None:
+        raise NotImplementedError
+
+    def release_graph(self, graph) -> None:
+        raise NotImplementedError
+
 
 # -- the host twin ------------------------------------------------------------------------------
 
@@ -77,12 +99,14 @@ class HostApi(DriverApi):
 
     heap_bytes = 1 << 62
 
-    def __init__(self):
+    def __init__(self, graphs: bool = True):
+        self.graphs = graphs
+        self.missing_graph_calls = () if graphs else ("HostApi(graphs=False)",)
         self._calloc = c_function("calloc", ctypes.c_void_p, [ctypes.c_size_t, ctypes.c_size_t])
         self._free = c_function("free", None, [ctypes.c_void_p])
 
     def __repr__(self):
-        return "HostApi()"
+        return "HostApi()" if self.graphs else "HostApi(graphs=False)"
 
     def load(self, scheduled, lowering_context=None):
         from .targets import compile_host_form
@@ -107,6 +131,19 @@ class HostApi(DriverApi):
     def to_host(self, host, device, nbytes):
         ctypes.memmove(host, device, nbytes)
 
+    def graph(self, launches):
+        if not self.graphs:
+            raise NotImplementedError("this HostApi was made without graphs")
+        return [(function, tuple(type(a)(a.value) for a in args))
+                for function, threads, args in launches]
+
+    def launch_graph(self, graph):
+        for function, args in graph:
+            function(*args)
+
+    def release_graph(self, graph):
+        pass
+
 
 # -- CUDA ---------------------------------------------------------------------------------------
 
@@ -121,6 +158,33 @@ _CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6
 _NEWEST_ARCH = 90
 _BLOCK = 256
 _HEAP_BYTES = 1 << 30
+#: the graph calls besides adding a kernel node (``cuGraphAddKernelNode_v2``, CUDA 12, or
+#: ``cuGraphAddKernelNode``: both read the fields of :class:`_KernelNodeParams` they know)
+_GRAPH_CALLS = ("cuGraphCreate", "cuGraphInstantiateWithFlags", "cuGraphLaunch",
+                "cuGraphExecDestroy", "cuGraphDestroy")
+_ADD_KERNEL_NODE = ("cuGraphAddKernelNode_v2", "cuGraphAddKernelNode")
+
+
+class _KernelNodeParams(ctypes.Structure):
+    """``CUDA_KERNEL_NODE_PARAMS_v2``: the v1 fields, then ``kern`` and ``ctx`` (null here)."""
+
+    _fields_ = [("func", ctypes.c_void_p),
+                *((name, ctypes.c_uint) for name in ("gridDimX", "gridDimY", "gridDimZ",
+                                                     "blockDimX", "blockDimY", "blockDimZ",
+                                                     "sharedMemBytes")),
+                ("kernelParams", ctypes.c_void_p), ("extra", ctypes.c_void_p),
+                ("kern", ctypes.c_void_p), ("ctx", ctypes.c_void_p)]
+
+
+def _geometry(threads):
+    """(blocks, threads per block) of a launch of ``threads`` threads."""
+    block = min(threads, _BLOCK)
+    return (threads + block - 1) // block, block
+
+
+def _parameters(args):
+    """The ``void **`` of a launch: the address of each argument's value."""
+    return (ctypes.c_void_p * len(args))(*(ctypes.addressof(a) for a in args))
 
 
 def _find_library():
@@ -173,6 +237,11 @@ class CudaApi(DriverApi):
         self._call("cuDevicePrimaryCtxRetain", ctypes.byref(self.context), self.device)
         self._call("cuCtxSetCurrent", self.context)
         self._call("cuCtxSetLimit", _CU_LIMIT_MALLOC_HEAP_SIZE, ctypes.c_size_t(_HEAP_BYTES))
+        self._add_kernel_node = next((n for n in _ADD_KERNEL_NODE if hasattr(lib, n)), None)
+        #: the graph calls this driver lacks (none: :attr:`graphs` is true)
+        self.missing_graph_calls = tuple(n for n in _GRAPH_CALLS if not hasattr(lib, n)) + (
+            () if self._add_kernel_node else (_ADD_KERNEL_NODE[-1],))
+        self.graphs = not self.missing_graph_calls
 
     @classmethod
     def open(cls) -> "CudaApi":
@@ -230,10 +299,9 @@ class CudaApi(DriverApi):
         return _CudaModule(self, handle)
 
     def launch(self, function, threads, *args):
-        params = (ctypes.c_void_p * len(args))(*(ctypes.addressof(a) for a in args))
-        block = min(threads, _BLOCK)
-        grid = (threads + block - 1) // block
-        self._call("cuLaunchKernel", function, grid, 1, 1, block, 1, 1, 0, None, params, None)
+        grid, block = _geometry(threads)
+        self._call("cuLaunchKernel", function, grid, 1, 1, block, 1, 1, 0, None,
+                   _parameters(args), None)
 
     def alloc(self, nbytes):
         address = ctypes.c_uint64()
@@ -253,3 +321,42 @@ class CudaApi(DriverApi):
 
     def synchronize(self):
         self._call("cuCtxSynchronize")
+
+    def graph(self, launches):
+        """The launches as a chain of kernel nodes (each depends on the one before: the stream's
+        order), instantiated; the driver copies each node's argument values."""
+        graph = ctypes.c_void_p()
+        self._call("cuGraphCreate", ctypes.byref(graph), 0)
+        try:
+            previous = None
+            for function, threads, args in launches:
+                grid, block = _geometry(threads)
+                values = _parameters(args)
+                params = _KernelNodeParams(function.value, grid, 1, 1, block, 1, 1, 0,
+                                           ctypes.addressof(values), None, None, None)
+                node = ctypes.c_void_p()
+                self._call(self._add_kernel_node, ctypes.byref(node), graph,
+                           None if previous is None else ctypes.byref(previous),
+                           ctypes.c_size_t(0 if previous is None else 1), ctypes.byref(params))
+                previous = node
+            executable = ctypes.c_void_p()
+            self._call("cuGraphInstantiateWithFlags", ctypes.byref(executable), graph,
+                       ctypes.c_ulonglong(0))
+        except BaseException:
+            self.lib.cuGraphDestroy(graph)
+            raise
+        return _CudaGraph(graph, executable)
+
+    def launch_graph(self, graph):
+        self._call("cuGraphLaunch", graph.executable, None)
+
+    def release_graph(self, graph):
+        self._call("cuGraphExecDestroy", graph.executable)
+        self._call("cuGraphDestroy", graph.graph)
+
+
+class _CudaGraph:
+    """A graph and its instantiation (``CUgraph``, ``CUgraphExec``)."""
+
+    def __init__(self, graph, executable):
+        self.graph, self.executable = graph, executable

@@ -1,7 +1,10 @@
 """A network's kernels in the GPU's form: one entry per launch, for NVPTX or for the host.
 
 The GPU form is a list of *launches*, run in order at every step of their clock. Each launch is
-an entry ``void entry(ptr slots, i64 step, ptr status)`` executed by ``threads`` threads:
+an entry ``void entry(ptr slots, i64 offset, ptr control)`` executed by ``threads`` threads,
+whose base step is ``control.base + offset`` and which does nothing where its clock does not
+tick or the chunk has failed (``gpu.control``: so one CUDA graph of ``K`` steps replays every
+stretch of ``K`` steps):
 
 * a kernel that ``codegen.partition`` can partition is lowered once, by the same ranged lowering
   the CPU threads use (``i32 part(slots, step, lo, hi)``), and its entry runs ``part`` on
@@ -17,7 +20,7 @@ an entry ``void entry(ptr slots, i64 step, ptr status)`` executed by ``threads``
 * every other kernel (other pathways, queues, monitors, Poisson inputs, ...) is one launch of
   one thread running the kernel as the CPU runs it, so its results do not depend on scheduling.
 
-A kernel's non-zero status (an array that could not grow) is stored into ``*status``.
+A kernel's non-zero status (an array that could not grow) is stored into ``control.status``.
 
 The *target* decides where the elements come from: ``"nvptx"`` makes each entry a
 ``ptx_kernel`` whose element is ``ctaid.x * ntid.x + tid.x`` (threads past the last element do
@@ -27,9 +30,10 @@ The host form is not called element by element because LLVM vectorises the range
 call per element would compute other roundings than the CPU back-end's vectorised loop where
 ``contract`` fuses differently in vector and scalar code (measured: the last bit of 7 % of
 CUBA's ``v``), and the emulation must equal the CPU back-end. The GPU runs the scalar code, so
-the device may differ from the CPU in such last bits (``benchmarks/gpu_check.py`` measures it). The host form also holds ``run_steps(slots, start, stop)``, the GPU's launch
-order as one native loop (one launch per kernel per step, the status checked after each), with
-the signature of the CPU back-end's driver. Math is always written in IR (mode ``'ir'``): the GPU
+the device may differ from the CPU in such last bits (``benchmarks/gpu_check.py`` measures
+it). The host form also holds ``run_steps(slots, start, stop)``, the GPU's launch order as one
+native loop (every launch at every step, the status checked after each), with the signature of
+the CPU back-end's driver. Math is always written in IR (mode ``'ir'``): the GPU
 has no libm, and the emulation must compute what the GPU computes.
 """
 from __future__ import annotations
@@ -43,22 +47,25 @@ from .. import jit
 from .. import kernel as K
 from ..codegen.declarations import declare_function
 from ..codegen.driver import (DRIVER_NAME, ScheduledKernel, export_with_subnormals_flushed,
-                              on_tick, StatusExit, kernel_function_name)
+                              StatusExit, kernel_function_name)
 from ..codegen.kernels import lower_kernel
 from ..codegen.loops import for_range
 from ..codegen.mathfuncs import set_math_mode
 from ..codegen.partition import PARTITIONED, lower_partitioned, partitionable
 from .compaction import blocks, compacts_in_parallel, lower_compaction
+from .control import ADVANCE, CONTROL, emit_advance_entry, emit_gate, status_pointer
 from .delivery import delivers_by_owner, lower_delivery
 
 __all__ = ["Launch", "GpuModule", "build_gpu_module", "plan_launches", "HEAP_COPY", "HEAP_FREE",
-           "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
+           "SERVICE_ENTRIES", "TARGETS", "ENTRY_TYPE", "NVPTX_TRIPLE"]
 
 I32, I64, PTR = ir.IntType(32), ir.IntType(64), ir.PointerType()
 ENTRY_TYPE = ir.FunctionType(ir.VoidType(), [PTR, I64, PTR])
 NVPTX_TRIPLE = "nvptx64-nvidia-cuda"
 #: the entries that copy and free a buffer a kernel grew on the device (see ``gpu.runtime``)
 HEAP_COPY, HEAP_FREE = "brianjit_heap_copy", "brianjit_heap_free"
+#: the entries besides the launches: the heap's copy and free, the control block's advance
+SERVICE_ENTRIES = (HEAP_COPY, HEAP_FREE, ADVANCE)
 TARGETS = ("nvptx", "host")
 
 
@@ -114,6 +121,7 @@ def build_gpu_module(schedule: list[ScheduledKernel], target: str, name: str = "
             _entry(module, target, launch, body)
             launches.append(launch)
     _emit_heap_entries(module, target)
+    emit_advance_entry(module, target == "nvptx")
     if target == "nvptx":
         _hide_helpers(module, launches)
     else:
@@ -183,7 +191,7 @@ def _emit_heap_entries(module, target):
 def _hide_helpers(module, launches):
     """Every defined function but the entries internal: PTX names may not hold ``.``, and LLVM
     renames internal functions to valid names (the entries are named validly here)."""
-    entries = {launch.name for launch in launches} | {HEAP_COPY, HEAP_FREE}
+    entries = {launch.name for launch in launches} | set(SERVICE_ENTRIES)
     for fn in module.functions:
         if not fn.is_declaration and fn.name not in entries:
             fn.linkage = "internal"
@@ -214,22 +222,26 @@ def _whole_body(fn):
 def _entry(module, target, launch, body):
     func = ir.Function(module, ENTRY_TYPE, name=launch.name)
     threads = launch.threads
-    slots, step, status = func.args
+    slots, offset, control = func.args
     slots.add_attribute("noalias")
     b = ir.IRBuilder(func.append_basic_block("entry"))
 
-    def run(lo, hi):
+    def run(step, lo, hi):
         result = body(b, slots, step, lo, hi)
         with b.if_then(b.icmp_signed("!=", result, ir.Constant(I32, 0)), likely=False):
-            b.atomic_rmw("xchg", status, result, "monotonic")
+            b.atomic_rmw("xchg", status_pointer(b, control), result, "monotonic")
 
     if target == "nvptx":
         func.calling_convention = "ptx_kernel"
         i = _global_thread_index(module, b)
-        with b.if_then(b.icmp_signed("<", i, ir.Constant(I64, threads))):
-            run(i, b.add(i, ir.Constant(I64, 1)))
+
+        def element(step):
+            with b.if_then(b.icmp_signed("<", i, ir.Constant(I64, threads))):
+                run(step, i, b.add(i, ir.Constant(I64, 1)))
+        emit_gate(b, control, offset, launch.period, element)
     else:
-        run(ir.Constant(I64, 0), ir.Constant(I64, threads))
+        emit_gate(b, control, offset, launch.period,
+                  lambda step: run(step, ir.Constant(I64, 0), ir.Constant(I64, threads)))
     b.ret_void()
 
 
@@ -253,22 +265,22 @@ def _thread_count(module, b):
 
 def _emit_host_driver(module, launches):
     """``i32 run_steps(ptr slots, i64 start, i64 stop)``: every launch in order at every step
-    of its clock, returning the first non-zero status; subnormals flushed as the CPU driver
-    does (so the emulation computes what the CPU back-end computes)."""
+    (offset: the step, base 0; each entry checks its clock's tick), returning the first
+    non-zero status; subnormals flushed as the CPU driver does (so the emulation computes what
+    the CPU back-end computes)."""
     flush = jit.flushes_subnormals()
     driver = ir.Function(module, ir.FunctionType(I32, [PTR, I64, I64]),
                          name=DRIVER_NAME + (".body" if flush else ""))
     slots, start, stop = driver.args
     b = ir.IRBuilder(driver.append_basic_block("entry"))
-    status = b.alloca(I32, name="status")
-    b.store(ir.Constant(I32, 0), status)
+    control = b.alloca(CONTROL, name="control")
+    b.store(ir.Constant(CONTROL, [0, 0, 0]), control)
+    status = status_pointer(b, control)
     exit_ = StatusExit(driver)
     with for_range(b, start, stop, name="step") as step:
         for launch in launches:
-            def call(own_step, launch=launch):
-                b.call(module.globals[launch.name], [slots, own_step, status])
-                exit_.check(b, b.load(status, typ=I32))
-            on_tick(b, launch.period, step, call)
+            b.call(module.globals[launch.name], [slots, step, control])
+            exit_.check(b, b.load(status, typ=I32))
     b.ret(ir.Constant(I32, 0))
     exit_.finish()
     if flush:

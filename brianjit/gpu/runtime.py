@@ -7,23 +7,22 @@ so ``Network`` and its ``Stepper`` run it unchanged. One call (a chunk of steps)
    between chunks, replaced when the host array outgrew it), its rows in use, and a device copy
    of its 80-byte header pointing at that buffer (``docs/CONTRACTS.md``), whose ``budget``
    points at the device's room (the process's room, ``memory_budget``, at most
-   ``DriverApi.heap_bytes``); the
-   device slot table holds the device headers' addresses;
-2. launches every entry of the GPU form in order, step by step (one launch per kernel per step,
-   as ``gpu.lowering`` describes), then waits for them;
+   ``DriverApi.heap_bytes``); the device slot table holds the device headers' addresses; the
+   control block (``gpu.control``) gets status 0 and the chunk's first step as its base;
+2. runs the steps: CUDA graphs of up to 64 steps replayed, or one launch per kernel per step
+   where the driver has no graphs (``gpu.replay``), then waits for them;
 3. reads every device header back and copies the rows in use into the host DynamicArrays (grown
    there as needed), with the ``refused`` rows of a failed growth, and returns the first
-   non-zero status of the chunk (read from the device's status word). A buffer a kernel grew
+   non-zero status of the chunk (read from the control block). A buffer a kernel grew
    on the device (PTX ``malloc``: the device heap, which the driver's copies may not read) is
    first copied into a buffer of the driver's by the ``HEAP_COPY`` entry and freed by
    ``HEAP_FREE`` (``gpu.lowering``), so the device heap holds nothing between chunks.
 
 Users keep seeing the host arrays and their zero-copy views; between chunks the device holds no
 state Python could miss. The upload of every array each chunk is simple and costs bandwidth
-(the next step: upload only what Python changed, and replay the steps as a CUDA graph or a
-persistent kernel). A kernel's failure (status) is seen at the end of its chunk: the launches
-after it in the chunk have run, unlike on the CPU, where the step stops; either way the run
-ends with the error.
+(the next step: upload only what Python may have written). A kernel's failure (status) makes
+every later launch of the chunk return at once (``gpu.control``), so the chunk stops where the
+CPU's driver stops, with the CPU's state, and the run ends with the same error.
 """
 from __future__ import annotations
 
@@ -31,13 +30,17 @@ import ctypes
 
 from .. import memory_budget
 from ..memory_blocks import Header
+from .control import ADVANCE, Control
 from .lowering import HEAP_COPY, HEAP_FREE, plan_launches
+from .replay import choose_replay
 
 __all__ = ["DeviceProgram"]
 
 _HEADER_BYTES = ctypes.sizeof(Header)
 _ENTRY_ARGS = (ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)
 _COPY_ARGS = (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
+_ADVANCE_ARGS = (ctypes.c_void_p, ctypes.c_int64)
+_CONTROL_BYTES = ctypes.sizeof(Control)
 #: threads of a ``HEAP_COPY`` launch (each copies every 65536th byte)
 _COPY_THREADS = 1 << 16
 
@@ -102,42 +105,39 @@ class _DeviceArray:
 
 
 class DeviceProgram:
-    """A network built for a device: call it as the CPU driver is called."""
+    """A network built for a device: call it as the CPU driver is called. ``graphs``: replay
+    CUDA graphs where the driver has them (``gpu.replay.choose_replay``); ``replay`` is the
+    way chosen."""
 
-    def __init__(self, api, module, launches, slots):
+    def __init__(self, api, module, launches, slots, graphs=True):
         self.api, self.module, self.slots = api, module, slots
-        self.launches = [(module.function(launch.name, _ENTRY_ARGS), launch)
-                         for launch in launches]
+        functions = [(module.function(launch.name, _ENTRY_ARGS), launch) for launch in launches]
+        advance = module.function(ADVANCE, _ADVANCE_ARGS)
+        self.replay = choose_replay(api, graphs)(api, functions, advance)
         self.heap = (module.function(HEAP_COPY, _COPY_ARGS),
                      module.function(HEAP_FREE, (ctypes.c_void_p,)))
         self.arrays = []
         self.table = api.alloc(8)
         self.table_slots = 0
-        self.status = api.alloc(4)
+        self.control = api.alloc(_CONTROL_BYTES)
         self.room = api.alloc(8)
 
     @classmethod
-    def build(cls, api, scheduled, slots, lowering_context=None):
+    def build(cls, api, scheduled, slots, lowering_context=None, graphs=True):
         module = api.load(scheduled, lowering_context)
-        program = cls(api, module, plan_launches(scheduled), slots)
+        program = cls(api, module, plan_launches(scheduled), slots, graphs)
         return program, getattr(module, "compiled", module)
 
     def __call__(self, table, start, stop):
-        self._upload()
-        api = self.api
-        table, status = ctypes.c_void_p(self.table), ctypes.c_void_p(self.status)
-        for step in range(start, stop):
-            for fn, launch in self.launches:
-                if step % launch.period == 0:
-                    api.launch(fn, launch.threads, table, ctypes.c_int64(step // launch.period),
-                               status)
-        api.synchronize()
+        self._upload(start)
+        self.replay.run(self.table, self.control, start, stop)
+        self.api.synchronize()
         self._download()
-        status = ctypes.c_int32()
-        api.to_host(ctypes.addressof(status), self.status, 4)
-        return status.value
+        control = Control()
+        self.api.to_host(ctypes.addressof(control), self.control, _CONTROL_BYTES)
+        return control.status
 
-    def _upload(self):
+    def _upload(self, start):
         api, arrays = self.api, self.slots.arrays
         while len(self.arrays) < len(arrays):
             self.arrays.append(_DeviceArray(api))
@@ -149,8 +149,8 @@ class DeviceProgram:
         api.to_device(self.table, ctypes.addressof(addresses), 8 * len(arrays))
         room = ctypes.c_int64(self._room())
         api.to_device(self.room, ctypes.addressof(room), 8)
-        zero = ctypes.c_int32(0)
-        api.to_device(self.status, ctypes.addressof(zero), 4)
+        control = Control(status=0, base=start)
+        api.to_device(self.control, ctypes.addressof(control), _CONTROL_BYTES)
         for device, array in zip(self.arrays, arrays):
             device.upload(array, self.room)
 
@@ -165,8 +165,11 @@ class DeviceProgram:
             device.download(array, self.heap)
 
     def __del__(self):
+        replay = getattr(self, "replay", None)
+        if replay is not None:
+            replay.release()
         for device in getattr(self, "arrays", ()):
             device.release()
-        for name in ("table", "status", "room"):
+        for name in ("table", "control", "room"):
             if getattr(self, name, None):
                 self.api.free(getattr(self, name))

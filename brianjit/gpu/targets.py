@@ -7,8 +7,8 @@ Two builders share the GPU form of ``gpu.lowering``:
   CPU back-end's driver runs. It is the CPU emulation of the GPU kernels that the test suite
   compares with the CPU back-end.
 * :class:`DeviceTarget` keeps the network's state on a device through a driver API
-  (``gpu.driver_api``: CUDA, or its host twin) and launches the entries one by one
-  (``gpu.runtime``).
+  (``gpu.driver_api``: CUDA, or its host twin) and replays the steps as CUDA graphs, or launches
+  the entries one by one (``gpu.runtime``, ``gpu.replay``; ``prefs.brianjit.gpu_graphs``).
 
 Both refuse what the GPU form does not have yet: ``network_operation``s and other Python
 objects between kernels (``run_partial``), and ``profile=True``.
@@ -67,6 +67,8 @@ class DeviceTarget:
         return f"DeviceTarget({self.api!r})"
 
     def build(self, scheduled, slots, partial, profile, lowering_context=None):
+        from ..preferences import prefs
         from .runtime import DeviceProgram
         _refuse(partial, profile)
-        return DeviceProgram.build(self.api, scheduled, slots, lowering_context)
+        return DeviceProgram.build(self.api, scheduled, slots, lowering_context,
+                                   graphs=prefs["brianjit.gpu_graphs"])
