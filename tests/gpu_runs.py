@@ -13,7 +13,8 @@ from brianjit.gpu.targets import EmulatedTarget
 import threaded_runs
 from subprocess_script import run_script
 
-#: argv: network names (comma separated), targets (comma separated: 'cpu' or a GPU mode),
+#: argv: network names (comma separated), targets (comma separated: 'cpu', a GPU mode, or
+#: 'host-launches': the host twin launching kernel by kernel),
 #: the tests' directory, the benchmarks' directory
 SCRIPT = r"""
 import gc, json, sys
@@ -33,8 +34,10 @@ for name in sys.argv[1].split(","):
     for target in sys.argv[2].split(","):
         if target == "cpu":
             b2.set_device("runtime")
-        else:
-            prefs.brianjit.gpu = target
+        else:  # a GPU mode, '-launches': one launch per kernel per step, no graphs
+            mode, _, launches = target.partition("-")
+            prefs.brianjit.gpu = mode
+            prefs.brianjit.gpu_graphs = launches != "launches"
             b2.set_device("cuda_standalone")
         b2.seed(1234)
         np.random.seed(1234)
