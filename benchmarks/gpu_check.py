@@ -12,7 +12,10 @@
 2. *Speed*: CUBA and COBAHH neurons at 4k, 40k, 400k and 4M neurons, uncoupled (with p = 0.02
    a 4M network would hold 3*10^11 synapses), plus the benchmark networks at 4k with their
    synapses (delivered by one thread per target neuron, ``gpu/delivery.py``): wall time of a
-   run (compilation excluded) on the CPU back-end with one thread and on the GPU, and the ratio.
+   run (compilation excluded) on the CPU back-end with one thread and on the GPU, and the ratio;
+   the GPU twice, replaying CUDA graphs (the default) and launching kernel by kernel
+   (``prefs.brianjit.gpu_graphs = False``), with the kernels each step launches on the device
+   and the host calls per step each way made (``gpu/replay.py``).
 
 3. *Cache*: the same small network built twice in one process (``start_scope()`` between):
    the second build must compile nothing, neither PTX (``gpu.ptx_cache``) nor machine code;
@@ -89,15 +92,47 @@ def main(argv=None):
 
 
 def _on(b2, target):
+    """Select ``target``: 'cpu', 'gpu' (CUDA graphs where the driver has them) or
+    'gpu-per-launch' (one launch per kernel per step)."""
     from brianjit import prefs
     b2.reset_device() if b2.get_device().name != "runtime" else None
     prefs.brianjit.threads = 1
-    if target == "gpu":
+    prefs.brianjit.gpu_graphs = target != "gpu-per-launch"
+    if target.startswith("gpu"):
         b2.set_device("cuda_standalone")
 
 
-def _simulate(b2, target, name, n, duration, math="ir", synapses=True, timed=False):
-    """Run model ``name`` on ``target`` ('cpu' or 'gpu'); its state, spikes and run time."""
+class _HostCalls:
+    """Counts the launches and graph replays the host makes through the device's driver API
+    while active (nothing where the target has no driver API: 'emulate')."""
+
+    def __init__(self, b2):
+        from brianjit.gpu.targets import DeviceTarget
+        target = b2.get_device().program_target() if b2.get_device().name != "runtime" else None
+        self.api = target.api if isinstance(target, DeviceTarget) else None
+        self.count = 0
+
+    def __enter__(self):
+        if self.api is not None:
+            for name in ("launch", "launch_graph"):
+                setattr(self.api, name, self._counted(getattr(self.api, name)))
+        return self
+
+    def _counted(self, call):
+        def counted(*args):
+            self.count += 1
+            return call(*args)
+        return counted
+
+    def __exit__(self, *exc):
+        if self.api is not None:
+            for name in ("launch", "launch_graph"):
+                delattr(self.api, name)
+
+
+def _simulate(b2, target, name, n, duration, math="ir", synapses=True):
+    """Run model ``name`` on ``target`` (see ``_on``); its state, spikes, run time and, on a
+    device, ``{"kernels_per_step", "host_calls_per_step"}`` (else None)."""
     import models
     from brianjit import prefs
     from worker_common import star_namespace
@@ -119,9 +154,15 @@ def _simulate(b2, target, name, n, duration, math="ir", synapses=True, timed=Fal
         objects = built.objects
     net = b2.Network(*objects)
     net.run(b2.defaultclock.dt, namespace={})  # the build: not timed
-    start = time.perf_counter()
-    net.run(duration * b2.second, namespace={})
-    seconds = time.perf_counter() - start
+    with _HostCalls(b2) as calls:
+        start = time.perf_counter()
+        net.run(duration * b2.second, namespace={})
+        seconds = time.perf_counter() - start
+    launches = None
+    if calls.api is not None:
+        steps = max(int(round(duration * b2.second / b2.defaultclock.dt)), 1)
+        launches = {"kernels_per_step": len(net._program.driver.replay.launches),
+                    "host_calls_per_step": calls.count / steps}
     groups = [o for o in objects if isinstance(o, b2.NeuronGroup)]
     state = {f"{k}.{var}": np.array(g.state(var, use_units=False))
              for k, g in enumerate(groups) for var in g.variables.all_names()
@@ -129,7 +170,7 @@ def _simulate(b2, target, name, n, duration, math="ir", synapses=True, timed=Fal
     spikes = (np.array(built.spikes.i), np.array(built.spikes.t_)) if built.spikes else None
     del net
     gc.collect()
-    return state, spikes, seconds
+    return state, spikes, seconds, launches
 
 
 def _uncoupled(sim, model, n):
@@ -146,9 +187,9 @@ def _uncoupled(sim, model, n):
 
 
 def _check(b2, name, n, duration):
-    cpu_state, cpu_spikes, _ = _simulate(b2, "cpu", name, n, duration)
+    cpu_state, cpu_spikes = _simulate(b2, "cpu", name, n, duration)[:2]
     try:
-        gpu_state, gpu_spikes, _ = _simulate(b2, "gpu", name, n, duration)
+        gpu_state, gpu_spikes = _simulate(b2, "gpu", name, n, duration)[:2]
     except Exception as error:  # reported, the other models still run
         line = {"model": name, "n": n, "error": f"{type(error).__name__}: {error}"}
         print(f"  {name:12s} n={n:<8d} FAILED: {line['error']}")
@@ -207,20 +248,32 @@ def _relative(a, b):
 
 
 def _speed(b2, name, n, duration, synapses):
-    runs = {}
-    for target in ("cpu", "gpu"):
+    runs, launches = {}, {}
+    for target in ("cpu", "gpu", "gpu-per-launch"):
         try:
-            runs[target] = _simulate(b2, target, name, n, duration, math="auto",
-                                     synapses=synapses)[2]
+            *_, runs[target], launches[target] = _simulate(b2, target, name, n, duration,
+                                                           math="auto", synapses=synapses)
         except Exception as error:
             runs[target] = f"{type(error).__name__}: {error}"
+    _on(b2, "cpu")
     what = f"{name.split('-')[0]}{'' if synapses else ' (uncoupled)'}"
     line = {"model": what, "n": n, "seconds": duration, "cpu_1_thread": runs["cpu"],
-            "gpu": runs["gpu"]}
+            "gpu": runs["gpu"], "gpu_per_launch": runs["gpu-per-launch"]}
+    for target, key in (("gpu", "graphs"), ("gpu-per-launch", "per_launch")):
+        if launches.get(target):
+            line["kernels_per_step"] = launches[target]["kernels_per_step"]
+            line[f"host_calls_per_step_{key}"] = launches[target]["host_calls_per_step"]
     if all(isinstance(v, float) for v in runs.values()):
         line["speedup"] = runs["cpu"] / runs["gpu"]
+        line["graphs_speedup"] = runs["gpu-per-launch"] / runs["gpu"]
+        calls = ", ".join(f"{key.replace('_', ' ')} {line[f'host_calls_per_step_{key}']:.3g}"
+                          for key in ("graphs", "per_launch")
+                          if f"host_calls_per_step_{key}" in line)
         print(f"  {what:20s} n={n:<8d} {duration * 1e3:6.0f} ms: cpu 1 thread "
-              f"{runs['cpu']:8.3f} s, gpu {runs['gpu']:8.3f} s, x{line['speedup']:.1f}")
+              f"{runs['cpu']:8.3f} s, gpu {runs['gpu']:8.3f} s, x{line['speedup']:.1f}; "
+              f"per launch {runs['gpu-per-launch']:8.3f} s (graphs x"
+              f"{line['graphs_speedup']:.2f}); kernels/step "
+              f"{line.get('kernels_per_step', '-')}, host calls/step: {calls or '-'}")
     else:
         print(f"  {what:20s} n={n:<8d} FAILED: {runs}")
     return line

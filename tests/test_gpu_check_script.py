@@ -45,4 +45,8 @@ def test_with_the_host_driver_it_checks_and_times(tmp_path):
     assert [c["identical"] for c in report["checks"]] == [True]
     assert {s["model"] for s in report["speed"]} == {"cuba (uncoupled)", "cobahh (uncoupled)"}
     assert all(isinstance(s["gpu"], float) for s in report["speed"])
+    for line in report["speed"]:  # graphs: a replay per 64 steps (20 steps: 16 + 4), not 6/step
+        assert isinstance(line["gpu_per_launch"], float)
+        assert line["host_calls_per_step_graphs"] < 1 < line["kernels_per_step"]
+        assert line["host_calls_per_step_per_launch"] >= line["kernels_per_step"]
     assert report["cache"]["second_compiled"] == 0  # a start_scope() loop compiles once
