@@ -11,7 +11,8 @@ calls per chunk and check their order.
 """
 import ctypes
 
-from brianjit.gpu import control, driver_api, lowering
+from brianjit.c_runtime import c_function
+from brianjit.gpu import control, lowering
 from brianjit.gpu.driver_api import CudaApi, _CudaModule, _KernelNodeParams
 
 P, I64 = ctypes.c_void_p, ctypes.c_int64
@@ -21,8 +22,15 @@ _SIGNATURES = {lowering.HEAP_COPY: (P, P, I64), lowering.HEAP_FREE: (P,),
 _INT = int  # a C int or unsigned: a Python int is what ctypes passes
 
 
-def _byref(of):
-    return ("byref", of)
+class _byref:
+    """``ctypes.byref`` of an instance of ``of``."""
+
+    def __init__(self, of):
+        self.of = of
+
+
+class _either(tuple):
+    """Any of these kinds."""
 
 
 _PROTOTYPES = {
@@ -40,7 +48,7 @@ _PROTOTYPES = {
     "cuMemcpyDtoH_v2": [P, ctypes.c_uint64, ctypes.c_size_t],
     "cuCtxSynchronize": [],
     "cuGraphCreate": [_byref(P), _INT],
-    "cuGraphAddKernelNode_v2": [_byref(P), P, (type(None), _byref(P)), ctypes.c_size_t,
+    "cuGraphAddKernelNode_v2": [_byref(P), P, _either((None, _byref(P))), ctypes.c_size_t,
                                 _byref(_KernelNodeParams)],
     "cuGraphInstantiateWithFlags": [_byref(P), P, ctypes.c_ulonglong],
     "cuGraphLaunch": [P, None],
@@ -54,17 +62,17 @@ def _check(name, args):
     expected = _PROTOTYPES[name]
     assert len(args) == len(expected), (name, args)
     for n, (arg, kind) in enumerate(zip(args, expected)):
-        kinds = kind if isinstance(kind, tuple) and kind[0] != "byref" else (kind,)
+        kinds = kind if isinstance(kind, _either) else (kind,)
         assert any(_matches(arg, k) for k in kinds), f"{name}: argument {n} is {arg!r}"
 
 
 def _matches(arg, kind):
+    """Whether ``arg`` is what ctypes would pass for a parameter of ``kind`` (None: a null
+    pointer; int: a C int or unsigned; a ``_byref``; a ctypes type)."""
     if kind is None:
         return arg is None
-    if kind is type(None):
-        return arg is None
-    if isinstance(kind, tuple):
-        return type(arg).__name__ == "CArgObject" and isinstance(arg._obj, kind[1])
+    if isinstance(kind, _byref):
+        return type(arg).__name__ == "CArgObject" and isinstance(arg._obj, kind.of)
     if kind is _INT:
         return type(arg) is int
     return isinstance(arg, kind)
@@ -78,8 +86,8 @@ class FakeLibcuda:
         self._without = set(without)
         self._functions = {}  # address -> ctypes function of the host form
         self._graphs, self._executables = {}, {}
-        self._libc_calloc = driver_api.c_function("calloc", P, [ctypes.c_size_t, ctypes.c_size_t])
-        self._libc_free = driver_api.c_function("free", None, [P])
+        self._libc_calloc = c_function("calloc", P, [ctypes.c_size_t, ctypes.c_size_t])
+        self._libc_free = c_function("free", None, [P])
 
     def __getattr__(self, name):
         if name.startswith("_") or name in self._without or name not in _PROTOTYPES:
