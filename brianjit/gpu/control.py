@@ -40,7 +40,7 @@ def emit_gate(b: ir.IRBuilder, control, offset, period: int, run) -> None:
     """Call ``run(own_step)`` when the chunk has not failed and the clock of ``period`` base
     steps ticks at base step ``base + offset``."""
     status = b.load(status_pointer(b, control), typ=I32)
-    step = b.add(b.load(_base_pointer(b, control), typ=I64), offset, name="step")
+    step = b.add(b.load(_base_pointer(b, control), typ=I64, align=8), offset, name="step")
     go = b.icmp_signed("==", status, ir.Constant(I32, 0))
     if period != 1:
         p = ir.Constant(I64, period)
@@ -56,6 +56,9 @@ def status_pointer(b: ir.IRBuilder, control):
 
 
 def _base_pointer(b, control):
+    """The address of ``base`` (8-aligned: the block is a driver allocation or an alloca of
+    :data:`CONTROL`; said explicitly, since a module parsed without a data layout takes i64
+    loads as 4-aligned and NVPTX then splits them)."""
     return b.gep(control, [ir.Constant(I32, 0), ir.Constant(I32, 2)], source_etype=CONTROL)
 
 
@@ -68,6 +71,6 @@ def emit_advance_entry(module: ir.Module, ptx: bool) -> ir.Function:
     control, steps = fn.args
     b = ir.IRBuilder(fn.append_basic_block("entry"))
     base = _base_pointer(b, control)
-    b.store(b.add(b.load(base, typ=I64), steps), base)
+    b.store(b.add(b.load(base, typ=I64, align=8), steps), base, align=8)
     b.ret_void()
     return fn
