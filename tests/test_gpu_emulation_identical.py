@@ -1,7 +1,8 @@
 """The GPU form of a network (``brianjit.gpu``), run on the CPU, computes what the CPU back-end
 computes, bit for bit (math written in IR on both): by its own native driver ('emulate'), and
 through the device runtime with the host twin of the CUDA driver ('host': arrays copied to
-"device" memory and back every chunk, one launch per kernel per step). Every state variable,
+"device" memory and back every chunk, the steps replayed as graphs of up to 64 steps;
+tests/test_gpu_graph_runs.py also launches them kernel by kernel). Every state variable,
 spike and monitor of the benchmark models and of networks with delays, noise, refractoriness,
 summed variables, STDP, Poisson inputs and TimedArrays."""
 import pytest

@@ -7,7 +7,7 @@ block ``{i32 status, i32 unused, i64 base}``, and the entry's base step is ``bas
 (its own clock's step: that divided by the clock's period, skipping the steps where the clock
 does not tick). A graph of ``K`` steps holds each launch at offsets ``0..K-1`` and ends with the
 ``ADVANCE`` entry, which adds ``K`` to ``base`` on the device, so replaying it runs the next
-``K`` steps (``gpu.runtime``). One launch per kernel per step passes ``offset = step - base``.
+``K`` steps (``gpu.replay``). One launch per kernel per step passes ``offset = step - base``.
 
 ``status`` is the first non-zero status of the chunk (an array that could not grow). Every
 entry returns at once when it is set, so the steps after a failure do nothing, whether launched
