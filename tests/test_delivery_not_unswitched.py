@@ -4,22 +4,12 @@ into two copies of the nest (one per answer), which cost a sixth of a pathway's 
 The branch per spike is always predicted. Results: the golden tests and test_walk_results."""
 import re
 
-import brianjit as bj
-
-
-def _optimised_pathway():
-    bj.start_scope()
-    group = bj.NeuronGroup(4, "v : 1", threshold="False")
-    synapses = bj.Synapses(group, group, "w : 1", on_pre="v_post += w")
-    synapses.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
-    net = bj.Network(group, synapses)
-    net.run(bj.defaultclock.dt)
-    functions = net._program.compiled.optimized_ir.split("\ndefine ")
-    return next(f for f in functions if "class.body" in f)
+from test_permuted_walk_not_unrolled import _pathway_ir
 
 
 def test_the_delivery_nest_is_not_unswitched():
-    pathway = _optimised_pathway()
+    functions = _pathway_ir().optimized_ir.split("\ndefine ")
+    pathway = next(f for f in functions if "class.body" in f)
     labels = re.findall(r"(?m)^([\w.]+):", pathway)
     assert "class.body" in labels
     assert not [label for label in labels if ".us" in label], labels
