@@ -400,7 +400,8 @@ def _pipeline_tuning():
     The kernels' time is in loops, which the loop vectoriser handles; the SLP vectoriser only
     packed a few scalar products of a kernel's preamble into vectors (swc-neuron: 1 line of
     2,863 of optimised IR; same bits on every benchmark model) at ~12 % of LLVM's optimisation
-    time (LLVM's pass timing on swc-neuron: 0.031 of 0.26 s)."""
+    time (LLVM's pass timing on swc-neuron: 0.031 of 0.26 s), and pairs of loop-invariant
+    ``exp`` calls into libmvec's two-lane ``exp``, which are now libm's, as numpy's."""
     pto = llvm.create_pipeline_tuning_options(speed_level=3)
     pto.loop_vectorization = True
     pto.slp_vectorization = False
