@@ -105,7 +105,8 @@ def for_range(b: ir.IRBuilder, start, stop, name: str = "loop", scalar: bool = F
     computes the same bits, as long as the body calls no function (a vectorised ``exp`` is
     libmvec's: which elements it computes depends on the vector body's length)."""
     if scalar + independent + compact > 1:
-        raise ValueError("a loop takes one of the hints scalar, independent and compact")
+        raise ValueError("a loop is either scalar or vectorised (without checks, or compact): "
+                         "it takes one of the hints scalar, independent and compact")
     pre = b.block
     head, body, done = _blocks(b, name)
     k = b.phi(I64, name=f"{name}.k")
