@@ -280,7 +280,8 @@ def _threshold_test(em: KernelEmitter, shape: K.Threshold):
     lo, hi = em.bounds(shape.size)
 
     def test():  # Python functions may be called in the condition
-        with em.for_range(lo, hi, name="test") as i:
+        with em.for_range(lo, hi, name="test",
+                          compact=not calls_function([shape.condition])) as i:
             fired = em.run_statements(condition, i, shape.size)["_cond"]
             if not em.python_calls.capturing:
                 b.store(b.zext(fired, I8), b.gep(mask, [i], source_etype=I8))
@@ -515,7 +516,13 @@ def _compiled_for_size(kern: K.Kernel) -> bool:
 
 def _calls_functions(kern: K.Kernel) -> bool:
     """Whether a statement of ``kern`` calls a function (``exp``, a user's function...)."""
-    return any(stmt.expr.atoms(sympy.Function) for stmt in kern.statements)
+    return calls_function(stmt.expr for stmt in kern.statements)
+
+
+def calls_function(expressions) -> bool:
+    """Whether one of the sympy ``expressions`` calls a function (``exp``, ``rand``, a user's
+    function...)."""
+    return any(expr.atoms(sympy.Function) for expr in expressions)
 
 
 def lower_kernel(module: ir.Module, kern: K.Kernel, name: str | None = None) -> ir.Function:

@@ -210,8 +210,7 @@ def deliver_class(em, shape, c, classes, n_classes, lists, reach):
     b.store(load_i64(b, classes, row_at), row)
     b.store(load_i64(b, classes, spike_at), position)
     order = em.data(shape.order)
-    permuted = b.icmp_signed("!=", dynarray.emit_load_size(em.prologue, em.header(shape.order)),
-                             const(0))
+    order_header = em.header(shape.order)
     touched = _synapse_arrays(em.kernel)
 
     with while_loop(b, "list") as loop:  # while the list at the row is `delay` steps old
@@ -226,6 +225,7 @@ def deliver_class(em, shape, c, classes, n_classes, lists, reach):
             # an empty order means "already in source order"; a walk through the order is
             # neither unrolled nor vectorised: its time goes into cache misses (which the
             # prefetch hides), and unrolled it cost LLVM a quarter of a pathway's compile time
+            permuted = b.icmp_signed("!=", dynarray.emit_load_size(b, order_header), const(0))
             with b.if_else(permuted) as (through_order, in_place):
                 with through_order:
                     with em.for_range(first, last, "permuted", scalar=True) as q:
