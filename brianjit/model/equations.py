@@ -39,6 +39,7 @@ from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensio
                                        unit_dimensions)
 from brianjit.model.parse import ParseError, parse_expression, substitute
 from brianjit.model.names import is_noise_name, symbol
+from brianjit.model.plain_units import DEFAULT_FUNCTION_NAMES, plain_unit
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 from ..lazy import lazy_module
 
@@ -245,9 +246,8 @@ def check_identifier_constants(name: str, line: str | None = None) -> None:
 
 def check_identifier_functions(name: str, line: str | None = None) -> None:
     """Refuse the names of default functions (``exp``, ``sin`` ...)."""
-    from brianjit.model.functions import DEFAULT_FUNCTIONS
-    _refuse_name(name, "is the name of a default function" if name in DEFAULT_FUNCTIONS else None,
-                 line)
+    _refuse_name(name, "is the name of a default function"
+                 if name in DEFAULT_FUNCTION_NAMES else None, line)
 
 
 def check_identifier_units(name: str, line: str | None = None) -> None:
@@ -307,6 +307,9 @@ def _parse_unit(unit_text: str, line: str) -> tuple[Dimension, str]:
         return DIMENSIONLESS, unit_text
     if not unit_text:
         raise EquationError("Missing unit after ':'", line)
+    plain = plain_unit(unit_text)
+    if plain is not None and math.isclose(plain[0], 1.0, rel_tol=1e-9):
+        return plain[1], "float"
     try:
         expr = parse_expression(unit_text)
     except ParseError as err:
