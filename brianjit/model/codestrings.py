@@ -7,7 +7,8 @@ substitutions of ``Equations(..., x='y')``), ``.identifiers`` the names in it, r
 as Brian2 reads them (functions and units included), ``str()`` the text, and two expressions are
 equal when their texts are. brianjit's stages work on the parsed tree, ``.sympy_expr``: an
 expression is parsed once, when it is made, so a syntax error is raised where the text was
-written (a ``SyntaxError`` quoting it), and an expression made from a tree
+written (a ``SyntaxError`` quoting it) -- unless the same text passed before
+(:meth:`Expression.deferred`: then when first needed) --, and an expression made from a tree
 (``Expression(sympy_expression=...)``, the parts of :meth:`Expression.split_stochastic`) keeps
 that tree exactly (its text, printed in the model language, is for reading).
 
@@ -98,9 +99,22 @@ class Expression(CodeString):
         self._sympy = sympy_expr
         return self
 
+    @classmethod
+    def deferred(cls, code: str, text_to_parse: str) -> "Expression":
+        """An expression whose text ``code`` is parsed (as ``text_to_parse``) when its tree is
+        first needed: only for texts known to parse (see :mod:`brianjit.model.known_texts`),
+        so no error can move from where the text was written."""
+        self = cls.__new__(cls)
+        CodeString.__init__(self, code)
+        self._sympy, self._text_to_parse = None, text_to_parse
+        return self
+
     @property
     def sympy_expr(self):
         """The parsed expression (brianjit's sympy vocabulary, :mod:`brianjit.model.symbols`)."""
+        if self._sympy is None:
+            from .parse import parse_expression
+            self._sympy = parse_expression(self._text_to_parse)
         return self._sympy
 
     @property
@@ -116,6 +130,6 @@ class Expression(CodeString):
         if not self.stochastic_variables:
             return self, None
         from .equations import split_stochastic
-        deterministic, noise = split_stochastic(self._sympy)
+        deterministic, noise = split_stochastic(self.sympy_expr)
         return (Expression(sympy_expression=deterministic),
                 {name: Expression(sympy_expression=g) for name, g in noise.items()})
