@@ -25,7 +25,7 @@ import pathlib
 
 from .. import diskcache
 
-__all__ = ["passed_before", "remember_passed"]
+__all__ = ["passed_before", "remember_passed", "DeferredParse", "parse_unless_passed"]
 
 _KNOWN: set[str] = set()
 _SYMPY_RELEASE: list[str] = []
@@ -87,3 +87,35 @@ def remember_passed(kind: str, text: str) -> None:
     if key not in _KNOWN:
         diskcache.store(key, b"", kind, text)
         _KNOWN.add(key)
+
+
+class DeferredParse:
+    """``parse(text)``, computed when :attr:`value` is first read."""
+
+    __slots__ = ("_parse", "_text", "_value")
+
+    def __init__(self, parse, text: str):
+        self._parse, self._text, self._value = parse, text, None
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the text has been parsed (in this process)."""
+        return self._parse is None
+
+    @property
+    def value(self):
+        if self._parse is not None:
+            self._value = self._parse(self._text)
+            self._parse = None
+        return self._value
+
+
+def parse_unless_passed(kind: str, text: str, parse) -> DeferredParse:
+    """``parse(text)`` as a :class:`DeferredParse`: parsed now (errors are raised here, where
+    the text is written) unless ``text`` passed ``parse`` before (``kind`` names ``parse``:
+    ``'expression'``, ``'statements'``), in which case it is parsed when first needed."""
+    result = DeferredParse(parse, text)
+    if not passed_before(kind, text):
+        result.value
+        remember_passed(kind, text)
+    return result

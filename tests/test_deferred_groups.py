@@ -1,0 +1,82 @@
+"""Groups whose model, threshold, reset and refractoriness texts passed before are made
+without sympy (issue 9, target 2), and look exactly as when they were parsed at once.
+
+Fresh processes against a temporary cache folder: the first parses and records, the second
+must make the same objects without importing sympy and then see the same attributes, state and
+errors."""
+import json
+import os
+import subprocess
+import sys
+
+_SCRIPT = r"""
+import json, sys
+from brianjit import *
+spec = json.loads(sys.argv[1])
+eqs = '''
+dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+'''
+taum, taue, taui, El = 20*ms, 5*ms, 10*ms, -49*mV
+Vt, Vr = -50*mV, -60*mV
+out = {}
+if "failing" in spec:   # texts that fail: the errors, one group each
+    errors = []
+    for bad in spec["failing"]:
+        try:
+            NeuronGroup(5, eqs, method='exact', **bad)
+        except Exception as err:
+            errors.append(f"{type(err).__name__}: {err}")
+    print(json.dumps({"errors": errors}))
+    raise SystemExit(0)
+G = NeuronGroup(spec["N"], eqs, threshold=spec["threshold"], reset=spec["reset"],
+                refractory=spec["refractory"], method='exact')
+out["sympy_when_made"] = "sympy" in sys.modules
+G.v = -55*mV
+out["repr"] = repr(G).split(" at ")[0]
+out["equations"] = str(G.equations)
+out["variables"] = sorted(G.variables)
+out["v"] = repr(G.v[:3])
+out["threshold"], out["reset"], out["refractory"] = G.threshold, G.reset, str(G.refractory)
+out["events"] = sorted(G.events)
+out["sympy_before_run"] = "sympy" in sys.modules
+G.v = 'Vr + i*(Vt - Vr)/N'
+run(3*ms)
+import sympy
+out["threshold_expr"] = sympy.srepr(G.thresholder['spike'].expr)
+out["reset_statements"] = [str(s) for s in G.resetter['spike'].statements]
+out["state"] = {name: [float(x) for x in getattr(G, name + '_')] for name in ('v', 'ge', 'gi')}
+out["lastspike"] = [float(x) for x in G.lastspike_]
+print(json.dumps(out))
+"""
+
+
+def _run(cache, **spec):
+    spec = {"N": 5, "threshold": "v > Vt", "reset": "v = Vr", "refractory": "2*ms", **spec}
+    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
+    out = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(spec)], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_neurongroup_made_again_needs_no_sympy_and_is_the_same(tmp_path):
+    first, second = _run(tmp_path), _run(tmp_path)
+    assert first.pop("sympy_when_made") and not second.pop("sympy_when_made")
+    assert not second.pop("sympy_before_run")
+    first.pop("sympy_before_run")
+    assert first == second
+
+
+def test_a_changed_text_is_parsed_when_made(tmp_path):
+    _run(tmp_path)
+    for change in ({"threshold": "v > Vt + 1*mV"}, {"reset": "v = Vr; ge = 0*mV"}):
+        assert _run(tmp_path, **change)["sympy_when_made"], change
+
+
+def test_a_failing_text_fails_the_same_way_each_time(tmp_path):
+    failing = [{"threshold": "v >"}, {"threshold": "v > Vt", "reset": "v = = Vr"},
+               {"refractory": "2*ms +"}]
+    first, second = _run(tmp_path, failing=failing), _run(tmp_path, failing=failing)
+    assert len(first["errors"]) == 3 and first == second
