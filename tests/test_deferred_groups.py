@@ -1,4 +1,4 @@
-"""Groups whose model, threshold, reset and refractoriness texts passed before are made
+"""Groups whose model, threshold, reset, refractoriness and pathway texts passed before are made
 without sympy (issue 9, target 2), and look exactly as when they were parsed at once.
 
 Fresh processes against a temporary cache folder: the first parses and records, the second
@@ -25,13 +25,17 @@ if "failing" in spec:   # texts that fail: the errors, one group each
     errors = []
     for bad in spec["failing"]:
         try:
-            NeuronGroup(5, eqs, method='exact', **bad)
+            on_pre = bad.pop("on_pre", None)
+            G = NeuronGroup(5, eqs, method='exact', **bad)
+            if on_pre:
+                Synapses(G, G, on_pre=on_pre)
         except Exception as err:
             errors.append(f"{type(err).__name__}: {err}")
     print(json.dumps({"errors": errors}))
     raise SystemExit(0)
 G = NeuronGroup(spec["N"], eqs, threshold=spec["threshold"], reset=spec["reset"],
                 refractory=spec["refractory"], method='exact')
+S = Synapses(G, G, 'w : volt', on_pre=spec["on_pre"])
 out["sympy_when_made"] = "sympy" in sys.modules
 G.v = -55*mV
 out["repr"] = repr(G).split(" at ")[0]
@@ -42,18 +46,22 @@ out["threshold"], out["reset"], out["refractory"] = G.threshold, G.reset, str(G.
 out["events"] = sorted(G.events)
 out["sympy_before_run"] = "sympy" in sys.modules
 G.v = 'Vr + i*(Vt - Vr)/N'
+S.connect(j='(i + 1) % N')
+S.w = 2*mV
 run(3*ms)
 import sympy
 out["threshold_expr"] = sympy.srepr(G.thresholder['spike'].expr)
 out["reset_statements"] = [str(s) for s in G.resetter['spike'].statements]
 out["state"] = {name: [float(x) for x in getattr(G, name + '_')] for name in ('v', 'ge', 'gi')}
 out["lastspike"] = [float(x) for x in G.lastspike_]
+out["pathway"] = [str(s) for s in S.pre.statements] if hasattr(S.pre, "statements") else None
 print(json.dumps(out))
 """
 
 
 def _run(cache, **spec):
-    spec = {"N": 5, "threshold": "v > Vt", "reset": "v = Vr", "refractory": "2*ms", **spec}
+    spec = {"N": 5, "threshold": "v > Vt", "reset": "v = Vr", "refractory": "2*ms",
+            "on_pre": "ge += w", **spec}
     env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
     out = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(spec)], env=env,
                          capture_output=True, text=True, timeout=300)
@@ -71,12 +79,13 @@ def test_a_neurongroup_made_again_needs_no_sympy_and_is_the_same(tmp_path):
 
 def test_a_changed_text_is_parsed_when_made(tmp_path):
     _run(tmp_path)
-    for change in ({"threshold": "v > Vt + 1*mV"}, {"reset": "v = Vr; ge = 0*mV"}):
+    for change in ({"threshold": "v > Vt + 1*mV"}, {"reset": "v = Vr; ge = 0*mV"},
+                   {"on_pre": "gi += w"}):
         assert _run(tmp_path, **change)["sympy_when_made"], change
 
 
 def test_a_failing_text_fails_the_same_way_each_time(tmp_path):
     failing = [{"threshold": "v >"}, {"threshold": "v > Vt", "reset": "v = = Vr"},
-               {"refractory": "2*ms +"}]
+               {"refractory": "2*ms +"}, {"on_pre": "ge += "}]
     first, second = _run(tmp_path, failing=failing), _run(tmp_path, failing=failing)
-    assert len(first["errors"]) == 3 and first == second
+    assert len(first["errors"]) == 4 and first == second
