@@ -83,12 +83,12 @@ class Expression(CodeString):
                             "(sympy_expression=...), exactly one of them")
         if code is None:
             from .abstract_code import code_string
-            self._sympy = sympy_expression
+            self._sympy, self._text_to_parse = sympy_expression, None
             super().__init__(code_string(sympy_expression))
         else:
             from .parse import parse_expression
             super().__init__(code)
-            self._sympy = parse_expression(code)
+            self._sympy, self._text_to_parse = parse_expression(code), code
 
     @classmethod
     def parsed(cls, code: str, sympy_expr) -> "Expression":
@@ -96,7 +96,7 @@ class Expression(CodeString):
         (the equation parser), or whose tree it built together with its text."""
         self = cls.__new__(cls)
         CodeString.__init__(self, code)
-        self._sympy = sympy_expr
+        self._sympy, self._text_to_parse = sympy_expr, None
         return self
 
     @classmethod
@@ -108,6 +108,12 @@ class Expression(CodeString):
         CodeString.__init__(self, code)
         self._sympy, self._text_to_parse = None, text_to_parse
         return self
+
+    @property
+    def tree_from_text(self) -> bool:
+        """Whether the tree is (or will be) the parse of a text, not one a caller built: only
+        then does a record that the text passed speak for the tree."""
+        return self._text_to_parse is not None
 
     @property
     def sympy_expr(self):

@@ -410,11 +410,10 @@ def _parse_definition(chunk: str, replace: dict[str, str], used: set[str],
     expr = None
     if kind != PARAMETER:
         expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
-        if deferred:
-            expr = Expression.deferred(expr_text, " ".join(expr_text.split()))
-        else:
+        expr = Expression.deferred(expr_text, " ".join(expr_text.split()))
+        if not deferred:
             try:
-                expr = Expression.parsed(expr_text, parse_expression(" ".join(expr_text.split())))
+                expr.sympy_expr
             except ParseError as err:
                 raise EquationError(f"Invalid right-hand side: {err}", line) from None
     return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"])
@@ -512,7 +511,9 @@ class Equations(Mapping):
             record = ("definitions", repr([(eq.type, eq.varname, eq.var_type, eq.flags,
                                             eq.expr and " ".join(eq.expr.code.split()))
                                            for eq in definitions]))
-            passed = passed_before(*record)
+            # a tree a caller built may print as a text that passed without being its parse
+            passed = all(eq.expr is None or eq.expr.tree_from_text for eq in definitions) \
+                and passed_before(*record)
         self._equations: dict[str, SingleEquation] = {}
         for eq in definitions:
             previous = self._equations.get(eq.varname)
@@ -526,7 +527,8 @@ class Equations(Mapping):
             # the checks that need sympy run now, where the text is written; once passed, a
             # later process defers them (and the parse) until something needs them
             self._sympy_checked()
-            remember_passed(*record)
+            if all(eq.expr is None or eq.expr.tree_from_text for eq in self.values()):
+                remember_passed(*record)
 
     def _sympy_checked(self) -> tuple[dict, dict]:
         """``(right-hand sides with subexpressions inlined, noise terms)``, computed (and
