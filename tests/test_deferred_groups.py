@@ -89,3 +89,46 @@ def test_a_failing_text_fails_the_same_way_each_time(tmp_path):
                {"refractory": "2*ms +"}, {"on_pre": "ge += "}]
     first, second = _run(tmp_path, failing=failing), _run(tmp_path, failing=failing)
     assert len(first["errors"]) == 4 and first == second
+
+
+_STDP = r"""
+import json, sys
+from brianjit import *
+seed(7)
+taupre = taupost = 20*ms; wmax = 0.01; Apre = 0.01; Apost = -Apre*taupre/taupost*1.05
+inp = PoissonGroup(20, rates=40*Hz)
+G = NeuronGroup(3, 'dv/dt = -v/(10*ms) : 1', threshold='v > 0.02', reset='v = 0',
+                method='exact')
+S = Synapses(inp, G, '''w : 1
+                dapre/dt = -apre/taupre : 1 (event-driven)
+                dapost/dt = -apost/taupost : 1 (event-driven)''',
+             on_pre='''v_post += w
+                    apre += Apre
+                    w = clip(w + apost, 0, wmax)''',
+             on_post='''apost += Apost
+                     w = clip(w + apre, 0, wmax)''')
+sympy_when_made = "sympy" in sys.modules
+S.connect()
+S.w = 'rand() * wmax'
+run(100*ms)
+print(json.dumps({"sympy_when_made": sympy_when_made, "interleaved": S.interleaved,
+                  "state": {name: [float(x) for x in values] for name, values in
+                            [("w", S.w[:]), ("apre", S.apre[:]), ("apost", S.apost[:]),
+                             ("v", G.v[:]), ("lastupdate", S.lastupdate[:] / ms)]}}))
+"""
+
+
+def test_stdp_made_again_needs_no_sympy_and_computes_the_same_bits(tmp_path):
+    """A Poisson input, a NeuronGroup and STDP Synapses made in a later process without sympy
+    (the interleaved layout read from the code's names) give the same state, bit for bit."""
+    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(tmp_path))
+    results = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", _STDP], env=env, capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == 0, out.stderr[-3000:]
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    first, second = results
+    assert first.pop("sympy_when_made") and not second.pop("sympy_when_made")
+    assert sorted(first["interleaved"]) == ["apost", "apre", "lastupdate", "w"]
+    assert any(first["state"]["w"]) and first == second
