@@ -132,3 +132,66 @@ def test_stdp_made_again_needs_no_sympy_and_computes_the_same_bits(tmp_path):
     assert first.pop("sympy_when_made") and not second.pop("sympy_when_made")
     assert sorted(first["interleaved"]) == ["apost", "apre", "lastupdate", "w"]
     assert any(first["state"]["w"]) and first == second
+
+
+_COBAHH = r"""
+import json, sys
+from brianjit import *
+seed(11)
+Cm, gl, g_na, g_kd = 200*pF, 10*nS, 20*usiemens, 6*usiemens
+El, EK, ENa, VT = -60*mV, -90*mV, 50*mV, -63*mV
+taue, taui, Ee, Ei, we, wi = 5*ms, 10*ms, 0*mV, -80*mV, 6*nS, 67*nS
+eqs = '''
+dv/dt = (gl*(El-v) + ge*(Ee-v) + gi*(Ei-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK))/Cm : volt
+dm/dt = alpha_m*(1-m)-beta_m*m : 1
+dn/dt = alpha_n*(1-n)-beta_n*n : 1
+dh/dt = alpha_h*(1-h)-beta_h*h : 1
+dge/dt = -ge*(1./taue) : siemens
+dgi/dt = -gi*(1./taui) : siemens
+alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV-v+VT)/(4*mV))/ms : Hz
+beta_m = 0.28*(mV**-1)*5*mV/exprel((v-VT-40*mV)/(5*mV))/ms : Hz
+alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
+beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
+alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV-v+VT)/(5*mV))/ms : Hz
+beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
+'''
+P = NeuronGroup(200, eqs, threshold='v>-20*mV', refractory=3*ms, method='exponential_euler')
+Ce = Synapses(P, P, on_pre='ge+=we')
+Ci = Synapses(P, P, on_pre='gi+=wi')
+sympy_when_made = "sympy" in sys.modules
+Ce.connect('i<160', p=0.05)
+Ci.connect('i>=160', p=0.05)
+P.v = 'El + (randn() * 5 - 5)*mV'
+P.ge = '(randn() * 1.5 + 4) * 10.*nS'
+P.gi = '(randn() * 12 + 20) * 10.*nS'
+run(20*ms)
+print(json.dumps({"sympy_when_made": sympy_when_made,
+                  "state": {name: [float(x) for x in getattr(P, name + '_')]
+                            for name in ('v', 'm', 'n', 'h', 'ge', 'gi', 'lastspike')}}))
+"""
+
+
+def test_cobahh_made_again_needs_no_sympy_and_computes_the_same_bits(tmp_path):
+    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(tmp_path))
+    results = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", _COBAHH], env=env, capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == 0, out.stderr[-3000:]
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    first, second = results
+    assert first.pop("sympy_when_made") and not second.pop("sympy_when_made")
+    assert max(first["state"]["lastspike"]) > 0 and first == second
+
+
+def test_shared_subexpressions_are_still_checked_when_made():
+    """Only shared subexpressions are parsed for their check (their flag says which): one that
+    reads a per-neuron value is Brian2's SyntaxError, made once or again."""
+    import pytest
+    from brianjit import NeuronGroup
+    for _ in range(2):
+        with pytest.raises(SyntaxError, match="non-shared variable 'v'"):
+            NeuronGroup(2, "v : 1\ns = 2*v : 1 (shared)")
+    G = NeuronGroup(2, "v : 1\nc : 1 (shared)\ns = 2*c : 1 (shared)\nu = 2*v : 1")
+    G.c = 1.5
+    assert float(G.s[:]) == 3.0 and list(G.u[:]) == [0.0, 0.0]
