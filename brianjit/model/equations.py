@@ -615,7 +615,8 @@ class Equations(Mapping):
         subexpressions it uses substituted (except those flagged ``constant over dt``, which
         brianjit stores). ``variables`` is accepted for Brian2's signature; names need no
         declarations here."""
-        result = [(n, Expression(sympy_expression=rhs)) for n, rhs in self._sympy_checked()[0].items()]
+        result = [(n, Expression(sympy_expression=rhs))
+                  for n, rhs in self._sympy_checked()[0].items()]
         if include_subexpressions:
             inlined, invalid = self._inlined_subexpressions()
             result = [(s.name, Expression(sympy_expression=expr)) for s, expr in inlined.items()
