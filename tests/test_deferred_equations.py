@@ -140,3 +140,34 @@ def test_definitions_joined_in_code_are_checked_when_new():
         a + b
     with pytest.raises(EquationError, match="plain noise 'xi' is used by several"):
         a + b
+
+
+def test_records_are_per_version_of_brianjit_and_sympy(tmp_path, monkeypatch):
+    """A record speaks only for the code that parsed: another brianjit source (its
+    fingerprint) or another sympy release finds none; a record is per kind of parse."""
+    from brianjit import diskcache
+    from brianjit.model import known_texts
+    monkeypatch.setenv("BRIANJIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(known_texts, "_KNOWN", set())
+    known_texts.remember_passed("expression", "v > 1")
+    monkeypatch.setattr(known_texts, "_KNOWN", set())
+    assert known_texts.passed_before("expression", "v > 1")
+    assert not known_texts.passed_before("statements", "v > 1")
+    assert not known_texts.passed_before("expression", "v > 2")
+    monkeypatch.setattr(diskcache, "code_fingerprint", lambda: "another brianjit")
+    assert not known_texts.passed_before("expression", "v > 1")
+    monkeypatch.undo()
+    monkeypatch.setenv("BRIANJIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(known_texts, "_KNOWN", set())
+    monkeypatch.setattr(known_texts, "_SYMPY_RELEASE", ['__version__ = "0.0"\n'])
+    assert not known_texts.passed_before("expression", "v > 1")
+
+
+def test_without_the_disk_cache_nothing_is_deferred(tmp_path, monkeypatch):
+    from brianjit.model import known_texts
+    from brianjit.model.equations import Equations
+    monkeypatch.setenv("BRIANJIT_CACHE", "0")
+    monkeypatch.setattr(known_texts, "_KNOWN", set())
+    for _ in range(2):
+        eqs = Equations("dv/dt = -v/(7*ms) : 1")
+        assert eqs["v"].expr._sympy is not None
