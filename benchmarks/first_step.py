@@ -6,7 +6,7 @@ A fresh interpreter runs Brian2's CUBA example (``from brianjit import *``, the 
 the disk cache, the second is measured. Printed: the time from launching the process to the end
 of the import, to the objects made (connections included), to the end of the first step, the
 network's own build timings, the processor time the process had used at each point (wall
-time on a shared machine says little), how the builds were answered (``jit.compile_counts``) and which
+time on a shared machine says little) and of each statement, how the builds were answered (``jit.compile_counts``) and which
 heavy libraries were loaded at each point. Python's bytecode is cached as a user's installation
 caches it (in a temporary ``PYTHONPYCACHEPREFIX`` that the first run fills, whatever
 ``PYTHONDONTWRITEBYTECODE`` says): compiling brianjit's source anew costs 0.3-0.5 s of processor
@@ -38,15 +38,19 @@ dge/dt = -ge/taue : volt
 dgi/dt = -gi/taui : volt
 '''
 P = NeuronGroup(4000, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
+stamp("neurongroup")
 P.v = 'Vr + rand() * (Vt - Vr)'
+stamp("string_value")
 P.ge = 0*mV
 P.gi = 0*mV
 we = (60*0.27/10)*mV
 wi = (-20*4.5/10)*mV
 Ce = Synapses(P, P, on_pre='ge += we')
 Ci = Synapses(P, P, on_pre='gi += wi')
+stamp("synapses")
 Ce.connect('i<3200', p=0.02)
 Ci.connect('i>=3200', p=0.02)
+stamp("connect")
 s_mon = SpikeMonitor(P)
 stamp("objects")
 run(defaultclock.dt)
@@ -88,6 +92,11 @@ def main(repeats=3):
           f"(+{since['objects'] - since['star_import']:.3f}; parsing and two connect() calls)")
     print(f"  first step done       {since['first_step']:.3f}  "
           f"(+{since['first_step'] - since['objects']:.3f}; the network's build and one step)")
+    steps = ["star_import", "neurongroup", "string_value", "synapses", "connect", "objects",
+             "first_step"]
+    print("  processor time of each statement (NeuronGroup, P.v = '...rand()', two Synapses, "
+          "two connect(p=...), the monitor, run):",
+          [round(best["cpu"][b] - best["cpu"][a], 3) for a, b in zip(steps, steps[1:])])
     print("  processor time at the same points (the machine may be shared):",
           {k: round(v, 3) for k, v in best["cpu"].items()})
     print("  network build:", {k: round(v, 4) for k, v in best["timings"].items()})

@@ -7,7 +7,8 @@ substitutions of ``Equations(..., x='y')``), ``.identifiers`` the names in it, r
 as Brian2 reads them (functions and units included), ``str()`` the text, and two expressions are
 equal when their texts are. brianjit's stages work on the parsed tree, ``.sympy_expr``: an
 expression is parsed once, when it is made, so a syntax error is raised where the text was
-written (a ``SyntaxError`` quoting it), and an expression made from a tree
+written (a ``SyntaxError`` quoting it) -- unless the same text passed before
+(:meth:`Expression.deferred`: then when first needed) --, and an expression made from a tree
 (``Expression(sympy_expression=...)``, the parts of :meth:`Expression.split_stochastic`) keeps
 that tree exactly (its text, printed in the model language, is for reading).
 
@@ -82,12 +83,12 @@ class Expression(CodeString):
                             "(sympy_expression=...), exactly one of them")
         if code is None:
             from .abstract_code import code_string
-            self._sympy = sympy_expression
+            self._sympy, self._text_to_parse = sympy_expression, None
             super().__init__(code_string(sympy_expression))
         else:
             from .parse import parse_expression
             super().__init__(code)
-            self._sympy = parse_expression(code)
+            self._sympy, self._text_to_parse = parse_expression(code), code
 
     @classmethod
     def parsed(cls, code: str, sympy_expr) -> "Expression":
@@ -95,12 +96,31 @@ class Expression(CodeString):
         (the equation parser), or whose tree it built together with its text."""
         self = cls.__new__(cls)
         CodeString.__init__(self, code)
-        self._sympy = sympy_expr
+        self._sympy, self._text_to_parse = sympy_expr, None
         return self
+
+    @classmethod
+    def deferred(cls, code: str, text_to_parse: str) -> "Expression":
+        """An expression whose text ``code`` is parsed (as ``text_to_parse``) when its tree is
+        first needed: only for texts known to parse (see :mod:`brianjit.model.known_texts`),
+        so no error can move from where the text was written."""
+        self = cls.__new__(cls)
+        CodeString.__init__(self, code)
+        self._sympy, self._text_to_parse = None, text_to_parse
+        return self
+
+    @property
+    def tree_from_text(self) -> bool:
+        """Whether the tree is (or will be) the parse of a text, not one a caller built: only
+        then does a record that the text passed speak for the tree."""
+        return self._text_to_parse is not None
 
     @property
     def sympy_expr(self):
         """The parsed expression (brianjit's sympy vocabulary, :mod:`brianjit.model.symbols`)."""
+        if self._sympy is None:
+            from .parse import parse_expression
+            self._sympy = parse_expression(self._text_to_parse)
         return self._sympy
 
     @property
@@ -116,6 +136,6 @@ class Expression(CodeString):
         if not self.stochastic_variables:
             return self, None
         from .equations import split_stochastic
-        deterministic, noise = split_stochastic(self._sympy)
+        deterministic, noise = split_stochastic(self.sympy_expr)
         return (Expression(sympy_expression=deterministic),
                 {name: Expression(sympy_expression=g) for name, g in noise.items()})

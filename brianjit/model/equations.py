@@ -39,6 +39,8 @@ from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensio
                                        unit_dimensions)
 from brianjit.model.parse import ParseError, parse_expression, substitute
 from brianjit.model.names import is_noise_name, symbol
+from brianjit.model.known_texts import passed_before, remember_passed
+from brianjit.model.plain_units import DEFAULT_FUNCTION_NAMES, plain_unit
 from brianjit.units import DIMENSIONLESS, Dimension, DimensionMismatchError, get_dimensions
 from ..lazy import lazy_module
 
@@ -245,9 +247,8 @@ def check_identifier_constants(name: str, line: str | None = None) -> None:
 
 def check_identifier_functions(name: str, line: str | None = None) -> None:
     """Refuse the names of default functions (``exp``, ``sin`` ...)."""
-    from brianjit.model.functions import DEFAULT_FUNCTIONS
-    _refuse_name(name, "is the name of a default function" if name in DEFAULT_FUNCTIONS else None,
-                 line)
+    _refuse_name(name, "is the name of a default function"
+                 if name in DEFAULT_FUNCTION_NAMES else None, line)
 
 
 def check_identifier_units(name: str, line: str | None = None) -> None:
@@ -307,6 +308,9 @@ def _parse_unit(unit_text: str, line: str) -> tuple[Dimension, str]:
         return DIMENSIONLESS, unit_text
     if not unit_text:
         raise EquationError("Missing unit after ':'", line)
+    plain = plain_unit(unit_text)
+    if plain is not None and math.isclose(plain[0], 1.0, rel_tol=1e-9):
+        return plain[1], "float"
     try:
         expr = parse_expression(unit_text)
     except ParseError as err:
@@ -377,7 +381,8 @@ def _substitution_map(substitutions: Mapping) -> dict[str, str]:
     return result
 
 
-def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> SingleEquation:
+def _parse_definition(chunk: str, replace: dict[str, str], used: set[str],
+                      deferred: bool) -> SingleEquation:
     line = chunk.strip()
     definition, _, unit_and_flags = chunk.partition(":")
     match = _UNIT_AND_FLAGS.match(unit_and_flags)
@@ -405,10 +410,12 @@ def _parse_definition(chunk: str, replace: dict[str, str], used: set[str]) -> Si
     expr = None
     if kind != PARAMETER:
         expr_text = _NAME_IN_TEXT.sub(lambda m: _replace(m.group(), replace, used), rhs).strip()
-        try:
-            expr = Expression.parsed(expr_text, parse_expression(" ".join(expr_text.split())))
-        except ParseError as err:
-            raise EquationError(f"Invalid right-hand side: {err}", line) from None
+        expr = Expression.deferred(expr_text, " ".join(expr_text.split()))
+        if not deferred:
+            try:
+                expr.sympy_expr
+            except ParseError as err:
+                raise EquationError(f"Invalid right-hand side: {err}", line) from None
     return SingleEquation(kind, name, dim, var_type, expr, flags, line, match["unit"])
 
 
@@ -484,8 +491,11 @@ class Equations(Mapping):
     def __init__(self, eqns: str | Iterable[SingleEquation] = "", **substitutions):
         if isinstance(eqns, str):
             replace = _substitution_map(substitutions)
+            record = ("equations", repr((eqns, sorted(replace.items()))))
+            passed = passed_before(*record)
             used: set[str] = set()
-            definitions = [_parse_definition(c, replace, used) for c in _definitions(eqns)]
+            definitions = [_parse_definition(c, replace, used, passed)
+                           for c in _definitions(eqns)]
             unused = sorted(set(replace) - used)
             if unused:
                 raise EquationError(f"Substitution for {', '.join(map(repr, unused))}, but the "
@@ -498,6 +508,12 @@ class Equations(Mapping):
                 if not isinstance(eq, SingleEquation):
                     raise TypeError(f"Equations takes model text or SingleEquation objects, not "
                                     f"{type(eq).__name__}")
+            record = ("definitions", repr([(eq.type, eq.varname, eq.var_type, eq.flags,
+                                            eq.expr and " ".join(eq.expr.code.split()))
+                                           for eq in definitions]))
+            # a tree a caller built may print as a text that passed without being its parse
+            passed = all(eq.expr is None or eq.expr.tree_from_text for eq in definitions) \
+                and passed_before(*record)
         self._equations: dict[str, SingleEquation] = {}
         for eq in definitions:
             previous = self._equations.get(eq.varname)
@@ -506,8 +522,21 @@ class Equations(Mapping):
                                     f"{previous.line!r})", eq.line)
             self._equations[eq.varname] = eq
         self._subexpr_order = self._sort_subexpressions()
-        self._substituted = self._substitute_subexpressions()
-        self._check_noise()
+        self._sympy_parts = None
+        if not passed:
+            # the checks that need sympy run now, where the text is written; once passed, a
+            # later process defers them (and the parse) until something needs them
+            self._sympy_checked()
+            if all(eq.expr is None or eq.expr.tree_from_text for eq in self.values()):
+                remember_passed(*record)
+
+    def _sympy_checked(self) -> tuple[dict, dict]:
+        """``(right-hand sides with subexpressions inlined, noise terms)``, computed (and
+        checked) when first needed."""
+        if self._sympy_parts is None:
+            substituted = self._substitute_subexpressions()
+            self._sympy_parts = (substituted, self._noise_terms_of(substituted))
+        return self._sympy_parts
 
     # -- mapping ---------------------------------------------------------------------------
     def __getitem__(self, name: str) -> SingleEquation:
@@ -586,7 +615,8 @@ class Equations(Mapping):
         subexpressions it uses substituted (except those flagged ``constant over dt``, which
         brianjit stores). ``variables`` is accepted for Brian2's signature; names need no
         declarations here."""
-        result = [(n, Expression(sympy_expression=rhs)) for n, rhs in self._substituted.items()]
+        result = [(n, Expression(sympy_expression=rhs))
+                  for n, rhs in self._sympy_checked()[0].items()]
         if include_subexpressions:
             inlined, invalid = self._inlined_subexpressions()
             result = [(s.name, Expression(sympy_expression=expr)) for s, expr in inlined.items()
@@ -681,21 +711,24 @@ class Equations(Mapping):
         subexpression substituted (except those flagged ``constant over dt``, which stay names),
         in order of definition: the input of the integrators."""
         wanted = self.diff_eq_names if names is None else tuple(names)
-        unknown = [n for n in wanted if n not in self._substituted]
+        substituted = self._sympy_checked()[0]
+        unknown = [n for n in wanted if n not in substituted]
         if unknown:
             raise KeyError(f"No differential equation for {', '.join(map(repr, unknown))}")
-        return {n: self._substituted[n] for n in wanted}
+        return {n: substituted[n] for n in wanted}
 
     # -- noise -----------------------------------------------------------------------------
-    def _check_noise(self) -> None:
+    def _noise_terms_of(self, substituted: dict) -> dict:
+        """``{equation: {noise name: factor}}``, checked: every noise enters linearly, the
+        plain ``xi`` in one equation at most."""
         plain_xi_users = []
-        self._noise_terms = {}
-        for name, rhs in self._substituted.items():
+        noise_terms = {}
+        for name, rhs in substituted.items():
             try:
                 _, terms = split_stochastic(rhs)
             except ValueError as err:
                 raise EquationError(f"Invalid stochastic equation: {err}", self[name].line) from None
-            self._noise_terms[name] = terms
+            noise_terms[name] = terms
             if "xi" in terms:
                 plain_xi_users.append(name)
         if len(plain_xi_users) > 1:
@@ -703,11 +736,14 @@ class Equations(Mapping):
                                 f"({', '.join(plain_xi_users)}); name each noise (xi_1, xi_2, ...: "
                                 "one name used in several equations is one shared noise)",
                                 self[plain_xi_users[1]].line)
+        return noise_terms
 
     @property
     def stochastic_variables(self) -> set[str]:
         """Noise symbols (``xi``, ``xi_*``) the differential equations use."""
-        return set().union(*(t.keys() for t in self._noise_terms.values()))
+        if not any(is_noise_name(name) for name in self.identifiers):
+            return set()   # known without sympy: a noise of the tree is a name of the text
+        return set().union(*(t.keys() for t in self._sympy_checked()[1].values()))
 
     @property
     def is_stochastic(self) -> bool:
@@ -721,7 +757,7 @@ class Equations(Mapping):
         if not self.is_stochastic:
             return None
         states = {symbol(n) for n in [*self.diff_eq_names, "t"]}
-        for terms in self._noise_terms.values():
+        for terms in self._sympy_checked()[1].values():
             if any(g.free_symbols & states for g in terms.values()):
                 return "multiplicative"
         return "additive"

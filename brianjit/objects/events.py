@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
+from ..model.known_texts import parse_unless_passed
 from ..model.statements import parse_statements
 from .base import BrianObject, ScheduleEntry
 from .model_warnings import internal_names_used
@@ -109,10 +110,16 @@ class Thresholder(_EventCode):
                             "thresholds" if event == "spike" else "after_thresholds", None)
         self.condition = condition
         # a condition that is not a string is Brian2's TypeError when the network is built
-        self.expr = parse_expression(condition) if isinstance(condition, str) else None
+        self._expr = (parse_unless_passed("expression", condition, parse_expression)
+                      if isinstance(condition, str) else None)
         #: scratch bytes for the lowering (see kernel.Threshold)
         self.mask = DynamicArray(K.threshold_mask_bytes(len(group)), dtype=np.uint8,
                                  label=f"{self.name}.mask")
+
+    @property
+    def expr(self):
+        """The condition, parsed (None when it is not a string)."""
+        return self._expr.value if self._expr is not None else None
 
     def external_names(self):
         return self.group.external_names_of([self.expr] if self.expr is not None else [])
@@ -136,7 +143,12 @@ class Resetter(_EventCode):
                             f"string, not {code!r}")
         _EventCode.__init__(self, group, event, "resetter", when, order)
         self.abstract_code = code
-        self.statements = parse_statements(code)
+        self._statements = parse_unless_passed("statements", code, parse_statements)
+
+    @property
+    def statements(self):
+        """The code, parsed into statements."""
+        return self._statements.value
 
     def external_names(self):
         return self.group.external_names_of([s.expr for s in self.statements],

@@ -276,7 +276,10 @@ class Group(ElementSet, VariableOwner):
 
     def _check_shared_subexpressions(self):
         """A shared subexpression may only read shared values (Brian2: SyntaxError)."""
+        eqs = self.__dict__.get("equations")
         for name in self._subexpression_names():
+            if eqs is None or name not in eqs or "shared" not in eqs[name].flags:
+                continue   # not shared (known from the flags: no parse needed)
             expr, _, _, shared = self._subexpression(name)
             if not shared:
                 continue

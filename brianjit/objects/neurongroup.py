@@ -19,6 +19,7 @@ from ..memory import DynamicArray
 from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
 from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
+from ..model.known_texts import parse_unless_passed
 from ..model.statements import StatementError, check_statements_units
 from ..model.names import is_noise_name, symbol
 from ..preferences import prefs
@@ -98,8 +99,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             if "spike" not in events:
                 raise ValueError(f"{self.name}: the reset {reset!r} needs a threshold")
             self.run_on_event("spike", reset, when="resets")
-        self._refractory_expr = (parse_expression(refractory) if isinstance(refractory, str)
-                                 else None)
+        self._refractory_text = (parse_unless_passed("expression", refractory, parse_expression)
+                                 if isinstance(refractory, str) else None)
         #: seconds spent parsing the model text (reported in the network's build timings)
         self.parse_time = time.perf_counter() - parse_start
         if refractory is not False and not isinstance(refractory, str):
@@ -253,6 +254,11 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         return {n for n in names
                 if self.variables.get(n) is None and n not in SPECIAL_NAMES
                 and n not in self.equations.names and not is_noise_name(n)}
+
+    @property
+    def _refractory_expr(self):
+        """A string ``refractory``, parsed (None for a time or False)."""
+        return self._refractory_text.value if self._refractory_text is not None else None
 
     def _implicit_variables(self):
         """Brian2's implicit names of a NeuronGroup: those of every group and the noise

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..memory import DynamicArray
-from ..model.statements import parse_statements
+from ..model.codestrings import get_identifiers
 
 __all__ = ["RecordField", "placement", "interleave_pathway_variables"]
 
@@ -90,9 +90,9 @@ def interleave_pathway_variables(synapses) -> list[str]:
         return []
     named = set(synapses.event_driven)
     for pathway in synapses.pathways:
-        for statement in parse_statements(pathway.code):
-            named.add(statement.var)
-            named |= {str(s) for s in statement.expr.free_symbols}
+        # every name of the text (read without sympy, so Synapses made again need no parse): a
+        # superset of what the statements write and read, which only the variables select
+        named |= get_identifiers(pathway.code)
     if synapses.event_driven:
         named.add("lastupdate")
     variables = synapses.variables

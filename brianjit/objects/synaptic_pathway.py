@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
+from ..model.known_texts import parse_unless_passed
 from ..model.statements import parse_statements
 from ..units import fail_for_dimension_mismatch, get_dimensions, second
 from .events import event_space
@@ -59,7 +60,8 @@ class SynapticPathway:
         self.name = name
         self.code = code
         self.side = side
-        parse_statements(code)  # syntax errors at once; names are checked at run (statements)
+        # syntax errors at once (unless the code passed before); names are checked at run
+        parse_unless_passed("statements", code, parse_statements)
         self._statements = None  # (writable names, statements) of the last check
         self.delay_name = "delay" if name == "pre" else f"_delay_{name}"
         if delay is None:
