@@ -246,7 +246,11 @@ class Group(ElementSet, VariableOwner):
             base, unitless = (name[:-1], True) if name.endswith("_") else (name, False)
             if base in variables or self._is_subexpression(base):
                 return self.state(base, use_units=not unitless)
-        raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
+        # the name from __dict__: a subclass whose __init__ skipped Group's has no name, and
+        # reading the property here would come back to this method for ever
+        where = self.__dict__.get("_name")
+        owner = f"{type(self).__name__} '{where}'" if where else type(self).__name__
+        raise AttributeError(f"{owner} has no attribute '{name}'")
 
     def __setattr__(self, name, value):
         variables = self.__dict__.get("variables")

@@ -245,6 +245,8 @@ class _RecordingView:
         self._monitor, self._position = monitor, position
 
     def __getattr__(self, name):
+        if name.startswith("_"):   # not a recorded name; also copy/pickle before __init__ ran
+            raise AttributeError(name)
         recorded = self._monitor.__dict__.get("_values", {})
         base = name[:-1] if name.endswith("_") and name[:-1] in recorded else name
         if base in recorded:
