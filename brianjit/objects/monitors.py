@@ -152,7 +152,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
                               tuple(K.storage_kind(self._recorded[v][1], self._values[v].dtype)
                                     for v in self.record_variables),
                               ctx.slots.slot(self._t))
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables,
+        return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables,
                                      functions=ctx.functions(owner)))]
 
     def state_arrays(self):
@@ -280,7 +280,7 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
         variables = {"dt": ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)}
         shape = K.RecordRate(ctx.slots.slot(self._space), len(self.source_owner), self.first,
                              self.end, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
+        return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
         return {"rate": self._rate, "t": self._t}

@@ -544,9 +544,11 @@ class Network(Nameable):
         for obj in objects:
             with _preparing(obj):
                 contributed = obj.kernels(ctx)
-            for n, (when, kern) in enumerate(contributed):
-                key = (slot_position(when, schedule, f"'{obj.name}'")
-                       + (obj.order, obj.name, n))
+            for n, (part, kern) in enumerate(contributed):
+                # Brian2 sorts its code objects (a group's state updater, thresholder, a
+                # pathway) by their own slot, order and name, not by the object they belong to
+                key = (slot_position(part.when, schedule, f"'{part.name}'")
+                       + (part.order, part.name, n))
                 entries.append((key, obj, ScheduledKernel(kern, periods[obj.clock])))
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]

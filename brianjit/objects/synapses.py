@@ -166,8 +166,8 @@ class Synapses(Group, BrianObject, Stateful):
         _check_driven_dependencies(eqs, self.event_driven, self.clock_driven)
         self._summed = self._check_summed(eqs)
         #: Brian2's updaters of the summed variables, by name: where each sum runs
-        self.summed_updaters = {name: SummedVariableUpdater(self, name, base)
-                                for name, (_, base) in self._summed.items()}
+        self.summed_updaters = {name: SummedVariableUpdater(self, name, base, group.order)
+                                for name, (group, base) in self._summed.items()}
         if self.event_driven:
             self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
         #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
@@ -581,7 +581,7 @@ class Synapses(Group, BrianObject, Stateful):
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
                 tuple((p.name, p.code) for p in self.pathways),
-                tuple(u.when for u in self.summed_updaters.values()),
+                tuple((u.when, u.order) for u in self.summed_updaters.values()),
                 len(self.source), len(self.target))
 
     def check_units(self, dims):
@@ -685,9 +685,9 @@ class Synapses(Group, BrianObject, Stateful):
         result = self._constant_over_dt_kernel(ctx, K.ForEachRow(rows), variables)
         update = [K.Assign(t, e) for t, e in self._integrated()]
         if update:
-            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows),
-                                              variables, update, ctx.next_stream_block(),
-                                              ctx.functions(self))))
+            result.append((self._stateupdater_entry(),
+                           K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows), variables,
+                                    update, ctx.next_stream_block(), ctx.functions(self))))
         result += self._summed_kernels(ctx, variables, rows)
         event_update = self._event_driven_update()
         for pathway in self.pathways:
@@ -695,8 +695,8 @@ class Synapses(Group, BrianObject, Stateful):
                 K.Assign(self._post_name(s.var), self._post_names(
                     self._substitute_subexpressions(s.expr)), s.op)
                 for s in pathway.statements]
-            result.append(("synapses", pathway.kernel(ctx, variables, statements,
-                                                      ctx.next_stream_block())))
+            result.append((self._pathway_entry(pathway),
+                           pathway.kernel(ctx, variables, statements, ctx.next_stream_block())))
         return result
 
     def _summed_kernels(self, ctx, variables, rows):
@@ -720,32 +720,33 @@ class Synapses(Group, BrianObject, Stateful):
                         f"'{owner.name}'. Use multiple variables in the target group instead.")
             claimed.setdefault(id(var.array), []).append((span, self))
             zero = {"_summed": ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset)}
-            when = self.summed_updaters[name].when
-            result.append((when, K.Kernel(
-                f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
+            part = self.summed_updaters[name].entry()
+            result.append((part, K.Kernel(
+                f"{part.name}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
             add = dict(variables)
             add["_summed"] = ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset,
                                                  index="j" if group is self.target else "i")
             expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
-            result.append((when, K.Kernel(
-                f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
+            result.append((part, K.Kernel(
+                part.name, K.ForEachRow(rows), add,
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
         return result
 
     def schedule_entries(self):
         """The parts of Synapses in ``scheduling_summary()``, named as their kernels: the
         clock-driven state update, the summed variables, one entry per pathway."""
-        entries = ([self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
-                                "before_start")] if self.equations.constant_over_dt_names else [])
-        entries += ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
-                    if self.clock_driven else [])
-        entries += [self._entry(u.name, "SummedVariableUpdater", u.when)
-                    for u in self.summed_updaters.values()]
-        entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
-                                order=self.order + (-1 if p.side == "pre" else 1))
-                    for p in self.pathways]
+        entries = ([self._subexpression_update_entry()]
+                   if self.equations.constant_over_dt_names else [])
+        entries += [self._stateupdater_entry()] if self.clock_driven else []
+        entries += [u.entry() for u in self.summed_updaters.values()]
+        entries += [self._pathway_entry(p) for p in self.pathways]
         return entries
+
+    def _pathway_entry(self, pathway):
+        """Brian2's SynapticPathway: slot ``synapses``, the Synapses' order -1 (pre) or +1."""
+        return self._entry(f"{self.name}_{pathway.name}", "SynapticPathway", "synapses",
+                           order=self.order + (-1 if pathway.side == "pre" else 1))
 
     def __repr__(self):
         return f"Synapses({self.source.name} -> {self.target.name}, {len(self)} synapses, " \
