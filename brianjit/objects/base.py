@@ -124,6 +124,9 @@ class ScheduleEntry(NamedTuple):
     active: bool
     owner_name: str | None
     owner_type: str | None
+    #: the clock the part runs on (Brian2's: a synaptic pathway runs on its source's clock, a
+    #: summed variable's updater on its target's)
+    clock: object = None
 
 
 def _creation_line() -> str:
@@ -287,10 +290,11 @@ class BrianObject(Nameable):
         """The entry of an object that runs as one part, under its own name."""
         return self._entry(self.name, type(self).__name__, self.when, owned=False)
 
-    def _entry(self, name, kind, when, owned=True, order=None) -> ScheduleEntry:
-        return ScheduleEntry(when, self.order if order is None else order, self.clock.dt, name,
+    def _entry(self, name, kind, when, owned=True, order=None, clock=None) -> ScheduleEntry:
+        clock = self.clock if clock is None else clock
+        return ScheduleEntry(when, self.order if order is None else order, clock.dt, name,
                              kind, self.active, self.name if owned else None,
-                             type(self).__name__ if owned else None)
+                             type(self).__name__ if owned else None, clock)
 
     def __del__(self):
         # Brian2's warning for an object that dies without ever having been in a network:

@@ -100,7 +100,7 @@ class _EventCode(BrianObject):
     def _own_entry(self):
         return ScheduleEntry(self.when, self.order, self.clock.dt, self.name,
                              type(self).__name__, self.active, self.group.name,
-                             type(self.group).__name__)
+                             type(self.group).__name__, self.clock)
 
 
 class Thresholder(_EventCode):

@@ -2,7 +2,8 @@
 keyed by the variable's name (``S.summed_updaters['v_post']``), saying where in each time step
 the sum is computed. As in Brian2 it runs in the slot ``groups`` at the target group's order
 minus one (a subgroup's order is its group's plus one), so the sum is computed before its
-target's state update, and it is sorted among the other parts of the step by its name,
+target's state update, on the target's clock, and it is sorted among the other parts of the
+step by its name,
 ``<synapses>_summed_variable_<name>``. Brian2's examples move it: ``S.summed_updaters['v_post']
 .when = 'after_groups'`` (compartmental/lfp.py, so that the sum sees the currents of the same
 step).
@@ -23,12 +24,13 @@ class SummedVariableUpdater:
     """Where the sum ``expression_name`` of ``synapses`` (into ``target_name`` of its group)
     runs: ``when`` (a schedule slot, checked when a network is built) and ``order``."""
 
-    def __init__(self, synapses, expression_name: str, target_name: str, target_order: int):
+    def __init__(self, synapses, expression_name: str, target_name: str, target):
         self._synapses = WeakRef(synapses)   # the Synapses hold their updaters (weak.py)
+        self._clock = target.clock   # Brian2's: the sum runs on its target's clock
         self.expression_name = expression_name
         self.target_name = target_name
         self.when = "groups"
-        self.order = target_order - 1
+        self.order = target.order - 1
 
     @property
     def name(self) -> str:
@@ -38,9 +40,9 @@ class SummedVariableUpdater:
     def entry(self) -> ScheduleEntry:
         """The updater's row of ``scheduling_summary()`` and its place in the time step."""
         synapses = self._synapses()
-        return ScheduleEntry(self.when, self.order, synapses.clock.dt, self.name,
+        return ScheduleEntry(self.when, self.order, self._clock.dt, self.name,
                              type(self).__name__, synapses.active, synapses.name,
-                             type(synapses).__name__)
+                             type(synapses).__name__, self._clock)
 
     def __setattr__(self, name, value):
         if name == "when" and not isinstance(value, str):
