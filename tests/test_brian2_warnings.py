@@ -85,7 +85,7 @@ def test_pathway_between_groups_of_different_dt_warns_at_each_run(brian_logs):
     assert list(target.v) == [1, 1]
     source2 = SpikeGeneratorGroup(2, [0, 1], [0, 1] * ms, dt=0.5 * ms)
     same = NeuronGroup(2, "v : 1", dt=0.5 * ms)
-    S2 = Synapses(source2, same, on_pre="v += 1")
+    S2 = Synapses(source2, same, on_pre="v += 1", dt=0.5 * ms)  # else on defaultclock: warns
     S2.connect(j="i")
     brian_logs.clear()
     Network(source2, same, S2).run(0 * ms)

@@ -353,7 +353,7 @@ def test_scheduling_summary_of_synapses_lists_their_parts_in_execution_order():
     S.connect()
     net = Network(G, S)
     summary = net.scheduling_summary()
-    assert [e.name for e in summary.entries] == ["sy_summed_s", "sy_g_stateupdater",
+    assert [e.name for e in summary.entries] == ["sy_summed_variable_s_post", "sy_g_stateupdater",
                                                  "sy_stateupdater", "sy_g_spike_thresholder",
                                                  "sy_pre", "sy_post"]
     net.run(0.1 * ms, profile=True)  # the parts are the kernels that ran

@@ -19,8 +19,9 @@ def _network(when=None):
 def test_default_is_before_the_groups_update():
     net, source, target, syn = _network()
     updater = syn.summed_updaters["y_post"]
-    assert updater.when == "before_groups" and updater.name == f"{syn.name}_summed_y"
-    assert updater.order == syn.order
+    # Brian2's: slot 'groups' at the target's order minus one, named after the expression
+    assert updater.when == "groups" and updater.name == f"{syn.name}_summed_variable_y_post"
+    assert updater.order == target.order - 1 == -1
     net.run(1 * ms)
     # the sum saw x before the last step's update: 2 * 0.9
     assert target.y[0] == pytest.approx(2 * (source.x[0] - 0.1))
@@ -48,8 +49,8 @@ def test_bad_settings_are_refused():
     updater = syn.summed_updaters["y_post"]
     with pytest.raises(TypeError, match="schedule slot"):
         updater.when = 3
-    with pytest.raises(NotImplementedError, match="order"):
-        updater.order = 2
+    with pytest.raises(TypeError, match="order"):
+        updater.order = "late"
     net, _, _, syn = _network("sometime")
     with pytest.raises(Exception, match="sometime"):
         net.run(0.1 * ms)

@@ -124,6 +124,9 @@ class ScheduleEntry(NamedTuple):
     active: bool
     owner_name: str | None
     owner_type: str | None
+    #: the clock the part runs on (Brian2's: a synaptic pathway runs on its source's clock, a
+    #: summed variable's updater on its target's)
+    clock: object = None
 
 
 def _creation_line() -> str:
@@ -269,7 +272,10 @@ class BrianObject(Nameable):
         return []
 
     def kernels(self, ctx) -> list:
-        """``[(when, Kernel), ...]``: what the object runs natively, in schedule order."""
+        """``[(ScheduleEntry, Kernel), ...]``: what the object runs natively, each kernel with
+        the part of the object it belongs to (one of ``schedule_entries()``). The network runs
+        kernels in the order of their parts' (slot, ``order``, name), Brian2's order of its code
+        objects, and an object's kernels of one part in the order given."""
         return []
 
     def prepare_run(self, n_steps):
@@ -278,12 +284,17 @@ class BrianObject(Nameable):
     def schedule_entries(self) -> list:
         """The rows of ``scheduling_summary()`` for this object (one by default; a group lists
         its state updater, thresholder and resetter as Brian2 does)."""
-        return [self._entry(self.name, type(self).__name__, self.when, owned=False)]
+        return [self._own_entry()]
 
-    def _entry(self, name, kind, when, owned=True, order=None) -> ScheduleEntry:
-        return ScheduleEntry(when, self.order if order is None else order, self.clock.dt, name,
+    def _own_entry(self) -> ScheduleEntry:
+        """The entry of an object that runs as one part, under its own name."""
+        return self._entry(self.name, type(self).__name__, self.when, owned=False)
+
+    def _entry(self, name, kind, when, owned=True, order=None, clock=None) -> ScheduleEntry:
+        clock = self.clock if clock is None else clock
+        return ScheduleEntry(when, self.order if order is None else order, clock.dt, name,
                              kind, self.active, self.name if owned else None,
-                             type(self).__name__ if owned else None)
+                             type(self).__name__ if owned else None, clock)
 
     def __del__(self):
         # Brian2's warning for an object that dies without ever having been in a network:

@@ -121,7 +121,7 @@ class EventMonitor(Recorder, BrianObject, Stateful):
                                slot(self._count), tuple(self.record_variables),
                                tuple(slot(self._values[v]) for v in self.record_variables),
                                slot(self._selected) if self._selected is not None else None)
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
+        return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
         return {**({"i": self._i, "t": self._t} if self._records_indices else {}),

@@ -96,9 +96,12 @@ class _EventCode(BrianObject):
         self.group.check_event_code(self, dims)
 
     def schedule_entries(self):
-        return [ScheduleEntry(self.when, self.order, self.clock.dt, self.name,
-                              type(self).__name__, self.active, self.group.name,
-                              type(self.group).__name__)]
+        return [self._own_entry()]
+
+    def _own_entry(self):
+        return ScheduleEntry(self.when, self.order, self.clock.dt, self.name,
+                             type(self).__name__, self.active, self.group.name,
+                             type(self.group).__name__, self.clock)
 
 
 class Thresholder(_EventCode):
@@ -131,7 +134,7 @@ class Thresholder(_EventCode):
         return (self.when, self.order, repr(self.condition))
 
     def kernels(self, ctx):
-        return [(self.when, self.group.threshold_kernel(ctx, self))]
+        return [(self._own_entry(), self.group.threshold_kernel(ctx, self))]
 
 
 class Resetter(_EventCode):
@@ -162,4 +165,4 @@ class Resetter(_EventCode):
         return (self.when, self.order, self.abstract_code)
 
     def kernels(self, ctx):
-        return [(self.when, self.group.reset_kernel(ctx, self))]
+        return [(self._own_entry(), self.group.reset_kernel(ctx, self))]

@@ -246,7 +246,11 @@ class Group(ElementSet, VariableOwner):
             base, unitless = (name[:-1], True) if name.endswith("_") else (name, False)
             if base in variables or self._is_subexpression(base):
                 return self.state(base, use_units=not unitless)
-        raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
+        # the name from __dict__: a subclass whose __init__ skipped Group's has no name, and
+        # reading the property here would come back to this method for ever
+        where = self.__dict__.get("_name")
+        owner = f"{type(self).__name__} '{where}'" if where else type(self).__name__
+        raise AttributeError(f"{owner} has no attribute '{name}'")
 
     def __setattr__(self, name, value):
         variables = self.__dict__.get("variables")
@@ -328,8 +332,17 @@ class Group(ElementSet, VariableOwner):
             return eq.typed_expr, eq.dim, eq.var_type, "shared" in eq.flags
         return None
 
+    def _stateupdater_entry(self):
+        """Brian2's StateUpdater of the group (slot ``groups``, the group's order)."""
+        return self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")
+
+    def _subexpression_update_entry(self):
+        """Brian2's SubexpressionUpdater of the group: before everything else in a step."""
+        return self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
+                           "before_start")
+
     def _constant_over_dt_kernel(self, ctx, shape, variables):
-        """``[("before_start", Kernel)]`` evaluating the ``(constant over dt)`` subexpressions into
+        """``[(entry, Kernel)]`` evaluating the ``(constant over dt)`` subexpressions into
         their stored variables once per step, before everything else (Brian2's
         SubexpressionUpdater); ``[]`` when the model has none."""
         names = self.equations.constant_over_dt_names
@@ -341,8 +354,9 @@ class Group(ElementSet, VariableOwner):
             return []
         updates = [K.Assign(n, self._substitute_subexpressions(self.equations[n].typed_expr))
                    for n in names]
-        return [("before_start", K.Kernel(f"{self.name}_subexpression_update", shape, variables,
-                                          updates, ctx.next_stream_block(), ctx.functions(self)))]
+        return [(self._subexpression_update_entry(),
+                 K.Kernel(f"{self.name}_subexpression_update", shape, variables, updates,
+                          ctx.next_stream_block(), ctx.functions(self)))]
 
     def _subexpression_names(self):
         eqs = self.__dict__.get("equations")

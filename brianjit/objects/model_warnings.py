@@ -72,16 +72,17 @@ def note_clock_driven(equations):
 
 def warn_dt_mismatch(pathway_name, synapses, source, target):
     """Before a run: a synaptic pathway whose groups and Synapses do not share one ``dt``
-    (its delays are multiples of the Synapses' dt, which the groups may not step on)."""
+    (it runs on the clock of ``source``, the group whose events it delivers, so its delays
+    are multiples of that dt)."""
     dts = {synapses.clock.dt_, source.clock.dt_, target.clock.dt_}
     if len(dts) > 1:
-        dt = Quantity(synapses.clock.dt_, dim=second.dim)
+        dt = Quantity(source.clock.dt_, dim=second.dim)
         warn("brian2.synapses.synapses.synapses_dt_mismatch",
              f"Note that the synaptic pathway '{pathway_name}' will run on the clock of the "
-             f"Synapses object '{synapses.name}' using a dt of {dt}. Either the source "
-             f"'{source.name}' or the target '{target.name}' (or both) are using a different dt. "
-             f"This might lead to unexpected results. In particular, all delays will be rounded "
-             f"to multiples of {dt}. If in doubt, try to ensure that '{source.name}', "
+             f"group '{source.name}' using a dt of {dt}. Either the Synapses object "
+             f"'{synapses.name}' or the target '{target.name}' (or both) are using a different "
+             f"dt. This might lead to unexpected results. In particular, all delays will be "
+             f"rounded to multiples of {dt}. If in doubt, try to ensure that '{source.name}', "
              f"'{synapses.name}', and '{target.name}' use the same dt.")
 
 

@@ -152,7 +152,7 @@ class StateMonitor(Recorder, BrianObject, Stateful):
                               tuple(K.storage_kind(self._recorded[v][1], self._values[v].dtype)
                                     for v in self.record_variables),
                               ctx.slots.slot(self._t))
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables,
+        return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables,
                                      functions=ctx.functions(owner)))]
 
     def state_arrays(self):
@@ -245,6 +245,8 @@ class _RecordingView:
         self._monitor, self._position = monitor, position
 
     def __getattr__(self, name):
+        if name.startswith("_"):   # not a recorded name; also copy/pickle before __init__ ran
+            raise AttributeError(name)
         recorded = self._monitor.__dict__.get("_values", {})
         base = name[:-1] if name.endswith("_") and name[:-1] in recorded else name
         if base in recorded:
@@ -278,7 +280,7 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
         variables = {"dt": ctx.slots.array_var("dt", ctx.dt_array(self.clock), "float", scalar=True)}
         shape = K.RecordRate(ctx.slots.slot(self._space), len(self.source_owner), self.first,
                              self.end, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
-        return [(self.when, K.Kernel(f"{self.name}_record", shape, variables))]
+        return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables))]
 
     def state_arrays(self):
         return {"rate": self._rate, "t": self._t}

@@ -450,7 +450,10 @@ class Network(Nameable):
             obj.after_run()
 
     def _clock_periods(self, objects):
-        clocks = {obj.clock: None for obj in objects}
+        # the parts' clocks too: a pathway runs on its source's clock, which may belong to a
+        # group outside the network
+        clocks = {clock: None for obj in objects
+                  for clock in [obj.clock] + [part.clock for part in obj.schedule_entries()]}
         base = min(c.dt_ for c in clocks)
         periods = {}
         for clock in clocks:
@@ -544,10 +547,12 @@ class Network(Nameable):
         for obj in objects:
             with _preparing(obj):
                 contributed = obj.kernels(ctx)
-            for n, (when, kern) in enumerate(contributed):
-                key = (slot_position(when, schedule, f"'{obj.name}'")
-                       + (obj.order, obj.name, n))
-                entries.append((key, obj, ScheduledKernel(kern, periods[obj.clock])))
+            for n, (part, kern) in enumerate(contributed):
+                # Brian2 sorts its code objects (a group's state updater, thresholder, a
+                # pathway) by their own slot, order and name, not by the object they belong to
+                key = (slot_position(part.when, schedule, f"'{part.name}'")
+                       + (part.order, part.name, n))
+                entries.append((key, obj, ScheduledKernel(kern, periods[part.clock])))
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]
         if target is not None:

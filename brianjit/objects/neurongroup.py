@@ -367,9 +367,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         update = self._refractory_update() + [K.Assign(target, expr)
                                               for target, expr in self._integrated()]
         if update:
-            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEach(len(self)),
-                                              variables, update, ctx.next_stream_block(),
-                                              ctx.functions(self))))
+            result.append((self._stateupdater_entry(),
+                           K.Kernel(f"{self.name}_stateupdater", K.ForEach(len(self)), variables,
+                                    update, ctx.next_stream_block(), ctx.functions(self))))
         return result
 
     def after_run(self):
@@ -382,10 +382,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         """Brian2's state updater of a group, after its subexpression updater when it has
         ``(constant over dt)`` subexpressions (its thresholders and resetters are contained
         objects with their own entries)."""
-        entries = [self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
+        entries = [self._stateupdater_entry()]
         if self.equations.constant_over_dt_names:
-            entries.insert(0, self._entry(f"{self.name}_subexpression_update",
-                                          "SubexpressionUpdater", "before_start"))
+            entries.insert(0, self._subexpression_update_entry())
         return entries
 
     def state_arrays(self):

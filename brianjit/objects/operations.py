@@ -190,13 +190,13 @@ class RunRegularly(BrianObject):
             # one element, whose shared targets are written like ordinary variables
             writable = {name: dataclasses.replace(var, scalar=False) if name in
                         {st.target for st in scalar} else var for name, var in variables.items()}
-            result.append((self.when, K.Kernel(
+            result.append((self._own_entry(), K.Kernel(
                 f"{self.name}_scalar_code", K.ForEach(1), writable,
                 [K.Assign(st.target, st.expr.xreplace({symbol("N"): sympy.Integer(len(self.group))}),
                           st.op) for st in scalar],
                 ctx.next_stream_block(), ctx.functions(self))))
         if vector:
-            result.append((self.when, K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)),
+            result.append((self._own_entry(), K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)),
                                                variables, vector, ctx.next_stream_block(),
                                                ctx.functions(self))))
         return result

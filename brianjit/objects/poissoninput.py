@@ -116,7 +116,7 @@ class PoissonInput(BrianObject):
         functions[_SAMPLE] = K.BinomialSample(self.N, self._p)
         weight = owner._substitute_subexpressions(self._weight_expr)
         update = K.Assign(self.target_var, sympy.Function(_SAMPLE)() * weight, "+=")
-        return [(self.when, K.Kernel(f"{self.name}_update", K.ForEach(self.stop - self.start),
+        return [(self._own_entry(), K.Kernel(f"{self.name}_update", K.ForEach(self.stop - self.start),
                                      variables, [update], ctx.next_stream_block(), functions))]
 
     def __repr__(self):

@@ -2,8 +2,9 @@
 
 A schedule is a list of slot names (Brian2's default: start, groups, thresholds, synapses, resets,
 end; the preference ``core.network.default_schedule`` replaces it). Every slot ``x`` also gives
-``before_x`` and ``after_x``. Objects are sorted by slot, then ``order``, then name (Brian2's
-tie-break), and each object's kernels keep that order.
+``before_x`` and ``after_x``. The parts of objects (Brian2's code objects: a group's state
+updater, thresholder, resetter, a synaptic pathway, a monitor) are sorted by slot, then
+``order``, then their own name (Brian2's tie-break); a part's kernels keep their order.
 """
 from __future__ import annotations
 

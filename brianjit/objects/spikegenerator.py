@@ -148,7 +148,7 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         shape = K.SpikeGenerator(len(self), slot(self.spikespace), slot(self._timebins),
                                  slot(self._neuron_index), slot(self._lastindex),
                                  slot(self._period_bins))
-        return [(self.when, K.Kernel(f"{self.name}_spikes", shape, {}))]
+        return [(self._own_entry(), K.Kernel(f"{self.name}_spikes", shape, {}))]
 
     def prepare_run(self, n_steps):
         """Brian2's before_run: bins for the current dt, the pointer past spikes already gone."""

@@ -24,6 +24,9 @@ class Subgroup(Group, SpikeSource):
                             ("name", f"{owner.name}_subgroup_{start}_{stop}"),
                             ("namespace", owner.namespace), ("equations", owner.equations),
                             ("clock", owner.clock), ("event_spaces", owner.event_spaces),
+                            # Brian2's: after its group's threshold (a summed variable onto
+                            # the subgroup runs at this order minus one)
+                            ("when", "thresholds"), ("order", owner.order + 1),
                             ("variables", owner.variables),
                             ("_linked_subexpressions",
                              owner.__dict__.get("_linked_subexpressions", {}))):

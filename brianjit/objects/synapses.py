@@ -138,8 +138,6 @@ class Synapses(Group, BrianObject, Stateful):
         target = source if target is None else target
         _check_group(source, "source")
         _check_group(target, "target")
-        if clock is None and dt is None:
-            clock = source.clock
         BrianObject.__init__(self, name=name, default_name="synapses", clock=clock, dt=dt,
                              when="groups", order=order)
         self.add_dependency(source)
@@ -166,8 +164,8 @@ class Synapses(Group, BrianObject, Stateful):
         _check_driven_dependencies(eqs, self.event_driven, self.clock_driven)
         self._summed = self._check_summed(eqs)
         #: Brian2's updaters of the summed variables, by name: where each sum runs
-        self.summed_updaters = {name: SummedVariableUpdater(self, name, base)
-                                for name, (_, base) in self._summed.items()}
+        self.summed_updaters = {name: SummedVariableUpdater(self, name, base, group)
+                                for name, (group, base) in self._summed.items()}
         if self.event_driven:
             self.variables["lastupdate"] = Variable("lastupdate", DynamicArray(0), second.dim)
         #: [N_pre, N_post] for expressions (connect() and the synapses' own code)
@@ -447,7 +445,8 @@ class Synapses(Group, BrianObject, Stateful):
             return Group.set_values(self, name, item, value, unitless)
         array = self.variables[name].array
         before = array.data.copy()
-        delay_names[name].flush(self.clock.t_)  # spikes in flight keep the delays they had
+        pathway = delay_names[name]
+        pathway.flush(pathway.clock.t_)  # spikes in flight keep the delays they had
         Group.set_values(self, name, item, value, unitless)
         try:
             checked_delay(self.variables[name].with_unit(array.data), f"{self.name}.{name}")
@@ -464,7 +463,7 @@ class Synapses(Group, BrianObject, Stateful):
         leaves every synaptic array as it was."""
         before = len(self)
         for pathway in self.pathways:  # spikes in flight reach only the synapses they had
-            pathway.flush(self.clock.t_)
+            pathway.flush(pathway.clock.t_)
         try:
             connect_synapses(self, condition, i, j, p, n, skip_if_invalid, namespace)
             after = len(self)
@@ -581,7 +580,7 @@ class Synapses(Group, BrianObject, Stateful):
     def structure_key(self):
         return (self.name, str(self.equations), self.method,
                 tuple((p.name, p.code) for p in self.pathways),
-                tuple(u.when for u in self.summed_updaters.values()),
+                tuple((u.when, u.order) for u in self.summed_updaters.values()),
                 len(self.source), len(self.target))
 
     def check_units(self, dims):
@@ -647,7 +646,7 @@ class Synapses(Group, BrianObject, Stateful):
         refresh_link_indices(self)
         self._sizes.data[:] = len(self.source), len(self.target)
         for pathway in self.pathways:
-            pathway.prepare(self.clock, self._delay_version)
+            pathway.prepare(pathway.clock, self._delay_version)
 
     def state_restored(self):
         """Synapses and delays may be others after a restore: rebuild the pathways' index (now,
@@ -685,9 +684,9 @@ class Synapses(Group, BrianObject, Stateful):
         result = self._constant_over_dt_kernel(ctx, K.ForEachRow(rows), variables)
         update = [K.Assign(t, e) for t, e in self._integrated()]
         if update:
-            result.append(("groups", K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows),
-                                              variables, update, ctx.next_stream_block(),
-                                              ctx.functions(self))))
+            result.append((self._stateupdater_entry(),
+                           K.Kernel(f"{self.name}_stateupdater", K.ForEachRow(rows), variables,
+                                    update, ctx.next_stream_block(), ctx.functions(self))))
         result += self._summed_kernels(ctx, variables, rows)
         event_update = self._event_driven_update()
         for pathway in self.pathways:
@@ -695,8 +694,10 @@ class Synapses(Group, BrianObject, Stateful):
                 K.Assign(self._post_name(s.var), self._post_names(
                     self._substitute_subexpressions(s.expr)), s.op)
                 for s in pathway.statements]
-            result.append(("synapses", pathway.kernel(ctx, variables, statements,
-                                                      ctx.next_stream_block())))
+            # its own clock's dt (t is its clock's step times that dt)
+            on_clock = {**variables, **ctx.environment(self, pathway.clock)}
+            result.append((self._pathway_entry(pathway),
+                           pathway.kernel(ctx, on_clock, statements, ctx.next_stream_block())))
         return result
 
     def _summed_kernels(self, ctx, variables, rows):
@@ -720,32 +721,36 @@ class Synapses(Group, BrianObject, Stateful):
                         f"'{owner.name}'. Use multiple variables in the target group instead.")
             claimed.setdefault(id(var.array), []).append((span, self))
             zero = {"_summed": ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset)}
-            when = self.summed_updaters[name].when
-            result.append((when, K.Kernel(
-                f"{self.name}_summed_{base}_zero", K.ForEach(len(group)), zero,
+            part = self.summed_updaters[name].entry()
+            variables = {**variables, **ctx.environment(self, part.clock)}
+            result.append((part, K.Kernel(
+                f"{part.name}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
             add = dict(variables)
             add["_summed"] = ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset,
                                                  index="j" if group is self.target else "i")
             expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
-            result.append((when, K.Kernel(
-                f"{self.name}_summed_{base}", K.ForEachRow(rows), add,
+            result.append((part, K.Kernel(
+                part.name, K.ForEachRow(rows), add,
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
         return result
 
     def schedule_entries(self):
         """The parts of Synapses in ``scheduling_summary()``, named as their kernels: the
         clock-driven state update, the summed variables, one entry per pathway."""
-        entries = ([self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
-                                "before_start")] if self.equations.constant_over_dt_names else [])
-        entries += ([self._entry(f"{self.name}_stateupdater", "StateUpdater", "groups")]
-                    if self.clock_driven else [])
-        entries += [self._entry(u.name, "SummedVariableUpdater", u.when)
-                    for u in self.summed_updaters.values()]
-        entries += [self._entry(f"{self.name}_{p.name}", "SynapticPathway", "synapses",
-                                order=self.order + (-1 if p.side == "pre" else 1))
-                    for p in self.pathways]
+        entries = ([self._subexpression_update_entry()]
+                   if self.equations.constant_over_dt_names else [])
+        entries += [self._stateupdater_entry()] if self.clock_driven else []
+        entries += [u.entry() for u in self.summed_updaters.values()]
+        entries += [self._pathway_entry(p) for p in self.pathways]
         return entries
+
+    def _pathway_entry(self, pathway):
+        """Brian2's SynapticPathway: slot ``synapses``, the Synapses' order -1 (pre) or +1, on
+        the clock of the group whose events it delivers."""
+        return self._entry(f"{self.name}_{pathway.name}", "SynapticPathway", "synapses",
+                           order=self.order + (-1 if pathway.side == "pre" else 1),
+                           clock=pathway.clock)
 
     def __repr__(self):
         return f"Synapses({self.source.name} -> {self.target.name}, {len(self)} synapses, " \
@@ -760,7 +765,7 @@ class _NoSlots(SlotTable):
 
 
 class _PathwayView:
-    """``S.pre``, ``S.up``: a pathway's ``delay`` by attribute."""
+    """``S.pre``, ``S.up``: a pathway's ``delay`` (settable) and ``clock`` by attribute."""
 
     def __init__(self, synapses, pathway):
         object.__setattr__(self, "_synapses", synapses)
@@ -770,6 +775,11 @@ class _PathwayView:
     def delay(self):
         from .views import VariableView
         return VariableView(self._synapses, self._pathway.delay_name)
+
+    @property
+    def clock(self):
+        """The clock the pathway runs on (its events' group's)."""
+        return self._pathway.clock
 
     def __setattr__(self, name, value):
         if name != "delay":

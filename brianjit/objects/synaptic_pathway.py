@@ -115,6 +115,13 @@ class SynapticPathway:
     def group(self):
         return self.synapses.source if self.side == "pre" else self.synapses.target
 
+    @property
+    def clock(self):
+        """The clock the pathway runs on: that of the group whose events it delivers (Brian2's),
+        whatever the Synapses' own clock (which steps their clock-driven equations); delays
+        are whole steps of its ``dt``."""
+        return self.group.clock
+
     def arrays(self):
         """What a snapshot holds: the spikes in flight (everything else is rebuilt)."""
         return {f"_{self.name}_spikes": self.spikes, f"_{self.name}_steps": self.steps,

@@ -114,7 +114,7 @@ class SpatialStateUpdater(BrianObject):
         variables.update(ctx.environment(neuron, self.clock))
         slots = {field: ctx.slots.slot(array) for field, array in self._arrays.items()}
         shape = K.CableStep(self.gtot, self.I0, **slots)
-        return [(self.when, K.Kernel(f"{self.name}_cable", shape, variables, [],
+        return [(self._own_entry(), K.Kernel(f"{self.name}_cable", shape, variables, [],
                                      ctx.next_stream_block(), ctx.functions(neuron)))]
 
     def __repr__(self):
