@@ -109,10 +109,15 @@ class StateUpdateMethod(ABC):
 
     @staticmethod
     def lookup(name: str) -> "StateUpdateMethod":
-        """The registered method called ``name``; ``ValueError`` naming the known ones."""
+        """The registered method called ``name``; ``ValueError`` naming the known ones
+        (``NotImplementedError`` for Brian2's GSL methods, ``'gsl'``, ``'gsl_rk4'`` ...)."""
         method = StateUpdateMethod.stateupdaters.get(name.lower())
         if method is None:
             known = ", ".join(sorted(StateUpdateMethod.stateupdaters))
+            if name.lower().startswith("gsl"):
+                raise NotImplementedError(
+                    f"method={name!r} integrates with the GNU Scientific Library, which brianjit "
+                    f"does not support (it needs a compiler); use one of: {known}")
             raise ValueError(f"No state updater with the name {name!r} is known (known: {known})")
         return method
 

@@ -591,8 +591,8 @@ class Synapses(Group, BrianObject, Stateful):
         dims.update({name: var.dim for name, var in self.variables.items()})
         for name in self._linked_names():
             dims[name] = self._linked_variable(name, _NoSlots())[1]
-        for name in self.equations.subexpr_names:
-            dims[name] = self.equations[name].dim
+        for name in self._subexpression_names():   # the model's and the linked ones
+            dims[name] = self._subexpression(name)[1]
         for name in {s.name for e in self._raw_codes() for s in e.free_symbols}:
             found = self._group_subexpression(name)
             if found is not None:
@@ -603,6 +603,7 @@ class Synapses(Group, BrianObject, Stateful):
 
     def _raw_codes(self):
         exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
+        exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         return exprs + [s.expr for p in self.pathways for s in p.statements]
 
     def _integrated(self, locally_constant=None):
