@@ -118,17 +118,23 @@ print(json.dumps({"sympy_when_made": sympy_when_made, "interleaved": S.interleav
 """
 
 
-def test_stdp_made_again_needs_no_sympy_and_computes_the_same_bits(tmp_path):
-    """A Poisson input, a NeuronGroup and STDP Synapses made in a later process without sympy
-    (the interleaved layout read from the code's names) give the same state, bit for bit."""
-    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(tmp_path))
+def _made_twice(script, cache):
+    """The JSON the ``script`` prints, from a first process (which parses and records) and a
+    second one (which finds the records), both with the disk cache in ``cache``."""
+    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
     results = []
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", _STDP], env=env, capture_output=True,
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                              text=True, timeout=300)
         assert out.returncode == 0, out.stderr[-3000:]
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    first, second = results
+    return results
+
+
+def test_stdp_made_again_needs_no_sympy_and_computes_the_same_bits(tmp_path):
+    """A Poisson input, a NeuronGroup and STDP Synapses made in a later process without sympy
+    (the interleaved layout read from the code's names) give the same state, bit for bit."""
+    first, second = _made_twice(_STDP, tmp_path)
     assert first.pop("sympy_when_made") and not second.pop("sympy_when_made")
     assert sorted(first["interleaved"]) == ["apost", "apre", "lastupdate", "w"]
     assert any(first["state"]["w"]) and first == second
@@ -172,14 +178,7 @@ print(json.dumps({"sympy_when_made": sympy_when_made,
 
 
 def test_cobahh_made_again_needs_no_sympy_and_computes_the_same_bits(tmp_path):
-    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(tmp_path))
-    results = []
-    for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", _COBAHH], env=env, capture_output=True,
-                             text=True, timeout=300)
-        assert out.returncode == 0, out.stderr[-3000:]
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    first, second = results
+    first, second = _made_twice(_COBAHH, tmp_path)
     assert first.pop("sympy_when_made") and not second.pop("sympy_when_made")
     assert max(first["state"]["lastspike"]) > 0 and first == second
 
