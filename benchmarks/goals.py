@@ -68,5 +68,6 @@ def evaluate(measurements):
             met = None if ours is None or bound is None else ours <= bound
             checks.append({"goal": goal.text, "model": model, "field": goal.field,
                            "per_synapse": goal.per_synapse, "brianjit": ours,
-                           "bound": bound, "against": goal.other or "fixed limit", "met": met})
+                           "bound": bound, "against": goal.other or "fixed limit",
+                           "factor": goal.factor if goal.other is not None else None, "met": met})
     return checks

@@ -109,8 +109,11 @@ def format_goals(checks):
     out = ["== targets (brianjit vs bound, medians)"]
     for c in checks:
         verdict = {True: "MET", False: "NOT MET", None: "not measured"}[c["met"]]
+        factor = c.get("factor")
+        against = (f"{factor:g} x {c['against']}'s" if factor not in (None, 1)
+                   else c["against"])   # the bound is the other's figure times the factor
         out.append(f"  {verdict:<12} {c['goal']} [{c['model']}]: brianjit "
-                   f"{_goal_figure(c['brianjit'], c['per_synapse'])} vs {c['against']} "
+                   f"{_goal_figure(c['brianjit'], c['per_synapse'])} vs {against} "
                    f"{_goal_figure(c['bound'], c['per_synapse'])}")
     return "\n".join(out) if checks else out[0] + "\n  (no model with a target was run)"
 
