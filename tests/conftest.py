@@ -26,6 +26,11 @@ def brian_logs():
     """What brianjit logs during the test (Brian2's and brianjit's own logger names, every
     level), as ``(level, logger name, message)`` tuples. The ``brian2`` logger does not
     propagate to the root logger (as in Brian2), so pytest's ``caplog`` does not see it."""
+    import gc
+
     from brianjit.utils.logger import catch_logs
+    # objects of earlier tests give Brian2's unused_brian_object warning when the collector
+    # finds them: collect now, so that they do not end up among this test's last messages
+    gc.collect()
     with catch_logs(log_level=logging.DEBUG, only_from=("brian2", "brianjit")) as logs:
         yield logs
