@@ -1,5 +1,5 @@
 """Loops marked compact (``codegen.loops.for_range(..., compact=True)``: a threshold's test,
-PoissonGroup's probabilities, when they call no function) are vectorised with one copy of the
+when it calls no function) are vectorised with one copy of the
 vector body: neither interleaved nor unrolled, less code for LLVM to compile, the same results."""
 import ctypes
 
