@@ -428,8 +428,9 @@ def _literal(text, name):
             return left * right if isinstance(node.op, ast.Mult) else left / right
         raise PreferenceError(f"cannot read the value of preference '{name}': {text!r}")
 
+    from .model.parse import locked_ast_parse   # not at import: preferences load first
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = locked_ast_parse(text, "eval")
     except SyntaxError:
         raise PreferenceError(f"cannot read the value of preference '{name}': {text!r}") from None
     return value(tree.body)

@@ -77,3 +77,26 @@ def test_concurrent_group_construction():
             assert tuple(G.equations.diff_eq_names) == ("v", "w")
             [_Garbage() for _ in range(100)]
     assert _in_threads(work, 4) == []
+
+
+def test_every_parse_of_model_text_holds_the_lock(monkeypatch):
+    """Deterministically: every ``ast.parse`` brianjit makes (model text, unit declarations,
+    preference values) runs under the parse lock. A path that did not (unit declarations read
+    without sympy) failed the threaded test above now and then."""
+    import ast
+
+    from brianjit import ms
+    from brianjit.model import parse as parse_module
+    original, unlocked = ast.parse, []
+
+    def checked(source, *args, **kwargs):
+        if not parse_module._AST_LOCK.locked():
+            unlocked.append(source)
+        return original(source, *args, **kwargs)
+    monkeypatch.setattr(ast, "parse", checked)
+    G = NeuronGroup(3, MODEL + "\ng : siemens/meter**2", threshold="v > vt",
+                    reset="v = El", refractory=2 * ms)
+    G.v = "El + i*mV"
+    from brianjit.preferences import _literal   # the parser of preference files' values
+    assert _literal("3 * 2", "codegen.max") == 6
+    assert unlocked == []

@@ -44,7 +44,8 @@ from ..lazy import lazy_module
 sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["ParseError", "parse_expression", "expression_from_ast", "get_identifiers",
-           "is_boolean_expr", "parse_source", "substitute", "MAX_DEPTH", "MAX_NODES",
+           "is_boolean_expr", "locked_ast_parse", "parse_source", "substitute", "MAX_DEPTH",
+           "MAX_NODES",
            "MAX_POWER_BITS"]
 
 #: deepest nesting of operations and calls in one expression or code block (realistic models
@@ -55,6 +56,13 @@ MAX_NODES = 5000
 #: most bits of an integer power computed exactly (``2**10000``: 10,000 bits, instant)
 MAX_POWER_BITS = 10_000
 _AST_LOCK = threading.Lock()
+
+
+def locked_ast_parse(source: str, mode: str = "eval") -> ast.AST:
+    """``ast.parse`` under the one lock every parse of brianjit takes (see the module
+    docstring: two threads in CPython 3.11's AST constructor at once fail with SystemError)."""
+    with _AST_LOCK:
+        return ast.parse(source, mode=mode)
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -161,8 +169,7 @@ def parse_source(source: str, mode: str = "eval", text: str | None = None) -> as
     (expressions, code blocks, generator expressions) goes through here."""
     text = source if text is None else text
     try:
-        with _AST_LOCK:
-            tree = ast.parse(source, mode=mode)
+        tree = locked_ast_parse(source, mode)
     except SyntaxError as err:
         raise ParseError(f"invalid syntax ({err.msg})", text, lineno=err.lineno) from None
     except (RecursionError, MemoryError, ValueError):

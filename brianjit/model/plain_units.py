@@ -24,6 +24,7 @@ import ast
 import numpy as np
 
 import brianjit.units as units
+from brianjit.model.parse import locked_ast_parse
 from brianjit.units import DIMENSIONLESS, Dimension, get_dimensions
 
 __all__ = ["plain_unit", "DEFAULT_FUNCTION_NAMES"]
@@ -41,7 +42,7 @@ def plain_unit(text: str) -> tuple[float, Dimension] | None:
     ``'amp/metre**2'``, ``'metre**-1.5'``), or None when ``text`` is not a plain product,
     quotient or numeric power of unit names and integers (the sympy path then decides)."""
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = locked_ast_parse(text.strip(), "eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     try:
