@@ -95,10 +95,8 @@ class _EventCode(BrianObject):
     def check_units(self, dims):
         self.group.check_event_code(self, dims)
 
-    def schedule_entries(self):
-        return [self._own_entry()]
-
     def _own_entry(self):
+        """Its one part (``schedule_entries()``), owned by its group."""
         return ScheduleEntry(self.when, self.order, self.clock.dt, self.name,
                              type(self).__name__, self.active, self.group.name,
                              type(self.group).__name__, self.clock)

@@ -284,9 +284,7 @@ class Group(ElementSet, VariableOwner):
         for name in self._subexpression_names():
             if eqs is None or name not in eqs or "shared" not in eqs[name].flags:
                 continue   # not shared (known from the flags: no parse needed)
-            expr, _, _, shared = self._subexpression(name)
-            if not shared:
-                continue
+            expr = self._subexpression(name)[0]
             for sym in sorted(expr.free_symbols, key=str):
                 try:
                     var = self.variable_info(sym.name)

@@ -723,11 +723,10 @@ class Synapses(Group, BrianObject, Stateful):
             claimed.setdefault(id(var.array), []).append((span, self))
             zero = {"_summed": ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset)}
             part = self.summed_updaters[name].entry()
-            variables = {**variables, **ctx.environment(self, part.clock)}
             result.append((part, K.Kernel(
                 f"{part.name}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
-            add = dict(variables)
+            add = {**variables, **ctx.environment(self, part.clock)}   # its clock's dt
             add["_summed"] = ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset,
                                                  index="j" if group is self.target else "i")
             expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
