@@ -126,7 +126,7 @@ class ScheduleEntry(NamedTuple):
     owner_type: str | None
     #: the clock the part runs on (Brian2's: a synaptic pathway runs on its source's clock, a
     #: summed variable's updater on its target's)
-    clock: object = None
+    clock: object
 
 
 def _creation_line() -> str:
