@@ -6,10 +6,11 @@ six digits, so one ulp of difference in an intermediate value moves ``v`` by ~1e
 per step. Brian2's own targets therefore disagree with each other (measured on these two
 models, max |difference| / max |v|: numpy target vs C++ standalone 1.5e-8 (passive) and 1.8e-7
 (with spikes); on the shipped examples ``bipolar_cell`` 3.0e-8 and ``spike_initiation``
-3.8e-6). brianjit's cable kernel does Brian2's C++ template's operations in its order, with the
+3.8e-6; the Cython target vs standalone 3e-8 for a lone passive soma). brianjit's cable kernel does Brian2's C++ template's operations in its order, with the
 multiply-adds fused into FMAs where g++ (``-O3 -ffast-math -march=native``, Brian2's flags)
 fuses them, so it agrees with standalone to 5e-15 and 7e-15 here (1.1e-13 and 9e-13 on the two
-examples). Without FMA fusing in the cable kernel it is 2e-9 from standalone on both models:
+examples; ``rall`` 7e-12, ``lfp`` 6e-13, ``hh_with_spikes`` 5e-13, ``cylinder`` 3e-13,
+``infinite_cable`` and ``hodgkin_huxley_1952`` 2e-14). Without FMA fusing in the cable kernel it is 2e-9 from standalone on both models:
 that is what this test guards (a tolerance of 1e-12).
 
 Golden values: Brian2 2.9.0, ``set_device('cpp_standalone')``, g++ 12 with Brian2's default
