@@ -133,3 +133,23 @@ def test_voltages_equal_brian2_standalone_to_rounding():
         assert v.shape == (len(final), 20)
         assert _relative_error(v[0], soma) < _TOLERANCE
         assert _relative_error(v[:, -1], final) < _TOLERANCE
+
+
+def test_a_passive_soma_at_rest_drifts_as_in_brian2_standalone():
+    """At rest (``v = EL``) the exact step keeps ``v``; the ill-conditioned elimination does not.
+    Brian2 2.9.0's standalone (same flags and machine as above; ``when='end'``) gives -70 mV +
+    (-8.5e-12, -3.2e-10, -8.8e-10) V after steps 1, 40 and 120, brianjit the same bits; its
+    Cython target drifts the other way (+2.1e-11, +4.6e-10, +1.25e-9 V)."""
+    EL = -70 * mV
+    soma = SpatialNeuron(morphology=Soma(diameter=30 * um), model="""
+        Im = gL*(EL - v) : amp/meter**2
+        I : amp (point current)
+        gL : siemens/meter**2""", Cm=1 * uF / cm**2, Ri=100 * ohm * cm,
+                         method="exponential_euler", dt=0.025 * ms, namespace={"EL": EL})
+    soma.gL = 1e-4 * siemens / cm**2
+    soma.v = EL
+    monitor = StateMonitor(soma, "v", record=0, when="end")
+    Network(soma, monitor).run(3 * ms)
+    expected = np.array([-0.07000000000851261, -0.07000000032445737, -0.07000000088378472])
+    drift = expected[-1] + 0.07
+    assert np.max(np.abs(monitor.v_[0][[0, 39, 119]] - expected)) < 1e-3 * abs(drift)
