@@ -79,7 +79,7 @@ def _bipolar():
         I : amp (point current)
         gL : siemens/meter**2
         EL : volt""", Cm=1 * uF / cm**2, Ri=100 * ohm * cm, method="exponential_euler",
-                           dt=0.1 * ms, name="bipolar")
+                           dt=0.1 * ms)
     neuron.gL = 1e-4 * siemens / cm**2
     neuron.EL = -70 * mV
     neuron.v = -70 * mV
@@ -107,7 +107,7 @@ def _initiation():
         EL : volt
         ENa : volt
         EK : volt""", Cm=1 * uF / cm**2, Ri=100 * ohm * cm, method="exponential_euler",
-                           dt=0.025 * ms, name="initiation")
+                           dt=0.025 * ms)
     neuron.gL = 1e-4 * siemens / cm**2
     neuron.EL, neuron.ENa, neuron.EK = -70 * mV, 50 * mV, -90 * mV
     neuron.v = -65 * mV
