@@ -32,7 +32,10 @@ Brian2's product would bring ``bipolar_cell`` from 1.1e-13 to 2.4e-15 of standal
 from 7e-12 to 2.5e-13 (re-measured: 4 % more time for a passive 1,800-compartment neuron).
 One that looks like a liberty but is not: at compartment 0 Brian2's template divides by the
 pivot instead of multiplying by its reciprocal, but g++ under ``-ffast-math`` computes the
-reciprocal once, as here (dividing there puts ``bipolar_cell`` 1.2e-8 from standalone).
+reciprocal once, as here (dividing there puts ``bipolar_cell`` 1.2e-8 from standalone). Both
+facts were read from g++ 12's assembly of Brian2's standalone code object: one ``vdivsd`` for
+``1/pivot`` and fused ``vfnmadd``/``vfnmsub`` for the sweeps' multiply-subtracts, as LLVM emits
+here; ``Cm/dt`` stays a division there too.
 """
 from __future__ import annotations
 
