@@ -36,7 +36,7 @@ from ..model.integration import StateUpdate
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.stateupdaters import StateUpdateMethod
 
-__all__ = ["integrated_unless_refractory"]
+__all__ = ["integrated_unless_refractory", "method_text"]
 
 #: how many integrations are remembered (least recently used ones are forgotten)
 REMEMBERED = 256
@@ -97,6 +97,14 @@ def _method_text(method_key, own) -> str | None:
         return (f"explicit:{method._notation!r}:{method.stochastic!r}:"
                 f"{method.diagonal_noise!r}:{method.name!r}")
     return None
+
+
+def method_text(method) -> str | None:
+    """``method`` (a group's ``method`` argument) written as what defines it, the same in every
+    process (see ``_method_text``); None when it has no such text (an unknown name, a user's own
+    method class). No sympy is imported."""
+    method_key = _method_key(method)
+    return None if method_key is None else _method_text(method_key, _own_methods())
 
 
 def _warns_at_use(method) -> bool:

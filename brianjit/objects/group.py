@@ -339,6 +339,11 @@ class Group(ElementSet, VariableOwner):
         return self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
                            "before_start")
 
+    def bindable_arrays(self):
+        """Its stored variables' arrays by name (a linked variable's is another group's)."""
+        return {f"var:{name}": var.array for name, var in self.variables.items()
+                if var.array is not None}
+
     def _constant_over_dt_kernel(self, ctx, shape, variables):
         """``[(entry, Kernel)]`` evaluating the ``(constant over dt)`` subexpressions into
         their stored variables once per step, before everything else (Brian2's

@@ -21,6 +21,7 @@ from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.known_texts import parse_unless_passed
 from ..model.statements import StatementError, check_statements_units
+from ..model.codestrings import get_identifiers
 from ..model.names import is_noise_name, symbol
 from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
@@ -263,8 +264,10 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def _implicit_variables(self):
         """Brian2's implicit names of a NeuronGroup: those of every group and the noise
         variables of its equations (``xi``, ``xi_1`` ...)."""
+        # only a text that names a noise variable is parsed for it (no sympy otherwise)
         noise = {s.name for eq in self.equations.values() if eq.expr is not None
-                 for s in eq.sympy_expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
+                 and any(map(is_noise_name, get_identifiers(eq.expr.code)))
+                 for s in eq.sympy_expr.free_symbols if is_noise_name(s.name)}
         return {**Group._implicit_variables(self),
                 **{name: Variable(name, None, second.dim ** -0.5, read_only=True)
                    for name in noise}}
@@ -277,10 +280,42 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                 self.refractory if isinstance(self.refractory, str) else self.refractory is False,
                 len(self), _legacy_refractory_timing())
 
-    def check_units(self, dims):
-        """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
-        from ..model.dimensions import get_expr_dimensions
+    def front_key(self, keying):
+        """Its model text, method, refractoriness, size, variables and events, and how the names
+        of its texts resolve (``front_network.py``); a subclass has its own key or none."""
+        if type(self) is not NeuronGroup:
+            return None
+        return self._front_key(keying)
+
+    def _front_key(self, keying):
+        eqs = self.equations
+        if self._linked_subexpressions or self.method_options:
+            return None
+        texts = [eq.expr.code for eq in eqs.values() if eq.expr is not None]
+        refractory = self.refractory
+        if isinstance(refractory, str):
+            texts.append(refractory)
+            refractory = ("text", refractory)
+        elif refractory is not False:   # bound as the constant '_refractory'
+            from ..units import get_dimensions
+            from .group import constant_dtype
+            refractory = ("constant", type(refractory).__qualname__, constant_dtype(refractory),
+                          tuple(float(x) for x in get_dimensions(refractory)._dims))
+        method = keying.method(self.method) if eqs.diff_eq_names else None
+        return (len(self), str(eqs), method, refractory, _legacy_refractory_timing(),
+                keying.variables(self), tuple(self.event_spaces), keying.texts(self, texts))
+
+    def bindable_arrays(self):
+        return {**Group.bindable_arrays(self),
+                **{f"space:{event}": space for event, space in self.event_spaces.items()}}
+
+    def check_before_run(self):
         check_links_set(self)
+
+    def check_units(self, dims):
+        """Check equations, threshold, reset and refractoriness against the resolved ``dims``
+        (after ``check_before_run``)."""
+        from ..model.dimensions import get_expr_dimensions
         self.equations.check_stateful_subexpressions()
         dims = self._dims_with_own(dims)
         self.equations.check_units(dims)

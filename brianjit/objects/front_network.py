@@ -1,0 +1,240 @@
+"""A network's build answered from the disk cache without sympy (issue 9, target 2).
+
+A network's machine code is found by the structural key of its kernels (``kernel_key``), and
+making kernels needs sympy (integration, thresholds, resets, pathways). A script run again, or a
+``start_scope()`` loop, makes the very same kernels from the same texts, so the build is keyed
+here by what determines the kernels, computed from the objects without parsing anything: the
+*front key*. Each object says what determines its kernels (``BrianObject.front_key(keying)``:
+its texts, flags, sizes, variables' names, dtypes and dimensions, the method by what defines it,
+its events, the objects it refers to by their position in the build), or that it cannot
+(``None``: every class that does not override it, and any object whose kernels depend on
+something it cannot describe exactly: a function, a method chosen among several...); the
+network adds each object's class, ``when``/``order`` and clock periods, the lowering's
+parameters (partial driver, profiling, math mode, threads), the schedule, brianjit's source
+(``diskcache.code_fingerprint``) and sympy's version. One object without a key means no front
+key: the build goes the way it always did.
+
+Under the front key the miss path stores a :class:`FrontEntry`: the structural key of the
+machine code; the binding of each slot to the roles of its array (``assembly.record_binding``);
+for each kernel, in schedule order, its object, its part of the object, its name after the
+object's name, its period and its text (for ``obj.code`` and profiling); and for each object what
+the run needs of its texts besides kernels: the names it resolves (external names, and internal
+ones that the namespaces may shadow) and the warnings its texts give (``text_warnings``). An
+entry is written only when every slot has a role. A hit (``Network._build_from_entry``) resolves
+the stored names, binds the slots and loads the machine code: no kernel is made, no sympy is
+imported. A damaged entry, one whose roles now alias differently, whose kernels' periods or
+order changed, or whose machine code is gone, is a miss.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections import OrderedDict
+
+import numpy as np
+
+from .. import diskcache
+from ..model.codestrings import get_identifiers
+from ..model.known_texts import _sympy_release
+from ..model.names import is_noise_name
+from ..model.namespace import _matches
+from ..model.plain_units import DEFAULT_FUNCTION_NAMES
+from ..model.function_spec import USER_DEFAULTS
+from ..units import get_dimensions
+from .frontend_memo import method_text
+
+__all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_key",
+           "load_entry", "store_entry"]
+
+#: entries this process found or wrote, by front key (a loop finds its entry without the disk)
+_entries: OrderedDict = OrderedDict()
+_REMEMBERED = 64
+
+
+class NoKey(Exception):
+    """Raised inside ``front_key`` when something cannot be described exactly (no key)."""
+
+
+def _dims(dim) -> tuple:
+    return tuple(float(x) for x in dim._dims)
+
+
+class FrontKeying:
+    """What ``front_key(keying)`` of the objects of one build uses: references to other objects
+    of the build, the names their texts use and how they resolve, the method and the variables
+    by what defines them."""
+
+    def __init__(self, objects, run_namespace):
+        self._index = {id(obj): k for k, obj in enumerate(objects)}
+        self.run_namespace = run_namespace
+
+    def ref(self, obj):
+        """Where ``obj`` is in the build: its position, or for a subgroup its owner's position
+        and its range; NoKey when it is not part of the build."""
+        k = self._index.get(id(obj))
+        if k is not None:
+            return k
+        owner = getattr(obj, "owner", None)
+        if owner is not None and owner is not obj and id(owner) in self._index:
+            return (self._index[id(owner)], int(obj.start), int(obj.stop))
+        raise NoKey
+
+    @staticmethod
+    def method(method) -> str:
+        """An explicitly chosen method by what defines it (a method chosen among several logs
+        which one it took: no key)."""
+        if method is None or isinstance(method, (list, tuple)):
+            raise NoKey
+        text = method_text(method)
+        if text is None:
+            raise NoKey
+        return text
+
+    @staticmethod
+    def variables(group) -> tuple:
+        """Every stored variable of ``group`` as kernels see it."""
+        return tuple((name, var.dtype, None if var.array is None else str(var.array.dtype),
+                      _dims(var.dim), var.scalar, var.read_only, var.constant, var.write_condition,
+                      var.linked, var.offset, var.index)
+                     for name, var in group.variables.items())
+
+    def texts(self, group, texts, own=()) -> tuple:
+        """How every name the ``texts`` use resolves for ``group``'s code: one of its own names
+        (``own`` adds names it defines besides its variables, e.g. a Synapses' ``v_post``), a
+        special name or a built-in function, or an external constant by its type, model dtype
+        and dimensions. NoKey for a name the namespaces also define among those, a function of
+        the namespaces, a replaced built-in function, an array, or a name found nowhere."""
+        if USER_DEFAULTS:
+            raise NoKey
+        names = set()
+        for text in texts:
+            names |= get_identifiers(text)
+        described = []
+        for name in sorted(names):
+            found = _matches(name, getattr(group, "namespace", None), self.run_namespace)
+            if group.variables.get(name) is not None or name in own \
+                    or _is_own(group, name) or is_noise_name(name):
+                if found:
+                    raise NoKey   # shadowed: the miss path warns
+                described.append(("own", name))
+            elif name in DEFAULT_FUNCTION_NAMES:
+                if found:
+                    raise NoKey
+                described.append(("function", name))
+            elif not found:
+                raise NoKey
+            else:
+                value = found[0][1]
+                if callable(value) and not hasattr(value, "dim") or np.ndim(value) != 0:
+                    raise NoKey
+                from .group import constant_dtype
+                described.append(("constant", name, type(value).__qualname__,
+                                  constant_dtype(value), _dims(get_dimensions(value))))
+        return tuple(described)
+
+
+def _is_own(group, name) -> bool:
+    """Whether ``name`` is one of ``group``'s own names: an equation's name, a special name or
+    an implicit variable of every group (its stored variables the caller knows)."""
+    from .group import SPECIAL_NAMES
+    if name in SPECIAL_NAMES or name == "t_in_timesteps":
+        return True
+    equations = group.__dict__.get("equations")
+    return equations is not None and name in equations.names
+
+
+def network_front_key(objects, keying, periods, **lowering) -> str | None:
+    """SHA-256 of what determines the kernels of ``objects`` (in build order) and their
+    lowering (``lowering``: partial, profile, math mode, threads, schedule); None when some
+    object has no key."""
+    parts = [repr(sorted(lowering.items())), diskcache.code_fingerprint(), _sympy_release()]
+    from ..kernel_key import canonical_text
+    try:
+        for obj in objects:
+            key = obj.front_key(keying)
+            if key is None:
+                return None
+            clocks = [periods[obj.clock]] + [periods[p.clock] for p in obj.schedule_entries()]
+            parts.append(canonical_text((type(obj).__module__, type(obj).__qualname__, obj.when,
+                                         obj.order, clocks, key)))
+    except (NoKey, KeyError, TypeError):
+        return None
+    return hashlib.sha256("\n".join(["network-front", *parts]).encode()).hexdigest()
+
+
+class StoredKernel:
+    """A kernel of a build answered from a stored entry: its name (for profiling, ``obj.code``)
+    and its text as ``print(kernel)`` gave it in the build that stored the entry."""
+
+    def __init__(self, name, text):
+        self.name, self._text = name, text
+
+    def __str__(self):
+        return f"kernel {self.name}:{self._text}"
+
+
+@dataclasses.dataclass
+class FrontEntry:
+    """What a build keeps under its front key (see the module docstring); JSON on disk."""
+
+    structure: str
+    threaded: bool
+    #: per object: [external names, {internal name: value of N or None}, [[logger, message]]]
+    names: list
+    #: per kernel in schedule order: [object, n, part, name suffix, period, text]
+    kernels: list
+    #: ``assembly.record_binding``
+    slots: list
+    profile: bool
+
+    def to_text(self) -> str:
+        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_text(cls, text: str):
+        """The entry of ``text``, or None when it is not one (damaged, another layout)."""
+        try:
+            fields = json.loads(text)
+            entry = cls(**fields)
+            ok = (isinstance(entry.structure, str) and isinstance(entry.threaded, bool)
+                  and all(len(k) == 6 and all(isinstance(x, int) for x in k[:3])
+                          and isinstance(k[3], str) and isinstance(k[4], int)
+                          and isinstance(k[5], str) for k in entry.kernels)
+                  and all(len(n) == 3 and all(isinstance(x, str) for x in n[0])
+                          and isinstance(n[1], dict) for n in entry.names)
+                  and all(len(s) == 2 and len(s[1]) == 2 for s in entry.slots))
+        except (ValueError, TypeError, AttributeError):
+            return None
+        return entry if ok else None
+
+
+def load_entry(key: str) -> FrontEntry | None:
+    """The entry stored under the front ``key`` (this process's, else the disk's), or None."""
+    entry = _entries.get(key)
+    if entry is not None:
+        _entries.move_to_end(key)
+        return entry
+    stored = diskcache.load(key)
+    if stored is None or len(stored) != 2 or stored[0] != b"front":
+        return None
+    entry = FrontEntry.from_text(stored[1])
+    if entry is not None:
+        _remember(key, entry)
+    return entry
+
+
+def store_entry(key: str, entry: FrontEntry) -> None:
+    _remember(key, entry)
+    diskcache.store(key, b"front", entry.to_text())
+
+
+def forget_entry(key: str) -> None:
+    """Drop the in-process entry of ``key`` (it did not fit the objects it was found for)."""
+    _entries.pop(key, None)
+
+
+def _remember(key, entry):
+    _entries[key] = entry
+    while len(_entries) > _REMEMBERED:
+        _entries.popitem(last=False)
