@@ -45,7 +45,7 @@ from ..units import get_dimensions
 from .frontend_memo import method_text
 
 __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_key",
-           "load_entry", "store_entry"]
+           "load_entry", "store_entry", "forget_entry", "front_counts", "count"]
 
 #: entries this process found or wrote, by front key (a loop finds its entry without the disk)
 _entries: OrderedDict = OrderedDict()
@@ -118,9 +118,7 @@ class FrontKeying:
                 if found:
                     raise NoKey   # shadowed: the miss path warns
                 described.append(("own", name))
-            elif name in DEFAULT_FUNCTION_NAMES:
-                if found:
-                    raise NoKey
+            elif name in DEFAULT_FUNCTION_NAMES:   # the namespaces' own ``exp`` is not used
                 described.append(("function", name))
             elif not found:
                 raise NoKey
@@ -193,20 +191,64 @@ class FrontEntry:
 
     @classmethod
     def from_text(cls, text: str):
-        """The entry of ``text``, or None when it is not one (damaged, another layout)."""
+        """The entry of ``text``, or None when it is not one of this layout (every field
+        checked, so that a damaged entry can only be a miss)."""
         try:
-            fields = json.loads(text)
-            entry = cls(**fields)
-            ok = (isinstance(entry.structure, str) and isinstance(entry.threaded, bool)
-                  and all(len(k) == 6 and all(isinstance(x, int) for x in k[:3])
-                          and isinstance(k[3], str) and isinstance(k[4], int)
-                          and isinstance(k[5], str) for k in entry.kernels)
-                  and all(len(n) == 3 and all(isinstance(x, str) for x in n[0])
-                          and isinstance(n[1], dict) for n in entry.names)
-                  and all(len(s) == 2 and len(s[1]) == 2 for s in entry.slots))
-        except (ValueError, TypeError, AttributeError):
+            entry = cls(**json.loads(text))
+            ok = (_is(entry.structure, str) and _is(entry.threaded, bool)
+                  and _is(entry.profile, bool)
+                  and all(_is(item, [_index, int, _index, str, _index, str])
+                          for item in entry.kernels)
+                  and all(_is(item, [[str], {str: (int, None)}, [[str, str]]])
+                          for item in entry.names)
+                  and all(_is(item, [[[[(str, int)], _index, _index]], [str, [_index]]])
+                          and item[0] for item in entry.slots))
+        except (ValueError, TypeError, AttributeError, KeyError):
             return None
         return entry if ok else None
+
+
+def _index(value) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _is(value, shape) -> bool:
+    """Whether JSON ``value`` has ``shape``: a type (bool is not an int), a tuple of
+    alternatives (None for null), a predicate, ``[shape]`` (a list of any length), a list of
+    several shapes (a list of exactly those), ``{key shape: value shape}`` (a dict)."""
+    if shape is None:
+        return value is None
+    if isinstance(shape, tuple):
+        return any(_is(value, alternative) for alternative in shape)
+    if isinstance(shape, list):
+        if type(value) is not list:
+            return False
+        if len(shape) == 1:
+            return all(_is(item, shape[0]) for item in value)
+        return len(value) == len(shape) and all(map(_is, value, shape))
+    if isinstance(shape, dict):
+        (key_shape, value_shape), = shape.items()
+        return type(value) is dict and all(_is(k, key_shape) and _is(v, value_shape)
+                                           for k, v in value.items())
+    if isinstance(shape, type):
+        return type(value) is shape
+    return shape(value)
+
+
+#: how the front lookups of this process were answered (see :func:`front_counts`)
+_counts = {"hit": 0, "miss": 0, "no_key": 0, "stored": 0}
+
+
+def front_counts() -> dict:
+    """How this process's network builds were answered: ``hit`` (from a stored entry, no
+    kernels made), ``miss`` (a front key without a fitting entry: kernels made), ``no_key``
+    (some object has no front key, or a device's target), and how many entries were
+    ``stored``."""
+    return dict(_counts)
+
+
+def count(answer: str) -> None:
+    _counts[answer] += 1
 
 
 def load_entry(key: str) -> FrontEntry | None:
@@ -225,6 +267,7 @@ def load_entry(key: str) -> FrontEntry | None:
 
 
 def store_entry(key: str, entry: FrontEntry) -> None:
+    _counts["stored"] += 1
     _remember(key, entry)
     diskcache.store(key, b"front", entry.to_text())
 

@@ -47,6 +47,7 @@ from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
 from .front_network import (FrontEntry, FrontKeying, StoredKernel, forget_entry, load_entry,
                             network_front_key, store_entry)
+from .front_network import count as count_front
 from .functions import ModelFunction, as_function
 from .group import constant_dtype
 from .invalid_values import warn_about_invalid_values
@@ -404,6 +405,8 @@ class Network(Nameable):
                                                        entry)
                 if self._program is None:   # the entry does not fit these objects after all
                     forget_entry(front_key)
+            count_front("no_key" if front_key is None else
+                        "miss" if self._program is None else "hit")
             if self._program is None:
                 self._program = self._build(objects, periods, schedule, bool(python_objects),
                                             profile, threads, math_mode, target, front_key)
