@@ -1,7 +1,7 @@
 """The front-end key (objects/front_key.py): the same inputs give the same key, anything that
 changes the kernels (a flag, a unit, a dtype, a constant's type, a size, a text, the lowering)
-gives another one, and what it cannot describe exactly (a user's function, a TimedArray, a
-replaced default function, an array) gives none."""
+gives another one, and what it cannot describe exactly (a replaced default function, an array)
+gives none; a function is described only as a callable (kernels calling one are never stored)."""
 import numpy as np
 import pytest
 
@@ -69,8 +69,9 @@ def test_what_cannot_be_described_gives_no_key():
     g = _group()
     ta = bj.TimedArray([1, 2] * mV, dt=1 * ms)
     f = bj.Function(lambda x: x, arg_units=[1], return_unit=1)
-    assert _key(g, ("ta(t)", None), {"ta": ta, "tau": 10 * ms}) is None
-    assert _key(g, ("f(1)*mV", None), {"f": f, "tau": 10 * ms}) is None
+    # a function is only "a callable" (kernels that call one are never stored under the key)
+    assert _key(g, ("ta(t)", None), {"ta": ta, "tau": 10 * ms}) == \
+        _key(g, ("ta(t)", None), {"ta": f, "tau": 10 * ms})
     assert _key(g, ("a*mV", None), {"a": np.arange(3), "tau": 10 * ms}) is None
     # a string cannot stand for a name: 'a' is as missing as without it (the miss path raises)
     assert _key(g, ("a*mV", None), {"a": "text", "tau": 10 * ms}) == \
@@ -87,7 +88,8 @@ def test_what_cannot_be_described_gives_no_key():
 def test_name_descriptors():
     assert name_descriptor("nothing_here", None, {}) == ("missing",)
     assert name_descriptor("exp", None, {"exp": np.exp}) == ("callable",)
-    assert name_descriptor("myfunc", None, {"myfunc": np.exp}) is None
+    assert name_descriptor("myfunc", None, {"myfunc": np.exp}) == ("callable",)
+    assert name_descriptor("many", None, {"many": np.ones(2)}) is None
     assert name_descriptor("x", {"x": 1}, {"x": 2.0})[1] == "integer"   # the group's first
     assert name_descriptor("g", None, {"g": 2 * nS})[1] == "float"
     assert name_descriptor("mV", None, {}) == name_descriptor("mV", None, {"mV": 5})  # units first

@@ -21,10 +21,12 @@ computed from kernels, and making them parses the texts into sympy (whose import
   it) and Python's (whose ``ast`` parses the texts).
 
 Anything the key cannot describe exactly gives **no key** (None), and the caller takes the miss
-path, as without this module: a user's function or TimedArray named in a text (its code enters
-the kernel), a replaced default function (``DEFAULT_FUNCTIONS['exp'] = ...``: every one-off
-kernel calls it), an array-valued name, an object of another type, a group with linked
-subexpressions, a text that is not a string. Over-describing is safe (it only costs a miss):
+path, as without this module: a replaced default function (``DEFAULT_FUNCTIONS['exp'] = ...``:
+every one-off kernel calls it), an array-valued name, an object of another type, a group with
+linked subexpressions, a text that is not a string. A function is described only as a
+callable: **kernels that call functions found in a namespace (a user's ``Function``, a
+``TimedArray``: their code enters the kernel) must never be stored under this key** -- their
+``Kernel.functions`` is not empty. Over-describing is safe (it only costs a miss):
 the equations' identifiers include unit names and flag words, and a group variable that the
 namespace also defines is described twice (the miss path's shadowing warning is replayed by
 the hit, see ``objects/oneoff_cache.py``). A key stands for *success*: callers store an entry
@@ -45,7 +47,6 @@ from ..model.codestrings import get_identifiers
 from ..model.function_spec import USER_DEFAULTS
 from ..model.known_texts import sympy_release
 from ..model.namespace import namespace_matches
-from ..model.plain_units import DEFAULT_FUNCTION_NAMES
 from ..units import Quantity, get_dimensions
 from .synapse_records import placement
 
@@ -58,8 +59,15 @@ def name_descriptor(name: str, group_namespace: Mapping | None,
                     run_namespace: Mapping | None) -> tuple | None:
     """What the namespaces hold under ``name``, as far as kernels depend on it: ``('missing',)``,
     ``(python type, model type, dimensions)`` of a number or quantity, ``('callable',)`` for a
-    default function's name (``exp``: calls of it never consult the namespace); None for
-    anything else (a user's function or TimedArray, an array, another object)."""
+    function (see below); None for anything else (an array, another object).
+
+    A callable is described only as one: a kernel that *calls* a function found in a namespace
+    (a user's ``Function``, a ``TimedArray``) has it in ``Kernel.functions`` and is never
+    stored (``oneoff_kernels.run_one_off``, and so for any caller of this key: only kernels
+    without functions may be stored under it); a callable used as a value is an error; a
+    default function's name (``exp``) is called without consulting the namespace; and a
+    group's variable whose name the namespace also holds as a function (pylab's ``flag``, which
+    ``from brianjit import *`` brings) is the group's."""
     from .group import constant_dtype   # group imports this module
     matches = namespace_matches(name, group_namespace, run_namespace)
     if not matches:
@@ -72,7 +80,7 @@ def name_descriptor(name: str, group_namespace: Mapping | None,
         if value.ndim:
             return None
     elif callable(value):
-        return ("callable",) if name in DEFAULT_FUNCTION_NAMES else None
+        return ("callable",)
     elif not isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
         return None
     kind = type(value)

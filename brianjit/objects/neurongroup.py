@@ -263,7 +263,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def _implicit_variables(self):
         """Brian2's implicit names of a NeuronGroup: those of every group and the noise
         variables of its equations (``xi``, ``xi_1`` ...)."""
-        noise = {s.name for eq in self.equations.values() if eq.expr is not None
+        # a noise of the tree is a name of the text: without one, known without sympy
+        noise = {s.name for eq in self.equations.values()
+                 if eq.expr is not None and eq.stochastic_variables
                  for s in eq.sympy_expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
         return {**Group._implicit_variables(self),
                 **{name: Variable(name, None, second.dim ** -0.5, read_only=True)
