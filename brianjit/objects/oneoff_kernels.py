@@ -82,8 +82,14 @@ def run_one_off(key: str | None, name: str, rebind: Callable, build: Callable,
     ``shape_slots(context)``: the slots the kernel's shape reads besides its variables."""
     entry = oneoff_cache.lookup(key)
     if entry is not None:
-        context = rebind(entry.names, entry.data)
-        module = oneoff_cache.stored_module(entry, context.variables, shape_slots(context))
+        try:
+            context = rebind(entry.names, entry.data)
+        except (KeyError, TypeError, ValueError):
+            # names that do not bind (an edited entry): the miss path says what is wrong, if
+            # anything
+            context = None
+        module = None if context is None else \
+            oneoff_cache.stored_module(entry, context.variables, shape_slots(context))
         if module is not None:
             return context, run_compiled(module, context.slots, name)
     built = build()
