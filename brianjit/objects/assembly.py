@@ -23,6 +23,7 @@ import numpy as np
 from ..kernel import ArrayVar, storage_kind
 from ..memory import DynamicArray
 from ..model.function_spec import USER_DEFAULTS
+from ..model.plain_units import DEFAULT_FUNCTION_NAMES
 from .functions import ModelFunction
 from .synapse_records import placement
 
@@ -171,9 +172,8 @@ def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
 def replaced_default_functions(slots) -> dict:
     """Kernel descriptions of the built-in functions the user replaced in ``DEFAULT_FUNCTIONS``
     (usually none): calls of them go to the replacement."""
-    from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES   # sympy's: only when building
     return {name: function.kernel_function(slots) for name, function in USER_DEFAULTS.items()
-            if name in TABLE_NAMES}
+            if name in DEFAULT_FUNCTION_NAMES}
 
 
 def _layout(array) -> list:

@@ -32,16 +32,9 @@ import hashlib
 import json
 from collections import OrderedDict
 
-import numpy as np
-
 from .. import diskcache
-from ..model.codestrings import get_identifiers
-from ..model.known_texts import _sympy_release
-from ..model.names import is_noise_name
-from ..model.namespace import _matches
-from ..model.plain_units import DEFAULT_FUNCTION_NAMES
-from ..model.function_spec import USER_DEFAULTS
-from ..units import get_dimensions
+from ..model.known_texts import sympy_release
+from .front_key import front_key
 from .frontend_memo import method_text
 
 __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_key",
@@ -56,14 +49,11 @@ class NoKey(Exception):
     """Raised inside ``front_key`` when something cannot be described exactly (no key)."""
 
 
-def _dims(dim) -> tuple:
-    return tuple(float(x) for x in dim._dims)
-
-
 class FrontKeying:
     """What ``front_key(keying)`` of the objects of one build uses: references to other objects
-    of the build, the names their texts use and how they resolve, the method and the variables
-    by what defines them."""
+    of the build, the method by what defines it, and the key of a group's texts
+    (``front_key.front_key``: the texts, the group's structure and its related groups', how
+    every name resolves in the namespaces)."""
 
     def __init__(self, objects, run_namespace):
         self._index = {id(obj): k for k, obj in enumerate(objects)}
@@ -91,62 +81,19 @@ class FrontKeying:
             raise NoKey
         return text
 
-    @staticmethod
-    def variables(group) -> tuple:
-        """Every stored variable of ``group`` as kernels see it."""
-        return tuple((name, var.dtype, None if var.array is None else str(var.array.dtype),
-                      _dims(var.dim), var.scalar, var.read_only, var.constant, var.write_condition,
-                      var.linked, var.offset, var.index)
-                     for name, var in group.variables.items())
-
-    def texts(self, group, texts, own=()) -> tuple:
-        """How every name the ``texts`` use resolves for ``group``'s code: one of its own names
-        (``own`` adds names it defines besides its variables, e.g. a Synapses' ``v_post``), a
-        special name or a built-in function, or an external constant by its type, model dtype
-        and dimensions. NoKey for a name the namespaces also define among those, a function of
-        the namespaces, a replaced built-in function, an array, or a name found nowhere."""
-        if USER_DEFAULTS:
+    def texts(self, group, texts) -> str:
+        """The key of ``texts`` run as ``group``'s code (NoKey when there is none)."""
+        key = front_key("network", group, texts, self.run_namespace)
+        if key is None:
             raise NoKey
-        names = set()
-        for text in texts:
-            names |= get_identifiers(text)
-        described = []
-        for name in sorted(names):
-            found = _matches(name, getattr(group, "namespace", None), self.run_namespace)
-            if group.variables.get(name) is not None or name in own \
-                    or _is_own(group, name) or is_noise_name(name):
-                if found:
-                    raise NoKey   # shadowed: the miss path warns
-                described.append(("own", name))
-            elif name in DEFAULT_FUNCTION_NAMES:   # the namespaces' own ``exp`` is not used
-                described.append(("function", name))
-            elif not found:
-                raise NoKey
-            else:
-                value = found[0][1]
-                if callable(value) and not hasattr(value, "dim") or np.ndim(value) != 0:
-                    raise NoKey
-                from .group import constant_dtype
-                described.append(("constant", name, type(value).__qualname__,
-                                  constant_dtype(value), _dims(get_dimensions(value))))
-        return tuple(described)
-
-
-def _is_own(group, name) -> bool:
-    """Whether ``name`` is one of ``group``'s own names: an equation's name, a special name or
-    an implicit variable of every group (its stored variables the caller knows)."""
-    from .group import SPECIAL_NAMES
-    if name in SPECIAL_NAMES or name == "t_in_timesteps":
-        return True
-    equations = group.__dict__.get("equations")
-    return equations is not None and name in equations.names
+        return key
 
 
 def network_front_key(objects, keying, periods, **lowering) -> str | None:
     """SHA-256 of what determines the kernels of ``objects`` (in build order) and their
     lowering (``lowering``: partial, profile, math mode, threads, schedule); None when some
     object has no key."""
-    parts = [repr(sorted(lowering.items())), diskcache.code_fingerprint(), _sympy_release()]
+    parts = [repr(sorted(lowering.items())), diskcache.code_fingerprint(), sympy_release()]
     from ..kernel_key import canonical_text
     try:
         for obj in objects:

@@ -3,20 +3,17 @@ indexing, get_states/set_states, string expressions.
 
 String expressions (``G.v = 'rand()*15*mV'``, ``G.v['i > 5'] = ...``, ``G.v['i > 5']``) are not
 evaluated in Python: they become a one-kernel module that runs natively over the group, compiled
-once per distinct expression (the JIT caches on the IR text).
+once per structure, and found without parsing the text when the same statement ran before
+(``objects/oneoff_kernels.py``).
 """
 from __future__ import annotations
 
-import ctypes
 from typing import NamedTuple
 
 import numpy as np
 
 from .. import kernel as K
-from ..jit import compile_structure
-from ..kernel_key import kernels_key
-from .. import memory_budget
-from ..memory import DynamicArray, growth_failure
+from ..memory import DynamicArray
 from ..model.dimensions import get_expr_dimensions
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..model.parse import parse_expression, substitute
@@ -24,12 +21,13 @@ from ..model.names import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
-from .callbacks import raise_pending
+from .front_key import front_key
 from .functions import ModelFunction, as_function
 from .hierarchy import SpikeSource, VariableOwner
 from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subgroup_range, \
     warn_if_ambiguous
 from .linked import LinkedVariable, link, refresh_link_indices
+from .oneoff_kernels import preferred_math_mode, run_one_off
 from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
                         is_scalar_number)
 from .views import VariableView
@@ -61,12 +59,14 @@ def check_group_size(N: int, what: str) -> None:
 
 class ExpressionContext(NamedTuple):
     """What a one-off kernel over a group needs: its variables (name -> ArrayVar), the slot table
-    they live in, the dimensions of every name, and the functions (TimedArrays) it calls."""
+    they live in, the dimensions of every name, the functions (TimedArrays) it calls, and the
+    names its texts used (what the binder was given: ``Group._bind_names``)."""
 
     variables: dict
     slots: SlotTable
     dims: dict
     functions: dict
+    names: tuple
 
 #: names every expression may use without defining them
 SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
@@ -158,9 +158,9 @@ class Group(ElementSet, VariableOwner):
         var = self.variables.get(name)
         if var is not None:
             return var
-        sub = self._subexpression(name)
+        sub = self._subexpression_description(name)
         if sub is not None:
-            return Variable(name, None, sub[1], sub[2], scalar=sub[3], read_only=True)
+            return Variable(name, None, sub[0], sub[1], scalar=sub[2], read_only=True)
         if name in self.variables:
             return self.variables[name]
         raise KeyError(f"{self.name} has no variable '{name}'")
@@ -323,11 +323,22 @@ class Group(ElementSet, VariableOwner):
         linked = self.__dict__.get("_linked_subexpressions", {})
         if name in linked:
             return linked[name] + (False,)
+        described = self._subexpression_description(name)
+        if described is None:
+            return None
+        return (self.equations[name].typed_expr, *described)
+
+    def _subexpression_description(self, name):
+        """(dimension, type, shared) of the subexpression ``name``, or None: without parsing
+        its text (a statement answered from the cache of one-off kernels needs no sympy)."""
+        linked = self.__dict__.get("_linked_subexpressions", {})
+        if name in linked:
+            return linked[name][1:] + (False,)
         eqs = self.__dict__.get("equations")
         if eqs is not None and name in eqs.subexpr_names and \
                 "constant over dt" not in eqs[name].flags:   # those are stored variables
             eq = eqs[name]
-            return eq.typed_expr, eq.dim, eq.var_type, "shared" in eq.flags
+            return eq.dim, eq.var_type, "shared" in eq.flags
         return None
 
     def _stateupdater_entry(self):
@@ -368,7 +379,7 @@ class Group(ElementSet, VariableOwner):
         return names + list(self.__dict__.get("_linked_subexpressions", {}))
 
     def _is_subexpression(self, name):
-        return self._subexpression(name) is not None
+        return self._subexpression_description(name) is not None
 
     def _linked_variable(self, name, slots):
         """({name: ArrayVar, ...}, dimensions) for a name that lives in another group (Synapses:
@@ -411,8 +422,7 @@ class Group(ElementSet, VariableOwner):
         if isinstance(value, str) and condition is None and not full and not var.scalar:
             # G.v[10:20] = '...': evaluate for every element (rand() draws as usual), keep some
             index = self.check_index(item)
-            expr, written = self._parse(value)
-            values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
+            values = self._evaluate(value, var.dtype, f"{self.name}.{name}",
                                     None if unitless else var.dim, var.array.dtype)
             if var.write_condition is not None:  # as the native kernel of a full assignment
                 allowed = np.zeros(len(self), dtype=bool)
@@ -468,12 +478,20 @@ class Group(ElementSet, VariableOwner):
         ``exprs`` may include expressions as written (naming subexpressions: they get their
         dimensions, their own names come from the substituted versions)."""
         from ..model.functions import user_function_names
-        slots = SlotTable()
-        refresh_link_indices(self.owner)
         names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
         calls = set().union(*[user_function_names(e) for e in exprs if e is not None])
-        used = set(names)
-        names |= {"dt"}
+        return self._bind_names(names, where, calls)
+
+    def _bind_names(self, used, where, calls=()):
+        """The binder of one-off kernels: an ExpressionContext for the names ``used`` (and the
+        functions ``calls``) of the texts, from the names alone (no sympy), so that a statement
+        answered from the cache of one-off kernels binds exactly as it did when it was built
+        (``objects/oneoff_kernels.py``): slots in a fixed order, the link indices refreshed, the
+        constants resolved and set, Brian2's warning for names the group shadows."""
+        slots = SlotTable()
+        refresh_link_indices(self.owner)
+        used = set(used)
+        names = used | {"dt"}
         variables, dims = {}, dict(SPECIAL_NAMES)
         external = set()
         for name in sorted(names):   # sorted: slots, hence the code's key, never follow set order
@@ -482,7 +500,7 @@ class Group(ElementSet, VariableOwner):
                 variables.update(array_vars(slots, self.variables, [name], self.start))
                 dims[name] = var.dim
             elif self._is_subexpression(name):
-                dims[name] = self._subexpression(name)[1]
+                dims[name] = self._subexpression_description(name)[0]
             elif name not in SPECIAL_NAMES:
                 linked = self._linked_variable(name, slots)
                 if linked is None:
@@ -513,7 +531,7 @@ class Group(ElementSet, VariableOwner):
         # a monitor's records have their own t
         variables.update(environment(slots, constants, clock, seed_state.seed_array(),
                                      t=None if "t" in variables else (clock, 1)))
-        return ExpressionContext(variables, slots, dims, functions)
+        return ExpressionContext(variables, slots, dims, functions, tuple(sorted(used)))
 
     def external_names_of(self, exprs, temporaries=()):
         """The names ``exprs`` (code run for this group: event code, ``run_regularly``) use that
@@ -538,94 +556,144 @@ class Group(ElementSet, VariableOwner):
             expr = substitute(expr, subs, str(expr), f"the subexpressions of {self.name}")
         raise ValueError("subexpressions refer to each other in a cycle")
 
+    def _one_off_key(self, kind, texts, extra=(), group_namespace=None):
+        """The front-end key (``objects/front_key.py``) of a one-off statement over this group
+        (``kind``: what it builds), or None."""
+        return front_key(kind, self, texts, user_frame_namespace(), group_namespace, extra,
+                         math_mode=preferred_math_mode())
+
     def _run_string_kernel(self, target, expr_text, condition_text, value, unitless):
         """``target = expr`` (or ``= value``) for the elements where ``condition`` holds."""
         var = self.variable_info(target)
         where = f"the expression for {self.name}.{target}"
+        literal = None if expr_text else _literal(var, value, unitless)
+        key = self._one_off_key("one-off:set", (expr_text, condition_text),
+                                (target, unitless, literal))
+        if var.scalar:
+            self._set_shared(var, key, expr_text, condition_text, literal, unitless, where)
+            return
+
+        def outputs(context, data):
+            context.variables.update(self._target_array_vars(target, context.slots))
+            return context
+
+        def build():
+            expr, condition, context = self._parsed_for_set(var, expr_text, condition_text,
+                                                            literal, unitless, where)
+            outputs(context, {})
+            return context, K.Kernel(f"set_{target}", K.ForEach(len(self), condition),
+                                     context.variables, [K.Assign(target, expr)],
+                                     first_stream=seed_state.ONEOFF_FIRST_STREAM,
+                                     functions=context.functions), {}
+
+        run_one_off(key, f"set_{target}",
+                    lambda names, data: outputs(self._bind_names(names, where), data), build)
+
+    def _parsed_for_set(self, var, expr_text, condition_text, literal, unitless, where):
+        """(expression, condition, ExpressionContext) of ``var = expr_text`` (or ``=
+        literal``) where ``condition_text`` holds, parsed and checked for units."""
         expr, written = self._parse(expr_text) if expr_text else (None, None)
         condition, condition_written = (self._parse(condition_text) if condition_text
                                         else (None, None))
         if expr is None:
-            raw = coerce_value(var, value, unitless)
-            if raw.ndim:
-                raise ValueError("with a string condition, the value must be a scalar or a string")
-            expr = sympy.Integer(int(raw)) if var.dtype != "float" else sympy.Float(float(raw))
+            expr = sympy.Integer(literal) if var.dtype != "float" else sympy.Float(literal)
             if var.dtype == "boolean":
-                expr = sympy.true if raw else sympy.false
-        variables, slots, dims, functions = self._expression_context(
-            [expr, written, condition, condition_written], where)
+                expr = sympy.true if literal else sympy.false
+        context = self._expression_context([expr, written, condition, condition_written], where)
         if expr_text and not unitless:
             fail_for_dimension_mismatch(
-                get_expr_dimensions(written, dims, text=expr_text),
+                get_expr_dimensions(written, context.dims, text=expr_text),
                 var.dim,
-                f"The expression '{expr_text}' does not have the unit of {self.name}.{target}")
+                f"The expression '{expr_text}' does not have the unit of {self.name}.{var.name}")
         if condition is not None:
-            get_expr_dimensions(condition_written, dims, text=condition_text)
-        if var.scalar:
-            self._set_shared(var, expr, expr_text, condition_text, variables, slots, functions)
-            return
-        variables.update(self._target_array_vars(target, slots))
-        kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
-                        [K.Assign(target, expr)], first_stream=seed_state.ONEOFF_FIRST_STREAM,
-                        functions=functions)
-        run_once(kern, slots)
+            get_expr_dimensions(condition_written, context.dims, text=condition_text)
+        return expr, condition, context
 
-    def _set_shared(self, var, expr, expr_text, condition_text, variables, slots, functions):
+    def _set_shared(self, var, key, expr_text, condition_text, literal, unitless, where):
         """A shared variable takes one value: the expression is computed once (natively, so
         ``rand()`` works) and may not refer to per-element values, as in Brian2."""
-        if condition_text is not None:
-            raise IndexError(f"'{var.name}' is a shared variable: it cannot be set with a string "
-                             f"condition ('{condition_text}')")
-        vector = sorted(s.name for s in expr.free_symbols
-                        if s.name == "i" or (s.name in self.variables
-                                             and not self.variables[s.name].scalar))
-        if vector:
-            raise ValueError(f"cannot set the shared variable '{var.name}' with the expression "
-                             f"'{expr_text}': it refers to the per-neuron value(s) "
-                             f"{', '.join(vector)}")
-        expr = substitute(expr, {symbol("N"): sympy.Integer(len(self.owner))}, expr_text,
-                          f"the size of {self.owner.name}")
-        out = DynamicArray(1, dtype=var.array.dtype)
-        variables["_out"] = slots.array_var("_out", out, var.dtype)
-        run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
-                          first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions),
-                 slots)
-        var.array.data[var.offset] = out.data[0]
+        def outputs(context, data):
+            out = DynamicArray(1, dtype=var.array.dtype)
+            context.variables["_out"] = context.slots.array_var("_out", out, var.dtype)
+            return context
 
-    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None,
-                  numpy_dtype=None):
-        """Values of ``expr`` for every element, computed natively (a fresh numpy array of
-        ``numpy_dtype``, by default the one of model type ``dtype``: a variable's own dtype
-        makes them what the native store into it would make them). ``written`` (the expression
-        as ``text`` was written) is checked for consistent units, and against ``expected_dim``
-        when given."""
-        variables, slots, dims, functions = self._expression_context([expr, written], where)
-        if written is not None:
-            found = get_expr_dimensions(written, dims, text=text)
-            if expected_dim is not None:
-                fail_for_dimension_mismatch(found, expected_dim,
-                                            f"The expression '{text}' does not have the unit "
-                                            f"of {where}")
-        out = DynamicArray(len(self), dtype=numpy_dtype or NUMPY_DTYPES[dtype])
-        variables["_out"] = slots.array_var("_out", out, dtype)
-        kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
-                        first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
-        run_once(kern, slots)
-        return out.data.copy()
+        def build():
+            expr, _, context = self._parsed_for_set(var, expr_text, condition_text, literal,
+                                                    unitless, where)
+            if condition_text is not None:
+                raise IndexError(f"'{var.name}' is a shared variable: it cannot be set with a "
+                                 f"string condition ('{condition_text}')")
+            vector = sorted(s.name for s in expr.free_symbols
+                            if s.name == "i" or (s.name in self.variables
+                                                 and not self.variables[s.name].scalar))
+            if vector:
+                raise ValueError(f"cannot set the shared variable '{var.name}' with the "
+                                 f"expression '{expr_text}': it refers to the per-neuron "
+                                 f"value(s) {', '.join(vector)}")
+            expr = substitute(expr, {symbol("N"): sympy.Integer(len(self.owner))}, expr_text,
+                              f"the size of {self.owner.name}")
+            outputs(context, {})
+            return context, K.Kernel(f"set_{var.name}", K.ForEach(1), context.variables,
+                                     [K.Assign("_out", expr)],
+                                     first_stream=seed_state.ONEOFF_FIRST_STREAM,
+                                     functions=context.functions), {}
+
+        context, _ = run_one_off(key, f"set_{var.name}",
+                                 lambda names, data: outputs(self._bind_names(names, where),
+                                                             data), build)
+        var.array.data[var.offset] = _output(context)[0]
+
+    def _evaluate(self, text, dtype, where, expected_dim=None, numpy_dtype=None,
+                  subexpression=None):
+        """Values of the expression ``text`` (or of the subexpression named ``subexpression``)
+        for every element, computed natively (a fresh numpy array of ``numpy_dtype``, by
+        default the one of model type ``dtype``: a variable's own dtype makes them what the
+        native store into it would make them). ``text`` is checked for consistent units, and
+        against ``expected_dim`` when given."""
+        numpy_dtype = np.dtype(numpy_dtype or NUMPY_DTYPES[dtype])
+        key = self._one_off_key("one-off:evaluate", (text,), (
+            subexpression, dtype, str(numpy_dtype),
+            None if expected_dim is None else get_dimensions(expected_dim)._dims))
+
+        def outputs(context, data):
+            out = DynamicArray(len(self), dtype=numpy_dtype)
+            context.variables["_out"] = context.slots.array_var("_out", out, dtype)
+            return context
+
+        def build():
+            if subexpression is None:
+                expr, written = self._parse(text)
+            else:
+                expr = self._substitute_subexpressions(self._subexpression(subexpression)[0])
+                written = None
+            context = self._expression_context([expr, written], where)
+            if written is not None:
+                found = get_expr_dimensions(written, context.dims, text=text)
+                if expected_dim is not None:
+                    fail_for_dimension_mismatch(found, expected_dim,
+                                                f"The expression '{text}' does not have the "
+                                                f"unit of {where}")
+            outputs(context, {})
+            return context, K.Kernel("evaluate", K.ForEach(len(self)), context.variables,
+                                     [K.Assign("_out", expr)],
+                                     first_stream=seed_state.ONEOFF_FIRST_STREAM,
+                                     functions=context.functions), {}
+
+        context, _ = run_one_off(key, "evaluate",
+                                 lambda names, data: outputs(self._bind_names(names, where),
+                                                             data), build)
+        return _output(context).copy()
 
     def indices_where(self, condition_text):
         """Indices (relative to this group) where the string condition holds."""
-        expr, written = self._parse(condition_text)
-        mask = self._evaluate(expr, "boolean", f"the condition '{condition_text}'", written,
-                              condition_text)
+        mask = self._evaluate(condition_text, "boolean", f"the condition '{condition_text}'")
         return np.flatnonzero(mask)
 
     def _evaluate_subexpression(self, name):
         if not self._is_subexpression(name):
             raise KeyError(f"{self.name} has no variable '{name}'")
-        expr, _, var_type = self._subexpression(name)[:3]
-        values = self._evaluate(self._substitute_subexpressions(expr), var_type,
-                                f"the subexpression {self.name}.{name}")
+        values = self._evaluate(None, self._subexpression_description(name)[1],
+                                f"the subexpression {self.name}.{name}", subexpression=name)
         return values.astype(self.value_dtype(name), copy=False)
 
     def _target_array_vars(self, name, slots):
@@ -633,37 +701,16 @@ class Group(ElementSet, VariableOwner):
         return array_vars(slots, self.variables, [name], self.start)
 
 
-def run_once(kern: K.Kernel, slots: SlotTable):
-    """Compile (cached by structure) and run a single kernel now. Its random numbers depend on the
-    seed and the one-off counter only (the step it runs with: ``seed.next_oneoff_step``); ``t``
-    comes from a buffer. Returns the kernel's
-    status: 0, or a shape's own error code (e.g. 2 from ``Connect``: an index out of range)."""
-    from ..codegen.mathfuncs import preferred_math_mode
-    math_mode = preferred_math_mode()
-    structure = kernels_key([(1, kern)], math_mode=math_mode)
-    compiled = compile_structure(structure, lambda: str(_module_for(kern, math_mode))).module
-    fn = compiled.cfunc(_ONE_OFF_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
-    memory_budget.refresh_if_stale()
-    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), seed_state.next_oneoff_step())
-    slots.sync()
-    if status == K.PYTHON_ERROR:
-        raise_pending(kern.name)
-    if status == 1:
-        error = growth_failure(slots.arrays)
-        raise type(error)(f"{error} (while running {kern.name})")
-    return status
+
+def _literal(var, value, unitless):
+    """``value`` for ``var`` as a Python number of its model type (a string condition's
+    value: ``G.v['i > 5'] = 3*mV``), unit-checked."""
+    raw = coerce_value(var, value, unitless)
+    if raw.ndim:
+        raise ValueError("with a string condition, the value must be a scalar or a string")
+    return {"float": float, "integer": int, "boolean": bool}[var.dtype](raw)
 
 
-#: the LLVM name of a one-off kernel's function (not the kernel's name, which names its object:
-#: the code is shared by every kernel of the same structure)
-_ONE_OFF_NAME = "one_off_kernel"
-
-
-def _module_for(kern, math_mode):
-    from ..codegen.kernels import lower_kernel
-    from llvmlite import ir
-    from ..codegen.mathfuncs import set_math_mode
-    module = ir.Module(name="one_off")
-    set_math_mode(module, math_mode)
-    lower_kernel(module, kern, _ONE_OFF_NAME)
-    return module
+def _output(context):
+    """The values a one-off kernel wrote to its output array (``_out``)."""
+    return context.slots.arrays[context.variables["_out"].slot].data

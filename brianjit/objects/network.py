@@ -32,7 +32,7 @@ from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, Schedule
                               build_network_module, kernel_function_name, worth_threads)
 from ..codegen.mathfuncs import preferred_math_mode
 from ..gc_pause import without_gc
-from ..jit import compile_structure
+from ..jit import compile_structure, find_structure
 from ..kernel_key import kernels_key
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
@@ -67,14 +67,6 @@ class _Program:
     def __init__(self, driver, partial, slots, kernels, keys, compiled, timings, profile):
         self.driver, self.partial, self.slots, self.kernels = driver, partial, slots, kernels
         self.keys, self.compiled, self.timings, self.profile = keys, compiled, timings, profile
-
-
-class _NoKernels(Exception):
-    """The machine code of a stored front entry is neither in this process nor on disk."""
-
-
-def _no_kernels():
-    raise _NoKernels
 
 
 class RunCall:
@@ -691,7 +683,11 @@ class Network(Nameable):
     def _front_entry(self, objects, entries, slots, profile_array, structure, threaded,
                      profile):
         """What a later build of the same front key needs (``front_network.FrontEntry``), or
-        None when some slot's array or some kernel has no role a later build can find."""
+        None when some slot's array or some kernel has no role a later build can find, or a
+        kernel calls a function of the namespaces (the front key says only that a name is a
+        function, not which)."""
+        if any(scheduled.kernel.functions for _, _, scheduled, _ in entries):
+            return None
         binding = record_binding(slots, self._roles(objects, profile_array))
         if binding is None:
             return None
@@ -740,9 +736,8 @@ class Network(Nameable):
         slots = SlotTable()
         if not bind_roles(slots, entry.slots, self._roles(objects, profile_array)):
             return None
-        try:
-            answered = compile_structure(entry.structure, _no_kernels)
-        except _NoKernels:
+        answered = find_structure(entry.structure)
+        if answered is None:
             return None
         for obj in objects:
             obj.prepared_without_kernels()

@@ -21,7 +21,6 @@ from ..model.stateupdaters import check_group_method_options, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.known_texts import parse_unless_passed
 from ..model.statements import StatementError, check_statements_units
-from ..model.codestrings import get_identifiers
 from ..model.names import is_noise_name, symbol
 from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
@@ -264,10 +263,10 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def _implicit_variables(self):
         """Brian2's implicit names of a NeuronGroup: those of every group and the noise
         variables of its equations (``xi``, ``xi_1`` ...)."""
-        # only a text that names a noise variable is parsed for it (no sympy otherwise)
-        noise = {s.name for eq in self.equations.values() if eq.expr is not None
-                 and any(map(is_noise_name, get_identifiers(eq.expr.code)))
-                 for s in eq.sympy_expr.free_symbols if is_noise_name(s.name)}
+        # a noise of the tree is a name of the text: without one, known without sympy
+        noise = {s.name for eq in self.equations.values()
+                 if eq.expr is not None and eq.stochastic_variables
+                 for s in eq.sympy_expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
         return {**Group._implicit_variables(self),
                 **{name: Variable(name, None, second.dim ** -0.5, read_only=True)
                    for name in noise}}
@@ -281,8 +280,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                 len(self), _legacy_refractory_timing())
 
     def front_key(self, keying):
-        """Its model text, method, refractoriness, size, variables and events, and how the names
-        of its texts resolve (``front_network.py``); a subclass has its own key or none."""
+        """Its texts' key (model, refractoriness; with the group's structure and how their names
+        resolve), method, refractoriness and events (``front_network.py``); a subclass has its
+        own key or none."""
         if type(self) is not NeuronGroup:
             return None
         return self._front_key(keying)
@@ -302,8 +302,8 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             refractory = ("constant", type(refractory).__qualname__, constant_dtype(refractory),
                           tuple(float(x) for x in get_dimensions(refractory)._dims))
         method = keying.method(self.method) if eqs.diff_eq_names else None
-        return (len(self), str(eqs), method, refractory, _legacy_refractory_timing(),
-                keying.variables(self), tuple(self.event_spaces), keying.texts(self, texts))
+        return (method, refractory, _legacy_refractory_timing(), tuple(self.event_spaces),
+                keying.texts(self, texts))
 
     def bindable_arrays(self):
         return {**Group.bindable_arrays(self),

@@ -585,8 +585,9 @@ class Synapses(Group, BrianObject, Stateful):
                 len(self.source), len(self.target))
 
     def front_key(self, keying):
-        """Its model text, method (when it has clock-driven equations), variables, source and
-        target (by position), pathways, and how the names of its texts resolve; none with
+        """Its texts' key (model, pathways; with its, its source's and target's structure and
+        how their names resolve), method (when it has clock-driven equations), source and
+        target (by position) and pathways; none with
         summed variables (their kernels check other Synapses' targets), links to
         subexpressions or the connection counts (refreshed while kernels are made)."""
         if type(self) is not Synapses or self._summed or self._linked_subexpressions \
@@ -595,15 +596,13 @@ class Synapses(Group, BrianObject, Stateful):
         eqs = self.equations
         texts = [eq.expr.code for eq in eqs.values() if eq.expr is not None]
         texts += [pathway.code for pathway in self.pathways]
-        names = set().union(*map(get_identifiers, texts))
-        if names & {"N_incoming", "N_outgoing"}:
+        if set().union(*map(get_identifiers, texts)) & {"N_incoming", "N_outgoing"}:
             return None
-        own = {n for n in names if self._linked_variable(n, _NoSlots()) is not None}
-        return (str(eqs), keying.method(self.method) if self.clock_driven else None,
-                keying.variables(self), keying.ref(self.source), keying.ref(self.target),
+        return (keying.method(self.method) if self.clock_driven else None,
+                keying.ref(self.source), keying.ref(self.target),
                 tuple((p.name, p.side, p.event, p.code, p.delay_name, p.delay_variable.scalar)
                       for p in self.pathways),
-                keying.texts(self, texts, own))
+                keying.texts(self, texts))
 
     def bindable_arrays(self):
         arrays = {**Group.bindable_arrays(self), "sizes": self._sizes}
