@@ -27,7 +27,7 @@ N = variant.get("N", 40)
 if "dt" in variant:
     defaultclock.dt = variant["dt"] * ms
 seed(7)
-rng = np.random.default_rng(11)
+rng = np.random.default_rng(variant.get("synapse_seed", 11))
 objects = []
 
 
@@ -165,6 +165,15 @@ def test_what_determines_the_kernels_misses_when_changed(tmp_path, variant):
     again = _run(tmp_path, "cuba", **variant)
     assert again["front"]["hit"] == 1 and again["state"] == changed["state"]
     assert base["front"]["stored"] == 1
+
+
+def test_other_synapses_are_not_another_structure(tmp_path):
+    """The number of synapses is not part of the key (kernels loop over the rows there are):
+    other random connections hit, and compute what a cold build computes."""
+    _run(tmp_path / "a", "cuba")
+    cold = _run(tmp_path / "b", "cuba", synapse_seed=12)
+    other = _run(tmp_path / "a", "cuba", synapse_seed=12)
+    assert other["front"]["hit"] == 1 and other["state"] == cold["state"]
 
 
 def test_a_new_dt_is_not_a_new_structure(tmp_path):

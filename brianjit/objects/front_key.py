@@ -110,7 +110,7 @@ def _variable_text(var) -> tuple:
             var.constant, var.write_condition, var.linked, var.offset, var.index, layout)
 
 
-def _own_structure(group) -> tuple | None:
+def _own_structure(group, sizes=True) -> tuple | None:
     if group.__dict__.get("_linked_subexpressions"):
         return None   # another group's subexpression: its text is not part of this key
     eqs = group.__dict__.get("equations")
@@ -119,8 +119,9 @@ def _own_structure(group) -> tuple | None:
         dict.keys(variables))]
     kind = type(group)
     # the implicit names (noise, linked subexpressions) follow from the class and equations
+    size = (group.start, group.stop, len(group)) if sizes or group.owner.fixed_size else None
     return (f"{kind.__module__}.{kind.__qualname__}", None if eqs is None else str(eqs),
-            tuple(stored), group.start, group.stop, len(group), str(group.float_dtype))
+            tuple(stored), size, str(group.float_dtype))
 
 
 def _groups_in_order(group) -> list:
@@ -135,12 +136,14 @@ def _groups_in_order(group) -> list:
     return order
 
 
-def group_structure(group) -> tuple | None:
+def group_structure(group, sizes=True) -> tuple | None:
     """The structure of ``group`` and of the groups it may read (see the module docstring) as
-    plain data, or None when it cannot be described exactly."""
+    plain data, or None when it cannot be described exactly. ``sizes=False`` leaves out the
+    size of a group whose size is not fixed (Synapses, monitors), for kernels that loop over
+    its rows as they are when they run (a network's)."""
     parts = []
     for each in _groups_in_order(group):
-        own = _own_structure(each)
+        own = _own_structure(each, sizes)
         if own is None:
             return None
         parts.append(own)
@@ -157,18 +160,20 @@ def _equation_texts(group) -> list[str]:
 
 
 def front_key(kind: str, group, texts: Iterable[str | None], run_namespace: Mapping | None,
-              group_namespace: Mapping | None = None, extra=(), **lowering) -> str | None:
+              group_namespace: Mapping | None = None, extra=(), sizes=True,
+              **lowering) -> str | None:
     """SHA-256 (hex) of what determines the kernels made for ``group`` from ``texts`` (None
     entries allowed: an absent condition) -- see the module docstring --, or None when some part
     cannot be described exactly. ``run_namespace`` is the namespace names resolve in after the
     group's own (``group_namespace``, by default ``group.namespace``): the user's frame or
     ``run(namespace=...)``. ``extra`` is plain data (str, int, float, bool, None, tuples) that
     also determines the kernels (a value baked in as a literal, a flag of the call);
-    ``lowering`` the lowering's parameters (``math_mode=...``), as for ``kernels_key``."""
+    ``lowering`` the lowering's parameters (``math_mode=...``), as for ``kernels_key``;
+    ``sizes``: see :func:`group_structure`."""
     texts = tuple(texts)
     if USER_DEFAULTS or not all(t is None or isinstance(t, str) for t in texts):
         return None
-    structure = group_structure(group)
+    structure = group_structure(group, sizes)
     if structure is None:
         return None
     if group_namespace is None:

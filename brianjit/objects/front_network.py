@@ -83,7 +83,9 @@ class FrontKeying:
 
     def texts(self, group, texts) -> str:
         """The key of ``texts`` run as ``group``'s code (NoKey when there is none)."""
-        key = front_key("network", group, texts, self.run_namespace)
+        # a network's kernels loop over a Synapses' rows as they are when they run: its number
+        # of synapses is not part of the key
+        key = front_key("network", group, texts, self.run_namespace, sizes=False)
         if key is None:
             raise NoKey
         return key
