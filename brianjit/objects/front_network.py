@@ -38,7 +38,7 @@ from .front_key import front_key
 from .frontend_memo import method_text
 
 __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_key",
-           "load_entry", "store_entry", "forget_entry", "front_counts", "count"]
+           "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key"]
 
 #: entries this process found or wrote, by front key (a loop finds its entry without the disk)
 _entries: OrderedDict = OrderedDict()
@@ -108,6 +108,15 @@ def network_front_key(objects, keying, periods, **lowering) -> str | None:
     except (NoKey, KeyError, TypeError):
         return None
     return hashlib.sha256("\n".join(["network-front", *parts]).encode()).hexdigest()
+
+
+def machine_key(structure: str | None, n_slots: int) -> str | None:
+    """The key of a network's machine code: its kernels' structural key and its number of
+    slots, so that a stored binding of another length can never meet code that reads more
+    slots than its table has."""
+    if structure is None:
+        return None
+    return hashlib.sha256(f"{structure}:{n_slots}".encode()).hexdigest()
 
 
 class StoredKernel:

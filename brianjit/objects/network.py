@@ -46,7 +46,7 @@ from .clock import timestep
 from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
 from .front_network import (FrontEntry, FrontKeying, StoredKernel, forget_entry, load_entry,
-                            network_front_key, store_entry)
+                            machine_key, network_front_key, store_entry)
 from .front_network import count as count_front
 from .functions import ModelFunction, as_function
 from .group import constant_dtype
@@ -625,7 +625,7 @@ class Network(Nameable):
         structure = kernels_key([(s.period, s.kernel) for s in scheduled], partial=partial,
                                 profile_slot=profile_slot, math_mode=math_mode, threaded=threaded)
         t2 = time.perf_counter()
-        answered = compile_structure(structure, make_ir)
+        answered = compile_structure(machine_key(structure, len(slots.arrays)), make_ir)
         timings["ir"] = t2 - t1 + lowering.get("seconds", 0.0)
         if front_key is not None and structure is not None:
             entry = self._front_entry(objects, entries, slots, profile_array, structure,
@@ -736,7 +736,7 @@ class Network(Nameable):
         slots = SlotTable()
         if not bind_roles(slots, entry.slots, self._roles(objects, profile_array)):
             return None
-        answered = find_structure(entry.structure)
+        answered = find_structure(machine_key(entry.structure, len(entry.slots)))
         if answered is None:
             return None
         for obj in objects:
