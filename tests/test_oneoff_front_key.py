@@ -45,6 +45,10 @@ if spec.get("connect"):
     for call in spec["connect"]:
         exec(call)
     out["synapses"] = [[int(k) for k in S.i[:]], [int(k) for k in S.j[:]]]
+    S.w = 'rand()*mV + 0.1*v_post'
+    S.w['i > j'] = 'w + 0.5*mV'
+    out["w"] = [float(x).hex() for x in S.w_]
+    out["w_where"] = [int(k) for k in S.indices['w > -5*mV']]
 out["sympy"] = "sympy" in sys.modules
 out["hits"] = oneoff_cache.hits()
 out["counts"] = jit.compile_counts()
@@ -97,7 +101,7 @@ def test_a_second_process_runs_the_one_offs_without_sympy_bit_for_bit(tmp_path):
 def test_connect_from_the_cache_without_sympy_bit_for_bit(tmp_path):
     first = _run(tmp_path, connect=CONNECT)
     second = _run(tmp_path, connect=CONNECT)
-    assert first["hits"] == 0 and second["hits"] == _ONE_OFFS + 2
+    assert first["hits"] == 0 and second["hits"] == _ONE_OFFS + 2 + 3
     assert not second["sympy"]
     assert _state(first) == _state(second)
     assert len(first["synapses"][0]) > 40
@@ -115,7 +119,7 @@ def test_what_changes_the_kernels_misses(tmp_path, change):
     cold = _run(tmp_path / "cold", connect=CONNECT, **change)
     # every statement reads the equations, the dtype or the size: none may be answered
     if "scale" in change:   # only one statement reads scale
-        assert changed["hits"] == _ONE_OFFS + 2 - 1
+        assert changed["hits"] == _ONE_OFFS + 2 + 3 - 1
     else:
         assert changed["hits"] == 0
     assert _state(changed) == _state(cold)
