@@ -7,6 +7,7 @@ parsed, kernels made, machine code compiled, the front entry stored), the next o
 same script, or a variant of it, again."""
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -18,6 +19,8 @@ import numpy as np
 from brianjit import *
 from brianjit.utils.logger import catch_logs
 spec = json.loads(sys.argv[1])
+sys.path.insert(0, spec["benchmarks"])
+from models import COBAHH_EQUATIONS
 variant = spec.get("variant", {})
 if "fingerprint" in variant:
     from brianjit import diskcache
@@ -34,7 +37,7 @@ objects = []
 def connect(S, first, stop, p):
     # random synapses from numpy (the texts of connect() are another part of issue 9)
     pre, post = np.nonzero(rng.random((stop - first, N)) < p)
-    S.connect(i=pre + first, j=post)
+    S.connect(i=pre + (0 if variant.get("subgroups") else first), j=post)
 model = spec["model"]
 if model == "cuba":
     taum, taue, taui = 20*ms, 5*ms, 10*ms
@@ -53,8 +56,12 @@ if model == "cuba":
                     method=variant.get("method", "exact"),
                     dtype=variant.get("dtype") and {"extra": np.dtype(variant["dtype"])})
     P.v = Vr + rng.random(N) * (Vt - Vr)
-    Ce = Synapses(P, P, on_pre='ge += we')
-    Ci = Synapses(P, P, on_pre='gi += wi')
+    if variant.get("subgroups"):   # Brian2's example: from the subgroups P[:3200], P[3200:]
+        Ce = Synapses(P[:N*4//5], P, on_pre='ge += we')
+        Ci = Synapses(P[N*4//5:], P, on_pre='gi += wi')
+    else:
+        Ce = Synapses(P, P, on_pre='ge += we')
+        Ci = Synapses(P, P, on_pre='gi += wi')
     connect(Ce, 0, N*4//5, 0.3)
     connect(Ci, N*4//5, N, 0.3)
     M = SpikeMonitor(P, when=variant.get("when", "thresholds"), order=variant.get("order", 1))
@@ -65,20 +72,7 @@ elif model == "cobahh":
     Cm, gl, g_na, g_kd = 200*pF, 10*nS, 20*uS, 6*uS
     El, EK, ENa, VT = -60*mV, -90*mV, 50*mV, -63*mV
     taue, taui, Ee, Ei, we, wi = 5*ms, 10*ms, 0*mV, -80*mV, 6*nS, 67*nS
-    eqs = '''
-    dv/dt = (gl*(El - v) + ge*(Ee - v) + gi*(Ei - v) - g_na*(m*m*m)*h*(v - ENa) - g_kd*(n*n*n*n)*(v - EK))/Cm : volt
-    dm/dt = alpha_m*(1 - m) - beta_m*m : 1
-    dn/dt = alpha_n*(1 - n) - beta_n*n : 1
-    dh/dt = alpha_h*(1 - h) - beta_h*h : 1
-    dge/dt = -ge*(1./taue) : siemens
-    dgi/dt = -gi*(1./taui) : siemens
-    alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV - v + VT)/(4*mV))/ms : Hz
-    beta_m = 0.28*(mV**-1)*5*mV/exprel((v - VT - 40*mV)/(5*mV))/ms : Hz
-    alpha_h = 0.128*exp((17*mV - v + VT)/(18*mV))/ms : Hz
-    beta_h = 4./(1 + exp((40*mV - v + VT)/(5*mV)))/ms : Hz
-    alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV - v + VT)/(5*mV))/ms : Hz
-    beta_n = .5*exp((10*mV - v + VT)/(40*mV))/ms : Hz
-    '''
+    eqs = COBAHH_EQUATIONS   # the benchmark's model (benchmarks/models.py)
     P = NeuronGroup(N, eqs, threshold='v > -20*mV', refractory=3*ms,
                     method='exponential_euler')
     P.v = El + (np.arange(N) % 7 - 3) * 5 * mV
@@ -109,6 +103,13 @@ elif model == "stdp":
     S.connect(i=np.repeat(np.arange(N), 3), j=np.tile(np.arange(3), N))
     S.w = rng.random(len(S)) * gmax
     objects = [inp, post, S, SpikeMonitor(post), StateMonitor(S, 'w', record=[0, 5])]
+elif model == "mixed":   # an input without a front key: the network is built from kernels
+    inp = SpikeGeneratorGroup(3, [0, 1, 2, 1], [1, 2, 3, 4]*ms)
+    P = NeuronGroup(N, 'dv/dt = -v/(10*ms) : 1', threshold='v > 1', reset='v = 0',
+                    method='exact')
+    S = Synapses(inp, P, on_pre='v += 0.6')
+    S.connect(i=[0, 1, 2, 1], j=[0, 0, 1, 2])
+    objects = [inp, P, S, SpikeMonitor(P)]
 elif model == "poisson":
     inp = PoissonGroup(N, rates='(1 + i) * 20*Hz')
     fixed = PoissonGroup(N, rates=np.arange(1, N + 1) * 30*Hz)
@@ -116,7 +117,7 @@ elif model == "poisson":
                PopulationRateMonitor(fixed[5:20]), StateMonitor(fixed, 'rates', record=[0, 3])]
 net = Network(*objects)
 with catch_logs(log_level=logging.INFO) as logs:
-    net.run(spec.get("duration", 20) * ms)
+    net.run(spec.get("duration", 20) * ms, profile=variant.get("profile", False))
 from brianjit import jit
 from brianjit.objects.front_network import front_counts
 states = net.get_states(units=False)
@@ -127,14 +128,20 @@ for name in sorted(states):
 print(json.dumps({"sympy": "sympy" in sys.modules, "front": front_counts(),
                   "counts": jit.compile_counts(), "state": digest.hexdigest(),
                   "logs": sorted({(entry[1], entry[2]) for entry in logs}),
-                  "code": [str(obj.code) for obj in net]}))
+                  "code": [str(obj.code) for obj in net],
+                  "profiled": sorted(name for name, _ in net.profiling_info)
+                  if variant.get("profile") else None}))
 """
+
+
+_BENCHMARKS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 def _run(cache, model, **variant):
     env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
     out = subprocess.run([sys.executable, "-c", _SCRIPT,
-                          json.dumps({"model": model, "variant": variant})],
+                          json.dumps({"model": model, "variant": variant,
+                                      "benchmarks": str(_BENCHMARKS)})],
                          env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -165,6 +172,20 @@ def test_what_determines_the_kernels_misses_when_changed(tmp_path, variant):
     again = _run(tmp_path, "cuba", **variant)
     assert again["front"]["hit"] == 1 and again["state"] == changed["state"]
     assert base["front"]["stored"] == 1
+
+
+@pytest.mark.parametrize("variant", [{"subgroups": True}, {"profile": True}])
+def test_subgroups_and_profiling_are_answered_too(tmp_path, variant):
+    cold, warm = _run(tmp_path, "cuba", **variant), _run(tmp_path, "cuba", **variant)
+    assert warm["front"]["hit"] == 1 and warm["counts"]["compiled"] == 0
+    assert warm["state"] == cold["state"] and warm["profiled"] == cold["profiled"]
+    assert not warm["sympy"]
+
+
+def test_an_object_without_a_key_builds_from_kernels(tmp_path):
+    cold, warm = _run(tmp_path, "mixed"), _run(tmp_path, "mixed")
+    assert cold["front"]["no_key"] == warm["front"]["no_key"] == 1
+    assert warm["front"]["hit"] == 0 and warm["state"] == cold["state"]
 
 
 def test_other_synapses_are_not_another_structure(tmp_path):
