@@ -103,6 +103,10 @@ elif model == "stdp":
     S.connect(i=np.repeat(np.arange(N), 3), j=np.tile(np.arange(3), N))
     S.w = rng.random(len(S)) * gmax
     objects = [inp, post, S, SpikeMonitor(post), StateMonitor(S, 'w', record=[0, 5])]
+elif model == "decay":
+    G = NeuronGroup(N, 'dv/dt = -v/(10*ms) : 1', method=variant.get("method", "exact"))
+    G.v = np.linspace(0, 1, N)
+    objects = [G]
 elif model == "mixed":   # an input without a front key: the network is built from kernels
     inp = SpikeGeneratorGroup(3, [0, 1, 2, 1], [1, 2, 3, 4]*ms)
     P = NeuronGroup(N, 'dv/dt = -v/(10*ms) : 1', threshold='v > 1', reset='v = 0',
@@ -186,6 +190,20 @@ def test_an_object_without_a_key_builds_from_kernels(tmp_path):
     cold, warm = _run(tmp_path, "mixed"), _run(tmp_path, "mixed")
     assert cold["front"]["no_key"] == warm["front"]["no_key"] == 1
     assert warm["front"]["hit"] == 0 and warm["state"] == cold["state"]
+
+
+def test_a_method_chosen_among_several_is_logged_on_a_hit_too(tmp_path):
+    cold, warm = _run(tmp_path, "cuba", method=None), _run(tmp_path, "cuba", method=None)
+    assert warm["front"]["hit"] == 1 and warm["state"] == cold["state"]
+    assert ["brian2.stateupdaters.base.method_choice", cold["logs"][0][1]] in warm["logs"]
+    assert "using method 'exact'" in cold["logs"][0][1]
+
+
+def test_a_method_that_warns_at_each_use_is_never_stored(tmp_path):
+    cold = _run(tmp_path, "decay", method="independent")
+    warm = _run(tmp_path, "decay", method="independent")
+    assert cold["front"]["stored"] == 0 and warm["front"]["hit"] == 0
+    assert warm["logs"] == cold["logs"] and any("deprecated" in m for _, m in warm["logs"])
 
 
 def test_other_synapses_are_not_another_structure(tmp_path):

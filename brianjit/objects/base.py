@@ -302,6 +302,12 @@ class BrianObject(Nameable):
         """Checks of the object's state, not of its texts, that every run makes (a link that
         was never set), also when the build is answered without parsing."""
 
+    def method_choice(self):
+        """What its last integration logged when it chose a method among several: ``(label,
+        seconds, other seconds)`` (``stateupdaters.choice_made``) or None; ``False`` when the
+        method it used logs a message at each use (no front entry may be stored)."""
+        return None
+
     def prepared_without_kernels(self) -> None:
         """What ``kernels(ctx)`` sets on the object besides kernels (for the CPU), done for a
         build answered from a stored entry."""

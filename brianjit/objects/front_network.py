@@ -72,10 +72,8 @@ class FrontKeying:
 
     @staticmethod
     def method(method) -> str:
-        """An explicitly chosen method by what defines it (a method chosen among several logs
-        which one it took: no key)."""
-        if method is None or isinstance(method, (list, tuple)):
-            raise NoKey
+        """A group's ``method`` argument by what defines it (a name, a method object, a list of
+        them, None for Brian2's default list)."""
         text = method_text(method)
         if text is None:
             raise NoKey
@@ -136,7 +134,8 @@ class FrontEntry:
 
     structure: str
     threaded: bool
-    #: per object: [external names, {internal name: value of N or None}, [[logger, message]]]
+    #: per object: [external names, {internal name: value of N or None}, [[logger, message]],
+    #: the method chosen among several: [label, seconds, other seconds] or None]
     names: list
     #: per kernel in schedule order: [object, n, part, name suffix, period, text]
     kernels: list
@@ -157,7 +156,8 @@ class FrontEntry:
                   and _is(entry.profile, bool)
                   and all(_is(item, [_index, int, _index, str, _index, str])
                           for item in entry.kernels)
-                  and all(_is(item, [[str], {str: (int, None)}, [[str, str]]])
+                  and all(_is(item, [[str], {str: (int, None)}, [[str, str]],
+                                     (None, [str, _number, _number])])
                           for item in entry.names)
                   and all(_is(item, [[[[(str, int)], _index, _index]], [str, [_index]]])
                           and item[0] for item in entry.slots))
@@ -168,6 +168,10 @@ class FrontEntry:
 
 def _index(value) -> bool:
     return type(value) is int and value >= 0
+
+
+def _number(value) -> bool:
+    return type(value) in (int, float)
 
 
 def _is(value, shape) -> bool:

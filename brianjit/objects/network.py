@@ -36,6 +36,7 @@ from ..jit import compile_structure, find_structure
 from ..kernel_key import kernels_key
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
+from ..model.stateupdaters import log_method_choice
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from . import storage
@@ -705,9 +706,12 @@ class Network(Nameable):
         names = []
         for obj in objects:
             external, internal, warnings = self._text_answers[obj.id]
-            if any(v is not None and type(v) is not int for v in internal.values()):
+            choice = obj.method_choice()
+            if choice is False or any(v is not None and type(v) is not int
+                                      for v in internal.values()):
                 return None
-            names.append([external, internal, [list(w) for w in warnings]])
+            names.append([external, internal, [list(w) for w in warnings],
+                          None if choice is None else list(choice)])
         return FrontEntry(structure, threaded, names, kernels, binding, profile)
 
     @without_gc
@@ -739,8 +743,10 @@ class Network(Nameable):
         answered = find_structure(machine_key(entry.structure, len(entry.slots)))
         if answered is None:
             return None
-        for obj in objects:
+        for obj, stored in zip(objects, entry.names):
             obj.prepared_without_kernels()
+            if stored[3] is not None:   # the method chosen among several, as the miss path logs
+                log_method_choice(*stored[3], obj.name)
         timings = {"parse": sum(o.parse_time for o in objects), "integrate": 0.0,
                    "ir": time.perf_counter() - t0}
         return self._program_of(answered, objects, owners, kernels, keys, slots, partial,

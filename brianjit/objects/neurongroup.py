@@ -17,7 +17,7 @@ import numpy as np
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
-from ..model.stateupdaters import check_group_method_options, report_choice
+from ..model.stateupdaters import check_group_method_options, choice_made, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.known_texts import parse_unless_passed
 from ..model.statements import StatementError, check_statements_units
@@ -26,7 +26,7 @@ from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .events import Resetter, Thresholder, check_event_names, new_event_space
-from .frontend_memo import integrated_unless_refractory
+from .frontend_memo import integrated_unless_refractory, warns_at_use
 from .group import SPECIAL_NAMES, Group, check_group_size, check_pre_post_names
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
@@ -332,6 +332,12 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         for name in self._subexpression_names():
             dims[name] = self._subexpression(name)[1]
         return dims
+
+    def method_choice(self):
+        update = self._integration
+        if update and warns_at_use(update.stepper):
+            return False
+        return choice_made(self.method, update)
 
     def _integrated(self, locally_constant=None):
         """The state update statements (computed once: they depend on the model text and on the

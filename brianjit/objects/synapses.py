@@ -24,7 +24,7 @@ from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, 
 from ..model.integration import integrate
 from ..model.parse import substitute
 from ..model.statements import check_statements_units
-from ..model.stateupdaters import check_group_method_options, report_choice
+from ..model.stateupdaters import check_group_method_options, choice_made, report_choice
 from ..model.codestrings import get_identifiers
 from ..model.names import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
@@ -32,7 +32,7 @@ from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
-from .frontend_memo import integrated_unless_refractory
+from .frontend_memo import integrated_unless_refractory, warns_at_use
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
 from .synapse_records import interleave_pathway_variables
@@ -643,6 +643,12 @@ class Synapses(Group, BrianObject, Stateful):
         exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
         exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         return exprs + [s.expr for p in self.pathways for s in p.statements]
+
+    def method_choice(self):
+        update = self._integration
+        if update and warns_at_use(update.stepper):
+            return False
+        return choice_made(self.method, update)
 
     def _integrated(self, locally_constant=None):
         """The clock-driven update (see NeuronGroup._integrated for ``locally_constant``)."""
