@@ -93,3 +93,22 @@ def test_name_descriptors():
     assert name_descriptor("x", {"x": 1}, {"x": 2.0})[1] == "integer"   # the group's first
     assert name_descriptor("g", None, {"g": 2 * nS})[1] == "float"
     assert name_descriptor("mV", None, {}) == name_descriptor("mV", None, {"mV": 5})  # units first
+
+
+def test_connect_keys_cover_every_argument():
+    from brianjit.objects.connect import _Connection
+    g = _group()
+    S = bj.Synapses(g, g, "w : siemens")
+
+    def key(condition="i != j", generator=None, outer_is_pre=True, p=0.1, n=1, skip=False,
+            namespace=None):
+        return _Connection(S, condition, generator, outer_is_pre, p, n, skip,
+                           namespace).front_key()
+
+    keys = [key(), key(p=0.2), key(p="0.1"), key(n=2), key(n="2"), key(skip=True),
+            key(condition="i > j"), key(condition=None, generator="i + 1"),
+            key(condition=None, generator="i + 1", outer_is_pre=False),
+            key(namespace={"tau": 10})]
+    assert None not in keys and len(set(keys)) == len(keys)
+    assert key() == key(p=np.float64(0.1))   # the same number, the same literal
+    assert key(p=True) is None and key(p=[0.1]) is None and key(n=float("nan")) is None

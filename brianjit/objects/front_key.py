@@ -68,7 +68,7 @@ def name_descriptor(name: str, group_namespace: Mapping | None,
     default function's name (``exp``) is called without consulting the namespace; and a
     group's variable whose name the namespace also holds as a function (pylab's ``flag``, which
     ``from brianjit import *`` brings) is the group's."""
-    from .group import constant_dtype   # group imports this module
+    from .string_expressions import constant_dtype   # which imports this module
     matches = namespace_matches(name, group_namespace, run_namespace)
     if not matches:
         return ("missing",)

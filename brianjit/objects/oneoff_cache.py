@@ -31,6 +31,7 @@ for kernels calling functions (the front key has none for them).
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ _TAG = "one-off-v1"
 #: entries kept in memory (a loop over a few one-off statements meets the disk once each)
 _REMEMBERED = 1024
 _memory: OrderedDict = OrderedDict()
+#: held while ``_memory`` is read or changed (groups may be set from several threads)
+_memory_lock = threading.Lock()
 #: how many one-off kernels this process ran from an entry (tests observe hits and misses)
 _hits = {"hits": 0}
 
@@ -90,7 +93,8 @@ def lookup(key: str | None) -> Entry | None:
     """The entry stored under the front-end ``key`` (None: no key, or no entry)."""
     if key is None:
         return None
-    entry = _memory.get(key)
+    with _memory_lock:
+        entry = _memory.get(key)
     if entry is None:
         entry = _valid(diskcache.load(key))
         if entry is None:
@@ -100,10 +104,11 @@ def lookup(key: str | None) -> Entry | None:
 
 
 def _keep(key, entry):
-    _memory[key] = entry
-    _memory.move_to_end(key)
-    while len(_memory) > _REMEMBERED:
-        _memory.popitem(last=False)
+    with _memory_lock:
+        _memory[key] = entry
+        _memory.move_to_end(key)
+        while len(_memory) > _REMEMBERED:
+            _memory.popitem(last=False)
 
 
 def remember(key: str | None, structure_key: str | None, names, binding: str, **data) -> None:
