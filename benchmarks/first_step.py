@@ -6,8 +6,9 @@ A fresh interpreter runs Brian2's CUBA example (``from brianjit import *``, the 
 the disk cache, the second is measured. Printed: the time from launching the process to the end
 of the import, to the objects made (connections included), to the end of the first step, the
 network's own build timings, the processor time the process had used at each point (wall
-time on a shared machine says little) and of each statement, how the builds were answered (``jit.compile_counts``) and which
-heavy libraries were loaded at each point. Python's bytecode is cached as a user's installation
+time on a shared machine says little) and of each statement, how the builds were answered
+(``jit.compile_counts``; one-off statements: how many came from the cache of one-off kernels,
+``objects/oneoff_cache.py``) and which heavy libraries were loaded at each point. Python's bytecode is cached as a user's installation
 caches it (in a temporary ``PYTHONPYCACHEPREFIX`` that the first run fills, whatever
 ``PYTHONDONTWRITEBYTECODE`` says): compiling brianjit's source anew costs 0.3-0.5 s of processor
 time that no installed brianjit pays. Usage: ``python benchmarks/first_step.py [repeats]``.
@@ -56,8 +57,10 @@ stamp("objects")
 run(defaultclock.dt)
 stamp("first_step")
 from brianjit import jit
+from brianjit.objects import oneoff_cache
 print(json.dumps({"stamps": stamps, "cpu": cpu, "loaded": loaded,
-                  "timings": magic_network.timings, "counts": jit.compile_counts()}))
+                  "timings": magic_network.timings, "counts": jit.compile_counts(),
+                  "one_off_hits": oneoff_cache.hits()}))
 """
 
 
@@ -100,7 +103,8 @@ def main(repeats=3):
     print("  processor time at the same points (the machine may be shared):",
           {k: round(v, 3) for k, v in best["cpu"].items()})
     print("  network build:", {k: round(v, 4) for k, v in best["timings"].items()})
-    print("  builds answered by:", best["counts"])
+    print("  builds answered by:", best["counts"], "; one-off statements (P.v = '...', "
+          "connect) answered from the cache of one-off kernels:", best["one_off_hits"])
     print("  heavy libraries loaded at each point:", best["loaded"])
     print("  all warm runs, first step after launch:",
           [round(r["since_launch"]["first_step"], 3) for r in runs])

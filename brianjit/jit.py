@@ -53,6 +53,7 @@ from .lazy import lazy_module
 llvm = lazy_module("llvmlite.binding")   # LLVM itself loads with the first compile
 
 __all__ = ["CompiledModule", "Compiled", "JITError", "compile_counts", "compile_ir", "compile_structure",
+           "find_structure",
            "cpu_description",
            "flushes_subnormals", "set_cpu", "vector_math_variants"]
 
@@ -348,7 +349,15 @@ def compile_structure(structure_key: str | None, make_ir: Callable[[], str]) -> 
         return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), make_ir)
 
 
-def _compile(key: str, make_ir: Callable[[], str]) -> Compiled:
+def find_structure(structure_key: str) -> Compiled | None:
+    """:func:`compile_structure`'s answer when this process or the disk cache has the module of
+    ``structure_key``; None otherwise (nothing is compiled): for callers that can make the IR
+    only by doing the work a hit is meant to skip (``objects/oneoff_cache.py``)."""
+    with _lock:
+        return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), None)
+
+
+def _compile(key: str, make_ir: Callable[[], str] | None) -> Compiled | None:
     hit = _lookup(key)
     if hit is not None:
         _counts["memory"] += 1
@@ -359,6 +368,8 @@ def _compile(key: str, make_ir: Callable[[], str]) -> Compiled:
     cached = _from_disk(key)
     if cached is not None:  # machine code from an earlier process: no IR, no optimisation
         object_code, optimized, ir_text, original = cached
+    elif make_ir is None:
+        return None
     else:
         ir_text = make_ir()
         t0 = time.perf_counter()

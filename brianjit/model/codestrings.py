@@ -126,7 +126,7 @@ class Expression(CodeString):
     @property
     def stochastic_variables(self) -> set[str]:
         """The noise names (``xi``, ``xi_*``) the expression uses."""
-        from .symbols import is_noise_name
+        from .names import is_noise_name
         return {name for name in self.identifiers if is_noise_name(name)}
 
     def split_stochastic(self):

@@ -25,13 +25,14 @@ import pathlib
 
 from .. import diskcache
 
-__all__ = ["passed_before", "remember_passed", "DeferredParse", "parse_unless_passed"]
+__all__ = ["sympy_release", "passed_before", "remember_passed", "DeferredParse",
+           "parse_unless_passed"]
 
 _KNOWN: set[str] = set()
 _SYMPY_RELEASE: list[str] = []
 
 
-def _sympy_release() -> str:
+def sympy_release() -> str:
     """The text of sympy's ``release.py`` (its version), found without importing sympy."""
     if not _SYMPY_RELEASE:
         spec = importlib.util.find_spec("sympy")
@@ -48,7 +49,7 @@ def _sympy_release() -> str:
 def _usable(text: str) -> bool:
     """Whether records can be used at all (the disk cache is on, sympy is installed) and
     ``text`` can be stored (an entry's texts are UTF-8)."""
-    if not diskcache.enabled() or not _sympy_release():
+    if not diskcache.enabled() or not sympy_release():
         return False
     try:
         text.encode("utf-8")
@@ -59,7 +60,7 @@ def _usable(text: str) -> bool:
 
 def _key(kind: str, text: str) -> str:
     digest = hashlib.sha256()
-    for part in ("known-text-v1", kind, text, diskcache.code_fingerprint(), _sympy_release()):
+    for part in ("known-text-v1", kind, text, diskcache.code_fingerprint(), sympy_release()):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 

@@ -21,7 +21,8 @@ from .. import units as _units
 from ..units import Unit
 from .function_spec import USER_DEFAULTS
 
-__all__ = ["resolve_names", "user_frame_namespace", "warn_shadowed_internal_names",
+__all__ = ["resolve_names", "namespace_matches", "user_frame_namespace",
+           "warn_shadowed_internal_names",
            "DEFAULT_CONSTANTS", "unit_namespace"]
 
 DEFAULT_CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
@@ -89,7 +90,7 @@ def resolve_names(names, group_namespace=None, run_namespace=None, owner="the mo
     the warnings (``group_name``: the group named in them)."""
     resolved = {}
     for name in sorted(names):
-        matches = _matches(name, group_namespace, run_namespace)
+        matches = namespace_matches(name, group_namespace, run_namespace)
         if not matches:
             raise KeyError(f'The identifier "{name}" used in {owner} could not be resolved: it is '
                            f'not a variable of the group, nor defined in the namespace, nor a unit '
@@ -109,8 +110,8 @@ def warn_shadowed_internal_names(names, group_namespace, run_namespace, group_na
     {name: its value if it is a constant such as ``N``, else None}) that the namespaces also
     define (for a constant: with another value)."""
     for name, constant in sorted(names.items()):
-        matches = [(where, value) for where, value in _matches(name, group_namespace,
-                                                                run_namespace)
+        matches = [(where, value)
+                   for where, value in namespace_matches(name, group_namespace, run_namespace)
                    if constant is None or not _same_value(value, constant)]
         if not matches:
             continue
@@ -122,9 +123,10 @@ def warn_shadowed_internal_names(names, group_namespace, run_namespace, group_na
               f"{found}The internal variable will be used.")
 
 
-def _matches(name, group_namespace, run_namespace):
+def namespace_matches(name, group_namespace, run_namespace):
     """[(namespace description, value)] of ``name`` in Brian2's order, only values that can
-    stand for a name in a model (numbers, arrays, quantities, functions)."""
+    stand for a name in a model (numbers, arrays, quantities, functions); the first is the one
+    :func:`resolve_names` uses."""
     found = []
     for where, source in (("constants", DEFAULT_CONSTANTS), ("units", _UNIT_NAMES),
                           ("functions", USER_DEFAULTS), ("group-specific", group_namespace),

@@ -214,6 +214,15 @@ def log_method_choice(method, seconds: float, other_seconds: float = 0.0, group_
                                f"method '{_label(method)}' ({timing}).")
 
 
+def choice_made(method, update) -> tuple | None:
+    """``(label, seconds, other_seconds)`` of the message :func:`report_choice` logs for
+    ``update`` (None when it logs none), as text and numbers: what a build answered from a
+    stored entry logs again (``objects/front_network.py``)."""
+    if update and (method is None or isinstance(method, (list, tuple))):
+        return (_label(update.label), float(update.seconds), float(update.other_seconds))
+    return None
+
+
 def report_choice(method, update, group_name) -> None:
     """Log Brian2's ``method_choice`` message for a group's state update (a StateUpdate of
     :func:`~brianjit.model.integration.integrate`) when its method was chosen from several:

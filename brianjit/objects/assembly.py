@@ -3,6 +3,16 @@
 The ``SlotTable`` gives each DynamicArray a fixed index in the table of header addresses that
 native code receives (header addresses never move, even when the data grows). ``BuildContext``
 carries it together with the resolved external names of each object and the random stream counter.
+
+A *binding* (:func:`record_binding`, :func:`bind_roles`) is a slot table written without arrays:
+for each slot, the *roles* of the array in it (names given by whoever owns the arrays, e.g.
+``("obj", 3, "var:v")`` for the variable ``v`` of the network's fourth object) and what the
+kernels read of it (dtype, dimensions, each role's place in an interleaved record). A build
+answered from the disk cache without making kernels (``objects/front_network.py``) fills a new
+slot table from it through the same :meth:`SlotTable.slot`; a slot whose array has no role means
+no binding, and a binding whose roles now name arrays that are not shared the same way (two
+roles of one slot that are now two arrays, two slots that are now one array, another dtype or
+record layout) is refused: code compiled for one aliasing is never run on another.
 """
 from __future__ import annotations
 
@@ -13,10 +23,12 @@ import numpy as np
 from ..kernel import ArrayVar, storage_kind
 from ..memory import DynamicArray
 from ..model.function_spec import USER_DEFAULTS
+from ..model.plain_units import DEFAULT_FUNCTION_NAMES
 from .functions import ModelFunction
 from .synapse_records import placement
 
-__all__ = ["SlotTable", "BuildContext", "ExternalConstant", "environment"]
+__all__ = ["SlotTable", "BuildContext", "ExternalConstant", "environment", "record_binding",
+           "bind_roles"]
 
 
 class SlotTable:
@@ -160,6 +172,48 @@ def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
 def replaced_default_functions(slots) -> dict:
     """Kernel descriptions of the built-in functions the user replaced in ``DEFAULT_FUNCTIONS``
     (usually none): calls of them go to the replacement."""
-    from ..model.functions import DEFAULT_FUNCTIONS as TABLE_NAMES   # sympy's: only when building
     return {name: function.kernel_function(slots) for name, function in USER_DEFAULTS.items()
-            if name in TABLE_NAMES}
+            if name in DEFAULT_FUNCTION_NAMES}
+
+
+def _layout(array) -> list:
+    """What kernels may take as fixed of a slot's array: its numpy dtype and, for a 2D array,
+    its number of columns (rows grow, columns never do)."""
+    return [array.dtype.str, [int(n) for n in array.shape[1:]]]
+
+
+def record_binding(slots: SlotTable, roles: dict) -> list | None:
+    """``[[roles, layout], ...]`` per slot of ``slots``: every role (of ``roles``, {role: array},
+    roles being tuples of str and int) whose array is in that slot, with its place in the
+    array's record (stride, field), and the slot array's dtype and dimensions; None when some
+    slot's array has no role."""
+    by_array: dict = {}
+    for role, array in roles.items():
+        record, stride, field = placement(array)
+        by_array.setdefault(id(record), []).append([list(role), stride, field])
+    binding = []
+    for array in slots.arrays:
+        found = by_array.get(id(array))
+        if not found:
+            return None
+        binding.append([found, _layout(array)])
+    return binding
+
+
+def bind_roles(slots: SlotTable, binding, roles: dict) -> bool:
+    """Fill the empty ``slots`` from ``binding`` (:func:`record_binding`) with the arrays that
+    ``roles`` ({role: array}) names now. False (and ``slots`` is not to be used) when the arrays
+    are not shared, laid out and typed as when the binding was recorded."""
+    for index, (found, layout) in enumerate(binding):
+        arrays = set()
+        for role, stride, field in found:
+            array = roles.get(tuple(role))
+            if array is None:
+                return False
+            record, now_stride, now_field = placement(array)
+            if (now_stride, now_field) != (stride, field):
+                return False
+            arrays.add(id(record))
+        if len(arrays) != 1 or slots.slot(record) != index or _layout(record) != layout:
+            return False
+    return True

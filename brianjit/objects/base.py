@@ -278,6 +278,40 @@ class BrianObject(Nameable):
         objects, and an object's kernels of one part in the order given."""
         return []
 
+    # -- a build answered without making kernels (``front_network.py``) -----------------------
+    def front_key(self, keying):
+        """What determines this object's kernels, as plain data made without sympy (its texts,
+        flags, sizes, variables, method, the objects it refers to through ``keying.ref``);
+        None (or ``front_network.NoKey`` raised) when that cannot be said exactly: then the
+        network is built by making its kernels. A class that overrides ``kernels`` or
+        ``external_names`` gives its own key or none (this default: none)."""
+        return None
+
+    def bindable_arrays(self) -> dict:
+        """``{role: array}``: every array of the object's own that its kernels may bind (a
+        variable by name, an event space, a pathway's spike lists), for the binding that a
+        build answered without kernels refills (``assembly.record_binding``)."""
+        return {}
+
+    def text_warnings(self) -> list:
+        """``[(logger, message)]``: warnings about the object's texts that a run gives (made
+        with sympy on a build that makes kernels, replayed from the stored entry otherwise)."""
+        return []
+
+    def check_before_run(self) -> None:
+        """Checks of the object's state, not of its texts, that every run makes (a link that
+        was never set), also when the build is answered without parsing."""
+
+    def method_choice(self):
+        """What its last integration logged when it chose a method among several: ``(label,
+        seconds, other seconds)`` (``stateupdaters.choice_made``) or None; ``False`` when the
+        method it used logs a message at each use (no front entry may be stored)."""
+        return None
+
+    def prepared_without_kernels(self) -> None:
+        """What ``kernels(ctx)`` sets on the object besides kernels (for the CPU), done for a
+        build answered from a stored entry."""
+
     def prepare_run(self, n_steps):
         """Python-side bookkeeping before a run of ``n_steps`` base steps (reserve memory...)."""
 

@@ -25,7 +25,7 @@ from ..model.parse import (expression_from_ast, is_boolean_expr, parse_expressio
 from ..model.names import symbol
 from . import seed as seed_state
 from .exceptions import brian_object_exception
-from .group import run_once
+from .oneoff_kernels import run_one_off
 from .variables import own_indices
 from ..lazy import lazy_module
 
@@ -198,127 +198,216 @@ def connect_synapses(S, condition, i, j, p, n, skip_if_invalid, namespace):
     if isinstance(i, str) and j is not None or isinstance(j, str) and i is not None:
         raise TypeError("connect(): a generator for i (or j) cannot be combined with a value for "
                         "j (or i); give the other as None")
-    p_expr, n_expr = _number_or_expr(p, "p"), _number_or_expr(n, "n")
-    if condition is not None and _is_generator(condition):
-        raise ValueError(f"connect(): the condition '{condition}' is a generator expression; "
-                         f"give it as j='...' (or i='...')")
-    cond_expr = parse_expression(condition) if condition is not None else None
-    if cond_expr is not None and not is_boolean_expr(cond_expr):
-        raise TypeError(f"connect(): the condition '{condition}' is not a boolean expression")
     generator_text = i if isinstance(i, str) else j if isinstance(j, str) else None
     outer_is_pre = not isinstance(i, str)
-    outer, other = ("i", "j") if outer_is_pre else ("j", "i")
-    sizes = {"i": len(S.source), "j": len(S.target)}
-    if generator_text is None:
-        shape_args = dict(inner_name="j", inner_start=sympy.Integer(0),
-                          inner_stop=sympy.Integer(sizes["j"]), inner_step=1, target=symbol("j"),
-                          prefilter=None, sample_size=None)
-        p_total = p_expr
-    else:
-        gen = parse_generator(generator_text, outer)
-        shape_args = dict(inner_name=gen["var"], inner_start=gen["start"], inner_stop=gen["stop"],
-                          inner_step=gen["step"], target=gen["target"],
-                          prefilter=gen["condition"], sample_size=gen["size"])
-        p_total = p_expr if gen["p"] is None else (gen["p"] if p_expr == 1 else
-                                                   gen["p"] * p_expr)
-    p_constant = p_total.is_number
-    if p_constant:
-        p_value = float(p_total)
-        if not 0 <= p_value or np.isnan(p_value):
-            raise ValueError(f"connect(): p must be a probability, not {p!r}")
-        if p_value == 0:
-            return
-        if p_value >= 1:
-            p_total, p_constant = None, False
-    if n_expr.is_number and int(n_expr) < 0:
-        raise ValueError(f"connect(): n must be >= 0, not {n!r}")
-    _run(S, outer, other, outer_is_pre, sizes, shape_args, cond_expr, p_total, p_constant,
-         n_expr, skip_if_invalid, namespace, condition or generator_text or "")
+    _Connection(S, condition, generator_text, outer_is_pre, p, n, skip_if_invalid,
+                namespace).run()
 
 
-def _run(S, outer, other, outer_is_pre, sizes, shape_args, condition, p, p_constant, n,
-         skip_if_invalid, namespace, text):
-    exprs = [e for e in (shape_args["inner_start"], shape_args["inner_stop"],
-                         shape_args["target"], condition, p, n, shape_args["prefilter"],
-                         shape_args["sample_size"])
-             if e is not None]
-    substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
-                     symbol("N_post"): sympy.Integer(sizes["j"])}
-    # the synapses' subexpressions (``sub = v_pre : 1``) stand for what they compute
-    exprs = [substitute(S._substitute_subexpressions(e), substitutions, text, "the group sizes")
-             for e in exprs]
-    counts = sorted({s.name for e in exprs for s in e.free_symbols
-                     if s.name.startswith(("N_incoming", "N_outgoing"))})
-    if counts:
-        raise ValueError(f"connect(): '{text}' uses {', '.join(counts)}, the numbers of synapses "
-                         f"per neuron, which connect() is still changing")
-    where = f"connect() of {S.name}"
-    local = {shape_args["inner_name"], "i", "j"}
-    if namespace is not None:
-        S_namespace = S.namespace
-        S.namespace = {**(S_namespace or {}), **namespace}
-    # the loop's names are no variables; unevaluated, so that what they leave is not folded
-    # away (``x_pre == x_post and i != j`` must not become False)
-    with sympy.evaluate(False):
-        without_locals = [e.xreplace({symbol(v): sympy.Integer(0) for v in local})
-                          for e in exprs]
-    try:
-        variables, slots, dims, functions = S._expression_context(without_locals, where)
-        for name in local:
-            dims[name] = dims.get("i")
-        for expr in exprs:
-            get_expr_dimensions(expr, dims, text=text)
-    finally:
-        if namespace is not None:
-            S.namespace = S_namespace
-    lone = exprs[3] if condition is not None else None   # the condition, substituted
-    if isinstance(lone, sympy.Symbol) and (variables.get(lone.name) is None
-                                           or variables[lone.name].dtype != "boolean"):
-        raise TypeError(f"connect(): the condition '{text}' is not a boolean expression")
-    for index in ("i", "j"):
-        # the loop provides i and j: pre/post variables are read at those, not through arrays
-        variables.pop(index, None)
-    sample_size = exprs.pop() if shape_args["sample_size"] is not None else None
-    computed = ({s.name for e in exprs[:3] for s in e.free_symbols}
-                | ({s.name for s in sample_size.free_symbols} if sample_size is not None else set())
-                ) - {shape_args["inner_name"]}
-    unknown = sorted(name for name in computed
-                     if name == other or (name in variables and variables[name].index == other))
-    if unknown:
-        raise ValueError(f"connect(): the generator '{text}' computes {other}, so its range and "
-                         f"target cannot use {', '.join(unknown)} (which need {other})")
-    pre, post = S.variables["i"].array, S.variables["j"].array
-    error = DynamicArray(2, dtype=np.int64)
-    prefilter = exprs.pop() if shape_args["prefilter"] is not None else None
-    # a generator's condition that reads the other end's variables needs the range check first
-    prefilter_reads_other = prefilter is not None and any(
-        s.name == other or (s.name in variables and variables[s.name].index == other)
-        for s in prefilter.free_symbols)
-    start, stop, target, condition, p, n = _unpack(exprs, condition, p)
-    if p_constant:
-        expected = sizes[outer] * sizes[other] * float(p)
-        for array in (pre, post):
-            array.reserve(len(array) + int(expected * 1.01 + 6 * np.sqrt(expected) + 16))
-    shape = K.Connect(sizes[outer], sizes[other], outer, shape_args["inner_name"], start, stop,
-                      shape_args["inner_step"], target, condition, p, p_constant, n,
-                      outer_is_pre, bool(skip_if_invalid), slots.slot(pre), slots.slot(post),
-                      slots.slot(error), prefilter, sample_size, prefilter_reads_other)
-    kern = K.Kernel(f"{S.name}_connect", shape, variables,
-                    first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
-    status = run_once(kern, slots)
-    if status == K.INVALID_SAMPLE_SIZE:
-        index, size = error.data
-        _fail_in_code(S, IndexError(
-            f"connect(): the sample size {size} for {outer}={index} in '{text}' is "
-            + ("negative" if size < 0 else "bigger than the population")
-            + "; use skip_if_invalid=True to clip it to the population"))
-    if status == 2:
-        # Synapses.connect removes the pairs appended before the bad one
-        bad_i, bad_j = error.data
-        _fail_in_code(S, IndexError(
-            f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is outside allowed range "
-            f"(source size {sizes['i']}, target size {sizes['j']}); use skip_if_invalid=True to "
-            f"skip such synapses"))
+class _Connection:
+    """One ``connect()`` with a condition or a generator: a ``Connect`` kernel run through
+    ``oneoff_kernels.run_one_off``, so a call that ran before in this or an earlier process
+    (the same texts, numbers' types and values, groups' structures and names' types: its
+    front-end key) runs its stored code without parsing anything."""
+
+    def __init__(self, S, condition, generator_text, outer_is_pre, p, n, skip_if_invalid,
+                 namespace):
+        self.S, self.condition, self.generator_text = S, condition, generator_text
+        self.outer_is_pre, self.p, self.n = outer_is_pre, p, n
+        self.skip_if_invalid, self.namespace = skip_if_invalid, namespace
+        self.outer, self.other = ("i", "j") if outer_is_pre else ("j", "i")
+        self.sizes = {"i": len(S.source), "j": len(S.target)}
+        self.text = condition or generator_text or ""
+        self.where = f"connect() of {S.name}"
+        self.pre, self.post = S.variables["i"].array, S.variables["j"].array
+        self.error = DynamicArray(2, dtype=np.int64)
+
+    def front_key(self):
+        """The front-end key of this call (None: none; a bad ``p`` or ``n`` is the miss
+        path's error)."""
+        texts = [self.condition, self.generator_text]
+        numbers_ = []
+        for value, convert in ((self.p, float), (self.n, int)):
+            if isinstance(value, str):
+                texts.append(value)
+                numbers_.append(None)
+            elif isinstance(value, (bool, np.bool_)) or \
+                    not isinstance(value, (numbers.Real, np.number)):
+                return None
+            else:
+                texts.append(None)
+                try:
+                    numbers_.append(convert(value))
+                except (ValueError, OverflowError):
+                    return None
+        return self.S._one_off_key("connect", texts, (
+            self.outer_is_pre, bool(self.skip_if_invalid), *numbers_),
+            self._namespace())
+
+    def _namespace(self):
+        """The synapses' namespace with the one given to ``connect()`` (None: the former)."""
+        if self.namespace is None:
+            return None
+        return {**(self.S.namespace or {}), **self.namespace}
+
+    def run(self):
+        S = self.S
+        context, status = run_one_off(self.front_key(), f"{S.name}_connect", self._rebind,
+                                      self._build, self._shape_slots)
+        if context is None:
+            return   # p = 0: nothing to connect
+        outer, text = self.outer, self.text
+        if status == K.INVALID_SAMPLE_SIZE:
+            index, size = self.error.data
+            _fail_in_code(S, IndexError(
+                f"connect(): the sample size {size} for {outer}={index} in '{text}' is "
+                + ("negative" if size < 0 else "bigger than the population")
+                + "; use skip_if_invalid=True to clip it to the population"))
+        if status == 2:
+            # Synapses.connect removes the pairs appended before the bad one
+            bad_i, bad_j = self.error.data
+            _fail_in_code(S, IndexError(
+                f"connect(): the synapse i={bad_i}, j={bad_j} from '{text}' is outside allowed "
+                f"range (source size {self.sizes['i']}, target size {self.sizes['j']}); use "
+                f"skip_if_invalid=True to skip such synapses"))
+
+    def _shape_slots(self, context):
+        slots = context.slots
+        return slots.slot(self.pre), slots.slot(self.post), slots.slot(self.error)
+
+    def _bind(self, bind):
+        """``bind()`` (the synapses' binder) with the namespace given to connect() added; the
+        loop provides i and j: pre/post variables are read at those, not through arrays."""
+        if self.namespace is not None:
+            S_namespace = self.S.namespace
+            self.S.namespace = self._namespace()
+        try:
+            context = bind()
+        finally:
+            if self.namespace is not None:
+                self.S.namespace = S_namespace
+        for index in ("i", "j"):
+            context.variables.pop(index, None)
+        return context
+
+    def _reserve(self, p):
+        """Room for the synapses a constant probability ``p`` is expected to make (only a
+        hint: growth is native)."""
+        if isinstance(p, float) and 0 <= p <= 1:
+            expected = self.sizes[self.outer] * self.sizes[self.other] * p
+            for array in (self.pre, self.post):
+                array.reserve(len(array) + int(expected * 1.01 + 6 * np.sqrt(expected) + 16))
+
+    def _rebind(self, names, data):
+        context = self._bind(lambda: self.S._bind_names(names, self.where))
+        self._reserve(data.get("reserve_p"))
+        return context
+
+    def _build(self):
+        """The miss path: parse, check, bind; (context, kernel, data), or None for p = 0."""
+        S, condition, p, n = self.S, self.condition, self.p, self.n
+        p_expr, n_expr = _number_or_expr(p, "p"), _number_or_expr(n, "n")
+        if condition is not None and _is_generator(condition):
+            raise ValueError(f"connect(): the condition '{condition}' is a generator "
+                             f"expression; give it as j='...' (or i='...')")
+        cond_expr = parse_expression(condition) if condition is not None else None
+        if cond_expr is not None and not is_boolean_expr(cond_expr):
+            raise TypeError(f"connect(): the condition '{condition}' is not a boolean "
+                            f"expression")
+        outer, sizes = self.outer, self.sizes
+        if self.generator_text is None:
+            shape_args = dict(inner_name="j", inner_start=sympy.Integer(0),
+                              inner_stop=sympy.Integer(sizes["j"]), inner_step=1,
+                              target=symbol("j"), prefilter=None, sample_size=None)
+            p_total = p_expr
+        else:
+            gen = parse_generator(self.generator_text, outer)
+            shape_args = dict(inner_name=gen["var"], inner_start=gen["start"],
+                              inner_stop=gen["stop"], inner_step=gen["step"],
+                              target=gen["target"], prefilter=gen["condition"],
+                              sample_size=gen["size"])
+            p_total = p_expr if gen["p"] is None else (gen["p"] if p_expr == 1 else
+                                                       gen["p"] * p_expr)
+        p_constant = p_total.is_number
+        if p_constant:
+            p_value = float(p_total)
+            if not 0 <= p_value or np.isnan(p_value):
+                raise ValueError(f"connect(): p must be a probability, not {p!r}")
+            if p_value == 0:
+                return None
+            if p_value >= 1:
+                p_total, p_constant = None, False
+        if n_expr.is_number and int(n_expr) < 0:
+            raise ValueError(f"connect(): n must be >= 0, not {n!r}")
+        return self._kernel(shape_args, cond_expr, p_total, p_constant, n_expr)
+
+    def _kernel(self, shape_args, condition, p, p_constant, n):
+        S, text, sizes, other = self.S, self.text, self.sizes, self.other
+        exprs = [e for e in (shape_args["inner_start"], shape_args["inner_stop"],
+                             shape_args["target"], condition, p, n, shape_args["prefilter"],
+                             shape_args["sample_size"])
+                 if e is not None]
+        substitutions = {symbol("N_pre"): sympy.Integer(sizes["i"]),
+                         symbol("N_post"): sympy.Integer(sizes["j"])}
+        # the synapses' subexpressions (``sub = v_pre : 1``) stand for what they compute
+        exprs = [substitute(S._substitute_subexpressions(e), substitutions, text,
+                            "the group sizes")
+                 for e in exprs]
+        counts = sorted({s.name for e in exprs for s in e.free_symbols
+                         if s.name.startswith(("N_incoming", "N_outgoing"))})
+        if counts:
+            raise ValueError(f"connect(): '{text}' uses {', '.join(counts)}, the numbers of "
+                             f"synapses per neuron, which connect() is still changing")
+        local = {shape_args["inner_name"], "i", "j"}
+        # the loop's names are no variables; unevaluated, so that what they leave is not folded
+        # away (``x_pre == x_post and i != j`` must not become False)
+        with sympy.evaluate(False):
+            without_locals = [e.xreplace({symbol(v): sympy.Integer(0) for v in local})
+                              for e in exprs]
+        dims = {}
+
+        def bind():
+            context = S._expression_context(without_locals, self.where)
+            dims.update(context.dims)
+            for name in local:
+                dims[name] = dims.get("i")
+            for expr in exprs:   # with the connect() namespace, as the binding
+                get_expr_dimensions(expr, dims, text=text)
+            return context
+
+        context = self._bind(bind)
+        variables = context.variables
+        lone = exprs[3] if condition is not None else None   # the condition, substituted
+        if isinstance(lone, sympy.Symbol) and (variables.get(lone.name) is None
+                                               or variables[lone.name].dtype != "boolean"):
+            raise TypeError(f"connect(): the condition '{text}' is not a boolean expression")
+        sample_size = exprs.pop() if shape_args["sample_size"] is not None else None
+        computed = ({s.name for e in exprs[:3] for s in e.free_symbols}
+                    | ({s.name for s in sample_size.free_symbols} if sample_size is not None
+                       else set())) - {shape_args["inner_name"]}
+        unknown = sorted(name for name in computed
+                         if name == other or (name in variables
+                                              and variables[name].index == other))
+        if unknown:
+            raise ValueError(f"connect(): the generator '{text}' computes {other}, so its range "
+                             f"and target cannot use {', '.join(unknown)} (which need {other})")
+        prefilter = exprs.pop() if shape_args["prefilter"] is not None else None
+        # a generator's condition that reads the other end's variables needs the range check
+        prefilter_reads_other = prefilter is not None and any(
+            s.name == other or (s.name in variables and variables[s.name].index == other)
+            for s in prefilter.free_symbols)
+        start, stop, target, condition, p, n = _unpack(exprs, condition, p)
+        data = {"reserve_p": float(p) if p_constant else None}
+        self._reserve(data["reserve_p"])
+        pre_slot, post_slot, error_slot = self._shape_slots(context)
+        shape = K.Connect(sizes[self.outer], sizes[other], self.outer, shape_args["inner_name"],
+                          start, stop, shape_args["inner_step"], target, condition, p,
+                          p_constant, n, self.outer_is_pre, bool(self.skip_if_invalid),
+                          pre_slot, post_slot, error_slot, prefilter, sample_size,
+                          prefilter_reads_other)
+        return context, K.Kernel(f"{S.name}_connect", shape, variables,
+                                 first_stream=seed_state.ONEOFF_FIRST_STREAM,
+                                 functions=context.functions), data
 
 
 def _fail_in_code(S, error):

@@ -123,6 +123,21 @@ class EventMonitor(Recorder, BrianObject, Stateful):
                                slot(self._selected) if self._selected is not None else None)
         return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables))]
 
+    def front_key(self, keying):
+        """Its source (by position), event, what it records, and the source's range."""
+        if type(self) not in (EventMonitor, SpikeMonitor):
+            return None
+        record = self.record if self.record is True or self.record is False else "selected"
+        return (keying.ref(self.source), keying.ref(self.source_owner), self.event, record,
+                tuple(self.record_variables), self._range, len(self.source_owner))
+
+    def bindable_arrays(self):
+        arrays = {"i": self._i, "t": self._t, "count": self._count,
+                  **{f"values:{v}": a for v, a in self._values.items()}}
+        if self._selected is not None:
+            arrays["selected"] = self._selected
+        return arrays
+
     def state_arrays(self):
         return {**({"i": self._i, "t": self._t} if self._records_indices else {}),
                 "count": self._count, **self._values}

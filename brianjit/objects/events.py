@@ -131,6 +131,16 @@ class Thresholder(_EventCode):
     def structure_key(self):
         return (self.when, self.order, repr(self.condition))
 
+    def front_key(self, keying):
+        """Its group (by position), event and condition (its group makes the kernel)."""
+        if type(self) is not Thresholder or not isinstance(self.condition, str):
+            return None
+        return (keying.ref(self.group), self.event, self.condition,
+                keying.texts(self.group, [self.condition]))
+
+    def bindable_arrays(self):
+        return {"mask": self.mask}
+
     def kernels(self, ctx):
         return [(self._own_entry(), self.group.threshold_kernel(ctx, self))]
 
@@ -161,6 +171,13 @@ class Resetter(_EventCode):
 
     def structure_key(self):
         return (self.when, self.order, self.abstract_code)
+
+    def front_key(self, keying):
+        """Its group (by position), event and code (its group makes the kernel)."""
+        if type(self) is not Resetter:
+            return None
+        return (keying.ref(self.group), self.event, self.abstract_code,
+                keying.texts(self.group, [self.abstract_code]))
 
     def kernels(self, ctx):
         return [(self._own_entry(), self.group.reset_kernel(ctx, self))]

@@ -36,7 +36,7 @@ from ..model.integration import StateUpdate
 from ..model.refractoriness import integrate_unless_refractory
 from ..model.stateupdaters import StateUpdateMethod
 
-__all__ = ["integrated_unless_refractory"]
+__all__ = ["integrated_unless_refractory", "method_text", "warns_at_use"]
 
 #: how many integrations are remembered (least recently used ones are forgotten)
 REMEMBERED = 256
@@ -99,7 +99,15 @@ def _method_text(method_key, own) -> str | None:
     return None
 
 
-def _warns_at_use(method) -> bool:
+def method_text(method) -> str | None:
+    """``method`` (a group's ``method`` argument) written as what defines it, the same in every
+    process (see ``_method_text``); None when it has no such text (an unknown name, a user's own
+    method class). No sympy is imported."""
+    method_key = _method_key(method)
+    return None if method_key is None else _method_text(method_key, _own_methods())
+
+
+def warns_at_use(method) -> bool:
     """Whether integrating with ``method`` logs a message a later process must log as well:
     ``independent``'s deprecation warning (a hit would skip it)."""
     from ..model.independent import independent
@@ -144,7 +152,7 @@ def _store(key: str, result: StateUpdate, candidates: list) -> None:
     from ..model.functions import is_stateful_call
     import sympy
     chosen = [n for n, candidate in enumerate(candidates) if candidate is result.stepper]
-    if not chosen or not isinstance(result.label, str) or _warns_at_use(result.stepper) or any(
+    if not chosen or not isinstance(result.label, str) or warns_at_use(result.stepper) or any(
             is_stateful_call(call) for _, expr in result for call in expr.atoms(sympy.Function)):
         return
     try:

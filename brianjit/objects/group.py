@@ -2,42 +2,26 @@
 indexing, get_states/set_states, string expressions.
 
 String expressions (``G.v = 'rand()*15*mV'``, ``G.v['i > 5'] = ...``, ``G.v['i > 5']``) are not
-evaluated in Python: they become a one-kernel module that runs natively over the group, compiled
-once per distinct expression (the JIT caches on the IR text).
+evaluated in Python: they become a one-kernel module that runs natively over the group
+(``objects/string_expressions.py``, a mixin of ``Group``).
 """
 from __future__ import annotations
-
-import ctypes
-from typing import NamedTuple
 
 import numpy as np
 
 from .. import kernel as K
-from ..jit import compile_structure
-from ..kernel_key import kernels_key
-from .. import memory_budget
-from ..memory import DynamicArray, growth_failure
-from ..model.dimensions import get_expr_dimensions
-from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
-from ..model.parse import parse_expression, substitute
-from ..model.names import is_noise_name, symbol
-from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
-from . import seed as seed_state
-from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
-from .callbacks import raise_pending
-from .functions import ModelFunction, as_function
+from ..model.parse import substitute
+from ..model.names import is_noise_name
+from ..units import DIMENSIONLESS, second
 from .hierarchy import SpikeSource, VariableOwner
 from .indexing import ElementSet, IndexWrapper as _Indices, neuron_indices, subgroup_range, \
     warn_if_ambiguous
 from .linked import LinkedVariable, link, refresh_link_indices
-from .variables import (NUMPY_DTYPES, Variable, array_vars, coerce_value,
-                        is_scalar_number)
+from .string_expressions import SPECIAL_NAMES, StringExpressions, constant_dtype
+from .variables import NUMPY_DTYPES, Variable, coerce_value
 from .views import VariableView
-from ..lazy import lazy_module
 
-sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
-
-__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "ExpressionContext", "MAX_GROUP_SIZE",
+__all__ = ["Group", "SPECIAL_NAMES", "constant_dtype", "MAX_GROUP_SIZE",
            "check_group_size", "MAX_SYNAPSES", "implicit_variables"]
 
 #: The most neurons a group may have: neuron indices are 32-bit integers wherever native code
@@ -59,19 +43,6 @@ def check_group_size(N: int, what: str) -> None:
                          f"(spikes, synapses, monitors), as in Brian2")
 
 
-class ExpressionContext(NamedTuple):
-    """What a one-off kernel over a group needs: its variables (name -> ArrayVar), the slot table
-    they live in, the dimensions of every name, and the functions (TimedArrays) it calls."""
-
-    variables: dict
-    slots: SlotTable
-    dims: dict
-    functions: dict
-
-#: names every expression may use without defining them
-SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
-
-
 def check_pre_post_names(eqs, exempt=()) -> None:
     """Brian2's rule: no model variable ends in ``_pre``/``_post`` (they name the source's and
     target's variables in synapses), except ``exempt`` ones (summed variables)."""
@@ -79,16 +50,6 @@ def check_pre_post_names(eqs, exempt=()) -> None:
         if name.endswith(("_pre", "_post")) and name not in exempt:
             raise ValueError(f"The variable name '{name}' ends in '_pre' or '_post', which refer "
                              f"to the source's and target's variables in synapses")
-
-
-def constant_dtype(value) -> str:
-    """The model type of an external constant's Python value."""
-    if isinstance(value, (bool, np.bool_)):
-        return "boolean"
-    if isinstance(value, (int, np.integer)) and get_dimensions(value) is DIMENSIONLESS:
-        # beyond 64 bits a Python int is a float, as an integer literal is (codegen/types.py)
-        return "integer" if -2**63 <= value < 2**63 else "float"
-    return "float"
 
 
 #: Brian2's implicit variables of every group: (dimension, type, shared) of its size, its
@@ -105,7 +66,7 @@ def implicit_variables(names=tuple(_GROUP_IMPLICIT)):
             for name in names}
 
 
-class Group(ElementSet, VariableOwner):
+class Group(ElementSet, VariableOwner, StringExpressions):
     """Mixin for groups: needs ``variables``, ``owner`` (the group owning the arrays), ``start``,
     ``stop``, ``namespace``, ``equations`` (for subexpressions) and ``clock``.
 
@@ -158,9 +119,9 @@ class Group(ElementSet, VariableOwner):
         var = self.variables.get(name)
         if var is not None:
             return var
-        sub = self._subexpression(name)
+        sub = self._subexpression_description(name)
         if sub is not None:
-            return Variable(name, None, sub[1], sub[2], scalar=sub[3], read_only=True)
+            return Variable(name, None, sub[0], sub[1], scalar=sub[2], read_only=True)
         if name in self.variables:
             return self.variables[name]
         raise KeyError(f"{self.name} has no variable '{name}'")
@@ -323,11 +284,22 @@ class Group(ElementSet, VariableOwner):
         linked = self.__dict__.get("_linked_subexpressions", {})
         if name in linked:
             return linked[name] + (False,)
+        described = self._subexpression_description(name)
+        if described is None:
+            return None
+        return (self.equations[name].typed_expr, *described)
+
+    def _subexpression_description(self, name):
+        """(dimension, type, shared) of the subexpression ``name``, or None: without parsing
+        its text (a statement answered from the cache of one-off kernels needs no sympy)."""
+        linked = self.__dict__.get("_linked_subexpressions", {})
+        if name in linked:
+            return linked[name][1:] + (False,)
         eqs = self.__dict__.get("equations")
         if eqs is not None and name in eqs.subexpr_names and \
                 "constant over dt" not in eqs[name].flags:   # those are stored variables
             eq = eqs[name]
-            return eq.typed_expr, eq.dim, eq.var_type, "shared" in eq.flags
+            return eq.dim, eq.var_type, "shared" in eq.flags
         return None
 
     def _stateupdater_entry(self):
@@ -338,6 +310,11 @@ class Group(ElementSet, VariableOwner):
         """Brian2's SubexpressionUpdater of the group: before everything else in a step."""
         return self._entry(f"{self.name}_subexpression_update", "SubexpressionUpdater",
                            "before_start")
+
+    def bindable_arrays(self):
+        """Its stored variables' arrays by name (a linked variable's is another group's)."""
+        return {f"var:{name}": var.array for name, var in self.variables.items()
+                if var.array is not None}
 
     def _constant_over_dt_kernel(self, ctx, shape, variables):
         """``[(entry, Kernel)]`` evaluating the ``(constant over dt)`` subexpressions into
@@ -363,7 +340,7 @@ class Group(ElementSet, VariableOwner):
         return names + list(self.__dict__.get("_linked_subexpressions", {}))
 
     def _is_subexpression(self, name):
-        return self._subexpression(name) is not None
+        return self._subexpression_description(name) is not None
 
     def _linked_variable(self, name, slots):
         """({name: ArrayVar, ...}, dimensions) for a name that lives in another group (Synapses:
@@ -406,8 +383,7 @@ class Group(ElementSet, VariableOwner):
         if isinstance(value, str) and condition is None and not full and not var.scalar:
             # G.v[10:20] = '...': evaluate for every element (rand() draws as usual), keep some
             index = self.check_index(item)
-            expr, written = self._parse(value)
-            values = self._evaluate(expr, var.dtype, f"{self.name}.{name}", written, value,
+            values = self._evaluate(value, var.dtype, f"{self.name}.{name}",
                                     None if unitless else var.dim, var.array.dtype)
             if var.write_condition is not None:  # as the native kernel of a full assignment
                 allowed = np.zeros(len(self), dtype=bool)
@@ -446,70 +422,6 @@ class Group(ElementSet, VariableOwner):
         except ValueError as err:
             raise ValueError(f"cannot set {self.name}.{name}[{item!r}]: {err}") from None
 
-    # -- string expressions, run natively ------------------------------------------------------
-    def _resolve(self, names, where):
-        user = user_frame_namespace()
-        values = resolve_names(names, self.namespace, user, owner=where, group_name=self.name)
-        return values
-
-    def _parse(self, text):
-        """``text`` as (expression to compute, with subexpressions substituted; expression as
-        written, for the unit check: sympy simplifies ``0*mV`` to ``0`` when evaluating)."""
-        return (self._substitute_subexpressions(parse_expression(text)),
-                parse_expression(text, evaluate=False))
-
-    def _expression_context(self, exprs, where):
-        """Variables, constants and functions the expressions need (an ExpressionContext).
-        ``exprs`` may include expressions as written (naming subexpressions: they get their
-        dimensions, their own names come from the substituted versions)."""
-        from ..model.functions import user_function_names
-        slots = SlotTable()
-        refresh_link_indices(self.owner)
-        names = set().union(*[{s.name for s in e.free_symbols} for e in exprs if e is not None])
-        calls = set().union(*[user_function_names(e) for e in exprs if e is not None])
-        used = set(names)
-        names |= {"dt"}
-        variables, dims = {}, dict(SPECIAL_NAMES)
-        external = set()
-        for name in sorted(names):   # sorted: slots, hence the code's key, never follow set order
-            var = self.variables.get(name)
-            if var is not None:
-                variables.update(array_vars(slots, self.variables, [name], self.start))
-                dims[name] = var.dim
-            elif self._is_subexpression(name):
-                dims[name] = self._subexpression(name)[1]
-            elif name not in SPECIAL_NAMES:
-                linked = self._linked_variable(name, slots)
-                if linked is None:
-                    external.add(name)
-                else:
-                    linked_variables, dims[name] = linked
-                    variables.update(linked_variables)
-        warn_shadowed_internal_names({n: len(self) if n == "N" else None for n in used - external},
-                                     self.namespace, user_frame_namespace(), self.name)
-        functions = replaced_default_functions(slots)
-        for name, value in self._resolve(calls, where).items():
-            value = as_function(name, value)
-            functions[name] = value.kernel_function(slots)
-            dims[name] = value.function_spec
-        constants = {}
-        for name, value in self._resolve(external, where).items():
-            if isinstance(value, ModelFunction):
-                raise ValueError(f"'{name}' is a function (a TimedArray) and is used in {where} "
-                                 f"as a value; call it: '{name}(t)'")
-            if not is_scalar_number(value) and not hasattr(value, "dim"):
-                raise TypeError(f"'{name}' used in {where} must be a number or a quantity, "
-                                f"not {type(value).__name__}")
-            constants[name] = ExternalConstant(name, constant_dtype(value))
-            constants[name].set(value)
-            dims[name] = get_dimensions(value)
-        clock = DynamicArray(2)
-        clock.data[:] = self.clock.dt_, self.clock.t_
-        # a monitor's records have their own t
-        variables.update(environment(slots, constants, clock, seed_state.seed_array(),
-                                     t=None if "t" in variables else (clock, 1)))
-        return ExpressionContext(variables, slots, dims, functions)
-
     def external_names_of(self, exprs, temporaries=()):
         """The names ``exprs`` (code run for this group: event code, ``run_regularly``) use that
         neither the group nor the code defines, with the group's subexpressions substituted
@@ -532,133 +444,3 @@ class Group(ElementSet, VariableOwner):
                 return expr
             expr = substitute(expr, subs, str(expr), f"the subexpressions of {self.name}")
         raise ValueError("subexpressions refer to each other in a cycle")
-
-    def _run_string_kernel(self, target, expr_text, condition_text, value, unitless):
-        """``target = expr`` (or ``= value``) for the elements where ``condition`` holds."""
-        var = self.variable_info(target)
-        where = f"the expression for {self.name}.{target}"
-        expr, written = self._parse(expr_text) if expr_text else (None, None)
-        condition, condition_written = (self._parse(condition_text) if condition_text
-                                        else (None, None))
-        if expr is None:
-            raw = coerce_value(var, value, unitless)
-            if raw.ndim:
-                raise ValueError("with a string condition, the value must be a scalar or a string")
-            expr = sympy.Integer(int(raw)) if var.dtype != "float" else sympy.Float(float(raw))
-            if var.dtype == "boolean":
-                expr = sympy.true if raw else sympy.false
-        variables, slots, dims, functions = self._expression_context(
-            [expr, written, condition, condition_written], where)
-        if expr_text and not unitless:
-            fail_for_dimension_mismatch(
-                get_expr_dimensions(written, dims, text=expr_text),
-                var.dim,
-                f"The expression '{expr_text}' does not have the unit of {self.name}.{target}")
-        if condition is not None:
-            get_expr_dimensions(condition_written, dims, text=condition_text)
-        if var.scalar:
-            self._set_shared(var, expr, expr_text, condition_text, variables, slots, functions)
-            return
-        variables.update(self._target_array_vars(target, slots))
-        kern = K.Kernel(f"set_{target}", K.ForEach(len(self), condition), variables,
-                        [K.Assign(target, expr)], first_stream=seed_state.ONEOFF_FIRST_STREAM,
-                        functions=functions)
-        run_once(kern, slots)
-
-    def _set_shared(self, var, expr, expr_text, condition_text, variables, slots, functions):
-        """A shared variable takes one value: the expression is computed once (natively, so
-        ``rand()`` works) and may not refer to per-element values, as in Brian2."""
-        if condition_text is not None:
-            raise IndexError(f"'{var.name}' is a shared variable: it cannot be set with a string "
-                             f"condition ('{condition_text}')")
-        vector = sorted(s.name for s in expr.free_symbols
-                        if s.name == "i" or (s.name in self.variables
-                                             and not self.variables[s.name].scalar))
-        if vector:
-            raise ValueError(f"cannot set the shared variable '{var.name}' with the expression "
-                             f"'{expr_text}': it refers to the per-neuron value(s) "
-                             f"{', '.join(vector)}")
-        expr = substitute(expr, {symbol("N"): sympy.Integer(len(self.owner))}, expr_text,
-                          f"the size of {self.owner.name}")
-        out = DynamicArray(1, dtype=var.array.dtype)
-        variables["_out"] = slots.array_var("_out", out, var.dtype)
-        run_once(K.Kernel(f"set_{var.name}", K.ForEach(1), variables, [K.Assign("_out", expr)],
-                          first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions),
-                 slots)
-        var.array.data[var.offset] = out.data[0]
-
-    def _evaluate(self, expr, dtype, where, written=None, text=None, expected_dim=None,
-                  numpy_dtype=None):
-        """Values of ``expr`` for every element, computed natively (a fresh numpy array of
-        ``numpy_dtype``, by default the one of model type ``dtype``: a variable's own dtype
-        makes them what the native store into it would make them). ``written`` (the expression
-        as ``text`` was written) is checked for consistent units, and against ``expected_dim``
-        when given."""
-        variables, slots, dims, functions = self._expression_context([expr, written], where)
-        if written is not None:
-            found = get_expr_dimensions(written, dims, text=text)
-            if expected_dim is not None:
-                fail_for_dimension_mismatch(found, expected_dim,
-                                            f"The expression '{text}' does not have the unit "
-                                            f"of {where}")
-        out = DynamicArray(len(self), dtype=numpy_dtype or NUMPY_DTYPES[dtype])
-        variables["_out"] = slots.array_var("_out", out, dtype)
-        kern = K.Kernel("evaluate", K.ForEach(len(self)), variables, [K.Assign("_out", expr)],
-                        first_stream=seed_state.ONEOFF_FIRST_STREAM, functions=functions)
-        run_once(kern, slots)
-        return out.data.copy()
-
-    def indices_where(self, condition_text):
-        """Indices (relative to this group) where the string condition holds."""
-        expr, written = self._parse(condition_text)
-        mask = self._evaluate(expr, "boolean", f"the condition '{condition_text}'", written,
-                              condition_text)
-        return np.flatnonzero(mask)
-
-    def _evaluate_subexpression(self, name):
-        if not self._is_subexpression(name):
-            raise KeyError(f"{self.name} has no variable '{name}'")
-        expr, _, var_type = self._subexpression(name)[:3]
-        values = self._evaluate(self._substitute_subexpressions(expr), var_type,
-                                f"the subexpression {self.name}.{name}")
-        return values.astype(self.value_dtype(name), copy=False)
-
-    def _target_array_vars(self, name, slots):
-        """ArrayVars through which a one-off kernel writes ``name`` (Synapses: also ``v_post``)."""
-        return array_vars(slots, self.variables, [name], self.start)
-
-
-def run_once(kern: K.Kernel, slots: SlotTable):
-    """Compile (cached by structure) and run a single kernel now. Its random numbers depend on the
-    seed and the one-off counter only (the step it runs with: ``seed.next_oneoff_step``); ``t``
-    comes from a buffer. Returns the kernel's
-    status: 0, or a shape's own error code (e.g. 2 from ``Connect``: an index out of range)."""
-    from ..codegen.mathfuncs import preferred_math_mode
-    math_mode = preferred_math_mode()
-    structure = kernels_key([(1, kern)], math_mode=math_mode)
-    compiled = compile_structure(structure, lambda: str(_module_for(kern, math_mode))).module
-    fn = compiled.cfunc(_ONE_OFF_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64)
-    memory_budget.refresh_if_stale()
-    status = fn(ctypes.cast(slots.addresses(), ctypes.c_void_p), seed_state.next_oneoff_step())
-    slots.sync()
-    if status == K.PYTHON_ERROR:
-        raise_pending(kern.name)
-    if status == 1:
-        error = growth_failure(slots.arrays)
-        raise type(error)(f"{error} (while running {kern.name})")
-    return status
-
-
-#: the LLVM name of a one-off kernel's function (not the kernel's name, which names its object:
-#: the code is shared by every kernel of the same structure)
-_ONE_OFF_NAME = "one_off_kernel"
-
-
-def _module_for(kern, math_mode):
-    from ..codegen.kernels import lower_kernel
-    from llvmlite import ir
-    from ..codegen.mathfuncs import set_math_mode
-    module = ir.Module(name="one_off")
-    set_math_mode(module, math_mode)
-    lower_kernel(module, kern, _ONE_OFF_NAME)
-    return module

@@ -21,7 +21,7 @@ from .order_dependence import is_order_dependent
 
 __all__ = ["check_neurongroup_arguments", "synaptic_code_arguments", "note_clock_driven",
            "warn_dt_mismatch", "warn_ignored_spikes", "warn_long_period", "internal_names_used",
-           "warn_order_dependent", "warn_misaligned_time_grids", "warn_shared_recorded",
+           "order_dependence_warnings", "warn_misaligned_time_grids", "warn_shared_recorded",
            "note_missing_coordinates"]
 
 
@@ -126,19 +126,21 @@ def internal_names_used(group, exprs, targets=()):
                                          or group._is_subexpression(n) or n in SPECIAL_NAMES)}
 
 
-def warn_order_dependent(synapses, pathway):
-    """Before a run: Brian2's warning for a pathway's code whose result may depend on the order
-    of the synapses (:mod:`brianjit.objects.order_dependence`)."""
+def order_dependence_warnings(synapses, pathway) -> list:
+    """``[(logger, message)]``: Brian2's warning for a pathway's code whose result may depend on
+    the order of the synapses (:mod:`brianjit.objects.order_dependence`), given at each run
+    (``Synapses.text_warnings``)."""
     statements = [dataclasses.replace(st, expr=synapses._expand_group_subexpressions(
         synapses._substitute_subexpressions(st.expr))) for st in pathway.statements]
-    if statements and is_order_dependent(statements, lambda n: _index_class(synapses, n)):
-        first = (f"Abstract code: '{statements[0].text}'" if len(statements) == 1 else
-                 f"{len(statements)} lines of abstract code, first line is: "
-                 f"'{statements[0].text}'")
-        warn("brian2.codegen.generators.base",
+    if not statements or not is_order_dependent(statements, lambda n: _index_class(synapses, n)):
+        return []
+    first = (f"Abstract code: '{statements[0].text}'" if len(statements) == 1 else
+             f"{len(statements)} lines of abstract code, first line is: "
+             f"'{statements[0].text}'")
+    return [("brian2.codegen.generators.base",
              f"Came across an abstract code block that may not be well-defined: the outcome may "
              f"depend on the order of execution. You can ignore this warning if you are sure "
-             f"that the order of operations does not matter. {first}\n")
+             f"that the order of operations does not matter. {first}\n")]
 
 
 def _index_class(synapses, name):

@@ -155,6 +155,20 @@ class StateMonitor(Recorder, BrianObject, Stateful):
         return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables,
                                      functions=ctx.functions(owner)))]
 
+    def front_key(self, keying):
+        """Its source (by position), what it records and how (the recorded values are
+        read by the kernel from the source's variables and subexpressions)."""
+        if type(self) is not StateMonitor:
+            return None
+        return (keying.ref(self.source), keying.ref(self.source_owner),
+                tuple(self.record_variables), len(self.record),
+                tuple((v, tuple(float(x) for x in dim._dims), dtype)
+                      for v, (dim, dtype) in self._recorded.items()))
+
+    def bindable_arrays(self):
+        return {"indices": self._indices, "t": self._t,
+                **{f"values:{v}": a for v, a in self._values.items()}}
+
     def state_arrays(self):
         return {"t": self._t, **self._values}
 
@@ -281,6 +295,16 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
         shape = K.RecordRate(ctx.slots.slot(self._space), len(self.source_owner), self.first,
                              self.end, ctx.slots.slot(self._rate), ctx.slots.slot(self._t))
         return [(self._own_entry(), K.Kernel(f"{self.name}_record", shape, variables))]
+
+    def front_key(self, keying):
+        """Its source (by position) and the source's range."""
+        if type(self) is not PopulationRateMonitor:
+            return None
+        return (keying.ref(self.source), keying.ref(self.source_owner), self.first, self.end,
+                len(self.source_owner))
+
+    def bindable_arrays(self):
+        return {"rate": self._rate, "t": self._t}
 
     def state_arrays(self):
         return {"rate": self._rate, "t": self._t}

@@ -32,18 +32,23 @@ from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, Schedule
                               build_network_module, kernel_function_name, worth_threads)
 from ..codegen.mathfuncs import preferred_math_mode
 from ..gc_pause import without_gc
-from ..jit import compile_structure
+from ..jit import compile_structure, find_structure
 from ..kernel_key import kernels_key
 from ..memory import DynamicArray
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
+from ..model.stateupdaters import log_method_choice
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from . import storage
-from .assembly import BuildContext, ExternalConstant, SlotTable
+from ..utils import warn
+from .assembly import BuildContext, ExternalConstant, SlotTable, bind_roles, record_binding
 from .base import BrianObject, Nameable
 from .clock import timestep
 from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
+from .front_network import (FrontEntry, FrontKeying, StoredKernel, forget_entry, load_entry,
+                            machine_key, network_front_key, store_entry)
+from .front_network import count as count_front
 from .functions import ModelFunction, as_function
 from .group import constant_dtype
 from .invalid_values import warn_about_invalid_values
@@ -114,6 +119,8 @@ class Network(Nameable):
         self._program = None
         self._key = None
         self._constants: dict = {}   # object id -> {name: ExternalConstant or function}
+        #: object id -> (external names, internal names used, text warnings) of the last run
+        self._text_answers: dict = {}
         self._dt_arrays: dict = {}   # clock id -> one-element dt buffer
         self._schedule = None
         self._stored: dict = {}
@@ -370,7 +377,10 @@ class Network(Nameable):
         for obj in objects:
             with _preparing(obj):
                 obj.before_run(namespace)
-        self._set_constants(objects, namespace)
+        front_key, entry = self._front_lookup(objects, namespace, periods, schedule,
+                                              bool(python_objects), profile, threads, math_mode,
+                                              target)
+        self._set_constants(objects, namespace, entry)
         if self._simulation is None:
             self._simulation = seed_state.next_simulation()
         self._seed.data[0] = seed_state.simulation_seed(self._simulation)
@@ -382,8 +392,17 @@ class Network(Nameable):
                bool(python_objects), profile, math_mode, threads, target)
         if key != self._key:
             self._program = None  # the old program's arrays can go before the new one is built
-            self._program = self._build(objects, periods, schedule, bool(python_objects), profile,
-                                        threads, math_mode, target)
+            if entry is not None:
+                self._program = self._build_from_entry(objects, periods, schedule,
+                                                       bool(python_objects), profile, threads,
+                                                       entry)
+                if self._program is None:   # the entry does not fit these objects after all
+                    forget_entry(front_key)
+            count_front("no_key" if front_key is None else
+                        "miss" if self._program is None else "hit")
+            if self._program is None:
+                self._program = self._build(objects, periods, schedule, bool(python_objects),
+                                            profile, threads, math_mode, target, front_key)
             self._key = key
             self.timings = dict(self._program.timings)
         else:
@@ -465,21 +484,47 @@ class Network(Nameable):
             periods[clock] = int(round(ratio))
         return periods, base
 
-    def _set_constants(self, objects, namespace):
-        """Resolve every object's external names, check units, and fill the constant buffers."""
-        current = {obj.id for obj in objects}
-        for oid in [oid for oid in self._constants if oid not in current]:
-            del self._constants[oid]
-        for obj in objects:
-            with _preparing(obj):
-                self._set_constants_of(obj, namespace)
+    def _front_lookup(self, objects, namespace, periods, schedule, partial, profile, threads,
+                      math_mode, target):
+        """(front key, stored entry) of this build (``front_network.py``): (None, None) when
+        some object has no key or for a device's program target; (key, None) when nothing is
+        stored under the key yet."""
+        if target is not None:
+            return None, None
+        key = network_front_key(objects, FrontKeying(objects, namespace), periods,
+                                partial=partial, profile=profile, threads=threads,
+                                math_mode=math_mode, schedule=schedule)
+        entry = load_entry(key) if key is not None else None
+        if entry is not None and len(entry.names) != len(objects):
+            entry = None
+        return key, entry
 
-    def _set_constants_of(self, obj, namespace):
-        names = obj.external_names()
+    def _set_constants(self, objects, namespace, entry=None):
+        """Resolve every object's external names (those a stored ``entry`` names, else the
+        objects' own), check units (when the names came from the objects), and fill the
+        constant buffers."""
+        current = {obj.id for obj in objects}
+        for cache in (self._constants, self._text_answers):
+            for oid in [oid for oid in cache if oid not in current]:
+                del cache[oid]
+        for k, obj in enumerate(objects):
+            with _preparing(obj):
+                self._set_constants_of(obj, namespace,
+                                       entry.names[k] if entry is not None else None)
+
+    def _set_constants_of(self, obj, namespace, stored=None):
+        if stored is None:
+            warnings = obj.text_warnings()
+            names, internal = obj.external_names(), obj.internal_names_used()
+        else:
+            names, internal = stored[0], stored[1]
+            warnings = [tuple(w) for w in stored[2]]
+        self._text_answers[obj.id] = (sorted(names), dict(internal), list(warnings))
+        for logger, message in warnings:
+            warn(logger, message)
         values = resolve_names(names, obj.namespace, namespace, owner=f"'{obj.name}'",
                                group_name=obj.group.name if obj.part_of_a_group else obj.name)
-        warn_shadowed_internal_names(obj.internal_names_used(), obj.namespace, namespace,
-                                     obj.name)
+        warn_shadowed_internal_names(internal, obj.namespace, namespace, obj.name)
         # a Python function (check_units) called in model strings becomes a Function
         values = {name: as_function(name, value) if callable(value) and not
                   hasattr(value, "dim") else value for name, value in values.items()}
@@ -495,7 +540,9 @@ class Network(Nameable):
             if np.ndim(value) != 0:
                 raise TypeError(f"'{name}' used by {obj.name} has to be a scalar, not an "
                                 f"array of shape {np.shape(value)}")
-        obj.check_units(dims)
+        obj.check_before_run()
+        if stored is None:   # a stored entry's texts passed these checks with the same names
+            obj.check_units(dims)
         if not values:
             self._constants.pop(obj.id, None)
             return
@@ -529,9 +576,11 @@ class Network(Nameable):
 
     @without_gc
     def _build(self, objects, periods, schedule, partial, profile, threads, math_mode,
-               target=None):
+               target=None, front_key=None):
         """The program for ``objects``: compiled for the CPU, or, when the device has a
-        ``target`` (``Device.program_target``), built by that target from the same kernels."""
+        ``target`` (``Device.program_target``), built by that target from the same kernels.
+        With a ``front_key``, what a later build needs to skip the kernels is stored under it
+        (``front_network.py``)."""
         timings = {"parse": sum(o.parse_time for o in objects)}
         t0 = time.perf_counter()
         for obj in objects:
@@ -552,7 +601,7 @@ class Network(Nameable):
                 # pathway) by their own slot, order and name, not by the object they belong to
                 key = (slot_position(part.when, schedule, f"'{part.name}'")
                        + (part.order, part.name, n))
-                entries.append((key, obj, ScheduledKernel(kern, periods[part.clock])))
+                entries.append((key, obj, ScheduledKernel(kern, periods[part.clock]), part))
         entries.sort(key=lambda e: e[0])
         scheduled = [e[2] for e in entries]
         if target is not None:
@@ -577,9 +626,23 @@ class Network(Nameable):
         structure = kernels_key([(s.period, s.kernel) for s in scheduled], partial=partial,
                                 profile_slot=profile_slot, math_mode=math_mode, threaded=threaded)
         t2 = time.perf_counter()
-        answered = compile_structure(structure, make_ir)
-        compiled = answered.module
+        answered = compile_structure(machine_key(structure, len(slots.arrays)), make_ir)
         timings["ir"] = t2 - t1 + lowering.get("seconds", 0.0)
+        if front_key is not None and structure is not None:
+            entry = self._front_entry(objects, entries, slots, profile_array, structure,
+                                      threaded, profile)
+            if entry is not None:
+                store_entry(front_key, entry)
+        return self._program_of(answered, objects, [e[1] for e in entries],
+                                [s.kernel for s in scheduled], [e[0] for e in entries], slots,
+                                partial, threaded, threads, timings, profile_array)
+
+    def _program_of(self, answered, objects, owners, kernels, keys, slots, partial, threaded,
+                    threads, timings, profile_array):
+        """The ``_Program`` of compiled code (``answered`` by ``compile_structure``) whose
+        kernels, in schedule order, are ``kernels`` of ``owners``; sets every object's
+        ``code``."""
+        compiled = answered.module
         # a module this process had already compiled cost this build nothing
         fresh = answered.fresh
         timings["optimise"] = (compiled.timings.get("optimise", 0.0)
@@ -592,11 +655,102 @@ class Network(Nameable):
         partial_fn = (compiled.cfunc(PARTIAL_NAME, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64,
                                      ctypes.c_int64, ctypes.c_int64) if partial else None)
         for obj in objects:
-            mine = [(n, e[2].kernel) for n, e in enumerate(entries) if e[1] is obj]
+            mine = [(n, k) for n, (owner, k) in enumerate(zip(owners, kernels)) if owner is obj]
             obj.code = CodeView([k for _, k in mine], [kernel_function_name(n, k) for n, k in mine],
                                 compiled)
-        return _Program(driver, partial_fn, slots, [s.kernel for s in scheduled],
-                        [e[0] for e in entries], compiled, timings, profile_array)
+        return _Program(driver, partial_fn, slots, list(kernels), keys, compiled, timings,
+                        profile_array)
+
+    # -- a build answered from a stored front entry (front_network.py) ----------------------------
+    def _roles(self, objects, profile_array) -> dict:
+        """{role: array} of every array a build of ``objects`` may bind: the seed, each clock's
+        dt buffer (clocks numbered in order of appearance), each object's own arrays and
+        constants (by the object's position), the profiling counters."""
+        roles = {("seed",): self._seed}
+        clocks = dict.fromkeys(clock for obj in objects
+                               for clock in [obj.clock] + [p.clock for p in obj.schedule_entries()])
+        for n, clock in enumerate(clocks):
+            roles[("dt", n)] = self._dt_array(clock)
+        for k, obj in enumerate(objects):
+            for name, array in obj.bindable_arrays().items():
+                roles[("obj", k, name)] = array
+            for name, value in self._constants.get(obj.id, {}).items():
+                if isinstance(value, ExternalConstant):
+                    roles[("const", k, name)] = value.array
+        if profile_array is not None:
+            roles[("profile",)] = profile_array
+        return roles
+
+    def _front_entry(self, objects, entries, slots, profile_array, structure, threaded,
+                     profile):
+        """What a later build of the same front key needs (``front_network.FrontEntry``), or
+        None when some slot's array or some kernel has no role a later build can find, or a
+        kernel calls a function of the namespaces (the front key says only that a name is a
+        function, not which)."""
+        if any(scheduled.kernel.functions for _, _, scheduled, _ in entries):
+            return None
+        binding = record_binding(slots, self._roles(objects, profile_array))
+        if binding is None:
+            return None
+        position = {id(obj): k for k, obj in enumerate(objects)}
+        kernels = []
+        for key, obj, scheduled, part in entries:
+            parts = obj.schedule_entries()
+            found = [j for j, p in enumerate(parts) if p == part]
+            name, text = scheduled.kernel.name, str(scheduled.kernel)
+            head = f"kernel {name}:"
+            if not found or not name.startswith(obj.name) or not text.startswith(head):
+                return None
+            kernels.append([position[id(obj)], key[-1], found[0], name[len(obj.name):],
+                            scheduled.period, text[len(head):]])
+        names = []
+        for obj in objects:
+            external, internal, warnings = self._text_answers[obj.id]
+            choice = obj.method_choice()
+            if choice is False or any(v is not None and type(v) is not int
+                                      for v in internal.values()):
+                return None
+            names.append([external, internal, [list(w) for w in warnings],
+                          None if choice is None else list(choice)])
+        return FrontEntry(structure, threaded, names, kernels, binding, profile)
+
+    @without_gc
+    def _build_from_entry(self, objects, periods, schedule, partial, profile, threads, entry):
+        """The program of ``objects`` from a stored ``entry`` of their front key: the slots
+        refilled from its binding, the machine code found by its structural key (in this
+        process or on disk); no kernel is made. None when the entry does not fit (roles that
+        now alias differently, kernels whose periods or order changed) or the machine code is
+        gone: the caller then builds from kernels."""
+        t0 = time.perf_counter()
+        owners, kernels, keys = [], [], []
+        for k, n, j, suffix, period, text in entry.kernels:
+            obj = objects[k] if k < len(objects) else None
+            parts = obj.schedule_entries() if obj is not None else []
+            if j >= len(parts) or periods.get(parts[j].clock) != period:
+                return None
+            part = parts[j]
+            keys.append(slot_position(part.when, schedule, f"'{part.name}'")
+                        + (part.order, part.name, n))
+            owners.append(obj)
+            kernels.append(StoredKernel(obj.name + suffix, text))
+        if keys != sorted(keys) or entry.profile != profile:
+            return None
+        self._dt_arrays = {}
+        profile_array = DynamicArray(len(kernels), dtype=np.int64) if profile else None
+        slots = SlotTable()
+        if not bind_roles(slots, entry.slots, self._roles(objects, profile_array)):
+            return None
+        answered = find_structure(machine_key(entry.structure, len(entry.slots)))
+        if answered is None:
+            return None
+        for obj, stored in zip(objects, entry.names):
+            obj.prepared_without_kernels()
+            if stored[3] is not None:   # the method chosen among several, as the miss path logs
+                log_method_choice(*stored[3], obj.name)
+        timings = {"parse": sum(o.parse_time for o in objects), "integrate": 0.0,
+                   "ir": time.perf_counter() - t0}
+        return self._program_of(answered, objects, owners, kernels, keys, slots, partial,
+                                entry.threaded, threads, timings, profile_array)
 
     def __repr__(self):
         objects = ", ".join(repr(obj) for obj in self._all_objects())

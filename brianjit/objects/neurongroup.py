@@ -17,7 +17,7 @@ import numpy as np
 from .. import kernel as K
 from ..memory import DynamicArray
 from ..model.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Equations
-from ..model.stateupdaters import check_group_method_options, report_choice
+from ..model.stateupdaters import check_group_method_options, choice_made, report_choice
 from ..model.parse import is_boolean_expr, parse_expression
 from ..model.known_texts import parse_unless_passed
 from ..model.statements import StatementError, check_statements_units
@@ -26,7 +26,7 @@ from ..preferences import prefs
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .events import Resetter, Thresholder, check_event_names, new_event_space
-from .frontend_memo import integrated_unless_refractory
+from .frontend_memo import integrated_unless_refractory, warns_at_use
 from .group import SPECIAL_NAMES, Group, check_group_size, check_pre_post_names
 from .hierarchy import SpikeSource
 from .linked import check_links_set, refresh_link_indices
@@ -263,7 +263,9 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
     def _implicit_variables(self):
         """Brian2's implicit names of a NeuronGroup: those of every group and the noise
         variables of its equations (``xi``, ``xi_1`` ...)."""
-        noise = {s.name for eq in self.equations.values() if eq.expr is not None
+        # a noise of the tree is a name of the text: without one, known without sympy
+        noise = {s.name for eq in self.equations.values()
+                 if eq.expr is not None and eq.stochastic_variables
                  for s in eq.sympy_expr.free_symbols if s.name == "xi" or s.name.startswith("xi_")}
         return {**Group._implicit_variables(self),
                 **{name: Variable(name, None, second.dim ** -0.5, read_only=True)
@@ -277,10 +279,43 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
                 self.refractory if isinstance(self.refractory, str) else self.refractory is False,
                 len(self), _legacy_refractory_timing())
 
-    def check_units(self, dims):
-        """Check equations, threshold, reset and refractoriness against the resolved ``dims``."""
-        from ..model.dimensions import get_expr_dimensions
+    def front_key(self, keying):
+        """Its texts' key (model, refractoriness; with the group's structure and how their names
+        resolve), method, refractoriness and events (``front_network.py``); a subclass has its
+        own key or none."""
+        if type(self) is not NeuronGroup:
+            return None
+        return self._front_key(keying)
+
+    def _front_key(self, keying):
+        eqs = self.equations
+        if self._linked_subexpressions or self.method_options:
+            return None
+        texts = [eq.expr.code for eq in eqs.values() if eq.expr is not None]
+        refractory = self.refractory
+        if isinstance(refractory, str):
+            texts.append(refractory)
+            refractory = ("text", refractory)
+        elif refractory is not False:   # bound as the constant '_refractory'
+            from ..units import get_dimensions
+            from .group import constant_dtype
+            refractory = ("constant", type(refractory).__qualname__, constant_dtype(refractory),
+                          tuple(float(x) for x in get_dimensions(refractory)._dims))
+        method = keying.method(self.method) if eqs.diff_eq_names else None
+        return (method, refractory, _legacy_refractory_timing(), tuple(self.event_spaces),
+                keying.texts(self, texts))
+
+    def bindable_arrays(self):
+        return {**Group.bindable_arrays(self),
+                **{f"space:{event}": space for event, space in self.event_spaces.items()}}
+
+    def check_before_run(self):
         check_links_set(self)
+
+    def check_units(self, dims):
+        """Check equations, threshold, reset and refractoriness against the resolved ``dims``
+        (after ``check_before_run``)."""
+        from ..model.dimensions import get_expr_dimensions
         self.equations.check_stateful_subexpressions()
         dims = self._dims_with_own(dims)
         self.equations.check_units(dims)
@@ -297,6 +332,12 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
         for name in self._subexpression_names():
             dims[name] = self._subexpression(name)[1]
         return dims
+
+    def method_choice(self):
+        update = self._integration
+        if update and warns_at_use(update.stepper):
+            return False
+        return choice_made(self.method, update)
 
     def _integrated(self, locally_constant=None):
         """The state update statements (computed once: they depend on the model text and on the

@@ -53,6 +53,13 @@ class PoissonGroup(NeuronGroup):
             kern.shape.size, kern.shape.spikespace, probability,
             ctx.slots.slot(self._probabilities)))
 
+    def front_key(self, keying):
+        """A NeuronGroup's key (the rates are its model text); a subclass has none."""
+        return self._front_key(keying) if type(self) is PoissonGroup else None
+
+    def bindable_arrays(self):
+        return {**NeuronGroup.bindable_arrays(self), "probabilities": self._probabilities}
+
     def schedule_entries(self):
         """Brian2's one part of a PoissonGroup is its thresholder (a contained object)."""
         return []

@@ -24,14 +24,15 @@ from ..model.equations import (DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, 
 from ..model.integration import integrate
 from ..model.parse import substitute
 from ..model.statements import check_statements_units
-from ..model.stateupdaters import check_group_method_options, report_choice
+from ..model.stateupdaters import check_group_method_options, choice_made, report_choice
+from ..model.codestrings import get_identifiers
 from ..model.names import is_noise_name, symbol
 from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, second
 from .assembly import SlotTable
 from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
-from .frontend_memo import integrated_unless_refractory
+from .frontend_memo import integrated_unless_refractory, warns_at_use
 from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
 from .stateful import Stateful
 from .synapse_records import interleave_pathway_variables
@@ -40,7 +41,7 @@ from .indexing import SynapticSubgroup, synapse_indices
 from .linked import LinkedVariable, check_links_set, refresh_link_indices
 from .summed_updaters import SummedVariableUpdater
 from .model_warnings import (internal_names_used, note_clock_driven, synaptic_code_arguments,
-                             warn_dt_mismatch, warn_order_dependent)
+                             order_dependence_warnings, warn_dt_mismatch)
 from .dtypes import group_float_dtype, variable_dtype
 from .variables import Variable, Variables, array_vars
 from ..lazy import lazy_module
@@ -583,8 +584,45 @@ class Synapses(Group, BrianObject, Stateful):
                 tuple((u.when, u.order) for u in self.summed_updaters.values()),
                 len(self.source), len(self.target))
 
-    def check_units(self, dims):
+    def front_key(self, keying):
+        """Its texts' key (model, pathways; with its, its source's and target's structure and
+        how their names resolve), method (when it has clock-driven equations), source and
+        target (by position) and pathways; none with
+        summed variables (their kernels check other Synapses' targets), links to
+        subexpressions or the connection counts (refreshed while kernels are made)."""
+        if type(self) is not Synapses or self._summed or self._linked_subexpressions \
+                or self.method_options:
+            return None
+        eqs = self.equations
+        texts = [eq.expr.code for eq in eqs.values() if eq.expr is not None]
+        texts += [pathway.code for pathway in self.pathways]
+        if set().union(*map(get_identifiers, texts)) & {"N_incoming", "N_outgoing"}:
+            return None
+        return (keying.method(self.method) if self.clock_driven else None,
+                keying.ref(self.source), keying.ref(self.target),
+                tuple((p.name, p.side, p.event, p.code, p.delay_name, p.delay_variable.scalar)
+                      for p in self.pathways),
+                keying.texts(self, texts))
+
+    def bindable_arrays(self):
+        arrays = {**Group.bindable_arrays(self), "sizes": self._sizes}
+        for pathway in self.pathways:
+            arrays.update({f"pathway:{pathway.name}:{role}": array
+                           for role, array in pathway.bindable_arrays().items()})
+        return arrays
+
+    def text_warnings(self):
+        """Brian2's warning for pathway code whose outcome depends on the synapses' order."""
+        return [w for pathway in self.pathways for w in order_dependence_warnings(self, pathway)]
+
+    def prepared_without_kernels(self):
+        for pathway in self.pathways:
+            pathway.delivered_on_cpu()
+
+    def check_before_run(self):
         check_links_set(self)
+
+    def check_units(self, dims):
         self.equations.check_stateful_subexpressions()
         dims = dict(dims)
         dims.update(SPECIAL_NAMES)
@@ -605,6 +643,12 @@ class Synapses(Group, BrianObject, Stateful):
         exprs = [eq.sympy_expr for eq in self.equations.values() if eq.expr is not None]
         exprs += [expr for expr, _, _ in self._linked_subexpressions.values()]
         return exprs + [s.expr for p in self.pathways for s in p.statements]
+
+    def method_choice(self):
+        update = self._integration
+        if update and warns_at_use(update.stepper):
+            return False
+        return choice_made(self.method, update)
 
     def _integrated(self, locally_constant=None):
         """The clock-driven update (see NeuronGroup._integrated for ``locally_constant``)."""
@@ -637,7 +681,6 @@ class Synapses(Group, BrianObject, Stateful):
         for pathway in self.pathways:
             other = self.target if pathway.side == "pre" else self.source
             warn_dt_mismatch(f"{self.name}_{pathway.name}", self, pathway.group, other)
-            warn_order_dependent(self, pathway)
 
     def prepare_run(self, n_steps):
         if self.pathways and not self._connect_called:

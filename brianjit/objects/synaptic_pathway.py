@@ -245,6 +245,18 @@ class SynapticPathway:
         _set_rows(self.classes, np.stack([delays, rows - head, starts - first], axis=1))
 
     # -- the kernel -------------------------------------------------------------------------------
+    def bindable_arrays(self) -> dict:
+        """The arrays of its own that its kernel binds, by role (``BrianObject.bindable_arrays``);
+        the event space and the synapses' variables are their groups'."""
+        return {"spikes": self.spikes, "steps": self.steps, "classes": self.classes,
+                "offsets": self.offsets, "neuron_groups": self.neuron_groups,
+                "groups": self.groups, "order": self.order, "pending": self.pending,
+                "pending_next": self.pending_next}
+
+    def delivered_on_cpu(self):
+        """What :meth:`kernel` sets for a CPU build: no index by owner."""
+        self._by_owner = None
+
     def kernel(self, ctx, variables, statements, stream):
         group = self.group
         owner = getattr(group, "owner", group)
