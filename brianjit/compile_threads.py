@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 __all__ = ["ENVIRONMENT_VARIABLE", "compile_threads", "map_on_threads"]
 
 ENVIRONMENT_VARIABLE = "BRIANJIT_COMPILE_THREADS"
+#: how often the calling thread looks whether the others are done (a part takes ~50-300 ms)
+_POLL_SECONDS = 0.001
 
 
 def compile_threads() -> int:
@@ -69,12 +72,14 @@ def map_on_threads(function: Callable, items: Sequence) -> list:
 
 
 def _join(thread: threading.Thread) -> None:
-    """Wait for ``thread`` even if Ctrl-C interrupts the wait (it is raised afterwards)."""
+    """Wait for ``thread`` even if Ctrl-C interrupts the wait (it is raised afterwards).
+
+    Polls instead of ``Thread.join()``: CPython 3.11's join, interrupted by ``KeyboardInterrupt``
+    at the wrong moment, keeps the thread's lock, and a second join then waits forever."""
     interrupted = None
-    while True:
+    while thread.is_alive():
         try:
-            thread.join()
-            break
+            time.sleep(_POLL_SECONDS)
         except KeyboardInterrupt as exc:
             interrupted = exc
     if interrupted is not None:
