@@ -46,8 +46,6 @@ from dataclasses import dataclass, field
 import llvmlite
 
 from . import diskcache
-from .codegen.module_split import ModuleParts
-from .compile_threads import map_on_threads
 from .elf import undefined_symbols
 from .interrupts import sigint_deferred
 from .lazy import lazy_module
@@ -201,10 +199,6 @@ class CompiledModule:
     #: whether the machine code came from the disk cache (see ``brianjit.diskcache``)
     from_disk: bool = False
     _assembly: str | None = None
-    #: the optimised IR of each part the module was compiled in (``optimized_ir`` joins them)
-    optimized_parts: tuple = ()
-    #: the timings of each part, compiled at the same time (``timings`` are the slowest's)
-    part_timings: tuple = ()
     #: the MCJIT engine that holds the code: it is freed with this object
     _engine: object = field(default=None, repr=False, compare=False)
 
@@ -213,8 +207,8 @@ class CompiledModule:
         """Assembly of the optimised module (generated on first access: it costs a codegen pass)."""
         with _lock:
             if self._assembly is None:
-                self._assembly = "\n".join(_target_machine().emit_assembly(_parse(text))
-                                           for text in self.optimized_parts or (self.optimized_ir,))
+                module = _parse(self.optimized_ir)
+                self._assembly = _target_machine().emit_assembly(module)
             return self._assembly
 
     def __getstate__(self):
@@ -232,9 +226,9 @@ class CompiledModule:
         return function
 
 
-def _parse(ir_text: str, context=None):
+def _parse(ir_text: str):
     try:
-        module = llvm.parse_assembly(ir_text, context=context)
+        module = llvm.parse_assembly(ir_text)
         module.verify()
     except RuntimeError as exc:
         raise JITError(f"LLVM refused the IR that brianjit generated (a bug in brianjit, please "
@@ -242,19 +236,16 @@ def _parse(ir_text: str, context=None):
     return module
 
 
-def _check_external_symbols(objects: list[bytes], provided: set[str]) -> None:
-    """Refuse objects that call a function neither one of them (``provided``: the functions
-    they define) nor the process has: linked anyway, the call would jump to address 0 and crash
-    the interpreter. (Objects other than ELF are not checked.)"""
+def _check_external_symbols(object_code: bytes) -> None:
+    """Refuse an object that calls a function the process lacks: linked anyway, the call would
+    jump to address 0 and crash the interpreter. (Objects other than ELF are not checked.)"""
     _load_libmvec()  # a module from the disk cache may call vector functions nothing loaded yet
-    needed = []
-    for object_code in objects:
-        try:
-            needed += undefined_symbols(object_code) or ()
-        except ValueError as exc:
-            raise JITError(f"LLVM produced an object file that cannot be read: {exc}") from exc
+    try:
+        needed = undefined_symbols(object_code) or ()
+    except ValueError as exc:
+        raise JITError(f"LLVM produced an object file that cannot be read: {exc}") from exc
     for name in needed:
-        if name not in provided and not llvm.address_of_symbol(name):
+        if not llvm.address_of_symbol(name):
             raise JITError(f"the generated code calls '{name}', which no library loaded in this "
                            f"process provides")
 
@@ -267,11 +258,10 @@ def _new_engine():
     return llvm.create_mcjit_compiler(llvm.parse_assembly(""), _new_target_machine())
 
 
-def _load(engine, objects: list[bytes], names: dict[str, str]) -> dict[str, int]:
-    """Link ``objects`` into ``engine``; addresses of the functions ``names`` (name in the
-    objects -> name to report) that they define."""
-    for object_code in objects:
-        engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
+def _load(engine, object_code: bytes, names: dict[str, str]) -> dict[str, int]:
+    """Link ``object_code`` into ``engine``; addresses of the functions ``names`` (name in the
+    object -> name to report) that it defines."""
+    engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
     engine.finalize_object()
     addresses = {}
     for new, old in names.items():
@@ -344,116 +334,64 @@ class Compiled:
         return self.answer != "memory"
 
 
-def compile_structure(structure_key: str | None,
-                      make_ir: Callable[[], str | ModuleParts]) -> Compiled:
-    """The module whose IR ``make_ir()`` gives (one text, or a module split into parts that
-    compile at the same time: ``codegen.module_split``), found by ``structure_key`` (what determines that
+def compile_structure(structure_key: str | None, make_ir: Callable[[], str]) -> Compiled:
+    """The module whose IR ``make_ir()`` gives, found by ``structure_key`` (what determines that
     IR: ``brianjit.kernel_key.kernels_key``) in this process's cache or on disk without calling
     ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key also covers the
     CPU, the llvmlite/LLVM versions and brianjit's own code. Without a key (kernels that
     ``kernels_key`` cannot describe), the IR is made and keyed by its text."""
     if structure_key is None:
-        made = make_ir()  # keyed by its text: the IR the parts compile to, whatever the split
+        ir_text = make_ir()
         with _lock:
-            return _compile(_full_key("ir", str(made)), lambda: made)
+            return _compile(_full_key("ir", ir_text), lambda: ir_text)
     with _lock:
         return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), make_ir)
 
 
-def _compile(key: str, make_ir: Callable[[], str | ModuleParts]) -> Compiled:
+def _compile(key: str, make_ir: Callable[[], str]) -> Compiled:
     hit = _lookup(key)
     if hit is not None:
         _counts["memory"] += 1
         return Compiled(hit, "memory")
-    _target_machine()
+    tm = _target_machine()
+    timings = {"parse": 0.0, "optimise": 0.0}
+    t0 = time.perf_counter()
     cached = _from_disk(key)
     if cached is not None:  # machine code from an earlier process: no IR, no optimisation
-        objects, optimized, ir_text, original = cached
-        timings, part_timings = {"parse": 0.0, "optimise": 0.0}, ()
-        t0 = time.perf_counter()
+        object_code, optimized, ir_text, original = cached
     else:
-        made = make_ir()
-        parts = made if isinstance(made, ModuleParts) else ModuleParts((made,), frozenset())
-        ir_text = str(parts)
-        suffix = "__" + key[:16]
+        ir_text = make_ir()
         t0 = time.perf_counter()
-        # each part in an LLVM context of its own when there are several (compile_threads)
-        compiled = map_on_threads(
-            lambda text: _compile_part(text, parts.shared, suffix, own_context=len(parts.texts) > 1),
-            parts.texts)
-        objects = [c.object_code for c in compiled]
-        optimized = [c.optimized for c in compiled]
-        original = {new: old for c in compiled for new, old in c.names.items()}
-        part_timings = tuple(c.timings for c in compiled)
-        timings = _critical_path(part_timings, time.perf_counter() - t0)
-        t0 = time.perf_counter() - timings.pop("machine_code")
+        mod = _parse(ir_text)
+        suffix = "__" + key[:16]
+        original = {}
+        for f in mod.functions:
+            # internal functions (math in IR) keep their names: attributes name them as text
+            if not f.is_declaration and f.linkage != llvm.Linkage.internal:
+                original[f.name + suffix] = f.name
+                f.name = f.name + suffix
+        t1 = time.perf_counter()
+        timings["parse"] = t1 - t0
+        pb = llvm.create_pass_builder(tm, _pipeline_tuning())
+        pb.getModulePassManager().run(mod, pb)
+        optimized = str(mod).replace(suffix, "")
+        t0 = time.perf_counter()
+        timings["optimise"] = t0 - t1
+        object_code = tm.emit_object(mod)
     engine = _new_engine()
-    _check_external_symbols(objects, provided=set(original))
+    _check_external_symbols(object_code)
     with sigint_deferred():
-        addresses = _load(engine, objects, original)
+        addresses = _load(engine, object_code, original)
         timings["machine_code"] = time.perf_counter() - t0
-        result = CompiledModule(addresses, ir_text, "\n".join(optimized), timings,
-                                from_disk=cached is not None, _engine=engine,
-                                optimized_parts=tuple(optimized), part_timings=part_timings)
+        result = CompiledModule(addresses, ir_text, optimized, timings,
+                                from_disk=cached is not None, _engine=engine)
         _remember(key, result)
     answer = "compiled" if cached is None else "disk"
     _counts[answer] += 1
     if cached is None:
-        _to_disk(key, objects, optimized, ir_text, original)
+        diskcache.store(key, object_code, optimized, ir_text,
+                        "\n".join(f"{new} {old}" for new, old in original.items()))
     return Compiled(result, answer)
-
-
-def _critical_path(part_timings, seconds: float) -> dict[str, float]:
-    """The build's stages when its parts took ``seconds`` together: the slowest part's stages,
-    scaled to add up to ``seconds`` (threads start, and share cores with others)."""
-    slowest = max(part_timings, key=lambda t: sum(t.values()))
-    scale = seconds / max(sum(slowest.values()), 1e-12)
-    return {stage: value * scale for stage, value in slowest.items()}
-
-
-@dataclass(frozen=True)
-class _Part:
-    """One part compiled: its object code, optimised IR (names as in the IR), the functions it
-    defines ({name in the object: name in the IR}) and its timings."""
-
-    object_code: bytes
-    optimized: str
-    names: dict
-    timings: dict
-
-
-def _compile_part(ir_text: str, shared: frozenset, suffix: str, own_context: bool) -> _Part:
-    """Parse, optimise and emit one part; functions it defines and the ``shared`` ones it
-    declares get ``suffix``. With ``own_context``, everything happens in a fresh LLVM context,
-    target machine and pass builder, so parts compile on several threads at once."""
-    t0 = time.perf_counter()
-    context = llvm.create_context() if own_context else None
-    mod = None
-    try:
-        mod = _parse(ir_text, context)
-        names = {}
-        for f in mod.functions:
-            # internal functions (math in IR) keep their names: attributes name them as text
-            if f.is_declaration and f.name in shared:
-                f.name = f.name + suffix
-            elif not f.is_declaration and f.linkage != llvm.Linkage.internal:
-                names[f.name + suffix] = f.name
-                f.name = f.name + suffix
-        t1 = time.perf_counter()
-        tm = _new_target_machine() if own_context else _target_machine()
-        pb = llvm.create_pass_builder(tm, _pipeline_tuning())
-        pb.getModulePassManager().run(mod, pb)
-        optimized = str(mod).replace(suffix, "")
-        t2 = time.perf_counter()
-        object_code = tm.emit_object(mod)
-        t3 = time.perf_counter()
-    finally:  # the module before its context
-        if mod is not None:
-            mod.close()
-        if context is not None:
-            context.close()
-    return _Part(object_code, optimized, names,
-                 {"parse": t1 - t0, "optimise": t2 - t1, "machine_code": t3 - t2})
 
 
 def _pipeline_tuning():
@@ -470,42 +408,15 @@ def _pipeline_tuning():
     return pto
 
 
-#: the first text of a disk entry: this tag, then the size of each part's object code
-_PARTS_TAG = "parts-v1"
-
-
-def _to_disk(key: str, objects: list[bytes], optimized: list[str], ir_text: str,
-             original: dict[str, str]) -> None:
-    """Keep the objects of a module's parts (joined), each part's optimised IR, the IR and
-    the function names (see :func:`_from_disk`)."""
-    layout = " ".join([_PARTS_TAG, *(str(len(o)) for o in objects)])
-    diskcache.store(key, b"".join(objects), layout, *optimized, ir_text,
-                    "\n".join(f"{new} {old}" for new, old in original.items()))
-
-
 def _from_disk(key: str):
-    """(object code of each part, optimised IR of each part, IR, {name in the objects: function
-    name}) of the entry ``key``, or None: also for an entry of another layout (written by an
-    earlier brianjit: one object, no tag), which the compilation then replaces."""
+    """(object code, optimised IR, IR, {name in the object: function name}) of the entry
+    ``key``, or None."""
     entry = diskcache.load(key)
-    if entry is None or len(entry) < 2:
+    if entry is None or len(entry) != 4:
         return None
-    blob, layout, *texts = entry
-    tag, *sizes = layout.split(" ")
-    try:
-        sizes = [int(size) for size in sizes]
-    except ValueError:
-        return None
-    if tag != _PARTS_TAG or not sizes or min(sizes) < 0 or sum(sizes) != len(blob) \
-            or len(texts) != len(sizes) + 2:
-        return None
-    *optimized, ir_text, names = texts
+    object_code, optimized, ir_text, names = entry
     try:
         original = dict(line.split(" ") for line in names.splitlines())
     except ValueError:
         return None
-    objects, start = [], 0
-    for size in sizes:
-        objects.append(blob[start:start + size])
-        start += size
-    return objects, optimized, ir_text, original
+    return object_code, optimized, ir_text, original

@@ -52,14 +52,11 @@ from .barrier import STATUS, declare_barrier, word
 from .declarations import declare_function
 from .kernels import lower_kernel
 from .mathfuncs import set_math_mode
-from .module_split import ModuleParts, split_module
-from ..compile_threads import compile_threads
 from .loops import for_range
 from .partition import (ALIGNMENT, MIN_ELEMENTS_PER_THREAD, elementwise_together,
                         lower_partitioned, partitioned_on_threads)
 
-__all__ = ["ScheduledKernel", "build_network_module", "network_module_parts",
-           "kernel_function_name", "worth_threads",
+__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "worth_threads",
            "DRIVER_NAME", "PARTIAL_NAME", "THREADED_NAME",
            # the pieces another target's driver reuses (gpu/lowering.py)
            "export_with_subnormals_flushed", "on_tick", "StatusExit"]
@@ -129,14 +126,6 @@ def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
         if flush:
             export_with_subnormals_flushed(module, body, name)
     return module
-
-
-def network_module_parts(module: ir.Module, parts: int | None = None) -> ModuleParts:
-    """``module`` (from :func:`build_network_module`) split for ``jit`` into ``parts`` parts
-    (default: ``compile_threads.compile_threads()``) compiled at the same time, the drivers
-    with the small kernels they inline (``codegen.module_split``)."""
-    return split_module(module, compile_threads() if parts is None else parts,
-                        anchored=(DRIVER_NAME, PARTIAL_NAME, THREADED_NAME))
 
 
 def export_with_subnormals_flushed(module, body, name):
