@@ -3,10 +3,11 @@
 A cold build's LLVM part is the sum of what its kernels cost to optimise and to turn into machine
 code (plus a few ms of fixed cost per module), so this is where to look before making a kernel's
 IR smaller. For each kernel of the model's network, in schedule order: its name, its instructions
-before and after O3 (LLVM IR, as compiled in the network's own module), and the processor time of
-optimising and emitting a module holding only that kernel (min of ``--repeats``; processor time,
-not wall time, because on a shared machine wall times follow the load). The last line is the
-whole network module the same way, with the machine's load average.
+before O3 (alone) and after O3 (as compiled in the network's own module; in a threaded build with
+its ranged part and serial rest), and the processor time of optimising and emitting a module
+holding only that kernel (min of ``--repeats``; processor time, not wall time, because on a
+shared machine wall times follow the load). The last line is the whole network module the same
+way, with the machine's load average.
 
 Usage: ``python benchmarks/kernel_compile_cost.py swc-neuron [--repeats 5]``
 """
@@ -26,14 +27,16 @@ import models  # noqa: E402
 
 
 def instructions(ir_text: str, name: str) -> int:
-    """Instructions of the function ``name`` in ``ir_text`` (lines of its body that are not
-    labels, comments or the closing brace)."""
-    match = re.search(rf'^define[^@]*@"?{re.escape(name)}"?\(.*?^}}$', ir_text, re.M | re.S)
-    if not match:
-        return 0
-    body = match.group(0).splitlines()[1:-1]
-    return sum(1 for line in body if line.strip() and not line.rstrip().endswith(":")
-               and not line.lstrip().startswith(";"))
+    """Instructions of the function ``name`` in ``ir_text``, with its ranged part and serial
+    rest in a threaded build (``name.part``, ``name.rest``): lines of their bodies that are not
+    labels, comments or closing braces."""
+    total = 0
+    for match in re.finditer(rf'^define[^@]*@"?{re.escape(name)}(\.part|\.rest)?"?\(.*?^}}$',
+                             ir_text, re.M | re.S):
+        body = match.group(0).splitlines()[1:-1]
+        total += sum(1 for line in body if line.strip() and not line.rstrip().endswith(":")
+                     and not line.lstrip().startswith(";"))
+    return total
 
 
 def processor_seconds(ir_text: str, repeats: int) -> float:
