@@ -59,10 +59,7 @@ class ExprLowerer:
     # --- public ----------------------------------------------------------------------------------
     def type_of(self, expr: sympy.Basic) -> str:
         """Model type ('float', 'integer', 'boolean') of ``expr``."""
-        typ = self._known_types.get(expr)
-        if typ is None:
-            typ = self._known_types[expr] = infer_type(expr, self.types, self.function_types)
-        return typ
+        return infer_type(expr, self.types, self.function_types, self._known_types)
 
     def lower(self, expr: sympy.Basic) -> ir.Value:
         """Emit ``expr``; the result has the LLVM type of :meth:`type_of`."""

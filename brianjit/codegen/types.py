@@ -74,21 +74,37 @@ def fits_i64(expr: sympy.Basic) -> bool:
     return not isinstance(expr, sympy.Integer) or _I64_MIN <= int(expr) <= _I64_MAX
 
 
-def _arithmetic(expr: sympy.Basic, types: Mapping[str, str], functions=None) -> str:
+def _arithmetic(expr: sympy.Basic, types: Mapping[str, str], functions=None,
+                known=None) -> str:
     """The join of the operands' types; an integer constant beyond 64 bits among integer operands
     is an OverflowError (Brian2: 'Python int too large to convert to C long')."""
     big = [a for a in expr.args if not fits_i64(a)]
-    others = [infer_type(a, types, functions) for a in expr.args if fits_i64(a)]
+    others = [infer_type(a, types, functions, known) for a in expr.args if fits_i64(a)]
     if big and others and FLOAT not in others:
         raise OverflowError(f"the integer {big[0]} does not fit in 64 bits, in the integer "
                             f"arithmetic {expr} (write it as a float, e.g. 2.0**64)")
     return join(*others, *[FLOAT] * len(big))
 
 
-def infer_type(expr: sympy.Basic, types: Mapping[str, str], functions=None) -> str:
+def infer_type(expr: sympy.Basic, types: Mapping[str, str], functions=None,
+               known: dict | None = None) -> str:
     """Type of ``expr`` given the types of its names (and, in ``functions``, a callable of the
     argument types giving the result type of each user function by name; unknown functions
-    return floats). Raises KeyError naming an unknown name."""
+    return floats). Raises KeyError naming an unknown name.
+
+    ``known``: expression -> type, the answers of earlier calls with the same ``types`` and
+    ``functions`` (``types`` may only have gained names since); read and filled here for every
+    sub-expression, so a caller that asks the type of each node of a tree (the lowering)
+    infers each node once instead of once per node above it."""
+    if known is None:
+        return _infer_type(expr, types, functions, None)
+    typ = known.get(expr)
+    if typ is None:
+        typ = known[expr] = _infer_type(expr, types, functions, known)
+    return typ
+
+
+def _infer_type(expr, types, functions, known) -> str:
     from ..model.functions import SYMPY_HEADS
     if isinstance(expr, sympy.Symbol):
         if expr.name not in types:
@@ -103,24 +119,24 @@ def infer_type(expr: sympy.Basic, types: Mapping[str, str], functions=None) -> s
     if isinstance(expr, sympy.Number) or isinstance(expr, sympy.NumberSymbol):
         return FLOAT
     if isinstance(expr, (sympy.Add, sympy.Mul)):
-        return _arithmetic(expr, types, functions)
+        return _arithmetic(expr, types, functions, known)
     if isinstance(expr, sympy.Pow):
         base, exponent = expr.args
         if isinstance(exponent, sympy.Integer) and exponent >= 0:
-            return join(infer_type(base, types, functions))
+            return join(infer_type(base, types, functions, known))
         return FLOAT
     if isinstance(expr, sympy.Piecewise):
-        branch_types = {infer_type(value, types, functions) for value, _ in expr.args}
+        branch_types = {infer_type(value, types, functions, known) for value, _ in expr.args}
         return BOOLEAN if branch_types == {BOOLEAN} else join(*branch_types)
     spec = SYMPY_HEADS.get(getattr(expr, "func", None))
     if spec is not None:
         if spec.result_type == "highest":
-            return _arithmetic(expr, types, functions)
+            return _arithmetic(expr, types, functions, known)
         return spec.result_type
     if isinstance(expr, sympy.Function):
         typed = (functions or {}).get(getattr(expr.func, "__name__", None))
         if typed is not None:
-            return typed([infer_type(a, types, functions) for a in expr.args])
+            return typed([infer_type(a, types, functions, known) for a in expr.args])
         return FLOAT  # other user functions (TimedArray): double in, double out
     raise NotImplementedError(f"cannot infer the type of {type(expr).__name__} node: {expr}")
 

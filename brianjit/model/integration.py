@@ -188,8 +188,10 @@ def _assemble(temps, new_values, system: OdeSystem):
     another new value reads goes through a ``_<name>`` temporary so every write reads old values."""
     temps = _merge_duplicates(temps, new_values)
     states = {name: system.states[name] for name in system.names}
+    # each new value's names once (sympy walks the whole expression for them every time)
+    reads = {name: new_values[name].free_symbols for name in system.names}
     readers = {name: [other for other in system.names
-                      if other != name and states[name] in new_values[other].free_symbols]
+                      if other != name and states[name] in reads[other]]
                for name in system.names}
     finals, direct_writes, buffered_writes = [], [], []
     for name in system.names:
@@ -200,7 +202,9 @@ def _assemble(temps, new_values, system: OdeSystem):
         else:
             direct_writes.append((name, new_values[name]))
     writes = direct_writes + buffered_writes   # nobody reads a direct variable's old value
-    statements = _drop_unused(temps + finals, [expr for _, expr in writes])
+    read = set().union(*(reads[name] for name, _ in direct_writes),
+                       *(temp.free_symbols for _, temp in buffered_writes))
+    statements = _drop_unused(temps + finals, read)
     return statements + writes
 
 
@@ -219,10 +223,9 @@ def _merge_duplicates(temps, new_values):
     return merged
 
 
-def _drop_unused(statements, final_exprs):
-    needed = set()
-    for expr in final_exprs:
-        needed |= {s.name for s in expr.free_symbols}
+def _drop_unused(statements, read):
+    """``statements`` that the writes (which read the symbols ``read``) need, in order."""
+    needed = {s.name for s in read}
     kept = []
     for name, expr in reversed(statements):
         if name in needed:
