@@ -272,8 +272,10 @@ def _triangular_exp(matrix):
     for distance in range(1, n):
         for i in range(n - distance):
             j = i + distance
+            # F T = T F at (i, j): F_ij (T_jj - T_ii) = T_ij (F_jj - F_ii)
+            #                                         + sum_k (T_ik F_kj - F_ik T_kj), i < k < j
             numerator = matrix[i, j] * (result[j, j] - result[i, i]) + sum(
-                (result[i, k] * matrix[k, j] - matrix[i, k] * result[k, j] for k in range(i + 1, j)),
+                (matrix[i, k] * result[k, j] - result[i, k] * matrix[k, j] for k in range(i + 1, j)),
                 sympy.S.Zero)
             if numerator != 0:
                 result[i, j] = numerator / (diagonal[j] - diagonal[i])
