@@ -6,7 +6,7 @@ read-only. Expected values measured with Brian2 2.9.0 (numpy target) on the same
 import numpy as np
 import pytest
 
-from brianjit import Network, SpikeGeneratorGroup, ms, second
+from brianjit import NeuronGroup, Network, SpikeGeneratorGroup, Synapses, ms, second
 
 
 def test_spike_variables_in_get_states():
@@ -40,3 +40,14 @@ def test_spike_variables_are_read_only():
     sg = SpikeGeneratorGroup(2, [0, 1], [1, 2] * ms)
     with pytest.raises(TypeError, match="read-only"):
         sg.set_states({"spike_time": [3, 4] * ms})
+
+
+def test_period_is_a_variable_a_synapses_reads_as_period_pre():
+    # Brian2 2.9.0 (numpy target): G.v == [12, 8] ms, and 'period_pre' among S.get_states()
+    sg = SpikeGeneratorGroup(2, [0, 1], [1, 2] * ms, period=4 * ms)
+    G = NeuronGroup(2, "v : second")
+    S = Synapses(sg, G, on_pre="v_post += period_pre")
+    S.connect(j="i")
+    assert "period_pre" in S.get_states()
+    Network(sg, G, S).run(10 * ms)
+    np.testing.assert_allclose(np.asarray(G.v / ms), [12, 8])

@@ -27,11 +27,10 @@ __all__ = ["SpikeGeneratorGroup"]
 
 
 #: what ``get_states()`` and attributes give besides the group's variables (Brian2's names):
-#: (dimension, type, scalar); read-only
+#: (dimension, type, scalar); read-only (``period`` is a variable)
 _SPIKE_ARRAY_NAMES = {"neuron_index": (DIMENSIONLESS, "integer", False),
                       "spike_number": (DIMENSIONLESS, "integer", False),
-                      "spike_time": (second.dim, "float", False),
-                      "period": (second.dim, "float", True)}
+                      "spike_time": (second.dim, "float", False)}
 
 
 def _timestep(times, dt):
@@ -99,6 +98,9 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         self._spike_neurons = DynamicArray(0, dtype=np.int32)
         self._spike_times = DynamicArray(0, dtype=np.float64)
         self._period_seconds = DynamicArray(1, dtype=np.float64)
+        # a variable, as in Brian2: get_states() has it, and a Synapses from here has period_pre
+        self.variables["period"] = Variable("period", self._period_seconds, second.dim,
+                                            scalar=True, read_only=True)
         self._neuron_index = DynamicArray(0, dtype=np.int32)
         self._timebins = DynamicArray(0, dtype=np.int32)
         self._lastindex = DynamicArray(1, dtype=np.int64)
@@ -224,8 +226,7 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         times = self._spike_times.data.copy()
         return {"neuron_index": self._spike_neurons.data.copy(),
                 "spike_number": np.arange(len(times), dtype=np.int32),
-                "spike_time": Quantity(times, dim=second.dim) if use_units else times,
-                "period": self.period if use_units else np.asarray(self._period)}
+                "spike_time": Quantity(times, dim=second.dim) if use_units else times}
 
     def _state_names(self, subexpressions, read_only_variables):
         names = Group._state_names(self, subexpressions, read_only_variables)
