@@ -193,8 +193,7 @@ def _frozen_calls(system):
     stand_ins: dict[sympy.Expr, sympy.Symbol] = {}
     for f in system.drift.values():
         for call in sorted(f.atoms(sympy.core.function.AppliedUndef), key=str):
-            # Brian2: only a call of t itself is constant during a step (ta(t/2) is not)
-            if call.func.__name__ in system.locally_constant and call.args == (system.t,):
+            if system.is_locally_constant_call(call):   # ta(t), ta2(t, i); not ta(t/2)
                 stand_ins.setdefault(call, sympy.Dummy(call.func.__name__, real=True))
     if not stand_ins:
         return system.drift, {}
