@@ -32,7 +32,8 @@ from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
 from .frontend_memo import integrated_unless_refractory
-from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
+from .group import (MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names,
+                    implicit_variables)
 from .stateful import Stateful
 from .synapse_records import interleave_pathway_variables
 from .synaptic_pathway import SynapticPathway, checked_delay
@@ -66,9 +67,10 @@ def _side_variable(group, base):
     ``t_post``) reads: a stored one, or one of ``_SIDE_IMPLICIT`` (for ``i`` only where the group
     starts at element 0: Brian2's ``i`` of a later subgroup is a relative subexpression)."""
     var = group.variables.get(base)
-    if var is None and base in _SIDE_IMPLICIT and base in group.variables \
-            and (base != "i" or group.start == 0):
-        var = group.variables[base]
+    if var is None and base in _SIDE_IMPLICIT and (base != "i" or group.start == 0):
+        # every group has them; asking the group would compute all its implicit names (a
+        # NeuronGroup's noise variables need sympy, which a cached group must not import)
+        var = implicit_variables((base,))[base]
     return var
 
 
