@@ -17,8 +17,10 @@ _FULL = ['N', 'N_incoming', 'N_outgoing', 'N_post', 'N_pre', 'dt', 'dt_post', 'd
 
 
 def _groups():
-    A = NeuronGroup(4, "v : 1", threshold="v > 1", reset="v = 0", refractory=1 * ms)
-    B = NeuronGroup(3, "x : 1")
+    # clocks of their own: t is 0 whatever earlier tests did to defaultclock
+    A = NeuronGroup(4, "v : 1", threshold="v > 1", reset="v = 0", refractory=1 * ms,
+                    dt=0.1 * ms)
+    B = NeuronGroup(3, "x : 1", dt=0.1 * ms)
     return A, B
 
 
