@@ -115,6 +115,11 @@ class Threshold:
     mask: int
 
 
+#: the scalar a kernel's ``t = step * dt`` uses instead of ``dt`` when the code's ``dt`` is
+#: another clock's: a ``run_regularly`` with a dt of its own steps with its clock, but its code
+#: reads its group's ``dt`` (Brian2 resolves ``dt`` among the group's variables)
+STEP_DT = "_step_dt"
+
 #: elements per block of the GPU form's parallel spike compaction: one thread counts, then
 #: writes, the spikes of a block (``gpu/compaction.py``)
 COMPACTION_BLOCK = 1024

@@ -125,7 +125,8 @@ class KernelEmitter:
                     self._scalars[name] = self.load(var)
             if "dt" in self._scalars and "t" not in self._scalars:
                 b = self.prologue
-                self._scalars["t"] = b.fmul(b.sitofp(self.step, F64), self._scalars["dt"])
+                step_dt = self._scalars.get(K.STEP_DT, self._scalars["dt"])
+                self._scalars["t"] = b.fmul(b.sitofp(self.step, F64), step_dt)
         return self._scalars
 
     def types(self):

@@ -193,8 +193,7 @@ def _frozen_calls(system):
     stand_ins: dict[sympy.Expr, sympy.Symbol] = {}
     for f in system.drift.values():
         for call in sorted(f.atoms(sympy.core.function.AppliedUndef), key=str):
-            # Brian2: only a call of t itself is constant during a step (ta(t/2) is not)
-            if call.func.__name__ in system.locally_constant and call.args == (system.t,):
+            if system.is_locally_constant_call(call):   # ta(t), ta2(t, i); not ta(t/2)
                 stand_ins.setdefault(call, sympy.Dummy(call.func.__name__, real=True))
     if not stand_ins:
         return system.drift, {}
@@ -272,8 +271,10 @@ def _triangular_exp(matrix):
     for distance in range(1, n):
         for i in range(n - distance):
             j = i + distance
+            # F T = T F at (i, j): F_ij (T_jj - T_ii) = T_ij (F_jj - F_ii)
+            #                                         + sum_k (T_ik F_kj - F_ik T_kj), i < k < j
             numerator = matrix[i, j] * (result[j, j] - result[i, i]) + sum(
-                (result[i, k] * matrix[k, j] - matrix[i, k] * result[k, j] for k in range(i + 1, j)),
+                (matrix[i, k] * result[k, j] - result[i, k] * matrix[k, j] for k in range(i + 1, j)),
                 sympy.S.Zero)
             if numerator != 0:
                 result[i, j] = numerator / (diagonal[j] - diagonal[i])

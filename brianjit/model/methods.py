@@ -95,13 +95,20 @@ class OdeSystem:
 
     def varies_during_step(self, expr) -> bool:
         """Whether ``expr`` may change during a step: it uses a state variable, or ``t`` other
-        than as the whole argument of a function constant during a step (Brian2's
+        than as an argument of a function constant during a step (Brian2's
         ``is_constant_over_dt``: ``ta(t)`` of a TimedArray whose dt is a multiple of the step)."""
         if expr.free_symbols & set(self.states.values()):
             return True
         frozen = {call: sympy.S.Zero for call in expr.atoms(sympy.Function)
-                  if type(call).__name__ in self.locally_constant and call.args == (self.t,)}
+                  if self.is_locally_constant_call(call)}
         return self.t in (expr.xreplace(frozen) if frozen else expr).free_symbols
+
+    def is_locally_constant_call(self, call) -> bool:
+        """Whether ``call`` is constant during a step (Brian2's ``is_constant_over_dt``): a
+        function of ``locally_constant`` with ``t`` itself among its arguments and no other use
+        of ``t`` (``ta(t)``, a 2-D TimedArray's ``ta(t, i)``; not ``ta(t/2)``)."""
+        return (type(call).__name__ in self.locally_constant and self.t in call.args
+                and all(arg == self.t or not arg.has(self.t) for arg in call.args))
 
     @classmethod
     def from_rhs(cls, rhs: dict, t: sympy.Symbol, dt: sympy.Symbol, reserved=(),

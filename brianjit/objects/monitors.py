@@ -271,13 +271,16 @@ class _RecordingView:
 
 
 class PopulationRateMonitor(Recorder, BrianObject, Stateful):
-    """The fraction of ``source`` spiking per time step, as a rate."""
+    """The fraction of ``source`` spiking per time step, as a rate. It records at the end of
+    the step, as Brian2's does: every spike of the step is there by then, also those of a group
+    whose spikes come after the thresholds (a SpikeGeneratorGroup with ``when='after_thresholds'``);
+    ``when``/``order`` (not Brian2 arguments) move it."""
 
     add_to_magic_network = True
     invalidates_magic_network = False   # Brian2: a monitor may join a magic network later
 
     def __init__(self, source, name="ratemonitor*", codeobj_class=None, dtype=np.float64,
-                 when="thresholds", order=1):
+                 when="end", order=0):
         owner, start, stop = source_range(source)
         BrianObject.__init__(self, name=name, default_name="ratemonitor", clock=owner.clock,
                              when=when, order=order)

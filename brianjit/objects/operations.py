@@ -181,6 +181,12 @@ class RunRegularly(BrianObject):
         owner, offset = self.owner, self.group.start - self.owner.start
         variables = array_vars(ctx.slots, owner.variables, list(owner.variables), offset)
         variables.update(ctx.environment(self, self.clock))
+        if self.clock is not owner.clock:
+            # the code's dt is the group's (Brian2); the kernel steps with its own clock
+            variables[K.STEP_DT] = ctx.slots.array_var(K.STEP_DT, ctx.dt_array(self.clock),
+                                                       "float", scalar=True)
+            variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(owner.clock), "float",
+                                                  scalar=True)
         def assign(st):
             return K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
         scalar = [assign(st) for st in self.statements if self._is_scalar(st)]

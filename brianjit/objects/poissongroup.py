@@ -2,9 +2,11 @@
 
 It is a NeuronGroup with the model ``rates : Hz`` (or ``rates = <expression> : Hz``) and the
 threshold ``rand() < rates*dt`` (Brian2's definition), so spike space, subgroups, state access,
-monitors and synapses work as for any NeuronGroup; the threshold runs at the group's ``when``
-(default 'thresholds') and is drawn as Bernoulli spikes with random numbers only for candidates
-(the same distribution; far fewer random numbers when spikes are rare).
+monitors and synapses work as for any NeuronGroup; the threshold runs at 'thresholds' with the
+group's ``order`` whatever its ``when`` (Brian2's PoissonGroup keeps ``when`` only as an
+attribute: its Thresholder has its own default), and is drawn as Bernoulli spikes with random
+numbers only for candidates (the same distribution; far fewer random numbers when spikes are
+rare).
 """
 from __future__ import annotations
 
@@ -38,7 +40,6 @@ class PoissonGroup(NeuronGroup):
         if not (isinstance(when, str) and when.isidentifier()):
             raise ValueError(f"'when' must name a slot of the schedule, not {when!r}")
         self.when = when
-        self.thresholder["spike"].when = when
         if not isinstance(rates, str):
             self.rates = rates
         self._probabilities = DynamicArray(int(N))

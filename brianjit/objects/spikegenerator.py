@@ -14,16 +14,23 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..units import Quantity, fail_for_dimension_mismatch, second
+from ..units import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, second
 from .base import BrianObject
 from .events import new_event_space
 from .group import Group, check_group_size
 from .hierarchy import SpikeSource
 from .model_warnings import warn_ignored_spikes, warn_long_period
 from .stateful import Stateful
-from .variables import Variables
+from .variables import Variable, Variables
 
 __all__ = ["SpikeGeneratorGroup"]
+
+
+#: what ``get_states()`` and attributes give besides the group's variables (Brian2's names):
+#: (dimension, type, scalar); read-only (``period`` is a variable)
+_SPIKE_ARRAY_NAMES = {"neuron_index": (DIMENSIONLESS, "integer", False),
+                      "spike_number": (DIMENSIONLESS, "integer", False),
+                      "spike_time": (second.dim, "float", False)}
 
 
 def _timestep(times, dt):
@@ -91,6 +98,9 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         self._spike_neurons = DynamicArray(0, dtype=np.int32)
         self._spike_times = DynamicArray(0, dtype=np.float64)
         self._period_seconds = DynamicArray(1, dtype=np.float64)
+        # a variable, as in Brian2: get_states() has it, and a Synapses from here has period_pre
+        self.variables["period"] = Variable("period", self._period_seconds, second.dim,
+                                            scalar=True, read_only=True)
         self._neuron_index = DynamicArray(0, dtype=np.int32)
         self._timebins = DynamicArray(0, dtype=np.int32)
         self._lastindex = DynamicArray(1, dtype=np.int64)
@@ -211,11 +221,31 @@ class SpikeGeneratorGroup(Group, BrianObject, Stateful, SpikeSource):
         space = self.spikespace.data
         return space[:space[-1]].copy()
 
+    def _spike_arrays(self, use_units=True):
+        """Brian2's read-only variables of the spikes, in (time, index) order: copies."""
+        times = self._spike_times.data.copy()
+        return {"neuron_index": self._spike_neurons.data.copy(),
+                "spike_number": np.arange(len(times), dtype=np.int32),
+                "spike_time": Quantity(times, dim=second.dim) if use_units else times}
+
+    def _state_names(self, subexpressions, read_only_variables):
+        names = Group._state_names(self, subexpressions, read_only_variables)
+        return names + sorted(self._spike_arrays()) if read_only_variables else names
+
+    def variable_info(self, name):
+        if name in _SPIKE_ARRAY_NAMES:
+            dim, dtype, scalar = _SPIKE_ARRAY_NAMES[name]
+            return Variable(name, None, dim, dtype, scalar=scalar, read_only=True)
+        return Group.variable_info(self, name)
+
+    def state(self, name, use_units=True, level=0):
+        if name in _SPIKE_ARRAY_NAMES:
+            return self._spike_arrays(use_units)[name]
+        return Group.state(self, name, use_units, level)
+
     def __getattr__(self, name):
-        if name == "neuron_index":
-            return self._spike_neurons.data.copy()
-        if name == "spike_time":
-            return Quantity(self._spike_times.data.copy(), dim=second.dim)
+        if name in _SPIKE_ARRAY_NAMES:
+            return self._spike_arrays()[name]
         return Group.__getattr__(self, name)
 
     def __repr__(self):

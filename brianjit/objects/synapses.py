@@ -33,7 +33,8 @@ from .base import BrianObject
 from .connect import connect_synapses
 from .events import event_space
 from .frontend_memo import integrated_unless_refractory, warns_at_use
-from .group import MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names
+from .group import (MAX_SYNAPSES, SPECIAL_NAMES, Group, check_pre_post_names,
+                    implicit_variables)
 from .stateful import Stateful
 from .synapse_records import interleave_pathway_variables
 from .synaptic_pathway import SynapticPathway, checked_delay
@@ -57,6 +58,21 @@ _SIDES = (("_pre", "source", "i"), ("_post", "target", "j"))
 #: Brian2's ``_synaptic_pre``/``_synaptic_post``: each synapse's source/target neuron counted in
 #: the group that stores it (a subgroup's start added to ``i``/``j``), and the index they add to
 _ABSOLUTE_INDICES = {"_synaptic_pre": ("i", "source"), "_synaptic_post": ("j", "target")}
+#: a source's/target's implicit variables that Brian2 offers with a suffix (``t_pre``,
+#: ``dt_post``, ``i_pre`` ...; ``N_pre``/``N_post`` are the synapses' own)
+_SIDE_IMPLICIT = ("i", "t", "dt", "t_in_timesteps")
+
+
+def _side_variable(group, base):
+    """The variable ``base`` of a source or target ``group`` that a suffixed name (``v_pre``,
+    ``t_post``) reads: a stored one, or one of ``_SIDE_IMPLICIT`` (for ``i`` only where the group
+    starts at element 0: Brian2's ``i`` of a later subgroup is a relative subexpression)."""
+    var = group.variables.get(base)
+    if var is None and base in _SIDE_IMPLICIT and (base != "i" or group.start == 0):
+        # every group has them; asking the group would compute all its implicit names (a
+        # NeuronGroup's noise variables need sympy, which a cached group must not import)
+        var = implicit_variables((base,))[base]
+    return var
 
 
 def _check_group(group, role):
@@ -366,9 +382,10 @@ class Synapses(Group, BrianObject, Stateful):
         for suffix, role, index in _SIDES:
             group = getattr(self, role)
             base = name[:-len(suffix)] if name.endswith(suffix) else None
+            var = _side_variable(group, base) if base else None
             if base is None and role == "target":
                 base = name
-            var = group.variables.get(base) if base else None
+                var = group.variables.get(base)
             if var is not None and var.index is None:
                 return group, base, index
         return None
@@ -388,8 +405,23 @@ class Synapses(Group, BrianObject, Stateful):
                 names.setdefault(base + suffix, var)
                 if role == "target":
                     names.setdefault(base, var)
+            for base in _SIDE_IMPLICIT:
+                var = _side_variable(group, base)
+                if var is not None:
+                    names.setdefault(base + suffix, var)
         return {name: var for name, var in names.items()
                 if not dict.__contains__(self.variables, name)}
+
+    def _state_names(self, subexpressions, read_only_variables):
+        """Brian2's names for ``get_states()``: a pathway's ``delay`` is the pathway's variable,
+        not one of the synapses' (``S.delay`` still reads it); ``i``/``j`` of a source/target
+        subgroup that does not start at 0 are subexpressions (relative indices)."""
+        hidden = {"delay"}
+        if not subexpressions:
+            hidden |= {index for index, group in (("i", self.source), ("j", self.target))
+                       if group.start != 0}
+        return [n for n in Group._state_names(self, subexpressions, read_only_variables)
+                if n not in hidden]
 
     def raw_values(self, name):
         reference = self._reference(name)
