@@ -38,7 +38,8 @@ from .front_key import front_key
 from .frontend_memo import method_text
 
 __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_key",
-           "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key"]
+           "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key",
+           "stored_kernels", "kernels_of_entry"]
 
 #: entries this process found or wrote, by front key (a loop finds its entry without the disk)
 _entries: OrderedDict = OrderedDict()
@@ -126,6 +127,45 @@ class StoredKernel:
 
     def __str__(self):
         return f"kernel {self.name}:{self._text}"
+
+
+def stored_kernels(objects, entries) -> list | None:
+    """The kernels of a build of ``objects`` as an entry keeps them (``FrontEntry.kernels``),
+    from ``entries`` ``[(sort key, object, ScheduledKernel, part)]`` in schedule order; None
+    when a kernel's part is not one of its object's ``schedule_entries()`` or its name does
+    not start with its object's name (a later build could not name it)."""
+    position = {id(obj): k for k, obj in enumerate(objects)}
+    kernels = []
+    for key, obj, scheduled, part in entries:
+        found = [j for j, p in enumerate(obj.schedule_entries()) if p == part]
+        name, text = scheduled.kernel.name, str(scheduled.kernel)
+        head = f"kernel {name}:"
+        if not found or not name.startswith(obj.name) or not text.startswith(head):
+            return None
+        kernels.append([position[id(obj)], key[-1], found[0], name[len(obj.name):],
+                        scheduled.period, text[len(head):]])
+    return kernels
+
+
+def kernels_of_entry(entry, objects, periods, schedule):
+    """``(owners, StoredKernels, sort keys)`` of ``entry``'s kernels for ``objects`` now: each
+    kernel's part found again among its object's ``schedule_entries()``; None when a part is
+    gone, runs on another period, or the kernels would now be sorted otherwise (names break
+    ties in the schedule's order)."""
+    from .scheduling import slot_position
+    owners, kernels, keys = [], [], []
+    for k, n, j, suffix, period, text in entry.kernels:
+        parts = objects[k].schedule_entries() if k < len(objects) else []
+        if j >= len(parts) or periods.get(parts[j].clock) != period:
+            return None
+        part = parts[j]
+        keys.append(slot_position(part.when, schedule, f"'{part.name}'")
+                    + (part.order, part.name, n))
+        owners.append(objects[k])
+        kernels.append(StoredKernel(objects[k].name + suffix, text))
+    if keys != sorted(keys):
+        return None
+    return owners, kernels, keys
 
 
 @dataclasses.dataclass
