@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 
 from .. import diskcache
@@ -41,9 +42,11 @@ __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_
            "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key",
            "stored_kernels", "kernels_of_entry"]
 
-#: entries this process found or wrote, by front key (a loop finds its entry without the disk)
+#: entries this process found or wrote, by front key (a loop finds its entry without the disk);
+#: networks may be built in several threads, so it is used under ``_lock``
 _entries: OrderedDict = OrderedDict()
 _REMEMBERED = 64
+_lock = threading.Lock()
 
 
 class NoKey(Exception):
@@ -246,19 +249,22 @@ def front_counts() -> dict:
     kernels made), ``miss`` (a front key without a fitting entry: kernels made), ``no_key``
     (some object has no front key, or a device's target), and how many entries were
     ``stored``."""
-    return dict(_counts)
+    with _lock:
+        return dict(_counts)
 
 
 def count(answer: str) -> None:
-    _counts[answer] += 1
+    with _lock:
+        _counts[answer] += 1
 
 
 def load_entry(key: str) -> FrontEntry | None:
     """The entry stored under the front ``key`` (this process's, else the disk's), or None."""
-    entry = _entries.get(key)
-    if entry is not None:
-        _entries.move_to_end(key)
-        return entry
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None:
+            _entries.move_to_end(key)
+            return entry
     stored = diskcache.load(key)
     if stored is None or len(stored) != 2 or stored[0] != b"front":
         return None
@@ -269,17 +275,19 @@ def load_entry(key: str) -> FrontEntry | None:
 
 
 def store_entry(key: str, entry: FrontEntry) -> None:
-    _counts["stored"] += 1
+    count("stored")
     _remember(key, entry)
     diskcache.store(key, b"front", entry.to_text())
 
 
 def forget_entry(key: str) -> None:
     """Drop the in-process entry of ``key`` (it did not fit the objects it was found for)."""
-    _entries.pop(key, None)
+    with _lock:
+        _entries.pop(key, None)
 
 
 def _remember(key, entry):
-    _entries[key] = entry
-    while len(_entries) > _REMEMBERED:
-        _entries.popitem(last=False)
+    with _lock:
+        _entries[key] = entry
+        while len(_entries) > _REMEMBERED:
+            _entries.popitem(last=False)
