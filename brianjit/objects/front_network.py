@@ -35,6 +35,7 @@ from collections import OrderedDict
 
 from .. import diskcache
 from ..model.known_texts import sympy_release
+from ..utils import debug
 from .front_key import front_key
 from .frontend_memo import method_text
 
@@ -107,7 +108,10 @@ def network_front_key(objects, keying, periods, **lowering) -> str | None:
             clocks = [periods[obj.clock]] + [periods[p.clock] for p in obj.schedule_entries()]
             parts.append(canonical_text((type(obj).__module__, type(obj).__qualname__, obj.when,
                                          obj.order, clocks, key)))
-    except (NoKey, KeyError, TypeError):
+    except NoKey:
+        return None
+    except Exception as error:   # noqa: BLE001 - no key is always safe: kernels are made
+        debug("brianjit.front_network", f"no front key for the network: {error!r}")
         return None
     return hashlib.sha256("\n".join(["network-front", *parts]).encode()).hexdigest()
 
