@@ -20,7 +20,8 @@ from brianjit import *
 from brianjit.utils.logger import catch_logs
 spec = json.loads(sys.argv[1])
 sys.path.insert(0, spec["benchmarks"])
-from models import COBAHH_EQUATIONS
+from models import (COBAHH_EQUATIONS, STDP_NEURON_EQUATIONS, STDP_ON_POST, STDP_ON_PRE,
+                    STDP_SYNAPSE_EQUATIONS)
 variant = spec.get("variant", {})
 if "fingerprint" in variant:
     from brianjit import diskcache
@@ -72,7 +73,7 @@ elif model == "cobahh":
     Cm, gl, g_na, g_kd = 200*pF, 10*nS, 20*uS, 6*uS
     El, EK, ENa, VT = -60*mV, -90*mV, 50*mV, -63*mV
     taue, taui, Ee, Ei, we, wi = 5*ms, 10*ms, 0*mV, -80*mV, 6*nS, 67*nS
-    eqs = COBAHH_EQUATIONS   # the benchmark's model (benchmarks/models.py)
+    eqs = COBAHH_EQUATIONS   # the benchmarks' models (benchmarks/models.py)
     P = NeuronGroup(N, eqs, threshold='v > -20*mV', refractory=3*ms,
                     method='exponential_euler')
     P.v = El + (np.arange(N) % 7 - 3) * 5 * mV
@@ -88,18 +89,10 @@ elif model == "stdp":
     gmax, dApre = 0.05, 0.01*0.05
     dApost = -dApre * 1.05
     inp = PoissonGroup(N, rates=variant.get("rates", 40)*Hz)
-    post = NeuronGroup(3, '''dv/dt = (ge * (Ee - v) + El - v) / taum : volt
-                             dge/dt = -ge / taue : 1''', threshold='v > vt', reset='v = vr',
+    post = NeuronGroup(3, STDP_NEURON_EQUATIONS, threshold='v > vt', reset='v = vr',
                        method='euler')
     post.v = vr
-    S = Synapses(inp, post, '''w : 1
-                             dApre/dt = -Apre / taupre : 1 (event-driven)
-                             dApost/dt = -Apost / taupost : 1 (event-driven)''',
-                 on_pre='''ge_post += w
-                           Apre += dApre
-                           w = clip(w + Apost, 0, gmax)''',
-                 on_post='''Apost += dApost
-                            w = clip(w + Apre, 0, gmax)''')
+    S = Synapses(inp, post, STDP_SYNAPSE_EQUATIONS, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST)
     S.connect(i=np.repeat(np.arange(N), 3), j=np.tile(np.arange(3), N))
     S.w = rng.random(len(S)) * gmax
     objects = [inp, post, S, SpikeMonitor(post), StateMonitor(S, 'w', record=[0, 5])]

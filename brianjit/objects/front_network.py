@@ -30,19 +30,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 
 from .. import diskcache
 from ..model.known_texts import sympy_release
+from ..utils import debug
 from .front_key import front_key
 from .frontend_memo import method_text
 
 __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_key",
-           "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key"]
+           "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key",
+           "stored_kernels", "kernels_of_entry"]
 
-#: entries this process found or wrote, by front key (a loop finds its entry without the disk)
+#: entries this process found or wrote, by front key (a loop finds its entry without the disk);
+#: networks may be built in several threads, so it is used under ``_lock``
 _entries: OrderedDict = OrderedDict()
 _REMEMBERED = 64
+_lock = threading.Lock()
 
 
 class NoKey(Exception):
@@ -103,7 +108,10 @@ def network_front_key(objects, keying, periods, **lowering) -> str | None:
             clocks = [periods[obj.clock]] + [periods[p.clock] for p in obj.schedule_entries()]
             parts.append(canonical_text((type(obj).__module__, type(obj).__qualname__, obj.when,
                                          obj.order, clocks, key)))
-    except (NoKey, KeyError, TypeError):
+    except NoKey:
+        return None
+    except Exception as error:   # noqa: BLE001 - no key is always safe: kernels are made
+        debug("brianjit.front_network", f"no front key for the network: {error!r}")
         return None
     return hashlib.sha256("\n".join(["network-front", *parts]).encode()).hexdigest()
 
@@ -126,6 +134,45 @@ class StoredKernel:
 
     def __str__(self):
         return f"kernel {self.name}:{self._text}"
+
+
+def stored_kernels(objects, entries) -> list | None:
+    """The kernels of a build of ``objects`` as an entry keeps them (``FrontEntry.kernels``),
+    from ``entries`` ``[(sort key, object, ScheduledKernel, part)]`` in schedule order; None
+    when a kernel's part is not one of its object's ``schedule_entries()`` or its name does
+    not start with its object's name (a later build could not name it)."""
+    position = {id(obj): k for k, obj in enumerate(objects)}
+    kernels = []
+    for key, obj, scheduled, part in entries:
+        found = [j for j, p in enumerate(obj.schedule_entries()) if p == part]
+        name, text = scheduled.kernel.name, str(scheduled.kernel)
+        head = f"kernel {name}:"
+        if not found or not name.startswith(obj.name) or not text.startswith(head):
+            return None
+        kernels.append([position[id(obj)], key[-1], found[0], name[len(obj.name):],
+                        scheduled.period, text[len(head):]])
+    return kernels
+
+
+def kernels_of_entry(entry, objects, periods, schedule):
+    """``(owners, StoredKernels, sort keys)`` of ``entry``'s kernels for ``objects`` now: each
+    kernel's part found again among its object's ``schedule_entries()``; None when a part is
+    gone, runs on another period, or the kernels would now be sorted otherwise (names break
+    ties in the schedule's order)."""
+    from .scheduling import slot_position
+    owners, kernels, keys = [], [], []
+    for k, n, j, suffix, period, text in entry.kernels:
+        parts = objects[k].schedule_entries() if k < len(objects) else []
+        if j >= len(parts) or periods.get(parts[j].clock) != period:
+            return None
+        part = parts[j]
+        keys.append(slot_position(part.when, schedule, f"'{part.name}'")
+                    + (part.order, part.name, n))
+        owners.append(objects[k])
+        kernels.append(StoredKernel(objects[k].name + suffix, text))
+    if keys != sorted(keys):
+        return None
+    return owners, kernels, keys
 
 
 @dataclasses.dataclass
@@ -206,19 +253,22 @@ def front_counts() -> dict:
     kernels made), ``miss`` (a front key without a fitting entry: kernels made), ``no_key``
     (some object has no front key, or a device's target), and how many entries were
     ``stored``."""
-    return dict(_counts)
+    with _lock:
+        return dict(_counts)
 
 
 def count(answer: str) -> None:
-    _counts[answer] += 1
+    with _lock:
+        _counts[answer] += 1
 
 
 def load_entry(key: str) -> FrontEntry | None:
     """The entry stored under the front ``key`` (this process's, else the disk's), or None."""
-    entry = _entries.get(key)
-    if entry is not None:
-        _entries.move_to_end(key)
-        return entry
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None:
+            _entries.move_to_end(key)
+            return entry
     stored = diskcache.load(key)
     if stored is None or len(stored) != 2 or stored[0] != b"front":
         return None
@@ -229,17 +279,19 @@ def load_entry(key: str) -> FrontEntry | None:
 
 
 def store_entry(key: str, entry: FrontEntry) -> None:
-    _counts["stored"] += 1
+    count("stored")
     _remember(key, entry)
     diskcache.store(key, b"front", entry.to_text())
 
 
 def forget_entry(key: str) -> None:
     """Drop the in-process entry of ``key`` (it did not fit the objects it was found for)."""
-    _entries.pop(key, None)
+    with _lock:
+        _entries.pop(key, None)
 
 
 def _remember(key, entry):
-    _entries[key] = entry
-    while len(_entries) > _REMEMBERED:
-        _entries.popitem(last=False)
+    with _lock:
+        _entries[key] = entry
+        while len(_entries) > _REMEMBERED:
+            _entries.popitem(last=False)

@@ -46,8 +46,9 @@ from .base import BrianObject, Nameable
 from .clock import timestep
 from .code import CodeView
 from .exceptions import BrianObjectException, brian_object_exception
-from .front_network import (FrontEntry, FrontKeying, StoredKernel, forget_entry, load_entry,
-                            machine_key, network_front_key, store_entry)
+from .front_network import (FrontEntry, FrontKeying, forget_entry, kernels_of_entry,
+                            load_entry, machine_key, network_front_key, store_entry,
+                            stored_kernels)
 from .front_network import count as count_front
 from .functions import ModelFunction, as_function
 from .group import constant_dtype
@@ -692,17 +693,9 @@ class Network(Nameable):
         binding = record_binding(slots, self._roles(objects, profile_array))
         if binding is None:
             return None
-        position = {id(obj): k for k, obj in enumerate(objects)}
-        kernels = []
-        for key, obj, scheduled, part in entries:
-            parts = obj.schedule_entries()
-            found = [j for j, p in enumerate(parts) if p == part]
-            name, text = scheduled.kernel.name, str(scheduled.kernel)
-            head = f"kernel {name}:"
-            if not found or not name.startswith(obj.name) or not text.startswith(head):
-                return None
-            kernels.append([position[id(obj)], key[-1], found[0], name[len(obj.name):],
-                            scheduled.period, text[len(head):]])
+        kernels = stored_kernels(objects, entries)
+        if kernels is None:
+            return None
         names = []
         for obj in objects:
             external, internal, warnings = self._text_answers[obj.id]
@@ -722,19 +715,10 @@ class Network(Nameable):
         now alias differently, kernels whose periods or order changed) or the machine code is
         gone: the caller then builds from kernels."""
         t0 = time.perf_counter()
-        owners, kernels, keys = [], [], []
-        for k, n, j, suffix, period, text in entry.kernels:
-            obj = objects[k] if k < len(objects) else None
-            parts = obj.schedule_entries() if obj is not None else []
-            if j >= len(parts) or periods.get(parts[j].clock) != period:
-                return None
-            part = parts[j]
-            keys.append(slot_position(part.when, schedule, f"'{part.name}'")
-                        + (part.order, part.name, n))
-            owners.append(obj)
-            kernels.append(StoredKernel(obj.name + suffix, text))
-        if keys != sorted(keys) or entry.profile != profile:
+        found = kernels_of_entry(entry, objects, periods, schedule)
+        if found is None or entry.profile != profile:
             return None
+        owners, kernels, keys = found
         self._dt_arrays = {}
         profile_array = DynamicArray(len(kernels), dtype=np.int64) if profile else None
         slots = SlotTable()
