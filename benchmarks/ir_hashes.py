@@ -6,8 +6,10 @@ result do too. ``tests/test_ir_identical.py`` compares these hashes with the one
 before such work; a change that alters the IR on purpose records new ones there.
 
 Usage: ``python benchmarks/ir_hashes.py swc-neuron hh-axon cuba-1s cobahh-1s stdp-1``
-prints ``model math_mode sha256`` per model (the math mode is this process's ``'auto'``, which
-decides how ``exp`` and friends are lowered).
+prints ``model math sha256`` per model. ``math`` describes what the IR depends on besides the
+model: this process's ``'auto'`` math mode (which decides how ``exp`` and friends are lowered),
+the libmvec vector variants this CPU offers (their names are declared in the IR) and whether
+runs flush subnormals (a wrapper around each entry).
 """
 import hashlib
 import os
@@ -16,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import brianjit as sim  # noqa: E402
+from brianjit import jit  # noqa: E402
 from brianjit.codegen.mathfuncs import preferred_math_mode  # noqa: E402
 
 import models  # noqa: E402
@@ -32,10 +35,16 @@ def ir_text(name: str) -> str:
     return net._program.compiled.ir
 
 
+def math_description() -> str:
+    """The host's part of the IR, as one word: math mode, libmvec's ``exp`` variants, flushing."""
+    variants = "+".join(name for name, _ in jit.vector_math_variants("exp", 1)) or "none"
+    return f"{preferred_math_mode()}/{variants}/flush={int(jit.flushes_subnormals())}"
+
+
 def main():
-    mode = preferred_math_mode()
+    math = math_description()
     for name in sys.argv[1:]:
-        print(name, mode, hashlib.sha256(ir_text(name).encode()).hexdigest())
+        print(name, math, hashlib.sha256(ir_text(name).encode()).hexdigest())
 
 
 if __name__ == "__main__":
