@@ -40,7 +40,7 @@ from ..model.stateupdaters import log_method_choice
 from ..units import Quantity, fail_for_dimension_mismatch, get_dimensions, second
 from . import seed as seed_state
 from . import storage
-from ..utils import warn
+from ..utils import debug, warn
 from .assembly import BuildContext, ExternalConstant, SlotTable, bind_roles, record_binding
 from .base import BrianObject, Nameable
 from .clock import timestep
@@ -630,8 +630,14 @@ class Network(Nameable):
         answered = compile_structure(machine_key(structure, len(slots.arrays)), make_ir)
         timings["ir"] = t2 - t1 + lowering.get("seconds", 0.0)
         if front_key is not None and structure is not None:
-            entry = self._front_entry(objects, entries, slots, profile_array, structure,
-                                      threaded, profile)
+            try:
+                entry = self._front_entry(objects, entries, slots, profile_array, structure,
+                                          threaded, profile)
+            except Exception as error:   # noqa: BLE001 - no entry is always safe
+                # e.g. a kernel whose text sympy cannot print (exp(exp(exp(1000))) overflows
+                # while its terms are ordered): the next build makes its kernels again
+                debug("brianjit.front_network", f"no front entry stored: {error!r}")
+                entry = None
             if entry is not None:
                 store_entry(front_key, entry)
         return self._program_of(answered, objects, [e[1] for e in entries],
