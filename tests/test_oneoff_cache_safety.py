@@ -1,12 +1,78 @@
 """What the cache of one-off kernels (objects/oneoff_cache.py) must never do: answer a statement
 whose kernels would differ (a user's function or TimedArray named in the text, brianjit's
 source changed), run from a damaged or edited entry, store a text that failed, or lose a
-warning the miss path gives. Each case runs in fresh processes against a temporary cache
-folder (a crash fails the test, not the run)."""
+warning the miss path gives. Each run is a fresh process against a temporary cache folder (a
+crash fails the test, not the run): a test's runs are forked, one after the other, from one
+subprocess that has imported brianjit (not sympy, unless no run of the test checks what it
+imports) and run nothing, so that each starts as a fresh ``python -c`` would, without paying
+the import again."""
 import json
-import os
 import subprocess
 import sys
+
+#: imports brianjit, then runs each given code in a forked child (its own cache folder, stdout
+#: and stderr to files), one after the other; prints what each gave, as JSON
+_HARNESS = r"""
+import json, os, shutil, sys, tempfile, traceback
+import numpy, brianjit, brianjit.diskcache, brianjit.objects.oneoff_cache
+from brianjit import *
+given = json.loads(sys.stdin.read())
+for module in given["preimport"]:
+    __import__(module)
+runs = given["runs"]
+results = []
+folder = tempfile.mkdtemp()
+for k, run in enumerate(runs):
+    paths = [os.path.join(folder, f"{k}.{s}") for s in ("out", "err")]
+    sys.stdout.flush(); sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            for fd, path in zip((1, 2), paths):
+                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            os.environ["BRIANJIT_CACHE_DIR"] = run["cache"]
+            exec(compile(run["code"], "<string>", "exec"), {"__name__": "__main__"})
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush(); sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    texts = []
+    for path in paths:
+        with open(path, errors="replace") as f:
+            texts.append(f.read())
+    results.append({"rc": os.waitstatus_to_exitcode(status), "out": texts[0], "err": texts[1]})
+shutil.rmtree(folder)
+print(json.dumps(results))
+"""
+
+
+def _run_many(runs, preimport=()):
+    """Run each ``(name, cache, code)`` of ``runs`` in a fresh process, in order: a list of
+    ``(last stdout line as JSON, stderr)``; a run that fails or crashes fails the test, named.
+    ``preimport``: modules the parent imports first (only where no run checks what it imports)."""
+    spec = {"preimport": list(preimport),
+            "runs": [{"cache": str(cache), "code": code} for _, cache, code in runs]}
+    out = subprocess.run([sys.executable, "-c", _HARNESS], input=json.dumps(spec),
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    results = json.loads(out.stdout.strip().splitlines()[-1])
+    answers = []
+    for (name, _, _), result in zip(runs, results):
+        assert result["rc"] == 0, f"{name}: exit status {result['rc']}\n{result['err'][-3000:]}"
+        lines = result["out"].strip().splitlines()
+        answers.append((json.loads(lines[-1]) if lines else None, result["err"]))
+    assert len(answers) == len(runs)
+    return answers
+
+
+#: what the miss path imports (for the runs that check nothing about what they import)
+_MISS_MODULES = ("sympy", "llvmlite.binding", "brianjit.codegen.expressions",
+                 "brianjit.model.functions", "brianjit.model.symbols")
+
 
 _PRELUDE = r"""
 import json, sys
@@ -17,12 +83,9 @@ seed(1)
 """
 
 
-def _run(cache, body):
-    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", _PRELUDE + body], env=env, capture_output=True,
-                         text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1]), out.stderr
+def _runs(*runs, preimport=()):
+    """``(name, cache, body)`` runs, each after the prelude (see ``_run_many``)."""
+    return _run_many([(name, cache, _PRELUDE + body) for name, cache, body in runs], preimport)
 
 
 _REPORT = ("print(json.dumps({'v': [float(x).hex() for x in G.v_], 'hits': oneoff_cache.hits(), "
@@ -33,18 +96,19 @@ def test_a_function_named_in_the_text_is_never_answered_from_the_cache(tmp_path)
     body = ("ta = TimedArray([1, 2, 3]*mV, dt=0.1*ms)\n"
             "f = Function(lambda x: x, arg_units=[1], return_unit=1)\n"
             "G.v = 'ta(t) + rand()*mV'\nG.v = 'v + f(1)*mV'\n" + _REPORT)
-    first, _ = _run(tmp_path, body)
-    second, _ = _run(tmp_path, body)
+    (first, _), (second, _) = _runs(("first", tmp_path, body), ("second", tmp_path, body))
     assert second["hits"] == 0 and second["sympy"]
     assert first["v"] == second["v"]
 
 
 def test_changed_brianjit_source_misses(tmp_path):
     body = "G.v = 'rand()*mV'\n" + _REPORT
-    first, _ = _run(tmp_path, body)
-    changed, _ = _run(tmp_path, "from brianjit import diskcache\n"
-                                "diskcache._fingerprint[:] = ['another brianjit']\n" + body)
-    again, _ = _run(tmp_path, body)
+    (first, _), (changed, _), (again, _) = _runs(
+        ("first", tmp_path, body),
+        ("changed", tmp_path, "from brianjit import diskcache\n"
+                              "diskcache._fingerprint[:] = ['another brianjit']\n" + body),
+        ("again", tmp_path, body),
+        preimport=_MISS_MODULES)   # no run here checks what it imports
     assert changed["hits"] == 0 and again["hits"] == 1
     assert first["v"] == changed["v"] == again["v"]
 
@@ -63,8 +127,8 @@ for statement in ["G.v = '3'", "G.v = 'unknown_name*mV'", "G.v = 'v +* 2'",
 print(json.dumps({'errors': errors, 'hits': oneoff_cache.hits(), 'v': list(G.v_),
                   'entries': len(oneoff_cache._memory)}))
 """
-    first, _ = _run(tmp_path, body)
-    second, _ = _run(tmp_path, body)
+    (first, _), (second, _) = _runs(("first", tmp_path, body), ("second", tmp_path, body),
+                                    preimport=_MISS_MODULES)   # neither checks its imports
     assert first == second
     assert second["hits"] == 0 and second["entries"] == 0
     assert first["errors"][0].startswith("DimensionMismatchError")
@@ -73,18 +137,19 @@ print(json.dumps({'errors': errors, 'hits': oneoff_cache.hits(), 'v': list(G.v_)
 
 def test_the_shadowing_warning_is_given_by_a_hit_too(tmp_path):
     body = "k = 5\nG.v = 'k*mV'\n" + _REPORT
-    first, first_err = _run(tmp_path, body)
-    second, second_err = _run(tmp_path, body)
+    (first, first_err), (second, second_err) = _runs(("first", tmp_path, body),
+                                                     ("second", tmp_path, body))
     assert second["hits"] == 1 and not second["sympy"]
     warning = "'k' is an internal variable of group"
     assert warning in first_err and warning in second_err
     assert first["v"] == second["v"]
 
 
-def _tamper(cache, how):
-    """Run once, then rewrite every one-off entry of the cache ``how`` says (a function of the
-    entry's JSON text), authenticated with the user's key: an entry the cache trusts."""
-    script = r"""
+def _tamper(how):
+    """Code that rewrites every one-off entry of the cache (the run's ``BRIANJIT_CACHE_DIR``) as
+    ``how`` says (a function of the entry's JSON text), authenticated with the user's key: an
+    entry the cache trusts."""
+    return r"""
 import json, os, sys
 from brianjit import diskcache
 for name in os.listdir(diskcache.cache_dir()):
@@ -94,10 +159,6 @@ for name in os.listdir(diskcache.cache_dir()):
         HOW
         diskcache.store(key, b'', 'one-off-v1', text)
 """.replace("HOW", how)
-    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                         text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
 
 
 def test_damaged_or_edited_entries_are_misses_never_crashes(tmp_path):
@@ -105,7 +166,6 @@ def test_damaged_or_edited_entries_are_misses_never_crashes(tmp_path):
             "S = Synapses(G, G, 'w : 1')\nS.connect('i != j', p=0.5)\n"
             "print(json.dumps({'v': [float(x).hex() for x in G.v_], 'i': list(map(int, S.i)), "
             "'hits': oneoff_cache.hits()}))\n")
-    reference, _ = _run(tmp_path / "reference", body)
     edits = {
         # another slot layout than the kernel was compiled for
         "binding": "f = json.loads(entry[2]); f['binding'] = f['binding'].replace('slot=int:1',"
@@ -123,22 +183,29 @@ def test_damaged_or_edited_entries_are_misses_never_crashes(tmp_path):
         "reserve": "f = json.loads(entry[2]); f['data'] = {'reserve_p': 'x'}; "
                    "text = json.dumps(f)",
     }
-    for name, how in edits.items():
-        cache = tmp_path / name.replace(" ", "_")
-        _run(cache, body)
-        _tamper(cache, how)
-        result, _ = _run(cache, body)
+    caches = {name: tmp_path / name.replace(" ", "_") for name in [*edits, "bytes"]}
+    # the reference run fills a cache; every case starts from a copy of it (the run that filled
+    # it is the same run, so the copy is what filling it again would leave)
+    filled = tmp_path / "reference"
+    copy = ("import shutil\nfor cache in CACHES:\n    shutil.copytree(FILLED, cache)\n"
+            "import pathlib\n"
+            # bytes damaged on disk (no longer authentic)
+            "for path in pathlib.Path(BYTES).glob('*.bjo'):\n"
+            "    data = bytearray(path.read_bytes())\n    data[-1] ^= 0xFF\n"
+            "    path.write_bytes(bytes(data))\n"
+            ).replace("CACHES", repr([str(c) for c in caches.values()])) \
+             .replace("FILLED", repr(str(filled))).replace("BYTES", repr(str(caches["bytes"])))
+    results = _run_many(
+        [("reference", filled, _PRELUDE + body), ("copy", tmp_path, copy)]
+        + [(f"tamper {name}", caches[name], _tamper(how)) for name, how in edits.items()]
+        + [(name, caches[name], _PRELUDE + body) for name in caches],
+        # no run here checks what it imports: the misses may find sympy imported
+        preimport=_MISS_MODULES)
+    reference = results[0][0]
+    assert reference["hits"] == 0
+    for name, (result, _) in zip(caches, results[-len(caches):]):
         assert result["v"] == reference["v"] and result["i"] == reference["i"], name
         # the reserve is only a hint: that entry still answers; without names, the statements
         # that bind none ('i', connect's i != j) still do, rightly
-        if name not in ("reserve", "fewer names"):
+        if name not in ("reserve", "fewer names", "bytes"):
             assert result["hits"] == 0, name
-    # bytes damaged on disk (no longer authentic): misses too
-    cache = tmp_path / "bytes"
-    _run(cache, body)
-    for path in cache.glob("*.bjo"):
-        data = bytearray(path.read_bytes())
-        data[-1] ^= 0xFF
-        path.write_bytes(bytes(data))
-    result, _ = _run(cache, body)
-    assert result["v"] == reference["v"] and result["i"] == reference["i"]

@@ -3,9 +3,14 @@ variables, ``G.indices[...]``, subexpression values) and ``connect()`` answered 
 cache by their front-end key (objects/front_key.py, objects/oneoff_cache.py): a second process
 runs them without importing sympy and ends with the same state, bit for bit (``rand()``
 included); whatever changes the kernels misses; damaged entries are misses; failing texts are
-never stored and fail the same way."""
+never stored and fail the same way. Each run is a fresh process: a test's runs are forked, one
+after the other, from one subprocess that has imported brianjit (not sympy, unless no run of
+the test checks what it imports) and run nothing, so that each starts as a fresh ``python -c``
+would, without paying the import again. A cache the first (cold) run of the connect spec
+filled is made once per module and copied where a case starts from it."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -16,7 +21,7 @@ import json, sys
 from brianjit import *
 from brianjit import jit
 from brianjit.objects import oneoff_cache
-spec = json.loads(sys.argv[1])
+spec = json.loads(SPEC)
 taum, taue, El = 20*ms, 5*ms, -49*mV
 Vt, Vr = -50*mV, -60*mV
 scale = spec.get("scale", 1)
@@ -72,13 +77,93 @@ CONNECT = [
 ]
 
 
-def _run(cache, **spec):
-    spec.setdefault("statements", STATEMENTS)
-    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", _SCRIPT, json.dumps(spec)], env=env,
-                         capture_output=True, text=True, timeout=300)
+#: imports brianjit, then runs each given code in a forked child (its own cache folder, stdout
+#: and stderr to files), one after the other; prints what each gave, as JSON
+_HARNESS = r"""
+import json, os, shutil, sys, tempfile, traceback
+import numpy, brianjit, brianjit.diskcache, brianjit.objects.oneoff_cache
+from brianjit import *
+given = json.loads(sys.stdin.read())
+for module in given["preimport"]:
+    __import__(module)
+runs = given["runs"]
+results = []
+folder = tempfile.mkdtemp()
+for k, run in enumerate(runs):
+    paths = [os.path.join(folder, f"{k}.{s}") for s in ("out", "err")]
+    sys.stdout.flush(); sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            for fd, path in zip((1, 2), paths):
+                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            os.environ["BRIANJIT_CACHE_DIR"] = run["cache"]
+            exec(compile(run["code"], "<string>", "exec"), {"__name__": "__main__"})
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush(); sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    texts = []
+    for path in paths:
+        with open(path, errors="replace") as f:
+            texts.append(f.read())
+    results.append({"rc": os.waitstatus_to_exitcode(status), "out": texts[0], "err": texts[1]})
+shutil.rmtree(folder)
+print(json.dumps(results))
+"""
+
+
+def _run_many(runs, preimport=()):
+    """Run each ``(name, cache, code)`` of ``runs`` in a fresh process, in order: a list of
+    ``(last stdout line as JSON, stderr)``; a run that fails or crashes fails the test, named.
+    ``preimport``: modules the parent imports first (only where no run checks what it imports)."""
+    spec = {"preimport": list(preimport),
+            "runs": [{"cache": str(cache), "code": code} for _, cache, code in runs]}
+    out = subprocess.run([sys.executable, "-c", _HARNESS], input=json.dumps(spec),
+                         capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    results = json.loads(out.stdout.strip().splitlines()[-1])
+    answers = []
+    for (name, _, _), result in zip(runs, results):
+        assert result["rc"] == 0, f"{name}: exit status {result['rc']}\n{result['err'][-3000:]}"
+        lines = result["out"].strip().splitlines()
+        answers.append((json.loads(lines[-1]) if lines else None, result["err"]))
+    assert len(answers) == len(runs)
+    return answers
+
+
+#: what the miss path imports (for the runs that check nothing about what they import)
+_MISS_MODULES = ("sympy", "llvmlite.binding", "brianjit.codegen.expressions",
+                 "brianjit.model.functions", "brianjit.model.symbols")
+
+
+def _script(**spec):
+    spec.setdefault("statements", STATEMENTS)
+    return "SPEC = " + repr(json.dumps(spec)) + "\n" + _SCRIPT
+
+
+def _runs(*runs, preimport=()):
+    """``(name, cache, spec)`` runs, in order, each a fresh process: their results."""
+    return [result for result, _ in _run_many([(name, cache, _script(**spec))
+                                               for name, cache, spec in runs], preimport)]
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """A cache the connect spec filled, cold, and that run's result."""
+    cache = tmp_path_factory.mktemp("filled")
+    # no test checks what this run imports (nor its compile counts)
+    [first] = _runs(("first", cache, {"connect": CONNECT}), preimport=_MISS_MODULES)
+    return cache, first
+
+
+def _copy(filled, to):
+    shutil.copytree(filled[0], to)
+    return to
 
 
 def _state(result):
@@ -90,7 +175,7 @@ _ONE_OFFS = len(STATEMENTS) + 2
 
 
 def test_a_second_process_runs_the_one_offs_without_sympy_bit_for_bit(tmp_path):
-    first, second = _run(tmp_path), _run(tmp_path)
+    first, second = _runs(("first", tmp_path, {}), ("second", tmp_path, {}))
     assert first["sympy"] and first["hits"] == 0
     assert not second["sympy"], "a cached one-off statement imported sympy"
     assert second["hits"] == _ONE_OFFS
@@ -98,31 +183,41 @@ def test_a_second_process_runs_the_one_offs_without_sympy_bit_for_bit(tmp_path):
     assert _state(first) == _state(second)
 
 
-def test_connect_from_the_cache_without_sympy_bit_for_bit(tmp_path):
-    first = _run(tmp_path, connect=CONNECT)
-    second = _run(tmp_path, connect=CONNECT)
+def test_connect_from_the_cache_without_sympy_bit_for_bit(tmp_path, filled):
+    first = filled[1]
+    [second] = _runs(("second", _copy(filled, tmp_path / "cache"), {"connect": CONNECT}))
     assert first["hits"] == 0 and second["hits"] == _ONE_OFFS + 2 + 3
     assert not second["sympy"]
     assert _state(first) == _state(second)
     assert len(first["synapses"][0]) > 40
 
 
-@pytest.mark.parametrize("change", [
+#: what changes the kernels
+CHANGES = [
     {"flag": ""},                     # a flag (the write condition of v goes)
     {"scale": 1.0},                   # a constant's type
     {"dtype": "float32"},             # a dtype
     {"N": 41},                        # the group's size
-])
-def test_what_changes_the_kernels_misses(tmp_path, change):
-    _run(tmp_path, connect=CONNECT)
-    changed = _run(tmp_path, connect=CONNECT, **change)
-    cold = _run(tmp_path / "cold", connect=CONNECT, **change)
-    # every statement reads the equations, the dtype or the size: none may be answered
-    if "scale" in change:   # only one statement reads scale
-        assert changed["hits"] == _ONE_OFFS + 2 + 3 - 1
-    else:
-        assert changed["hits"] == 0
-    assert _state(changed) == _state(cold)
+]
+
+
+def test_what_changes_the_kernels_misses(tmp_path, filled):
+    # each change: a run on (a copy of) the filled cache, and a cold one on an empty cache
+    runs = []
+    for k, change in enumerate(CHANGES):
+        runs += [(f"{change} changed", _copy(filled, tmp_path / f"changed{k}"),
+                  {"connect": CONNECT, **change}),
+                 (f"{change} cold", tmp_path / f"cold{k}", {"connect": CONNECT, **change})]
+    # no run here checks what it imports: the misses may find sympy imported
+    results = _runs(*runs, preimport=_MISS_MODULES)
+    for k, change in enumerate(CHANGES):
+        changed, cold = results[2 * k], results[2 * k + 1]
+        # every statement reads the equations, the dtype or the size: none may be answered
+        if "scale" in change:   # only one statement reads scale
+            assert changed["hits"] == _ONE_OFFS + 2 + 3 - 1, change
+        else:
+            assert changed["hits"] == 0, change
+        assert _state(changed) == _state(cold), change
 
 
 def test_the_miss_after_a_change_is_the_miss_paths_answer_in_the_same_process(tmp_path):
