@@ -6,72 +6,7 @@ crash fails the test, not the run): a test's runs are forked, one after the othe
 subprocess that has imported brianjit (not sympy, unless no run of the test checks what it
 imports) and run nothing, so that each starts as a fresh ``python -c`` would, without paying
 the import again."""
-import json
-import subprocess
-import sys
-
-#: imports brianjit, then runs each given code in a forked child (its own cache folder, stdout
-#: and stderr to files), one after the other; prints what each gave, as JSON
-_HARNESS = r"""
-import json, os, shutil, sys, tempfile, traceback
-import numpy, brianjit, brianjit.diskcache, brianjit.objects.oneoff_cache
-from brianjit import *
-given = json.loads(sys.stdin.read())
-for module in given["preimport"]:
-    __import__(module)
-runs = given["runs"]
-results = []
-folder = tempfile.mkdtemp()
-for k, run in enumerate(runs):
-    paths = [os.path.join(folder, f"{k}.{s}") for s in ("out", "err")]
-    sys.stdout.flush(); sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            for fd, path in zip((1, 2), paths):
-                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
-            os.environ["BRIANJIT_CACHE_DIR"] = run["cache"]
-            exec(compile(run["code"], "<string>", "exec"), {"__name__": "__main__"})
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush(); sys.stderr.flush()
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    texts = []
-    for path in paths:
-        with open(path, errors="replace") as f:
-            texts.append(f.read())
-    results.append({"rc": os.waitstatus_to_exitcode(status), "out": texts[0], "err": texts[1]})
-shutil.rmtree(folder)
-print(json.dumps(results))
-"""
-
-
-def _run_many(runs, preimport=()):
-    """Run each ``(name, cache, code)`` of ``runs`` in a fresh process, in order: a list of
-    ``(last stdout line as JSON, stderr)``; a run that fails or crashes fails the test, named.
-    ``preimport``: modules the parent imports first (only where no run checks what it imports)."""
-    spec = {"preimport": list(preimport),
-            "runs": [{"cache": str(cache), "code": code} for _, cache, code in runs]}
-    out = subprocess.run([sys.executable, "-c", _HARNESS], input=json.dumps(spec),
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    results = json.loads(out.stdout.strip().splitlines()[-1])
-    answers = []
-    for (name, _, _), result in zip(runs, results):
-        assert result["rc"] == 0, f"{name}: exit status {result['rc']}\n{result['err'][-3000:]}"
-        lines = result["out"].strip().splitlines()
-        answers.append((json.loads(lines[-1]) if lines else None, result["err"]))
-    assert len(answers) == len(runs)
-    return answers
-
-
-#: what the miss path imports (for the runs that check nothing about what they import)
-_MISS_MODULES = ("sympy", "llvmlite.binding", "brianjit.codegen.expressions",
-                 "brianjit.model.functions", "brianjit.model.symbols")
+from fresh_runs import MISS_MODULES, run_many
 
 
 _PRELUDE = r"""
@@ -85,7 +20,7 @@ seed(1)
 
 def _runs(*runs, preimport=()):
     """``(name, cache, body)`` runs, each after the prelude (see ``_run_many``)."""
-    return _run_many([(name, cache, _PRELUDE + body) for name, cache, body in runs], preimport)
+    return run_many([(name, cache, _PRELUDE + body) for name, cache, body in runs], preimport)
 
 
 _REPORT = ("print(json.dumps({'v': [float(x).hex() for x in G.v_], 'hits': oneoff_cache.hits(), "
@@ -108,7 +43,7 @@ def test_changed_brianjit_source_misses(tmp_path):
         ("changed", tmp_path, "from brianjit import diskcache\n"
                               "diskcache._fingerprint[:] = ['another brianjit']\n" + body),
         ("again", tmp_path, body),
-        preimport=_MISS_MODULES)   # no run here checks what it imports
+        preimport=MISS_MODULES)   # no run here checks what it imports
     assert changed["hits"] == 0 and again["hits"] == 1
     assert first["v"] == changed["v"] == again["v"]
 
@@ -128,7 +63,7 @@ print(json.dumps({'errors': errors, 'hits': oneoff_cache.hits(), 'v': list(G.v_)
                   'entries': len(oneoff_cache._memory)}))
 """
     (first, _), (second, _) = _runs(("first", tmp_path, body), ("second", tmp_path, body),
-                                    preimport=_MISS_MODULES)   # neither checks its imports
+                                    preimport=MISS_MODULES)   # neither checks its imports
     assert first == second
     assert second["hits"] == 0 and second["entries"] == 0
     assert first["errors"][0].startswith("DimensionMismatchError")
@@ -195,12 +130,12 @@ def test_damaged_or_edited_entries_are_misses_never_crashes(tmp_path):
             "    path.write_bytes(bytes(data))\n"
             ).replace("CACHES", repr([str(c) for c in caches.values()])) \
              .replace("FILLED", repr(str(filled))).replace("BYTES", repr(str(caches["bytes"])))
-    results = _run_many(
+    results = run_many(
         [("reference", filled, _PRELUDE + body), ("copy", tmp_path, copy)]
         + [(f"tamper {name}", caches[name], _tamper(how)) for name, how in edits.items()]
         + [(name, caches[name], _PRELUDE + body) for name in caches],
         # no run here checks what it imports: the misses may find sympy imported
-        preimport=_MISS_MODULES)
+        preimport=MISS_MODULES)
     reference = results[0][0]
     assert reference["hits"] == 0
     for name, (result, _) in zip(caches, results[-len(caches):]):
