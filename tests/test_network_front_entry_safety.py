@@ -1,13 +1,20 @@
 """A network built from a stored front entry (``objects/front_network.py``) gives the warnings
 and errors a build that makes its kernels gives, and a damaged entry is a miss, never a crash.
 
-Fresh processes against one temporary cache folder: the first fills it, the next build the same
-script again (after the entries were damaged, for the last tests)."""
+A fresh interpreter fills a cache folder once for the module; each case copies it, and its next
+builds run the same script again (after the entries were damaged, for the last tests): a warm
+build in a fresh interpreter for the warnings, and the others forked from one driver process that
+imported brianjit and numpy only (what a fresh process has after its imports: no sympy, empty
+in-memory caches), two at a time. A build that crashes fails its case with the child's
+traceback and status; it never takes the run down."""
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 _SCRIPT = r"""
 import hashlib, json, logging, sys
@@ -45,7 +52,59 @@ print(json.dumps(out))
 """
 
 
+# Forks each build from one process that imported brianjit and numpy only; the jobs run two at
+# a time. Prints, per job, whether it ended well, its status, its stderr tail and its result.
+_FORKER = r"""
+import json, os, sys, traceback
+plan, body = json.loads(sys.argv[1]), sys.argv[2]
+# what the build script imports first, as a fresh process does before it builds anything
+import numpy, brianjit
+from brianjit import *
+from brianjit import jit
+from brianjit.utils.logger import catch_logs
+from brianjit.objects.front_network import front_counts
+assert "sympy" not in sys.modules
+if plan["sympy"]:   # for cases that check nothing about sympy: its import, made once here
+    import sympy, brianjit.model.functions, brianjit.model.symbols, brianjit.model.abstract_code
+    import brianjit.parsing.sympytools
+code = compile(body, "<build>", "exec")
+workers = max(1, min(2, os.cpu_count() or 1))
+jobs = plan["jobs"]
+pending, running, done = list(enumerate(jobs)), {}, [None] * len(jobs)
+while pending or running:
+    while pending and len(running) < workers:
+        index, job = pending.pop(0)
+        out = os.path.join(plan["tmp"], f"{index}.out")
+        err = os.path.join(plan["tmp"], f"{index}.err")
+        sys.stdout.flush(); sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 1)
+                fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 2)
+                os.environ["BRIANJIT_CACHE_DIR"] = job["cache"]
+                sys.argv = ["-c", job["case"]]
+                exec(code, {"__name__": "__main__"})
+                status = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush(); sys.stderr.flush()
+                os._exit(status)
+        running[pid] = (index, out, err)
+    pid, status = os.wait()
+    index, out, err = running.pop(pid)
+    lines = open(out).read().strip().splitlines()
+    ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and lines
+    done[index] = {"ok": bool(ok), "status": status, "stderr": open(err).read()[-3000:],
+                   "result": json.loads(lines[-1]) if ok else None}
+print(json.dumps(done))
+"""
+
+
 def _run(cache, case="plain"):
+    """One build in a fresh interpreter."""
     env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
     out = subprocess.run([sys.executable, "-c", _SCRIPT, case], env=env, capture_output=True,
                          text=True, timeout=300)
@@ -53,8 +112,38 @@ def _run(cache, case="plain"):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_a_hit_warns_as_the_miss_path_did(tmp_path):
-    cold, warm = _run(tmp_path), _run(tmp_path)
+def _run_forked(tmp_path, jobs):
+    """Builds ``(cache, case, label)`` side by side, forked from one driver; a build that
+    fails or crashes fails the case, with its label."""
+    work = tmp_path / "forker"
+    work.mkdir(exist_ok=True)
+    # no forked case checks anything about sympy: the driver imports it once for them all
+    plan = {"tmp": str(work), "sympy": True, "jobs": [{"cache": str(cache), "case": case}
+                                       for cache, case, _ in jobs]}
+    out = subprocess.run([sys.executable, "-c", _FORKER, json.dumps(plan), _SCRIPT],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    done = json.loads(out.stdout.strip().splitlines()[-1])
+    for (_, _, label), result in zip(jobs, done):
+        assert result["ok"], (label, result["status"], result["stderr"])
+    return [result["result"] for result in done]
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """A cache filled by the plain case in a fresh interpreter, and what that cold build
+    reported; cases copy the folder."""
+    cache = tmp_path_factory.mktemp("plain-filled")
+    return cache, _run(cache)
+
+
+def _copy(filled, target):
+    shutil.copytree(filled[0], target)
+    return target
+
+
+def test_a_hit_warns_as_the_miss_path_did(tmp_path, filled):
+    cold, warm = filled[1], _run(_copy(filled, tmp_path / "plain"))
     assert cold["front"]["stored"] == 1 and warm["front"]["hit"] == 1
     assert not warm["sympy"]
     loggers = {logger for logger, _ in cold["logs"]}
@@ -63,24 +152,30 @@ def test_a_hit_warns_as_the_miss_path_did(tmp_path):
     assert warm["logs"] == cold["logs"] and warm["state"] == cold["state"]
 
 
-def test_errors_of_the_objects_state_are_raised_on_a_hit_too(tmp_path):
-    _run(tmp_path)
-    for case, message in (("unconnected", "has not created synapses"),
-                          ("unset_link", "Link target for variable 'x'")):
-        cold = _run(tmp_path / case, case)
-        assert message in cold["error"]
-        warm = _run(tmp_path, case)   # the entry of the plain case
-        assert warm["error"] == cold["error"]
+def test_errors_of_the_objects_state_are_raised_on_a_hit_too(tmp_path, filled):
+    cases = (("unconnected", "has not created synapses"),
+             ("unset_link", "Link target for variable 'x'"))
+    jobs = []
+    for case, _ in cases:
+        jobs.append((tmp_path / case, case, f"{case}, cold"))
+        # the entry of the plain case
+        jobs.append((_copy(filled, tmp_path / f"plain-{case}"), case, f"{case}, warm"))
+    results = _run_forked(tmp_path, jobs)
+    for (case, message), cold, warm in zip(cases, results[0::2], results[1::2]):
+        assert message in cold["error"], case
+        assert warm["error"] == cold["error"], case
 
 
 def _entries(cache):
     return sorted(pathlib.Path(cache).glob("*.bjo"))
 
 
-def test_damaged_entries_are_misses(tmp_path):
-    cold = _run(tmp_path)
-    for damage in ("flip", "truncate", "empty"):
-        for path in _entries(tmp_path):
+def test_damaged_entries_are_misses(tmp_path, filled):
+    cold = filled[1]
+    damages = ("flip", "truncate", "empty")
+    for damage in damages:
+        cache = _copy(filled, tmp_path / damage)
+        for path in _entries(cache):
             data = path.read_bytes()
             if damage == "flip":
                 data = data[:-10] + bytes(b ^ 0x55 for b in data[-10:])
@@ -89,49 +184,54 @@ def test_damaged_entries_are_misses(tmp_path):
             else:
                 data = b""
             path.write_bytes(data)
-        again = _run(tmp_path)
+    results = _run_forked(tmp_path, [(tmp_path / d, "plain", d) for d in damages])
+    for damage, again in zip(damages, results):
         assert again["front"]["hit"] == 0 and again["front"]["miss"] == 1, damage
-        assert again["state"] == cold["state"] and again["logs"] == cold["logs"]
+        assert again["state"] == cold["state"] and again["logs"] == cold["logs"], damage
 
 
+# Edits the front entries of each (cache folder, edit) pair given, in one process:
+# ``diskcache.cache_dir()`` reads BRIANJIT_CACHE_DIR at every call.
 _EDIT = r"""
-import json, sys
+import json, os, sys
 from brianjit import diskcache
-cache = sys.argv[1]
-edit = sys.argv[2]
 import pathlib
-for path in pathlib.Path(cache).glob("*.bjo"):
-    key = path.stem
-    entry = diskcache.load(key)
-    if entry is None or entry[0] != b"front":
-        continue
-    fields = json.loads(entry[1])
-    if edit == "json":
-        text = entry[1][:-5]
-    else:
-        if edit == "slots":
-            fields["slots"] = fields["slots"][:-1]
-        elif edit == "roles":
-            fields["slots"][0][0][0][0] = ["obj", 99, "var:v"]
-        elif edit == "kernel":
-            fields["kernels"][0][0] = 99
-        elif edit == "names":
-            fields["names"] = fields["names"][:1]
-        elif edit == "types":
-            fields["kernels"][0][4] = "one"
-        elif edit == "structure":
-            fields["structure"] = "0" * 64
-        text = json.dumps(fields)
-    diskcache.store(key, b"front", text)   # authenticated: the cache wrote it
+for cache, edit in json.loads(sys.argv[1]):
+    os.environ["BRIANJIT_CACHE_DIR"] = cache
+    assert pathlib.Path(diskcache.cache_dir()) == pathlib.Path(cache)
+    edited = 0
+    for path in pathlib.Path(cache).glob("*.bjo"):
+        key = path.stem
+        entry = diskcache.load(key)
+        if entry is None or entry[0] != b"front":
+            continue
+        fields = json.loads(entry[1])
+        if edit == "json":
+            text = entry[1][:-5]
+        else:
+            if edit == "slots":
+                fields["slots"] = fields["slots"][:-1]
+            elif edit == "roles":
+                fields["slots"][0][0][0][0] = ["obj", 99, "var:v"]
+            elif edit == "kernel":
+                fields["kernels"][0][0] = 99
+            elif edit == "names":
+                fields["names"] = fields["names"][:1]
+            elif edit == "types":
+                fields["kernels"][0][4] = "one"
+            elif edit == "structure":
+                fields["structure"] = "0" * 64
+            text = json.dumps(fields)
+        diskcache.store(key, b"front", text)   # authenticated: the cache wrote it
 """
 
 
-def test_edited_entries_are_misses_never_crashes(tmp_path):
-    cold = _run(tmp_path)
-    env = dict(os.environ, BRIANJIT_CACHE_DIR=str(tmp_path))
-    for edit in ("json", "slots", "roles", "kernel", "names", "types", "structure"):
-        subprocess.run([sys.executable, "-c", _EDIT, str(tmp_path), edit], env=env, check=True,
-                       timeout=300)
-        again = _run(tmp_path)
+def test_edited_entries_are_misses_never_crashes(tmp_path, filled):
+    cold = filled[1]
+    edits = ("json", "slots", "roles", "kernel", "names", "types", "structure")
+    pairs = [(str(_copy(filled, tmp_path / edit)), edit) for edit in edits]
+    subprocess.run([sys.executable, "-c", _EDIT, json.dumps(pairs)], check=True, timeout=300)
+    results = _run_forked(tmp_path, [(tmp_path / edit, "plain", edit) for edit in edits])
+    for edit, again in zip(edits, results):
         assert again["front"]["hit"] == 0 and again["front"]["miss"] == 1, edit
         assert again["state"] == cold["state"], edit

@@ -2,12 +2,19 @@
 ``objects/front_network.py``): the same state, bit for bit, as a build that makes its kernels,
 and a miss whenever something that determines the kernels changed.
 
-Each case runs fresh processes against one temporary cache folder: the first fills it (texts
-parsed, kernels made, machine code compiled, the front entry stored), the next ones build the
-same script, or a variant of it, again."""
+Each build runs in a process of its own against a temporary cache folder: the first fills it
+(texts parsed, kernels made, machine code compiled, the front entry stored), the next ones build
+the same script, or a variant of it, again. The filled cuba cache is made once, and its warm
+build run, in real fresh interpreters; the other builds are forked, two at a time, from a driver
+process that imported what the script imports first and built nothing (no kernels, empty
+in-memory caches: what a fresh process has after its imports). Without sympy for the builds
+whose sympy is checked; with it, imported once, for the cases that check nothing about it.
+The filled cuba cache is copied for each case that starts from it.
+A build that crashes fails its case with the child's traceback; it never takes the run down."""
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -133,85 +140,240 @@ print(json.dumps({"sympy": "sympy" in sys.modules, "front": front_counts(),
 
 _BENCHMARKS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks"
 
+# Forks each build from one process that imported brianjit and numpy only. A child is then what
+# a fresh interpreter is after those imports: sympy absent, no kernels, no in-memory entries.
+# Stages run one after the other; the jobs of a stage run two at a time.
+_FORKER = r"""
+import json, os, sys, traceback
+plan, body = json.loads(sys.argv[1]), sys.argv[2]
+# what the build script imports first, as a fresh process does before it builds anything
+import numpy, brianjit
+from brianjit import *
+from brianjit import jit
+from brianjit.utils.logger import catch_logs
+from brianjit.objects.front_network import front_counts
+assert "sympy" not in sys.modules
+if plan["sympy"]:   # for cases that check nothing about sympy: its import, made once here
+    import sympy, brianjit.model.functions, brianjit.model.symbols, brianjit.model.abstract_code
+    import brianjit.parsing.sympytools
+code = compile(body, "<build>", "exec")
+workers = max(1, min(2, os.cpu_count() or 1))
+results = []
+tmp = plan["tmp"]
+for number, stage in enumerate(plan["stages"]):
+    pending, running, done = list(enumerate(stage)), {}, [None] * len(stage)
+    while pending or running:
+        while pending and len(running) < workers:
+            index, job = pending.pop(0)
+            out = os.path.join(tmp, f"{number}-{index}.out")
+            err = os.path.join(tmp, f"{number}-{index}.err")
+            sys.stdout.flush(); sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 1)
+                    fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 2)
+                    os.environ.update(job["env"])
+                    sys.argv = ["-c", job["arg"]]
+                    exec(code, {"__name__": "__main__"})
+                    status = 0
+                except BaseException:
+                    traceback.print_exc()
+                finally:
+                    sys.stdout.flush(); sys.stderr.flush()
+                    os._exit(status)
+            running[pid] = (index, out, err)
+        pid, status = os.wait()
+        index, out, err = running.pop(pid)
+        text, error = open(out).read(), open(err).read()
+        lines = text.strip().splitlines()
+        ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and lines
+        done[index] = {"ok": bool(ok), "status": status, "stderr": error[-3000:],
+                       "result": json.loads(lines[-1]) if ok else None}
+    results.append(done)
+print(json.dumps(results))
+"""
+
+
+def _spec(model, variant):
+    return json.dumps({"model": model, "variant": variant, "benchmarks": str(_BENCHMARKS)})
+
 
 def _run(cache, model, **variant):
+    """One build in a fresh interpreter."""
     env = dict(os.environ, BRIANJIT_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", _SCRIPT,
-                          json.dumps({"model": model, "variant": variant,
-                                      "benchmarks": str(_BENCHMARKS)})],
+    out = subprocess.run([sys.executable, "-c", _SCRIPT, _spec(model, variant)],
                          env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("model", ["cuba", "cobahh", "stdp", "poisson"])
-def test_a_cached_network_is_built_without_sympy_bit_for_bit(tmp_path, model):
-    cold, warm = _run(tmp_path, model), _run(tmp_path, model)
-    assert cold["front"]["miss"] == 1 and cold["front"]["stored"] == 1 and cold["sympy"]
-    assert warm["front"] == {"hit": 1, "miss": 0, "no_key": 0, "stored": 0}
-    assert warm["counts"]["compiled"] == 0
-    assert warm["state"] == cold["state"]
-    assert warm["logs"] == cold["logs"]
-    assert warm["code"] == cold["code"]   # print(G.code) after a hit: the kernels' texts
-    assert not warm["sympy"]
+def _run_fresh(jobs):
+    """Builds ``(cache, model, variant)`` in fresh interpreters, side by side."""
+    procs = [subprocess.Popen([sys.executable, "-c", _SCRIPT, _spec(model, variant)],
+                              env=dict(os.environ, BRIANJIT_CACHE_DIR=str(cache)),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for cache, model, variant in jobs]
+    results = []
+    for proc, job in zip(procs, jobs):
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, (job, stderr[-3000:])
+        results.append(json.loads(stdout.strip().splitlines()[-1]))
+    return results
 
 
-@pytest.mark.parametrize("variant", [
+def _run_forked(work, stages, sympy_loaded):
+    """Builds the stages (lists of ``(label, cache, model, variant)``) one after the other,
+    each build in a process forked from one driver. ``sympy_loaded``: the driver imports sympy
+    once for all its builds (for cases that check nothing about sympy). Returns, per label,
+    how the build ended: a build that failed or crashed fails the cases that read it (``_got``),
+    named, and no other."""
+    work.mkdir(exist_ok=True)
+    plan = {"tmp": str(work), "sympy": sympy_loaded,
+            "stages": [[{"env": {"BRIANJIT_CACHE_DIR": str(cache)}, "arg": _spec(model, variant)}
+                        for _, cache, model, variant in stage] for stage in stages]}
+    out = subprocess.run([sys.executable, "-c", _FORKER, json.dumps(plan), _SCRIPT],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    done = json.loads(out.stdout.strip().splitlines()[-1])
+    return {job[0]: dict(result, job=repr(job)) for stage, results in zip(stages, done)
+            for job, result in zip(stage, results)}
+
+
+def _got(builds, label):
+    build = builds[label]
+    assert build["ok"], (build["job"], build["status"], build["stderr"])
+    return build["result"]
+
+
+@pytest.fixture(scope="module")
+def cuba_cache(tmp_path_factory):
+    """A cache filled by the cuba script in a fresh interpreter, and what that cold build
+    reported; cases copy the folder."""
+    cache = tmp_path_factory.mktemp("cuba-filled")
+    return cache, _run(cache, "cuba")
+
+
+def _copy(cuba_cache, target):
+    shutil.copytree(cuba_cache[0], target)
+    return target
+
+
+_VARIANTS = [
     {"flag": ""}, {"unit": "volt"}, {"dtype": "float32"}, {"method": "euler"},
     {"constant": 1}, {"monitor_dt": 0.2}, {"when": "end"}, {"order": 3}, {"N": 41},
-    {"threads": 3}, {"fingerprint": "0" * 64}])
-def test_what_determines_the_kernels_misses_when_changed(tmp_path, variant):
-    base = _run(tmp_path, "cuba", monitor_dt=0.1) if "monitor_dt" in variant else \
-        _run(tmp_path, "cuba")
-    changed = _run(tmp_path, "cuba", **variant)
-    assert changed["front"]["hit"] == 0 and changed["front"]["miss"] == 1, variant
-    # and the miss stored the variant: a third process hits it, with the same state
-    again = _run(tmp_path, "cuba", **variant)
-    assert again["front"]["hit"] == 1 and again["state"] == changed["state"]
-    assert base["front"]["stored"] == 1
+    {"threads": 3}, {"fingerprint": "0" * 64}]
 
 
-@pytest.mark.parametrize("variant", [{"subgroups": True}, {"profile": True}])
-def test_subgroups_and_profiling_are_answered_too(tmp_path, variant):
-    cold, warm = _run(tmp_path, "cuba", **variant), _run(tmp_path, "cuba", **variant)
-    assert warm["front"]["hit"] == 1 and warm["counts"]["compiled"] == 0
-    assert warm["state"] == cold["state"] and warm["profiled"] == cold["profiled"]
-    assert not warm["sympy"]
+@pytest.fixture(scope="module")
+def unloaded(tmp_path_factory):
+    """Cold then warm builds, forked from a driver without sympy, each in a cache folder of its
+    own: the three other models, and cuba with subgroups or profiling."""
+    tmp = tmp_path_factory.mktemp("unloaded")
+    jobs = [(model, model, {}) for model in ("cobahh", "stdp", "poisson")]
+    jobs += [("subgroups", "cuba", {"subgroups": True}), ("profile", "cuba", {"profile": True})]
+    return _run_forked(tmp / "forker", [
+        [(f"cold {label}", tmp / label, model, variant) for label, model, variant in jobs],
+        [(f"warm {label}", tmp / label, model, variant) for label, model, variant in jobs]],
+        sympy_loaded=False)
 
 
-def test_an_object_without_a_key_builds_from_kernels(tmp_path):
-    cold, warm = _run(tmp_path, "mixed"), _run(tmp_path, "mixed")
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, cuba_cache):
+    """The builds of the cases that check nothing about sympy, forked from a driver that
+    imported it; each case has cache folders of its own (copies of the filled cuba cache where
+    it needs one)."""
+    tmp = tmp_path_factory.mktemp("loaded")
+    pairs = [("mixed", "mixed", {}), ("method choice", "cuba", {"method": None}),
+             ("independent", "decay", {"method": "independent"})]
+    first = [(f"cold {label}", tmp / label, model, variant) for label, model, variant in pairs]
+    second = [(f"warm {label}", tmp / label, model, variant) for label, model, variant in pairs]
+    for label, variant in (("synapses", {"synapse_seed": 12}), ("dt", {"dt": 0.05})):
+        first.append((f"{label} cold", tmp / f"{label}-b", "cuba", variant))
+        first.append((f"{label} other", _copy(cuba_cache, tmp / f"{label}-a"), "cuba", variant))
+    third = []
+    for number, variant in enumerate(_VARIANTS):
+        # every variant in its own copy of a filled cache (the monitor_dt one in a cache
+        # filled with a monitor on another dt): a miss, stored, that a next process hits
+        cache = tmp / f"variant{number}"
+        if "monitor_dt" in variant:
+            first.append((f"base {number}", cache, "cuba", {"monitor_dt": 0.1}))
+            second.append((f"changed {number}", cache, "cuba", variant))
+            third.append((f"again {number}", cache, "cuba", variant))
+        else:
+            _copy(cuba_cache, cache)
+            first.append((f"changed {number}", cache, "cuba", variant))
+            second.append((f"again {number}", cache, "cuba", variant))
+    return _run_forked(tmp / "forker", [first, second, third], sympy_loaded=True)
+
+
+def test_a_cached_network_is_built_without_sympy_bit_for_bit(tmp_path, cuba_cache, unloaded):
+    """cuba in fresh interpreters; the other models forked from a driver without sympy."""
+    (warm_cuba,) = _run_fresh([(_copy(cuba_cache, tmp_path / "cuba"), "cuba", {})])
+    runs = [("cuba", cuba_cache[1], warm_cuba)] + [
+        (model, _got(unloaded, f"cold {model}"), _got(unloaded, f"warm {model}"))
+        for model in ("cobahh", "stdp", "poisson")]
+    for model, cold, warm in runs:
+        assert cold["front"]["miss"] == 1 and cold["front"]["stored"] == 1 and cold["sympy"], \
+            model
+        assert warm["front"] == {"hit": 1, "miss": 0, "no_key": 0, "stored": 0}, model
+        assert warm["counts"]["compiled"] == 0, model
+        assert warm["state"] == cold["state"], model
+        assert warm["logs"] == cold["logs"], model
+        assert warm["code"] == cold["code"], model   # print(G.code) after a hit: kernels' texts
+        assert not warm["sympy"], model
+
+
+def test_what_determines_the_kernels_misses_when_changed(cuba_cache, loaded):
+    for number, variant in enumerate(_VARIANTS):
+        base = _got(loaded, f"base {number}") if "monitor_dt" in variant else cuba_cache[1]
+        changed = _got(loaded, f"changed {number}")
+        assert changed["front"]["hit"] == 0 and changed["front"]["miss"] == 1, variant
+        # and the miss stored the variant: a third process hits it, with the same state
+        again = _got(loaded, f"again {number}")
+        assert again["front"]["hit"] == 1 and again["state"] == changed["state"], variant
+        assert base["front"]["stored"] == 1, variant
+
+
+def test_subgroups_and_profiling_are_answered_too(unloaded):
+    for label in ("subgroups", "profile"):
+        cold, warm = _got(unloaded, f"cold {label}"), _got(unloaded, f"warm {label}")
+        assert warm["front"]["hit"] == 1 and warm["counts"]["compiled"] == 0, label
+        assert warm["state"] == cold["state"] and warm["profiled"] == cold["profiled"], label
+        assert not warm["sympy"], label
+
+
+def test_an_object_without_a_key_builds_from_kernels(loaded):
+    cold, warm = _got(loaded, "cold mixed"), _got(loaded, "warm mixed")
     assert cold["front"]["no_key"] == warm["front"]["no_key"] == 1
     assert warm["front"]["hit"] == 0 and warm["state"] == cold["state"]
 
 
-def test_a_method_chosen_among_several_is_logged_on_a_hit_too(tmp_path):
-    cold, warm = _run(tmp_path, "cuba", method=None), _run(tmp_path, "cuba", method=None)
+def test_a_method_chosen_among_several_is_logged_on_a_hit_too(loaded):
+    cold, warm = _got(loaded, "cold method choice"), _got(loaded, "warm method choice")
     assert warm["front"]["hit"] == 1 and warm["state"] == cold["state"]
     assert ["brian2.stateupdaters.base.method_choice", cold["logs"][0][1]] in warm["logs"]
     assert "using method 'exact'" in cold["logs"][0][1]
 
 
-def test_a_method_that_warns_at_each_use_is_never_stored(tmp_path):
-    cold = _run(tmp_path, "decay", method="independent")
-    warm = _run(tmp_path, "decay", method="independent")
+def test_a_method_that_warns_at_each_use_is_never_stored(loaded):
+    cold, warm = _got(loaded, "cold independent"), _got(loaded, "warm independent")
     assert cold["front"]["stored"] == 0 and warm["front"]["hit"] == 0
     assert warm["logs"] == cold["logs"] and any("deprecated" in m for _, m in warm["logs"])
 
 
-def test_other_synapses_are_not_another_structure(tmp_path):
+def test_other_synapses_are_not_another_structure(loaded):
     """The number of synapses is not part of the key (kernels loop over the rows there are):
     other random connections hit, and compute what a cold build computes."""
-    _run(tmp_path / "a", "cuba")
-    cold = _run(tmp_path / "b", "cuba", synapse_seed=12)
-    other = _run(tmp_path / "a", "cuba", synapse_seed=12)
+    cold, other = _got(loaded, "synapses cold"), _got(loaded, "synapses other")
+    assert cold["front"]["miss"] == 1   # its folder was empty: the reference made its kernels
     assert other["front"]["hit"] == 1 and other["state"] == cold["state"]
 
 
-def test_a_new_dt_is_not_a_new_structure(tmp_path):
+def test_a_new_dt_is_not_a_new_structure(loaded):
     """dt lives in a buffer: the same network on another dt hits, and computes what a build
     that makes its kernels computes on that dt."""
-    _run(tmp_path / "a", "cuba")
-    cold = _run(tmp_path / "b", "cuba", dt=0.05)
-    other = _run(tmp_path / "a", "cuba", dt=0.05)
+    cold, other = _got(loaded, "dt cold"), _got(loaded, "dt other")
+    assert cold["front"]["miss"] == 1   # its folder was empty: the reference made its kernels
     assert other["front"]["hit"] == 1 and other["state"] == cold["state"]
