@@ -16,6 +16,8 @@ import sys
 
 import pytest
 
+from fresh_runs import fork_stages
+
 _SCRIPT = r"""
 import hashlib, json, logging, sys
 import numpy as np
@@ -52,55 +54,6 @@ print(json.dumps(out))
 """
 
 
-# Forks each build from one process that imported brianjit and numpy only; the jobs run two at
-# a time. Prints, per job, whether it ended well, its status, its stderr tail and its result.
-_FORKER = r"""
-import json, os, sys, traceback
-plan, body = json.loads(sys.argv[1]), sys.argv[2]
-# what the build script imports first, as a fresh process does before it builds anything
-import numpy, brianjit
-from brianjit import *
-from brianjit import jit
-from brianjit.utils.logger import catch_logs
-from brianjit.objects.front_network import front_counts
-assert "sympy" not in sys.modules
-if plan["sympy"]:   # for cases that check nothing about sympy: its import, made once here
-    import sympy, brianjit.model.functions, brianjit.model.symbols, brianjit.model.abstract_code
-    import brianjit.parsing.sympytools
-code = compile(body, "<build>", "exec")
-workers = max(1, min(2, os.cpu_count() or 1))
-jobs = plan["jobs"]
-pending, running, done = list(enumerate(jobs)), {}, [None] * len(jobs)
-while pending or running:
-    while pending and len(running) < workers:
-        index, job = pending.pop(0)
-        out = os.path.join(plan["tmp"], f"{index}.out")
-        err = os.path.join(plan["tmp"], f"{index}.err")
-        sys.stdout.flush(); sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 1)
-                fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 2)
-                os.environ["BRIANJIT_CACHE_DIR"] = job["cache"]
-                sys.argv = ["-c", job["case"]]
-                exec(code, {"__name__": "__main__"})
-                status = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush(); sys.stderr.flush()
-                os._exit(status)
-        running[pid] = (index, out, err)
-    pid, status = os.wait()
-    index, out, err = running.pop(pid)
-    lines = open(out).read().strip().splitlines()
-    ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and lines
-    done[index] = {"ok": bool(ok), "status": status, "stderr": open(err).read()[-3000:],
-                   "result": json.loads(lines[-1]) if ok else None}
-print(json.dumps(done))
-"""
 
 
 def _run(cache, case="plain"):
@@ -115,15 +68,10 @@ def _run(cache, case="plain"):
 def _run_forked(tmp_path, jobs):
     """Builds ``(cache, case, label)`` side by side, forked from one driver; a build that
     fails or crashes fails the case, with its label."""
-    work = tmp_path / "forker"
-    work.mkdir(exist_ok=True)
     # no forked case checks anything about sympy: the driver imports it once for them all
-    plan = {"tmp": str(work), "sympy": True, "jobs": [{"cache": str(cache), "case": case}
-                                       for cache, case, _ in jobs]}
-    out = subprocess.run([sys.executable, "-c", _FORKER, json.dumps(plan), _SCRIPT],
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    done = json.loads(out.stdout.strip().splitlines()[-1])
+    done, = fork_stages(tmp_path / "forker", _SCRIPT,
+                        [[{"env": {"BRIANJIT_CACHE_DIR": str(cache)}, "arg": case}
+                          for cache, case, _ in jobs]], sympy_loaded=True)
     for (_, _, label), result in zip(jobs, done):
         assert result["ok"], (label, result["status"], result["stderr"])
     return [result["result"] for result in done]

@@ -20,6 +20,8 @@ import sys
 
 import pytest
 
+from fresh_runs import fork_stages
+
 _SCRIPT = r"""
 import hashlib, json, logging, sys
 import numpy as np
@@ -140,60 +142,6 @@ print(json.dumps({"sympy": "sympy" in sys.modules, "front": front_counts(),
 
 _BENCHMARKS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks"
 
-# Forks each build from one process that imported brianjit and numpy only. A child is then what
-# a fresh interpreter is after those imports: sympy absent, no kernels, no in-memory entries.
-# Stages run one after the other; the jobs of a stage run two at a time.
-_FORKER = r"""
-import json, os, sys, traceback
-plan, body = json.loads(sys.argv[1]), sys.argv[2]
-# what the build script imports first, as a fresh process does before it builds anything
-import numpy, brianjit
-from brianjit import *
-from brianjit import jit
-from brianjit.utils.logger import catch_logs
-from brianjit.objects.front_network import front_counts
-assert "sympy" not in sys.modules
-if plan["sympy"]:   # for cases that check nothing about sympy: its import, made once here
-    import sympy, brianjit.model.functions, brianjit.model.symbols, brianjit.model.abstract_code
-    import brianjit.parsing.sympytools
-code = compile(body, "<build>", "exec")
-workers = max(1, min(2, os.cpu_count() or 1))
-results = []
-tmp = plan["tmp"]
-for number, stage in enumerate(plan["stages"]):
-    pending, running, done = list(enumerate(stage)), {}, [None] * len(stage)
-    while pending or running:
-        while pending and len(running) < workers:
-            index, job = pending.pop(0)
-            out = os.path.join(tmp, f"{number}-{index}.out")
-            err = os.path.join(tmp, f"{number}-{index}.err")
-            sys.stdout.flush(); sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                status = 1
-                try:
-                    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 1)
-                    fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 2)
-                    os.environ.update(job["env"])
-                    sys.argv = ["-c", job["arg"]]
-                    exec(code, {"__name__": "__main__"})
-                    status = 0
-                except BaseException:
-                    traceback.print_exc()
-                finally:
-                    sys.stdout.flush(); sys.stderr.flush()
-                    os._exit(status)
-            running[pid] = (index, out, err)
-        pid, status = os.wait()
-        index, out, err = running.pop(pid)
-        text, error = open(out).read(), open(err).read()
-        lines = text.strip().splitlines()
-        ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and lines
-        done[index] = {"ok": bool(ok), "status": status, "stderr": error[-3000:],
-                       "result": json.loads(lines[-1]) if ok else None}
-    results.append(done)
-print(json.dumps(results))
-"""
 
 
 def _spec(model, variant):
@@ -229,14 +177,10 @@ def _run_forked(work, stages, sympy_loaded):
     once for all its builds (for cases that check nothing about sympy). Returns, per label,
     how the build ended: a build that failed or crashed fails the cases that read it (``_got``),
     named, and no other."""
-    work.mkdir(exist_ok=True)
-    plan = {"tmp": str(work), "sympy": sympy_loaded,
-            "stages": [[{"env": {"BRIANJIT_CACHE_DIR": str(cache)}, "arg": _spec(model, variant)}
-                        for _, cache, model, variant in stage] for stage in stages]}
-    out = subprocess.run([sys.executable, "-c", _FORKER, json.dumps(plan), _SCRIPT],
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    done = json.loads(out.stdout.strip().splitlines()[-1])
+    done = fork_stages(work, _SCRIPT, [[{"env": {"BRIANJIT_CACHE_DIR": str(cache)},
+                                         "arg": _spec(model, variant)}
+                                        for _, cache, model, variant in stage]
+                                       for stage in stages], sympy_loaded)
     return {job[0]: dict(result, job=repr(job)) for stage, results in zip(stages, done)
             for job, result in zip(stage, results)}
 
