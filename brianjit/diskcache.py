@@ -41,11 +41,14 @@ import pathlib
 import re
 import secrets
 import stat
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 from .utils import debug, warn
 
-__all__ = ["MAX_ENTRY_BYTES", "enabled", "cache_dir", "code_fingerprint", "key_file", "load",
-           "store"]
+__all__ = ["MAX_ENTRY_BYTES", "RememberedEntries", "enabled", "cache_dir", "code_fingerprint",
+           "key_file", "load", "store"]
 
 _MAGIC = b"brianjit-object-v3\n"
 #: entries larger than this are neither written nor read (a network's entry is ~0.1-1 MB)
@@ -266,3 +269,50 @@ def store(key: str, object_code: bytes, *texts: str) -> None:
             os.close(folder_fd)
     except (_Untrusted, OSError) as exc:
         _off(exc)
+
+
+class RememberedEntries:
+    """Entries of one kind (the front end's answers: one-off kernels, network builds) kept in
+    this process in front of the disk: the ``capacity`` most recently used, so a loop meets the
+    disk once per entry. ``decode`` turns what :func:`load` gave into an entry, or None when it
+    is not one (damaged, another layout): no entry. Used from several threads (groups and
+    networks may be built in several), so the memory is read and changed under a lock."""
+
+    def __init__(self, capacity: int, decode: Callable[[tuple], object | None]):
+        self._capacity, self._decode = capacity, decode
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def get(self, key: str):
+        """The entry under ``key``: this process's, else the disk's; None when there is none."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        stored = load(key)
+        entry = None if stored is None else self._decode(stored)
+        if entry is not None:
+            self._remember(key, entry)
+        return entry
+
+    def put(self, key: str, entry, object_code: bytes, *texts: str) -> None:
+        """Keep ``entry`` here and, as ``object_code`` and ``texts``, on disk."""
+        self._remember(key, entry)
+        store(key, object_code, *texts)
+
+    def forget(self, key: str) -> None:
+        """Drop this process's entry under ``key`` (the disk's is replaced by the next put)."""
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def _remember(self, key, entry):
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)

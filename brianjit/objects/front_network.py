@@ -31,7 +31,6 @@ import dataclasses
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 
 from .. import diskcache
 from ..model.known_texts import sympy_release
@@ -43,10 +42,7 @@ __all__ = ["NoKey", "FrontKeying", "FrontEntry", "StoredKernel", "network_front_
            "load_entry", "store_entry", "forget_entry", "front_counts", "count", "machine_key",
            "stored_kernels", "kernels_of_entry"]
 
-#: entries this process found or wrote, by front key (a loop finds its entry without the disk);
-#: networks may be built in several threads, so it is used under ``_lock``
-_entries: OrderedDict = OrderedDict()
-_REMEMBERED = 64
+#: held while the counts are read or changed (networks may be built in several threads)
 _lock = threading.Lock()
 
 
@@ -262,36 +258,26 @@ def count(answer: str) -> None:
         _counts[answer] += 1
 
 
+def _decoded(stored: tuple) -> FrontEntry | None:
+    if len(stored) != 2 or stored[0] != b"front":
+        return None
+    return FrontEntry.from_text(stored[1])
+
+
+#: entries this process found or wrote, by front key (a loop finds its entry without the disk)
+_entries = diskcache.RememberedEntries(64, _decoded)
+
+
 def load_entry(key: str) -> FrontEntry | None:
     """The entry stored under the front ``key`` (this process's, else the disk's), or None."""
-    with _lock:
-        entry = _entries.get(key)
-        if entry is not None:
-            _entries.move_to_end(key)
-            return entry
-    stored = diskcache.load(key)
-    if stored is None or len(stored) != 2 or stored[0] != b"front":
-        return None
-    entry = FrontEntry.from_text(stored[1])
-    if entry is not None:
-        _remember(key, entry)
-    return entry
+    return _entries.get(key)
 
 
 def store_entry(key: str, entry: FrontEntry) -> None:
     count("stored")
-    _remember(key, entry)
-    diskcache.store(key, b"front", entry.to_text())
+    _entries.put(key, entry, b"front", entry.to_text())
 
 
 def forget_entry(key: str) -> None:
     """Drop the in-process entry of ``key`` (it did not fit the objects it was found for)."""
-    with _lock:
-        _entries.pop(key, None)
-
-
-def _remember(key, entry):
-    with _lock:
-        _entries[key] = entry
-        while len(_entries) > _REMEMBERED:
-            _entries.popitem(last=False)
+    _entries.forget(key)

@@ -31,8 +31,6 @@ for kernels calling functions (the front key has none for them).
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from .. import diskcache
@@ -42,11 +40,6 @@ from ..kernel_key import canonical_text
 __all__ = ["Entry", "binding_text", "lookup", "remember", "stored_module", "hits"]
 
 _TAG = "one-off-v1"
-#: entries kept in memory (a loop over a few one-off statements meets the disk once each)
-_REMEMBERED = 1024
-_memory: OrderedDict = OrderedDict()
-#: held while ``_memory`` is read or changed (groups may be set from several threads)
-_memory_lock = threading.Lock()
 #: how many one-off kernels this process ran from an entry (tests observe hits and misses)
 _hits = {"hits": 0}
 
@@ -73,8 +66,8 @@ def binding_text(variables: dict, slots=()) -> str:
     return canonical_text((sorted(variables.items()), tuple(slots)))
 
 
-def _valid(entry) -> Entry | None:
-    if entry is None or len(entry) != 3 or entry[1] != _TAG:
+def _decoded(entry: tuple) -> Entry | None:
+    if len(entry) != 3 or entry[1] != _TAG:
         return None
     try:
         fields = json.loads(entry[2])
@@ -89,26 +82,14 @@ def _valid(entry) -> Entry | None:
     return result
 
 
+#: entries kept in this process in front of the disk (a loop over a few one-off statements
+#: meets the disk once each)
+_memory = diskcache.RememberedEntries(1024, _decoded)
+
+
 def lookup(key: str | None) -> Entry | None:
     """The entry stored under the front-end ``key`` (None: no key, or no entry)."""
-    if key is None:
-        return None
-    with _memory_lock:
-        entry = _memory.get(key)
-    if entry is None:
-        entry = _valid(diskcache.load(key))
-        if entry is None:
-            return None
-        _keep(key, entry)
-    return entry
-
-
-def _keep(key, entry):
-    with _memory_lock:
-        _memory[key] = entry
-        _memory.move_to_end(key)
-        while len(_memory) > _REMEMBERED:
-            _memory.popitem(last=False)
+    return None if key is None else _memory.get(key)
 
 
 def remember(key: str | None, structure_key: str | None, names, binding: str, **data) -> None:
@@ -117,8 +98,7 @@ def remember(key: str | None, structure_key: str | None, names, binding: str, **
     if key is None or structure_key is None:
         return
     entry = Entry(structure_key, tuple(sorted(names)), binding, data)
-    _keep(key, entry)
-    diskcache.store(key, b"", _TAG, json.dumps({
+    _memory.put(key, entry, b"", _TAG, json.dumps({
         "structure_key": structure_key, "names": entry.names, "binding": binding,
         "data": data}))
 
