@@ -50,7 +50,7 @@ from ..model.namespace import namespace_matches
 from ..units import Quantity, get_dimensions
 from .synapse_records import placement
 
-__all__ = ["front_key", "group_structure", "name_descriptor"]
+__all__ = ["front_key", "group_structure", "name_descriptor", "value_descriptor"]
 
 _VERSION = "front-key-v1"
 
@@ -68,11 +68,17 @@ def name_descriptor(name: str, group_namespace: Mapping | None,
     default function's name (``exp``) is called without consulting the namespace; and a
     group's variable whose name the namespace also holds as a function (pylab's ``flag``, which
     ``from brianjit import *`` brings) is the group's."""
-    from .string_expressions import constant_dtype   # which imports this module
     matches = namespace_matches(name, group_namespace, run_namespace)
     if not matches:
         return ("missing",)
-    value = matches[0][1]   # the one resolve_names uses
+    return value_descriptor(matches[0][1])   # the value resolve_names uses
+
+
+def value_descriptor(value) -> tuple | None:
+    """A value bound as a constant, as far as kernels depend on it (see :func:`name_descriptor`):
+    ``(python type, model type, dimensions)`` of a number or quantity, ``('callable',)``, or
+    None for anything else (an array, another object)."""
+    from .string_expressions import constant_dtype   # which imports this module
     if isinstance(value, Quantity):
         if value.ndim:
             return None

@@ -307,7 +307,7 @@ class PopulationRateMonitor(Recorder, BrianObject, Stateful):
                 len(self.source_owner))
 
     def bindable_arrays(self):
-        return {"rate": self._rate, "t": self._t}
+        return self.state_arrays()
 
     def state_arrays(self):
         return {"rate": self._rate, "t": self._t}

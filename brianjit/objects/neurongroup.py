@@ -297,10 +297,10 @@ class NeuronGroup(Group, BrianObject, Stateful, SpikeSource):
             texts.append(refractory)
             refractory = ("text", refractory)
         elif refractory is not False:   # bound as the constant '_refractory'
-            from ..units import get_dimensions
-            from .group import constant_dtype
-            refractory = ("constant", type(refractory).__qualname__, constant_dtype(refractory),
-                          tuple(float(x) for x in get_dimensions(refractory)._dims))
+            from .front_key import value_descriptor
+            refractory = ("constant", value_descriptor(refractory))
+            if refractory[1] is None:
+                return None
         method = keying.method(self.method) if eqs.diff_eq_names else None
         return (method, refractory, _legacy_refractory_timing(), tuple(self.event_spaces),
                 keying.texts(self, texts))
