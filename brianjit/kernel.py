@@ -115,11 +115,6 @@ class Threshold:
     mask: int
 
 
-#: the scalar a kernel's ``t = step * dt`` uses instead of ``dt`` when the code's ``dt`` is
-#: another clock's: a ``run_regularly`` with a dt of its own steps with its clock, but its code
-#: reads its group's ``dt`` (Brian2 resolves ``dt`` among the group's variables)
-STEP_DT = "_step_dt"
-
 #: elements per block of the GPU form's parallel spike compaction: one thread counts, then
 #: writes, the spikes of a block (``gpu/compaction.py``)
 COMPACTION_BLOCK = 1024
@@ -321,9 +316,19 @@ class Kernel:
     #: functions the statements call by name beyond the built-in ones (name -> a description
     #: such as :class:`TimedArrayFunction`, lowered by ``codegen.kernels.FUNCTION_LOWERINGS``)
     functions: dict = field(default_factory=dict)
+    #: ``(p, q)``: the statements read the time of another clock than the one the kernel steps
+    #: with, one whose period is ``q/p`` times the kernel's (``run_regularly`` with a dt of its
+    #: own reads its group's ``t``; Brian2 resolves ``t`` among the group's variables). That
+    #: clock's step is then ``ceil(step * p / q)``: the step it last ticked at or, between two
+    #: of its ticks, the one it ticks at next (Brian2 moves a clock's ``t`` once all its objects
+    #: ran), and ``t = that step * dt``, with ``dt`` the kernel's ``dt`` (that clock's)
+    code_clock: tuple = (1, 1)
 
     def __str__(self):
         lines = [f"kernel {self.name}: {self.shape}"]
+        if self.code_clock != (1, 1):
+            p, q = self.code_clock
+            lines.append(f"  t_in_timesteps = ceil(step * {p} / {q})")
         for var in self.variables.values():
             kind = "scalar" if var.scalar else f"array+{var.offset}" if var.offset else "array"
             kind += f"[{var.index}]" if var.index else ""

@@ -38,14 +38,18 @@ class ExprLowerer:
     ``values``: name -> already loaded ir.Value (double, i64 or i1); ``types``: name -> 'float',
     'integer' or 'boolean'; ``random``: a :class:`~.rng.RandomContext` if expressions may call
     ``rand()``/``randn()``; ``functions``: extra functions by name (see module docstring), and
-    ``function_types``: for those not returning floats, ``callable(argument types) -> type``.
+    ``function_types``: for those not returning floats, ``callable(argument types) -> type``;
+    ``shared``: the names whose values are the same for every element of the loop (loaded
+    before it: ``t``, ``dt``, shared variables, constants).
     After lowering, :attr:`streams_used` says how many random streams were consumed."""
 
     def __init__(self, builder: ir.IRBuilder, values: Mapping[str, ir.Value],
                  types: Mapping[str, str], random: rng.RandomContext | None = None,
                  functions: Mapping[str, ExternalFunction] | None = None,
-                 function_types: Mapping[str, Callable] | None = None):
+                 function_types: Mapping[str, Callable] | None = None,
+                 shared: frozenset = frozenset()):
         self.builder = builder
+        self.shared = shared
         self.values = values
         self.types = types
         self.random = random
@@ -103,6 +107,13 @@ class ExprLowerer:
                 square = self._arith("mul", typ, square, square)
         return result if result is not None else self._const(typ, 1 if typ == INTEGER else 1.0)
 
+    def _is_shared(self, expr) -> bool:
+        """Whether ``expr`` has one value for all elements (Brian2's scalar code): it reads only
+        :attr:`shared` names and calls no function a model defines (random numbers, TimedArrays,
+        a user's functions)."""
+        return ({s.name for s in expr.free_symbols} <= self.shared
+                and not expr.atoms(sympy.core.function.AppliedUndef))
+
     def _select(self, condition, a, b):
         return self.builder.select(condition, a, b)
 
@@ -150,8 +161,12 @@ class ExprLowerer:
                                   if len(denominator) > 1 else denominator[0], FLOAT)
             above = result if result is not None else self._const(FLOAT, 1.0)
             # a model's x/c may become x*(1/c) (arcp: within an ulp): divisions by loop-invariant
-            # parameters otherwise cost a vdivpd per neuron and step (CUBA: 3 per neuron)
-            result = self._arith("div", FLOAT, above, below, flags=FAST_MATH + ("arcp",))
+            # parameters otherwise cost a vdivpd per neuron and step (CUBA: 3 per neuron). As in
+            # Brian2, whose loop-invariant optimisation computes a shared expression once,
+            # exactly, and multiplies an element's value by a shared divisor's reciprocal; so
+            # int(t/dt) is Brian2's, and LLVM hoists the exact division out of the loop
+            arcp = () if self._is_shared(expr) else ("arcp",)
+            result = self._arith("div", FLOAT, above, below, flags=FAST_MATH + arcp)
         if result is None:
             result = self._const(typ, 1 if typ == INTEGER else 1.0)
         if sympy.S.NegativeOne in expr.args:

@@ -117,21 +117,33 @@ class KernelEmitter:
 
     # -- values available to every body ----------------------------------------------------------
     def base_values(self):
-        """Scalars (loaded once, before any loop) plus ``t = step * dt`` unless the kernel reads
-        ``t`` from a buffer (one-off kernels do, so their random numbers do not depend on t)."""
+        """Scalars (loaded once, before any loop) plus the time: ``t_in_timesteps``, the step of
+        the clock the statements read (the kernel's own, or ``ceil(step * p / q)`` for a
+        ``Kernel.code_clock`` of ``(p, q)``), and ``t = t_in_timesteps * dt`` as Brian2
+        computes it, unless the kernel reads both from buffers (one-off kernels do, so their
+        random numbers do not depend on t)."""
         if not self._scalars:
             for name, var in self.kernel.variables.items():
                 if var.scalar:
                     self._scalars[name] = self.load(var)
             if "dt" in self._scalars and "t" not in self._scalars:
                 b = self.prologue
-                step_dt = self._scalars.get(K.STEP_DT, self._scalars["dt"])
-                self._scalars["t"] = b.fmul(b.sitofp(self.step, F64), step_dt)
+                steps = self.code_steps()
+                self._scalars["t_in_timesteps"] = steps
+                self._scalars["t"] = b.fmul(b.sitofp(steps, F64), self._scalars["dt"])
         return self._scalars
+
+    def code_steps(self):
+        """The step of the clock the statements read (see :attr:`Kernel.code_clock`)."""
+        p, q = self.kernel.code_clock
+        if (p, q) == (1, 1):
+            return self.step
+        b = self.prologue   # steps are never negative: the division rounds up exactly
+        return b.sdiv(b.add(b.mul(self.step, const(p)), const(q - 1)), const(q))
 
     def types(self):
         types = {name: K.value_type(v.dtype) for name, v in self.kernel.variables.items()}
-        types.update(t="float", i="integer", N="integer")
+        types.update(t="float", t_in_timesteps="integer", i="integer", N="integer")
         return types
 
     # -- loops -----------------------------------------------------------------------------------
@@ -181,7 +193,8 @@ class KernelEmitter:
         random = RandomContext(seed=values.get("_seed", const(0)), index=index, step=self.step,
                                first_stream=kern.first_stream + self.random_streams)
         lowerer = ExprLowerer(b, values, types, random=random, functions=self.function_hooks(),
-                              function_types=self.python_calls.result_types())
+                              function_types=self.python_calls.result_types(),
+                              shared=frozenset(self.base_values()) | {"N"})
         if extra_condition is not None:
             with b.if_then(lowerer.lower_as(extra_condition, "boolean")):
                 self._assignments(lowerer, statements, values, types, index)

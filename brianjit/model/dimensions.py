@@ -49,10 +49,11 @@ def _second() -> Dimension:
 
 
 def reserved_dimensions(name: str) -> Dimension | None:
-    """Dimensions of the names every model has (``t``, ``dt``, ``i``, ``N``, ``xi``, ``xi_*``)."""
+    """Dimensions of the names every model has (``t``, ``dt``, ``t_in_timesteps``, ``i``, ``N``,
+    ``xi``, ``xi_*``)."""
     if name in ("t", "dt"):
         return _second()
-    if name in ("i", "N"):
+    if name in ("i", "N", "t_in_timesteps"):
         return DIMENSIONLESS
     if is_noise_name(name):
         return _second() ** -0.5

@@ -17,6 +17,7 @@ record layout) is refused: code compiled for one aliasing is never run on anothe
 from __future__ import annotations
 
 import ctypes
+import math
 
 import numpy as np
 
@@ -112,8 +113,10 @@ class BuildContext:
     STREAMS_PER_KERNEL = 1 << 16
 
     def __init__(self, slots: SlotTable, seed_array, dt_array_of, constants_of,
-                 program_target=None):
+                 program_target=None, periods=None):
         self.slots = slots
+        #: {clock: its period in base steps} of this build (the driver's ticks)
+        self._periods = periods or {}
         #: the device's program target (``Device.program_target``; None: the CPU back-end)
         self.program_target = program_target
         self.seed_array = seed_array
@@ -123,6 +126,15 @@ class BuildContext:
 
     def dt_array(self, clock):
         return self._dt_array_of(clock)
+
+    def code_clock(self, kernel_clock, code_clock) -> tuple:
+        """``Kernel.code_clock`` of a kernel that steps with ``kernel_clock`` but whose
+        statements read the time of ``code_clock``: the ratio of their periods, reduced."""
+        if kernel_clock is code_clock:
+            return (1, 1)
+        p, q = self._periods[kernel_clock], self._periods[code_clock]
+        common = math.gcd(p, q)
+        return (p // common, q // common)
 
     def environment(self, owner, clock) -> dict[str, ArrayVar]:
         """What a kernel of ``owner`` on ``clock`` reads besides state (see :func:`environment`):
@@ -157,14 +169,18 @@ def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
     """The one binder of a kernel's environment, for the network's kernels
     (``BuildContext.environment``) and one-off kernels (``Group._expression_context``) alike:
     the external ``constants`` (``{name: ExternalConstant}``), ``dt`` (element 0 of
-    ``dt_array``), ``_seed`` and, for kernels that read the time from a buffer rather than
-    compute it from the step (one-off kernels), ``t`` as ``(array, element)``. The loop index
-    ``i`` and the sizes are the loop shape's (``codegen.kernels``)."""
+    ``dt_array``), ``_seed`` and, for kernels that read the time from buffers rather than
+    compute it from the step (one-off kernels), ``t`` and ``t_in_timesteps`` as ``(float
+    array, element of t, int64 array of the step)``. The loop index ``i`` and the sizes are
+    the loop shape's (``codegen.kernels``)."""
     variables = {name: slots.array_var(name, constant.array, constant.dtype, scalar=True)
                  for name, constant in constants.items()}
     variables["dt"] = slots.array_var("dt", dt_array, "float", scalar=True)
     if t is not None:
-        variables["t"] = slots.array_var("t", t[0], "float", scalar=True, offset=t[1])
+        array, element, steps = t
+        variables["t"] = slots.array_var("t", array, "float", scalar=True, offset=element)
+        variables["t_in_timesteps"] = slots.array_var("t_in_timesteps", steps, "int64",
+                                                      scalar=True)
     variables["_seed"] = slots.array_var("_seed", seed_array, "int64", scalar=True)
     return variables
 

@@ -160,8 +160,9 @@ class Group(ElementSet, VariableOwner, StringExpressions):
             return data[var.offset + self.raw_values(var.index)]
         if name == "i":
             return np.arange(len(self), dtype=np.int32)
-        implicit = {"N": len(self), "t": self.clock.t_, "dt": self.clock.dt_,
-                    "t_in_timesteps": self.clock.timestep}
+        if name == "t_in_timesteps":   # the clock's step counter: int64, as Brian2's
+            return np.array([self.clock.timestep], dtype=np.int64)
+        implicit = {"N": len(self), "t": self.clock.t_, "dt": self.clock.dt_}
         if name in implicit:
             return np.array([implicit[name]], dtype=NUMPY_DTYPES[self.variable_info(name).dtype])
         return self._evaluate_subexpression(name)

@@ -592,7 +592,7 @@ class Network(Nameable):
         slots = SlotTable()
         self._dt_arrays = {}
         ctx = BuildContext(slots, self._seed, self._dt_array,
-                           lambda owner: self._constants.get(owner.id, {}), target)
+                           lambda owner: self._constants.get(owner.id, {}), target, periods)
         entries = []
         for obj in objects:
             with _preparing(obj):

@@ -180,13 +180,10 @@ class RunRegularly(BrianObject):
     def kernels(self, ctx):
         owner, offset = self.owner, self.group.start - self.owner.start
         variables = array_vars(ctx.slots, owner.variables, list(owner.variables), offset)
-        variables.update(ctx.environment(self, self.clock))
-        if self.clock is not owner.clock:
-            # the code's dt is the group's (Brian2); the kernel steps with its own clock
-            variables[K.STEP_DT] = ctx.slots.array_var(K.STEP_DT, ctx.dt_array(self.clock),
-                                                       "float", scalar=True)
-            variables["dt"] = ctx.slots.array_var("dt", ctx.dt_array(owner.clock), "float",
-                                                  scalar=True)
+        # the code's t, dt and t_in_timesteps are the group's (Brian2 resolves them among the
+        # group's variables); the kernel steps with the operation's clock
+        variables.update(ctx.environment(self, owner.clock))
+        code_clock = ctx.code_clock(self.clock, owner.clock)
         def assign(st):
             return K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
         scalar = [assign(st) for st in self.statements if self._is_scalar(st)]
@@ -200,11 +197,11 @@ class RunRegularly(BrianObject):
                 f"{self.name}_scalar_code", K.ForEach(1), writable,
                 [K.Assign(st.target, st.expr.xreplace({symbol("N"): sympy.Integer(len(self.group))}),
                           st.op) for st in scalar],
-                ctx.next_stream_block(), ctx.functions(self))))
+                ctx.next_stream_block(), ctx.functions(self), code_clock)))
         if vector:
             result.append((self._own_entry(), K.Kernel(f"{self.name}_code", K.ForEach(len(self.group)),
                                                variables, vector, ctx.next_stream_block(),
-                                               ctx.functions(self))))
+                                               ctx.functions(self), code_clock)))
         return result
 
     def __repr__(self):

@@ -37,7 +37,8 @@ sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 __all__ = ["StringExpressions", "ExpressionContext", "SPECIAL_NAMES", "constant_dtype"]
 
 #: names every expression may use without defining them
-SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "i": DIMENSIONLESS, "N": DIMENSIONLESS}
+SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "t_in_timesteps": DIMENSIONLESS,
+                 "i": DIMENSIONLESS, "N": DIMENSIONLESS}
 
 
 def constant_dtype(value) -> str:
@@ -129,11 +130,12 @@ class StringExpressions:
             constants[name] = ExternalConstant(name, constant_dtype(value))
             constants[name].set(value)
             dims[name] = get_dimensions(value)
-        clock = DynamicArray(2)
+        clock, steps = DynamicArray(2), DynamicArray(1, dtype=np.int64)
         clock.data[:] = self.clock.dt_, self.clock.t_
+        steps.data[0] = self.clock.timestep
         # a monitor's records have their own t
         variables.update(environment(slots, constants, clock, seed_state.seed_array(),
-                                     t=None if "t" in variables else (clock, 1)))
+                                     t=None if "t" in variables else (clock, 1, steps)))
         return ExpressionContext(variables, slots, dims, functions, tuple(sorted(used)))
 
     def _one_off_key(self, kind, texts, extra=(), group_namespace=None):

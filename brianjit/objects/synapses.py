@@ -770,10 +770,11 @@ class Synapses(Group, BrianObject, Stateful):
                 K.Assign(self._post_name(s.var), self._post_names(
                     self._substitute_subexpressions(s.expr)), s.op)
                 for s in pathway.statements]
-            # its own clock's dt (t is its clock's step times that dt)
-            on_clock = {**variables, **ctx.environment(self, pathway.clock)}
+            # it steps with its group's clock, but its code reads the Synapses' t, dt and
+            # t_in_timesteps (Brian2 resolves them among the Synapses' variables)
             result.append((self._pathway_entry(pathway),
-                           pathway.kernel(ctx, on_clock, statements, ctx.next_stream_block())))
+                           pathway.kernel(ctx, variables, statements, ctx.next_stream_block(),
+                                          ctx.code_clock(pathway.clock, self.clock))))
         return result
 
     def _summed_kernels(self, ctx, variables, rows):

@@ -257,7 +257,10 @@ class SynapticPathway:
         """What :meth:`kernel` sets for a CPU build: no index by owner."""
         self._by_owner = None
 
-    def kernel(self, ctx, variables, statements, stream):
+    def kernel(self, ctx, variables, statements, stream, code_clock):
+        """The pathway's ``Propagate`` kernel: ``statements`` over ``variables`` for the
+        synapses of each event, stepping with :attr:`clock`; ``code_clock`` is
+        ``Kernel.code_clock`` (its code reads the Synapses' time)."""
         group = self.group
         owner = getattr(group, "owner", group)
         slots = ctx.slots
@@ -270,7 +273,7 @@ class SynapticPathway:
                             slots.slot(self.order), slots.slot(self.pending),
                             slots.slot(self.pending_next))
         kern = K.Kernel(f"{self.synapses.name}_{self.name}", shape, variables, statements, stream,
-                        ctx.functions(self.synapses))
+                        ctx.functions(self.synapses), code_clock)
         self._by_owner = None
         if ctx.program_target is not None:  # a GPU build: deliver by owner where it can
             from ..gpu.owner_index import owner_index

@@ -1,0 +1,79 @@
+"""``t`` and ``t_in_timesteps`` in the code of a ``run_regularly`` with a dt of its own are the
+*group's* clock's: its step times its dt, as Brian2 resolves both among the group's variables.
+brianjit computed ``t`` as the operation's step times the operation's dt, which differs in the
+last bit (3 * 0.3 ms is 0.0009 but 9 * 0.1 ms is 0.0009000000000000001), so ``int(t/dt)``,
+comparisons and TimedArray reads at ``t`` came out otherwise.
+
+Expected values measured with Brian2 2.9.0 (numpy and cython targets agree) on
+``G = NeuronGroup(1, ..., dt=group_dt); G.run_regularly(code, dt=op_dt)`` with a StateMonitor at
+the operation's dt, printing ``repr(float(x))``. Where the group's clock is the slower one, the
+operation between two of its ticks reads the tick to come (Brian2 moves a clock's ``t`` once all
+objects of that step ran).
+"""
+import numpy as np
+import pytest
+
+from brianjit import Network, NeuronGroup, StateMonitor, defaultclock, ms
+
+CODE = "x = t\nk = int(t/dt)\nc = t_in_timesteps"
+
+
+@pytest.fixture(autouse=True)
+def _restore_default_dt():
+    dt = defaultclock.dt
+    yield
+    defaultclock.dt = dt
+
+
+def _run(group_dt, op_dt, durations, default_dt=None):
+    defaultclock.dt = default_dt if default_dt is not None else group_dt
+    G = NeuronGroup(1, "x : second\nk : 1\nc : 1", dt=group_dt)
+    G.run_regularly(CODE, dt=op_dt)
+    M = StateMonitor(G, ["x", "k", "c"], record=0, dt=op_dt)
+    net = Network(G, M)
+    for duration in durations:
+        net.run(duration)
+    return [float(v) for v in np.asarray(M.x[0])], list(M.k[0]), list(M.c[0])
+
+
+def test_t_is_the_groups_step_times_its_dt():
+    x, k, c = _run(0.1 * ms, 0.3 * ms, [3 * ms])
+    assert [repr(v) for v in x[:6]] == ["0.0", "0.00030000000000000003", "0.0006000000000000001",
+                                        "0.0009000000000000001", "0.0012000000000000001",
+                                        "0.0015"]   # Brian2 2.9.0
+    assert x == [3 * n * 1e-4 for n in range(10)]
+    assert k == [3 * n for n in range(10)]
+    assert c == [3 * n for n in range(10)]
+
+
+@pytest.mark.parametrize("group_dt, op_dt, ratio, duration", [
+    (0.1 * ms, 0.7 * ms, 7, 7 * ms), (0.1 * ms, 1 * ms, 10, 10 * ms),
+    (0.05 * ms, 0.15 * ms, 3, 3 * ms)])
+def test_other_ratios(group_dt, op_dt, ratio, duration):
+    x, k, c = _run(group_dt, op_dt, [duration])
+    steps = [ratio * n for n in range(len(x))]
+    assert x == [s * float(group_dt) for s in steps]
+    assert c == steps
+    # Brian2 2.9.0: int(t/dt) with an exact division (49 * 0.1 ms / 0.1 ms = 48.99999999999999)
+    expected_k = {7: [0, 7, 14, 21, 28, 35, 42, 48, 56, 63], 10: steps}.get(ratio, steps)
+    assert k == expected_k
+
+
+def test_continued_runs_and_a_group_dt_other_than_defaultclock():
+    x, k, c = _run(0.1 * ms, 0.3 * ms, [1.2 * ms, 0.9 * ms, 1.5 * ms])
+    assert x == [3 * n * 1e-4 for n in range(12)]
+    assert c == [3 * n for n in range(12)]
+    x, k, c = _run(0.1 * ms, 0.3 * ms, [3 * ms], default_dt=0.05 * ms)
+    assert x == [3 * n * 1e-4 for n in range(10)]
+    assert k == [3 * n for n in range(10)]
+
+
+def test_a_faster_operation_reads_the_groups_next_tick():
+    x, k, c = _run(0.3 * ms, 0.1 * ms, [3 * ms], default_dt=0.1 * ms)
+    # Brian2 2.9.0: 0, then each group tick three times
+    steps = [0] + [(n + 2) // 3 for n in range(1, 30)]
+    assert c == steps
+    assert k == steps
+    assert [repr(v) for v in x[12:16]] == ["0.0012", "0.0014999999999999998",
+                                           "0.0014999999999999998", "0.0014999999999999998"]
+    assert x == [s * 3e-4 for s in steps]
