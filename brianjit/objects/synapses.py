@@ -802,13 +802,15 @@ class Synapses(Group, BrianObject, Stateful):
             result.append((part, K.Kernel(
                 f"{part.name}_zero", K.ForEach(len(group)), zero,
                 [K.Assign("_summed", sympy.Integer(0))])))
-            add = {**variables, **ctx.environment(self, part.clock)}   # its clock's dt
+            # it steps with its target's clock; its code reads the Synapses' time (Brian2)
+            add = dict(variables)
             add["_summed"] = ctx.slots.array_var("_summed", var.array, var.dtype, offset=offset,
                                                  index="j" if group is self.target else "i")
             expr = self._substitute_subexpressions(self.equations[name].sympy_expr)
             result.append((part, K.Kernel(
                 part.name, K.ForEachRow(rows), add,
-                [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self))))
+                [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self),
+                ctx.code_clock(part.clock, self.clock))))
         return result
 
     def schedule_entries(self):
