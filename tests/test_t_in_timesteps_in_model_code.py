@@ -89,3 +89,10 @@ def test_one_off_code_and_python_reads():
     assert G.v["t_in_timesteps > i + 4"].tolist() == [3.0, 4.0]
     value = G.t_in_timesteps[:]
     assert value == 6 and value.dtype == np.int64
+
+
+@pytest.mark.parametrize("model", ["t_in_timesteps : 1", "dt_in_timesteps/dt = 1/ms : 1"])
+def test_no_model_variable_may_be_called_t_in_timesteps(model):
+    # Brian2 2.9.0: SyntaxError "'t_in_timesteps' has a special meaning in equations ..."
+    with pytest.raises(SyntaxError, match="'t_in_timesteps'"):
+        NeuronGroup(1, model)

@@ -229,8 +229,10 @@ def check_identifier_basic(name: str, line: str | None = None) -> None:
 
 
 def check_identifier_reserved(name: str, line: str | None = None) -> None:
-    """Refuse the names every group defines: ``t dt i N`` and the noise ``xi``, ``xi_*``."""
-    _refuse_name(name, "is reserved" if name in ("t", "dt", "i", "N") or is_noise_name(name)
+    """Refuse the names every group defines: ``t dt t_in_timesteps i N`` and the noise ``xi``,
+    ``xi_*``."""
+    _refuse_name(name, "is reserved" if name in ("t", "dt", "t_in_timesteps", "i", "N")
+                 or is_noise_name(name)
                  else None, line)
 
 
