@@ -77,3 +77,20 @@ def test_a_faster_operation_reads_the_groups_next_tick():
     assert [repr(v) for v in x[12:16]] == ["0.0012", "0.0014999999999999998",
                                            "0.0014999999999999998", "0.0014999999999999998"]
     assert x == [s * 3e-4 for s in steps]
+
+
+def test_periods_in_ratio_three_to_two_over_runs_of_odd_lengths():
+    defaultclock.dt = 0.1 * ms
+    G = NeuronGroup(1, "x : second\nc : 1", dt=0.2 * ms)
+    G.run_regularly("x = t\nc = t_in_timesteps", dt=0.3 * ms)
+    M = StateMonitor(G, ["x", "c"], record=0, dt=0.1 * ms, when="end")
+    net = Network(G, M)
+    for duration in [0.5 * ms, 0.5 * ms, 1.3 * ms, 2.1 * ms]:
+        net.run(duration)
+    # Brian2 2.9.0: at the operation's n-th tick (0.3 ms apart) the group's clock (0.2 ms) is
+    # at step ceil(3n/2): 0, 2, 3, 5, 6, ...; each value held for three 0.1 ms records
+    steps = [-(-3 * n // 2) for n in range(15)]
+    assert list(M.c[0]) == [s for s in steps for _ in range(3)][:44]
+    assert [float(v) for v in np.asarray(M.x[0])] == [s * 2e-4 for s in steps
+                                                      for _ in range(3)][:44]
+    assert repr(float(M.x[0][6])) == "0.0006000000000000001"
