@@ -94,3 +94,13 @@ def test_periods_in_ratio_three_to_two_over_runs_of_odd_lengths():
     assert [float(v) for v in np.asarray(M.x[0])] == [s * 2e-4 for s in steps
                                                       for _ in range(3)][:44]
     assert repr(float(M.x[0][6])) == "0.0006000000000000001"
+
+
+def test_shared_statements_read_the_groups_time_too():
+    defaultclock.dt = 0.1 * ms
+    G = NeuronGroup(2, "x : second (shared)\nc : 1 (shared)", dt=0.1 * ms)
+    G.run_regularly("x = t\nc = t_in_timesteps", dt=0.3 * ms)
+    M = StateMonitor(G, ["x", "c"], record=0, dt=0.3 * ms)
+    Network(G, M).run(3 * ms)
+    assert [float(v) for v in np.asarray(M.x[0])] == [3 * n * 1e-4 for n in range(10)]
+    assert list(M.c[0]) == [3 * n for n in range(10)]
