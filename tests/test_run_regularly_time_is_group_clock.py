@@ -12,17 +12,11 @@ objects of that step ran).
 """
 import numpy as np
 import pytest
+from default_dt import at_default_dt_of_0_1_ms  # noqa: F401
 
 from brianjit import Network, NeuronGroup, StateMonitor, defaultclock, ms
 
 CODE = "x = t\nk = int(t/dt)\nc = t_in_timesteps"
-
-
-@pytest.fixture(autouse=True)
-def _restore_default_dt():
-    dt = defaultclock.dt
-    yield
-    defaultclock.dt = dt
 
 
 def _run(group_dt, op_dt, durations, default_dt=None):

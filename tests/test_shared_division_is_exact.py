@@ -12,17 +12,9 @@ int(t/dt) ...')`` at dt = 0.1 ms over 200 steps: ``k`` differs from the step exa
 numpy's ``(s*dt)/dt`` does.
 """
 import numpy as np
-import pytest
+from default_dt import at_default_dt_of_0_1_ms  # noqa: F401
 
-from brianjit import Network, NeuronGroup, StateMonitor, defaultclock, ms
-
-
-@pytest.fixture(autouse=True)
-def _default_dt():
-    dt = defaultclock.dt
-    defaultclock.dt = 0.1 * ms
-    yield
-    defaultclock.dt = dt
+from brianjit import Network, NeuronGroup, StateMonitor, ms
 
 
 def test_int_of_t_over_dt_is_brian2s():

@@ -7,17 +7,9 @@ Expected values measured with Brian2 2.9.0 (numpy and cython targets agree); the
 these tests with ``brian2`` imported. StateMonitors record at ``start``: index ``k`` shows what
 step ``k - 1`` wrote.
 """
-import pytest
+from default_dt import at_default_dt_of_0_1_ms  # noqa: F401
 
-from brianjit import Network, NeuronGroup, StateMonitor, Synapses, defaultclock, ms
-
-
-@pytest.fixture(autouse=True)
-def _default_dt():
-    dt = defaultclock.dt
-    defaultclock.dt = 0.1 * ms
-    yield
-    defaultclock.dt = dt
+from brianjit import Network, NeuronGroup, StateMonitor, Synapses, ms
 
 
 def _summed(synapses_dt):

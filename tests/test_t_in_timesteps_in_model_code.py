@@ -9,17 +9,9 @@ of the recorded values; the scripts are the tests' own, with ``brian2`` imported
 """
 import numpy as np
 import pytest
+from default_dt import at_default_dt_of_0_1_ms  # noqa: F401
 
-from brianjit import (Network, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, defaultclock,
-                      ms)
-
-
-@pytest.fixture(autouse=True)
-def _default_dt():
-    dt = defaultclock.dt
-    defaultclock.dt = 0.1 * ms
-    yield
-    defaultclock.dt = dt
+from brianjit import Network, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, ms
 
 
 def test_equations_and_subexpressions():
