@@ -88,3 +88,15 @@ def test_no_model_variable_may_be_called_t_in_timesteps(model):
     # Brian2 2.9.0: SyntaxError "'t_in_timesteps' has a special meaning in equations ..."
     with pytest.raises(SyntaxError, match="'t_in_timesteps'"):
         NeuronGroup(1, model)
+
+
+def test_a_monitor_has_no_clock_step_of_its_own():
+    G = NeuronGroup(2, "dv/dt = 1/ms : 1", threshold="v > 0.15", reset="v = 0")
+    S = SpikeMonitor(G)
+    Network(G, S).run(0.5 * ms)
+    # Brian2 2.9.0: the name is not a monitor's variable, so the namespace's, or a KeyError
+    with pytest.raises(KeyError, match="t_in_timesteps"):
+        S.t["t_in_timesteps > 2"]
+    t_in_timesteps = 2   # noqa: F841 (found by the condition in the caller's namespace)
+    assert S.i["t_in_timesteps > 2"].tolist() == []
+    assert list(S.t_["t_in_timesteps > 1"]) == [1 * 1e-4, 1 * 1e-4, 3 * 1e-4, 3 * 1e-4]

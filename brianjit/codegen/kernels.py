@@ -129,7 +129,8 @@ class KernelEmitter:
             if "dt" in self._scalars and "t" not in self._scalars:
                 b = self.prologue
                 steps = self.code_steps()
-                self._scalars["t_in_timesteps"] = steps
+                # (a monitor's one-off code may bind the name to a constant of the user's)
+                self._scalars.setdefault("t_in_timesteps", steps)
                 self._scalars["t"] = b.fmul(b.sitofp(steps, F64), self._scalars["dt"])
         return self._scalars
 

@@ -171,7 +171,7 @@ def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
     the external ``constants`` (``{name: ExternalConstant}``), ``dt`` (element 0 of
     ``dt_array``), ``_seed`` and, for kernels that read the time from buffers rather than
     compute it from the step (one-off kernels), ``t`` and ``t_in_timesteps`` as ``(float
-    array, element of t, int64 array of the step)``. The loop index ``i`` and the sizes are
+    array, element of t, int64 array of the step or None where the group has no step)``. The loop index ``i`` and the sizes are
     the loop shape's (``codegen.kernels``)."""
     variables = {name: slots.array_var(name, constant.array, constant.dtype, scalar=True)
                  for name, constant in constants.items()}
@@ -179,8 +179,9 @@ def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
     if t is not None:
         array, element, steps = t
         variables["t"] = slots.array_var("t", array, "float", scalar=True, offset=element)
-        variables["t_in_timesteps"] = slots.array_var("t_in_timesteps", steps, "int64",
-                                                      scalar=True)
+        if steps is not None:
+            variables["t_in_timesteps"] = slots.array_var("t_in_timesteps", steps, "int64",
+                                                          scalar=True)
     variables["_seed"] = slots.array_var("_seed", seed_array, "int64", scalar=True)
     return variables
 

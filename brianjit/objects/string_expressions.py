@@ -97,6 +97,9 @@ class StringExpressions:
         used = set(used)
         names = used | {"dt"}
         variables, dims = {}, dict(SPECIAL_NAMES)
+        # a monitor has its records' t and no clock step: there the name is the user's, as in
+        # Brian2
+        has_step = "t_in_timesteps" in self.variables
         external = set()
         for name in sorted(names):   # sorted: slots, hence the code's key, never follow set order
             var = self.variables.get(name)
@@ -105,7 +108,7 @@ class StringExpressions:
                 dims[name] = var.dim
             elif self._is_subexpression(name):
                 dims[name] = self._subexpression_description(name)[0]
-            elif name not in SPECIAL_NAMES:
+            elif name not in SPECIAL_NAMES or name == "t_in_timesteps" and not has_step:
                 linked = self._linked_variable(name, slots)
                 if linked is None:
                     external.add(name)
@@ -130,9 +133,12 @@ class StringExpressions:
             constants[name] = ExternalConstant(name, constant_dtype(value))
             constants[name].set(value)
             dims[name] = get_dimensions(value)
-        clock, steps = DynamicArray(2), DynamicArray(1, dtype=np.int64)
+        clock = DynamicArray(2)
         clock.data[:] = self.clock.dt_, self.clock.t_
-        steps.data[0] = self.clock.timestep
+        steps = None
+        if has_step:
+            steps = DynamicArray(1, dtype=np.int64)
+            steps.data[0] = self.clock.timestep
         # a monitor's records have their own t
         variables.update(environment(slots, constants, clock, seed_state.seed_array(),
                                      t=None if "t" in variables else (clock, 1, steps)))
