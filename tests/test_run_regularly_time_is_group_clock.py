@@ -98,3 +98,15 @@ def test_shared_statements_read_the_groups_time_too():
     Network(G, M).run(3 * ms)
     assert [float(v) for v in np.asarray(M.x[0])] == [3 * n * 1e-4 for n in range(10)]
     assert list(M.c[0]) == [3 * n for n in range(10)]
+
+
+def test_an_operation_in_a_network_without_its_group():
+    G = NeuronGroup(1, "x : second\nn : 1", dt=0.2 * ms)
+    counting = G.run_regularly("n += 1", dt=0.3 * ms)
+    Network(counting).run(1 * ms)
+    assert G.n[0] == 4   # the code reads no time: it runs as in Brian2
+    reading = G.run_regularly("x = t", dt=0.3 * ms)
+    # Brian2 2.9.0 reads the group's clock, which does not run, frozen (x = 0); brianjit
+    # refuses rather than give another time
+    with pytest.raises(NotImplementedError, match="add the group"):
+        Network(reading).run(1 * ms)

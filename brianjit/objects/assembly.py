@@ -127,11 +127,18 @@ class BuildContext:
     def dt_array(self, clock):
         return self._dt_array_of(clock)
 
-    def code_clock(self, kernel_clock, code_clock) -> tuple:
-        """``Kernel.code_clock`` of a kernel that steps with ``kernel_clock`` but whose
-        statements read the time of ``code_clock``: the ratio of their periods, reduced."""
+    def code_clock(self, kernel_clock, code_clock, what: str) -> tuple:
+        """``Kernel.code_clock`` of a kernel (of ``what``) that steps with ``kernel_clock`` but
+        whose statements read the time of ``code_clock``: the ratio of their periods, reduced.
+        A ``code_clock`` no object of the network runs on (a ``run_regularly`` in a network
+        without its group) is a NotImplementedError: Brian2 reads that clock's time frozen."""
         if kernel_clock is code_clock:
             return (1, 1)
+        if code_clock not in self._periods:
+            raise NotImplementedError(
+                f"the code of '{what}' reads the time (t or t_in_timesteps) of "
+                f"'{code_clock.name}', which does not run in this network: add the group "
+                f"that runs on it to the network")
         p, q = self._periods[kernel_clock], self._periods[code_clock]
         common = math.gcd(p, q)
         return (p // common, q // common)
@@ -171,8 +178,8 @@ def environment(slots: SlotTable, constants: dict, dt_array: DynamicArray,
     the external ``constants`` (``{name: ExternalConstant}``), ``dt`` (element 0 of
     ``dt_array``), ``_seed`` and, for kernels that read the time from buffers rather than
     compute it from the step (one-off kernels), ``t`` and ``t_in_timesteps`` as ``(float
-    array, element of t, int64 array of the step or None where the group has no step)``. The loop index ``i`` and the sizes are
-    the loop shape's (``codegen.kernels``)."""
+    array, element of t, int64 array of the step or None where the group has no step)``.
+    The loop index ``i`` and the sizes are the loop shape's (``codegen.kernels``)."""
     variables = {name: slots.array_var(name, constant.array, constant.dtype, scalar=True)
                  for name, constant in constants.items()}
     variables["dt"] = slots.array_var("dt", dt_array, "float", scalar=True)

@@ -183,11 +183,14 @@ class RunRegularly(BrianObject):
         # the code's t, dt and t_in_timesteps are the group's (Brian2 resolves them among the
         # group's variables); the kernel steps with the operation's clock
         variables.update(ctx.environment(self, owner.clock))
-        code_clock = ctx.code_clock(self.clock, owner.clock)
+
         def assign(st):
             return K.Assign(st.var, self.group._substitute_subexpressions(st.expr), st.op)
         scalar = [assign(st) for st in self.statements if self._is_scalar(st)]
         vector = [assign(st) for st in self.statements if not self._is_scalar(st)]
+        reads_time = any(s.name in ("t", "t_in_timesteps")
+                         for st in scalar + vector for s in st.expr.free_symbols)
+        code_clock = ctx.code_clock(self.clock, owner.clock, self.name) if reads_time else (1, 1)
         result = []
         if scalar:
             # one element, whose shared targets are written like ordinary variables

@@ -774,7 +774,7 @@ class Synapses(Group, BrianObject, Stateful):
             # t_in_timesteps (Brian2 resolves them among the Synapses' variables)
             result.append((self._pathway_entry(pathway),
                            pathway.kernel(ctx, variables, statements, ctx.next_stream_block(),
-                                          ctx.code_clock(pathway.clock, self.clock))))
+                                          ctx.code_clock(pathway.clock, self.clock, self.name))))
         return result
 
     def _summed_kernels(self, ctx, variables, rows):
@@ -810,7 +810,7 @@ class Synapses(Group, BrianObject, Stateful):
             result.append((part, K.Kernel(
                 part.name, K.ForEachRow(rows), add,
                 [K.Assign("_summed", expr, "+=")], ctx.next_stream_block(), ctx.functions(self),
-                ctx.code_clock(part.clock, self.clock))))
+                ctx.code_clock(part.clock, self.clock, part.name))))
         return result
 
     def schedule_entries(self):
