@@ -9,17 +9,19 @@ another is resolved like any other symbol.
 
 :func:`plan_parts` decides which function goes where. It is a pure function of the functions'
 sizes and the number of parts, so a structure always compiles to the same objects whatever the
-threads' timing, and the machine code of each function does not depend on the split at all
-except for inlining: the *anchored* functions (the drivers) and every function too small to be
-worth a part of its own stay together in part 0, so the small kernels are inlined into the
-driver as in one module; a big kernel is never inlined anyway (LLVM's O3 threshold is far below
-:data:`HEAVY_INSTRUCTIONS`, and kernels are external functions). Big kernels are spread over the
-parts largest first, each to the part with the fewest instructions so far.
+children's timing, and the machine code of each function does not depend on the split except
+for inlining: the *anchored* functions (the drivers) and every function too small to be worth a
+part of its own stay together in part 0, so the small kernels are inlined into the driver as in
+one module. A kernel of :data:`HEAVY_INSTRUCTIONS` or more, with its loops, costs LLVM's inliner
+more than its O3 threshold (no such kernel of the benchmark models is inlined into the driver of
+the whole module), and kernels exchange values only through memory, so calling one in another
+part computes the same bits (``tests/test_parallel_compile_same_bits.py``). Big kernels are
+spread over the parts largest first, each to the part with the fewest instructions so far.
 
 Each part's text holds the definitions assigned to it, a declaration of every other function,
 every declaration and non-local global of the module, all metadata, and the local (internal)
-functions and tables that its definitions reach, so a helper used by two parts is compiled in
-both (internal symbols never clash between objects).
+functions and tables that its definitions or those globals reach, so a helper used by two
+parts is compiled in both (internal symbols never clash between objects).
 """
 from __future__ import annotations
 
@@ -122,9 +124,13 @@ def split_module(module: ir.Module, parts: int, anchored: Collection[str] = ()) 
     local = {n for n, v in enumerate(values) if _is_local(v)}
     references = {n: [index[name] for name in _REFERENCE.findall(texts[n]) if name in index]
                   for n in range(len(values))}
+    # globals every part holds (e.g. ``llvm.compiler.used``, which keeps IR math's vector
+    # variants that attributes name only as text) keep what they refer to in every part
+    everywhere = [n for n in range(len(values)) if n not in part_of and n not in local]
     out = []
     for part in range(count):
-        reached = _reached([n for n in defined if part_of[n] == part], references, local)
+        reached = _reached([n for n in defined if part_of[n] == part] + everywhere, references,
+                           local)
         lines = [f'; ModuleID = "{module.name}/{part}"', *header[1:]]
         for n, value in enumerate(values):
             if n in part_of:
