@@ -39,6 +39,7 @@ import hashlib
 import os
 import threading
 import time
+import warnings
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -470,8 +471,12 @@ def _fork_holding_llvm_lock(child: Callable[[], None]) -> int:
             return
         box["pid"] = None
         try:
-            pid = os.fork()
-        except OSError as exc:  # raised after the call, when the lock is released again
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns of any other OS thread, e.g. numpy's OpenBLAS pool, which
+                # has its own fork handlers; no other Python thread lives (forked_map.parallel_parts)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except BaseException as exc:  # raised after the call: the lock must be released first
             box["error"] = exc
             return
         if pid == 0:
