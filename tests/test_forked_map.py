@@ -130,3 +130,16 @@ def test_no_fork_while_another_python_thread_lives(monkeypatch):
     finally:
         release.set()
         thread.join()
+
+
+def test_by_default_one_part_per_cpu_no_other_task_is_using(monkeypatch):
+    monkeypatch.delenv(forked_map.ENVIRONMENT_VARIABLE, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(6)))
+    monkeypatch.setattr(forked_map, "_can_fork", lambda: True)
+    for others, parts in [(0, forked_map.MOST_PARTS), (3, 3), (5, 1), (40, 1)]:
+        monkeypatch.setattr(forked_map, "_others_running", lambda others=others: others)
+        assert parallel_parts() == parts, others
+
+
+def test_the_kernels_count_of_running_tasks_is_read():
+    assert forked_map._others_running() >= 0
