@@ -23,7 +23,10 @@ recently used (so a loop that drops its network and builds the same structure ag
 Before, one process-wide engine kept every module ever compiled: ~1 MB per build in a loop.
 
 A compilation is: parse and verify, optimise, generate object code (or take it from the disk
-cache), then link the object into its engine. Only the last step touches the engine, and it runs
+cache), then link the object into its engine. A network's module may come split into parts
+(``codegen.module_split``) that compile at the same time: the first here, each other in a
+process forked for it (``forked_map``; :func:`_fork_holding_llvm_lock` forks inside llvmlite's
+lock), all objects linked into the module's one engine and kept in one disk entry. Only the last step touches the engine, and it runs
 with Ctrl-C deferred (``brianjit.interrupts``), so an interrupt never leaves half a build behind
 and always reaches the user. The engine receives object code, never IR: MCJIT's object-cache
 callbacks, in which a ``KeyboardInterrupt`` used to be swallowed by ctypes, are not used. Every use
