@@ -23,7 +23,10 @@ recently used (so a loop that drops its network and builds the same structure ag
 Before, one process-wide engine kept every module ever compiled: ~1 MB per build in a loop.
 
 A compilation is: parse and verify, optimise, generate object code (or take it from the disk
-cache), then link the object into its engine. Only the last step touches the engine, and it runs
+cache), then link the object into its engine. A network's module may come split into parts
+(``codegen.module_split``) that compile at the same time: the first here, each other in a
+process forked for it (``forked_map``; :func:`_fork_holding_llvm_lock` forks inside llvmlite's
+lock), all objects linked into the module's one engine and kept in one disk entry. Only the last step touches the engine, and it runs
 with Ctrl-C deferred (``brianjit.interrupts``), so an interrupt never leaves half a build behind
 and always reaches the user. The engine receives object code, never IR: MCJIT's object-cache
 callbacks, in which a ``KeyboardInterrupt`` used to be swallowed by ctypes, are not used. Every use
@@ -36,8 +39,10 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import os
 import threading
 import time
+import warnings
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,7 +51,9 @@ from dataclasses import dataclass, field
 import llvmlite
 
 from . import diskcache
+from .codegen.module_split import ModuleParts
 from .elf import undefined_symbols
+from .forked_map import map_forked
 from .interrupts import sigint_deferred
 from .lazy import lazy_module
 
@@ -202,14 +209,17 @@ class CompiledModule:
     _assembly: str | None = None
     #: the MCJIT engine that holds the code: it is freed with this object
     _engine: object = field(default=None, repr=False, compare=False)
+    #: the optimised IR of each part the module was compiled in (``optimized_ir`` joins them;
+    #: one part: the module compiled whole)
+    optimized_parts: tuple = ()
 
     @property
     def assembly(self) -> str:
         """Assembly of the optimised module (generated on first access: it costs a codegen pass)."""
         with _lock:
             if self._assembly is None:
-                module = _parse(self.optimized_ir)
-                self._assembly = _target_machine().emit_assembly(module)
+                self._assembly = "\n".join(_target_machine().emit_assembly(_parse(text))
+                                           for text in self.optimized_parts)
             return self._assembly
 
     def __getstate__(self):
@@ -237,18 +247,20 @@ def _parse(ir_text: str):
     return module
 
 
-def _check_external_symbols(object_code: bytes) -> None:
-    """Refuse an object that calls a function the process lacks: linked anyway, the call would
-    jump to address 0 and crash the interpreter. (Objects other than ELF are not checked.)"""
+def _check_external_symbols(objects: list[bytes], provided) -> None:
+    """Refuse objects that call a function neither one of them (``provided``: the functions
+    they define) nor the process has: linked anyway, the call would jump to address 0 and crash
+    the interpreter. (Objects other than ELF are not checked.)"""
     _load_libmvec()  # a module from the disk cache may call vector functions nothing loaded yet
-    try:
-        needed = undefined_symbols(object_code) or ()
-    except ValueError as exc:
-        raise JITError(f"LLVM produced an object file that cannot be read: {exc}") from exc
-    for name in needed:
-        if not llvm.address_of_symbol(name):
-            raise JITError(f"the generated code calls '{name}', which no library loaded in this "
-                           f"process provides")
+    for object_code in objects:
+        try:
+            needed = undefined_symbols(object_code) or ()
+        except ValueError as exc:
+            raise JITError(f"LLVM produced an object file that cannot be read: {exc}") from exc
+        for name in needed:
+            if name not in provided and not llvm.address_of_symbol(name):
+                raise JITError(f"the generated code calls '{name}', which no library loaded in "
+                               f"this process provides")
 
 
 
@@ -259,10 +271,11 @@ def _new_engine():
     return llvm.create_mcjit_compiler(llvm.parse_assembly(""), _new_target_machine())
 
 
-def _load(engine, object_code: bytes, names: dict[str, str]) -> dict[str, int]:
-    """Link ``object_code`` into ``engine``; addresses of the functions ``names`` (name in the
-    object -> name to report) that it defines."""
-    engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
+def _load(engine, objects: list[bytes], names: dict[str, str]) -> dict[str, int]:
+    """Link ``objects`` into ``engine``; addresses of the functions ``names`` (name in the
+    objects -> name to report) that they define."""
+    for object_code in objects:
+        engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
     engine.finalize_object()
     addresses = {}
     for new, old in names.items():
@@ -335,18 +348,24 @@ class Compiled:
         return self.answer != "memory"
 
 
-def compile_structure(structure_key: str | None, make_ir: Callable[[], str]) -> Compiled:
-    """The module whose IR ``make_ir()`` gives, found by ``structure_key`` (what determines that
-    IR: ``brianjit.kernel_key.kernels_key``) in this process's cache or on disk without calling
-    ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key also covers the
-    CPU, the llvmlite/LLVM versions and brianjit's own code. Without a key (kernels that
-    ``kernels_key`` cannot describe), the IR is made and keyed by its text."""
+def compile_structure(structure_key: str | None,
+                      make_ir: Callable[[], str | ModuleParts]) -> Compiled:
+    """The module whose IR ``make_ir()`` gives (one text, or a module split into parts that
+    compile at the same time: ``codegen.module_split``), found by ``structure_key`` (what
+    determines that IR: ``brianjit.kernel_key.kernels_key``) in this process's cache or on disk
+    without calling ``make_ir`` at all; compiled as :func:`compile_ir` does otherwise. The key
+    also covers the CPU, the llvmlite/LLVM versions and brianjit's own code. Without a key
+    (kernels that ``kernels_key`` cannot describe), the IR is made and keyed by its (whole) text."""
     if structure_key is None:
-        ir_text = make_ir()
+        made = _as_parts(make_ir())
         with _lock:
-            return _compile(_full_key("ir", ir_text), lambda: ir_text)
+            return _compile(_full_key("ir", made.whole), lambda: made)
     with _lock:
         return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), make_ir)
+
+
+def _as_parts(made: str | ModuleParts) -> ModuleParts:
+    return made if isinstance(made, ModuleParts) else ModuleParts.one(made)
 
 
 def find_structure(structure_key: str) -> Compiled | None:
@@ -357,52 +376,127 @@ def find_structure(structure_key: str) -> Compiled | None:
         return _compile(_full_key("structure", structure_key, diskcache.code_fingerprint()), None)
 
 
-def _compile(key: str, make_ir: Callable[[], str] | None) -> Compiled | None:
+def _compile(key: str, make_ir: Callable[[], str | ModuleParts] | None) -> Compiled | None:
     hit = _lookup(key)
     if hit is not None:
         _counts["memory"] += 1
         return Compiled(hit, "memory")
-    tm = _target_machine()
-    timings = {"parse": 0.0, "optimise": 0.0}
-    t0 = time.perf_counter()
+    _target_machine()
     cached = _from_disk(key)
     if cached is not None:  # machine code from an earlier process: no IR, no optimisation
-        object_code, optimized, ir_text, original = cached
+        objects, optimized, ir_text, original = cached
+        timings = {"parse": 0.0, "optimise": 0.0}
+        t0 = time.perf_counter()
     elif make_ir is None:
         return None
     else:
-        ir_text = make_ir()
+        parts = _as_parts(make_ir())
+        ir_text, suffix = parts.whole, "__" + key[:16]
         t0 = time.perf_counter()
-        mod = _parse(ir_text)
-        suffix = "__" + key[:16]
-        original = {}
-        for f in mod.functions:
-            # internal functions (math in IR) keep their names: attributes name them as text
-            if not f.is_declaration and f.linkage != llvm.Linkage.internal:
-                original[f.name + suffix] = f.name
-                f.name = f.name + suffix
-        t1 = time.perf_counter()
-        timings["parse"] = t1 - t0
-        pb = llvm.create_pass_builder(tm, _pipeline_tuning())
-        pb.getModulePassManager().run(mod, pb)
-        optimized = str(mod).replace(suffix, "")
-        t0 = time.perf_counter()
-        timings["optimise"] = t0 - t1
-        object_code = tm.emit_object(mod)
+        compiled = map_forked(lambda text: _compile_part(text, parts.shared, suffix), parts.texts,
+                              fork=_fork_holding_llvm_lock)
+        objects = [part.object_code for part in compiled]
+        optimized = [part.optimized for part in compiled]
+        original = {new: old for part in compiled for new, old in part.names.items()}
+        timings = _critical_path([part.timings for part in compiled], time.perf_counter() - t0)
+        t0 = time.perf_counter() - timings.pop("machine_code")
     engine = _new_engine()
-    _check_external_symbols(object_code)
+    _check_external_symbols(objects, provided=original)
     with sigint_deferred():
-        addresses = _load(engine, object_code, original)
+        addresses = _load(engine, objects, original)
         timings["machine_code"] = time.perf_counter() - t0
-        result = CompiledModule(addresses, ir_text, optimized, timings,
-                                from_disk=cached is not None, _engine=engine)
+        result = CompiledModule(addresses, ir_text, "\n".join(optimized), timings,
+                                from_disk=cached is not None, _engine=engine,
+                                optimized_parts=tuple(optimized))
         _remember(key, result)
     answer = "compiled" if cached is None else "disk"
     _counts[answer] += 1
     if cached is None:
-        diskcache.store(key, object_code, optimized, ir_text,
-                        "\n".join(f"{new} {old}" for new, old in original.items()))
+        _to_disk(key, objects, optimized, ir_text, original)
     return Compiled(result, answer)
+
+
+def _critical_path(part_timings: list[dict], seconds: float) -> dict[str, float]:
+    """The stages of a build whose parts took ``seconds`` together: the slowest part's stages,
+    scaled to add up to ``seconds`` (forks, waiting, and cores shared with others)."""
+    slowest = max(part_timings, key=lambda t: sum(t.values()))
+    scale = seconds / max(sum(slowest.values()), 1e-12)
+    return {stage: value * scale for stage, value in slowest.items()}
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part compiled: its object code, optimised IR (names as in the IR), the functions it
+    defines ({name in the object: name in the IR}) and its timings (sent back pickled from a
+    forked process: ``forked_map``)."""
+
+    object_code: bytes
+    optimized: str
+    names: dict
+    timings: dict
+
+
+def _compile_part(ir_text: str, shared: frozenset, suffix: str) -> _Part:
+    """Parse, optimise and emit one part; the functions it defines and the ``shared`` ones it
+    declares get ``suffix``."""
+    t0 = time.perf_counter()
+    mod = _parse(ir_text)
+    names = {}
+    for f in mod.functions:
+        # internal functions (math in IR) keep their names: attributes name them as text
+        if f.is_declaration and f.name in shared:
+            f.name = f.name + suffix
+        elif not f.is_declaration and f.linkage != llvm.Linkage.internal:
+            names[f.name + suffix] = f.name
+            f.name = f.name + suffix
+    t1 = time.perf_counter()
+    tm = _target_machine()
+    pb = llvm.create_pass_builder(tm, _pipeline_tuning())
+    pb.getModulePassManager().run(mod, pb)
+    optimized = str(mod).replace(suffix, "")
+    t2 = time.perf_counter()
+    object_code = tm.emit_object(mod)
+    return _Part(object_code, optimized, names,
+                 {"parse": t1 - t0, "optimise": t2 - t1, "machine_code": time.perf_counter() - t2})
+
+
+def _fork_holding_llvm_lock(child: Callable[[], None]) -> int:
+    """Fork while this thread holds llvmlite's lock (taken by a call, forking in the lock's
+    documented acquire callback), so that no other thread is inside LLVM at that instant and
+    the child, which has only this thread, finds the lock its own. The child runs ``child()``
+    right there, which ends the process; the parent gets the child's pid. ``OSError`` where the
+    system refuses a process."""
+    me = threading.get_ident()
+    box: dict = {}
+
+    def acquired():
+        if threading.get_ident() != me or "pid" in box:
+            return
+        box["pid"] = None
+        try:
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns of any other OS thread, e.g. numpy's OpenBLAS pool, which
+                # has its own fork handlers; no other Python thread lives (forked_map.parallel_parts)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except BaseException as exc:  # raised after the call: the lock must be released first
+            box["error"] = exc
+            return
+        if pid == 0:
+            child()
+        box["pid"] = pid
+
+    def released():
+        pass
+
+    llvm.ffi.register_lock_callback(acquired, released)
+    try:
+        llvm.get_process_triple()
+    finally:
+        llvm.ffi.unregister_lock_callback(acquired, released)
+    if "error" in box:
+        raise box["error"]
+    return box["pid"]
 
 
 def _pipeline_tuning():
@@ -419,15 +513,42 @@ def _pipeline_tuning():
     return pto
 
 
+#: the first text of a disk entry: this tag, then the size of each part's object code
+_PARTS_TAG = "parts-v1"
+
+
+def _to_disk(key: str, objects: list[bytes], optimized: list[str], ir_text: str,
+             original: dict[str, str]) -> None:
+    """Keep the objects of a module's parts (joined), each part's optimised IR, the IR and
+    the function names (see :func:`_from_disk`)."""
+    layout = " ".join([_PARTS_TAG, *(str(len(o)) for o in objects)])
+    diskcache.store(key, b"".join(objects), layout, *optimized, ir_text,
+                    "\n".join(f"{new} {old}" for new, old in original.items()))
+
+
 def _from_disk(key: str):
-    """(object code, optimised IR, IR, {name in the object: function name}) of the entry
-    ``key``, or None."""
+    """(object code of each part, optimised IR of each part, IR, {name in the objects: function
+    name}) of the entry ``key``, or None: also for an entry of another layout (written by an
+    earlier brianjit: one object, no tag), which the compilation then replaces."""
     entry = diskcache.load(key)
-    if entry is None or len(entry) != 4:
+    if entry is None or len(entry) < 2 or not isinstance(entry[1], str):
         return None
-    object_code, optimized, ir_text, names = entry
+    blob, layout, *texts = entry
+    tag, *sizes = layout.split(" ")
+    try:
+        sizes = [int(size) for size in sizes]
+    except ValueError:
+        return None
+    if tag != _PARTS_TAG or not sizes or min(sizes) < 0 or sum(sizes) != len(blob) \
+            or len(texts) != len(sizes) + 2:
+        return None
+    *optimized, ir_text, names = texts
     try:
         original = dict(line.split(" ") for line in names.splitlines())
     except ValueError:
         return None
-    return object_code, optimized, ir_text, original
+    objects, start = [], 0
+    for size in sizes:
+        objects.append(blob[start:start + size])
+        start += size
+    return objects, optimized, ir_text, original

@@ -52,11 +52,14 @@ from .barrier import STATUS, declare_barrier, word
 from .declarations import declare_function
 from .kernels import lower_kernel
 from .mathfuncs import set_math_mode
+from .module_split import ModuleParts, split_module
+from ..forked_map import parallel_parts
 from .loops import for_range
 from .partition import (ALIGNMENT, MIN_ELEMENTS_PER_THREAD, elementwise_together,
                         lower_partitioned, partitioned_on_threads)
 
-__all__ = ["ScheduledKernel", "build_network_module", "kernel_function_name", "worth_threads",
+__all__ = ["ScheduledKernel", "build_network_module", "network_module_parts",
+           "kernel_function_name", "worth_threads",
            "DRIVER_NAME", "PARTIAL_NAME", "THREADED_NAME",
            # the pieces another target's driver reuses (gpu/lowering.py)
            "export_with_subnormals_flushed", "on_tick", "StatusExit"]
@@ -126,6 +129,16 @@ def build_network_module(schedule: list[ScheduledKernel], name: str = "network",
         if flush:
             export_with_subnormals_flushed(module, body, name)
     return module
+
+
+def network_module_parts(module: ir.Module, parts: int | None = None) -> ModuleParts:
+    """``module`` (from :func:`build_network_module`) split for ``jit`` into at most ``parts``
+    parts that compile at the same time (default: ``forked_map.parallel_parts()``), the drivers
+    (and their bodies under the subnormal-flushing wrapper) together with the small kernels they
+    inline, as in the whole module (``codegen.module_split``)."""
+    drivers = [name + body for name in (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME)
+               for body in ("", ".body")]
+    return split_module(module, parallel_parts() if parts is None else parts, anchored=drivers)
 
 
 def export_with_subnormals_flushed(module, body, name):

@@ -29,7 +29,8 @@ import numpy as np
 
 from .. import parallel
 from ..codegen.driver import (DRIVER_NAME, PARTIAL_NAME, THREADED_NAME, ScheduledKernel,
-                              build_network_module, kernel_function_name, worth_threads)
+                              build_network_module, kernel_function_name, network_module_parts,
+                              worth_threads)
 from ..codegen.mathfuncs import preferred_math_mode
 from ..gc_pause import without_gc
 from ..jit import compile_structure, find_structure
@@ -618,12 +619,12 @@ class Network(Nameable):
 
         def make_ir():
             t = time.perf_counter()
-            text = str(build_network_module(
+            parts = network_module_parts(build_network_module(
                 scheduled, partial=partial, profile_slot=profile_slot,
                 lowering_context=lambda n: _preparing(entries[n][1]), math_mode=math_mode,
                 threaded=threaded))
             lowering["seconds"] = time.perf_counter() - t
-            return text
+            return parts
         structure = kernels_key([(s.period, s.kernel) for s in scheduled], partial=partial,
                                 profile_slot=profile_slot, math_mode=math_mode, threaded=threaded)
         t2 = time.perf_counter()
