@@ -17,12 +17,14 @@ _SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 #: no libmvec, another architecture) lowers the same models to other text
 HOST = "libmvec/_ZGVdN4v_exp+_ZGVbN2v_exp/flush=1"
 
-#: (model, host) -> sha256 of the IR, recorded from main at e7e476f
+#: (model, host) -> sha256 of the IR, recorded from main at e7e476f; swc-neuron, hh-axon, CUBA and
+#: COBAHH again when divisions of shared values became exact (no ``arcp``: ``int(t/dt)`` as
+#: Brian2's), the only change in their IR
 GOLDEN = {
-    ("swc-neuron", HOST): "23eaecc0d419268689b470ab06db21b0cbb1c60306427ddbd55f72364e9a8173",
-    ("hh-axon", HOST): "9ac7655eb1e5d80f3eb7bfe7b5c6b527b04da4cf886c7b435020e79451dc9781",
-    ("cuba-1s", HOST): "0a53b3cc579cfa7c8d21d56ec29459ed453dfb8da0238b68112f530e1442da33",
-    ("cobahh-1s", HOST): "d7bc47bbe30c0ebb0305e4edb64843da8691692be204e431dfb503e1469c76ed",
+    ("swc-neuron", HOST): "0e2e1115dab73f0632e07d694f9a59d0be2ab2031e71377e085d0c96e87d7d7e",
+    ("hh-axon", HOST): "971b922738c498d6276210d179c9f52e052dc433ca4d909d218f8dd40ca145ee",
+    ("cuba-1s", HOST): "e47cd2cc3d1f9395db7fe28ac37ff428ad05037e692f221f82a33cf6238752c6",
+    ("cobahh-1s", HOST): "e679577998fc089a61661d0ad3be3d2a1818ee675c56054b65a60b6cdbd99d0b",
     ("stdp-1", HOST): "5e630ae0fa3a7101eb482044b54d31508a7efb8c85bca6aeafed73c3d7f483e5",
 }
 
