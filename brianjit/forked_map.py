@@ -117,25 +117,34 @@ class _Child:
             if not chunk:
                 break
             chunks.append(chunk)
-        _, status = os.waitpid(self.pid, 0)
+        waited = _wait(self.pid)
         self.reaped = True
-        if status != 0:
+        if waited is not None and waited[1] != 0:
             return _FAILED
-        try:
+        try:  # (reaped elsewhere, its status unknown: a complete answer is a whole pickle)
             return pickle.loads(b"".join(chunks))
         except Exception:  # a short or damaged answer: computed here instead
             return _FAILED
 
     def reap(self):
-        """Kill the child if it was not waited for, reap it, close the pipe."""
+        """Kill the child if it is still running, reap it, close the pipe."""
         if not self.reaped:
-            try:
+            waited = _wait(self.pid, os.WNOHANG)
+            if waited is not None and waited[0] == 0:  # still running, and ours to stop
                 os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self.pid, 0)
+                _wait(self.pid)
             self.reaped = True
         os.close(self.read)
+
+
+def _wait(pid: int, flags: int = 0):
+    """``os.waitpid(pid, flags)``, or None where the child was reaped elsewhere: with SIGCHLD
+    ignored the system reaps children itself, and a handler of the caller's (asyncio's child
+    watchers) may wait for any child."""
+    try:
+        return os.waitpid(pid, flags)
+    except ChildProcessError:
+        return None
 
 
 def _start(function, item, fork) -> _Child | None:

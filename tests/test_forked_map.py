@@ -143,3 +143,22 @@ def test_by_default_one_part_per_cpu_no_other_task_is_using(monkeypatch):
 
 def test_the_kernels_count_of_running_tasks_is_read():
     assert forked_map._others_running() >= 0
+
+
+@pytest.mark.parametrize("failing", [False, True])
+def test_children_reaped_elsewhere_still_answer(failing):
+    """With SIGCHLD ignored the system reaps the children itself (waitpid finds none): a whole
+    answer is used, a missing one computed here, and nothing raises."""
+    parent = os.getpid()
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        def function(n):
+            if failing and os.getpid() != parent:
+                os._exit(3)
+            return (n, os.getpid() == parent)
+
+        results = map_forked(function, [0, 1, 2], fork=_plain_fork)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert [n for n, _ in results] == [0, 1, 2]
+    assert [here for _, here in results] == [True, failing, failing]
