@@ -148,8 +148,11 @@ def _wait(pid: int, flags: int = 0):
 
 
 def _start(function, item, fork) -> _Child | None:
-    """A child computing ``function(item)``; None if the system refused to fork."""
-    read, write = os.pipe()
+    """A child computing ``function(item)``; None if the system refused a pipe or a process."""
+    try:
+        read, write = os.pipe()
+    except OSError:  # out of file descriptors
+        return None
 
     def child():
         status = 1

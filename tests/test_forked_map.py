@@ -162,3 +162,12 @@ def test_children_reaped_elsewhere_still_answer(failing):
         signal.signal(signal.SIGCHLD, previous)
     assert [n for n, _ in results] == [0, 1, 2]
     assert [here for _, here in results] == [True, failing, failing]
+
+
+def test_a_refused_pipe_computes_the_item_here(monkeypatch):
+    def no_pipe():
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    assert map_forked(lambda n: (n, os.getpid()), [0, 1], fork=_plain_fork) == [(0, os.getpid()),
+                                                                               (1, os.getpid())]
