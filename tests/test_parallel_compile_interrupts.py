@@ -72,10 +72,15 @@ def _run(where, parts):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def reference():
+    """The same script compiled whole and not interrupted."""
+    return _run("none", 1)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parts fork on Linux only")
 @pytest.mark.parametrize("where", ["child", "process"])
-def test_ctrl_c_during_a_parallel_compile_ends_in_keyboard_interrupt(where):
-    reference = _run("none", 1)
+def test_ctrl_c_during_a_parallel_compile_ends_in_keyboard_interrupt(where, reference):
     outcome = _run(where, 3)
     assert outcome["interrupted"]
     assert not outcome["children_left"]
