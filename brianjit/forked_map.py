@@ -19,8 +19,9 @@ thread is inside LLVM at that instant, and runs the child's work without leaving
 :func:`parallel_parts` says into how many parts a module may be split here: 1 where forking is
 not safe or not possible (not Linux; another Python thread alive, whose locks a child would
 inherit held), else the CPUs this process may run on that no other task is using now, at most
-:data:`MOST_PARTS`, or the ``BRIANJIT_COMPILE_PARTS`` environment variable. Threads that are not Python's (numpy's OpenBLAS
-pool) never call LLVM or Python, and OpenBLAS and glibc's allocator have their own fork handlers.
+:data:`MOST_PARTS`, or the ``BRIANJIT_COMPILE_PARTS`` environment variable. Threads that are
+not Python's (numpy's OpenBLAS pool) never call LLVM or Python, and OpenBLAS and glibc's
+allocator have their own fork handlers.
 """
 from __future__ import annotations
 

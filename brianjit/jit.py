@@ -26,7 +26,8 @@ A compilation is: parse and verify, optimise, generate object code (or take it f
 cache), then link the object into its engine. A network's module may come split into parts
 (``codegen.module_split``) that compile at the same time: the first here, each other in a
 process forked for it (``forked_map``; :func:`_fork_holding_llvm_lock` forks inside llvmlite's
-lock), all objects linked into the module's one engine and kept in one disk entry. Only the last step touches the engine, and it runs
+lock), all objects linked into the module's one engine and kept in one disk entry. Only the
+last step touches the engine, and it runs
 with Ctrl-C deferred (``brianjit.interrupts``), so an interrupt never leaves half a build behind
 and always reaches the user. The engine receives object code, never IR: MCJIT's object-cache
 callbacks, in which a ``KeyboardInterrupt`` used to be swallowed by ctypes, are not used. Every use
@@ -476,7 +477,8 @@ def _fork_holding_llvm_lock(child: Callable[[], None]) -> int:
         try:
             with warnings.catch_warnings():
                 # Python >= 3.12 warns of any other OS thread, e.g. numpy's OpenBLAS pool, which
-                # has its own fork handlers; no other Python thread lives (forked_map.parallel_parts)
+                # has its own fork handlers; no other Python thread lives
+                # (forked_map.parallel_parts)
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except BaseException as exc:  # raised after the call: the lock must be released first

@@ -1,8 +1,9 @@
 """Lowering of ``CableStep``: one implicit step of the cable equation, Brian2's scheme, natively.
 
 The order of operations is Brian2's C++ template's (its Cython template's too, but compiled
-through Cython's C it rounds otherwise; its numpy target calls scipy's banded solver), and multiply-adds fuse into FMAs (``contract``) as g++'s do
-under Brian2's flags, so results agree with Brian2's C++ standalone to rounding. That matters:
+through Cython's C it rounds otherwise; its numpy target calls scipy's banded solver), and
+multiply-adds fuse into FMAs (``contract``) as g++'s do under Brian2's flags, so results agree
+with Brian2's C++ standalone to rounding. That matters:
 the step is ill-conditioned near a soma, and one ulp more or less in an intermediate value moves
 ``v`` by ~1e-10 relative per step (measured on Brian2's ``bipolar_cell``: 1.1e-13 from
 standalone; without fusing 5e-9; Brian2's numpy target is 3e-8 from its standalone):

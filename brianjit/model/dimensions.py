@@ -48,13 +48,21 @@ def _second() -> Dimension:
     return get_dimensions(units.second)
 
 
+#: the names every group defines and every expression may use: the one list the parser's
+#: refusal of model variables, the dimension checks and the objects' expressions read
+IMPLICIT_NAMES = ("t", "dt", "t_in_timesteps", "i", "N")
+
+
+def implicit_dimensions() -> dict[str, Dimension]:
+    """``{name: dimensions}`` of :data:`IMPLICIT_NAMES`."""
+    return {name: _second() if name in ("t", "dt") else DIMENSIONLESS for name in IMPLICIT_NAMES}
+
+
 def reserved_dimensions(name: str) -> Dimension | None:
-    """Dimensions of the names every model has (``t``, ``dt``, ``t_in_timesteps``, ``i``, ``N``,
-    ``xi``, ``xi_*``)."""
-    if name in ("t", "dt"):
-        return _second()
-    if name in ("i", "N", "t_in_timesteps"):
-        return DIMENSIONLESS
+    """Dimensions of the names every model has (:data:`IMPLICIT_NAMES`, the noise ``xi``,
+    ``xi_*``)."""
+    if name in IMPLICIT_NAMES:
+        return implicit_dimensions()[name]
     if is_noise_name(name):
         return _second() ** -0.5
     return None

@@ -35,8 +35,8 @@ import numpy as np
 
 import brianjit.units as units
 from brianjit.model.codestrings import Expression
-from brianjit.model.dimensions import (UnknownIdentifierError, get_expr_dimensions,
-                                       unit_dimensions)
+from brianjit.model.dimensions import (IMPLICIT_NAMES, UnknownIdentifierError,
+                                       get_expr_dimensions, unit_dimensions)
 from brianjit.model.parse import ParseError, parse_expression, substitute
 from brianjit.model.names import is_noise_name, symbol
 from brianjit.model.known_texts import passed_before, remember_passed
@@ -229,11 +229,10 @@ def check_identifier_basic(name: str, line: str | None = None) -> None:
 
 
 def check_identifier_reserved(name: str, line: str | None = None) -> None:
-    """Refuse the names every group defines: ``t dt t_in_timesteps i N`` and the noise ``xi``,
-    ``xi_*``."""
-    _refuse_name(name, "is reserved" if name in ("t", "dt", "t_in_timesteps", "i", "N")
-                 or is_noise_name(name)
-                 else None, line)
+    """Refuse the names every group defines (``dimensions.IMPLICIT_NAMES``) and the noise
+    ``xi``, ``xi_*``."""
+    _refuse_name(name, "is reserved" if name in IMPLICIT_NAMES or is_noise_name(name) else None,
+                 line)
 
 
 def check_identifier_refractory(name: str, line: str | None = None) -> None:

@@ -274,8 +274,8 @@ def _triangular_exp(matrix):
             # F T = T F at (i, j): F_ij (T_jj - T_ii) = T_ij (F_jj - F_ii)
             #                                         + sum_k (T_ik F_kj - F_ik T_kj), i < k < j
             numerator = matrix[i, j] * (result[j, j] - result[i, i]) + sum(
-                (matrix[i, k] * result[k, j] - result[i, k] * matrix[k, j] for k in range(i + 1, j)),
-                sympy.S.Zero)
+                (matrix[i, k] * result[k, j] - result[i, k] * matrix[k, j]
+                 for k in range(i + 1, j)), sympy.S.Zero)
             if numerator != 0:
                 result[i, j] = numerator / (diagonal[j] - diagonal[i])
     return result

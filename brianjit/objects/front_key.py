@@ -9,8 +9,8 @@ computed from kernels, and making them parses the texts into sympy (whose import
 * the group's *structure* (:func:`group_structure`): its class, ``str(equations)``, every stored
   variable's name, model type, storage dtype, dimensions, flags (scalar, constant, read-only,
   linked), offset, index variable, write condition and place in a record array, its ``start``,
-  size and float dtype (its implicit names follow from its class and equations), and the same of the groups its code may read (a Synapses' source and
-  target, a subgroup's owner);
+  size and float dtype (its implicit names follow from its class and equations), and the same
+  of the groups its code may read (a Synapses' source and target, a subgroup's owner);
 * for every identifier of the texts and of those groups' equations, what the namespaces hold
   under that name (:func:`name_descriptor`), by the miss path's rules (Brian2's order:
   constants, units, replaced default functions, the group's namespace, the run's): nothing, or

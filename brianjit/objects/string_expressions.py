@@ -18,11 +18,11 @@ import numpy as np
 
 from .. import kernel as K
 from ..memory import DynamicArray
-from ..model.dimensions import get_expr_dimensions
+from ..model.dimensions import get_expr_dimensions, implicit_dimensions
 from ..model.names import symbol
 from ..model.namespace import resolve_names, user_frame_namespace, warn_shadowed_internal_names
 from ..model.parse import parse_expression, substitute
-from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, second
+from ..units import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions
 from . import seed as seed_state
 from .assembly import ExternalConstant, SlotTable, environment, replaced_default_functions
 from .front_key import front_key
@@ -36,9 +36,8 @@ sympy = lazy_module("sympy", rebind=globals())   # imported when first needed
 
 __all__ = ["StringExpressions", "ExpressionContext", "SPECIAL_NAMES", "constant_dtype"]
 
-#: names every expression may use without defining them
-SPECIAL_NAMES = {"t": second.dim, "dt": second.dim, "t_in_timesteps": DIMENSIONLESS,
-                 "i": DIMENSIONLESS, "N": DIMENSIONLESS}
+#: names every expression may use without defining them, with their dimensions
+SPECIAL_NAMES = implicit_dimensions()
 
 
 def constant_dtype(value) -> str:
