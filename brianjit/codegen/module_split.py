@@ -70,11 +70,8 @@ def plan_parts(sizes: Sequence[int], anchored: Collection[int], parts: int,
                      key=lambda i: (-sizes[i], i))
     bins = min(parts, len(movable) + 1)
     load = [0] * bins
+    load[0] = sum(sizes) - sum(sizes[i] for i in movable)   # what stays in part 0
     where = [0] * len(sizes)
-    for i, size in enumerate(sizes):
-        if i not in anchored and size >= heavy:
-            continue
-        load[0] += size
     for i in movable:
         target = min(range(bins), key=lambda b: (load[b], b))
         where[i] = target
